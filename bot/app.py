@@ -1,0 +1,110 @@
+"""Building the Application: settings in, handlers registered, store opened in post_init."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeDefault
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+import handlers
+from bot.context import SERVICES_KEY, BotContext, Services, services_of
+from bot.settings import Settings
+from bot.texts import basic as basic_texts
+from storage import Store
+from storage.base import utcnow
+
+log = logging.getLogger(__name__)
+
+# Used where no real token is needed (console mode, tests): the in-process API accepts it.
+OFFLINE_TOKEN = "123456:offline-console-token"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    now: Callable[[], datetime] = utcnow,
+    token: str | None = None,
+    rate_limit: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The bot's Application. ``request`` replaces HTTP (console mode and tests)."""
+    builder = (
+        ApplicationBuilder()
+        .token(token or settings.token_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_base_url)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(tzinfo=_tz(settings)))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if rate_limit:
+        # Overall and per-group ceilings; a RetryAfter is raised to the sender (max_retries=0)
+        # so delivery can park that one chat instead of blocking every other send.
+        builder = builder.rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=30,
+                overall_time_period=1,
+                group_max_rate=20,
+                group_time_period=60,
+                max_retries=0,
+            )
+        )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data[SERVICES_KEY] = Services(settings=settings)
+    app.bot_data["now"] = now
+    handlers.register(app)
+    return app
+
+
+def _tz(settings: Settings) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.timezone)
+
+
+async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+    """Open and seed the store, register the command menu, start the periodic jobs."""
+    services = services_of(app)
+    now = app.bot_data.get("now", utcnow)
+    store = await Store.open(services.settings.database_path, now=now)
+    services.store = store
+    report = await store.seed()
+    if report is not None:
+        log.info(
+            "seeded the store: %d new, %d updated", report.count("new"), report.count("updated")
+        )
+    await handlers.on_startup(app)
+    await set_menu(app)
+
+
+async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
+    """The command menu in Chinese (default) and English; admins' commands for chat admins."""
+    try:
+        for lang_code, lang in ((None, "zh"), ("en", "en")):
+            user_menu = [BotCommand(n, d) for n, d in basic_texts.menu(lang)]  # type: ignore[arg-type]
+            await app.bot.set_my_commands(
+                user_menu, scope=BotCommandScopeDefault(), language_code=lang_code
+            )
+            admin_menu = [BotCommand(n, d) for n, d in basic_texts.menu(lang, admin=True)]  # type: ignore[arg-type]
+            await app.bot.set_my_commands(
+                admin_menu, scope=BotCommandScopeAllChatAdministrators(), language_code=lang_code
+            )
+    except TelegramError as exc:
+        # A missing menu is cosmetic; the bot still answers every command.
+        log.warning("could not set the command menu: %s", exc)
+
+
+async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    services = services_of(app)
+    if services.store is not None:
+        await services.store.close()
+        services.store = None

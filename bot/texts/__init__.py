@@ -1,0 +1,1 @@
+"""Everything the bot says: pure functions from records to HTML strings, both languages."""

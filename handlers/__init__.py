@@ -1,0 +1,21 @@
+"""Telegram handlers: each module translates one area's updates into store calls and replies.
+
+``register`` adds every module's handlers in order; ``on_startup`` starts their periodic jobs.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import basic
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    basic.register(app)
+    # Fallbacks last: the unknown-command pointer and the error handler.
+    basic.register_fallbacks(app)
+
+
+async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
+    """Called from post_init once the store is open (jobs, caches)."""
+    return None

@@ -1,0 +1,127 @@
+"""/start, /help, /lang, unknown commands, the per-update user preload, and the error handler."""
+
+from __future__ import annotations
+
+import html
+import logging
+import traceback
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.texts import basic as texts
+from bot.texts.common import Lang
+
+log = logging.getLogger(__name__)
+
+
+async def preload_user(update: Update, context: BotContext) -> None:
+    """Before any handler: remember the user's Telegram language and stored choice."""
+    user = update.effective_user
+    if user is None or context.user_data is None:
+        return
+    context.user_data["tg_lang"] = user.language_code
+    if "lang_loaded" not in context.user_data:
+        context.user_data["lang"] = await context.store.user_lang(user.id)
+        context.user_data["lang_loaded"] = True
+
+
+def is_admin(context: BotContext, user_id: int | None) -> bool:
+    """Settings admins always; users promoted in the store are cached in bot_data."""
+    if user_id is None:
+        return False
+    if user_id in context.settings.admin_ids:
+        return True
+    promoted: set[int] = context.services.extra.get("promoted_admins", set())
+    return user_id in promoted
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start: what the bot does and how to begin."""
+    message = update.effective_message
+    if message is None:
+        return
+    user = update.effective_user
+    await message.reply_html(texts.start(context.lang, user.first_name if user else None))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/help: every command with one example."""
+    message = update.effective_message
+    if message is None:
+        return
+    user = update.effective_user
+    admin = is_admin(context, user.id if user else None)
+    await message.reply_html(texts.help_text(context.lang, admin))
+
+
+async def lang(update: Update, context: BotContext) -> None:
+    """/lang zh|en: choose the reply language; stored per user."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or context.user_data is None:
+        return
+    choice = (context.args[0].strip().lower() if context.args else "")[:8]
+    aliases: dict[str, Lang] = {"zh": "zh", "cn": "zh", "中文": "zh", "en": "en", "english": "en"}
+    if choice not in aliases:
+        await message.reply_html(texts.lang_usage(context.lang))
+        return
+    chosen = aliases[choice]
+    await context.store.set_user_lang(user.id, chosen)
+    context.user_data["lang"] = chosen
+    await message.reply_html(texts.lang_set(chosen))
+
+
+async def unknown(update: Update, context: BotContext) -> None:
+    """Any command no handler took: a one-line pointer to /help."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0][:40]
+    await message.reply_html(texts.unknown_command(context.lang, command))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log first, then tell the user briefly and the admins in short, escaped form."""
+    error = context.error
+    log.error("update failed: %s", error, exc_info=error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_html(texts.internal_error(context.lang))
+        except TelegramError:
+            log.warning("could not tell the user about the error")
+    if error is None:
+        return
+    summary = "".join(traceback.format_exception_only(type(error), error)).strip()
+    where = "update" if isinstance(update, Update) else "job"
+    for admin_id in sorted(context.settings.admin_ids)[:5]:
+        try:
+            await context.bot.send_message(
+                admin_id,
+                texts.admin_error_report(where, summary),
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError:
+            log.warning("could not report the error to admin %s", html.escape(str(admin_id)))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, preload_user), group=-2)
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("lang", lang))
+
+
+def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
+    """Added last so that every real command is tried first."""
+    app.add_handler(MessageHandler(filters.COMMAND, unknown))
+    app.add_error_handler(on_error)

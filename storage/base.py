@@ -1,0 +1,157 @@
+"""The SQLite connection: opening safely, migrating, and one-writer transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from storage.migrations import MIGRATIONS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message says which file and what to do."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """Timestamps are stored as UTC ISO strings, which sort in time order."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that exists but is not SQLite, instead of overwriting it."""
+    if path.is_dir():
+        raise StoreError(f"database path {path} is a folder; point BOT_DATABASE_PATH at a file")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a SQLite database; it was left untouched. "
+            "Move it away or set BOT_DATABASE_PATH to another file."
+        )
+
+
+class StoreBase:
+    """Owns the aiosqlite connection. Query methods live in the mixins that make up Store."""
+
+    def __init__(
+        self, db: aiosqlite.Connection, path: Path, now: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._db = db
+        self.path = path
+        self.now = now
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def connect(cls, path: Path, now: Callable[[], datetime] = utcnow) -> StoreBase:
+        path = Path(path)
+        _check_file(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create folder {path.parent}: {exc.strerror}") from None
+        try:
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from None
+        db.row_factory = aiosqlite.Row
+        store = cls(db, path, now)
+        try:
+            await db.execute("PRAGMA busy_timeout = 5000")
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA synchronous = NORMAL")
+            await store._migrate()
+        except sqlite3.DatabaseError as exc:
+            await db.close()
+            raise StoreError(f"{path} cannot be used as the bot's database: {exc}") from None
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} was written by a newer version of the bot (schema {version}); "
+                "upgrade the bot"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript would commit on its own; run the statements inside one BEGIN.
+            async with self._write_lock:
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _statements(script):
+                        await self._db.execute(statement)
+                    await self._db.execute(f"PRAGMA user_version = {number}")
+                    await self._db.execute("COMMIT")
+                except BaseException:
+                    await self._db.execute("ROLLBACK")
+                    raise
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time on this connection; rolled back on any error.
+
+        Never await Telegram inside it: the lock is held until the block ends.
+        """
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
+        row = await self.fetchone(sql, params)
+        return row[0] if row is not None else None
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

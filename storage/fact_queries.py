@@ -1,0 +1,793 @@
+"""SQL for the facts: applying fact files, reading records, sector lookups, full-text search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+import aiosqlite
+from pydantic import BaseModel
+
+from storage.base import StoreBase, iso
+from storage.facts import KnownIds, check, dump, load_seed
+from storage.models import (
+    Company,
+    Event,
+    FactFile,
+    Project,
+    SectorArea,
+    SectorLabel,
+    Source,
+    Zone,
+    ZoneFigure,
+)
+from storage.text import fts_query, fts_text, normalise, pinyin, place_stem
+
+RecordKind = Literal["project", "event"]
+M = TypeVar("M", bound=BaseModel)
+
+_SECTIONS: tuple[str, ...] = (
+    "sources",
+    "areas",
+    "labels",
+    "zones",
+    "companies",
+    "projects",
+    "events",
+    "figures",
+)
+
+
+@dataclass
+class ApplyReport:
+    """What applying a fact file did, per section: new, updated, unchanged ids."""
+
+    new: dict[str, list[str]] = field(default_factory=dict)
+    updated: dict[str, list[str]] = field(default_factory=dict)
+    unchanged: dict[str, list[str]] = field(default_factory=dict)
+    skipped_deleted: list[str] = field(default_factory=list)
+
+    def add(self, bucket: str, section: str, record_id: str) -> None:
+        getattr(self, bucket).setdefault(section, []).append(record_id)
+
+    def count(self, bucket: str) -> int:
+        return sum(len(ids) for ids in getattr(self, bucket).values())
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of the feed: a new record or a stage change, in the order it was stored."""
+
+    seq: int
+    kind: RecordKind
+    record_id: str
+    change: Literal["new", "stage"]
+    at: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    record_id: str
+    zone_id: str | None
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ZoneCounts:
+    projects: int
+    events: int
+
+
+def _body(model: BaseModel) -> str:
+    return model.model_dump_json(exclude={"learned_at"}, exclude_none=True)
+
+
+def _load(model: type[M], row: aiosqlite.Row, learned: bool = False) -> M:
+    data = json.loads(row["body"])
+    if learned:
+        data["learned_at"] = row["learned_at"]
+    return model.model_validate(data)
+
+
+class FactQueries(StoreBase):
+    """Facts in the store. Every new record and stage change is also written to the feed."""
+
+    # ---- applying facts ---------------------------------------------------------------
+
+    async def known_ids(self) -> KnownIds:
+        async def ids(sql: str) -> frozenset[str]:
+            return frozenset(str(r[0]) for r in await self.fetchall(sql))
+
+        return KnownIds(
+            zones=await ids("SELECT id FROM zones WHERE deleted_at IS NULL"),
+            companies=await ids("SELECT id FROM companies WHERE deleted_at IS NULL"),
+            sources=await ids("SELECT id FROM sources"),
+            events=await ids("SELECT id FROM events WHERE deleted_at IS NULL"),
+            labels=await ids("SELECT label FROM labels"),
+            areas=await ids("SELECT id FROM areas"),
+            figures=await ids("SELECT id FROM figures WHERE deleted_at IS NULL"),
+        )
+
+    async def apply_facts(
+        self, facts: FactFile, via: str, actor_id: int | None = None
+    ) -> ApplyReport:
+        """Check a whole fact file, then write it in one transaction (all or nothing)."""
+        check(facts, await self.known_ids())
+        report = ApplyReport()
+        now = iso(self.now())
+        async with self.transaction() as db:
+            writer = _Writer(db, now, via, actor_id, report)
+            for source in facts.sources:
+                await writer.simple("sources", source.id, source)
+            for area in facts.areas:
+                await writer.area(area)
+            for label in facts.labels:
+                await writer.label(label)
+            for zone in facts.zones:
+                await writer.zone(zone)
+            for company in facts.companies:
+                await writer.company(company)
+            for event in facts.events:
+                await writer.record("event", event)
+            for project in facts.projects:
+                await writer.record("project", project)
+            for figure in facts.figures:
+                await writer.figure(figure)
+        return report
+
+    async def seed(self) -> ApplyReport | None:
+        """Apply the shipped facts when they are new or changed; None when already applied."""
+        facts = load_seed()
+        digest = hashlib.sha256(dump(facts).encode()).hexdigest()
+        if await self.scalar("SELECT value FROM meta WHERE key = 'seed'") == digest:
+            return None
+        report = await self.apply_facts(facts, via="seed")
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO meta(key, value) VALUES ('seed', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (digest,),
+            )
+        return report
+
+    async def delete_record(
+        self, kind: str, record_id: str, via: str, actor_id: int | None = None
+    ) -> bool:
+        """Mark a project, event, company, zone or figure deleted; it no longer shows."""
+        table = _TABLES.get(kind)
+        if table is None:
+            raise ValueError(f"cannot delete a {kind}")
+        now = iso(self.now())
+        async with self.transaction() as db:
+            async with db.execute(
+                f"SELECT body FROM {table} WHERE id = ? AND deleted_at IS NULL", (record_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
+            await db.execute(f"UPDATE {table} SET deleted_at = ? WHERE id = ?", (now, record_id))
+            await _unindex(db, kind, record_id)
+            await _audit(db, now, actor_id, via, kind, record_id, "delete", row["body"], None)
+        return True
+
+    # ---- reading ----------------------------------------------------------------------
+
+    async def counts(self) -> dict[str, int]:
+        """Live records by kind (deleted ones excluded)."""
+        result: dict[str, int] = {}
+        for section, table in (
+            ("zones", "zones"),
+            ("companies", "companies"),
+            ("projects", "projects"),
+            ("events", "events"),
+            ("figures", "figures"),
+        ):
+            value = await self.scalar(f"SELECT COUNT(*) FROM {table} WHERE deleted_at IS NULL")
+            result[section] = int(str(value))
+        for section, table in (("sources", "sources"), ("areas", "areas"), ("labels", "labels")):
+            result[section] = int(str(await self.scalar(f"SELECT COUNT(*) FROM {table}")))
+        return result
+
+    async def zones(self) -> list[Zone]:
+        rows = await self.fetchall("SELECT body FROM zones WHERE deleted_at IS NULL ORDER BY id")
+        return [_load(Zone, r) for r in rows]
+
+    async def zone(self, zone_id: str) -> Zone | None:
+        row = await self.fetchone(
+            "SELECT body FROM zones WHERE id = ? AND deleted_at IS NULL", (zone_id,)
+        )
+        return _load(Zone, row) if row else None
+
+    async def zone_names(self) -> list[tuple[str, str]]:
+        """(normalised name, zone id) for every name a live zone answers to."""
+        rows = await self.fetchall(
+            "SELECT n.name, n.zone_id FROM zone_names n JOIN zones z ON z.id = n.zone_id "
+            "WHERE z.deleted_at IS NULL"
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    async def zone_counts(self) -> dict[str, ZoneCounts]:
+        projects = dict(
+            await self.fetchall(
+                "SELECT zone_id, COUNT(*) FROM projects WHERE deleted_at IS NULL GROUP BY zone_id"
+            )
+        )
+        events = dict(
+            await self.fetchall(
+                "SELECT zone_id, COUNT(*) FROM events WHERE deleted_at IS NULL GROUP BY zone_id"
+            )
+        )
+        return {
+            str(zid): ZoneCounts(int(projects.get(zid, 0)), int(events.get(zid, 0)))
+            for zid in set(projects) | set(events)
+        }
+
+    async def zone_figures(self, zone_id: str) -> list[ZoneFigure]:
+        rows = await self.fetchall(
+            "SELECT body FROM figures WHERE zone_id = ? AND deleted_at IS NULL ORDER BY rowid",
+            (zone_id,),
+        )
+        return [_load(ZoneFigure, r) for r in rows]
+
+    async def projects_in_zone(
+        self, zone_id: str, limit: int = 10, offset: int = 0
+    ) -> list[Project]:
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM projects WHERE zone_id = ? AND deleted_at IS NULL "
+            "ORDER BY learned_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            (zone_id, limit, offset),
+        )
+        return [_load(Project, r, learned=True) for r in rows]
+
+    async def events_in_zone(self, zone_id: str, limit: int = 10, offset: int = 0) -> list[Event]:
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM events WHERE zone_id = ? AND deleted_at IS NULL "
+            "ORDER BY learned_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            (zone_id, limit, offset),
+        )
+        return [_load(Event, r, learned=True) for r in rows]
+
+    async def project(self, project_id: str) -> Project | None:
+        row = await self.fetchone(
+            "SELECT body, learned_at FROM projects WHERE id = ? AND deleted_at IS NULL",
+            (project_id,),
+        )
+        return _load(Project, row, learned=True) if row else None
+
+    async def event(self, event_id: str) -> Event | None:
+        row = await self.fetchone(
+            "SELECT body, learned_at FROM events WHERE id = ? AND deleted_at IS NULL",
+            (event_id,),
+        )
+        return _load(Event, row, learned=True) if row else None
+
+    async def projects_of_event(self, event_id: str) -> list[Project]:
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM projects WHERE deleted_at IS NULL "
+            "AND json_extract(body, '$.event') = ? ORDER BY rowid",
+            (event_id,),
+        )
+        return [_load(Project, r, learned=True) for r in rows]
+
+    async def projects_of_company(self, company_id: str) -> list[Project]:
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM projects WHERE company_id = ? AND deleted_at IS NULL "
+            "ORDER BY learned_at DESC",
+            (company_id,),
+        )
+        return [_load(Project, r, learned=True) for r in rows]
+
+    async def company(self, company_id: str) -> Company | None:
+        row = await self.fetchone(
+            "SELECT body FROM companies WHERE id = ? AND deleted_at IS NULL", (company_id,)
+        )
+        return _load(Company, row) if row else None
+
+    async def companies(self, ids: Iterable[str]) -> dict[str, Company]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = await self.fetchall(
+            f"SELECT body FROM companies WHERE id IN ({marks}) AND deleted_at IS NULL",
+            tuple(wanted),
+        )
+        found = [_load(Company, r) for r in rows]
+        return {c.id: c for c in found}
+
+    async def source(self, source_id: str) -> Source | None:
+        row = await self.fetchone("SELECT body FROM sources WHERE id = ?", (source_id,))
+        return _load(Source, row) if row else None
+
+    async def sources(self, ids: Iterable[str]) -> dict[str, Source]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = await self.fetchall(f"SELECT body FROM sources WHERE id IN ({marks})", tuple(wanted))
+        found = [_load(Source, r) for r in rows]
+        return {s.id: s for s in found}
+
+    async def areas(self) -> list[SectorArea]:
+        rows = await self.fetchall("SELECT id, name_zh, name_en FROM areas ORDER BY rowid")
+        return [SectorArea(id=r[0], name_zh=r[1], name_en=r[2]) for r in rows]
+
+    async def labels(self) -> list[SectorLabel]:
+        rows = await self.fetchall("SELECT label, name_en, area FROM labels ORDER BY rowid")
+        return [SectorLabel(label=r[0], name_en=r[1], area=r[2]) for r in rows]
+
+    async def label_counts(self) -> dict[str, int]:
+        """How many live projects and events carry each label."""
+        rows = await self.fetchall(
+            "SELECT l.label, COUNT(*) FROM record_labels l "
+            "LEFT JOIN projects p ON l.kind = 'project' AND p.id = l.record_id "
+            "LEFT JOIN events e ON l.kind = 'event' AND e.id = l.record_id "
+            "WHERE (p.id IS NOT NULL AND p.deleted_at IS NULL) "
+            "OR (e.id IS NOT NULL AND e.deleted_at IS NULL) GROUP BY l.label"
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    async def projects_with_labels(
+        self, labels: Sequence[str], limit: int = 10, offset: int = 0
+    ) -> list[Project]:
+        if not labels:
+            return []
+        marks = ",".join("?" * len(labels))
+        rows = await self.fetchall(
+            "SELECT p.body, p.learned_at FROM projects p WHERE p.deleted_at IS NULL AND p.id IN "
+            f"(SELECT record_id FROM record_labels WHERE kind = 'project' AND label IN ({marks})) "
+            "ORDER BY p.learned_at DESC, p.rowid DESC LIMIT ? OFFSET ?",
+            (*labels, limit, offset),
+        )
+        return [_load(Project, r, learned=True) for r in rows]
+
+    async def events_with_labels(
+        self, labels: Sequence[str], limit: int = 10, offset: int = 0
+    ) -> list[Event]:
+        if not labels:
+            return []
+        marks = ",".join("?" * len(labels))
+        rows = await self.fetchall(
+            "SELECT e.body, e.learned_at FROM events e WHERE e.deleted_at IS NULL AND e.id IN "
+            f"(SELECT record_id FROM record_labels WHERE kind = 'event' AND label IN ({marks})) "
+            "ORDER BY e.learned_at DESC, e.rowid DESC LIMIT ? OFFSET ?",
+            (*labels, limit, offset),
+        )
+        return [_load(Event, r, learned=True) for r in rows]
+
+    async def count_with_labels(self, kind: RecordKind, labels: Sequence[str]) -> int:
+        if not labels:
+            return 0
+        table = "projects" if kind == "project" else "events"
+        marks = ",".join("?" * len(labels))
+        value = await self.scalar(
+            f"SELECT COUNT(*) FROM {table} t WHERE t.deleted_at IS NULL AND t.id IN "
+            f"(SELECT record_id FROM record_labels WHERE kind = ? AND label IN ({marks}))",
+            (kind, *labels),
+        )
+        return int(str(value))
+
+    async def search(self, text: str, limit: int = 10, offset: int = 0) -> list[SearchHit]:
+        """Ranked matches over zones, companies, projects, events and figures."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        # bm25 weights: a match in the title counts five times one in the body.
+        rows = await self.fetchall(
+            "SELECT d.kind, d.record_id, d.zone_id, s.title, bm25(search_index, 5.0, 1.0) AS r "
+            "FROM search_index s JOIN search_docs d ON d.id = s.rowid "
+            "WHERE search_index MATCH ? ORDER BY r LIMIT ? OFFSET ?",
+            (query, limit, offset),
+        )
+        return [
+            SearchHit(
+                kind=str(r[0]),
+                record_id=str(r[1]),
+                zone_id=r[2],
+                title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
+                score=float(r[4]),
+            )
+            for r in rows
+        ]
+
+    async def search_count(self, text: str) -> int:
+        query = fts_query(text)
+        if query is None:
+            return 0
+        value = await self.scalar(
+            "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ?", (query,)
+        )
+        return int(str(value))
+
+    # ---- the feed ---------------------------------------------------------------------
+
+    async def max_seq(self) -> int:
+        return int(str(await self.scalar("SELECT COALESCE(MAX(seq), 0) FROM feed")))
+
+    async def feed_after(self, seq: int, limit: int = 500) -> list[FeedItem]:
+        rows = await self.fetchall(
+            "SELECT seq, kind, record_id, change, at FROM feed WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [FeedItem(int(r[0]), r[1], str(r[2]), r[3], str(r[4])) for r in rows]
+
+    async def record_labels(
+        self, kind: RecordKind, record_ids: Sequence[str]
+    ) -> dict[str, set[str]]:
+        if not record_ids:
+            return {}
+        marks = ",".join("?" * len(record_ids))
+        rows = await self.fetchall(
+            f"SELECT record_id, label FROM record_labels WHERE kind = ? AND record_id IN ({marks})",
+            (kind, *record_ids),
+        )
+        result: dict[str, set[str]] = {}
+        for row in rows:
+            result.setdefault(str(row[0]), set()).add(str(row[1]))
+        return result
+
+
+def _mostly_han(text: str) -> bool:
+    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    return han * 2 >= len(text.replace(" ", ""))
+
+
+_TABLES = {
+    "project": "projects",
+    "event": "events",
+    "company": "companies",
+    "zone": "zones",
+    "figure": "figures",
+}
+
+
+async def _audit(
+    db: aiosqlite.Connection,
+    at: str,
+    actor_id: int | None,
+    via: str,
+    kind: str,
+    record_id: str,
+    action: str,
+    before: str | None,
+    after: str | None,
+) -> None:
+    await db.execute(
+        "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, actor_id, via, kind, record_id, action, before, after),
+    )
+
+
+async def _unindex(db: aiosqlite.Connection, kind: str, record_id: str) -> None:
+    async with db.execute(
+        "SELECT id FROM search_docs WHERE kind = ? AND record_id = ?", (kind, record_id)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is not None:
+        await db.execute("DELETE FROM search_index WHERE rowid = ?", (row[0],))
+        await db.execute("DELETE FROM search_docs WHERE id = ?", (row[0],))
+
+
+async def _index(
+    db: aiosqlite.Connection,
+    kind: str,
+    record_id: str,
+    zone_id: str | None,
+    title: str,
+    body: Iterable[str | None],
+) -> None:
+    await _unindex(db, kind, record_id)
+    cursor = await db.execute(
+        "INSERT INTO search_docs(kind, record_id, zone_id) VALUES (?, ?, ?)",
+        (kind, record_id, zone_id),
+    )
+    text = " ".join(part for part in body if part)
+    await db.execute(
+        "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
+        (cursor.lastrowid, fts_text(title), fts_text(text)),
+    )
+
+
+@dataclass
+class _Writer:
+    """Upserts one fact file's records inside the caller's transaction."""
+
+    db: aiosqlite.Connection
+    now: str
+    via: str
+    actor_id: int | None
+    report: ApplyReport
+    _zone_names: dict[str, str] = field(default_factory=dict)
+    _company_names: dict[str, str] = field(default_factory=dict)
+
+    async def _existing(self, table: str, record_id: str) -> aiosqlite.Row | None:
+        has_deleted = table not in ("sources",)
+        columns = "body, deleted_at" if has_deleted else "body, NULL AS deleted_at"
+        async with self.db.execute(
+            f"SELECT {columns} FROM {table} WHERE id = ?", (record_id,)
+        ) as cursor:
+            return await cursor.fetchone()
+
+    async def _decide(self, table: str, section: str, record_id: str, body: str) -> str | None:
+        """'new', 'update' or None (unchanged, or deleted and not to be revived)."""
+        row = await self._existing(table, record_id)
+        if row is None:
+            self.report.add("new", section, record_id)
+            return "new"
+        if row["deleted_at"] is not None:
+            self.report.skipped_deleted.append(f"{section}:{record_id}")
+            return None
+        if row["body"] == body:
+            self.report.add("unchanged", section, record_id)
+            return None
+        self.report.add("updated", section, record_id)
+        return "update"
+
+    async def simple(self, section: str, record_id: str, model: BaseModel) -> None:
+        body = _body(model)
+        action = await self._decide(section, section, record_id, body)
+        if action is not None:
+            await self.db.execute(
+                f"INSERT INTO {section}(id, body) VALUES (?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                (record_id, body),
+            )
+
+    async def area(self, area: SectorArea) -> None:
+        async with self.db.execute(
+            "SELECT name_zh, name_en FROM areas WHERE id = ?", (area.id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None and tuple(row) == (area.name_zh, area.name_en):
+            self.report.add("unchanged", "areas", area.id)
+            return
+        self.report.add("new" if row is None else "updated", "areas", area.id)
+        await self.db.execute(
+            "INSERT INTO areas(id, name_zh, name_en) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
+            "SET name_zh = excluded.name_zh, name_en = excluded.name_en",
+            (area.id, area.name_zh, area.name_en),
+        )
+
+    async def label(self, label: SectorLabel) -> None:
+        async with self.db.execute(
+            "SELECT name_en, area FROM labels WHERE label = ?", (label.label,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None and tuple(row) == (label.name_en, label.area):
+            self.report.add("unchanged", "labels", label.label)
+            return
+        self.report.add("new" if row is None else "updated", "labels", label.label)
+        await self.db.execute(
+            "INSERT INTO labels(label, name_en, area) VALUES (?, ?, ?) ON CONFLICT(label) "
+            "DO UPDATE SET name_en = excluded.name_en, area = excluded.area",
+            (label.label, label.name_en, label.area),
+        )
+
+    async def zone(self, zone: Zone) -> None:
+        body = _body(zone)
+        action = await self._decide("zones", "zones", zone.id, body)
+        if action is None:
+            return
+        before = await self._existing("zones", zone.id)
+        await self.db.execute(
+            "INSERT INTO zones(id, name_zh, short_zh, name_en, body) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET name_zh = excluded.name_zh, "
+            "short_zh = excluded.short_zh, name_en = excluded.name_en, body = excluded.body",
+            (zone.id, zone.name_zh, zone.short_zh, zone.name_en, body),
+        )
+        await self.db.execute("DELETE FROM zone_names WHERE zone_id = ?", (zone.id,))
+        for name in zone_name_forms(zone):
+            await self.db.execute(
+                "INSERT OR IGNORE INTO zone_names(name, zone_id) VALUES (?, ?)", (name, zone.id)
+            )
+        await _index(
+            self.db,
+            "zone",
+            zone.id,
+            zone.id,
+            f"{zone.short_zh} {zone.name_en}",
+            [
+                zone.name_zh,
+                zone.province,
+                zone.city,
+                *zone.aliases,
+                *zone.leading,
+                *zone.emerging,
+                zone.summary_zh,
+                zone.summary_en,
+                pinyin(place_stem(zone.short_zh)),
+            ],
+        )
+        await _audit(
+            self.db,
+            self.now,
+            self.actor_id,
+            self.via,
+            "zone",
+            zone.id,
+            action,
+            before["body"] if before else None,
+            body,
+        )
+
+    async def company(self, company: Company) -> None:
+        body = _body(company)
+        action = await self._decide("companies", "companies", company.id, body)
+        if action is None:
+            return
+        before = await self._existing("companies", company.id)
+        await self.db.execute(
+            "INSERT INTO companies(id, zone_id, body) VALUES (?, ?, ?) ON CONFLICT(id) "
+            "DO UPDATE SET zone_id = excluded.zone_id, body = excluded.body",
+            (company.id, company.zone, body),
+        )
+        people = [f"{p.name} {p.role_zh or ''} {p.role_en or ''}" for p in company.people]
+        await _index(
+            self.db,
+            "company",
+            company.id,
+            company.zone,
+            f"{company.short_zh or company.name_zh} {company.name_en or ''}",
+            [
+                company.name_zh,
+                company.parent,
+                company.description_zh,
+                company.description_en,
+                *people,
+            ],
+        )
+        await _audit(
+            self.db,
+            self.now,
+            self.actor_id,
+            self.via,
+            "company",
+            company.id,
+            action,
+            before["body"] if before else None,
+            body,
+        )
+
+    async def _names(self, table: str, ids: Iterable[str | None]) -> list[str]:
+        names: list[str] = []
+        for record_id in ids:
+            if not record_id:
+                continue
+            async with self.db.execute(
+                f"SELECT body FROM {table} WHERE id = ?", (record_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                data: dict[str, Any] = json.loads(row["body"])
+                names.extend(
+                    str(data[k])
+                    for k in ("name_zh", "short_zh", "name_en", "parent")
+                    if data.get(k)
+                )
+        return names
+
+    async def record(self, kind: RecordKind, record: Project | Event) -> None:
+        table = "projects" if kind == "project" else "events"
+        body = _body(record)
+        row = await self._existing(table, record.id)
+        action = await self._decide(table, table, record.id, body)
+        if action is None:
+            return
+        if isinstance(record, Project):
+            stage = record.stage.value if record.stage else None
+            await self.db.execute(
+                "INSERT INTO projects(id, zone_id, company_id, stage, body, learned_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "zone_id = excluded.zone_id, company_id = excluded.company_id, "
+                "stage = excluded.stage, body = excluded.body, updated_at = excluded.updated_at",
+                (record.id, record.zone, record.company, stage, body, self.now, self.now),
+            )
+            old_stage = json.loads(row["body"]).get("stage") if row is not None else None
+            stage_changed = row is not None and old_stage != stage and stage is not None
+            title = f"{record.name_zh} {record.name_en or ''}"
+            extra = [
+                *await self._names("companies", [record.company]),
+                *record.highlights_zh,
+                *record.highlights_en,
+                record.note,
+                record.chain_role,
+            ]
+        else:
+            await self.db.execute(
+                "INSERT INTO events(id, zone_id, kind, body, learned_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "zone_id = excluded.zone_id, kind = excluded.kind, body = excluded.body, "
+                "updated_at = excluded.updated_at",
+                (record.id, record.zone, record.kind.value, body, self.now, self.now),
+            )
+            stage_changed = False
+            title = f"{record.title_zh} {record.title_en or ''}"
+            figures = [f"{f.name_zh} {f.name_en} {f.value.text()}" for f in record.figures]
+            extra = [
+                *await self._names("companies", record.companies),
+                *figures,
+                *record.places,
+                record.summary_zh,
+                record.summary_en,
+            ]
+        await self.db.execute(
+            "DELETE FROM record_labels WHERE kind = ? AND record_id = ?", (kind, record.id)
+        )
+        for label in record.sectors:
+            await self.db.execute(
+                "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
+                (kind, record.id, label),
+            )
+        zone_names = await self._names("zones", [record.zone])
+        await _index(
+            self.db, kind, record.id, record.zone, title, [*extra, *record.sectors, *zone_names]
+        )
+        if action == "new" or stage_changed:
+            await self.db.execute(
+                "INSERT INTO feed(kind, record_id, change, at) VALUES (?, ?, ?, ?)",
+                (kind, record.id, "new" if action == "new" else "stage", self.now),
+            )
+        await _audit(
+            self.db,
+            self.now,
+            self.actor_id,
+            self.via,
+            kind,
+            record.id,
+            action,
+            row["body"] if row is not None else None,
+            body,
+        )
+
+    async def figure(self, figure: ZoneFigure) -> None:
+        body = _body(figure)
+        action = await self._decide("figures", "figures", figure.id, body)
+        if action is None:
+            return
+        before = await self._existing("figures", figure.id)
+        await self.db.execute(
+            "INSERT INTO figures(id, zone_id, body) VALUES (?, ?, ?) ON CONFLICT(id) "
+            "DO UPDATE SET zone_id = excluded.zone_id, body = excluded.body",
+            (figure.id, figure.zone, body),
+        )
+        zone_names = await self._names("zones", [figure.zone])
+        await _index(
+            self.db,
+            "figure",
+            figure.id,
+            figure.zone,
+            f"{figure.name_zh} {figure.name_en}",
+            [figure.value.text(), figure.sector, figure.note, *zone_names],
+        )
+        await _audit(
+            self.db,
+            self.now,
+            self.actor_id,
+            self.via,
+            "figure",
+            figure.id,
+            action,
+            before["body"] if before else None,
+            body,
+        )
+
+
+def zone_name_forms(zone: Zone) -> set[str]:
+    """Every normalised name a zone answers to: ids, names, place stem, pinyin, aliases."""
+    names = {zone.id, zone.name_zh, zone.short_zh, zone.name_en, *zone.aliases}
+    stem = place_stem(zone.short_zh)
+    names |= {stem, place_stem(zone.name_zh), pinyin(stem)}
+    if zone.city:
+        names.add(zone.city.removesuffix("市"))
+    forms = {normalise(n) for n in names if n}
+    return {f for f in forms if f}
+
+
+def sections() -> tuple[str, ...]:
+    return _SECTIONS

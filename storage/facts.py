@@ -1,0 +1,164 @@
+"""Reading and checking fact files (YAML or JSON, the FactFile format) before they touch the store.
+
+A file is validated whole: every record against its model, then every reference (zone,
+company, source, event, sector label) against the file and what the store already holds.
+Errors name the record and the field, and nothing is written unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from storage.models import FactFile
+
+SEED_PACKAGE = "bot.facts"
+SEED_FILE = "seed.yaml"
+MAX_FACT_FILE_BYTES = 20 * 1024 * 1024
+
+
+class FactFileError(Exception):
+    """A fact file cannot be applied; ``problems`` lists each with its record and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = "; ".join(problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(f"{len(problems)} problem(s): {shown}{more}")
+
+
+@dataclass(frozen=True)
+class KnownIds:
+    """Ids already in the store, so a file may refer to them without repeating them."""
+
+    zones: frozenset[str] = frozenset()
+    companies: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
+    areas: frozenset[str] = frozenset()
+    figures: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Checker:
+    facts: FactFile
+    known: KnownIds
+    problems: list[str] = field(default_factory=list)
+
+    def ids(self, section: str) -> set[str]:
+        records = getattr(self.facts, section)
+        key = "label" if section == "labels" else "id"
+        return {getattr(r, key) for r in records} | set(getattr(self.known, section))
+
+    def duplicates(self, section: str) -> None:
+        key = "label" if section == "labels" else "id"
+        seen: set[str] = set()
+        for index, record in enumerate(getattr(self.facts, section)):
+            value = getattr(record, key)
+            if value in seen:
+                self.problems.append(f"{section}[{index}] ({value}): {key} is a duplicate")
+            seen.add(value)
+
+    def refs(self, section: str, attr: str, target: str, many: bool = False) -> None:
+        valid = self.ids(target)
+        for index, record in enumerate(getattr(self.facts, section)):
+            values: Iterable[Any] = getattr(record, attr) if many else [getattr(record, attr)]
+            for value in values:
+                if value is not None and value not in valid:
+                    rid = getattr(record, "id", "?")
+                    self.problems.append(
+                        f"{section}[{index}] ({rid}): field {attr}: unknown {target[:-1]} {value!r}"
+                    )
+
+
+def check(facts: FactFile, known: KnownIds = KnownIds()) -> None:
+    """Raise FactFileError naming every duplicate id and dangling reference."""
+    checker = _Checker(facts, known)
+    for section in ("sources", "areas", "labels", "zones", "companies", "projects", "events"):
+        checker.duplicates(section)
+    checker.duplicates("figures")
+    checker.refs("labels", "area", "areas")
+    for section in ("zones", "companies", "projects", "events", "figures"):
+        checker.refs(section, "source", "sources")
+    checker.refs("companies", "zone", "zones")
+    checker.refs("projects", "zone", "zones")
+    checker.refs("projects", "company", "companies")
+    checker.refs("projects", "event", "events")
+    checker.refs("projects", "sectors", "labels", many=True)
+    checker.refs("events", "zone", "zones")
+    checker.refs("events", "companies", "companies", many=True)
+    checker.refs("events", "sectors", "labels", many=True)
+    checker.refs("figures", "zone", "zones")
+    checker.refs("figures", "sector", "labels")
+    checker.refs("figures", "part_of", "figures")
+    checker.refs("zones", "leading", "labels", many=True)
+    checker.refs("zones", "emerging", "labels", many=True)
+    if checker.problems:
+        raise FactFileError(checker.problems)
+
+
+def _describe(error: dict[str, Any], data: Any) -> str:
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        section, index = loc[0], loc[1]
+        record = data.get(section, [])[index] if isinstance(data, dict) else None
+        rid = record.get("id") or record.get("label") if isinstance(record, dict) else None
+        where = f"{section}[{index}]" + (f" ({rid})" if rid else "")
+        loc = loc[2:]
+    field_name = ".".join(str(p) for p in loc) or "record"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: field {field_name}: {message}" if where else f"{field_name}: {message}"
+
+
+def parse(data: Any) -> FactFile:
+    """Validate decoded data as a FactFile; errors name the record and field."""
+    if not isinstance(data, dict):
+        raise FactFileError(["the file must be a mapping with sections such as zones, projects"])
+    try:
+        return FactFile.model_validate(data)
+    except ValidationError as exc:
+        raise FactFileError([_describe(dict(e), data) for e in exc.errors()]) from None
+
+
+def load_text(text: str, name: str = "file") -> FactFile:
+    """Decode YAML (JSON is YAML too) and validate it."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise FactFileError([f"{name} is not valid YAML{where}"]) from None
+    return parse(data)
+
+
+def load_path(path: Path) -> FactFile:
+    if not path.is_file():
+        raise FactFileError([f"{path} does not exist or is not a file"])
+    if path.stat().st_size > MAX_FACT_FILE_BYTES:
+        raise FactFileError([f"{path} is larger than 20 MB"])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FactFileError([f"{path} is not UTF-8 text; save it as UTF-8"]) from None
+    return load_text(text, name=path.name)
+
+
+def load_seed() -> FactFile:
+    """The facts shipped with the bot."""
+    text = resources.files(SEED_PACKAGE).joinpath(SEED_FILE).read_text(encoding="utf-8")
+    return load_text(text, name=SEED_FILE)
+
+
+def dump(facts: FactFile) -> str:
+    """A fact file as YAML that load_text reads back unchanged."""
+    data = json.loads(facts.model_dump_json(exclude_none=True, exclude_defaults=True))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

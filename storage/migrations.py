@@ -1,0 +1,186 @@
+"""Versioned schema: an append-only list of SQL scripts, applied in order and recorded.
+
+Each script runs in one transaction and bumps ``PRAGMA user_version``; a script already
+applied is skipped, so opening a store twice changes nothing. Never edit a shipped script:
+append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: facts, the feed of new items, chats and their subscriptions, deliveries, digests,
+    #    users and the audit trail.
+    """
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE areas (
+        id TEXT PRIMARY KEY,
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL
+    );
+    CREATE TABLE labels (
+        label TEXT PRIMARY KEY,
+        name_en TEXT,
+        area TEXT REFERENCES areas(id)
+    );
+    CREATE TABLE zones (
+        id TEXT PRIMARY KEY,
+        name_zh TEXT NOT NULL,
+        short_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        body TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    -- Every name a zone answers to, normalised (lower case, no spaces or punctuation).
+    CREATE TABLE zone_names (
+        name TEXT NOT NULL,
+        zone_id TEXT NOT NULL REFERENCES zones(id) ON DELETE CASCADE,
+        PRIMARY KEY (name, zone_id)
+    );
+    CREATE TABLE companies (
+        id TEXT PRIMARY KEY,
+        zone_id TEXT REFERENCES zones(id),
+        body TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        zone_id TEXT NOT NULL REFERENCES zones(id),
+        company_id TEXT REFERENCES companies(id),
+        stage TEXT,
+        body TEXT NOT NULL,
+        learned_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE INDEX projects_zone ON projects(zone_id) WHERE deleted_at IS NULL;
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        zone_id TEXT NOT NULL REFERENCES zones(id),
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        learned_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE INDEX events_zone ON events(zone_id) WHERE deleted_at IS NULL;
+    CREATE TABLE figures (
+        id TEXT PRIMARY KEY,
+        zone_id TEXT NOT NULL REFERENCES zones(id),
+        body TEXT NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE INDEX figures_zone ON figures(zone_id);
+    -- The sector labels of each project and event, for sector lookups and alert matching.
+    CREATE TABLE record_labels (
+        kind TEXT NOT NULL CHECK (kind IN ('project', 'event')),
+        record_id TEXT NOT NULL,
+        label TEXT NOT NULL REFERENCES labels(label),
+        PRIMARY KEY (kind, record_id, label)
+    );
+    CREATE INDEX record_labels_label ON record_labels(label);
+    -- Full-text search. Han characters are indexed one per token (see storage/text.py), so
+    -- a two-character word such as 电池 is a phrase query and matches. search_docs gives each
+    -- indexed record a rowid, so re-indexing one record is a delete by key, not a scan.
+    CREATE TABLE search_docs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        zone_id TEXT,
+        UNIQUE (kind, record_id)
+    );
+    CREATE VIRTUAL TABLE search_index USING fts5(
+        title, body, tokenize = "unicode61 remove_diacritics 2"
+    );
+    -- The one path every new record and stage change takes; alerts and digests read it.
+    CREATE TABLE feed (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('project', 'event')),
+        record_id TEXT NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('new', 'stage')),
+        at TEXT NOT NULL
+    );
+    CREATE TABLE chats (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        title TEXT,
+        lang TEXT,
+        active INTEGER NOT NULL DEFAULT 1,
+        approved INTEGER NOT NULL DEFAULT 0,
+        migrated_to INTEGER,
+        alert_mode TEXT NOT NULL DEFAULT 'instant'
+            CHECK (alert_mode IN ('instant', 'digest', 'off')),
+        timezone TEXT,
+        digest_kind TEXT NOT NULL DEFAULT 'daily'
+            CHECK (digest_kind IN ('daily', 'weekly', 'off')),
+        digest_time TEXT NOT NULL DEFAULT '08:30',
+        digest_weekday INTEGER NOT NULL DEFAULT 0,
+        next_digest_at TEXT,
+        digest_seq INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX chats_due ON chats(next_digest_at) WHERE active = 1;
+    CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('zone', 'sector', 'keyword')),
+        value TEXT NOT NULL,
+        thread_id INTEGER,
+        since_seq INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (chat_id, kind, value)
+    );
+    CREATE INDEX subscriptions_value ON subscriptions(kind, value);
+    -- One row per (chat, feed item) an alert is owed for; sent_at set only after Telegram
+    -- accepted the message.
+    CREATE TABLE deliveries (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        seq INTEGER NOT NULL REFERENCES feed(seq),
+        thread_id INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before TEXT,
+        sent_at TEXT,
+        PRIMARY KEY (chat_id, seq)
+    );
+    CREATE INDEX deliveries_pending ON deliveries(sent_at, not_before);
+    CREATE TABLE digests (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        period TEXT NOT NULL,
+        from_seq INTEGER NOT NULL,
+        to_seq INTEGER NOT NULL,
+        parts_sent INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        PRIMARY KEY (chat_id, period)
+    );
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT,
+        username TEXT,
+        lang TEXT,
+        role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+        status TEXT NOT NULL DEFAULT 'new'
+            CHECK (status IN ('new', 'pending', 'approved', 'denied')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_id INTEGER,
+        via TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX audit_record ON audit(kind, record_id);
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)

@@ -1,0 +1,295 @@
+"""The records of the fact store: zones, sectors, companies, projects, events, figures, sources.
+
+One set of frozen pydantic models serves the fact file (what people write), the store (what SQL
+returns) and the views (what is rendered). Value types keep the source's precision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from storage.values import Amount, PartialDate, Quantity
+
+
+def _to_date(value: Any) -> Any:
+    if value is None or isinstance(value, PartialDate):
+        return value
+    if isinstance(value, int):
+        return PartialDate(year=value)
+    if isinstance(value, str):
+        return PartialDate.parse(value)
+    # YAML reads 2025-03-14 as a date object.
+    if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
+        return PartialDate(year=value.year, month=value.month, day=value.day)
+    raise ValueError(f"cannot read date {value!r}")
+
+
+def _to_amount(value: Any) -> Any:
+    if value is None or isinstance(value, Amount):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("an amount is not true/false")
+    if isinstance(value, int | float | Decimal):
+        return Amount.parse(str(value))
+    if isinstance(value, str):
+        return Amount.parse(value)
+    raise ValueError(f"cannot read amount {value!r}")
+
+
+def _to_quantity(value: Any) -> Any:
+    if value is None or isinstance(value, Quantity):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("a number is not true/false")
+    if isinstance(value, int | float | Decimal | str):
+        quantity = Quantity.parse(str(value))
+        if quantity.value < 0:
+            raise ValueError("a figure cannot be negative")
+        return quantity
+    raise ValueError(f"cannot read number {value!r}")
+
+
+DateP = Annotated[
+    PartialDate,
+    BeforeValidator(_to_date),
+    PlainSerializer(lambda d: d.edtf(), return_type=str),
+]
+Money = Annotated[
+    Amount,
+    BeforeValidator(_to_amount),
+    PlainSerializer(lambda a: a.text(), return_type=str),
+]
+Number = Annotated[
+    Quantity,
+    BeforeValidator(_to_quantity),
+    PlainSerializer(lambda q: q.text(), return_type=str),
+]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,47}$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class Stage(StrEnum):
+    """Where a project stands on the main path, or a side state."""
+
+    LEAD = "lead"
+    NEGOTIATING = "negotiating"
+    SIGNED = "signed"
+    REGISTERED = "registered"
+    CONSTRUCTION = "construction"
+    PRODUCTION = "production"
+    FULL_PRODUCTION = "full_production"
+    PAUSED = "paused"
+    TERMINATED = "terminated"
+
+
+STAGE_ZH: dict[Stage, str] = {
+    Stage.LEAD: "线索",
+    Stage.NEGOTIATING: "洽谈",
+    Stage.SIGNED: "签约",
+    Stage.REGISTERED: "注册",
+    Stage.CONSTRUCTION: "开工",
+    Stage.PRODUCTION: "投产",
+    Stage.FULL_PRODUCTION: "达产",
+    Stage.PAUSED: "暂缓",
+    Stage.TERMINATED: "终止",
+}
+
+
+def parse_stage(text: str) -> Stage:
+    """A stage from its English id or Chinese name (签约, signed, Signed)."""
+    raw = text.strip()
+    for stage, zh in STAGE_ZH.items():
+        if raw == zh or raw.lower().replace(" ", "_").replace("-", "_") == stage.value:
+            return stage
+    aliases = {"已签约": Stage.SIGNED, "在谈": Stage.NEGOTIATING, "建设": Stage.CONSTRUCTION}
+    if raw in aliases:
+        return aliases[raw]
+    names = ", ".join(f"{zh}/{s.value}" for s, zh in STAGE_ZH.items())
+    raise ValueError(f"unknown stage {text!r}; use one of {names}")
+
+
+class EventKind(StrEnum):
+    COMPETITION = "competition"
+    JOB_FAIR = "job_fair"
+    MATCHMAKING = "matchmaking"
+    UNIVERSITY_INDUSTRY = "university_industry"
+    ROADSHOW = "roadshow"
+    PLAN = "plan"
+    DELIVERY = "delivery"
+    SERVICE = "service"
+    OTHER = "other"
+
+
+EVENT_KIND_ZH: dict[EventKind, str] = {
+    EventKind.COMPETITION: "赛事",
+    EventKind.JOB_FAIR: "招聘会",
+    EventKind.MATCHMAKING: "供需对接",
+    EventKind.UNIVERSITY_INDUSTRY: "产学研",
+    EventKind.ROADSHOW: "路演活动",
+    EventKind.PLAN: "规划计划",
+    EventKind.DELIVERY: "产品交付",
+    EventKind.SERVICE: "企业服务",
+    EventKind.OTHER: "其他",
+}
+
+
+def parse_event_kind(text: str) -> EventKind:
+    raw = text.strip()
+    for kind, zh in EVENT_KIND_ZH.items():
+        if raw == zh or raw.lower().replace(" ", "_").replace("-", "_") == kind.value:
+            return kind
+    names = ", ".join(f"{zh}/{k.value}" for k, zh in EVENT_KIND_ZH.items())
+    raise ValueError(f"unknown event kind {text!r}; use one of {names}")
+
+
+class Source(Record):
+    """Where facts came from: a publication page, an import file, a staff member's entry."""
+
+    id: Id
+    title: Text
+    publication: str | None = None
+    date: DateP | None = None
+    authors: tuple[str, ...] = ()
+    locator: str | None = None
+    note: str | None = None
+
+
+class SectorArea(Record):
+    """One of the nine areas of 战略性新兴产业分类(2018)."""
+
+    id: Id
+    name_zh: Text
+    name_en: Text
+
+
+class SectorLabel(Record):
+    """A zone's own sector label and the national area it maps to (None: no clear area)."""
+
+    label: Annotated[str, Field(min_length=1, max_length=50)]
+    name_en: str | None = None
+    area: Id | None = None
+
+
+class Person(Record):
+    name: Text
+    role_zh: str | None = None
+    role_en: str | None = None
+
+
+class Zone(Record):
+    id: Id
+    name_zh: Text
+    short_zh: Text
+    name_en: Text
+    province: str | None = None
+    city: str | None = None
+    level: str | None = None
+    aliases: tuple[str, ...] = ()
+    leading: tuple[str, ...] = ()
+    emerging: tuple[str, ...] = ()
+    summary_zh: str | None = None
+    summary_en: str | None = None
+    source: Id
+
+
+class Company(Record):
+    id: Id
+    name_zh: Text
+    short_zh: str | None = None
+    name_en: str | None = None
+    kind: str = Field(default="company", pattern=r"^(company|institution)$")
+    parent: str | None = None
+    zone: Id | None = None
+    founded: DateP | None = None
+    people: tuple[Person, ...] = ()
+    description_zh: str | None = None
+    description_en: str | None = None
+    source: Id
+
+
+class Project(Record):
+    id: Id
+    zone: Id
+    name_zh: Text
+    name_en: str | None = None
+    company: Id | None = None
+    sectors: tuple[str, ...] = ()
+    stage: Stage | None = None
+    stage_date: DateP | None = None
+    landed: bool | None = None
+    landed_date: DateP | None = None
+    registered_capital: Money | None = None
+    total_investment: Money | None = None
+    annual_output: Money | None = None
+    land_mu: Number | None = None
+    floor_area_m2: Number | None = None
+    highlights_zh: tuple[str, ...] = ()
+    highlights_en: tuple[str, ...] = ()
+    chain_role: str | None = None
+    event: Id | None = None
+    note: str | None = None
+    source: Id
+    learned_at: datetime | None = None
+
+
+class Figure(Record):
+    """A number reported within an event: 21 projects competed, 86 intents, 37 hired."""
+
+    name_zh: Text
+    name_en: Text
+    value: Number
+
+
+class Event(Record):
+    id: Id
+    zone: Id
+    kind: EventKind
+    title_zh: Text
+    title_en: str | None = None
+    date: DateP | None = None
+    figures: tuple[Figure, ...] = ()
+    companies: tuple[Id, ...] = ()
+    sectors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    summary_zh: str | None = None
+    summary_en: str | None = None
+    source: Id
+    learned_at: datetime | None = None
+
+
+class ZoneFigure(Record):
+    """A headline figure of a zone, always with its period and its source."""
+
+    id: Id
+    zone: Id
+    name_zh: Text
+    name_en: Text
+    value: Number
+    period: DateP | None = None
+    sector: str | None = None
+    part_of: Id | None = None
+    note: str | None = None
+    source: Id
+
+
+class FactFile(Record):
+    """The fact-file format: the seed shipped with the bot and any file imported later."""
+
+    version: int = 1
+    sources: tuple[Source, ...] = ()
+    areas: tuple[SectorArea, ...] = ()
+    labels: tuple[SectorLabel, ...] = ()
+    zones: tuple[Zone, ...] = ()
+    companies: tuple[Company, ...] = ()
+    projects: tuple[Project, ...] = ()
+    events: tuple[Event, ...] = ()
+    figures: tuple[ZoneFigure, ...] = ()

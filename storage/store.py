@@ -1,0 +1,25 @@
+"""The Store: one object owning the SQLite connection, its query methods grouped by area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from storage.base import StoreBase, utcnow
+from storage.fact_queries import FactQueries
+from storage.user_queries import UserQueries
+
+
+class Store(FactQueries, UserQueries):
+    """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
+
+    @classmethod
+    async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        store = await cls.connect(path, now)
+        assert isinstance(store, Store)
+        return store
+
+
+__all__ = ["Store", "StoreBase"]

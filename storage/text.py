@@ -1,0 +1,73 @@
+"""Text normalisation shared by name matching and the full-text index."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+_DROP = re.compile(r"[\s'’‘`\-‐‑–—_.,，。·・/\\()（）\[\]{}\"“”<>《》!?！？:：;；@#*+=|~]+")
+_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_WORD = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]+", re.UNICODE)
+
+# Suffixes that name the kind of zone, dropped to find the place name: 昆山高新区 -> 昆山.
+ZONE_SUFFIXES = (
+    "高新技术产业开发区",
+    "高新技术产业园区",
+    "经济技术开发区",
+    "高新区",
+    "经开区",
+    "开发区",
+    "工业园区",
+    "产业园区",
+    "园区",
+)
+
+
+def normalise(text: str) -> str:
+    """Fold a name for comparison: NFKC, lower case, no spaces, apostrophes or hyphens."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def place_stem(name: str) -> str:
+    """The place part of a zone name: 昆山高新区 -> 昆山; a name without a suffix unchanged."""
+    for suffix in ZONE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def pinyin(text: str) -> str:
+    """Toneless pinyin without separators (昆山 -> kunshan); review it for polyphones."""
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower()
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+def fts_text(text: str) -> str:
+    """Text for the FTS index: every Han character a token of its own."""
+    return _HAN.sub(r" \1 ", unicodedata.normalize("NFKC", text))
+
+
+def fts_query(text: str, max_terms: int = 8) -> str | None:
+    """A safe FTS5 MATCH expression: each word a quoted phrase, all required; None if empty.
+
+    Han runs become phrases of single characters, so 电池 matches the characters 电, 池
+    adjacent and in order; Latin words match as prefixes (kun -> kunshan).
+    """
+    terms: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
+        pieces = fts_text(word).split()
+        if not pieces:
+            continue
+        phrase = " ".join(pieces)
+        if has_han(word):
+            terms.append(f'"{phrase}"')
+        else:
+            terms.append(f'"{phrase}"*')
+        if len(terms) >= max_terms:
+            break
+    return " AND ".join(terms) if terms else None

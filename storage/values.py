@@ -1,0 +1,269 @@
+"""Value types of the facts: dates at their precision, money and quantities with their units.
+
+They parse what staff and the press write ("3月", "1—5月", "2025年3月", "约15亿元", "3000万")
+and keep exactly the precision given; nothing here rounds, converts currency or invents a day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+_DASHES = "-—–~～至到"
+
+
+class Qualifier(StrEnum):
+    """How the source hedges a number: 约15亿元 is ABOUT, 20多件 is OVER."""
+
+    ABOUT = "about"
+    OVER = "over"
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to a year, a month or a day, possibly without the year, or a month range.
+
+    Stored as an EDTF string (ISO 8601-2): ``2025``, ``2025-03``, ``2025-03-14``, ``XXXX-03``
+    (a month whose year the source does not give), ``XXXX-01/XXXX-05`` (January to May).
+    """
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    end_month: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.year is None and self.month is None:
+            raise ValueError("a date needs at least a year or a month")
+        if self.year is not None and not 1900 <= self.year <= 2100:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is not 1-12")
+        if self.end_month is not None:
+            if self.month is None or not self.month < self.end_month <= 12:
+                raise ValueError("a month range must run forward within one year")
+            if self.day is not None:
+                raise ValueError("a month range has no day")
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("a day needs a month")
+            if not 1 <= self.day <= _days_in_month(self.year, self.month):
+                raise ValueError(f"day {self.day} does not exist in month {self.month}")
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse EDTF, ISO and the Chinese forms staff write; raise ValueError otherwise."""
+        raw = text.strip()
+        if not raw:
+            raise ValueError("empty date")
+        edtf = _parse_edtf(raw)
+        if edtf is not None:
+            return edtf
+        chinese = _parse_chinese(raw)
+        if chinese is not None:
+            return chinese
+        raise ValueError(f"cannot read date {text!r} (write 2025-03, 2025-03-14, 2025年3月 or 3月)")
+
+    def edtf(self) -> str:
+        year = f"{self.year:04d}" if self.year is not None else "XXXX"
+        if self.month is None:
+            return year
+        start = f"{year}-{self.month:02d}"
+        if self.end_month is not None:
+            return f"{start}/{year}-{self.end_month:02d}"
+        if self.day is not None:
+            return f"{start}-{self.day:02d}"
+        return start
+
+    def zh(self) -> str:
+        """As the press writes it: 2025年3月14日, 3月, 1—5月."""
+        year = f"{self.year}年" if self.year is not None else ""
+        if self.month is None:
+            return year
+        if self.end_month is not None:
+            return f"{year}{self.month}—{self.end_month}月"
+        day = f"{self.day}日" if self.day is not None else ""
+        return f"{year}{self.month}月{day}"
+
+    def en(self) -> str:
+        """English at the same precision: 14 Mar 2025, Mar, Jan–May."""
+        if self.month is None:
+            return str(self.year)
+        month = _MONTHS_EN[self.month - 1]
+        if self.end_month is not None:
+            text = f"{month}–{_MONTHS_EN[self.end_month - 1]}"
+        elif self.day is not None:
+            text = f"{self.day} {month}"
+        else:
+            text = month
+        return f"{text} {self.year}" if self.year is not None else text
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year or 0, self.month or 0, self.day or 0)
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _days_in_month(year: int | None, month: int) -> int:
+    if month == 2:
+        if year is None:
+            return 29
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+_EDTF = re.compile(r"^(\d{4}|XXXX)(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _parse_edtf(raw: str) -> PartialDate | None:
+    text = raw.replace("/", "/").replace(".", "-")
+    if "/" in text:
+        left, _, right = text.partition("/")
+        a, b = _EDTF.match(left.strip()), _EDTF.match(right.strip())
+        if not a or not b or a.group(3) or b.group(3) or not a.group(2) or not b.group(2):
+            return None
+        if a.group(1) != b.group(1):
+            raise ValueError("a month range must stay within one year")
+        year = None if a.group(1) == "XXXX" else int(a.group(1))
+        return PartialDate(year=year, month=int(a.group(2)), end_month=int(b.group(2)))
+    match = _EDTF.match(text)
+    if not match:
+        return None
+    year = None if match.group(1) == "XXXX" else int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    return PartialDate(year=year, month=month, day=day)
+
+
+_ZH = re.compile(
+    rf"^(?:(\d{{4}})年)?\s*(\d{{1,2}})(?:\s*[{_DASHES}]\s*(\d{{1,2}}))?月(?:份)?\s*(?:(\d{{1,2}})[日号])?$"
+)
+
+
+def _parse_chinese(raw: str) -> PartialDate | None:
+    text = raw.replace(" ", "")
+    only_year = re.fullmatch(r"(\d{4})年?", text)
+    if only_year:
+        return PartialDate(year=int(only_year.group(1)))
+    match = _ZH.match(text)
+    if not match:
+        return None
+    year = int(match.group(1)) if match.group(1) else None
+    month = int(match.group(2))
+    end = int(match.group(3)) if match.group(3) else None
+    day = int(match.group(4)) if match.group(4) else None
+    return PartialDate(year=year, month=month, end_month=end, day=day)
+
+
+# Money units as written in the press, with their size in the unit's base currency.
+_MONEY_UNITS: dict[str, tuple[str, Decimal]] = {
+    "元": ("CNY", Decimal(1)),
+    "万元": ("CNY", Decimal(10_000)),
+    "亿元": ("CNY", Decimal(100_000_000)),
+    "美元": ("USD", Decimal(1)),
+    "万美元": ("USD", Decimal(10_000)),
+    "亿美元": ("USD", Decimal(100_000_000)),
+}
+_UNIT_ALIASES = {"万": "万元", "亿": "亿元", "w": "万元", "W": "万元", "": "万元"}
+_AMOUNT = re.compile(
+    r"^(约|近|超|逾)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多)?\s*(亿美元|万美元|美元|亿元|万元|元|亿|万|w|W)?\s*(左右|以上|多)?$"
+)
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as written, without exponent or thousands separators: 6.63, 150, 0.5."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """Money as the source gives it: value, unit (万元, 亿元, 万美元 ...), and any hedge."""
+
+    value: Decimal
+    unit: str = "万元"
+    qualifier: Qualifier | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit not in _MONEY_UNITS:
+            raise ValueError(f"unknown money unit {self.unit!r}")
+        if self.value < 0:
+            raise ValueError("an amount cannot be negative")
+
+    @classmethod
+    def parse(cls, text: str) -> Amount:
+        """Read 3亿, 3000万, 1.5亿元, 约15亿元, 500万美元; a bare number is 万元."""
+        raw = text.strip().replace(",", "").replace("，", "")
+        if raw.startswith("-"):
+            raise ValueError(f"amount {text!r} is negative")
+        match = _AMOUNT.match(raw)
+        if not match:
+            raise ValueError(f"cannot read amount {text!r} (write 3亿, 3000万 or 1.5亿元)")
+        prefix, number, many, unit, suffix = match.groups()
+        try:
+            value = Decimal(number)
+        except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
+            raise ValueError(f"cannot read amount {text!r}") from exc
+        unit = _UNIT_ALIASES.get(unit or "", unit or "")
+        qualifier: Qualifier | None = None
+        if prefix in ("约", "近") or suffix == "左右":
+            qualifier = Qualifier.ABOUT
+        elif prefix in ("超", "逾") or many or suffix in ("以上", "多"):
+            qualifier = Qualifier.OVER
+        return cls(value=value, unit=unit, qualifier=qualifier)
+
+    @property
+    def currency(self) -> str:
+        return _MONEY_UNITS[self.unit][0]
+
+    def in_base(self) -> Decimal:
+        """The amount in yuan (or dollars for USD units), for sums and comparisons only."""
+        return self.value * _MONEY_UNITS[self.unit][1]
+
+    def text(self) -> str:
+        """The canonical stored form, which parse() reads back: 约15亿元, 6.63亿元, 500万美元."""
+        head = "约" if self.qualifier is Qualifier.ABOUT else ""
+        tail = "多" if self.qualifier is Qualifier.OVER else ""
+        return f"{head}{_plain(self.value)}{tail}{self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A counted or measured figure with its unit: 159个, 约150亩, 20多件, 7000平方米."""
+
+    value: Decimal
+    unit: str = ""
+    qualifier: Qualifier | None = None
+
+    @classmethod
+    def parse(cls, text: str, unit: str = "") -> Quantity:
+        raw = text.strip().replace(",", "")
+        match = re.fullmatch(
+            r"(约|近|超|逾)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多)?\s*(.*?)\s*(左右|以上)?", raw
+        )
+        if not match or not match.group(2):
+            raise ValueError(f"cannot read number {text!r}")
+        prefix, number, many, written_unit, suffix = match.groups()
+        value = Decimal(number)
+        qualifier: Qualifier | None = None
+        if prefix in ("约", "近") or suffix == "左右":
+            qualifier = Qualifier.ABOUT
+        elif prefix in ("超", "逾") or many or suffix == "以上":
+            qualifier = Qualifier.OVER
+        return cls(value=value, unit=written_unit or unit, qualifier=qualifier)
+
+    def text(self) -> str:
+        head = "约" if self.qualifier is Qualifier.ABOUT else ""
+        tail = "多" if self.qualifier is Qualifier.OVER else ""
+        return f"{head}{_plain(self.value)}{tail}{self.unit}"
+
+
+def plain_decimal(value: Decimal) -> str:
+    """Public form of the decimal printer: no exponent, no thousands separators."""
+    return _plain(value)

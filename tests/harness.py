@@ -1,0 +1,137 @@
+"""Drives the real Application with real Update objects over the in-process Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import OFFLINE_TOKEN, build_application
+from bot.context import services_of
+from bot.local_api import (
+    ApiCall,
+    LocalBotApi,
+    callback_update,
+    inline_update,
+    message_update,
+    my_chat_member_update,
+)
+from bot.settings import Settings
+from storage import Store
+from storage.base import utcnow
+
+ADMIN_ID = 900
+USER_ID = 1001
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_path": tmp_path / "bot.sqlite3",
+        "admin_ids": frozenset({ADMIN_ID}),
+        "access": "open",
+    }
+    values.update(overrides)
+    # _env_file=None: a developer's own .env must not change what the tests see.
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class BotHarness:
+    """A running Application; ``send`` and ``press`` return the calls each update caused."""
+
+    def __init__(self, settings: Settings, now: Callable[[], datetime] = utcnow) -> None:
+        self.settings = settings
+        self.api = LocalBotApi()
+        self.app: Application = build_application(  # type: ignore[type-arg]
+            settings, request=self.api, token=OFFLINE_TOKEN, rate_limit=False, now=now
+        )
+        self._message_ids = 0
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        # post_init runs only under run_polling; call it as run_polling would.
+        assert self.app.post_init is not None
+        await self.app.post_init(self.app)
+
+    async def stop(self) -> None:
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+        await self.app.shutdown()
+
+    @property
+    def store(self) -> Store:
+        store = services_of(self.app).store
+        assert store is not None
+        return store
+
+    async def process(self, raw: dict[str, Any]) -> list[ApiCall]:
+        before = len(self.api.calls)
+        await self.app.process_update(Update.de_json(raw, self.app.bot))
+        return self.api.calls[before:]
+
+    async def send(
+        self,
+        text: str,
+        *,
+        chat_id: int = USER_ID,
+        user_id: int | None = None,
+        chat_type: str | None = None,
+        lang: str | None = "zh-hans",
+        thread_id: int | None = None,
+        **extra: Any,
+    ) -> list[ApiCall]:
+        self._message_ids += 1
+        raw = message_update(
+            text,
+            chat_id=chat_id,
+            user_id=user_id,
+            chat_type=chat_type,
+            lang=lang,
+            thread_id=thread_id,
+            message_id=self._message_ids,
+            **extra,
+        )
+        return await self.process(raw)
+
+    async def press(
+        self, call: ApiCall, data: str, *, user_id: int = USER_ID, lang: str | None = "zh-hans"
+    ) -> list[ApiCall]:
+        """Press a button (by its callback_data) on a message the bot sent or edited."""
+        assert isinstance(call.result, dict), "that call produced no message"
+        message = self.api.message(call.result["chat"]["id"], call.result["message_id"])
+        assert message is not None
+        assert data in [
+            b.get("callback_data")
+            for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+            for b in row
+        ], f"no button {data!r} on that message"
+        return await self.process(callback_update(message, data, user_id=user_id, lang=lang))
+
+    async def inline(self, query: str, *, user_id: int = USER_ID) -> list[ApiCall]:
+        return await self.process(inline_update(query, user_id=user_id))
+
+    async def member_change(
+        self, chat_id: int, *, user_id: int, old: str, new: str, chat_type: str = "group"
+    ) -> list[ApiCall]:
+        return await self.process(
+            my_chat_member_update(chat_id, user_id=user_id, old=old, new=new, chat_type=chat_type)
+        )
+
+
+def replies(calls: list[ApiCall], method: str = "sendMessage") -> list[ApiCall]:
+    return [c for c in calls if c.method == method and c.error is None]
+
+
+def text_of(calls: list[ApiCall]) -> str:
+    """The visible text of all messages sent or edited in these calls."""
+    from bot.local_api import html_to_plain
+
+    parts = []
+    for call in calls:
+        if call.error is None and call.method in ("sendMessage", "editMessageText", "sendPhoto"):
+            raw = call.text
+            parts.append(html_to_plain(raw) if call.params.get("parse_mode") == "HTML" else raw)
+    return "\n".join(parts)
