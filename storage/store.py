@@ -7,11 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.base import StoreBase, utcnow
+from storage.chat_queries import ChatQueries
 from storage.fact_queries import FactQueries
 from storage.user_queries import UserQueries
 
 
-class Store(FactQueries, UserQueries):
+class Store(FactQueries, ChatQueries, UserQueries):
     """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
 
     @classmethod

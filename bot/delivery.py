@@ -1,0 +1,146 @@
+"""Sending to a chat under Telegram's limits, and telling what a failure means.
+
+Alerts and digests both send through ``send``: it waits for the chat's pacing slot, sends,
+and turns Telegram's answer into an Outcome the caller records (sent, retry later, chat gone,
+chat migrated, refused). Nothing here touches the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+log = logging.getLogger(__name__)
+
+PRIVATE_INTERVAL = 1.0  # about one message a second per private chat
+GROUP_INTERVAL = 3.0  # twenty a minute per group
+_GONE_PHRASES = (
+    "chat not found",
+    "user not found",
+    "have no rights",
+    "not enough rights",
+    "need administrator rights",
+    "chat_write_forbidden",
+    "topic_closed",
+    "topic was deleted",
+    "message thread not found",
+)
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """Rate limited (Telegram's retry_after) or a transient network/server failure."""
+
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Gone:
+    """The bot may no longer write here: blocked, kicked, chat deleted, account deactivated."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Migrated:
+    new_chat_id: int
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Telegram refused this message itself (a bug on our side); retrying will not help."""
+
+    reason: str
+
+
+Outcome = Sent | RetryLater | Gone | Migrated | Refused
+
+
+@dataclass
+class Pacer:
+    """Per-chat spacing of sends: ~1/s for private chats, 20/min for groups."""
+
+    clock: Callable[[], float] = time.monotonic
+    _next: dict[int, float] = field(default_factory=dict)
+    _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+
+    @staticmethod
+    def interval(chat_id: int) -> float:
+        return PRIVATE_INTERVAL if chat_id > 0 else GROUP_INTERVAL
+
+    def wait_time(self, chat_id: int) -> float:
+        return max(0.0, self._next.get(chat_id, 0.0) - self.clock())
+
+    async def slot(self, chat_id: int) -> None:
+        """Wait for this chat's next slot and claim it; other chats are not held up."""
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:
+            delay = self.wait_time(chat_id)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next[chat_id] = self.clock() + self.interval(chat_id)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram asked us to wait (429): no send to this chat before then."""
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)
+
+
+def backoff(attempts: int, base: float = 5.0, cap: float = 900.0) -> float:
+    """Seconds before retry number ``attempts`` after a transient failure."""
+    return float(min(cap, base * (2 ** max(0, attempts - 1))))
+
+
+async def send(
+    bot: Bot,
+    pacer: Pacer,
+    chat_id: int,
+    text: str,
+    *,
+    thread_id: int | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+    attempts: int = 0,
+) -> Outcome:
+    """One HTML message to one chat, paced; the answer classified, never raised."""
+    await pacer.slot(chat_id)
+    try:
+        message = await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread_id,
+            reply_markup=markup,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+    except RetryAfter as exc:
+        seconds = exc.retry_after
+        wait = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
+        pacer.hold(chat_id, wait)
+        return RetryLater(wait, "rate limited")
+    except ChatMigrated as exc:
+        return Migrated(int(exc.new_chat_id))
+    except Forbidden as exc:
+        return Gone(exc.message)
+    except BadRequest as exc:
+        lowered = exc.message.lower()
+        if any(phrase in lowered for phrase in _GONE_PHRASES):
+            return Gone(exc.message)
+        log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
+        return Refused(exc.message)
+    except (TimedOut, NetworkError) as exc:
+        # NetworkError covers 5xx answers and connection failures; TimedOut may mean the
+        # message did arrive, an accepted risk: a late duplicate beats a lost alert.
+        return RetryLater(backoff(attempts + 1), f"network: {exc.message}")
+    return Sent(message.message_id)

@@ -1,0 +1,118 @@
+"""SQL for chats: who the bot talks to, whether it still may, and their settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.base import StoreBase, iso
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: int
+    type: str
+    title: str | None
+    lang: str | None
+    active: bool
+    approved: bool
+    migrated_to: int | None
+    alert_mode: str
+    timezone: str | None
+    digest_kind: str
+    digest_time: str
+    digest_weekday: int
+    next_digest_at: str | None
+    digest_seq: int
+
+
+_COLUMNS = (
+    "id, type, title, lang, active, approved, migrated_to, alert_mode, timezone, digest_kind, "
+    "digest_time, digest_weekday, next_digest_at, digest_seq"
+)
+
+
+def _chat(row: aiosqlite.Row) -> Chat:
+    return Chat(
+        id=int(row["id"]),
+        type=str(row["type"]),
+        title=row["title"],
+        lang=row["lang"],
+        active=bool(row["active"]),
+        approved=bool(row["approved"]),
+        migrated_to=row["migrated_to"],
+        alert_mode=str(row["alert_mode"]),
+        timezone=row["timezone"],
+        digest_kind=str(row["digest_kind"]),
+        digest_time=str(row["digest_time"]),
+        digest_weekday=int(row["digest_weekday"]),
+        next_digest_at=row["next_digest_at"],
+        digest_seq=int(row["digest_seq"]),
+    )
+
+
+class ChatQueries(StoreBase):
+    """Chats are created on first contact; a chat the bot may no longer reach is inactive."""
+
+    async def ensure_chat(
+        self, chat_id: int, chat_type: str, title: str | None = None, lang: str | None = None
+    ) -> Chat:
+        """The chat's row, created on first sight; title and type kept current."""
+        now = iso(self.now())
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO chats(id, type, title, lang, digest_seq, created_at) "
+                "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) FROM feed), ?) "
+                "ON CONFLICT(id) DO UPDATE SET type = excluded.type, "
+                "title = COALESCE(excluded.title, chats.title)",
+                (chat_id, chat_type, title, lang, now),
+            )
+        chat = await self.chat(chat_id)
+        assert chat is not None
+        return chat
+
+    async def chat(self, chat_id: int) -> Chat | None:
+        row = await self.fetchone(f"SELECT {_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
+        return _chat(row) if row else None
+
+    async def set_chat_active(self, chat_id: int, active: bool) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE chats SET active = ? WHERE id = ?", (1 if active else 0, chat_id)
+            )
+
+    async def set_chat_lang(self, chat_id: int, lang: str) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE chats SET lang = ? WHERE id = ?", (lang, chat_id))
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: everything of the old id moves to the new one.
+
+        Foreign keys cascade on update, so subscriptions, deliveries and digests follow.
+        """
+        async with self.transaction() as db:
+            async with db.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cursor:
+                exists = await cursor.fetchone() is not None
+            if exists:
+                # The new id already wrote to us: fold the old chat's subscriptions into it.
+                await db.execute(
+                    "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                    (new_id, old_id),
+                )
+                await db.execute(
+                    "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?",
+                    (new_id, old_id),
+                )
+                await db.execute(
+                    "UPDATE chats SET active = 0, migrated_to = ? WHERE id = ?", (new_id, old_id)
+                )
+            else:
+                await db.execute(
+                    "UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", (new_id, old_id)
+                )
+                await db.execute(
+                    "INSERT INTO chats(id, type, active, migrated_to, created_at) "
+                    "VALUES (?, 'group', 0, ?, ?)",
+                    (old_id, new_id, iso(self.now())),
+                )
