@@ -85,6 +85,9 @@ class StoreBase:
         except sqlite3.DatabaseError as exc:
             await db.close()
             raise StoreError(f"{path} cannot be used as the bot's database: {exc}") from None
+        except BaseException:
+            await db.close()
+            raise
         return store
 
     async def close(self) -> None:

@@ -1,0 +1,91 @@
+"""The entry points as a user runs them: --help, console mode, import."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["BOT_DATABASE_PATH"] = str(tmp_path / "data" / "bot.sqlite3")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["console"], ["import"], ["export"], ["run"]])
+def test_every_entry_point_has_help(tmp_path: Path, command: list[str]) -> None:
+    result = run(tmp_path, *command, "--help")
+    assert result.returncode == 0
+    assert "usage:" in result.stdout
+
+
+def test_console_answers_piped_lines_and_exits_zero(tmp_path: Path) -> None:
+    result = run(tmp_path, "console", stdin="/start\n\n/nosuch\n")
+    assert result.returncode == 0, result.stderr
+    assert "招商助手" in result.stdout
+    assert "/nosuch" in result.stdout and "/help" in result.stdout
+    assert "Traceback" not in result.stderr
+    # Console mode keeps its own database, apart from the bot's.
+    assert (tmp_path / "data" / "console.sqlite3").exists()
+
+
+def test_console_in_english(tmp_path: Path) -> None:
+    result = run(tmp_path, "console", "--lang", "en", stdin="/help\n")
+    assert result.returncode == 0
+    assert "Commands" in result.stdout
+
+
+def test_import_applies_a_valid_file(tmp_path: Path) -> None:
+    facts = tmp_path / "new.yaml"
+    facts.write_text(
+        "projects:\n  - id: kunshan-cli-test\n    zone: kunshan\n    name_zh: 命令行测试项目\n"
+        "    stage: signed\n    total_investment: 2亿\n    source: p000-kunshan\n",
+        encoding="utf-8",
+    )
+    result = run(tmp_path, "import", str(facts))
+    assert result.returncode == 0, result.stderr
+    assert "1 new" in result.stdout
+    again = run(tmp_path, "import", str(facts))
+    assert "0 new" in again.stdout and "1 unchanged" in again.stdout
+
+
+def test_import_of_a_bad_file_names_the_record_and_changes_nothing(tmp_path: Path) -> None:
+    run(tmp_path, "import", "--help")
+    good = tmp_path / "good.yaml"
+    good.write_text("projects: []\n")
+    assert run(tmp_path, "import", str(good)).returncode == 0
+    database = tmp_path / "data" / "bot.sqlite3"
+    with sqlite3.connect(database) as db:
+        before = db.execute("SELECT COUNT(*) FROM projects").fetchone()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "projects:\n"
+        "  - id: ok-one\n    zone: kunshan\n    name_zh: 好的\n    source: p000-kunshan\n"
+        "  - id: bad-one\n    zone: nowhere\n    name_zh: 坏的\n    source: p000-kunshan\n",
+        encoding="utf-8",
+    )
+    result = run(tmp_path, "import", str(bad))
+    assert result.returncode == 2
+    assert "projects[1] (bad-one): field zone: unknown zone 'nowhere'" in result.stderr
+    assert "Traceback" not in result.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM projects").fetchone() == before
+
+
+def test_import_of_a_missing_file_says_so(tmp_path: Path) -> None:
+    result = run(tmp_path, "import", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
