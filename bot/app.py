@@ -47,15 +47,14 @@ def build_application(
     if rate_limit:
         # Overall and per-group ceilings; a RetryAfter is raised to the sender (max_retries=0)
         # so delivery can park that one chat instead of blocking every other send.
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=30,
-                overall_time_period=1,
-                group_max_rate=20,
-                group_time_period=60,
-                max_retries=0,
-            )
+        limiter: Any = AIORateLimiter(
+            overall_max_rate=30,
+            overall_time_period=1,
+            group_max_rate=20,
+            group_time_period=60,
+            max_retries=0,
         )
+        builder = builder.rate_limiter(limiter)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()

@@ -66,12 +66,17 @@ def money(amount: Amount, lang: Lang = "zh") -> str:
     return f"{hedge_head}{plain_decimal(value)}{hedge_tail}{unit}"
 
 
+def _hedge_en(qualifier: Qualifier | None) -> str:
+    if qualifier is Qualifier.ABOUT:
+        return "about "
+    if qualifier is Qualifier.OVER:
+        return "over "
+    return ""
+
+
 def _money_en(amount: Amount) -> str:
     base = amount.in_base()
-    hedge = {Qualifier.ABOUT: "about ", Qualifier.OVER: "over "}.get(
-        amount.qualifier,
-        "",  # type: ignore[arg-type]
-    )
+    hedge = _hedge_en(amount.qualifier)
     currency = "CNY" if amount.currency == "CNY" else "USD"
     for size, word in ((Decimal(1_000_000_000), "billion"), (Decimal(1_000_000), "million")):
         if base >= size:
@@ -98,10 +103,7 @@ def quantity(value: Quantity, lang: Lang = "zh") -> str:
         return money(Amount(value.value, value.unit, value.qualifier), lang)
     if lang == "zh":
         return value.text()
-    hedge = {Qualifier.ABOUT: "about ", Qualifier.OVER: "over "}.get(
-        value.qualifier,
-        "",  # type: ignore[arg-type]
-    )
+    hedge = _hedge_en(value.qualifier)
     unit = _UNITS_EN.get(value.unit, value.unit)
     return f"{hedge}{plain_decimal(value.value)}{(' ' + unit) if unit else ''}"
 
