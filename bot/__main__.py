@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.logsafe import redact, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -89,14 +90,24 @@ def _run(settings: Settings) -> int:
     from bot.app import build_application
     from storage.lock import InstanceLock
 
-    token = settings.token_value()
+    settings.token_value()  # a missing token stops here with its own clear line
     with InstanceLock(settings.database_path):
         app = build_application(settings)
         log.info("starting; database %s", settings.database_path)
-        # run_polling handles SIGINT/SIGTERM: it stops fetching, lets handlers finish,
-        # runs post_shutdown, and returns.
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-    del token
+        try:
+            # run_polling handles SIGINT/SIGTERM: it stops fetching, lets handlers and jobs
+            # finish, runs post_shutdown, and returns.
+            app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        except InvalidToken:
+            # PTB's own message repeats the token: say it in our words instead.
+            raise SettingsError(
+                "BOT_TOKEN was rejected by Telegram; check it with @BotFather"
+            ) from None
+        except NetworkError as exc:
+            raise SettingsError(
+                f"cannot reach the Bot API at {settings.api_base_url} ({exc.message}); "
+                "check the network or BOT_API_BASE_URL"
+            ) from None
     log.info("stopped")
     return 0
 
