@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import basic
+from handlers import basic, subscriptions
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     basic.register(app)
+    subscriptions.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)
 
 
 async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
     """Called from post_init once the store is open (jobs, caches)."""
-    return None
+    await subscriptions.start_jobs(app)

@@ -51,6 +51,11 @@ async def start(update: Update, context: BotContext) -> None:
     if message is None:
         return
     user = update.effective_user
+    # A chat that blocked or removed the bot is inactive; /start makes it reachable again.
+    chat = update.effective_chat
+    known = await context.store.chat(chat.id) if chat is not None else None
+    if known is not None and not known.active and known.migrated_to is None:
+        await context.store.set_chat_active(known.id, True)
     await message.reply_html(texts.start(context.lang, user.first_name if user else None))
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 from storage.base import StoreBase, utcnow
 from storage.chat_queries import ChatQueries
 from storage.fact_queries import FactQueries
+from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
-class Store(FactQueries, ChatQueries, UserQueries):
+class Store(FactQueries, ChatQueries, UserQueries, SubscriptionQueries):
     """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
 
     @classmethod
