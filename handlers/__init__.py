@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import basic, subscriptions
+from handlers import basic, lookup, subscriptions
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     basic.register(app)
+    lookup.register(app)
     subscriptions.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)

@@ -372,8 +372,14 @@ class FactQueries(StoreBase):
         )
         return int(str(value))
 
-    async def search(self, text: str, limit: int = 10, offset: int = 0) -> list[SearchHit]:
-        """Ranked matches over zones, companies, projects, events and figures."""
+    async def search(
+        self, text: str, limit: int = 10, offset: int = 0, prefer_zone: str | None = None
+    ) -> list[SearchHit]:
+        """Ranked matches over zones, companies, projects, events and figures.
+
+        ``prefer_zone``: the zone the query names (kunshan, 昆山); its card ranks first, since
+        every record of the zone also carries the zone's name and may otherwise outrank it.
+        """
         query = fts_query(text)
         if query is None:
             return []
@@ -381,8 +387,9 @@ class FactQueries(StoreBase):
         rows = await self.fetchall(
             "SELECT d.kind, d.record_id, d.zone_id, s.title, bm25(search_index, 5.0, 1.0) AS r "
             "FROM search_index s JOIN search_docs d ON d.id = s.rowid "
-            "WHERE search_index MATCH ? ORDER BY r LIMIT ? OFFSET ?",
-            (query, limit, offset),
+            "WHERE search_index MATCH ? "
+            "ORDER BY (d.kind = 'zone' AND d.record_id IS ?) DESC, r LIMIT ? OFFSET ?",
+            (query, prefer_zone, limit, offset),
         )
         return [
             SearchHit(
@@ -430,6 +437,63 @@ class FactQueries(StoreBase):
         for row in rows:
             result.setdefault(str(row[0]), set()).add(str(row[1]))
         return result
+
+    # ---- lookups (/zone, /project, /search, caches) -------------------------------------
+
+    async def facts_version(self) -> int:
+        """Changes whenever any fact changes (every fact write adds an audit row)."""
+        return int(str(await self.scalar("SELECT COALESCE(MAX(id), 0) FROM audit")))
+
+    async def zone_count(self, zone_id: str) -> ZoneCounts:
+        """Live projects and events of one zone (the partial indexes answer it)."""
+        projects = await self.scalar(
+            "SELECT COUNT(*) FROM projects WHERE zone_id = ? AND deleted_at IS NULL", (zone_id,)
+        )
+        events = await self.scalar(
+            "SELECT COUNT(*) FROM events WHERE zone_id = ? AND deleted_at IS NULL", (zone_id,)
+        )
+        return ZoneCounts(int(str(projects)), int(str(events)))
+
+    async def search_kinds(
+        self, text: str, kinds: Sequence[str], limit: int = 10
+    ) -> list[SearchHit]:
+        """Like ``search``, limited to some kinds of record (project, company ...)."""
+        query = fts_query(text)
+        if query is None or not kinds:
+            return []
+        marks = ",".join("?" * len(kinds))
+        rows = await self.fetchall(
+            "SELECT d.kind, d.record_id, d.zone_id, s.title, bm25(search_index, 5.0, 1.0) AS r "
+            "FROM search_index s JOIN search_docs d ON d.id = s.rowid "
+            f"WHERE search_index MATCH ? AND d.kind IN ({marks}) ORDER BY r LIMIT ?",
+            (query, *kinds, limit),
+        )
+        return [
+            SearchHit(
+                kind=str(r[0]),
+                record_id=str(r[1]),
+                zone_id=r[2],
+                title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
+                score=float(r[4]),
+            )
+            for r in rows
+        ]
+
+    async def figure(self, figure_id: str) -> ZoneFigure | None:
+        row = await self.fetchone(
+            "SELECT body FROM figures WHERE id = ? AND deleted_at IS NULL", (figure_id,)
+        )
+        return _load(ZoneFigure, row) if row else None
+
+    async def events_of_company(self, company_id: str, limit: int = 20) -> list[Event]:
+        """Events that name a company among their participants."""
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM events WHERE deleted_at IS NULL AND EXISTS "
+            "(SELECT 1 FROM json_each(events.body, '$.companies') WHERE value = ?) "
+            "ORDER BY learned_at DESC, rowid DESC LIMIT ?",
+            (company_id, limit),
+        )
+        return [_load(Event, r, learned=True) for r in rows]
 
 
 def _mostly_han(text: str) -> bool:

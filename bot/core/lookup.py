@@ -1,0 +1,102 @@
+"""Pure helpers of the lookups: callback data within Telegram's 64 bytes, short tokens, paging."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+MAX_CALLBACK = 64
+PAGE_SIZE = 10
+MAX_QUERY = 100  # characters; longer input is not a name or a search worth running
+
+
+def callback(*parts: object) -> str:
+    """``prefix:id:page`` as callback_data; raises if Telegram would refuse it."""
+    data = ":".join(str(p) for p in parts)
+    if not 1 <= len(data.encode()) <= MAX_CALLBACK:
+        raise ValueError(f"callback_data of {len(data.encode())} bytes: {data[:80]!r}")
+    return data
+
+
+def fits(*parts: object) -> bool:
+    return len(":".join(str(p) for p in parts).encode()) <= MAX_CALLBACK
+
+
+def token(text: str) -> str:
+    """A short stable key for a query too long for callback_data (kept server-side)."""
+    return hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
+
+
+class TokenStore:
+    """Queries behind tokens, most recent kept; an expired token reads as None."""
+
+    def __init__(self, capacity: int = 5000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, str] = OrderedDict()
+
+    def put(self, text: str) -> str:
+        key = token(text)
+        self._items[key] = text
+        self._items.move_to_end(key)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> str | None:
+        return self._items.get(key)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: which page, how many pages, and the slice to fetch."""
+
+    number: int
+    count: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @classmethod
+    def of(cls, requested: int, total: int, size: int = PAGE_SIZE) -> Page:
+        count = max(1, -(-total // size))
+        return cls(min(max(requested, 0), count - 1), count, total, size)
+
+    @property
+    def offset(self) -> int:
+        return self.number * self.size
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.number + 1 < self.count
+
+
+def parse_page(text: str) -> int:
+    """A page number from callback data; anything odd is the first page."""
+    return int(text) if text.isdigit() and len(text) <= 6 else 0
+
+
+def closest_zones(names: dict[str, set[str]], query: str, limit: int = 3) -> list[str]:
+    """Zone ids whose names are nearest to the query, also by pinyin (苏州 → suzhou ...).
+
+    For "no zone matches" replies, which should always offer a few names to press.
+    """
+    from rapidfuzz import fuzz, process
+
+    from storage.text import normalise, pinyin
+
+    text = normalise(query[:200])
+    if not text or not names:
+        return []
+    best: dict[str, float] = {}
+    for form in {text, pinyin(text)}:
+        if not form:
+            continue
+        for name, score, _ in process.extract(form, list(names), scorer=fuzz.WRatio, limit=12):
+            for zone_id in names[name]:
+                best[zone_id] = max(best.get(zone_id, 0.0), float(score))
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [zone_id for zone_id, _ in ranked[:limit]]

@@ -1,0 +1,67 @@
+"""The facts every lookup needs at hand (zone names, zones, sectors), kept while unchanged.
+
+Rebuilt only when the store's facts version moves: one indexed MAX() per lookup instead of
+reading every zone's names each time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.matching import ZoneIndex
+from storage.fact_queries import ZoneCounts
+from storage.models import SectorArea, SectorLabel, Zone
+
+CACHE_KEY = "lookup_facts"
+
+
+@dataclass
+class FactsView:
+    version: int
+    index: ZoneIndex
+    zones: dict[str, Zone]
+    areas: dict[str, SectorArea]
+    labels: dict[str, SectorLabel]
+    _counts: dict[str, ZoneCounts] | None = field(default=None, repr=False)
+
+    @property
+    def area_list(self) -> list[SectorArea]:
+        return list(self.areas.values())
+
+    @property
+    def label_list(self) -> list[SectorLabel]:
+        return list(self.labels.values())
+
+    def exact_zone(self, query: str) -> set[str]:
+        """Zones whose own name (not a prefix or near miss) the query is."""
+        from storage.text import normalise, pinyin
+
+        text = normalise(query[:200])
+        if not text:
+            return set()
+        return set(self.index.names.get(text) or self.index.names.get(pinyin(text)) or ())
+
+    async def counts(self, store: Any) -> dict[str, ZoneCounts]:
+        """Projects and events per zone, counted once per facts version."""
+        if self._counts is None:
+            self._counts = await store.zone_counts()
+        return self._counts
+
+
+async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
+    """The current view from ``holder`` (bot_data extras), rebuilt if the facts changed."""
+    version = await store.facts_version()
+    view: FactsView | None = holder.get(CACHE_KEY)
+    if view is not None and view.version == version:
+        return view
+    zones = {z.id: z for z in await store.zones()}
+    view = FactsView(
+        version=version,
+        index=ZoneIndex.build(await store.zone_names()),
+        zones=zones,
+        areas={a.id: a for a in await store.areas()},
+        labels={lb.label: lb for lb in await store.labels()},
+    )
+    holder[CACHE_KEY] = view
+    return view

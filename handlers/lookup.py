@@ -1,0 +1,819 @@
+"""Lookups: /zone /zones /sector /sectors /project /search /stats, plain questions, inline mode.
+
+Thin: parse the input, ask the store (through the cached zone and sector names), render with
+bot.texts.lookup, reply. Every button press is answered, also when its record is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.core.lookup import (
+    MAX_QUERY,
+    PAGE_SIZE,
+    Page,
+    TokenStore,
+    closest_zones,
+    fits,
+    parse_page,
+)
+from bot.core.matching import resolve_sector
+from bot.core.zone_cache import FactsView, facts_view
+from bot.texts import lookup as texts
+from bot.texts.common import Lang, split_message
+from storage import Store
+from storage.fact_queries import SearchHit
+
+log = logging.getLogger(__name__)
+
+TOKENS_KEY = "lookup_tokens"
+CHARTS_KEY = "lookup_charts"
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
+CARD_PROJECTS = 5
+CARD_EVENTS = 5
+INLINE_RESULTS = 10
+
+
+# ---- plumbing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What a lookup produced: replies, optionally a chart, or a notice for a button press."""
+
+    replies: list[texts.Reply] = field(default_factory=list)
+    photos: list[tuple[bytes, str]] = field(default_factory=list)
+    notice: str | None = None
+
+
+async def _view(context: BotContext) -> FactsView:
+    return await facts_view(context.store, context.services.extra)
+
+
+def _names(view: FactsView) -> texts.Names:
+    return texts.Names(view.zones, view.labels, view.areas)
+
+
+def _tokens(context: BotContext) -> TokenStore:
+    store = context.services.extra.get(TOKENS_KEY)
+    if store is None:
+        store = context.services.extra[TOKENS_KEY] = TokenStore()
+    return store
+
+
+def _markup(reply: texts.Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def _reply(message: Message, reply: texts.Reply) -> None:
+    """Send a reply, split at line boundaries; the buttons go on the last part."""
+    parts = split_message(reply.text)
+    for number, part in enumerate(parts, 1):
+        markup = _markup(reply) if number == len(parts) else None
+        await message.reply_html(part, reply_markup=markup, disable_web_page_preview=True)
+
+
+async def _deliver(message: Message, outcome: Outcome) -> None:
+    for png, caption in outcome.photos:
+        await message.reply_photo(png, caption=caption, parse_mode=ParseMode.HTML)
+    for reply in outcome.replies:
+        await _reply(message, reply)
+
+
+def _argument(context: BotContext) -> str:
+    return " ".join(context.args or []).strip()
+
+
+def _query_of(update: Update) -> str:
+    """The text after the command, with its own spacing (context.args would split it)."""
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    head, _, rest = text.partition(" ")
+    return rest.strip() if head.startswith("/") else text.strip()
+
+
+# ---- building replies (shared by commands, buttons and inline mode) --------------------------
+
+
+async def zone_reply(
+    context: BotContext, view: FactsView, zone_id: str, lang: Lang
+) -> texts.Reply | None:
+    zone = view.zones.get(zone_id)
+    if zone is None:
+        return None
+    store = context.store
+    figures = await store.zone_figures(zone_id)
+    projects = await store.projects_in_zone(zone_id, limit=CARD_PROJECTS)
+    events = await store.events_in_zone(zone_id, limit=CARD_EVENTS)
+    companies = await store.companies(p.company for p in projects if p.company)
+    source_ids = {zone.source, *(f.source for f in figures), *(p.source for p in projects)}
+    source_ids |= {e.source for e in events}
+    return texts.zone_card(
+        lang,
+        zone,
+        names=_names(view),
+        counts=await store.zone_count(zone_id),
+        figures=figures,
+        projects=projects,
+        companies=companies,
+        events=events,
+        sources=await store.sources(source_ids),
+    )
+
+
+async def project_reply(
+    context: BotContext, view: FactsView, project_id: str, lang: Lang
+) -> texts.Reply | None:
+    store = context.store
+    project = await store.project(project_id)
+    if project is None:
+        return None
+    company = await store.company(project.company) if project.company else None
+    event = await store.event(project.event) if project.event else None
+    return texts.project_card(
+        lang,
+        project,
+        names=_names(view),
+        company=company,
+        event=event,
+        source=await store.source(project.source),
+    )
+
+
+async def company_reply(
+    context: BotContext, view: FactsView, company_id: str, lang: Lang
+) -> texts.Reply | None:
+    store = context.store
+    company = await store.company(company_id)
+    if company is None:
+        return None
+    return texts.company_card(
+        lang,
+        company,
+        names=_names(view),
+        projects=await store.projects_of_company(company_id),
+        events=await store.events_of_company(company_id),
+        source=await store.source(company.source),
+    )
+
+
+async def event_reply(
+    context: BotContext, view: FactsView, event_id: str, lang: Lang
+) -> texts.Reply | None:
+    store = context.store
+    event = await store.event(event_id)
+    if event is None:
+        return None
+    return texts.event_card(
+        lang,
+        event,
+        names=_names(view),
+        companies=await store.companies(event.companies),
+        projects=await store.projects_of_event(event_id),
+        source=await store.source(event.source),
+    )
+
+
+async def figure_reply(
+    context: BotContext, view: FactsView, figure_id: str, lang: Lang
+) -> texts.Reply | None:
+    figure = await context.store.figure(figure_id)
+    if figure is None:
+        return None
+    return texts.figure_card(lang, figure, _names(view), await context.store.source(figure.source))
+
+
+async def _load_hits(store: Store, view: FactsView, hits: list[SearchHit]) -> list[texts.Found]:
+    found = []
+    for hit in hits:
+        record: object
+        if hit.kind == "zone":
+            record = view.zones.get(hit.record_id)
+        elif hit.kind == "project":
+            record = await store.project(hit.record_id)
+        elif hit.kind == "event":
+            record = await store.event(hit.record_id)
+        elif hit.kind == "company":
+            record = await store.company(hit.record_id)
+        else:
+            record = await store.figure(hit.record_id)
+        found.append(texts.Found(hit, record))  # type: ignore[arg-type]
+    return found
+
+
+async def search_reply(
+    context: BotContext, view: FactsView, query: str, page_no: int, lang: Lang
+) -> texts.Reply:
+    store = context.store
+    exact = view.exact_zone(query)
+    prefer = next(iter(exact)) if len(exact) == 1 else None
+    total = await store.search_count(query)
+    page = Page.of(page_no, total)
+    hits = (
+        await store.search(query, limit=PAGE_SIZE, offset=page.offset, prefer_zone=prefer)
+        if total
+        else []
+    )
+    found = await _load_hits(store, view, hits)
+    key = _tokens(context).put(query)
+    reply = texts.search_results(lang, query, found, _names(view), page, key)
+    if not found:
+        # Nothing in the text: a zone's pinyin, prefix or near miss may still be meant.
+        match = view.index.resolve(query)
+        ids = match.zone_ids or match.suggestions
+        zones = [view.zones[z] for z in ids if z in view.zones]
+        if zones:
+            reply = (
+                texts.no_zone(lang, query, zones)
+                if match.kind == "none"
+                else texts.zone_choices(lang, zones, query)
+            )
+            reply.text = (
+                texts.search_results(lang, query, [], _names(view), page, key).text
+                + "\n"
+                + reply.text
+            )
+    return reply
+
+
+async def zones_reply(
+    context: BotContext, view: FactsView, page_no: int, lang: Lang
+) -> texts.Reply:
+    zones = sorted(view.zones.values(), key=lambda z: z.id)
+    page = Page.of(page_no, len(zones))
+    shown = zones[page.offset : page.offset + page.size]
+    return texts.zone_list(lang, shown, await view.counts(context.store), page)
+
+
+async def zone_projects_reply(
+    context: BotContext, view: FactsView, zone_id: str, page_no: int, lang: Lang
+) -> texts.Reply | None:
+    zone = view.zones.get(zone_id)
+    if zone is None:
+        return None
+    store = context.store
+    counts = await store.zone_count(zone_id)
+    page = Page.of(page_no, counts.projects)
+    projects = await store.projects_in_zone(zone_id, limit=page.size, offset=page.offset)
+    companies = await store.companies(p.company for p in projects if p.company)
+    return texts.zone_projects(lang, zone, projects, companies, _names(view), page)
+
+
+async def zone_events_reply(
+    context: BotContext, view: FactsView, zone_id: str, page_no: int, lang: Lang
+) -> texts.Reply | None:
+    zone = view.zones.get(zone_id)
+    if zone is None:
+        return None
+    counts = await context.store.zone_count(zone_id)
+    page = Page.of(page_no, counts.events)
+    events = await context.store.events_in_zone(zone_id, limit=page.size, offset=page.offset)
+    return texts.zone_events(lang, zone, events, _names(view), page)
+
+
+async def sector_reply(
+    context: BotContext, view: FactsView, query: str, page_no: int, lang: Lang
+) -> texts.Reply:
+    match = resolve_sector(query, view.area_list, view.label_list)
+    if match.kind == "empty":
+        return await sectors_reply(context, view, lang)
+    if match.kind != "found":
+        return texts.no_sector(lang, query, match.suggestions, ambiguous=match.kind == "ambiguous")
+    store = context.store
+    labels = sorted(match.labels)
+    total_projects = await store.count_with_labels("project", labels)
+    total_events = await store.count_with_labels("event", labels)
+    page = Page.of(page_no, max(total_projects, total_events))
+    projects = await store.projects_with_labels(labels, limit=page.size, offset=page.offset)
+    events = await store.events_with_labels(labels, limit=page.size, offset=page.offset)
+    name = match.label or match.area or query
+    key = (
+        name
+        if fits("sp", name, 999999, "e") and not name.startswith("~")
+        else "~" + _tokens(context).put(name)
+    )
+    return texts.sector_card(
+        lang,
+        key=key,
+        area=match.area,
+        label=match.label,
+        labels=labels,
+        names=_names(view),
+        projects=projects,
+        events=events,
+        companies=await store.companies(p.company for p in projects if p.company),
+        total_projects=total_projects,
+        total_events=total_events,
+        page=page,
+    )
+
+
+async def sectors_reply(context: BotContext, view: FactsView, lang: Lang) -> texts.Reply:
+    counts = await context.store.label_counts()
+    return texts.sectors_list(lang, view.area_list, view.label_list, counts)
+
+
+async def project_lookup(
+    context: BotContext, view: FactsView, query: str, lang: Lang
+) -> texts.Reply:
+    """A project or company by id or name; one match shows in full, several offer choices."""
+    store = context.store
+    key = query.strip().lower()
+    if _ID.match(key):
+        direct = await project_reply(context, view, key, lang)
+        if direct is None and await store.company(key) is not None:
+            owned = await store.projects_of_company(key)
+            # A company with exactly one project is that project: show the project in full.
+            only = owned[0].id if len(owned) == 1 else None
+            direct = await (
+                project_reply(context, view, only, lang)
+                if only
+                else company_reply(context, view, key, lang)
+            )
+        if direct is not None:
+            return direct
+    hits = await store.search_kinds(query, ("project", "company"), limit=10)
+    choices: list[SearchHit] = []
+    projects_seen: set[str] = set()
+    for hit in hits:
+        if hit.kind == "project":
+            if hit.record_id not in projects_seen:
+                projects_seen.add(hit.record_id)
+                choices.append(hit)
+            continue
+        # A company with exactly one project is that project: show the project in full.
+        owned = await store.projects_of_company(hit.record_id)
+        if len(owned) == 1:
+            if owned[0].id not in projects_seen:
+                projects_seen.add(owned[0].id)
+                choices.append(
+                    SearchHit("project", owned[0].id, owned[0].zone, owned[0].name_zh, hit.score)
+                )
+        else:
+            choices.append(hit)
+    if not choices:
+        return texts.no_project(lang, query)
+    if len(choices) == 1:
+        only = choices[0]
+        builder = project_reply if only.kind == "project" else company_reply
+        reply = await builder(context, view, only.record_id, lang)
+        if reply is not None:
+            return reply
+        return texts.no_project(lang, query)
+    return texts.project_choices(lang, query, choices[:8])
+
+
+async def stats_outcome(
+    context: BotContext, view: FactsView, zone_id: str, lang: Lang
+) -> Outcome | None:
+    zone = view.zones.get(zone_id)
+    if zone is None:
+        return None
+    store = context.store
+    found = texts.breakdowns(await store.zone_figures(zone_id))
+    if not found:
+        return Outcome([texts.no_breakdown(lang, zone)])
+    outcome = Outcome()
+    charts: dict[tuple[int, str, str], bytes] = context.services.extra.setdefault(CHARTS_KEY, {})
+    for breakdown in found[:3]:
+        source = await store.source(breakdown.head.source)
+        cache_key = (view.version, breakdown.head.id, lang)
+        png = charts.get(cache_key)
+        if png is None:
+            # matplotlib is imported on first use only: it costs start-up time otherwise.
+            from bot.core.charts import render_bars
+
+            png = await asyncio.to_thread(
+                render_bars, texts.chart_spec(lang, zone, breakdown, source)
+            )
+            if len(charts) > 200:
+                charts.clear()
+            charts[cache_key] = png
+        outcome.photos.append((png, texts.stats_caption(lang, zone, breakdown, source)))
+        outcome.replies.append(texts.stats_text(lang, zone, breakdown, source))
+    return outcome
+
+
+def _too_long(query: str) -> bool:
+    return len(query) > MAX_QUERY
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+
+async def zone(update: Update, context: BotContext) -> None:
+    """/zone NAME: one zone's profile; choices when several or none match."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = context.lang
+    query = _query_of(update)
+    if _too_long(query):
+        await _reply(message, texts.too_long(lang, MAX_QUERY))
+        return
+    view = await _view(context)
+    await _reply(message, await _zone_answer(context, view, query, lang))
+
+
+async def _zone_answer(context: BotContext, view: FactsView, query: str, lang: Lang) -> texts.Reply:
+    match = view.index.resolve(query)
+    if match.kind == "empty":
+        return await zones_reply(context, view, 0, lang)
+    if match.kind == "found":
+        reply = await zone_reply(context, view, match.zone_id, lang)
+        if reply is not None:
+            return reply
+    ids = match.zone_ids or match.suggestions or tuple(closest_zones(view.index.names, query))
+    zones = [view.zones[z] for z in ids if z in view.zones]
+    if match.kind == "ambiguous":
+        return texts.zone_choices(lang, zones, query)
+    return texts.no_zone(lang, query, zones)
+
+
+async def zones(update: Update, context: BotContext) -> None:
+    """/zones: every zone with its counts of projects and events, as buttons."""
+    message = update.effective_message
+    if message is None:
+        return
+    view = await _view(context)
+    await _reply(message, await zones_reply(context, view, 0, context.lang))
+
+
+async def sector(update: Update, context: BotContext) -> None:
+    """/sector NAME: projects and events of one sector across zones."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = context.lang
+    query = _query_of(update)
+    if _too_long(query):
+        await _reply(message, texts.too_long(lang, MAX_QUERY))
+        return
+    view = await _view(context)
+    await _reply(message, await sector_reply(context, view, query, 0, lang))
+
+
+async def sectors(update: Update, context: BotContext) -> None:
+    """/sectors: the national areas and the zones' own labels, with counts."""
+    message = update.effective_message
+    if message is None:
+        return
+    view = await _view(context)
+    await _reply(message, await sectors_reply(context, view, context.lang))
+
+
+async def project(update: Update, context: BotContext) -> None:
+    """/project NAME: one project or company in full."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = context.lang
+    query = _query_of(update)
+    if not query:
+        await _reply(message, texts.usage(lang, "project"))
+        return
+    if _too_long(query):
+        await _reply(message, texts.too_long(lang, MAX_QUERY))
+        return
+    view = await _view(context)
+    await _reply(message, await project_lookup(context, view, query, lang))
+
+
+async def search(update: Update, context: BotContext) -> None:
+    """/search TEXT: ranked results over zones, projects, companies, events and figures."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = context.lang
+    query = _query_of(update)
+    if not query:
+        await _reply(message, texts.usage(lang, "search"))
+        return
+    if _too_long(query):
+        await _reply(message, texts.too_long(lang, MAX_QUERY))
+        return
+    view = await _view(context)
+    await _reply(message, await search_reply(context, view, query, 0, lang))
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    """/stats ZONE: a chart of the zone's signings by sector, then the same figures as text."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = context.lang
+    query = _query_of(update)
+    if _too_long(query):
+        await _reply(message, texts.too_long(lang, MAX_QUERY))
+        return
+    view = await _view(context)
+    match = view.index.resolve(query)
+    if match.kind == "found":
+        outcome = await stats_outcome(context, view, match.zone_id, lang)
+        if outcome is not None:
+            await _deliver(message, outcome)
+            return
+    if match.kind == "empty":
+        zones = sorted(view.zones.values(), key=lambda z: z.id)[:20]
+        await _reply(message, _chart_choices(texts.zone_choices(lang, zones, None)))
+        return
+    reply = await _zone_answer(context, view, query, lang)
+    await _reply(message, _chart_choices(reply))
+
+
+def _chart_choices(reply: texts.Reply) -> texts.Reply:
+    """Zone choice buttons that open the chart instead of the profile."""
+    reply.buttons = [
+        [
+            (label, "zc:" + data[2:]) if data.startswith("z:") else (label, data)
+            for label, data in row
+        ]
+        for row in reply.buttons
+    ]
+    return reply
+
+
+async def question(update: Update, context: BotContext) -> None:
+    """Plain text in a private chat (or a mention in a group): a zone's name or a search."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    text = message.text
+    if message.chat.type != "private":
+        text = _without_mention(message, context.bot.username)
+        if text is None:
+            return
+    lang = context.lang
+    query = text.strip()
+    if not query:
+        await _reply(message, texts.usage(lang, "search"))
+        return
+    if _too_long(query):
+        await _reply(message, texts.too_long(lang, MAX_QUERY))
+        return
+    view = await _view(context)
+    exact = view.exact_zone(query)
+    if len(exact) == 1:
+        reply = await zone_reply(context, view, next(iter(exact)), lang)
+        if reply is not None:
+            await _reply(message, reply)
+            return
+    if len(exact) > 1:
+        await _reply(
+            message,
+            texts.zone_choices(
+                lang, [view.zones[z] for z in sorted(exact) if z in view.zones], query
+            ),
+        )
+        return
+    match = view.index.resolve(query)
+    if match.kind == "found" and await context.store.search_count(query) == 0:
+        # Not in any text, but a prefix or near miss of a zone's name (kunshn): the zone.
+        zone_card = await zone_reply(context, view, match.zone_id, lang)
+        if zone_card is not None:
+            await _reply(message, zone_card)
+            return
+    await _reply(message, await search_reply(context, view, query, 0, lang))
+
+
+def _without_mention(message: Message, username: str | None) -> str | None:
+    """The text with @botname removed, or None when the bot is not mentioned."""
+    if not username or not message.text:
+        return None
+    mention = "@" + username.lower()
+    found = False
+    text = message.text
+    for _entity, value in sorted(
+        message.parse_entities([MessageEntity.MENTION]).items(), key=lambda kv: -kv[0].offset
+    ):
+        if value.lower() == mention:
+            found = True
+            text = text.replace(value, " ")
+    return " ".join(text.split()) if found else None
+
+
+# ---- buttons -------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """Every lookup button: answer the press, then show what it asks for."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        outcome, edit = await _on_button(context, query.data or "")
+    except Exception:
+        await _answer(query, None)
+        raise
+    await _answer(query, outcome.notice)
+    message = query.message
+    if isinstance(message, Message):
+        if edit and len(outcome.replies) == 1 and not outcome.photos:
+            reply = outcome.replies[0]
+            parts = split_message(reply.text)
+            if len(parts) == 1:
+                try:
+                    await message.edit_text(
+                        parts[0],
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=_markup(reply),
+                        disable_web_page_preview=True,
+                    )
+                    return
+                except BadRequest as exc:
+                    if "not modified" in str(exc).lower():
+                        return
+                    log.info("could not edit a list message, sending anew: %s", exc)
+        await _deliver(message, outcome)
+        return
+    chat_id = message.chat.id if message is not None else None
+    if chat_id is None:
+        return  # a button on an inline message: nothing to send to
+    for png, caption in outcome.photos:
+        await context.bot.send_photo(chat_id, png, caption=caption, parse_mode=ParseMode.HTML)
+    for reply in outcome.replies:
+        parts = split_message(reply.text)
+        for number, part in enumerate(parts, 1):
+            await context.bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_markup(reply) if number == len(parts) else None,
+            )
+
+
+async def _answer(query: object, text: str | None) -> None:
+    try:
+        await query.answer(text=text, show_alert=False)  # type: ignore[attr-defined]
+    except BadRequest as exc:
+        # Answered too late (the bot was down) or twice: nothing more to do for this press.
+        log.info("could not answer a button press: %s", exc)
+
+
+async def _on_button(context: BotContext, data: str) -> tuple[Outcome, bool]:
+    """(what to show, whether to edit the pressed message in place)."""
+    lang = context.lang
+    parts = data.split(":")
+    prefix = parts[0]
+    edit = parts[-1] == "e"
+    if parts[-1] == "n":
+        return Outcome(), False  # the page counter between the arrows: nothing to show
+    view = await _view(context)
+    arg = parts[1] if len(parts) > 1 else ""
+    page = parse_page(parts[2]) if len(parts) > 2 else 0
+    reply: texts.Reply | None = None
+    if prefix == "z":
+        reply = await zone_reply(context, view, arg, lang)
+    elif prefix == "zl":
+        reply = await zones_reply(context, view, page, lang)
+    elif prefix == "zp":
+        reply = await zone_projects_reply(context, view, arg, page, lang)
+    elif prefix == "ze":
+        reply = await zone_events_reply(context, view, arg, page, lang)
+    elif prefix == "zc":
+        outcome = await stats_outcome(context, view, arg, lang)
+        return (outcome or Outcome(notice=texts.gone(lang))), False
+    elif prefix == "p":
+        reply = await project_reply(context, view, arg, lang)
+    elif prefix == "e":
+        reply = await event_reply(context, view, arg, lang)
+    elif prefix == "c":
+        reply = await company_reply(context, view, arg, lang)
+    elif prefix == "f":
+        reply = await figure_reply(context, view, arg, lang)
+    elif prefix == "s":
+        text = _tokens(context).get(arg)
+        if text is None:
+            return Outcome(notice=texts.expired(lang)), False
+        reply = await search_reply(context, view, text, page, lang)
+    elif prefix in ("sp", "sc"):
+        name = _tokens(context).get(arg[1:]) if arg.startswith("~") else arg
+        if not name:
+            return Outcome(notice=texts.expired(lang)), False
+        reply = await sector_reply(context, view, name, page, lang)
+    else:
+        return Outcome(notice=texts.unknown_button(lang)), False
+    if reply is None:
+        return Outcome(notice=texts.gone(lang)), False
+    return Outcome([reply]), edit
+
+
+# ---- inline mode ---------------------------------------------------------------------------
+
+
+async def inline(update: Update, context: BotContext) -> None:
+    """@botname 昆山 in any chat: zone and project cards to send there."""
+    inline_query = update.inline_query
+    if inline_query is None:
+        return
+    lang = context.lang
+    query = inline_query.query.strip()[:MAX_QUERY]
+    view = await _view(context)
+    results: list[InlineQueryResultArticle] = []
+    seen: set[str] = set()
+
+    async def add(result_id: str, title: str, description: str, reply: texts.Reply | None) -> None:
+        if reply is None or result_id in seen or len(results) >= INLINE_RESULTS:
+            return
+        seen.add(result_id)
+        results.append(
+            InlineQueryResultArticle(
+                id=result_id,
+                title=title,
+                description=description,
+                input_message_content=InputTextMessageContent(
+                    texts.first_part(reply.text),
+                    parse_mode=ParseMode.HTML,
+                    disable_web_page_preview=True,
+                ),
+            )
+        )
+
+    match = view.index.resolve(query) if query else None
+    zone_ids = list(match.zone_ids) if match is not None else sorted(view.zones)[:INLINE_RESULTS]
+    for zone_id in zone_ids[:5] if query else zone_ids:
+        zone_record = view.zones.get(zone_id)
+        if zone_record is None:
+            continue
+        title, description = texts.inline_zone_title(lang, zone_record)
+        card = await zone_reply(context, view, zone_id, lang)
+        if card is not None:
+            card.buttons = []
+        await add(f"z:{zone_id}", title, description, card)
+    builders = {
+        "project": project_reply,
+        "company": company_reply,
+        "event": event_reply,
+        "figure": figure_reply,
+    }
+    # Projects and companies first: they are what staff share most; then events, figures.
+    for kinds in (("project", "company"), ("event",), ("figure",)):
+        if not query or len(results) >= INLINE_RESULTS:
+            break
+        hits = await context.store.search_kinds(query, kinds, limit=INLINE_RESULTS - len(results))
+        for found in await _load_hits(context.store, view, hits):
+            card = await builders[found.hit.kind](context, view, found.hit.record_id, lang)
+            if card is not None:
+                card.buttons = []
+            title, description = texts.inline_hit_title(lang, found, _names(view))
+            prefix = texts.KIND_PREFIX[found.hit.kind]
+            await add(f"{prefix}:{found.hit.record_id}", title, description, card)
+    await inline_query.answer(results, cache_time=30)
+
+
+# ---- registration --------------------------------------------------------------------------
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("zone", zone))
+    app.add_handler(CommandHandler("zones", zones))
+    app.add_handler(CommandHandler("sector", sector))
+    app.add_handler(CommandHandler("sectors", sectors))
+    app.add_handler(CommandHandler("project", project))
+    app.add_handler(CommandHandler("search", search))
+    app.add_handler(CommandHandler("stats", stats))
+    app.add_handler(CallbackQueryHandler(button, pattern=r"^(z|zl|zp|ze|zc|p|e|c|f|s|sp|sc):"))
+    app.add_handler(InlineQueryHandler(inline))
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, question)
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS
+            & filters.TEXT
+            & ~filters.COMMAND
+            & filters.Entity(MessageEntity.MENTION),
+            question,
+        )
+    )
