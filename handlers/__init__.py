@@ -8,12 +8,14 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import basic, lookup, subscriptions
+from handlers import digest as digest_handlers
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     basic.register(app)
     lookup.register(app)
     subscriptions.register(app)
+    digest_handlers.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)
 
@@ -21,3 +23,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
     """Called from post_init once the store is open (jobs, caches)."""
     await subscriptions.start_jobs(app)
+    await digest_handlers.on_startup(app)

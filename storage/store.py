@@ -8,12 +8,13 @@ from pathlib import Path
 
 from storage.base import StoreBase, utcnow
 from storage.chat_queries import ChatQueries
+from storage.digest_queries import DigestQueries
 from storage.fact_queries import FactQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
-class Store(FactQueries, ChatQueries, UserQueries, SubscriptionQueries):
+class Store(FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries):
     """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
 
     @classmethod

@@ -1,0 +1,412 @@
+"""Texts of the digest and of /digest, /timezone: both languages side by side, HTML escaped.
+
+A digest is rendered as blocks (title, headline, zone, sector, one block per item) and packed
+into parts below Telegram's 4096 characters, cutting only between items; a continued part
+repeats its zone and sector headings. Each part carries buttons to the full records of the
+items it shows (``p:<id>``, ``e:<id>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.core.digest import NO_SECTOR, Digest, Entry, Headline
+from bot.core.schedule import WEEKDAY_NAMES_EN, WEEKDAY_NAMES_ZH
+from bot.texts.common import (
+    Lang,
+    clip,
+    date,
+    esc,
+    event_kind,
+    money,
+    pick,
+    quantity,
+    split_message,
+    stage,
+    tr,
+)
+from storage.models import Company, Event, Project, Zone
+from storage.values import Quantity
+
+# Parts are measured as HTML (longer than the visible text Telegram counts), with room to spare
+# for the continuation heading.
+PART_LIMIT = 3900
+MAX_BUTTONS = 40  # per part; Telegram allows 100, forty keeps a phone screen usable
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    text: str
+    buttons: tuple[tuple[str, str], ...]  # (label, callback_data)
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    role: str  # "zone", "sector", "item", "head"
+    entry: Entry | None = None
+    number: int = 0
+
+
+def _u16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def period_title(period: str, lang: Lang) -> str:
+    """A digest's period for its heading: d2026-03-29 -> 2026-03-29; w2026-W14; now-... -> now."""
+    if period.startswith("d"):
+        return period[1:]
+    if period.startswith("w"):
+        return tr(lang, f"{period[1:]} 周", f"week {period[1:]}")
+    return tr(lang, "即时", "on request")
+
+
+def headline(value: Headline, lang: Lang) -> str:
+    pieces: list[str] = []
+    if value.signings:
+        if lang == "zh":
+            text = f"新签约/项目动态 {value.signings} 个"
+            if value.total is not None:
+                covered = (
+                    f"（{value.with_amount} 个披露）" if value.with_amount < value.signings else ""
+                )
+                text += f"，总投资合计 {money(value.total, 'zh')}{covered}"
+            if value.foreign:
+                text += f"，另有 {value.foreign} 个以外币计"
+        else:
+            text = f"{value.signings} project{'s' if value.signings != 1 else ''}"
+            if value.total is not None:
+                covered = (
+                    f" ({value.with_amount} of them give one)"
+                    if value.with_amount < value.signings
+                    else ""
+                )
+                text += f", total investment {money(value.total, 'en')}{covered}"
+            if value.foreign:
+                text += f", {value.foreign} in foreign currency"
+        pieces.append(text)
+    if value.events:
+        pieces.append(
+            tr(
+                lang,
+                f"活动 {value.events} 场",
+                f"{value.events} event{'s' if value.events != 1 else ''}",
+            )
+        )
+    return esc(tr(lang, "；", "; ").join(pieces))
+
+
+def _zone_name(zone_id: str, zones: Mapping[str, Zone], lang: Lang) -> str:
+    zone = zones.get(zone_id)
+    if zone is None:
+        return zone_id
+    return zone.name_en if lang == "en" else zone.short_zh
+
+
+def _sector_name(label: str, label_en: Mapping[str, str | None], lang: Lang) -> str:
+    if label == NO_SECTOR:
+        return tr(lang, "其他", "Other")
+    return (label_en.get(label) or label) if lang == "en" else label
+
+
+def _company_name(company: Company | None, lang: Lang) -> str | None:
+    if company is None:
+        return None
+    if lang == "en":
+        return company.name_en or company.short_zh or company.name_zh
+    return company.short_zh or company.name_zh
+
+
+def _project_line(
+    number: int, entry: Entry, project: Project, companies: Mapping[str, Company], lang: Lang
+) -> str:
+    name = pick(lang, project.name_zh, project.name_en)
+    company = _company_name(companies.get(project.company or ""), lang)
+    head = f"{number}. "
+    if company and company not in name:
+        head += f"<b>{esc(company)}</b> {esc(name)}"
+    else:
+        head += f"<b>{esc(name)}</b>"
+    facts: list[str] = []
+    stage_text = stage(project.stage, lang)
+    if project.stage_date is not None:
+        stage_text += f" {date(project.stage_date, lang)}"
+    if entry.change == "stage":
+        stage_text = tr(lang, f"阶段更新为{stage_text}", f"now {stage_text}")
+    facts.append(stage_text)
+    if project.total_investment is not None:
+        facts.append(tr(lang, "总投资 ", "investment ") + money(project.total_investment, lang))
+    if project.land_mu is not None:
+        land = _with_unit(project.land_mu, "亩")
+        facts.append(tr(lang, "用地 ", "land ") + quantity(land, lang))
+    elif project.floor_area_m2 is not None:
+        area = _with_unit(project.floor_area_m2, "平方米")
+        facts.append(tr(lang, "建筑面积 ", "floor area ") + quantity(area, lang))
+    return head + " — " + esc(" · ".join(facts))
+
+
+def _with_unit(value: Quantity, unit: str) -> Quantity:
+    """The field names the unit (land_mu is in 亩); a bare number gets it for display."""
+    return value if value.unit else Quantity(value.value, unit, value.qualifier)
+
+
+def _event_line(number: int, event: Event, lang: Lang) -> str:
+    title = pick(lang, event.title_zh, event.title_en)
+    head = f"{number}. [{esc(event_kind(event.kind, lang))}] <b>{esc(title)}</b>"
+    facts: list[str] = []
+    if event.date is not None:
+        facts.append(date(event.date, lang))
+    for figure in event.figures:
+        label = figure.name_en if lang == "en" else figure.name_zh
+        facts.append(f"{label} {quantity(figure.value, lang)}")
+    return head + (" — " + esc(" · ".join(facts)) if facts else "")
+
+
+def _button_label(number: int, entry: Entry, lang: Lang) -> str:
+    record = entry.record
+    if isinstance(record, Project):
+        name = pick(lang, record.name_zh, record.name_en)
+    else:
+        name = pick(lang, record.title_zh, record.title_en)
+    return f"{number}. {clip(name, 18)}"
+
+
+def _callback(entry: Entry) -> str:
+    return f"{'p' if entry.kind == 'project' else 'e'}:{entry.record_id}"
+
+
+def render_digest(
+    digest: Digest,
+    *,
+    period: str,
+    lang: Lang,
+    zones: Mapping[str, Zone],
+    companies: Mapping[str, Company],
+    label_en: Mapping[str, str | None],
+    limit: int = PART_LIMIT,
+) -> list[DigestPart]:
+    """The digest as message parts, each below ``limit``, cut only between items."""
+    if digest.empty:
+        return []
+    title = tr(lang, "招商摘要", "Investment digest") + " · " + esc(period_title(period, lang))
+    blocks: list[_Block] = [_Block(headline(digest.headline, lang), "head")]
+    number = 0
+    for group in digest.groups:
+        blocks.append(_Block(f"\n<b>{esc(_zone_name(group.zone_id, zones, lang))}</b>", "zone"))
+        for sector in group.sectors:
+            sector_name = esc(_sector_name(sector.sector, label_en, lang))
+            blocks.append(_Block(f"<i>{sector_name}</i>", "sector"))
+            for entry in (*sector.projects, *sector.events):
+                number += 1
+                record = entry.record
+                line = (
+                    _project_line(number, entry, record, companies, lang)
+                    if isinstance(record, Project)
+                    else _event_line(number, record, lang)
+                )
+                blocks.append(_Block(line, "item", entry, number))
+    return _pack(blocks, title, lang, limit)
+
+
+def _pack(blocks: list[_Block], title: str, lang: Lang, limit: int) -> list[DigestPart]:
+    parts: list[DigestPart] = []
+    lines: list[str] = []
+    buttons: list[tuple[str, str]] = []
+    size = body = items = 0
+    zone_line = sector_line = ""
+
+    def new_part(repeat: list[str]) -> None:
+        nonlocal lines, buttons, size, body, items
+        if lines:
+            parts.append(DigestPart("\n".join(lines), tuple(buttons)))
+        heading = f"<b>{title}</b>" + (tr(lang, "（续）", " (continued)") if parts else "")
+        lines = [heading, *(line for line in repeat if line)]
+        buttons, body, items = [], 0, 0
+        size = sum(_u16(line) + 1 for line in lines)
+
+    new_part([])
+    for block in blocks:
+        texts = [block.text]
+        if _u16(block.text) + 1 > limit - 400:
+            texts = split_message(block.text, limit - 400)  # one absurdly long item
+        for text in texts:
+            length = _u16(text) + 1
+            # A zone or sector heading is never left alone at the foot of a part.
+            reserve = 0 if block.role == "item" else 300
+            over = size + length + reserve > limit
+            if block.role == "item" and items >= MAX_BUTTONS:
+                over = True
+            if over and body:
+                if block.role == "zone":
+                    new_part([])
+                elif block.role == "sector":
+                    new_part([zone_line])
+                else:
+                    new_part([zone_line, sector_line])
+            lines.append(text)
+            size += length
+            body += 1
+        if block.role == "zone":
+            zone_line, sector_line = block.text, ""
+        elif block.role == "sector":
+            sector_line = block.text
+        elif block.entry is not None:
+            items += 1
+            buttons.append((_button_label(block.number, block.entry, lang), _callback(block.entry)))
+    parts.append(DigestPart("\n".join(lines), tuple(buttons)))
+    return parts
+
+
+# ---- /digest and /timezone ------------------------------------------------------------------
+
+
+def weekday_name(weekday: int, lang: Lang) -> str:
+    return WEEKDAY_NAMES_ZH[weekday] if lang == "zh" else WEEKDAY_NAMES_EN[weekday].title()
+
+
+def schedule_line(kind: str, hhmm: str, weekday: int, lang: Lang) -> str:
+    if kind == "off":
+        return tr(lang, "已关闭", "off")
+    if kind == "weekly":
+        return tr(
+            lang,
+            f"每{weekday_name(weekday, lang)} {hhmm}",
+            f"weekly, {weekday_name(weekday, lang)} {hhmm}",
+        )
+    return tr(lang, f"每天 {hhmm}", f"daily at {hhmm}")
+
+
+def schedule(
+    kind: str,
+    hhmm: str,
+    weekday: int,
+    tz: ZoneInfo,
+    next_at: datetime | None,
+    alert_mode: str,
+    lang: Lang,
+    changed: bool = False,
+) -> str:
+    """The chat's digest schedule, its next time in the chat's zone, and how to change it."""
+    head = tr(lang, "已更新。", "Updated. ") if changed else ""
+    lines = [
+        head
+        + tr(lang, "<b>定时摘要</b>：", "<b>Scheduled digest</b>: ")
+        + esc(schedule_line(kind, hhmm, weekday, lang))
+        + tr(lang, f"（时区 {esc(tz.key)}）", f" (time zone {esc(tz.key)})")
+    ]
+    if alert_mode == "off":
+        lines.append(
+            tr(
+                lang,
+                "本聊天的提醒已关闭（/alerts），摘要也不会发送。",
+                "Alerts are off in this chat (/alerts), so no digest is sent either.",
+            )
+        )
+    elif next_at is not None and kind != "off":
+        local = next_at.astimezone(tz)
+        lines.append(tr(lang, "下一次：", "Next: ") + esc(local.strftime("%Y-%m-%d %H:%M")))
+    lines.append("")
+    lines.append(
+        tr(
+            lang,
+            "修改：/digest 09:00 · /digest weekly mon 08:30（或 周一）· /digest off\n"
+            "立即发送：/digest now · 时区：/timezone Asia/Shanghai",
+            "Change: /digest 09:00 · /digest weekly mon 08:30 · /digest off\n"
+            "Send now: /digest now · Time zone: /timezone Europe/Berlin",
+        )
+    )
+    return "\n".join(lines)
+
+
+def schedule_buttons(kind: str, lang: Lang) -> list[list[tuple[str, str]]]:
+    mark = "✓ "
+    return [
+        [
+            ((mark if kind == "daily" else "") + tr(lang, "每天", "Daily"), "dg:daily"),
+            ((mark if kind == "weekly" else "") + tr(lang, "每周", "Weekly"), "dg:weekly"),
+            ((mark if kind == "off" else "") + tr(lang, "关闭", "Off"), "dg:off"),
+        ],
+        [(t, f"dg:t:{t}") for t in ("07:30", "08:30", "09:00", "18:00")],
+        [(tr(lang, "立即发送", "Send now"), "dg:now")],
+    ]
+
+
+def usage(lang: Lang) -> str:
+    return tr(
+        lang,
+        "用法：/digest 09:00 · /digest daily 08:30 · /digest weekly mon 08:30"
+        "（或 weekly 周一 08:30）· /digest off · /digest now",
+        "Usage: /digest 09:00 · /digest daily 08:30 · /digest weekly mon 08:30 · "
+        "/digest off · /digest now",
+    )
+
+
+def nothing_new(lang: Lang) -> str:
+    return tr(
+        lang,
+        "自上次摘要以来，您订阅的园区、行业和关键词没有新的签约或活动。",
+        "Nothing new in what this chat follows since the last digest.",
+    )
+
+
+def no_subscriptions(lang: Lang) -> str:
+    return tr(
+        lang,
+        "本聊天还没有订阅，摘要无内容可发。先订阅，例如：\n"
+        "/subscribe zone 昆山 — 园区\n/subscribe sector 新能源 — 行业\n"
+        "/subscribe keyword 电池 — 关键词",
+        "This chat follows nothing yet, so a digest would be empty. Subscribe first, e.g.:\n"
+        "/subscribe zone kunshan — a zone\n/subscribe sector 新能源 — a sector\n"
+        "/subscribe keyword battery — a keyword",
+    )
+
+
+def sending_now(parts: int, lang: Lang) -> str:
+    return tr(lang, f"摘要已发送（{parts} 条消息）。", f"Digest sent ({parts} message(s)).")
+
+
+def send_failed(lang: Lang) -> str:
+    return tr(
+        lang,
+        "摘要暂时没能发完，稍后会自动续发剩下的部分。",
+        "The digest could not be sent completely just now; the rest follows automatically.",
+    )
+
+
+def busy(lang: Lang) -> str:
+    return tr(lang, "本聊天的摘要正在发送。", "This chat's digest is being sent right now.")
+
+
+def admins_only(lang: Lang) -> str:
+    return tr(
+        lang,
+        "只有群管理员可以修改本群的摘要设置。",
+        "Only the group's admins can change its digest settings.",
+    )
+
+
+def timezone_show(name: str, lang: Lang) -> str:
+    return tr(
+        lang,
+        f"本聊天的时区：{esc(name)}\n修改：/timezone Asia/Shanghai（任何 IANA 时区名）",
+        f"This chat's time zone: {esc(name)}\nChange: /timezone Europe/Berlin (any IANA name)",
+    )
+
+
+def timezone_set(name: str, next_line: str | None, lang: Lang) -> str:
+    text = tr(lang, f"时区已设为 {esc(name)}。", f"Time zone set to {esc(name)}.")
+    if next_line:
+        text += "\n" + tr(lang, "下一次摘要：", "Next digest: ") + esc(next_line)
+    return text
+
+
+def timezone_unknown(text: str, lang: Lang) -> str:
+    return tr(
+        lang,
+        f"不认识时区 {esc(clip(text, 40))}。请用 IANA 名称，例如 Asia/Shanghai、Europe/Berlin。",
+        f"Unknown time zone {esc(clip(text, 40))}. Use an IANA name such as Asia/Shanghai or "
+        "Europe/Berlin.",
+    )

@@ -1,0 +1,525 @@
+"""/digest, /timezone, the schedule buttons (dg:...), and the digest tick.
+
+One periodic job asks the store which chats are due (a stored next time per chat), so a
+restart, a late tick or downtime changes nothing: a chat whose time passed is due at the next
+tick, once. Each digest is a (chat, period) row whose feed range is fixed when it is created;
+parts are counted after Telegram accepts each one, and the watermark moves only when the last
+part was accepted, in the same transaction that marks the digest sent.
+
+Alert modes: 'off' stops scheduled digests too; 'instant' and 'digest' both get the scheduled
+digest unless the digest schedule itself is off. /digest now always answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.alerts_job import alert_pacer
+from bot.context import BotContext, services_of
+from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread
+from bot.core.schedule import (
+    DEFAULT_TIME,
+    ScheduleSyntaxError,
+    SendNow,
+    SetSchedule,
+    ShowSchedule,
+    next_digest_at,
+    now_period_key,
+    parse_digest_args,
+    period_key,
+    resolve_timezone,
+    zone_of,
+)
+from bot.delivery import Gone, Migrated, Refused, RetryLater, Sent, send
+from bot.texts import digest as texts
+from bot.texts.common import Lang, as_lang
+from handlers.subscriptions import may_manage
+from storage import Store
+from storage.chat_queries import Chat
+from storage.digest_queries import DigestRow
+
+log = logging.getLogger(__name__)
+
+TICK_NAME = "digest_tick"
+TICK_INTERVAL = 30.0  # seconds between looks at the store
+TICK_FIRST = 3.0  # the first look soon after start: digests missed while down go out then
+CONCURRENCY = 16  # chats sent to at once; Telegram's overall limit is the rate limiter's job
+ERROR_PAUSE = timedelta(minutes=15)  # a chat whose digest failed unexpectedly waits this long
+
+
+# ---- planning: what each due chat gets ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestPlan:
+    """One chat's digest, computed; nothing sent or written yet."""
+
+    chat: Chat
+    period: str
+    from_seq: int
+    to_seq: int
+    parts: tuple[texts.DigestPart, ...]
+    thread_id: int | None
+    resume: DigestRow | None  # the unfinished digest this plan continues, if any
+    subscribed: bool
+    next_at: datetime | None  # the schedule's next time once this one is done
+
+
+def _next_for(chat: Chat, default_tz: str, now: datetime) -> datetime | None:
+    tz = zone_of(chat.timezone, default_tz)
+    return next_digest_at(chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, now)
+
+
+async def plan_digests(
+    store: Store,
+    chats: Sequence[Chat],
+    now: datetime,
+    default_tz: str,
+    *,
+    requested: bool = False,
+) -> list[DigestPlan]:
+    """Every chat's digest: one read of the feed window they all need, matched per chat."""
+    if not chats:
+        return []
+    ids = [c.id for c in chats]
+    subs = await store.chat_subscriptions(ids)
+    pending = await store.pending_digests(ids)
+    langs = await store.chat_langs(ids)
+    upto = await store.max_seq()
+    lows = [pending[c.id].from_seq if c.id in pending else c.digest_seq for c in chats]
+    highs = [pending[c.id].to_seq if c.id in pending else upto for c in chats]
+    window = await store.digest_window(min(lows), max(highs))
+    labels = await store.labels()
+    entries = [Entry.of(w.candidate, w.change, w.record) for w in window]
+    index = DigestIndex(entries, labels)
+    zones = {z.id: z for z in await store.zones()}
+    company_ids = {getattr(e.record, "company", None) for e in entries}
+    companies = await store.companies(c for c in company_ids if c)
+    label_en = {lb.label: lb.name_en for lb in labels}
+    render_cache: dict[tuple[Any, ...], tuple[texts.DigestPart, ...]] = {}
+    plans: list[DigestPlan] = []
+    for chat in chats:
+        chat_subs = subs.get(chat.id, [])
+        resume = pending.get(chat.id)
+        tz = zone_of(chat.timezone, default_tz)
+        if resume is not None:
+            period, low, high = resume.period, resume.from_seq, resume.to_seq
+        else:
+            due = datetime.fromisoformat(chat.next_digest_at) if chat.next_digest_at else now
+            period = (
+                now_period_key(now)
+                if requested or chat.digest_kind == "off"
+                else period_key(chat.digest_kind, due, tz)
+            )
+            low, high = chat.digest_seq, upto
+        lang = as_lang(langs.get(chat.id))
+        chosen = index.select(chat_subs, low, high)
+        # Chats that follow the same things since the same watermark share one rendering.
+        key = (lang, period, tuple(e.seq for e in chosen))
+        parts = render_cache.get(key)
+        if parts is None:
+            parts = tuple(
+                texts.render_digest(
+                    build_digest(chosen),
+                    period=period,
+                    lang=lang,
+                    zones=zones,
+                    companies=companies,
+                    label_en=label_en,
+                )
+            )
+            render_cache[key] = parts
+        stored_next = datetime.fromisoformat(chat.next_digest_at) if chat.next_digest_at else None
+        if period.startswith("now-") and stored_next is not None and stored_next > now:
+            next_at: datetime | None = stored_next  # a digest on request leaves the schedule be
+        else:
+            next_at = next_digest_at(
+                chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, now
+            )
+        plans.append(
+            DigestPlan(
+                chat=chat,
+                period=period,
+                from_seq=low,
+                to_seq=high,
+                parts=parts,
+                thread_id=digest_thread([(s.thread_id, s.id) for s in chat_subs]),
+                resume=resume,
+                subscribed=bool(chat_subs),
+                next_at=next_at,
+            )
+        )
+    return plans
+
+
+# ---- sending ------------------------------------------------------------------------------
+
+Result = Literal["sent", "empty", "already", "postponed", "gone", "migrated", "stale"]
+
+
+def _lock(app: Application, chat_id: int) -> asyncio.Lock:  # type: ignore[type-arg]
+    locks: dict[int, asyncio.Lock] = services_of(app).extra.setdefault("digest_locks", {})
+    return locks.setdefault(chat_id, asyncio.Lock())
+
+
+def _markup(part: texts.DigestPart) -> InlineKeyboardMarkup | None:
+    if not part.buttons:
+        return None
+    buttons = [InlineKeyboardButton(label, callback_data=data) for label, data in part.buttons]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def deliver(
+    app: Application,  # type: ignore[type-arg]
+    store: Store,
+    plan: DigestPlan,
+    now: datetime,
+    thread_id: int | None = None,
+) -> tuple[Result, int]:
+    """Send one planned digest, resuming after the parts already accepted.
+
+    Returns what happened and how many parts were sent now. Safe to cancel at any await:
+    what Telegram accepted is recorded part by part, the rest stays pending.
+    """
+    chat_id = plan.chat.id
+    async with _lock(app, chat_id):
+        current = await store.chat(chat_id)
+        if current is None or not current.active:
+            return "gone", 0
+        row: DigestRow | None
+        if plan.resume is not None:
+            row = await store.digest(chat_id, plan.period)
+            if row is None or row.done:
+                return "stale", 0  # finished meanwhile (/digest now racing the tick)
+        else:
+            if current.digest_seq != plan.from_seq or await store.pending_digest(chat_id):
+                return "stale", 0
+            if not plan.parts:
+                await store.skip_digest(chat_id, plan.to_seq, plan.next_at)
+                return "empty", 0
+            existing = await store.digest(chat_id, plan.period)
+            if existing is not None and existing.done:
+                # This period went out already (a changed schedule, a clock step): never twice.
+                await store.skip_digest(chat_id, current.digest_seq, plan.next_at)
+                return "already", 0
+            row = await store.open_digest(chat_id, plan.period, plan.from_seq, plan.to_seq)
+        target = thread_id if thread_id is not None else plan.thread_id
+        sent_now = 0
+        for number in range(row.parts_sent, len(plan.parts)):
+            part = plan.parts[number]
+            outcome = await send(
+                app.bot,
+                alert_pacer(app),
+                chat_id,
+                part.text,
+                thread_id=target,
+                markup=_markup(part),
+            )
+            if isinstance(outcome, Sent):
+                sent_now += 1
+                await store.record_digest_part(chat_id, plan.period, number + 1)
+            elif isinstance(outcome, Refused):
+                # Telegram refuses this part itself; retrying cannot help. Skip it, go on.
+                log.error("digest part %d to %s refused: %s", number + 1, chat_id, outcome.reason)
+                await store.record_digest_part(chat_id, plan.period, number + 1)
+            elif isinstance(outcome, RetryLater):
+                until = now + timedelta(seconds=max(1.0, outcome.seconds))
+                await store.postpone_digest(chat_id, until)
+                log.info(
+                    "digest to %s postponed %.0fs: %s", chat_id, outcome.seconds, outcome.reason
+                )
+                return "postponed", sent_now
+            elif isinstance(outcome, Gone):
+                log.info("chat %s is gone (%s); no more digests", chat_id, outcome.reason)
+                await store.set_chat_active(chat_id, False)
+                return "gone", sent_now
+            elif isinstance(outcome, Migrated):
+                # The rows follow the chat to its new id; the next tick resumes the digest there.
+                await store.migrate_chat(chat_id, outcome.new_chat_id)
+                return "migrated", sent_now
+        await store.finish_digest(chat_id, plan.period, plan.next_at)
+        return "sent", sent_now
+
+
+# ---- the tick -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TickReport:
+    scheduled: int
+    due: int
+    results: dict[str, int]
+
+
+async def digest_tick(
+    app: Application,  # type: ignore[type-arg]
+    now: datetime | None = None,
+) -> TickReport:
+    """Schedule new chats, then send every due digest. Callable directly (tests, benchmark)."""
+    services = services_of(app)
+    store = services.store
+    if store is None:
+        return TickReport(0, 0, {})
+    moment = now or app.bot_data["now"]()
+    default_tz = services.settings.timezone
+    fresh = await store.unscheduled_chats()
+    if fresh:
+        await store.set_next_digest_times([(c.id, _next_for(c, default_tz, moment)) for c in fresh])
+    due = await store.due_chats(moment)
+    results: dict[str, int] = {}
+    if not due:
+        return TickReport(len(fresh), 0, results)
+    plans = await plan_digests(store, due, moment, default_tz)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(plan: DigestPlan) -> None:
+        async with gate:
+            try:
+                result, _ = await deliver(app, store, plan, moment)
+            except (TelegramError, OSError, ValueError) as exc:
+                log.exception("digest to %s failed: %s", plan.chat.id, exc)
+                await store.postpone_digest(plan.chat.id, moment + ERROR_PAUSE)
+                result = "postponed"
+            results[result] = results.get(result, 0) + 1
+
+    await asyncio.gather(*(one(plan) for plan in plans))
+    return TickReport(len(fresh), len(due), results)
+
+
+async def _tick_job(context: BotContext) -> None:
+    await digest_tick(context.application)
+
+
+def start_job(app: Application) -> None:  # type: ignore[type-arg]
+    """The periodic tick. misfire_grace_time=None: a late tick still runs (APScheduler would
+    otherwise drop it); coalesce: several missed ticks run once; max_instances=1: a long tick
+    is never overlapped by the next one."""
+    if app.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
+        log.warning("no JobQueue: scheduled digests are off")
+        return
+    for job in app.job_queue.get_jobs_by_name(TICK_NAME):
+        job.schedule_removal()
+    app.job_queue.run_repeating(
+        _tick_job,
+        interval=TICK_INTERVAL,
+        first=TICK_FIRST,
+        name=TICK_NAME,
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+
+def _chat_lang(context: BotContext) -> Lang:
+    return context.lang
+
+
+async def _ensure(update: Update, context: BotContext) -> Chat | None:
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    known = await context.store.ensure_chat(chat.id, chat.type, chat.title)
+    if known.next_digest_at is None and known.digest_kind != "off":
+        # A chat the tick has not scheduled yet: schedule it now, so /digest can say when.
+        next_at = _next_for(known, context.settings.timezone, context.bot_data["now"]())
+        await context.store.set_next_digest_times([(known.id, next_at)])
+        known = await context.store.chat(chat.id) or known
+    return known
+
+
+def _schedule_view(
+    chat: Chat, context: BotContext, changed: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    lang = _chat_lang(context)
+    tz = zone_of(chat.timezone, context.settings.timezone)
+    next_at = datetime.fromisoformat(chat.next_digest_at) if chat.next_digest_at else None
+    text = texts.schedule(
+        chat.digest_kind,
+        chat.digest_time,
+        chat.digest_weekday,
+        tz,
+        next_at,
+        chat.alert_mode,
+        lang,
+        changed=changed,
+    )
+    rows = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in texts.schedule_buttons(chat.digest_kind, lang)
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def _apply(context: BotContext, chat: Chat, change: SetSchedule) -> Chat:
+    kind = change.kind
+    hhmm = change.time or chat.digest_time or DEFAULT_TIME
+    weekday = change.weekday if change.weekday is not None else chat.digest_weekday
+    tz = zone_of(chat.timezone, context.settings.timezone)
+    next_at = next_digest_at(kind, hhmm, weekday, tz, context.bot_data["now"]())
+    await context.store.set_digest_schedule(chat.id, kind, hhmm, weekday, next_at)
+    updated = await context.store.chat(chat.id)
+    assert updated is not None
+    return updated
+
+
+SendResult = Literal["no_subscriptions", "nothing_new", "sent", "incomplete", "busy"]
+
+
+async def send_now(
+    app: Application,  # type: ignore[type-arg]
+    chat: Chat,
+    thread_id: int | None,
+) -> tuple[SendResult, int]:
+    """/digest now: what the chat would get next, at once."""
+    services = services_of(app)
+    store = services.store
+    assert store is not None
+    now = app.bot_data["now"]()
+    if _lock(app, chat.id).locked():
+        return "busy", 0
+    plans = await plan_digests(store, [chat], now, services.settings.timezone, requested=True)
+    plan = plans[0]
+    if not plan.subscribed and plan.resume is None:
+        return "no_subscriptions", 0
+    if not plan.parts:
+        await store.skip_digest(chat.id, plan.to_seq, plan.next_at, keep_next=True)
+        return "nothing_new", 0
+    result, count = await deliver(app, store, plan, now, thread_id=thread_id)
+    if result == "sent":
+        return "sent", count
+    return "incomplete", count
+
+
+async def digest(update: Update, context: BotContext) -> None:
+    """/digest [09:00 | weekly mon 08:30 | off | now]: show or change the schedule, or send."""
+    message = update.effective_message
+    chat = await _ensure(update, context)
+    if message is None or chat is None:
+        return
+    lang = _chat_lang(context)
+    try:
+        command = parse_digest_args(list(context.args or []))
+    except ScheduleSyntaxError:
+        await message.reply_html(texts.usage(lang))
+        return
+    if isinstance(command, ShowSchedule):
+        text, markup = _schedule_view(chat, context)
+        await message.reply_html(text, reply_markup=markup)
+        return
+    if isinstance(command, SendNow):
+        await _reply_send_now(update, context, chat)
+        return
+    if not await may_manage(update, context):
+        await message.reply_html(texts.admins_only(lang))
+        return
+    chat = await _apply(context, chat, command)
+    text, markup = _schedule_view(chat, context, changed=True)
+    await message.reply_html(text, reply_markup=markup)
+
+
+async def _reply_send_now(update: Update, context: BotContext, chat: Chat) -> None:
+    message = update.effective_message
+    assert message is not None
+    lang = _chat_lang(context)
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    result, count = await send_now(context.application, chat, thread_id)
+    if result == "no_subscriptions":
+        await message.reply_html(texts.no_subscriptions(lang))
+    elif result == "nothing_new":
+        await message.reply_html(texts.nothing_new(lang))
+    elif result == "busy":
+        await message.reply_html(texts.busy(lang))
+    elif result == "incomplete":
+        await message.reply_html(texts.send_failed(lang))
+    # "sent": the digest itself is the answer.
+    del count
+
+
+async def timezone(update: Update, context: BotContext) -> None:
+    """/timezone [IANA name]: show or set the chat's own time zone."""
+    message = update.effective_message
+    chat = await _ensure(update, context)
+    if message is None or chat is None:
+        return
+    lang = _chat_lang(context)
+    if not context.args:
+        name = zone_of(chat.timezone, context.settings.timezone).key
+        await message.reply_html(texts.timezone_show(name, lang))
+        return
+    wanted = " ".join(context.args)
+    name = resolve_timezone(wanted)
+    if name is None:
+        await message.reply_html(texts.timezone_unknown(wanted, lang))
+        return
+    if not await may_manage(update, context):
+        await message.reply_html(texts.admins_only(lang))
+        return
+    tz = zone_of(name, context.settings.timezone)
+    next_at = next_digest_at(
+        chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, context.bot_data["now"]()
+    )
+    await context.store.set_chat_timezone(chat.id, name, next_at)
+    next_line = next_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if next_at else None
+    await message.reply_html(texts.timezone_set(name, next_line, lang))
+
+
+async def digest_button(update: Update, context: BotContext) -> None:
+    """dg:daily | dg:weekly | dg:off | dg:t:HH:MM | dg:now under the /digest message."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    chat = await _ensure(update, context)
+    lang = _chat_lang(context)
+    if chat is None:
+        await query.answer()
+        return
+    data = query.data.removeprefix("dg:")
+    if data == "now":
+        await query.answer()
+        if update.effective_message is not None:
+            await _reply_send_now(update, context, chat)
+        return
+    change: SetSchedule | None = None
+    if data in ("daily", "weekly", "off"):
+        change = SetSchedule(data)  # type: ignore[arg-type]
+    elif data.startswith("t:"):
+        parsed = parse_digest_args([data[2:]])
+        if isinstance(parsed, SetSchedule):
+            kind = chat.digest_kind if chat.digest_kind != "off" else "daily"
+            change = SetSchedule(kind, parsed.time)  # type: ignore[arg-type]
+    if change is None:
+        await query.answer()
+        return
+    if not await may_manage(update, context):
+        await query.answer(texts.admins_only(lang), show_alert=True)
+        return
+    chat = await _apply(context, chat, change)
+    await query.answer()
+    text, markup = _schedule_view(chat, context, changed=True)
+    try:
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    except TelegramError as exc:  # "message is not modified" when pressed twice
+        log.debug("schedule message not edited: %s", exc)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("digest", digest))
+    app.add_handler(CommandHandler("timezone", timezone))
+    app.add_handler(CallbackQueryHandler(digest_button, pattern=r"^dg:"))
+
+
+async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
+    start_job(app)
+
+
+__all__ = ["DigestPlan", "digest_tick", "plan_digests", "register", "send_now"]
