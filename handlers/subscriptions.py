@@ -188,9 +188,9 @@ async def _resolve_sector(context: BotContext, query: str) -> Resolved:
         choices = []
         for shown in match.suggestions:
             exact = resolve_sector(shown, areas, labels)
-            value = exact.label or exact.area
-            if exact.kind == "found" and value:
-                choices.append(Target("sector", value, names.get(value, value)))
+            key = exact.label or exact.area
+            if exact.kind == "found" and key:
+                choices.append(Target("sector", key, names.get(key, key)))
         return Resolved(choices=tuple(choices))
     return Resolved(suggestions=match.suggestions)
 

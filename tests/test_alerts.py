@@ -436,3 +436,14 @@ async def test_job_is_scheduled_so_late_runs_are_not_dropped(harness: BotHarness
     (job,) = queue.get_jobs_by_name(JOB_NAME)
     assert job.job.misfire_grace_time is None
     assert job.job.coalesce is True
+
+
+async def test_bot_removed_from_group_sends_nothing_there(
+    harness: BotHarness, settings: Settings
+) -> None:
+    await harness.send("/subscribe zone 昆山", chat_id=-700, chat_type="group", user_id=ADMIN_ID)
+    await harness.member_change(-700, user_id=ADMIN_ID, old="member", new="left")
+    harness.api.clear()
+    await add_elsewhere(settings, project("t-one"))
+    await alerts_tick(harness.app)
+    assert harness.api.sent("sendMessage") == []
