@@ -312,11 +312,10 @@ async def sector_reply(
         return texts.no_sector(lang, query, match.suggestions, ambiguous=match.kind == "ambiguous")
     store = context.store
     labels = sorted(match.labels)
-    total_projects = await store.count_with_labels("project", labels)
-    total_events = await store.count_with_labels("event", labels)
+    total_projects, total_events = await view.sector_counts(store, labels)
     page = Page.of(page_no, max(total_projects, total_events))
-    projects = await store.projects_with_labels(labels, limit=page.size, offset=page.offset)
-    events = await store.events_with_labels(labels, limit=page.size, offset=page.offset)
+    projects = await store.sector_page("project", labels, limit=page.size, offset=page.offset)
+    events = await store.sector_page("event", labels, limit=page.size, offset=page.offset)
     name = match.label or match.area or query
     key = (
         name
@@ -330,9 +329,9 @@ async def sector_reply(
         label=match.label,
         labels=labels,
         names=_names(view),
-        projects=projects,
-        events=events,
-        companies=await store.companies(p.company for p in projects if p.company),
+        projects=projects,  # type: ignore[arg-type]
+        events=events,  # type: ignore[arg-type]
+        companies=await store.companies(p.company for p in projects if p.company),  # type: ignore[union-attr]
         total_projects=total_projects,
         total_events=total_events,
         page=page,

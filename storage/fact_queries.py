@@ -485,6 +485,28 @@ class FactQueries(StoreBase):
         )
         return _load(ZoneFigure, row) if row else None
 
+    async def sector_page(
+        self, kind: RecordKind, labels: Sequence[str], limit: int = 10, offset: int = 0
+    ) -> list[Project] | list[Event]:
+        """Newest stored first, records carrying any of the labels (for /sector pages).
+
+        Walks the table in rowid order and stops at the page's end, checking each record's
+        labels by primary key, instead of sorting every match: fast for wide sectors.
+        """
+        if not labels:
+            return []
+        table = "projects" if kind == "project" else "events"
+        marks = ",".join("?" * len(labels))
+        rows = await self.fetchall(
+            f"SELECT t.body, t.learned_at FROM {table} t WHERE t.deleted_at IS NULL AND EXISTS "
+            "(SELECT 1 FROM record_labels r WHERE r.kind = ? AND r.record_id = t.id "
+            f"AND r.label IN ({marks})) ORDER BY t.rowid DESC LIMIT ? OFFSET ?",
+            (kind, *labels, limit, offset),
+        )
+        if kind == "project":
+            return [_load(Project, r, learned=True) for r in rows]
+        return [_load(Event, r, learned=True) for r in rows]
+
     async def events_of_company(self, company_id: str, limit: int = 20) -> list[Event]:
         """Events that name a company among their participants."""
         rows = await self.fetchall(

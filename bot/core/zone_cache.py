@@ -24,6 +24,7 @@ class FactsView:
     areas: dict[str, SectorArea]
     labels: dict[str, SectorLabel]
     _counts: dict[str, ZoneCounts] | None = field(default=None, repr=False)
+    _sector_counts: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @property
     def area_list(self) -> list[SectorArea]:
@@ -47,6 +48,16 @@ class FactsView:
         if self._counts is None:
             self._counts = await store.zone_counts()
         return self._counts
+
+    async def sector_counts(self, store: Any, labels: list[str]) -> tuple[int, int]:
+        """(projects, events) carrying any of the labels, counted once per facts version."""
+        key = tuple(sorted(labels))
+        if key not in self._sector_counts:
+            self._sector_counts[key] = (
+                await store.count_with_labels("project", key),
+                await store.count_with_labels("event", key),
+            )
+        return self._sector_counts[key]
 
 
 async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:

@@ -1,0 +1,382 @@
+"""Benchmark of the lookups on a big generated store.
+
+    python bench/bench_lookup.py [--zones 2000 --projects 100000 --events 20000] [--runs 300]
+
+Generates a store (in a child process, through the Store API, cached by size in the temp
+dir; --fresh rebuilds it), then runs /zone, /search and /sector updates through the real
+Application over the in-process Bot API and prints, per command, p50 and p99 of the time from
+update in to sendMessage out; also start-up time (importing the bot, building the Application,
+initialize, post_init: opening the store) and the peak RSS of this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PLACE = (
+    "安宝北滨昌长成城川春大丹德东都鄂丰福阜富港广海汉杭合河衡洪湖华淮黄惠吉佳江金锦荆"
+    "景九开康兰乐丽连辽临柳龙娄鲁洛马梅绵南宁平莆齐青清泉荣瑞厦山汕韶绍深沈石寿顺松苏"
+    "台泰唐天通铜潍渭温文武西咸湘襄新信兴徐许宣阳扬宜义益鹰永榆玉岳云枣湛漳肇镇郑中舟"
+    "株珠淄遵"
+)
+WORDS = [
+    "电池",
+    "储能",
+    "光伏",
+    "芯片",
+    "半导体",
+    "传感器",
+    "机器人",
+    "塔机",
+    "起重",
+    "压力容器",
+    "幕墙",
+    "铝型材",
+    "电解质",
+    "汽车",
+    "零部件",
+    "热管理",
+    "悬架",
+    "密封",
+    "传动",
+    "医疗",
+    "器械",
+    "生物",
+    "制药",
+    "疫苗",
+    "香薰",
+    "新材料",
+    "碳纤维",
+    "石墨烯",
+    "显示",
+    "面板",
+    "软件",
+    "算力",
+    "数据中心",
+    "云计算",
+    "人工智能",
+    "视觉",
+    "无人机",
+    "卫星",
+    "氢能",
+    "风电",
+    "充电桩",
+    "锂电",
+    "钠电",
+    "精密",
+    "橡胶",
+    "模具",
+    "数控",
+    "激光",
+    "光学",
+    "检测",
+    "环保",
+    "水处理",
+    "固废",
+    "节能",
+]
+SUFFIX = ("科技", "智能", "新能源", "材料", "装备", "电子", "生物", "精工")
+KINDS = ("competition", "job_fair", "matchmaking", "university_industry", "roadshow", "plan")
+KIND_WORDS = {
+    "competition": "创新创业大赛",
+    "job_fair": "专场招聘会",
+    "matchmaking": "供需对接会",
+    "university_industry": "产学研对接",
+    "roadshow": "项目路演",
+    "plan": "三年行动计划",
+}
+
+
+def _zone_names(count: int) -> list[str]:
+    rng = random.Random(7)
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        name = rng.choice(PLACE) + rng.choice(PLACE)
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+def generate(path: Path, zones: int, projects: int, events: int) -> None:
+    """Write the big store through Store.apply_facts, in batches (child process)."""
+    from storage import Store
+    from storage.models import FactFile
+    from storage.text import pinyin
+
+    async def run() -> None:
+        store = await Store.open(path)
+        await store.seed()
+        rng = random.Random(11)
+        source = {"id": "bench", "title": "基准测试生成数据 (generated benchmark data)"}
+        labels = [lb.label for lb in await store.labels()]
+        cities = _zone_names(zones)
+        zone_rows = []
+        for i, city in enumerate(cities):
+            slug = f"{pinyin(city)}-{i}"
+            zone_rows.append(
+                {
+                    "id": slug,
+                    "name_zh": f"{city}高新技术产业开发区",
+                    "short_zh": f"{city}高新区",
+                    "name_en": f"{pinyin(city).title()} Hi-tech Zone {i}",
+                    "province": "某省",
+                    "city": f"{city}市",
+                    "aliases": [city],
+                    "leading": rng.sample(labels, 2),
+                    "emerging": rng.sample(labels, 3),
+                    "summary_zh": f"{city}高新区聚焦{rng.choice(WORDS)}和{rng.choice(WORDS)}产业。",
+                    "source": "bench",
+                }
+            )
+        companies = []
+        for i in range(projects // 5):
+            zone = zone_rows[i % zones]
+            word = rng.choice(WORDS)
+            companies.append(
+                {
+                    "id": f"co-{i}",
+                    "name_zh": f"{zone['short_zh'][:2]}{word}{rng.choice(SUFFIX)}有限公司{i}",
+                    "short_zh": f"{word}{i}",
+                    "zone": zone["id"],
+                    "description_zh": f"专注{word}与{rng.choice(WORDS)}的研发和生产。",
+                    "source": "bench",
+                }
+            )
+        figures = []
+        for zone in zone_rows:
+            head = f"{zone['id']}-head"
+            parts = [rng.randint(1, 40) for _ in range(3)]
+            figures.append(
+                {
+                    "id": head,
+                    "zone": zone["id"],
+                    "name_zh": "招引项目",
+                    "name_en": "Projects attracted",
+                    "value": f"{sum(parts)}个",
+                    "period": "XXXX-01/XXXX-05",
+                    "source": "bench",
+                }
+            )
+            for k, value in enumerate(parts):
+                figures.append(
+                    {
+                        "id": f"{zone['id']}-p{k}",
+                        "zone": zone["id"],
+                        "name_zh": f"{labels[k]}领域项目",
+                        "name_en": f"Sector {k} projects",
+                        "value": f"{value}个",
+                        "period": "XXXX-01/XXXX-05",
+                        "sector": labels[k],
+                        "part_of": head,
+                        "source": "bench",
+                    }
+                )
+        await store.apply_facts(
+            FactFile.model_validate(
+                {
+                    "sources": [source],
+                    "zones": zone_rows,
+                    "companies": companies,
+                    "figures": figures,
+                }
+            ),
+            via="bench",
+        )
+        batch = 5000
+        for start in range(0, events, batch):
+            rows = []
+            for i in range(start, min(events, start + batch)):
+                zone = zone_rows[i % zones]
+                kind = rng.choice(KINDS)
+                rows.append(
+                    {
+                        "id": f"ev-{i}",
+                        "zone": zone["id"],
+                        "kind": kind,
+                        "title_zh": f"{zone['short_zh']}{rng.choice(WORDS)}{KIND_WORDS[kind]}{i}",
+                        "figures": [
+                            {"name_zh": "参与企业", "name_en": "Firms", "value": f"{i % 90}家"}
+                        ],
+                        "sectors": rng.sample(labels, 2),
+                        "source": "bench",
+                    }
+                )
+            await store.apply_facts(FactFile.model_validate({"events": rows}), via="bench")
+        for start in range(0, projects, batch):
+            rows = []
+            for i in range(start, min(projects, start + batch)):
+                company = companies[i % len(companies)]
+                word = rng.choice(WORDS)
+                rows.append(
+                    {
+                        "id": f"pr-{i}",
+                        "zone": company["zone"],
+                        "name_zh": f"{company['short_zh']}{word}项目",
+                        "company": company["id"],
+                        "sectors": rng.sample(labels, 2),
+                        "stage": rng.choice(["signed", "construction", "production", "lead"]),
+                        "stage_date": f"XXXX-{rng.randint(1, 12):02d}",
+                        "total_investment": f"{rng.randint(1, 500) / 10}亿元",
+                        "land_mu": f"约{rng.randint(10, 500)}",
+                        "highlights_zh": [f"年产{rng.randint(1, 99)}万套{word}"],
+                        "source": "bench",
+                    }
+                )
+            await store.apply_facts(FactFile.model_validate({"projects": rows}), via="bench")
+            print(f"  projects {start + len(rows)}/{projects}", file=sys.stderr, flush=True)
+        await store.close()
+
+    asyncio.run(run())
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def measure(path: Path, runs: int) -> dict[str, Any]:
+    began_startup = time.perf_counter()
+    from telegram import Update
+
+    from bot.app import OFFLINE_TOKEN, build_application
+    from bot.local_api import LocalBotApi, message_update
+    from bot.settings import Settings
+    from storage.text import pinyin
+
+    sent_at: list[float] = []
+    api = LocalBotApi(
+        on_call=lambda call: (
+            sent_at.append(time.perf_counter()) if call.method == "sendMessage" else None
+        )
+    )
+    settings = Settings(_env_file=None, database_path=path, access="open")  # type: ignore[call-arg]
+    app = build_application(settings, request=api, token=OFFLINE_TOKEN, rate_limit=False)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    startup = time.perf_counter() - began_startup
+
+    rng = random.Random(3)
+    cities = _zone_names(2000)
+    labels = ["新能源", "装备制造", "固态电池", "电子信息", "汽车零部件", "人工智能", "new energy"]
+
+    def zone_query() -> str:
+        city = rng.choice(cities)
+        form = rng.randrange(4)
+        if form == 0:
+            return city
+        if form == 1:
+            return city + "高新区"
+        if form == 2:
+            return pinyin(city)
+        return pinyin(city)[:-1] + "x"  # a near miss
+
+    def search_query() -> str:
+        form = rng.randrange(3)
+        if form == 0:
+            return rng.choice(WORDS)
+        if form == 1:
+            return rng.choice(cities) + " " + rng.choice(WORDS)
+        return pinyin(rng.choice(cities))
+
+    commands = {
+        "/zone": zone_query,
+        "/search": search_query,
+        "/sector": lambda: rng.choice(labels),
+    }
+    timings: dict[str, list[float]] = {}
+    first: dict[str, float] = {}
+    message_id = 0
+    for command, make in commands.items():
+        for run in range(runs + 1):
+            message_id += 1
+            raw = message_update(
+                f"{command} {make()}", chat_id=5000, user_id=5000, message_id=message_id
+            )
+            update = Update.de_json(raw, app.bot)
+            sent_at.clear()
+            began = time.perf_counter()
+            await app.process_update(update)
+            assert sent_at, f"{command} sent nothing"
+            elapsed = (sent_at[0] - began) * 1000
+            if run == 0:
+                first[command] = elapsed  # the first one also builds the zone-name cache
+            else:
+                timings.setdefault(command, []).append(elapsed)
+    refused = [c for c in api.calls if c.error is not None]
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)
+    await app.shutdown()
+    return {"startup": startup, "timings": timings, "first": first, "refused": len(refused)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--zones", type=int, default=2000)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--fresh", action="store_true", help="regenerate the store")
+    parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        generate(args.generate, args.zones, args.projects, args.events)
+        return 0
+    folder = Path(tempfile.gettempdir()) / "zhaoshang-bench"
+    path = folder / f"store-{args.zones}-{args.projects}-{args.events}.sqlite3"
+    if args.fresh or not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(path.name + "*"):
+            old.unlink()
+        began = time.perf_counter()
+        print(f"generating {path} ...", file=sys.stderr)
+        # A child process, so that generating does not count in this process's peak memory.
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--generate",
+                str(path),
+                "--zones",
+                str(args.zones),
+                "--projects",
+                str(args.projects),
+                "--events",
+                str(args.events),
+            ],
+            check=True,
+        )
+        print(f"generated in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    result = asyncio.run(measure(path, args.runs))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"store: {args.zones} zones, {args.projects} projects, {args.events} events "
+        f"({path.stat().st_size / 1e6:.0f} MB); {args.runs} updates per command"
+    )
+    for command, values in result["timings"].items():
+        print(
+            f"{command:8s} p50 {statistics.median(values):6.1f} ms   "
+            f"p99 {_pct(values, 0.99):6.1f} ms   first {result['first'][command]:6.1f} ms"
+        )
+    print(f"start-up {result['startup']:.2f} s (imports, build, initialize, post_init)")
+    print(f"peak RSS {peak_mb:.0f} MB")
+    print(f"refused by the Bot API: {result['refused']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
