@@ -560,7 +560,29 @@ def my_chat_member_update(
             "chat": _chat_for(chat_id, chat_type),
             "from": _user(user_id, None),
             "date": int(time.time()),
-            "old_chat_member": {"status": old, "user": bot},
-            "new_chat_member": {"status": new, "user": bot},
+            "old_chat_member": _member(old, bot),
+            "new_chat_member": _member(new, bot),
         },
     }
+
+
+def _member(status: str, user: dict[str, Any]) -> dict[str, Any]:
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "kicked":
+        member["until_date"] = 0
+    elif status == "administrator":
+        member.update(
+            can_be_edited=False,
+            is_anonymous=False,
+            can_manage_chat=True,
+            can_delete_messages=True,
+            can_manage_video_chats=True,
+            can_restrict_members=True,
+            can_promote_members=False,
+            can_change_info=True,
+            can_invite_users=True,
+            can_post_stories=False,
+            can_edit_stories=False,
+            can_delete_stories=False,
+        )
+    return member
