@@ -121,8 +121,8 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _import(settings: Settings, path: Path) -> int:
+    from bot.core.importing import load_any
     from storage import Store
-    from storage.importing import load_any
 
     store = await Store.open(settings.database_path)
     try:
@@ -139,14 +139,18 @@ async def _import(settings: Settings, path: Path) -> int:
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.exporting import export_files
-
+    from bot.core.exporting import ExportScopeError, export_files
     from storage import Store
 
     store = await Store.open(settings.database_path)
     try:
         await store.seed()
         paths = await export_files(store, args.out, zone=args.zone, sector=args.sector)
+    except ExportScopeError as exc:
+        choices = f" (did you mean: {', '.join(exc.choices)})" if exc.choices else ""
+        what = "is ambiguous" if exc.code == "ambiguous" else "is not a known zone or sector"
+        print(f"error: {exc.what!r} {what}{choices}", file=sys.stderr)
+        return 2
     finally:
         await store.close()
     for path in paths:

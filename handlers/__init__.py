@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import basic, lookup, subscriptions
+from handlers import access, admin, basic, lookup, subscriptions
 from handlers import digest as digest_handlers
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    access.register(app)
+    # The /add and /edit conversation goes first in its group, so typed answers reach it.
+    admin.register(app)
     basic.register(app)
     lookup.register(app)
     subscriptions.register(app)

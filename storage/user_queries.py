@@ -1,8 +1,55 @@
-"""SQL for users: language choice, roles and access requests."""
+"""SQL for users and access: language, roles, access requests, group approval, audit reads.
+
+Also the whole-table reads that imports and exports need (every live project and event,
+company and source names), kept here so the fact queries stay as they are.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+import aiosqlite
+
 from storage.base import StoreBase, iso
+from storage.models import Event, Project
+
+M = TypeVar("M", Project, Event)
+UserStatus = Literal["new", "pending", "approved", "denied"]
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    name: str | None
+    username: str | None
+    role: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change of one record: who, when, how, and the stored body before and after."""
+
+    id: int
+    at: str
+    actor_id: int | None
+    via: str
+    kind: str
+    record_id: str
+    action: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class NamedRef:
+    """A company or source id with the names it can be written as in a spreadsheet."""
+
+    id: str
+    names: tuple[str, ...]
 
 
 class UserQueries(StoreBase):
@@ -19,3 +66,210 @@ class UserQueries(StoreBase):
                 "updated_at = excluded.updated_at",
                 (user_id, lang, now, now),
             )
+
+    # ---- access -----------------------------------------------------------------------
+
+    async def user(self, user_id: int) -> UserInfo | None:
+        row = await self.fetchone(
+            "SELECT id, name, username, role, status FROM users WHERE id = ?", (user_id,)
+        )
+        if row is None:
+            return None
+        return UserInfo(int(row[0]), row[1], row[2], str(row[3]), str(row[4]))
+
+    async def user_status(self, user_id: int) -> str:
+        value = await self.scalar("SELECT status FROM users WHERE id = ?", (user_id,))
+        return str(value) if value is not None else "new"
+
+    async def request_access(self, user_id: int, name: str | None, username: str | None) -> str:
+        """Mark a user pending unless already decided; returns the status before the call."""
+        now = iso(self.now())
+        async with self.transaction() as db:
+            async with db.execute("SELECT status FROM users WHERE id = ?", (user_id,)) as cur:
+                row = await cur.fetchone()
+            before = str(row[0]) if row is not None else "new"
+            await db.execute(
+                "INSERT INTO users(id, name, username, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "name = excluded.name, username = excluded.username, "
+                "updated_at = excluded.updated_at, "
+                "status = CASE WHEN users.status = 'new' THEN 'pending' ELSE users.status END",
+                (user_id, name, username, now, now),
+            )
+        return before
+
+    async def set_user_status(self, user_id: int, status: UserStatus, actor_id: int | None) -> str:
+        """Approve or deny (or reset) a user; audited. Returns the status before."""
+        now = iso(self.now())
+        async with self.transaction() as db:
+            async with db.execute("SELECT status FROM users WHERE id = ?", (user_id,)) as cur:
+                row = await cur.fetchone()
+            before = str(row[0]) if row is not None else "new"
+            await db.execute(
+                "INSERT INTO users(id, status, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, "
+                "updated_at = excluded.updated_at",
+                (user_id, status, now, now),
+            )
+            await _audit(
+                db, now, actor_id, "command", "user", str(user_id), "status", before, status
+            )
+        return before
+
+    async def set_user_role(
+        self, user_id: int, role: Literal["user", "admin"], actor_id: int
+    ) -> str:
+        """Promote or demote; an admin is approved too. Returns the role before."""
+        now = iso(self.now())
+        async with self.transaction() as db:
+            async with db.execute("SELECT role FROM users WHERE id = ?", (user_id,)) as cur:
+                row = await cur.fetchone()
+            before = str(row[0]) if row is not None else "user"
+            await db.execute(
+                "INSERT INTO users(id, role, status, created_at, updated_at) "
+                "VALUES (?, ?, 'approved', ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "role = excluded.role, updated_at = excluded.updated_at, "
+                "status = CASE WHEN excluded.role = 'admin' THEN 'approved' ELSE users.status END",
+                (user_id, role, now, now),
+            )
+            await _audit(db, now, actor_id, "command", "user", str(user_id), "role", before, role)
+        return before
+
+    async def promoted_admins(self) -> set[int]:
+        rows = await self.fetchall("SELECT id FROM users WHERE role = 'admin'")
+        return {int(r[0]) for r in rows}
+
+    async def set_chat_approved(
+        self, chat_id: int, chat_type: str, title: str | None, approved: bool, actor_id: int | None
+    ) -> None:
+        """A group is approved when an approved user or admin adds the bot; cleared on removal."""
+        now = iso(self.now())
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO chats(id, type, title, approved, digest_seq, created_at) "
+                "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) FROM feed), ?) "
+                "ON CONFLICT(id) DO UPDATE SET approved = excluded.approved, "
+                "title = COALESCE(excluded.title, chats.title)",
+                (chat_id, chat_type, title, int(approved), now),
+            )
+            await _audit(
+                db, now, actor_id, "command", "chat", str(chat_id), "approved", None, str(approved)
+            )
+
+    async def chat_approved(self, chat_id: int) -> bool:
+        value = await self.scalar("SELECT approved FROM chats WHERE id = ?", (chat_id,))
+        return bool(value)
+
+    # ---- audit ------------------------------------------------------------------------
+
+    async def history(self, kind: str, record_id: str, limit: int = 50) -> list[AuditEntry]:
+        """A record's changes, oldest first."""
+        rows = await self.fetchall(
+            "SELECT id, at, actor_id, via, kind, record_id, action, before, after FROM audit "
+            "WHERE kind = ? AND record_id = ? ORDER BY id DESC LIMIT ?",
+            (kind, record_id, limit),
+        )
+        entries = [
+            AuditEntry(
+                int(r[0]), str(r[1]), r[2], str(r[3]), str(r[4]), str(r[5]), str(r[6]), r[7], r[8]
+            )
+            for r in rows
+        ]
+        return entries[::-1]
+
+    async def record_kind(self, record_id: str) -> Literal["project", "event"] | None:
+        """Which kind of record an id names (live or deleted), projects first."""
+        if await self.scalar("SELECT 1 FROM projects WHERE id = ?", (record_id,)):
+            return "project"
+        if await self.scalar("SELECT 1 FROM events WHERE id = ?", (record_id,)):
+            return "event"
+        return None
+
+    async def is_deleted(self, kind: str, record_id: str) -> bool:
+        table = "projects" if kind == "project" else "events"
+        value = await self.scalar(f"SELECT deleted_at FROM {table} WHERE id = ?", (record_id,))
+        return value is not None
+
+    # ---- whole-table reads for import and export --------------------------------------
+
+    async def live_projects(
+        self, zone_id: str | None = None, labels: Sequence[str] | None = None
+    ) -> list[Project]:
+        sql, params = _filtered("projects", "project", zone_id, labels)
+        rows = await self.fetchall(sql, params)
+        return [_record(Project, r[0], r[1]) for r in rows]
+
+    async def live_events(
+        self, zone_id: str | None = None, labels: Sequence[str] | None = None
+    ) -> list[Event]:
+        sql, params = _filtered("events", "event", zone_id, labels)
+        rows = await self.fetchall(sql, params)
+        return [_record(Event, r[0], r[1]) for r in rows]
+
+    async def taken_ids(self, table: Literal["projects", "events", "companies"]) -> set[str]:
+        """Every id of a table, deleted ones included (a new record must not reuse one)."""
+        return {str(r[0]) for r in await self.fetchall(f"SELECT id FROM {table}")}
+
+    async def deleted_names(self, kind: Literal["project", "event"]) -> list[tuple[str, str, str]]:
+        """(id, zone id, Chinese name) of deleted projects or events: a file naming one skips it."""
+        table, field = ("projects", "name_zh") if kind == "project" else ("events", "title_zh")
+        rows = await self.fetchall(
+            f"SELECT id, zone_id, json_extract(body, '$.{field}') FROM {table} "
+            "WHERE deleted_at IS NOT NULL"
+        )
+        return [(str(r[0]), str(r[1]), str(r[2] or "")) for r in rows]
+
+    async def company_refs(self) -> list[NamedRef]:
+        rows = await self.fetchall(
+            "SELECT id, json_extract(body, '$.name_zh'), json_extract(body, '$.short_zh'), "
+            "json_extract(body, '$.name_en') FROM companies WHERE deleted_at IS NULL ORDER BY rowid"
+        )
+        return [NamedRef(str(r[0]), tuple(str(n) for n in r[1:] if n)) for r in rows]
+
+    async def source_refs(self) -> list[NamedRef]:
+        rows = await self.fetchall(
+            "SELECT id, json_extract(body, '$.title') FROM sources ORDER BY rowid"
+        )
+        return [NamedRef(str(r[0]), (str(r[1]),) if r[1] else ()) for r in rows]
+
+
+def _filtered(
+    table: str, kind: str, zone_id: str | None, labels: Sequence[str] | None
+) -> tuple[str, tuple[object, ...]]:
+    sql = f"SELECT body, learned_at FROM {table} t WHERE t.deleted_at IS NULL"
+    params: list[object] = []
+    if zone_id is not None:
+        sql += " AND t.zone_id = ?"
+        params.append(zone_id)
+    if labels is not None:
+        marks = ",".join("?" * len(labels)) or "NULL"
+        sql += (
+            " AND t.id IN (SELECT record_id FROM record_labels WHERE kind = ? "
+            f"AND label IN ({marks}))"
+        )
+        params.extend([kind, *labels])
+    return sql + " ORDER BY t.rowid", tuple(params)
+
+
+def _record(model: type[M], body: str, learned_at: str | None) -> M:
+    data = json.loads(body)
+    data["learned_at"] = learned_at
+    return model.model_validate(data)
+
+
+async def _audit(
+    db: aiosqlite.Connection,
+    at: str,
+    actor_id: int | None,
+    via: str,
+    kind: str,
+    record_id: str,
+    action: str,
+    before: str | None,
+    after: str | None,
+) -> None:
+    await db.execute(
+        "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, actor_id, via, kind, record_id, action, before, after),
+    )

@@ -1,0 +1,267 @@
+"""Writing projects and events as XLSX and CSV in the import column contract.
+
+An export can be imported again unchanged: the same columns, names that resolve back to the
+same zone, company and source, amounts and dates in the forms the importer reads. CSV is UTF-8
+with a BOM so that Excel and WPS show the Chinese text intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.core.importing import (
+    EVENT_COLUMNS,
+    EVENT_ZH,
+    SIGNING_COLUMNS,
+    SIGNING_ZH,
+    figures_text,
+)
+from bot.core.matching import ZoneIndex, resolve_sector
+from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Zone
+from storage.user_queries import NamedRef
+
+SIGNINGS_SHEET = "签约项目 signings"
+EVENTS_SHEET = "活动 events"
+
+
+class ExportScopeError(Exception):
+    """The zone or sector to export cannot be told: ``code`` and the choices or suggestions."""
+
+    def __init__(self, code: str, what: str, choices: Sequence[str] = ()) -> None:
+        self.code = code
+        self.what = what
+        self.choices = tuple(choices)
+        super().__init__(f"{code} {what}: {', '.join(choices)}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    zone_id: str | None = None
+    labels: tuple[str, ...] | None = None
+    name: str = "all"
+
+
+@dataclass(frozen=True)
+class Export:
+    """The files of one export, ready to send or write."""
+
+    xlsx: bytes
+    signings_csv: bytes
+    events_csv: bytes
+    projects: int
+    events: int
+    scope: Scope
+
+    def files(self) -> list[tuple[str, bytes]]:
+        stem = f"zhaoshang-{self.scope.name}"
+        return [
+            (f"{stem}.xlsx", self.xlsx),
+            (f"{stem}-signings.csv", self.signings_csv),
+            (f"{stem}-events.csv", self.events_csv),
+        ]
+
+
+def _names(refs: Sequence[NamedRef]) -> dict[str, str]:
+    return {ref.id: (ref.names[0] if ref.names else ref.id) for ref in refs}
+
+
+def signing_rows(
+    projects: Sequence[Project],
+    zones: dict[str, Zone],
+    companies: dict[str, str],
+    sources: dict[str, str],
+) -> list[list[str]]:
+    rows = []
+    for p in projects:
+        zone = zones.get(p.zone)
+        rows.append(
+            [
+                zone.short_zh if zone else p.zone,
+                companies.get(p.company, p.company) if p.company else "",
+                p.name_zh,
+                "、".join(p.sectors),
+                STAGE_ZH[p.stage] if p.stage else "",
+                p.stage_date.zh() if p.stage_date else "",
+                p.total_investment.text() if p.total_investment else "",
+                p.registered_capital.text() if p.registered_capital else "",
+                p.land_mu.text() if p.land_mu else "",
+                p.annual_output.text() if p.annual_output else "",
+                p.note or "",
+                sources.get(p.source, p.source),
+            ]
+        )
+    return rows
+
+
+def event_rows(
+    events: Sequence[Event], zones: dict[str, Zone], sources: dict[str, str]
+) -> list[list[str]]:
+    rows = []
+    for e in events:
+        zone = zones.get(e.zone)
+        rows.append(
+            [
+                zone.short_zh if zone else e.zone,
+                e.title_zh,
+                EVENT_KIND_ZH[e.kind],
+                e.date.zh() if e.date else "",
+                figures_text(e.figures),
+                e.summary_zh or "",
+                sources.get(e.source, e.source),
+            ]
+        )
+    return rows
+
+
+def signing_header(style: str = "zh") -> list[str]:
+    return [_head(k, SIGNING_ZH, style) for k in SIGNING_COLUMNS]
+
+
+def event_header(style: str = "zh") -> list[str]:
+    return [_head(k, EVENT_ZH, style) for k in EVENT_COLUMNS]
+
+
+def _head(key: str, zh: dict[str, str], style: str) -> str:
+    if style == "zh":
+        return zh[key]
+    if style == "en":
+        return key
+    return f"{zh[key]} {key}"
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    """UTF-8 with BOM and CRLF, as Excel and WPS expect."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]) -> bytes:
+    """One sheet per (title, header, rows); every cell text, so Excel keeps 2025-03 as typed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(list(row))
+        for column in sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)):
+            width = max((len(str(c.value or "")) for c in column), default=8)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(width * 2, 8), 60)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def resolve_scope(store: Any, query: str | None, kind: str = "any") -> Scope:
+    """A zone (any name /zone takes) or else a sector (area or label); all when empty."""
+    text = (query or "").strip()
+    if not text:
+        return Scope()
+    suggestions: tuple[str, ...] = ()
+    if kind in ("any", "zone"):
+        index = ZoneIndex.build(await store.zone_names())
+        match = index.resolve(text)
+        if match.kind == "found":
+            return Scope(zone_id=match.zone_id, name=match.zone_id)
+        if match.kind == "ambiguous":
+            raise ExportScopeError("ambiguous", text, match.zone_ids)
+        suggestions = match.suggestions
+        if kind == "zone":
+            raise ExportScopeError("unknown", text, suggestions)
+    sector = resolve_sector(text, await store.areas(), await store.labels())
+    if sector.kind == "found":
+        name = sector.area or "sector"
+        return Scope(labels=tuple(sorted(sector.labels)), name=name)
+    if sector.kind == "ambiguous":
+        raise ExportScopeError("ambiguous", text, sector.suggestions)
+    raise ExportScopeError("unknown", text, (*suggestions, *sector.suggestions))
+
+
+async def export(store: Any, scope: Scope) -> Export:
+    """Projects and events of a scope as one XLSX (two sheets) and two CSV files."""
+    projects = await store.live_projects(scope.zone_id, scope.labels)
+    events = await store.live_events(scope.zone_id, scope.labels)
+    zones = {z.id: z for z in await store.zones()}
+    companies = _names(await store.company_refs())
+    sources = _names(await store.source_refs())
+    signings = signing_rows(projects, zones, companies, sources)
+    event_table = event_rows(events, zones, sources)
+    xlsx = to_xlsx(
+        [
+            (SIGNINGS_SHEET, signing_header(), signings),
+            (EVENTS_SHEET, event_header(), event_table),
+        ]
+    )
+    return Export(
+        xlsx=xlsx,
+        signings_csv=to_csv(signing_header(), signings),
+        events_csv=to_csv(event_header(), event_table),
+        projects=len(projects),
+        events=len(events),
+        scope=scope,
+    )
+
+
+def template_files() -> list[tuple[str, bytes]]:
+    """Empty import templates: headers in Chinese and English, notes on a separate sheet."""
+    notes = [
+        ["一个文件（或一个工作表）只放签约项目或只放活动；按表头区分。"],
+        ["Each file (or sheet) holds signings or events only; the headers tell which."],
+        ["园区: /zone 能识别的任何名称; 行业: 国家领域或园区自己的标签（新标签会保留）。"],
+        ["zone: any name /zone resolves; sector: a national area or any local label."],
+        ["阶段 stage: 线索 洽谈 签约 注册 开工 投产 达产 暂缓 终止 (or lead, signed ...)"],
+        ["金额 amounts: 3亿, 3000万, 1.5亿元, 500万美元"],
+        ["日期 date: 2025-03, 2025-03-14, 2025年3月"],
+        ["数据 figures (events): 参赛项目=21个; 落地=6个"],
+        ["空单元格不会清除已有数据。Empty cells never erase stored values."],
+    ]
+    xlsx = to_xlsx(
+        [
+            (SIGNINGS_SHEET, signing_header("both"), []),
+            (EVENTS_SHEET, event_header("both"), []),
+            ("说明 notes", ["说明 notes"], notes),
+        ]
+    )
+    return [
+        ("zhaoshang-template.xlsx", xlsx),
+        ("zhaoshang-template-signings.csv", to_csv(signing_header("both"), [])),
+        ("zhaoshang-template-events.csv", to_csv(event_header("both"), [])),
+    ]
+
+
+async def export_files(
+    store: Any, out: Path, zone: str | None = None, sector: str | None = None
+) -> list[Path]:
+    """For the command line: write an export's files into ``out``; their paths."""
+    zone_scope = await resolve_scope(store, zone, "zone")
+    sector_scope = await resolve_scope(store, sector, "sector")
+    names = [s.name for s in (zone_scope, sector_scope) if s.name != "all"]
+    scope = Scope(
+        zone_id=zone_scope.zone_id,
+        labels=sector_scope.labels,
+        name="-".join(names) or "all",
+    )
+    result = await export(store, scope)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in result.files():
+        path = out / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths

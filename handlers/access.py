@@ -1,0 +1,212 @@
+"""The access gate (BOT_ACCESS=private), access requests with Approve/Deny cards, group approval."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+    User,
+)
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    TypeHandler,
+)
+
+from bot.context import BotContext
+from bot.texts import admin as texts
+from bot.texts.common import as_lang
+from handlers.basic import is_admin
+
+log = logging.getLogger(__name__)
+
+PROMOTED_KEY = "promoted_admins"
+_GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+_IN = ("member", "administrator", "creator")
+_OUT = ("left", "kicked")
+
+
+async def load_admins(context: BotContext) -> set[int]:
+    """Promoted admins, read from the store once and kept in services.extra."""
+    extra = context.services.extra
+    if PROMOTED_KEY not in extra:
+        extra[PROMOTED_KEY] = await context.store.promoted_admins()
+    promoted: set[int] = extra[PROMOTED_KEY]
+    return promoted
+
+
+def all_admins(context: BotContext) -> list[int]:
+    promoted: set[int] = context.services.extra.get(PROMOTED_KEY, set())
+    return sorted(set(context.settings.admin_ids) | promoted)
+
+
+async def gate(update: Update, context: BotContext) -> None:
+    """Before every handler: group approvals; in private mode, stop users not yet approved."""
+    await load_admins(context)
+    if update.my_chat_member is not None:
+        await _bot_membership(update.my_chat_member, context)
+        return
+    message = update.effective_message
+    # A group upgraded to a supergroup keeps its approval under the new id.
+    if (
+        message is not None
+        and message.migrate_from_chat_id is not None
+        and await context.store.chat_approved(message.migrate_from_chat_id)
+    ):
+        chat = message.chat
+        await context.store.set_chat_approved(chat.id, chat.type, chat.title, True, None)
+    if context.settings.access != "private":
+        return
+    user = update.effective_user
+    chat = update.effective_chat
+    if (
+        update.effective_message is None
+        and update.callback_query is None
+        and update.inline_query is None
+    ):
+        return  # membership changes and the like: other handlers keep their state
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    if is_admin(context, user.id):
+        return
+    if chat is not None and chat.type in _GROUPS and await context.store.chat_approved(chat.id):
+        return
+    status = await context.store.user_status(user.id)
+    if status == "approved":
+        return
+    await _refuse(update, context, user, status)
+    raise ApplicationHandlerStop
+
+
+async def _refuse(update: Update, context: BotContext, user: User, status: str) -> None:
+    lang = context.lang
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.need_access(lang), show_alert=True)
+        return
+    if update.inline_query is not None:
+        await update.inline_query.answer([], cache_time=0, is_personal=True)
+        return
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or update.edited_message is not None:
+        return
+    text = message.text or ""
+    if chat.type == ChatType.PRIVATE:
+        if text.split("@")[0].split()[0:1] == ["/start"]:
+            await _request(update, context, user)
+        elif status == "pending":
+            await message.reply_html(texts.still_pending(lang))
+        elif status == "denied":
+            await message.reply_html(texts.access_denied(lang))
+        else:
+            await message.reply_html(texts.need_access(lang))
+    elif text.startswith("/"):
+        # Groups: answer commands only, never ordinary talk.
+        await message.reply_html(texts.group_not_approved(lang))
+
+
+async def _request(update: Update, context: BotContext, user: User) -> None:
+    """/start from an unknown user: mark pending, send each admin an Approve/Deny card."""
+    message = update.effective_message
+    assert message is not None
+    lang = context.lang
+    before = await context.store.request_access(user.id, user.full_name, user.username)
+    if before == "denied":
+        await message.reply_html(texts.access_denied(lang))
+        return
+    if before == "pending":
+        await message.reply_html(texts.still_pending(lang))
+        return
+    await message.reply_html(texts.request_sent(lang))
+    for admin_id in all_admins(context):
+        admin_lang = as_lang(await context.store.user_lang(admin_id))
+        approve, deny = texts.access_buttons(admin_lang)
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(approve, callback_data=f"acc:ok:{user.id}"),
+                    InlineKeyboardButton(deny, callback_data=f"acc:no:{user.id}"),
+                ]
+            ]
+        )
+        try:
+            await context.bot.send_message(
+                admin_id,
+                texts.access_card(admin_lang, user.id, user.full_name, user.username),
+                parse_mode="HTML",
+                reply_markup=markup,
+            )
+        except TelegramError as exc:
+            # An admin who never opened a chat with the bot cannot be written to.
+            log.warning("could not send an access card to admin %s: %s", admin_id, exc)
+
+
+async def decide(update: Update, context: BotContext) -> None:
+    """Approve/Deny on an access card: admins only; the user is told either way."""
+    query = update.callback_query
+    if query is None or query.data is None or query.from_user is None:
+        return
+    lang = context.lang
+    if not is_admin(context, query.from_user.id):
+        await query.answer(texts.admin_only(lang), show_alert=True)
+        return
+    _, verdict, raw_id = query.data.split(":", 2)
+    user_id = int(raw_id)
+    current = await context.store.user(user_id)
+    if current is not None and current.status in ("approved", "denied"):
+        await query.answer(texts.already_decided(lang, current.status))
+        return
+    approved = verdict == "ok"
+    await context.store.set_user_status(
+        user_id, "approved" if approved else "denied", query.from_user.id
+    )
+    await query.answer()
+    by = query.from_user.full_name
+    name = current.name if current else None
+    username = current.username if current else None
+    if query.message is not None:
+        try:
+            await query.edit_message_text(
+                texts.access_decided(lang, user_id, name, username, approved, by),
+                parse_mode="HTML",
+            )
+        except TelegramError as exc:
+            log.warning("could not update the access card: %s", exc)
+    user_lang = as_lang(await context.store.user_lang(user_id))
+    try:
+        await context.bot.send_message(
+            user_id,
+            texts.access_approved(user_lang) if approved else texts.access_denied(user_lang),
+            parse_mode="HTML",
+        )
+    except TelegramError as exc:
+        log.warning("could not tell user %s about the decision: %s", user_id, exc)
+
+
+async def _bot_membership(change: ChatMemberUpdated, context: BotContext) -> None:
+    """A group is approved when an approved user or an admin adds the bot; removal clears it."""
+    chat = change.chat
+    if chat.type not in _GROUPS:
+        return
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    adder = change.from_user
+    if new in _IN and old in _OUT:
+        allowed = is_admin(context, adder.id) or (
+            await context.store.user_status(adder.id) == "approved"
+        )
+        if allowed:
+            await context.store.set_chat_approved(chat.id, chat.type, chat.title, True, adder.id)
+    elif new in _OUT and old in _IN:
+        await context.store.set_chat_approved(chat.id, chat.type, chat.title, False, adder.id)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, gate), group=-1)
+    app.add_handler(CallbackQueryHandler(decide, pattern=r"^acc:(ok|no):-?\d+$"))
