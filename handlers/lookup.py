@@ -384,9 +384,9 @@ async def project_lookup(
     if not choices:
         return texts.no_project(lang, query)
     if len(choices) == 1:
-        only = choices[0]
-        builder = project_reply if only.kind == "project" else company_reply
-        reply = await builder(context, view, only.record_id, lang)
+        chosen = choices[0]
+        builder = project_reply if chosen.kind == "project" else company_reply
+        reply = await builder(context, view, chosen.record_id, lang)
         if reply is not None:
             return reply
         return texts.no_project(lang, query)
@@ -568,11 +568,11 @@ async def question(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    text = message.text
+    text: str | None = message.text
     if message.chat.type != "private":
         text = _without_mention(message, context.bot.username)
-        if text is None:
-            return
+    if text is None:
+        return
     lang = context.lang
     query = text.strip()
     if not query:

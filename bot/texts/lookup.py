@@ -644,13 +644,8 @@ def project_card(
             lines.append(tr(lang, "人物：", "People: ") + esc(f"{person.name} {role}".strip()))
     if project.sectors:
         line = tr(lang, "行业：", "Sectors: ") + _labels_line(project.sectors, names, lang)
-        areas = sorted(
-            {
-                names.labels[lb].area
-                for lb in project.sectors
-                if lb in names.labels and names.labels[lb].area
-            }
-        )
+        found = (names.labels[lb].area for lb in project.sectors if lb in names.labels)
+        areas = sorted({a for a in found if a})
         if areas:
             line += (
                 tr(lang, "（国家分类：", " (national area: ")
