@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -46,6 +47,7 @@ from handlers.subscriptions import may_manage
 from storage import Store
 from storage.chat_queries import Chat
 from storage.digest_queries import DigestRow
+from storage.models import Company, Zone
 
 log = logging.getLogger(__name__)
 
@@ -53,25 +55,69 @@ TICK_NAME = "digest_tick"
 TICK_INTERVAL = 30.0  # seconds between looks at the store
 TICK_FIRST = 3.0  # the first look soon after start: digests missed while down go out then
 CONCURRENCY = 16  # chats sent to at once; Telegram's overall limit is the rate limiter's job
+SEND_RATE = 28.0  # messages a second over all chats (Telegram allows about 30)
+PACE_KEY = "send_pace"
 ERROR_PAUSE = timedelta(minutes=15)  # a chat whose digest failed unexpectedly waits this long
 
 
 # ---- planning: what each due chat gets ---------------------------------------------------
 
 
+@dataclass
+class Renderer:
+    """What rendering needs, shared by every plan of one tick; renderings are cached by
+    (language, period, selection), so chats that get the same items share one."""
+
+    index: DigestIndex
+    zones: dict[str, Zone]
+    companies: dict[str, Company]
+    label_en: dict[str, str | None]
+    _parts: dict[tuple[str, str, int], tuple[texts.DigestPart, ...]] = field(default_factory=dict)
+    _lines: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def parts(self, lang: Lang, period: str, bits: int) -> tuple[texts.DigestPart, ...]:
+        key = (lang, period, bits)
+        found = self._parts.get(key)
+        if found is None:
+            found = tuple(
+                texts.render_digest(
+                    build_digest(self.index.entries_of(bits)),
+                    period=period,
+                    lang=lang,
+                    zones=self.zones,
+                    companies=self.companies,
+                    label_en=self.label_en,
+                    cache=self._lines,
+                )
+            )
+            self._parts[key] = found
+        return found
+
+
 @dataclass(frozen=True)
 class DigestPlan:
-    """One chat's digest, computed; nothing sent or written yet."""
+    """One chat's digest: what it selects is computed; its text is rendered when first asked
+    for (just before sending), so planning ten thousand chats stays cheap."""
 
     chat: Chat
     period: str
     from_seq: int
     to_seq: int
-    parts: tuple[texts.DigestPart, ...]
+    lang: Lang
+    selection: int  # bit set over the tick's entries
+    renderer: Renderer
     thread_id: int | None
     resume: DigestRow | None  # the unfinished digest this plan continues, if any
     subscribed: bool
     next_at: datetime | None  # the schedule's next time once this one is done
+
+    @property
+    def empty(self) -> bool:
+        return self.selection == 0
+
+    @property
+    def parts(self) -> tuple[texts.DigestPart, ...]:
+        return self.renderer.parts(self.lang, self.period, self.selection)
 
 
 def _next_for(chat: Chat, default_tz: str, now: datetime) -> datetime | None:
@@ -105,7 +151,7 @@ async def plan_digests(
     company_ids = {getattr(e.record, "company", None) for e in entries}
     companies = await store.companies(c for c in company_ids if c)
     label_en = {lb.label: lb.name_en for lb in labels}
-    render_cache: dict[tuple[Any, ...], tuple[texts.DigestPart, ...]] = {}
+    renderer = Renderer(index, zones, companies, label_en)
     plans: list[DigestPlan] = []
     for chat in chats:
         chat_subs = subs.get(chat.id, [])
@@ -122,22 +168,7 @@ async def plan_digests(
             )
             low, high = chat.digest_seq, upto
         lang = as_lang(langs.get(chat.id))
-        chosen = index.select(chat_subs, low, high)
-        # Chats that follow the same things since the same watermark share one rendering.
-        key = (lang, period, tuple(e.seq for e in chosen))
-        parts = render_cache.get(key)
-        if parts is None:
-            parts = tuple(
-                texts.render_digest(
-                    build_digest(chosen),
-                    period=period,
-                    lang=lang,
-                    zones=zones,
-                    companies=companies,
-                    label_en=label_en,
-                )
-            )
-            render_cache[key] = parts
+        selection = index.select_bits(chat_subs, low, high)
         stored_next = datetime.fromisoformat(chat.next_digest_at) if chat.next_digest_at else None
         if period.startswith("now-") and stored_next is not None and stored_next > now:
             next_at: datetime | None = stored_next  # a digest on request leaves the schedule be
@@ -151,7 +182,9 @@ async def plan_digests(
                 period=period,
                 from_seq=low,
                 to_seq=high,
-                parts=parts,
+                lang=lang,
+                selection=selection,
+                renderer=renderer,
                 thread_id=digest_thread([(s.thread_id, s.id) for s in chat_subs]),
                 resume=resume,
                 subscribed=bool(chat_subs),
@@ -164,6 +197,34 @@ async def plan_digests(
 # ---- sending ------------------------------------------------------------------------------
 
 Result = Literal["sent", "empty", "already", "postponed", "gone", "migrated", "stale"]
+
+
+class SendPace:
+    """Evenly spaced sends across all chats, just under Telegram's ~30 messages a second.
+
+    python-telegram-bot's AIORateLimiter is a leaky bucket: it lets a burst of 30 through at
+    once and then 30 a second, which a strict 30-per-rolling-second counter (Telegram's, the
+    fake's) answers with 429s. Spacing sends evenly at ``rate`` never bursts.
+    """
+
+    def __init__(self, rate: float = SEND_RATE, clock: Callable[[], float] = time.monotonic):
+        self.interval = 1.0 / rate
+        self.clock = clock
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            delay = self._next - self.clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = max(self._next, self.clock()) + self.interval
+
+
+def send_pace(app: Application) -> SendPace:  # type: ignore[type-arg]
+    pace = services_of(app).extra.setdefault(PACE_KEY, SendPace())
+    assert isinstance(pace, SendPace)
+    return pace
 
 
 def _lock(app: Application, chat_id: int) -> asyncio.Lock:  # type: ignore[type-arg]
@@ -203,7 +264,7 @@ async def deliver(
         else:
             if current.digest_seq != plan.from_seq or await store.pending_digest(chat_id):
                 return "stale", 0
-            if not plan.parts:
+            if plan.empty:
                 await store.skip_digest(chat_id, plan.to_seq, plan.next_at)
                 return "empty", 0
             existing = await store.digest(chat_id, plan.period)
@@ -216,6 +277,12 @@ async def deliver(
         sent_now = 0
         for number in range(row.parts_sent, len(plan.parts)):
             part = plan.parts[number]
+            # This chat's own spacing first, then the overall one, so that a send held back
+            # for its chat never lands on top of the others' evenly spaced ones.
+            delay = alert_pacer(app).wait_time(chat_id)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await send_pace(app).wait()
             outcome = await send(
                 app.bot,
                 alert_pacer(app),
@@ -391,7 +458,7 @@ async def send_now(
     plan = plans[0]
     if not plan.subscribed and plan.resume is None:
         return "no_subscriptions", 0
-    if not plan.parts:
+    if plan.empty:
         await store.skip_digest(chat.id, plan.to_seq, plan.next_at, keep_next=True)
         return "nothing_new", 0
     result, count = await deliver(app, store, plan, now, thread_id=thread_id)

@@ -8,6 +8,7 @@ same few zones cost little more than one.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -70,64 +71,87 @@ class DigestIndex:
 
     What a subscription catches is decided as alerts decide it (bot.core.alerts: the labels a
     sector covers, keyword folding, nothing stored before the subscription); the index only
-    makes it cheap to ask for ten thousand chats.
+    makes it cheap to ask for ten thousand chats. Matches are bit sets over the entries
+    (Python ints), so a chat's selection is a few ORs and ANDs, and chats that end up with the
+    same selection share one rendering.
     """
 
     entries: Sequence[Entry]
     labels: Sequence[SectorLabel] = ()
-    _by_zone: dict[str, list[int]] = field(default_factory=dict)
-    _by_label: dict[str, list[int]] = field(default_factory=dict)
-    _cache: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+    _seqs: list[int] = field(default_factory=list)
+    _by_zone: dict[str, int] = field(default_factory=dict)
+    _by_label: dict[str, int] = field(default_factory=dict)
+    _cache: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._seqs = [e.seq for e in self.entries]
+        assert self._seqs == sorted(self._seqs), "entries must be in feed order"
         for index, entry in enumerate(self.entries):
-            self._by_zone.setdefault(entry.zone_id, []).append(index)
+            bit = 1 << index
+            self._by_zone[entry.zone_id] = self._by_zone.get(entry.zone_id, 0) | bit
             for label in entry.labels:
-                self._by_label.setdefault(label, []).append(index)
+                self._by_label[label] = self._by_label.get(label, 0) | bit
 
-    def matches(self, kind: str, value: str) -> tuple[int, ...]:
-        """Indexes (ascending) of the entries a subscription of (kind, value) catches."""
+    def matches(self, kind: str, value: str) -> int:
+        """The entries a subscription of (kind, value) catches, as a bit set (cached)."""
         key = (kind, value)
         found = self._cache.get(key)
         if found is None:
-            found = tuple(sorted(set(self._match(kind, value))))
+            found = self._match(kind, value)
             self._cache[key] = found
         return found
 
-    def _match(self, kind: str, value: str) -> Iterable[int]:
+    def _match(self, kind: str, value: str) -> int:
         if kind == "zone":
-            return self._by_zone.get(value, ())
+            return self._by_zone.get(value, 0)
+        bits = 0
         if kind == "sector":
-            covered = covered_labels(value, self.labels)
-            return [i for label in covered for i in self._by_label.get(label, ())]
-        if kind == "keyword":
+            for label in covered_labels(value, self.labels):
+                bits |= self._by_label.get(label, 0)
+        elif kind == "keyword":
             needle = keyword_key(value)
-            if not needle:
-                return ()
-            return [i for i, entry in enumerate(self.entries) if needle in entry.text]
-        return ()
+            if needle:
+                for index, entry in enumerate(self.entries):
+                    if needle in entry.text:
+                        bits |= 1 << index
+        return bits
+
+    def _range(self, after_seq: int, upto_seq: int) -> int:
+        low = bisect_right(self._seqs, after_seq)
+        high = bisect_right(self._seqs, upto_seq)
+        return ((1 << high) - 1) ^ ((1 << low) - 1) if high > low else 0
+
+    def select_bits(self, subs: Iterable[Subscription], after_seq: int, upto_seq: int) -> int:
+        """A chat's selection as a bit set: in (after_seq, upto_seq], caught by any of its
+        subscriptions, each counting only what was stored after it was made."""
+        bits = 0
+        for sub in subs:
+            bits |= self.matches(sub.kind, sub.value) & self._range(
+                max(after_seq, sub.since_seq), upto_seq
+            )
+        return bits
+
+    def entries_of(self, bits: int) -> list[Entry]:
+        """The entries of a selection; a record that appears twice (new, then a stage change)
+        is listed once, in its latest state, and still as new."""
+        chosen: dict[tuple[str, str], Entry] = {}
+        index = 0
+        while bits:
+            if bits & 1:
+                entry = self.entries[index]
+                key = (entry.kind, entry.record_id)
+                earlier = chosen.get(key)
+                if earlier is not None and earlier.change == "new":
+                    entry = replace(entry, change="new")
+                chosen.pop(key, None)
+                chosen[key] = entry
+            bits >>= 1
+            index += 1
+        return list(chosen.values())
 
     def select(self, subs: Iterable[Subscription], after_seq: int, upto_seq: int) -> list[Entry]:
-        """A chat's entries: in (after_seq, upto_seq], caught by any of its subscriptions.
-
-        A record that appears twice in the window (new, then a stage change) is listed once,
-        in its latest state, and still as new.
-        """
-        hits: set[int] = set()
-        for sub in subs:
-            floor = max(after_seq, sub.since_seq)
-            for index in self.matches(sub.kind, sub.value):
-                if floor < self.entries[index].seq <= upto_seq:
-                    hits.add(index)
-        chosen: dict[tuple[str, str], Entry] = {}
-        for index in sorted(hits):
-            entry = self.entries[index]
-            key = (entry.kind, entry.record_id)
-            earlier = chosen.get(key)
-            if earlier is not None and earlier.change == "new":
-                entry = replace(entry, change="new")
-            chosen[key] = entry
-        return sorted(chosen.values(), key=lambda e: e.seq)
+        """A chat's entries (see select_bits and entries_of)."""
+        return self.entries_of(self.select_bits(subs, after_seq, upto_seq))
 
 
 @dataclass(frozen=True)

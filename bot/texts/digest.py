@@ -49,6 +49,7 @@ class _Block:
     role: str  # "zone", "sector", "item", "head"
     entry: Entry | None = None
     number: int = 0
+    label: str = ""
 
 
 def _u16(text: str) -> int:
@@ -121,11 +122,11 @@ def _company_name(company: Company | None, lang: Lang) -> str | None:
 
 
 def _project_line(
-    number: int, entry: Entry, project: Project, companies: Mapping[str, Company], lang: Lang
+    entry: Entry, project: Project, companies: Mapping[str, Company], lang: Lang
 ) -> str:
     name = pick(lang, project.name_zh, project.name_en)
     company = _company_name(companies.get(project.company or ""), lang)
-    head = f"{number}. "
+    head = ""
     if company and company not in name:
         head += f"<b>{esc(company)}</b> {esc(name)}"
     else:
@@ -153,9 +154,9 @@ def _with_unit(value: Quantity, unit: str) -> Quantity:
     return value if value.unit else Quantity(value.value, unit, value.qualifier)
 
 
-def _event_line(number: int, event: Event, lang: Lang) -> str:
+def _event_line(event: Event, lang: Lang) -> str:
     title = pick(lang, event.title_zh, event.title_en)
-    head = f"{number}. [{esc(event_kind(event.kind, lang))}] <b>{esc(title)}</b>"
+    head = f"[{esc(event_kind(event.kind, lang))}] <b>{esc(title)}</b>"
     facts: list[str] = []
     if event.date is not None:
         facts.append(date(event.date, lang))
@@ -165,13 +166,13 @@ def _event_line(number: int, event: Event, lang: Lang) -> str:
     return head + (" — " + esc(" · ".join(facts)) if facts else "")
 
 
-def _button_label(number: int, entry: Entry, lang: Lang) -> str:
+def _button_label(entry: Entry, lang: Lang) -> str:
     record = entry.record
     if isinstance(record, Project):
         name = pick(lang, record.name_zh, record.name_en)
     else:
         name = pick(lang, record.title_zh, record.title_en)
-    return f"{number}. {clip(name, 18)}"
+    return clip(name, 18)
 
 
 def _callback(entry: Entry) -> str:
@@ -187,8 +188,13 @@ def render_digest(
     companies: Mapping[str, Company],
     label_en: Mapping[str, str | None],
     limit: int = PART_LIMIT,
+    cache: dict[tuple[int, str, str], tuple[str, str]] | None = None,
 ) -> list[DigestPart]:
-    """The digest as message parts, each below ``limit``, cut only between items."""
+    """The digest as message parts, each below ``limit``, cut only between items.
+
+    ``cache`` keeps each item's rendered line across digests (many chats share items).
+    """
+    lines_of = cache if cache is not None else {}
     if digest.empty:
         return []
     title = tr(lang, "招商摘要", "Investment digest") + " · " + esc(period_title(period, lang))
@@ -201,13 +207,18 @@ def render_digest(
             blocks.append(_Block(f"<i>{sector_name}</i>", "sector"))
             for entry in (*sector.projects, *sector.events):
                 number += 1
-                record = entry.record
-                line = (
-                    _project_line(number, entry, record, companies, lang)
-                    if isinstance(record, Project)
-                    else _event_line(number, record, lang)
-                )
-                blocks.append(_Block(line, "item", entry, number))
+                key = (entry.seq, entry.change, lang)
+                cached = lines_of.get(key)
+                if cached is None:
+                    record = entry.record
+                    body = (
+                        _project_line(entry, record, companies, lang)
+                        if isinstance(record, Project)
+                        else _event_line(record, lang)
+                    )
+                    cached = (body, _button_label(entry, lang))
+                    lines_of[key] = cached
+                blocks.append(_Block(f"{number}. {cached[0]}", "item", entry, number, cached[1]))
     return _pack(blocks, title, lang, limit)
 
 
@@ -255,7 +266,7 @@ def _pack(blocks: list[_Block], title: str, lang: Lang, limit: int) -> list[Dige
             sector_line = block.text
         elif block.entry is not None:
             items += 1
-            buttons.append((_button_label(block.number, block.entry, lang), _callback(block.entry)))
+            buttons.append((f"{block.number}. {block.label}", _callback(block.entry)))
     parts.append(DigestPart("\n".join(lines), tuple(buttons)))
     return parts
 
