@@ -212,20 +212,14 @@ class FactQueries(StoreBase):
         return [(str(r[0]), str(r[1])) for r in rows]
 
     async def zone_counts(self) -> dict[str, ZoneCounts]:
-        projects = dict(
-            await self.fetchall(
-                "SELECT zone_id, COUNT(*) FROM projects WHERE deleted_at IS NULL GROUP BY zone_id"
+        counts: dict[str, list[int]] = {}
+        for index, table in enumerate(("projects", "events")):
+            rows = await self.fetchall(
+                f"SELECT zone_id, COUNT(*) FROM {table} WHERE deleted_at IS NULL GROUP BY zone_id"
             )
-        )
-        events = dict(
-            await self.fetchall(
-                "SELECT zone_id, COUNT(*) FROM events WHERE deleted_at IS NULL GROUP BY zone_id"
-            )
-        )
-        return {
-            str(zid): ZoneCounts(int(projects.get(zid, 0)), int(events.get(zid, 0)))
-            for zid in set(projects) | set(events)
-        }
+            for row in rows:
+                counts.setdefault(str(row[0]), [0, 0])[index] = int(row[1])
+        return {zone_id: ZoneCounts(p, e) for zone_id, (p, e) in counts.items()}
 
     async def zone_figures(self, zone_id: str) -> list[ZoneFigure]:
         rows = await self.fetchall(
