@@ -520,8 +520,8 @@ async def timezone(update: Update, context: BotContext) -> None:
         return
     lang = _chat_lang(context)
     if not context.args:
-        name = zone_of(chat.timezone, context.settings.timezone).key
-        await message.reply_html(texts.timezone_show(name, lang))
+        shown = zone_of(chat.timezone, context.settings.timezone).key
+        await message.reply_html(texts.timezone_show(shown, lang))
         return
     wanted = " ".join(context.args)
     name = resolve_timezone(wanted)
