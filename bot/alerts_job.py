@@ -21,7 +21,7 @@ from telegram.ext import Application
 
 from bot.context import BotContext, services_of
 from bot.core import alerts
-from bot.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, send
+from bot.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, app_pacer, send
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
@@ -35,7 +35,6 @@ INTERVAL = 12.0  # seconds between ticks: a record stored elsewhere is seen with
 CONCURRENCY = 8  # chats sent to at the same time
 MESSAGES_PER_CHAT = 3  # per tick, so one busy chat cannot hold a tick for long
 MAX_NETWORK_ATTEMPTS = 50
-PACER_KEY = "alert_pacer"
 LOCK_KEY = "alert_tick_lock"
 RECORD_PREFIX = {"project": "p", "event": "e"}
 
@@ -88,17 +87,6 @@ def _clock(app: Application) -> Callable[[], datetime]:  # type: ignore[type-arg
     return clock
 
 
-def alert_pacer(app: Application) -> Pacer:  # type: ignore[type-arg]
-    """The alerts' pacer, on the app's clock (so a test's clock moves Telegram's waits too)."""
-    extra = services_of(app).extra
-    pacer = extra.get(PACER_KEY)
-    if not isinstance(pacer, Pacer):
-        clock = _clock(app)
-        pacer = Pacer(clock=lambda: clock().timestamp())
-        extra[PACER_KEY] = pacer
-    return pacer
-
-
 async def alerts_tick(app: Application, now: datetime | None = None) -> TickReport:  # type: ignore[type-arg]
     """Plan, then send every due alert once. Callable directly (tests) or by the job."""
     services = services_of(app)
@@ -117,7 +105,7 @@ async def alerts_tick(app: Application, now: datetime | None = None) -> TickRepo
             return report
         per_chat = alerts.by_destination((row.chat_id, row) for row in pending)
         gate = asyncio.Semaphore(CONCURRENCY)
-        pacer = alert_pacer(app)
+        pacer = app_pacer(app)
 
         async def one(chat_id: int, rows: list[PendingDelivery]) -> None:
             async with gate:

@@ -12,10 +12,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application
+
+from bot.context import services_of
+from storage.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +74,25 @@ class Refused:
 Outcome = Sent | RetryLater | Gone | Migrated | Refused
 
 
+OVERALL_RATE = 28.0  # messages a second over all chats; Telegram allows about 30
+
+
 @dataclass
 class Pacer:
-    """Per-chat spacing of sends: ~1/s for private chats, 20/min for groups."""
+    """Spacing of sends: per chat (~1/s private, 20/min groups) and overall (28/s, even).
+
+    The per-chat spacing runs on ``clock`` (the app's clock, which tests can set); the overall
+    spacing runs on real time, since it is about what Telegram sees per second. It is even
+    rather than a bucket: python-telegram-bot's AIORateLimiter lets a burst of 30 through at
+    once, which a strict per-second counter (Telegram's) answers with 429s.
+    """
 
     clock: Callable[[], float] = time.monotonic
+    overall_rate: float = OVERALL_RATE
     _next: dict[int, float] = field(default_factory=dict)
     _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    _overall_next: float = 0.0
+    _overall_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @staticmethod
     def interval(chat_id: int) -> float:
@@ -85,17 +102,46 @@ class Pacer:
         return max(0.0, self._next.get(chat_id, 0.0) - self.clock())
 
     async def slot(self, chat_id: int) -> None:
-        """Wait for this chat's next slot and claim it; other chats are not held up."""
+        """Wait for this chat's next slot, then an overall one, and claim both.
+
+        The chat's own wait comes first, so a send held back for its chat never lands on
+        top of the others' evenly spaced ones; other chats are not held up meanwhile.
+        """
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
             delay = self.wait_time(chat_id)
             if delay > 0:
                 await asyncio.sleep(delay)
+            await self._overall_slot()
             self._next[chat_id] = self.clock() + self.interval(chat_id)
+
+    async def _overall_slot(self) -> None:
+        if self.overall_rate <= 0:
+            return
+        async with self._overall_lock:
+            now = time.monotonic()
+            delay = self._overall_next - now
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._overall_next = max(self._overall_next, now) + 1.0 / self.overall_rate
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram asked us to wait (429): no send to this chat before then."""
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)
+
+
+PACER_KEY = "pacer"
+
+
+def app_pacer(app: Application) -> Pacer:  # type: ignore[type-arg]
+    """The one pacer alerts and digests share, on the app's clock (tests can set it)."""
+    extra = services_of(app).extra
+    pacer = extra.get(PACER_KEY)
+    if not isinstance(pacer, Pacer):
+        clock: Callable[[], datetime] = app.bot_data.get("now", utcnow)
+        pacer = Pacer(clock=lambda: clock().timestamp())
+        extra[PACER_KEY] = pacer
+    return pacer
 
 
 def backoff(attempts: int, base: float = 5.0, cap: float = 900.0) -> float:

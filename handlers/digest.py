@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -24,7 +23,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.alerts_job import alert_pacer
 from bot.context import BotContext, services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread
 from bot.core.schedule import (
@@ -40,7 +38,7 @@ from bot.core.schedule import (
     resolve_timezone,
     zone_of,
 )
-from bot.delivery import Gone, Migrated, Refused, RetryLater, Sent, send
+from bot.delivery import Gone, Migrated, Refused, RetryLater, Sent, app_pacer, send
 from bot.texts import digest as texts
 from bot.texts.common import Lang, as_lang
 from handlers.subscriptions import may_manage
@@ -55,8 +53,6 @@ TICK_NAME = "digest_tick"
 TICK_INTERVAL = 30.0  # seconds between looks at the store
 TICK_FIRST = 3.0  # the first look soon after start: digests missed while down go out then
 CONCURRENCY = 16  # chats sent to at once; Telegram's overall limit is the rate limiter's job
-SEND_RATE = 28.0  # messages a second over all chats (Telegram allows about 30)
-PACE_KEY = "send_pace"
 ERROR_PAUSE = timedelta(minutes=15)  # a chat whose digest failed unexpectedly waits this long
 
 
@@ -199,34 +195,6 @@ async def plan_digests(
 Result = Literal["sent", "empty", "already", "postponed", "gone", "migrated", "stale"]
 
 
-class SendPace:
-    """Evenly spaced sends across all chats, just under Telegram's ~30 messages a second.
-
-    python-telegram-bot's AIORateLimiter is a leaky bucket: it lets a burst of 30 through at
-    once and then 30 a second, which a strict 30-per-rolling-second counter (Telegram's, the
-    fake's) answers with 429s. Spacing sends evenly at ``rate`` never bursts.
-    """
-
-    def __init__(self, rate: float = SEND_RATE, clock: Callable[[], float] = time.monotonic):
-        self.interval = 1.0 / rate
-        self.clock = clock
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            delay = self._next - self.clock()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            self._next = max(self._next, self.clock()) + self.interval
-
-
-def send_pace(app: Application) -> SendPace:  # type: ignore[type-arg]
-    pace = services_of(app).extra.setdefault(PACE_KEY, SendPace())
-    assert isinstance(pace, SendPace)
-    return pace
-
-
 def _lock(app: Application, chat_id: int) -> asyncio.Lock:  # type: ignore[type-arg]
     locks: dict[int, asyncio.Lock] = services_of(app).extra.setdefault("digest_locks", {})
     return locks.setdefault(chat_id, asyncio.Lock())
@@ -277,15 +245,9 @@ async def deliver(
         sent_now = 0
         for number in range(row.parts_sent, len(plan.parts)):
             part = plan.parts[number]
-            # This chat's own spacing first, then the overall one, so that a send held back
-            # for its chat never lands on top of the others' evenly spaced ones.
-            delay = alert_pacer(app).wait_time(chat_id)
-            if delay > 0:
-                await asyncio.sleep(delay)
-            await send_pace(app).wait()
             outcome = await send(
                 app.bot,
-                alert_pacer(app),
+                app_pacer(app),
                 chat_id,
                 part.text,
                 thread_id=target,

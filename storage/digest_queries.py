@@ -20,7 +20,7 @@ from storage.chat_queries import _COLUMNS, Chat, _chat
 from storage.models import Event, Project
 
 # The subscriptions module owns how a feed item is seen for matching; digests reuse it.
-from storage.subscription_queries import AlertCandidate, Subscription, _candidates
+from storage.subscription_queries import AlertCandidate, Subscription, record_candidates
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class DigestQueries(StoreBase):
         )
         if not rows:
             return []
-        candidates = await _candidates(self._db, rows)
+        candidates = await record_candidates(self._db, rows)
         records: dict[tuple[str, str], Project | Event] = {}
         for kind, table, model in (("project", "projects", Project), ("event", "events", Event)):
             ids = sorted({str(r["record_id"]) for r in rows if r["kind"] == kind})

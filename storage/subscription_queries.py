@@ -215,7 +215,7 @@ class SubscriptionQueries(StoreBase):
             if subs:
                 oldest = min(s.since_seq for s in subs)
                 wanted = [i for i in items if int(i["seq"]) > oldest]
-                candidates = await _candidates(db, wanted)
+                candidates = await record_candidates(db, wanted)
                 labels = await _labels(db)
                 owed = matcher(candidates, subs, labels)
                 for (chat_id, seq), thread_id in sorted(owed.items()):
@@ -304,7 +304,7 @@ async def _labels(db: aiosqlite.Connection) -> list[SectorLabel]:
     return [SectorLabel(label=r[0], name_en=r[1], area=r[2]) for r in rows]
 
 
-async def _candidates(
+async def record_candidates(
     db: aiosqlite.Connection, items: Sequence[aiosqlite.Row]
 ) -> list[AlertCandidate]:
     """Each live record of these feed items with its zone, labels and searchable words."""

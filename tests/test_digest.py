@@ -13,7 +13,7 @@ import pytest
 
 from bot.context import services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, headline
-from bot.delivery import Pacer
+from bot.delivery import PACER_KEY, Pacer
 from bot.local_api import ApiCall, html_to_plain, utf16_len
 from bot.settings import Settings
 from bot.texts.digest import render_digest
@@ -50,7 +50,7 @@ def _fast_pacer(harness: BotHarness, clock: Clock) -> None:
     def seconds() -> float:
         return clock.now.timestamp() + 10.0 * next(looks)
 
-    services_of(harness.app).extra["alert_pacer"] = Pacer(clock=seconds)
+    services_of(harness.app).extra[PACER_KEY] = Pacer(clock=seconds)
 
 
 async def _start(settings: Settings, clock: Clock) -> BotHarness:
