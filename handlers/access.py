@@ -60,8 +60,10 @@ async def gate(update: Update, context: BotContext) -> None:
         and message.migrate_from_chat_id is not None
         and await context.store.chat_approved(message.migrate_from_chat_id)
     ):
-        chat = message.chat
-        await context.store.set_chat_approved(chat.id, chat.type, chat.title, True, None)
+        new_chat = message.chat
+        await context.store.set_chat_approved(
+            new_chat.id, new_chat.type, new_chat.title, True, None
+        )
     if context.settings.access != "private":
         return
     user = update.effective_user

@@ -175,9 +175,9 @@ async def _live_record(context: BotContext, record_id: str) -> Project | Event |
 async def _values_of(context: BotContext, record: Project | Event) -> dict[str, str]:
     """A stored record as the column texts /add collects (zone as its id)."""
     zones = {z.id: z for z in await context.store.zones()}
-    sources = exporting._names(await context.store.source_refs())
+    sources = exporting.names_by_id(await context.store.source_refs())
     if isinstance(record, Project):
-        companies = exporting._names(await context.store.company_refs())
+        companies = exporting.names_by_id(await context.store.company_refs())
         row = exporting.signing_rows([record], zones, companies, sources)[0]
         columns = importing.SIGNING_COLUMNS
     else:
@@ -261,8 +261,11 @@ async def _accept(message: Message, context: BotContext, draft: Draft, value: st
     return ASK
 
 
-async def _resolver(context: BotContext) -> Resolver:
-    return Resolver(await importing.catalog(context.store))
+async def _resolver(context: BotContext, key: str) -> Resolver:
+    # Only a zone answer needs the store's names; the full catalog is read on Save.
+    if key == "zone":
+        return await importing.zone_resolver(context.store)
+    return Resolver(importing.Catalog.empty())
 
 
 async def typed(update: Update, context: BotContext) -> int:
@@ -271,7 +274,9 @@ async def typed(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if message is None or draft is None:
         return ConversationHandler.END
-    value, error = importing.check_value(draft.key, message.text or "", await _resolver(context))
+    value, error = importing.check_value(
+        draft.key, message.text or "", await _resolver(context, draft.key)
+    )
     if error is not None:
         await message.reply_html(
             texts.reask(context.lang, draft.key, error.code, error.value, error.detail)
@@ -296,7 +301,7 @@ async def pressed(update: Update, context: BotContext) -> int:
     await query.answer()
     if parts[1] == "skip":
         return await _accept(query.message, context, draft, None)
-    value, error = importing.check_value(field, parts[3], await _resolver(context))
+    value, error = importing.check_value(field, parts[3], await _resolver(context, field))
     if error is not None:  # pragma: no cover - buttons carry valid values
         await query.message.reply_html(texts.reask(context.lang, field, error.code, error.value))
         return ASK

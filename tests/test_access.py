@@ -151,3 +151,16 @@ async def test_open_access_lets_anyone_look_things_up(bot: BotHarness) -> None:
     calls = await bot.send("/help", chat_id=4444, user_id=4444)
     assert "/zone" in text_of(calls)
     assert "/promote" not in text_of(calls)
+
+
+async def test_an_approved_group_upgraded_to_a_supergroup_stays_approved(
+    private_bot: BotHarness,
+) -> None:
+    from bot.local_api import message_update
+
+    await private_bot.member_change(-300, user_id=ADMIN_ID, old="left", new="member")
+    raw = message_update("", chat_id=-100300, user_id=ADMIN_ID, chat_type="supergroup")
+    del raw["message"]["text"]
+    raw["message"]["migrate_from_chat_id"] = -300
+    await private_bot.process(raw)
+    assert await private_bot.store.chat_approved(-100300)

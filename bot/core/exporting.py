@@ -66,7 +66,7 @@ class Export:
         ]
 
 
-def _names(refs: Sequence[NamedRef]) -> dict[str, str]:
+def names_by_id(refs: Sequence[NamedRef]) -> dict[str, str]:
     return {ref.id: (ref.names[0] if ref.names else ref.id) for ref in refs}
 
 
@@ -198,8 +198,8 @@ async def export(store: Any, scope: Scope) -> Export:
     projects = await store.live_projects(scope.zone_id, scope.labels)
     events = await store.live_events(scope.zone_id, scope.labels)
     zones = {z.id: z for z in await store.zones()}
-    companies = _names(await store.company_refs())
-    sources = _names(await store.source_refs())
+    companies = names_by_id(await store.company_refs())
+    sources = names_by_id(await store.source_refs())
     signings = signing_rows(projects, zones, companies, sources)
     event_table = event_rows(events, zones, sources)
     xlsx = to_xlsx(

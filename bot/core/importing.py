@@ -340,6 +340,18 @@ class Catalog:
     deleted_events: list[tuple[str, str, str]]
     taken: dict[str, set[str]]
 
+    @classmethod
+    def empty(cls) -> Catalog:
+        return cls(ZoneIndex(), frozenset(), [], [], [], [], [], [], [], [], {})
+
+
+async def zone_resolver(store: Any) -> Resolver:
+    """A resolver that knows only the zones: enough to check one typed zone name."""
+    cat = Catalog.empty()
+    cat.zones = ZoneIndex.build(await store.zone_names())
+    cat.zone_ids = frozenset(z.id for z in await store.zones())
+    return Resolver(cat)
+
 
 async def catalog(store: Any) -> Catalog:
     """Everything ``build`` needs from the store, read once per import."""
