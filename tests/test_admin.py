@@ -224,3 +224,25 @@ async def test_promoted_admins_survive_a_restart(bot: BotHarness) -> None:
         assert "1/12" in text_of(await restarted.send("/add signing"))
     finally:
         await restarted.stop()
+
+
+async def test_an_abandoned_entry_times_out_and_says_so(bot: BotHarness) -> None:
+    import asyncio
+
+    from telegram.ext import ConversationHandler
+
+    conversation = next(h for h in bot.app.handlers[0] if isinstance(h, ConversationHandler))
+    conversation._conversation_timeout = 0.2  # 15 minutes in production
+    assert bot.app.job_queue is not None
+    await bot.app.job_queue.start()
+    try:
+        await say(bot, "/add signing")
+        for _ in range(50):
+            await asyncio.sleep(0.05)
+            if any("长时间没有回复" in t for t in bot.api.texts(ADMIN_ID)):
+                break
+        assert any("长时间没有回复" in t for t in bot.api.texts(ADMIN_ID))
+        # Typed text is no longer taken as an answer.
+        assert "1/12" in text_of(await say(bot, "/add signing"))
+    finally:
+        await bot.app.job_queue.stop(wait=False)
