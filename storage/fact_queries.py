@@ -776,6 +776,7 @@ class _Writer:
                 *record.highlights_zh,
                 *record.highlights_en,
                 record.note,
+                record.note_en,
                 record.chain_role,
             ]
         else:
@@ -843,7 +844,7 @@ class _Writer:
             figure.id,
             figure.zone,
             f"{figure.name_zh} {figure.name_en}",
-            [figure.value.text(), figure.sector, figure.note, *zone_names],
+            [figure.value.text(), figure.sector, figure.note, figure.note_en, *zone_names],
         )
         await _audit(
             self.db,

@@ -237,6 +237,7 @@ class Project(Record):
     chain_role: str | None = None
     event: Id | None = None
     note: str | None = None
+    note_en: str | None = None
     source: Id
     learned_at: datetime | None = None
 
@@ -278,6 +279,7 @@ class ZoneFigure(Record):
     sector: str | None = None
     part_of: Id | None = None
     note: str | None = None
+    note_en: str | None = None
     source: Id
 
 

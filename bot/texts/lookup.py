@@ -680,8 +680,9 @@ def project_card(
         lines.append(
             tr(lang, "相关活动：", "Event: ") + esc(pick(lang, event.title_zh, event.title_en))
         )
-    if project.note:
-        lines.append(tr(lang, "备注：", "Note: ") + esc(flow(project.note)))
+    note = pick(lang, project.note, project.note_en)
+    if note:
+        lines.append(tr(lang, "备注：", "Note: ") + esc(flow(note)))
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
     if project.learned_at is not None:
         lines.append(
@@ -806,8 +807,9 @@ def figure_card(lang: Lang, figure: ZoneFigure, names: Names, source: Source | N
     ]
     if figure.sector:
         lines.append(tr(lang, "行业：", "Sector: ") + esc(names.label(figure.sector, lang)))
-    if figure.note:
-        lines.append(tr(lang, "备注：", "Note: ") + esc(figure.note))
+    note = pick(lang, figure.note, figure.note_en)
+    if note:
+        lines.append(tr(lang, "备注：", "Note: ") + esc(note))
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
     return Reply(
         "\n".join(lines),
@@ -1043,8 +1045,9 @@ def stats_text(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> R
     for part in sorted(b.parts, key=lambda p: -p.value.value):
         name = pick(lang, part.name_zh, part.name_en)
         lines.append(f"• {esc(name)}{tr(lang, '：', ': ')}{esc(quantity(part.value, lang))}")
-        if part.note:
-            lines.append(f"  <i>{esc(part.note)}</i>")
+        note = pick(lang, part.note, part.note_en)
+        if note:
+            lines.append(f"  <i>{esc(note)}</i>")
     lines.append(esc(_sum_check(b, lang)))
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
     return Reply(
