@@ -408,28 +408,7 @@ class LocalBotApi(BaseRequest):
     def _m_getChatMember(self, call: ApiCall) -> dict[str, Any]:
         chat_id, user_id = int(call.params["chat_id"]), int(call.params["user_id"])
         status = self.chat_members.get((chat_id, user_id), "member")
-        member: dict[str, Any] = {
-            "status": status,
-            "user": {"id": user_id, "is_bot": False, "first_name": "User"},
-        }
-        if status == "administrator":
-            member.update(
-                can_be_edited=False,
-                is_anonymous=False,
-                can_manage_chat=True,
-                can_delete_messages=True,
-                can_manage_video_chats=True,
-                can_restrict_members=True,
-                can_promote_members=False,
-                can_change_info=True,
-                can_invite_users=True,
-                can_post_stories=False,
-                can_edit_stories=False,
-                can_delete_stories=False,
-            )
-        elif status == "creator":
-            member.update(is_anonymous=False)
-        return member
+        return _member(status, {"id": user_id, "is_bot": False, "first_name": "User"})
 
     def _m_getChat(self, call: ApiCall) -> dict[str, Any]:
         chat = self._chat(int(call.params["chat_id"]))
@@ -570,6 +549,8 @@ def _member(status: str, user: dict[str, Any]) -> dict[str, Any]:
     member: dict[str, Any] = {"status": status, "user": user}
     if status == "kicked":
         member["until_date"] = 0
+    elif status == "creator":
+        member["is_anonymous"] = False
     elif status == "administrator":
         member.update(
             can_be_edited=False,
