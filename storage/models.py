@@ -71,6 +71,9 @@ Number = Annotated[
 ]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,47}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# Notes, summaries and descriptions: long enough for any press item, short enough that a card
+# stays within one Telegram message.
+LongText = Annotated[str, Field(max_length=3000)]
 
 
 class Record(BaseModel):
@@ -160,7 +163,7 @@ class Source(Record):
     date: DateP | None = None
     authors: tuple[str, ...] = ()
     locator: str | None = None
-    note: str | None = None
+    note: LongText | None = None
 
 
 class SectorArea(Record):
@@ -196,8 +199,8 @@ class Zone(Record):
     aliases: tuple[str, ...] = ()
     leading: tuple[str, ...] = ()
     emerging: tuple[str, ...] = ()
-    summary_zh: str | None = None
-    summary_en: str | None = None
+    summary_zh: LongText | None = None
+    summary_en: LongText | None = None
     source: Id
 
 
@@ -211,8 +214,8 @@ class Company(Record):
     zone: Id | None = None
     founded: DateP | None = None
     people: tuple[Person, ...] = ()
-    description_zh: str | None = None
-    description_en: str | None = None
+    description_zh: LongText | None = None
+    description_en: LongText | None = None
     source: Id
 
 
@@ -236,8 +239,8 @@ class Project(Record):
     highlights_en: tuple[str, ...] = ()
     chain_role: str | None = None
     event: Id | None = None
-    note: str | None = None
-    note_en: str | None = None
+    note: LongText | None = None
+    note_en: LongText | None = None
     source: Id
     learned_at: datetime | None = None
 
@@ -261,8 +264,8 @@ class Event(Record):
     companies: tuple[Id, ...] = ()
     sectors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
-    summary_zh: str | None = None
-    summary_en: str | None = None
+    summary_zh: LongText | None = None
+    summary_en: LongText | None = None
     source: Id
     learned_at: datetime | None = None
 
@@ -278,8 +281,8 @@ class ZoneFigure(Record):
     period: DateP | None = None
     sector: str | None = None
     part_of: Id | None = None
-    note: str | None = None
-    note_en: str | None = None
+    note: LongText | None = None
+    note_en: LongText | None = None
     source: Id
 
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.texts.common import date, money, quantity, split_message
+from bot.local_api import html_to_plain, utf16_len
+from bot.texts.common import date, esc, money, quantity, split_message
 from storage.values import Amount, PartialDate, Qualifier, Quantity
 
 
@@ -109,3 +110,14 @@ def test_split_message_keeps_every_part_within_telegram_limits() -> None:
 def test_split_message_cuts_one_huge_line() -> None:
     parts = split_message("字" * 10000)
     assert [len(p) for p in parts] == [4096, 4096, 1808]
+
+
+def test_a_huge_line_is_never_cut_inside_an_entity_or_a_tag() -> None:
+    line = "<b>备注</b>：" + esc('<"a&b<c>" ') * 1000 + "<i>" + "斜体" * 3000 + "</i>"
+    parts = split_message(line)
+    assert len(parts) > 2
+    visible = ""
+    for part in parts:
+        assert utf16_len(part) <= 4096
+        visible += html_to_plain(part)  # raises if Telegram would refuse the HTML
+    assert visible == html_to_plain(line)

@@ -7,6 +7,7 @@ code that escapes stored or typed strings. Both languages' strings stand side by
 from __future__ import annotations
 
 import html
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -153,9 +154,9 @@ def event_kind(value: EventKind, lang: Lang = "zh") -> str:
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Split at line boundaries into parts Telegram accepts (limit in UTF-16 units).
 
-    Callers render whole items per line block and never leave a tag open across a newline,
-    so a cut between lines keeps the HTML valid. A single over-long line is cut hard, which
-    only happens to text without markup.
+    Callers render whole items per line block, so a cut between lines keeps the HTML valid.
+    A single over-long line is cut between characters, never inside a tag or an entity, and
+    tags open at the cut are closed there and opened again in the next part.
     """
     parts: list[str] = []
     current: list[str] = []
@@ -182,14 +183,26 @@ def _u16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+_ATOM = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]{1,10};|.", re.DOTALL)
+_OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)[^<>]*>")
+
+
 def _hard_cut(line: str, limit: int) -> list[str]:
+    """Cut one line into pieces of at most ``limit`` units, keeping each piece valid HTML."""
     pieces: list[str] = []
     current = ""
-    for char in line:
-        if _u16(current) + _u16(char) > limit:
-            pieces.append(current)
-            current = ""
-        current += char
+    open_tags: list[tuple[str, str]] = []  # (name, the opening tag as written)
+    for atom in _ATOM.findall(line):
+        closing = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+        if current and _u16(current) + _u16(atom) + _u16(closing) > limit:
+            pieces.append(current + closing)
+            current = "".join(tag for _, tag in open_tags)
+        current += atom
+        if atom.startswith("</"):
+            if open_tags:
+                open_tags.pop()
+        elif (match := _OPEN_TAG.fullmatch(atom)) is not None:
+            open_tags.append((match.group(1).lower(), atom))
     if current:
         pieces.append(current)
     return pieces
