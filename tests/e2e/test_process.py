@@ -57,7 +57,7 @@ async def settle(server: FakeBotApi, bot: BotProcess, user_id: int) -> None:
     await wait_until(server, lambda: not server.pending_updates, 10, "updates confirmed")
 
 
-async def test_start_help_then_sigterm_exits_cleanly_and_loses_nothing(
+async def test_start_help_zone_then_sigterm_exits_cleanly_and_loses_nothing(
     server: FakeBotApi, spawn: Callable[..., BotProcess]
 ) -> None:
     bot = spawn()
@@ -77,6 +77,17 @@ async def test_start_help_then_sigterm_exits_cleanly_and_loses_nothing(
     help_reply = await answer(server, ALICE, mark)
     assert help_reply.ok and "/zone" in (help_reply.text or "")
 
+    mark = server.mark()
+    server.send_message("/zone 昆山", user_id=ALICE)
+    card = await answer(server, ALICE, mark)
+    assert card.ok, card.error
+    assert "昆山" in (card.text or "") and "高新" in (card.text or ""), card.text
+
+    mark = server.mark()
+    server.send_message("/zone kunshan", user_id=ALICE, language_code="en")
+    card_en = await answer(server, ALICE, mark)
+    assert card_en.ok and "Kunshan" in (card_en.text or ""), card_en.text
+
     # Bob writes and the bot is told to stop at once: his message is answered now or, if
     # not yet confirmed to Telegram, after the restart, but it is neither lost nor doubled.
     mark_bob = server.mark()
@@ -95,7 +106,7 @@ async def test_start_help_then_sigterm_exits_cleanly_and_loses_nothing(
     assert len(replies_to(server, BOB, mark_bob)) == 1
     # Nothing Alice asked before the stop was answered a second time after the restart.
     alice_texts = [r.params.get("text") for r in replies_to(server, ALICE)]
-    assert len(alice_texts) == 2, alice_texts
+    assert len(alice_texts) == 4, alice_texts
     assert await bot.terminate() == 0
     assert_clean_log(bot.stderr())
     assert server.validation_errors == []
