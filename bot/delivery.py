@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 PRIVATE_INTERVAL = 1.0  # about one message a second per private chat
 GROUP_INTERVAL = 3.0  # twenty a minute per group
+MAX_WAIT = 5.0  # the longest a send sleeps for its chat's slot; longer holds are handed back
 _GONE_PHRASES = (
     "chat not found",
     "user not found",
@@ -159,7 +160,15 @@ async def send(
     markup: InlineKeyboardMarkup | None = None,
     attempts: int = 0,
 ) -> Outcome:
-    """One HTML message to one chat, paced; the answer classified, never raised."""
+    """One HTML message to one chat, paced; the answer classified, never raised.
+
+    A chat Telegram told us to leave alone for longer than MAX_WAIT is not waited for here:
+    the caller gets RetryLater at once and parks the item, so one rate-limited chat never
+    holds up a tick, an update or shutdown.
+    """
+    held = pacer.wait_time(chat_id)
+    if held > MAX_WAIT:
+        return RetryLater(held, "rate limited")
     await pacer.slot(chat_id)
     try:
         message = await bot.send_message(

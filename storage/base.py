@@ -61,6 +61,7 @@ class StoreBase:
         self.path = path
         self.now = now
         self._write_lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
 
     @classmethod
     async def connect(cls, path: Path, now: Callable[[], datetime] = utcnow) -> StoreBase:
@@ -82,15 +83,26 @@ class StoreBase:
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA synchronous = NORMAL")
             await store._migrate()
+            # Reads go through a second connection: under WAL it sees only committed data,
+            # never the half-done transaction another coroutine has open on the writer.
+            reader = await aiosqlite.connect(path, isolation_level=None)
+            reader.row_factory = aiosqlite.Row
+            store._reader = reader
+            await reader.execute("PRAGMA busy_timeout = 5000")
+            await reader.execute("PRAGMA foreign_keys = ON")
+            await reader.execute("PRAGMA query_only = ON")
         except sqlite3.DatabaseError as exc:
-            await db.close()
+            await store.close()
             raise StoreError(f"{path} cannot be used as the bot's database: {exc}") from None
         except BaseException:
-            await db.close()
+            await store.close()
             raise
         return store
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         await self._db.close()
 
     async def _migrate(self) -> None:
@@ -125,17 +137,24 @@ class StoreBase:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                await self._db.execute("COMMIT")
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                # Also when COMMIT itself fails (disk full, busy): never leave it open.
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
                 raise
-            await self._db.execute("COMMIT")
+
+    @property
+    def _read(self) -> aiosqlite.Connection:
+        return self._reader if self._reader is not None else self._db
 
     async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cursor:
+        """Rows of a read, on the reading connection (committed data only)."""
+        async with self._read.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchone(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, params) as cursor:
+        async with self._read.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
