@@ -25,9 +25,15 @@ ZONE_SUFFIXES = (
 )
 
 
+def strip_controls(text: str) -> str:
+    """Drop control and format characters (bell, zero-width, bidi marks) a paste brings in."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
 def normalise(text: str) -> str:
-    """Fold a name for comparison: NFKC, lower case, no spaces, apostrophes or hyphens."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text)).lower()
+    """Fold a name for comparison: NFKC, lower case, no spaces, apostrophes, hyphens or
+    control characters."""
+    return _DROP.sub("", strip_controls(unicodedata.normalize("NFKC", text))).lower()
 
 
 def place_stem(name: str) -> str:
@@ -59,9 +65,10 @@ def fts_query(text: str, max_terms: int = 8) -> str | None:
     adjacent and in order; Latin words match as prefixes (kun -> kunshan).
     """
     terms: list[str] = []
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
+    for word in _WORD.findall(strip_controls(unicodedata.normalize("NFKC", text)).lower()):
         pieces = fts_text(word).split()
-        if not pieces:
+        if not pieces or (len(word) == 1 and word.isascii() and word.isalpha()):
+            # A lone Latin letter (the b of a pasted <b>) matches half the index: skip it.
             continue
         phrase = " ".join(pieces)
         if has_han(word):

@@ -81,6 +81,7 @@ def test_bad_amounts_are_refused(text: str) -> None:
         ("约15亿元", "约15亿元", "about CNY 1.5 billion"),
         ("500万美元", "500万美元", "USD 5 million"),
         ("123456万元", "12.3456亿元", "CNY 1.23456 billion"),
+        ("1000元", "0.1万元", "CNY 1000"),
     ],
 )
 def test_money_shows_as_staff_write_it(text: str, zh: str, en: str) -> None:
@@ -121,3 +122,11 @@ def test_a_huge_line_is_never_cut_inside_an_entity_or_a_tag() -> None:
         assert utf16_len(part) <= 4096
         visible += html_to_plain(part)  # raises if Telegram would refuse the HTML
     assert visible == html_to_plain(line)
+
+
+def test_search_terms_skip_lone_letters_and_control_characters() -> None:
+    from storage.text import fts_query, normalise
+
+    assert fts_query("<b>&</b>") is None
+    assert fts_query("b 电池") == '"电 池"'
+    assert normalise("昆\u200b山\x07") == "昆山"

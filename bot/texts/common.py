@@ -48,7 +48,8 @@ _WAN = Decimal(10_000)
 def money(amount: Amount, lang: Lang = "zh") -> str:
     """Money as staff write it: 6.63亿元, 5000万元, 约15亿元, 500万美元; never a comma.
 
-    CNY of 1亿 or more shows in 亿元, below in 万元, keeping every digit the source gave;
+    CNY of 1亿 or more shows in 亿元, anything below in 万元 (1000元 is 0.1万元), keeping every
+    digit the source gave;
     foreign currency stays in its own unit, unconverted. English: CNY 663 million.
     """
     if lang == "en":
@@ -60,10 +61,8 @@ def money(amount: Amount, lang: Lang = "zh") -> str:
     yuan = amount.in_base()
     if yuan >= _YI:
         value, unit = yuan / _YI, "亿元"
-    elif yuan >= _WAN:
-        value, unit = yuan / _WAN, "万元"
     else:
-        value, unit = yuan, "元"
+        value, unit = yuan / _WAN, "万元"
     return f"{hedge_head}{plain_decimal(value)}{hedge_tail}{unit}"
 
 
