@@ -28,7 +28,7 @@ COMMANDS = [
     *("/digest", "/timezone", "/lang", "/alerts", "/help", "/start", "/zones", "/sectors"),
     "/subscriptions",
 ]
-EXAMPLES = 400
+EXAMPLES = 300
 
 # Each example talks from a chat never used before, so a late second message to an earlier
 # chat can never pass for the answer to this one.

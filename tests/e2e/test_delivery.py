@@ -301,15 +301,18 @@ async def test_blocked_chat_goes_inactive_and_migrated_groups_keep_subscriptions
     first = "端到端屏蔽探针项目"
     mark = server.mark()
     await import_facts(bot, fact_file(tmp_path, ("kunshan-e2e-block-probe", first)))
-    targets = {fine, quiet_new, loud_new}
+    # One tick: the blocked chat fails and goes inactive, the quiet group's send fails with
+    # its new id and the chat moves there (its alert follows next tick).
     await wait_until(
         server,
         lambda: (
-            chats_reached(server, first, mark) >= targets
-            and bot.query(f"SELECT active FROM chats WHERE id = {blocked}") == [(0,)]
+            chats_reached(server, first, mark) >= {fine, loud_new}
+            and bot.query("SELECT active FROM chats WHERE id = ?", (blocked,)) == [(0,)]
+            and bot.query("SELECT migrated_to FROM chats WHERE id = ?", (quiet_old,))
+            == [(quiet_new,)]
         ),
         60,
-        "the first alert everywhere and the blocked chat inactive",
+        "the first alert sent, the blocked chat inactive, the quiet group moved",
         process=bot,
     )
     assert received(server, blocked, first, mark) == []
@@ -322,15 +325,19 @@ async def test_blocked_chat_goes_inactive_and_migrated_groups_keep_subscriptions
         assert bot.query("SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (old,)) == [(0,)]
         assert bot.query("SELECT migrated_to FROM chats WHERE id = ?", (old,)) == [(new,)]
 
-    # The next record: the blocked chat is not even tried, the others get it once.
+    # The next record: the blocked chat is not even tried, the others get both, once each.
     second = "端到端后续探针项目"
     mark2 = server.mark()
     await import_facts(bot, fact_file(tmp_path, ("kunshan-e2e-after-probe", second)))
+    targets = {fine, quiet_new, loud_new}
     await wait_until(
         server,
-        lambda: chats_reached(server, second, mark2) >= targets,
+        lambda: (
+            chats_reached(server, second, mark2) >= targets
+            and chats_reached(server, first, mark) >= targets
+        ),
         60,
-        "the second alert everywhere",
+        "both alerts everywhere",
         process=bot,
     )
     assert await bot.terminate() == 0
