@@ -360,9 +360,11 @@ async def save(update: Update, context: BotContext) -> int:
             k: v for k, v in values.items() if k in ("zone", name_key) or original.get(k) != v
         }
     stamp = context.store.now().strftime("%Y%m%dt%H%M%S")
-    source = Source(id=f"u{user.id}-{stamp}", title=f"由 {user.full_name[:60]} 通过机器人录入")
+    name = user.full_name[:60]
+    source = Source(id=f"u{user.id}-{stamp}", title=f"由 {name} 通过机器人录入")
     cat = await importing.catalog(context.store)
-    builder = importing.Builder(cat, source)
+    # A changed fact without a typed source is credited to this editor, not the old source.
+    builder = importing.Builder(cat, source, changed_by=f"{name} 通过机器人")
     table = Table(draft.kind, None, [(1, values)])  # type: ignore[arg-type]
     builder.row(table, 1, values, target=target)
     result = await importing.build_from(builder, [table])

@@ -41,7 +41,7 @@ async def test_add_signing_walks_through_every_field_and_saves(bot: BotHarness) 
     await say(bot, "3000万")
     calls = await say(bot, "约50")
     calls = await bot.press(last_with_buttons(calls), "adm:skip:annual_output", user_id=ADMIN_ID)
-    await say(bot, "一期厂房")
+    await say(bot, "一期\x07厂房\u200b")  # control and format characters are dropped
     calls = await say(bot, "某报 2025-03-14")
     summary = text_of(calls)
     assert "录入测试项目" in summary and "3亿元" in summary and "3000万元" in summary
@@ -154,7 +154,10 @@ async def test_edit_changes_a_stage_and_history_shows_it(bot: BotHarness) -> Non
     assert project is not None and project.stage is not None
     assert project.stage.value == "construction"
     assert project.total_investment is not None and project.total_investment.text() == "12亿元"
-    assert project.source == "p000-jiaxing"  # the source is kept; the audit says who changed it
+    # The changed facts are credited to the editor; the note keeps the original source.
+    assert project.source.startswith(f"u{ADMIN_ID}-")
+    source = await bot.store.source(project.source)
+    assert source is not None and source.note is not None and "p000-jiaxing" in source.note
     assert project.land_mu is not None and project.land_mu.text() == "约150"  # untouched
     feed = await bot.store.feed_after(seq)
     assert [(f.record_id, f.change) for f in feed] == [(record_id, "stage")]
@@ -246,3 +249,48 @@ async def test_an_abandoned_entry_times_out_and_says_so(bot: BotHarness) -> None
         assert "1/12" in text_of(await say(bot, "/add signing"))
     finally:
         await bot.app.job_queue.stop(wait=False)
+
+
+async def test_an_edited_amount_is_not_credited_to_the_newspaper(bot: BotHarness) -> None:
+    record_id = "kunshan-dejia-solid-state-battery-hq"
+    before = text_of(await bot.send("/project 德加"))
+    paper_line = next(line for line in before.splitlines() if line.startswith("来源："))
+    old = await bot.store.project(record_id)
+    assert old is not None
+    calls = await say(bot, f"/edit {record_id}")
+    calls = await bot.press(last_with_buttons(calls), "adm:f:investment", user_id=ADMIN_ID)
+    calls = await say(bot, "5亿")
+    calls = await bot.press(last_with_buttons(calls), "adm:save", user_id=ADMIN_ID)
+    assert "已更新项目" in text_of(calls)
+    card = text_of(await bot.send("/project 德加"))
+    assert "总投资5亿元" in card
+    assert paper_line not in card.splitlines()  # the paper alone is no longer cited
+    line = next(line for line in card.splitlines() if line.startswith("来源："))
+    assert "通过机器人修改" in line and "原始来源" in line and "昆山高新区" in line
+    project = await bot.store.project(record_id)
+    assert project is not None
+    source = await bot.store.source(project.source)
+    assert source is not None and source.note is not None and old.source in source.note
+    update = (await bot.store.history("project", record_id))[-1]
+    assert update.action == "update" and update.before and update.after
+    assert old.source in update.before and project.source in update.after
+    # Saving again with nothing changed keeps the editor's source.
+    calls = await say(bot, f"/edit {record_id}")
+    calls = await bot.press(last_with_buttons(calls), "adm:save", user_id=ADMIN_ID)
+    assert "没有变化" in text_of(calls)
+    again = await bot.store.project(record_id)
+    assert again is not None and again.source == project.source
+
+
+async def test_an_edit_with_a_typed_source_uses_that_source(bot: BotHarness) -> None:
+    record_id = "kunshan-dejia-solid-state-battery-hq"
+    calls = await say(bot, f"/edit {record_id}")
+    calls = await bot.press(last_with_buttons(calls), "adm:f:investment", user_id=ADMIN_ID)
+    calls = await say(bot, "6亿")
+    calls = await bot.press(last_with_buttons(calls), "adm:f:source", user_id=ADMIN_ID)
+    calls = await say(bot, "某报 2025-07-01")
+    await bot.press(last_with_buttons(calls), "adm:save", user_id=ADMIN_ID)
+    project = await bot.store.project(record_id)
+    assert project is not None
+    source = await bot.store.source(project.source)
+    assert source is not None and source.title == "某报 2025-07-01"

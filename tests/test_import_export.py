@@ -24,6 +24,7 @@ SIGNING_HEADER = (
 ZH_SIGNING_HEADER = "园区,企业,项目,行业,阶段,日期,总投资,注册资本,用地亩,达产产值,备注,来源"
 
 _file_ids = iter(range(1, 1_000_000))
+JIAXING_ID = "jiaxing-fengmao-auto-parts-base"
 
 
 async def upload(
@@ -106,6 +107,45 @@ async def test_a_changed_stage_updates_the_record_and_enters_the_feed(bot: BotHa
     assert "更新 1" in text
     feed = await bot.store.feed_after(seq)
     assert [f.change for f in feed] == ["stage"]
+
+
+async def test_a_file_changing_a_paper_figure_is_credited_to_the_file(bot: BotHarness) -> None:
+    record_id = "kunshan-dejia-solid-state-battery-hq"
+    old = await bot.store.project(record_id)
+    assert old is not None
+    paper = await bot.store.source(old.source)
+    assert paper is not None
+    changed = f"{ZH_SIGNING_HEADER}\n昆山,,德加能源固态电池总部项目,,,,8亿,,,,,\n".encode()
+    assert "更新 1" in text_of(await upload(bot, "change.csv", changed))
+    project = await bot.store.project(record_id)
+    assert project is not None and project.source != old.source
+    source = await bot.store.source(project.source)
+    assert source is not None
+    assert source.title == f"由 文件 change.csv 导入时修改（原始来源：{paper.title}）"
+    assert source.note is not None and old.source in source.note and paper.title in source.note
+    card = text_of(await bot.send("/project 德加"))
+    assert "总投资8亿元" in card and "文件 change.csv" in card
+    # The same file again changes nothing, its source included.
+    assert "未变 1" in text_of(await upload(bot, "change.csv", changed))
+    again = await bot.store.project(record_id)
+    assert again is not None and again.source == project.source
+    # A row that only repeats what is stored keeps the record's source.
+    same = f"{ZH_SIGNING_HEADER}\n嘉兴,,{(await bot.store.project(JIAXING_ID)).name_zh},,,,,,,,,\n"  # type: ignore[union-attr]
+    assert "未变 1" in text_of(await upload(bot, "same.csv", same.encode()))
+    kept = await bot.store.project(JIAXING_ID)
+    assert kept is not None and kept.source == "p000-jiaxing"
+
+
+async def test_control_characters_are_stripped_from_cells(bot: BotHarness) -> None:
+    data = (
+        f"{SIGNING_HEADER}\n"
+        '昆\u200b山,,控制\x07字符项目\u200e,新能源,签约,,,,,,"第一行\x07\n第二行\t完",\n'
+    ).encode()
+    assert "新增 1" in text_of(await upload(bot, "ctrl.csv", data))
+    project = next(
+        p for p in await bot.store.live_projects("kunshan") if p.name_zh == "控制字符项目"
+    )
+    assert project.note == "第一行\n第二行\t完"
 
 
 async def test_an_unknown_sector_is_kept_as_a_new_label_and_named(bot: BotHarness) -> None:

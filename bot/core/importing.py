@@ -5,6 +5,14 @@ Spreadsheets follow a column contract that other tools write too (see ``SIGNING_
 them; a row that names a record already in the store (same zone and name) updates it, keeping
 every field the columns do not cover, and an empty cell never erases a stored value. Ids of new
 records are derived from zone and name, so importing the same file twice changes nothing.
+
+A row (or an /edit) that changes a stored record's facts without naming a source is credited to
+a new source for that change (who or which file changed it, and the source it replaces), never
+to the record's old source: a newspaper is not cited for a figure it did not give.
+
+Every cell and typed value is cleaned of control and format characters (newlines and tabs are
+kept in notes and figures only). A cell starting with ``'`` before ``= + - @`` loses that one
+apostrophe: exports write it so that spreadsheets take such text as text, not as a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -180,8 +189,51 @@ def file_format(name: str) -> str:
     raise FileProblem("type", suffix or "(none)")
 
 
+MULTILINE_KEYS = frozenset({"note", "figures"})
+_FORMULA_START = re.compile(r"'*[=+\-@]")
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+
+
+def clean_text(text: str, multiline: bool = False) -> str:
+    """Text without control (Cc) or format (Cf) characters; notes keep newlines and tabs.
+
+    Whitespace controls become a space (a newline in a name separates words); the others go.
+    """
+    if text.isprintable():  # the usual case: nothing to remove
+        return text.strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    out = []
+    for char in text:
+        if multiline and char in "\n\t":
+            out.append(char)
+        elif unicodedata.category(char) in ("Cc", "Cf"):
+            if char.isspace():
+                out.append(" ")
+        elif char in "\u2028\u2029":  # Zl/Zp: line breaks by another name
+            out.append("\n" if multiline else " ")
+        else:
+            out.append(char)
+    return "".join(out).strip()
+
+
+def quote_formula(text: str) -> str:
+    """Export: a leading ``'`` so that ``=1+2`` stays text in Excel and WPS (read back as is)."""
+    return f"'{text}" if _FORMULA_START.match(text) else text
+
+
+def unquote_formula(text: str) -> str:
+    """Import: drop the one ``'`` that ``quote_formula`` added."""
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text) else text
+
+
+def clean_cell(key: str, text: str) -> str:
+    """A cell's text as stored: cleaned, and the formula guard removed."""
+    return unquote_formula(clean_text(text, key in MULTILINE_KEYS))
+
+
 def _header_key(cell: str) -> str | None:
-    text = cell.strip().lstrip("\ufeff")
+    text = clean_text(cell)
     if not text:
         return None
     key = _HEADER_KEYS.get(normalise(text)) or _HEADER_KEYS.get(text.lower())
@@ -219,8 +271,11 @@ def _table(
     for number, cells in body:
         values: dict[str, str] = {}
         for key, cell in zip(keys, cells, strict=False):
-            if key in columns and cell.strip() and key not in values:
-                values[key] = cell.strip()
+            if key not in columns or key in values:
+                continue
+            text = clean_cell(key, cell)
+            if text:
+                values[key] = text
         if values:
             rows.append((number, values))
     return Table(kind, sheet, rows, ignored)
@@ -492,6 +547,10 @@ class Resolver:
         self.labels[key] = label.label
         return label.label
 
+    def known_company(self, text: str) -> str | None:
+        """The id of a company the store (or this import) already has by that name."""
+        return self.companies.get(normalise(text))
+
     def company(self, text: str, zone: str, source: str) -> str:
         key = normalise(text)
         if key in self.companies:
@@ -518,7 +577,7 @@ class Resolver:
 
 def check_value(key: str, text: str, resolver: Resolver) -> tuple[str, RowError | None]:
     """One value typed in /add or /edit: its canonical text, or the error to re-ask with."""
-    text = text.strip()
+    text = clean_text(text, key in MULTILINE_KEYS)
     errors: list[RowError] = []
     if not text:
         return "", RowError(0, key, "required")
@@ -619,6 +678,14 @@ def _model_errors(exc: ValidationError) -> list[RowError]:
     return found
 
 
+def _differs(existing: Project | Event | None, record: Project | Event) -> bool:
+    """True when a stored record's facts (anything but its source) would change."""
+    if existing is None:
+        return True
+    skip = {"source", "learned_at"}
+    return existing.model_dump(exclude=skip) != record.model_dump(exclude=skip)
+
+
 @dataclass
 class _Built:
     projects: dict[str, Project] = field(default_factory=dict)
@@ -629,13 +696,20 @@ class _Built:
     used_file_source: bool = False
 
 
+_ORIGINAL = re.compile(r"（原始来源：(.*)）$", re.S)
+
+
 class Builder:
     """Rows of tables into projects and events, merged onto the records they name."""
 
-    def __init__(self, cat: Catalog, source: Source) -> None:
+    def __init__(self, cat: Catalog, source: Source, changed_by: str | None = None) -> None:
+        """``source``: of rows that name none; ``changed_by``: who changes stored facts."""
         self.cat = cat
         self.resolver = Resolver(cat)
         self.file_source = source
+        self.changed_by = changed_by or f"文件 {source.title} 导入时"
+        self.source_titles = {ref.id: ref.names[0] for ref in cat.sources if ref.names}
+        self.change_sources: dict[str, Source] = {}
         self.out = _Built()
         self.live_projects = {(p.zone, normalise(p.name_zh)): p for p in cat.projects}
         self.live_events = {(e.zone, normalise(e.title_zh)): e for e in cat.events}
@@ -654,14 +728,37 @@ class Builder:
                     )
                 )
 
-    def _source(self, values: dict[str, str], existing: str | None) -> str:
+    def _source(self, values: dict[str, str], existing: str | None, changed: bool) -> str:
+        """The row's source cell; else the record's own source while its facts stay as they
+        are; else (facts changed, or a new record) the source of this change."""
         text = values.get("source")
         if text:
             return self.resolver.source(text)
-        if existing is not None:
+        # This file (or an earlier version of it) already is the record's source.
+        own = existing is not None and (
+            existing == self.file_source.id or existing.startswith(f"{self.file_source.id}-")
+        )
+        if existing is not None and (not changed or own):
             return existing
+        if existing is not None:
+            return self._change_source(existing)
         self.out.used_file_source = True
         return self.file_source.id
+
+    def _change_source(self, previous: str) -> str:
+        """A source saying who changed a record whose facts came from ``previous``."""
+        source_id = f"{self.file_source.id}-{_digest(previous)}"
+        if source_id not in self.change_sources:
+            title = self.source_titles.get(previous, previous)
+            # A record changed twice names the first source, not a chain of changes.
+            original = _ORIGINAL.search(title)
+            shown = original.group(1) if original else title
+            self.change_sources[source_id] = Source(
+                id=source_id,
+                title=f"由 {self.changed_by}修改（原始来源：{shown[:300]}）",
+                note=f"修改前的来源：{previous}「{title[:2900]}」",
+            )
+        return source_id
 
     def _duplicate(self, kind: str, key: tuple[str, str], number: int) -> RowError | None:
         full = (kind, *key)
@@ -733,7 +830,6 @@ class Builder:
         elif existing is None and key in self.deleted_projects:
             self.out.skipped_deleted.append(self.deleted_projects[key])
             return
-        source = self._source(values, existing.source if existing else None)
         update: dict[str, Any] = {k: v for k, v in amounts.items() if v is not None}
         if stage is not None:
             update["stage"] = stage
@@ -747,9 +843,10 @@ class Builder:
             update["sectors"] = tuple(
                 dict.fromkeys(self.resolver.sector(s) for s in split_labels(values["sector"]))
             )
-        if values.get("company"):
-            update["company"] = self.resolver.company(values["company"], zone, source)
-        update["source"] = source
+        company_text = values.get("company")
+        company = self.resolver.known_company(company_text) if company_text else None
+        if company is not None:
+            update["company"] = company
         update["zone"] = zone
         update["name_zh"] = name
         if existing is not None:
@@ -764,12 +861,18 @@ class Builder:
             self.cat.taken["projects"].add(record_id)
             data = {"id": record_id, "zone": zone, "name_zh": name}
         data.update(update)
+        data["source"] = existing.source if existing else self.file_source.id
         try:
             project = Project.model_validate(data)
         except ValidationError as exc:
             self._fail(table, number, _model_errors(exc))
             return
-        self.out.projects[project.id] = project
+        changed = (company_text is not None and company is None) or _differs(existing, project)
+        source = self._source(values, existing.source if existing else None, changed)
+        final: dict[str, Any] = {"source": source}
+        if company_text and company is None:
+            final["company"] = self.resolver.company(company_text, zone, source)
+        self.out.projects[project.id] = project.model_copy(update=final)
 
     def _event(
         self,
@@ -813,9 +916,7 @@ class Builder:
         if existing is None and kind is None:
             self._fail(table, number, [RowError(0, "kind", "required")])
             return
-        update: dict[str, Any] = {
-            "source": self._source(values, existing.source if existing else None)
-        }
+        update: dict[str, Any] = {}
         if kind is not None:
             update["kind"] = kind
         if when is not None:
@@ -833,12 +934,16 @@ class Builder:
             self.cat.taken["events"].add(record_id)
             data = {"id": record_id, "zone": zone, "title_zh": title}
         data.update(update)
+        data["source"] = existing.source if existing else self.file_source.id
         try:
             event = Event.model_validate(data)
         except ValidationError as exc:
             self._fail(table, number, _model_errors(exc))
             return
-        self.out.events[event.id] = event
+        source = self._source(
+            values, existing.source if existing else None, _differs(existing, event)
+        )
+        self.out.events[event.id] = event.model_copy(update={"source": source})
 
 
 async def build(
@@ -879,7 +984,7 @@ async def build_from(builder: Builder, tables: Sequence[Table]) -> ImportResult:
     )
     if out.error_count:
         return result
-    sources = list(resolver.new_sources.values())
+    sources = [*resolver.new_sources.values(), *builder.change_sources.values()]
     if out.used_file_source:
         sources.append(builder.file_source)
     result.facts = FactFile(
