@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from telegram import (
@@ -47,6 +48,7 @@ from bot.texts import lookup as texts
 from bot.texts.common import Lang, split_message
 from storage import Store
 from storage.fact_queries import SearchHit
+from storage.text import normalise
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 CARD_PROJECTS = 5
 CARD_EVENTS = 5
 INLINE_RESULTS = 10
+EXACT_POOL = 50  # search hits checked for an exact name before offering choices
 
 
 # ---- plumbing ------------------------------------------------------------------------------
@@ -115,12 +118,35 @@ def _argument(context: BotContext) -> str:
     return " ".join(context.args or []).strip()
 
 
+def clean_query(text: str) -> str:
+    """What the user typed, without control or format characters, one space between words.
+
+    Any Unicode whitespace separates words (a full-width space from a Chinese IME, a line
+    break); control and format characters (BEL, zero-width space) are dropped, so input made
+    only of them counts as no input at all.
+    """
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    return " ".join(kept.split())
+
+
 def _query_of(update: Update) -> str:
-    """The text after the command, with its own spacing (context.args would split it)."""
+    """The text after the command (context.args would split it; Telegram's entity says where
+    the command ends, also when a full-width space or a line break follows it)."""
     message = update.effective_message
     text = (message.text or "") if message else ""
-    head, _, rest = text.partition(" ")
-    return rest.strip() if head.startswith("/") else text.strip()
+    if message is not None:
+        for entity in message.entities:
+            if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+                # Entity lengths count UTF-16 units; a command is ASCII, so they equal str length.
+                return clean_query(text[entity.length :])
+    if text.startswith("/"):
+        parts = text.split(maxsplit=1)
+        text = parts[1] if len(parts) > 1 else ""
+    return clean_query(text)
 
 
 # ---- building replies (shared by commands, buttons and inline mode) --------------------------
@@ -362,7 +388,12 @@ async def project_lookup(
             )
         if direct is not None:
             return direct
-    hits = await store.search_kinds(query, ("project", "company"), limit=10)
+    hits = await store.search_kinds(query, ("project", "company"), limit=EXACT_POOL)
+    exact = await _exact_names(store, query, hits)
+    if exact:
+        # 美元项目 is that project, not also 亿美元项目 which merely contains the words.
+        hits = exact
+    hits = hits[:10]
     choices: list[SearchHit] = []
     projects_seen: set[str] = set()
     for hit in hits:
@@ -391,6 +422,25 @@ async def project_lookup(
             return reply
         return texts.no_project(lang, query)
     return texts.project_choices(lang, query, choices[:8])
+
+
+async def _exact_names(store: Store, query: str, hits: list[SearchHit]) -> list[SearchHit]:
+    """The hits whose own name (folded: case, spaces, hyphens) is the query."""
+    wanted = normalise(query)
+    exact = []
+    for hit in hits:
+        if hit.kind == "project" and wanted not in normalise(hit.title):
+            continue  # a project's names are its title: matched in the body only, not exact
+        names: tuple[str | None, ...] = ()
+        if hit.kind == "project":
+            found = await store.project(hit.record_id)
+            names = (found.name_zh, found.name_en) if found else ()
+        elif hit.kind == "company":
+            owner = await store.company(hit.record_id)
+            names = (owner.name_zh, owner.short_zh, owner.name_en) if owner else ()
+        if any(name and normalise(name) == wanted for name in names):
+            exact.append(hit)
+    return exact
 
 
 async def stats_outcome(
@@ -574,7 +624,7 @@ async def question(update: Update, context: BotContext) -> None:
     if text is None:
         return
     lang = context.lang
-    query = text.strip()
+    query = clean_query(text)
     if not query:
         await _reply(message, texts.usage(lang, "search"))
         return
@@ -737,7 +787,7 @@ async def inline(update: Update, context: BotContext) -> None:
     if inline_query is None:
         return
     lang = context.lang
-    query = inline_query.query.strip()[:MAX_QUERY]
+    query = clean_query(inline_query.query)[:MAX_QUERY]
     view = await _view(context)
     results: list[InlineQueryResultArticle] = []
     seen: set[str] = set()

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from bot.local_api import ApiCall, callback_update, message_update
+from bot.texts.lookup import place_pinyin, plural
 from storage.facts import load_seed
+from storage.models import FactFile, Project, Source
 from tests.harness import BotHarness, text_of
 
 
@@ -492,3 +494,221 @@ def _press_data(bot: BotHarness, data: str) -> dict[str, Any]:
     message = bot.api.message(call.chat_id or 0, call.result["message_id"])
     assert message is not None
     return callback_update(message, data, user_id=1001)
+
+
+# ---- review fixes: spacing, stage dates, names, sources, plurals, exact names, places --------
+
+
+async def _add(bot: BotHarness, *projects: Project, sources: tuple[Source, ...] = ()) -> None:
+    await bot.store.apply_facts(FactFile(sources=sources, projects=projects), via="test")
+
+
+def _project(record_id: str, name: str, **extra: Any) -> Project:
+    values: dict[str, Any] = {
+        "id": record_id,
+        "zone": "kunshan",
+        "name_zh": name,
+        "source": "p000-kunshan",
+    }
+    values.update(extra)
+    return Project(**values)
+
+
+@pytest.mark.parametrize("gap", ["\u3000", "\n", " \u3000 ", "\t"])
+@pytest.mark.parametrize(
+    ("command", "argument", "expected"),
+    [
+        ("zone", "昆山", "6.63亿元"),
+        ("search", "电池", "德加能源固态电池总部项目"),
+        ("project", "德加", "签约（3月）"),
+        ("sector", "新能源", "德加能源固态电池总部项目"),
+        ("stats", "昆山", "装备制造领域项目：27个"),
+    ],
+)
+async def test_full_width_space_or_line_break_after_a_command_keeps_the_argument(
+    bot: BotHarness, gap: str, command: str, argument: str, expected: str
+) -> None:
+    calls = await bot.send(f"/{command}{gap}{argument}")
+    _no_errors(calls)
+    text = text_of(calls)
+    assert expected in text
+    assert "用法" not in text and "全部园区" not in text and "请选择园区" not in text
+
+
+async def test_command_addressed_to_the_bot_with_a_full_width_space_keeps_the_argument(
+    bot: BotHarness,
+) -> None:
+    calls = await bot.send("/zone@zhaoshang_bot\u3000昆山", chat_id=-100123, user_id=5)
+    assert "6.63亿元" in text_of(calls)
+
+
+@pytest.mark.parametrize("argument", ["\x07", "\x07\x1b", "\u200b", "\u200b\u3000\x00"])
+async def test_zone_with_only_control_characters_lists_the_zones(
+    bot: BotHarness, argument: str
+) -> None:
+    calls = await bot.send(f"/zone {argument}")
+    _no_errors(calls)
+    text = text_of(calls)
+    assert "“”" not in text and "没有与" not in text
+    assert {"z:kunshan", "z:jiaxing"} <= set(_all_data(calls))
+
+
+@pytest.mark.parametrize("command", ["search", "project"])
+async def test_search_and_project_with_only_control_characters_get_usage(
+    bot: BotHarness, command: str
+) -> None:
+    calls = await bot.send(f"/{command} \x07\u200b")
+    _no_errors(calls)
+    text = text_of(calls)
+    assert "用法" in text and "“”" not in text
+
+
+@pytest.mark.parametrize("command", ["zone", "search", "sector", "project"])
+async def test_control_characters_are_not_echoed_back(bot: BotHarness, command: str) -> None:
+    calls = await bot.send(f"/{command} 量子\x07引力\u200b")
+    _no_errors(calls)
+    text = text_of(calls)
+    assert "“量子引力”" in text
+    assert not any(ch in text for ch in "\x07\u200b")
+
+
+async def test_plain_text_of_control_characters_gets_usage(bot: BotHarness) -> None:
+    text = text_of(await bot.send("\x07\u200b"))
+    assert "用法" in text and "“”" not in text
+
+
+async def test_zero_width_space_inside_a_name_still_finds_the_zone(bot: BotHarness) -> None:
+    assert "6.63亿元" in text_of(await bot.send("/zone 昆\u200b山"))
+
+
+async def test_stage_date_without_a_stage_is_shown(bot: BotHarness) -> None:
+    await _add(bot, _project("t-dated", "测试日期项目", stage_date="2025-03"))
+    zh = text_of(await bot.send("/project 测试日期项目"))
+    assert "阶段：阶段未说明（2025年3月）" in zh
+    en = text_of(await bot.send("/project 测试日期项目", lang="en"))
+    assert "Stage: stage not given (Mar 2025)" in en
+    listed = text_of(await bot.send("/zone 昆山"))
+    assert "测试日期项目 · 阶段未说明（2025年3月）" in listed
+    # No stage and no date: no empty brackets.
+    assert "空间计算芯片项目 · 阶段未说明 · " in listed
+
+
+async def test_zone_card_names_a_zone_once_when_short_and_full_names_are_equal(
+    bot: BotHarness,
+) -> None:
+    calls = await bot.send("/zone 嘉兴")
+    _no_errors(calls)
+    text = text_of(calls)
+    assert text.splitlines()[0] == "嘉兴高新区"
+    assert "嘉兴高新区（嘉兴高新区）" not in text
+    kunshan = text_of(await bot.send("/zone 昆山"))
+    assert kunshan.splitlines()[0] == "昆山高新区（昆山高新技术产业开发区）"
+
+
+async def test_typed_source_shows_its_title_without_the_missing_publication_note(
+    bot: BotHarness,
+) -> None:
+    typed = Source(id="t-typed", title="《新华日报》2025-06-01")
+    await _add(bot, _project("t-typed-p", "测试来源项目", source="t-typed"), sources=(typed,))
+    zh = text_of(await bot.send("/project 测试来源项目"))
+    assert "来源：《新华日报》2025-06-01" in zh
+    assert "未注明刊物和日期" not in zh
+    en = text_of(await bot.send("/project 测试来源项目", lang="en"))
+    assert "Source: 《新华日报》2025-06-01" in en
+    assert "publication and date not given" not in en
+    # The source page itself (a document with a locator) names neither: it still says so.
+    assert "未注明刊物和日期" in text_of(await bot.send("/project 丰茂"))
+
+
+async def test_typed_source_with_publication_and_date_shows_them(bot: BotHarness) -> None:
+    typed = Source(id="t-pub", title="一篇报道", publication="新华日报", date="2025-06-01")
+    await _add(bot, _project("t-pub-p", "测试刊物项目", source="t-pub"), sources=(typed,))
+    text = text_of(await bot.send("/project 测试刊物项目"))
+    assert "来源：一篇报道；新华日报；2025年6月1日" in text
+    assert "未注明刊物和日期" not in text
+
+
+def test_plural_counts_one_and_many() -> None:
+    assert plural(1, "project") == "1 project"
+    assert plural(0, "project") == "0 projects"
+    assert plural(2, "result") == "2 results"
+    assert plural(3, "person", "people") == "3 people"
+
+
+async def test_english_counts_use_singular_for_one(bot: BotHarness) -> None:
+    zones = text_of(await bot.send("/zones", lang="en"))
+    assert "Jiaxing Hi-tech Zone — 1 project · 0 events" in zones
+    assert "— 0 projects · 1 event" in zones
+    assert "1 projects" not in zones and "1 events" not in zones
+    card = text_of(await bot.send("/zone jiaxing", lang="en"))
+    assert "(1 project in all)" in card
+
+
+async def test_search_with_one_hit_says_one_result(bot: BotHarness) -> None:
+    await _add(bot, _project("t-one", "独一无二测试项目", name_en="Quokkaworks plant"))
+    text = text_of(await bot.send("/search quokkaworks", lang="en"))
+    assert text.splitlines()[0] == "Search “quokkaworks”: 1 result"
+
+
+async def test_exact_project_name_opens_directly_over_longer_names(bot: BotHarness) -> None:
+    await _add(
+        bot,
+        _project("t-usd", "美元项目", total_investment="500万美元"),
+        _project("t-yi-usd", "亿美元项目", total_investment="1亿美元"),
+    )
+    calls = await bot.send("/project 美元项目")
+    _no_errors(calls)
+    text = text_of(calls)
+    assert "对应多个项目" not in text
+    assert text.splitlines()[0] == "美元项目" and "500万美元" in text
+    longer = text_of(await bot.send("/project 亿美元项目"))
+    assert longer.splitlines()[0] == "亿美元项目"
+    # By id too, and a part of a name still offers both.
+    assert text_of(await bot.send("/project t-usd")).splitlines()[0] == "美元项目"
+    both = await bot.send("/project 美元")
+    assert "对应多个项目" in text_of(both)
+    assert {"p:t-usd", "p:t-yi-usd"} <= set(_all_data(both))
+
+
+async def test_exact_name_ignores_case_and_spaces(bot: BotHarness) -> None:
+    await _add(
+        bot,
+        _project("t-q1", "测试甲", name_en="Quokka Plant"),
+        _project("t-q2", "测试乙", name_en="Quokka Plant Two"),
+    )
+    text = text_of(await bot.send("/project quokka plant", lang="en"))
+    assert text.splitlines()[0] == "Quokka Plant"
+
+
+async def test_english_zone_card_shows_english_name_and_pinyin_place(bot: BotHarness) -> None:
+    calls = await bot.send("/zone kunshan", lang="en")
+    _no_errors(calls)
+    lines = text_of(calls).splitlines()
+    assert lines[0] == "Kunshan Hi-tech Industrial Development Zone"
+    assert lines[1] == "📍 Jiangsu, Kunshan"
+    head = "\n".join(lines[:3])
+    assert "昆山" not in head and "江苏" not in head
+    jiaxing = text_of(await bot.send("/zone jiaxing", lang="en")).splitlines()
+    assert jiaxing[:2] == ["Jiaxing Hi-tech Zone", "📍 Zhejiang, Jiaxing"]
+    found = text_of(await bot.send("/search kunshan", lang="en"))
+    assert "Jiangsu, Kunshan" in found and "江苏省" not in found
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("江苏省", "Jiangsu"),
+        ("昆山市", "Kunshan"),
+        ("湖北省", "Hubei"),
+        ("西安市", "Xi'an"),
+        ("六安市", "Lu'an"),
+        ("长治市", "Changzhi"),
+        ("陕西省", "Shaanxi"),
+        ("广西壮族自治区", "Guangxi"),
+        ("Suzhou", "Suzhou"),
+    ],
+)
+def test_place_pinyin_drops_the_suffix_and_follows_official_spellings(
+    name: str, expected: str
+) -> None:
+    assert place_pinyin(name) == expected

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pypinyin import Style, lazy_pinyin
+
 from bot.core.charts import Bar, BarChart
 from bot.core.lookup import Page, callback, fits
 from bot.texts.common import (
@@ -36,6 +38,7 @@ from storage.models import (
     Zone,
     ZoneFigure,
 )
+from storage.text import has_han
 from storage.values import Quantity
 
 Button = tuple[str, str]  # (label, callback_data)
@@ -95,6 +98,58 @@ def _zone_title(zone: Zone, lang: Lang) -> str:
     return zone.short_zh if lang == "zh" else zone.name_en
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """An English count with its noun: 1 project, 2 projects (many: an irregular plural)."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+# Reviewed readings where pypinyin's first guess is not the place's name (DOMAIN.md).
+PLACE_PINYIN = {"长治": "Changzhi", "陕西": "Shaanxi", "六安": "Lu'an"}
+_PLACE_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "地区",
+    "省",
+    "市",
+    "盟",
+)
+
+
+def place_pinyin(name: str) -> str:
+    """A province or city in pinyin for English readers: 江苏省 -> Jiangsu, 西安市 -> Xi'an.
+
+    Reference data derived from the stored name, not a new fact: the administrative suffix
+    goes, syllables join as in official spellings (an apostrophe before a, o, e).
+    """
+    stem = name.strip()
+    for suffix in _PLACE_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
+            stem = stem[: -len(suffix)]
+            break
+    if stem in PLACE_PINYIN:
+        return PLACE_PINYIN[stem]
+    if not has_han(stem):
+        return stem  # already in Latin letters
+    out = ""
+    for syllable in lazy_pinyin(stem, style=Style.NORMAL, errors="ignore"):
+        if out and syllable[:1] in ("a", "o", "e"):
+            out += "'"
+        out += syllable
+    return out[:1].upper() + out[1:] if out else name
+
+
+def zone_place(zone: Zone, lang: Lang) -> str:
+    """江苏省 昆山市 / Jiangsu, Kunshan (empty when the facts give neither)."""
+    parts = [p for p in (zone.province, zone.city) if p]
+    if lang == "zh":
+        return " ".join(parts)
+    return ", ".join(place_pinyin(p) for p in parts)
+
+
 def _company_name(company: Company, lang: Lang) -> str:
     if lang == "en" and company.name_en:
         return company.name_en
@@ -102,7 +157,12 @@ def _company_name(company: Company, lang: Lang) -> str:
 
 
 def source_line(source: Source | None, lang: Lang) -> str:
-    """The source as the facts give it; an explicit note when publication and date are absent."""
+    """The source as the facts give it.
+
+    A document (one with a locator) that names neither its publication nor its date says so;
+    a source typed by staff is its title, which often holds both ("《新华日报》2025-06-01"),
+    so no such note contradicts it.
+    """
     if source is None:
         return tr(lang, "来源未记录", "source not recorded")
     parts = [esc(source.title)]
@@ -112,7 +172,7 @@ def source_line(source: Source | None, lang: Lang) -> str:
         parts.append(esc(date(source.date, lang)))
     if source.authors:
         parts.append(tr(lang, "作者：", "by ") + esc(_sep(lang).join(source.authors)))
-    if source.publication is None and source.date is None:
+    if not source.publication and source.date is None and source.locator:
         parts.append(tr(lang, "未注明刊物和日期", "publication and date not given"))
     return tr(lang, "；", "; ").join(parts)
 
@@ -139,8 +199,9 @@ def amounts(project: Project, lang: Lang) -> str:
 
 
 def _stage_with_date(project: Project, lang: Lang) -> str:
+    """签约（3月）; 阶段未说明（2025年3月） when only the date is known; no date, no brackets."""
     text = stage(project.stage, lang)
-    if project.stage is not None:
+    if project.stage is not None or project.stage_date is not None:
         text += tr(lang, "（", " (") + date(project.stage_date, lang) + tr(lang, "）", ")")
     return text
 
@@ -213,7 +274,8 @@ def too_long(lang: Lang, limit: int) -> Reply:
         tr(
             lang,
             f"输入太长了。请输入不超过 {limit} 个字的名称或关键词。",
-            f"That is too long. Please send a name or words of at most {limit} characters.",
+            f"That is too long. Please send a name or words of at most "
+            f"{plural(limit, 'character')}.",
         )
     )
 
@@ -291,15 +353,15 @@ def zone_card(
             notes.append(source_id)
         return f"[{notes.index(source_id) + 1}]"
 
-    lines = [f"<b>{esc(_zone_title(zone, lang))}</b>"]
-    full = zone.name_zh if lang == "zh" else zone.short_zh
-    if full != lines[0]:
-        lines[0] += f"（{esc(full)}）" if lang == "zh" else f" ({esc(full)})"
+    title = _zone_title(zone, lang)
+    lines = [f"<b>{esc(title)}</b>"]
     if lang == "zh":
+        if zone.name_zh != title:
+            lines[0] += f"（{esc(zone.name_zh)}）"
         lines.append(esc(zone.name_en))
-    place = " ".join(p for p in (zone.province, zone.city) if p)
+    place = zone_place(zone, lang)
     if place:
-        lines.append(tr(lang, "📍 ", "📍 ") + esc(place))
+        lines.append("📍 " + esc(place))
     if zone.leading:
         lines.append(
             tr(lang, "主导产业：", "Leading industries: ") + _labels_line(zone.leading, names, lang)
@@ -327,7 +389,11 @@ def zone_card(
     lines.append("")
     lines.append(
         tr(lang, "<b>最新签约与项目</b>", "<b>Latest signings and projects</b>")
-        + tr(lang, f"（共 {counts.projects} 个项目）", f" ({counts.projects} projects in all)")
+        + tr(
+            lang,
+            f"（共 {counts.projects} 个项目）",
+            f" ({plural(counts.projects, 'project')} in all)",
+        )
     )
     if not projects:
         lines.append(tr(lang, "暂无项目记录。", "No projects recorded yet."))
@@ -396,7 +462,7 @@ def zone_list(
             + tr(
                 lang,
                 f"项目 {count.projects} · 活动 {count.events}",
-                f"{count.projects} projects · {count.events} events",
+                f"{plural(count.projects, 'project')} · {plural(count.events, 'event')}",
             )
         )
         items.append(
@@ -883,7 +949,7 @@ def _found_line(found: Found, names: Names, lang: Lang) -> tuple[str, str]:
     record = found.record
     if isinstance(record, Zone):
         title = _zone_title(record, lang)
-        detail = esc(" ".join(p for p in (record.province, record.city) if p))
+        detail = esc(zone_place(record, lang))
     elif isinstance(record, Project):
         title = pick(lang, record.name_zh, record.name_en)
         detail = " · ".join(
@@ -940,7 +1006,7 @@ def search_results(
         tr(
             lang,
             f"<b>搜索“{shown}”</b>：共 {page.total} 条",
-            f"<b>Search “{shown}”</b>: {page.total} results",
+            f"<b>Search “{shown}”</b>: {plural(page.total, 'result')}",
         )
     ]
     items = []
@@ -1074,7 +1140,7 @@ def inline_zone_title(lang: Lang, zone: Zone) -> tuple[str, str]:
     """(title, description) of an inline result; plain text."""
     return (
         tr(lang, f"🏙 {zone.short_zh}", f"🏙 {zone.name_en}"),
-        " ".join(p for p in (zone.province, zone.city) if p) or zone.name_zh,
+        zone_place(zone, lang) or pick(lang, zone.name_zh, zone.name_en),
     )
 
 
