@@ -114,10 +114,6 @@ async def _deliver(message: Message, outcome: Outcome) -> None:
         await _reply(message, reply)
 
 
-def _argument(context: BotContext) -> str:
-    return " ".join(context.args or []).strip()
-
-
 def clean_query(text: str) -> str:
     """What the user typed, without control or format characters, one space between words.
 
