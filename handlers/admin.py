@@ -597,7 +597,9 @@ async def export(update: Update, context: BotContext) -> None:
     result = await exporting.export(context.store, scope)
     for index, (name, data) in enumerate(result.files()):
         caption = (
-            texts.export_caption(lang, scope.name, result.projects, result.events)
+            texts.export_caption(
+                lang, scope.title_zh, scope.title_en, result.projects, result.events
+            )
             if index == 0
             else None
         )

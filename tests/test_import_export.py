@@ -342,6 +342,21 @@ async def test_export_sends_xlsx_and_csv_readable_with_chinese_intact(bot: BotHa
     assert any("祖冲之杯" in row[1] for row in events[1:])
 
 
+async def test_export_caption_names_the_zone_in_the_users_language(bot: BotHarness) -> None:
+    calls = await bot.send("/export jiaxing", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    caption = replies(calls, "sendDocument")[0].params["caption"]
+    assert caption.startswith("导出（嘉兴高新区）") and "jiaxing" not in caption
+    await bot.send("/lang en", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    calls = await bot.send("/export 嘉兴", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    zone = await bot.store.zone("jiaxing")
+    assert zone is not None
+    caption = replies(calls, "sendDocument")[0].params["caption"]
+    assert caption.startswith(f"Export ({zone.name_en})")
+    calls = await bot.send("/export 新能源", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    caption = replies(calls, "sendDocument")[0].params["caption"]
+    assert "new energy" in caption.lower()
+
+
 async def test_export_of_a_sector_covers_its_labels(bot: BotHarness) -> None:
     calls = await bot.send("/export 新能源", chat_id=ADMIN_ID, user_id=ADMIN_ID)
     docs = replies(calls, "sendDocument")
@@ -376,6 +391,37 @@ async def test_export_files_import_again_unchanged(tmp_path: Path) -> None:
             assert report.count("updated") == 0, (name, report.updated)
     finally:
         await store.close()
+
+
+async def test_formula_like_text_is_exported_as_text_and_imports_again(bot: BotHarness) -> None:
+    data = (
+        "园区,项目,企业,备注,来源\n嘉兴,=1+2,@SUM(1),+cmd,-报道\n嘉兴,'=A1,,'已加引号,\n"
+    ).encode()
+    assert "新增 2" in text_of(await upload(bot, "formula.csv", data))
+    names = {p.name_zh: p for p in await bot.store.live_projects("jiaxing")}
+    assert "=1+2" in names and "=A1" in names  # the guard apostrophe is dropped on import
+    assert names["=A1"].note == "'已加引号"  # any other apostrophe is kept
+    calls = await bot.send("/export 嘉兴", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    files = {
+        name: content
+        for name, content in (next(iter(c.files.values())) for c in replies(calls, "sendDocument"))
+    }
+    book_bytes = files["zhaoshang-jiaxing.xlsx"]
+    import zipfile
+
+    sheet_xml = zipfile.ZipFile(io.BytesIO(book_bytes)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml  # no formula cells at all
+    book = openpyxl.load_workbook(io.BytesIO(book_bytes))
+    cells = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    assert any(row[2] == "=1+2" and row[1] == "@SUM(1)" and row[10] == "+cmd" for row in cells)
+    rows = list(
+        csv.reader(io.StringIO(files["zhaoshang-jiaxing-signings.csv"].decode("utf-8-sig")))
+    )
+    row = next(r for r in rows if r[2] == "'=1+2")
+    assert row[1] == "'@SUM(1)" and row[10] == "'+cmd" and row[11] == "'-报道"
+    for name in ("zhaoshang-jiaxing.xlsx", "zhaoshang-jiaxing-signings.csv"):
+        text = text_of(await upload(bot, name, files[name]))
+        assert "新增 0" in text and "更新 0" in text, text
 
 
 async def test_template_is_sent_and_its_headers_are_accepted(bot: BotHarness) -> None:

@@ -3,6 +3,10 @@
 An export can be imported again unchanged: the same columns, names that resolve back to the
 same zone, company and source, amounts and dates in the forms the importer reads. CSV is UTF-8
 with a BOM so that Excel and WPS show the Chinese text intact.
+
+Text starting with ``= + - @`` is never a formula: XLSX cells are written as strings, and CSV
+values get a leading ``'`` (the usual guard against formula injection), which the importer
+drops again.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from bot.core.importing import (
     SIGNING_COLUMNS,
     SIGNING_ZH,
     figures_text,
+    quote_formula,
 )
 from bot.core.matching import ZoneIndex, resolve_sector
 from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Zone
@@ -41,9 +46,13 @@ class ExportScopeError(Exception):
 
 @dataclass(frozen=True)
 class Scope:
+    """What to export; ``name`` is for file names (ASCII), the titles for people."""
+
     zone_id: str | None = None
     labels: tuple[str, ...] | None = None
     name: str = "all"
+    title_zh: str = ""
+    title_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,7 +148,7 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([quote_formula(str(v)) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -157,6 +166,12 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                # openpyxl takes "=1+2" for a formula; a stored name is always text.
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if quote_formula(cell.value) != cell.value:
+                        cell.quotePrefix = True  # stays text when edited in Excel too
         for column in sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)):
             width = max((len(str(c.value or "")) for c in column), default=8)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width * 2, 8), 60)
@@ -177,17 +192,34 @@ async def resolve_scope(store: Any, query: str | None, kind: str = "any") -> Sco
     if kind in ("any", "zone"):
         index = ZoneIndex.build(await store.zone_names())
         match = index.resolve(text)
-        if match.kind == "found":
-            return Scope(zone_id=match.zone_id, name=match.zone_id)
+        if match.kind == "found" and match.zone_id is not None:
+            zone = await store.zone(match.zone_id)
+            return Scope(
+                zone_id=match.zone_id,
+                name=match.zone_id,
+                title_zh=zone.short_zh if zone else match.zone_id,
+                title_en=zone.name_en if zone else match.zone_id,
+            )
         if match.kind == "ambiguous":
             raise ExportScopeError("ambiguous", text, match.zone_ids)
         suggestions = match.suggestions
         if kind == "zone":
             raise ExportScopeError("unknown", text, suggestions)
-    sector = resolve_sector(text, await store.areas(), await store.labels())
+    areas, labels = await store.areas(), await store.labels()
+    sector = resolve_sector(text, areas, labels)
     if sector.kind == "found":
         name = sector.area or "sector"
-        return Scope(labels=tuple(sorted(sector.labels)), name=name)
+        area = next((a for a in areas if a.id == sector.area), None)
+        if sector.label is not None:
+            label = next((lb for lb in labels if lb.label == sector.label), None)
+            title_zh = sector.label
+            title_en = (label.name_en if label else None) or sector.label
+        else:
+            title_zh = area.name_zh if area else name
+            title_en = area.name_en if area else name
+        return Scope(
+            labels=tuple(sorted(sector.labels)), name=name, title_zh=title_zh, title_en=title_en
+        )
     if sector.kind == "ambiguous":
         raise ExportScopeError("ambiguous", text, sector.suggestions)
     raise ExportScopeError("unknown", text, (*suggestions, *sector.suggestions))
@@ -256,6 +288,8 @@ async def export_files(
         zone_id=zone_scope.zone_id,
         labels=sector_scope.labels,
         name="-".join(names) or "all",
+        title_zh=" ".join(t for t in (zone_scope.title_zh, sector_scope.title_zh) if t),
+        title_en=" ".join(t for t in (zone_scope.title_en, sector_scope.title_en) if t),
     )
     result = await export(store, scope)
     out.mkdir(parents=True, exist_ok=True)

@@ -581,8 +581,10 @@ def import_done(
     return "\n".join(lines)
 
 
-def export_caption(lang: Lang, scope: str, projects: int, events: int) -> str:
-    what = tr(lang, "全部", "everything") if scope == "all" else esc(scope)
+def export_caption(lang: Lang, title_zh: str, title_en: str, projects: int, events: int) -> str:
+    """``title_zh``/``title_en``: the zone or sector exported, empty for everything."""
+    title = tr(lang, title_zh, title_en or title_zh)
+    what = esc(clip(title, 60)) if title else tr(lang, "全部", "everything")
     return tr(
         lang,
         f"导出（{what}）：{projects} 个项目，{events} 项活动。",
