@@ -231,3 +231,42 @@ async def test_token_never_in_logs_replies_or_requests(
 def _context(blob: bytes, needle: bytes) -> str:
     at = blob.find(needle)
     return blob[max(0, at - 800) : at + 200].decode(errors="replace")
+
+
+async def test_private_access_strangers_ask_an_admin_approves_and_it_survives_restart(
+    server: FakeBotApi, spawn: Callable[..., BotProcess]
+) -> None:
+    """BOT_ACCESS=private, the default an operator gets: nothing for strangers until approved."""
+    bot = spawn(access="private")
+    await bot.start_ready()
+
+    mark = server.mark()
+    server.send_message("/zone 昆山", user_id=BOB)
+    refused = await answer(server, BOB, mark)
+    assert refused.ok and "昆山高新" not in (refused.text or ""), refused.text
+
+    mark = server.mark()
+    server.send_message("/start", user_id=BOB, first_name="王<b>")
+    await answer(server, BOB, mark)
+    card = await server.wait_for_message(chat_id=ADMIN_ID, since=mark)
+    buttons = [b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    approve = next(data for data in buttons if data.startswith("acc:ok:"))
+
+    mark = server.mark()
+    server.press_button(card, approve, user_id=ADMIN_ID)
+    told = await server.wait_for_message(chat_id=BOB, since=mark)
+    assert told["text"]
+    await wait_until(
+        server, lambda: server.calls["answerCallbackQuery"] >= 1, 10, "the press answered"
+    )
+
+    # Approval is stored, not remembered: it holds after a restart.
+    assert await bot.terminate() == 0
+    await bot.start_ready()
+    mark = server.mark()
+    server.send_message("/zone 昆山", user_id=BOB)
+    card_reply = await answer(server, BOB, mark)
+    assert "昆山" in (card_reply.text or "") and "高新" in (card_reply.text or "")
+    assert await bot.terminate() == 0
+    assert_clean_log(bot.stderr())
+    assert server.validation_errors == []
