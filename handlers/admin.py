@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -514,10 +515,22 @@ async def history(update: Update, context: BotContext) -> None:
 # ---- roles ------------------------------------------------------------------------------
 
 
+MAX_USER_ID = 2**53  # Telegram user ids fit in 52 bits; group ids are negative
+
+
+def user_id_arg(text: str) -> int | None:
+    """A user id typed as an argument: ASCII digits, 1 <= id < 2**53; else None."""
+    if not re.fullmatch(r"[0-9]{1,16}", text):
+        return None
+    value = int(text)
+    return value if 1 <= value < MAX_USER_ID else None
+
+
 def _target_user(update: Update, context: BotContext) -> int | None:
+    """The id given as the argument, else the sender of the replied-to message; None: usage."""
     message = update.effective_message
-    if context.args and context.args[0].lstrip("-").isdigit():
-        return int(context.args[0])
+    if context.args:
+        return user_id_arg(context.args[0])
     if message is not None and message.reply_to_message is not None:
         sender = message.reply_to_message.from_user
         if sender is not None and not sender.is_bot:

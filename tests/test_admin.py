@@ -294,3 +294,21 @@ async def test_an_edit_with_a_typed_source_uses_that_source(bot: BotHarness) -> 
     assert project is not None
     source = await bot.store.source(project.source)
     assert source is not None and source.title == "某报 2025-07-01"
+
+
+@pytest.mark.parametrize(
+    "arg", ["99999999999999999999999", "-5", "0", "9007199254740992", "١٢٣", "12abc", "+5"]
+)
+async def test_promote_and_demote_refuse_a_bad_id_with_the_usage_line(
+    bot: BotHarness, arg: str
+) -> None:
+    for command in ("promote", "demote"):
+        calls = await say(bot, f"/{command} {arg}")
+        assert len(replies(calls)) == 1
+        assert text_of(calls).startswith(f"用法：/{command} 用户ID")
+    assert await bot.store.promoted_admins() == set()
+
+
+async def test_promote_accepts_the_largest_user_id(bot: BotHarness) -> None:
+    assert "设为管理员" in text_of(await say(bot, "/promote 9007199254740991"))
+    assert 9007199254740991 in await bot.store.promoted_admins()
