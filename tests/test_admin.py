@@ -312,3 +312,26 @@ async def test_promote_and_demote_refuse_a_bad_id_with_the_usage_line(
 async def test_promote_accepts_the_largest_user_id(bot: BotHarness) -> None:
     assert "设为管理员" in text_of(await say(bot, "/promote 9007199254740991"))
     assert 9007199254740991 in await bot.store.promoted_admins()
+
+
+async def test_reasked_questions_read_naturally_in_both_languages(bot: BotHarness) -> None:
+    calls = await say(bot, "/add signing")
+    await bot.press(last_with_buttons(calls), "adm:v:zone:kunshan", user_id=ADMIN_ID)
+    await say(bot, "某公司")
+    await say(bot, "某项目")
+    calls = await say(bot, "新能源")
+    calls = await say(bot, "差不多")
+    assert text_of(calls).startswith("“差不多”：无法识别的阶段。请重新输入阶段。\n")
+    await say(bot, "签约")
+    calls = await say(bot, "2025-13-40")
+    assert text_of(calls).startswith("“2025-13-40”：无法识别的日期。请重新输入日期。\n例如：")
+    await say(bot, "/cancel")
+    await say(bot, "/lang en")
+    calls = await say(bot, "/add signing")
+    await bot.press(last_with_buttons(calls), "adm:v:zone:kunshan", user_id=ADMIN_ID, lang="en")
+    for answer in ("某公司", "某项目", "新能源", "签约", "2025-03", "3亿", "3000万"):
+        await say(bot, answer)
+    text = text_of(await say(bot, "150平方米"))
+    assert text.startswith("“150平方米”: must be given in mu. Please type the land (mu) again.\n")
+    for wrong in ("日期无法识别", "阶段无法识别", "用地（亩）用地", "land (mu) land"):
+        assert wrong not in text

@@ -187,7 +187,7 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "amount": ("无法识别的金额", "not an amount"),
     "negative": ("不能为负数", "cannot be negative"),
     "number": ("无法识别的数字", "not a number"),
-    "land_unit": ("用地请填亩数", "land must be given in mu"),
+    "land_unit": ("须以亩为单位", "must be given in mu"),
     "figures": ("数据格式应为 名称=数值; 名称=数值", "figures must be name=value; name=value"),
     "duplicate": ("与前面的行重复", "repeats an earlier row"),
     "invalid": ("取值无效", "is not valid"),
@@ -228,18 +228,31 @@ def ask_edit(lang: Lang, key: str) -> str:
 
 
 def reask(lang: Lang, key: str, code: str, value: str, detail: str = "") -> str:
-    name = field_name(lang, key)
+    """A typed value that cannot be used: what was wrong, then the question again."""
+    name = esc(field_name(lang, key))
+    example = esc(tr(lang, *_EXAMPLES.get(key, ("", ""))))
+    if lang != "zh":
+        example = example[:1].upper() + example[1:]  # it starts a line of its own
+    if code == "required":
+        return tr(
+            lang, f"{name}为必填项，请输入。\n{example}", f"The {name} is required.\n{example}"
+        )
     reason = tr(lang, *_ERRORS.get(code, ("无效", "is not valid")))
-    example = tr(lang, *_EXAMPLES.get(key, ("", "")))
-    extra = (
-        f"（{esc(detail)}）" if detail and lang == "zh" else (f" ({esc(detail)})" if detail else "")
-    )
-    shown = f"“{esc(clip(value, 60))}”" if value else ""
+    if lang != "zh":
+        reason = reason.removeprefix("is ")
+    reason += _detail(lang, code, detail)
+    if value:
+        shown = f"“{esc(clip(value, 60))}”"
+        return tr(
+            lang,
+            f"{shown}：{reason}。请重新输入{name}。\n{example}",
+            f"{shown}: {reason}. Please type the {name} again.\n{example}",
+        )
     return tr(
         lang,
-        f"{shown}：{esc(name)}{reason}{extra}。请重新输入，{esc(example)}",
-        f"{shown}: {esc(name)} {reason}{extra}. Please try again, {esc(example)}",
-    ).lstrip("：: ")
+        f"{name}{reason}。请重新输入。\n{example}",
+        f"The {name} is {reason}. Please type it again.\n{example}",
+    )
 
 
 def skip_button(lang: Lang) -> str:
@@ -487,21 +500,26 @@ def import_progress(lang: Lang, name: str, done: int, total: int) -> str:
     )
 
 
+def _detail(lang: Lang, code: str, detail: str) -> str:
+    """The bracketed detail of an error: the earlier row, the zones it could be, and so on."""
+    if not detail:
+        return ""
+    if code == "duplicate":
+        return tr(lang, f"（第 {esc(detail)} 行）", f" (row {esc(detail)})")
+    if code == "zone_ambiguous":
+        return tr(lang, f"（可能是：{esc(detail)}）", f" (could be: {esc(detail)})")
+    if code == "zone_unknown":
+        return tr(lang, f"（相近：{esc(detail)}）", f" (close: {esc(detail)})")
+    return tr(lang, f"（{esc(clip(detail, 120))}）", f" ({esc(clip(detail, 120))})")
+
+
 def row_error(lang: Lang, error: RowError) -> str:
     sheet = f"[{esc(error.sheet)}] " if error.sheet else ""
     where = tr(lang, f"第 {error.row} 行", f"row {error.row}")
     name = field_name(lang, error.field)
     reason = tr(lang, *_ERRORS.get(error.code, ("无效", "is not valid")))
     value = f" “{esc(clip(error.value, 60))}”" if error.value else ""
-    detail = ""
-    if error.code == "duplicate":
-        detail = tr(lang, f"（第 {esc(error.detail)} 行）", f" (row {esc(error.detail)})")
-    elif error.code == "zone_ambiguous":
-        detail = tr(lang, f"（可能是：{esc(error.detail)}）", f" (could be: {esc(error.detail)})")
-    elif error.code == "zone_unknown" and error.detail:
-        detail = tr(lang, f"（相近：{esc(error.detail)}）", f" (close: {esc(error.detail)})")
-    elif error.detail:
-        detail = f" ({esc(clip(error.detail, 120))})"
+    detail = _detail(lang, error.code, error.detail)
     return (
         f"{sheet}{where} · {esc(name)}{value}：{reason}{detail}"
         if lang == "zh"
