@@ -144,3 +144,24 @@ def test_timezones_resolve_case_insensitively_and_unknown_ones_do_not() -> None:
     assert resolve_timezone("北京") == "Asia/Shanghai"
     assert resolve_timezone("Mars/Olympus") is None
     assert resolve_timezone("<b>") is None
+
+
+def test_time_zone_names_are_listed_once_not_per_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.core import schedule
+
+    calls = []
+    real = schedule.available_timezones
+
+    def counting() -> set[str]:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(schedule, "available_timezones", counting)
+    schedule._zone_names.cache_clear()
+    try:
+        assert resolve_timezone("europe/berlin") == "Europe/Berlin"
+        assert resolve_timezone("ASIA/TOKYO") == "Asia/Tokyo"
+        assert resolve_timezone("Mars/Olympus") is None
+        assert len(calls) == 1
+    finally:
+        schedule._zone_names.cache_clear()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -78,11 +79,13 @@ def resolve_timezone(text: str) -> str | None:
         return aliases[raw.lower()]
     if not raw or len(raw) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", raw):
         return None
-    wanted = raw.lower()
-    for name in available_timezones():
-        if name.lower() == wanted:
-            return name
-    return None
+    return _zone_names().get(raw.lower())
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """Every IANA name by its lower-case form, read once: listing them scans the disk."""
+    return {name.lower(): name for name in available_timezones()}
 
 
 def parse_time(text: str) -> str | None:
