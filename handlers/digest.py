@@ -2,12 +2,18 @@
 
 One periodic job asks the store which chats are due (a stored next time per chat), so a
 restart, a late tick or downtime changes nothing: a chat whose time passed is due at the next
-tick, once. Each digest is a (chat, period) row whose feed range is fixed when it is created;
-parts are counted after Telegram accepts each one, and the watermark moves only when the last
-part was accepted, in the same transaction that marks the digest sent.
+tick, once. Each digest is a (chat, period) row whose feed range and plan (the items of each
+part) are stored when it is created; parts are counted after Telegram accepts each one, a
+resumed digest sends the rest of its stored plan (a record deleted meanwhile is left out, a
+part left empty is skipped), and the watermark moves only when the last part was accepted,
+in the same transaction that marks the digest sent.
 
 Alert modes: 'off' stops scheduled digests too; 'instant' and 'digest' both get the scheduled
-digest unless the digest schedule itself is off. /digest now always answers.
+digest unless the digest schedule itself is off. Turning alerts or digests back on starts from
+then: what was stored while they were off is not sent later. /digest now answers at once; in
+groups only admins may ask (it moves the group's watermark), and it goes where the chat's
+subscriptions send the digest. A second job forgets old history (sent alerts, finished
+digests) every few hours.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -24,7 +30,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, services_of
-from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread
+from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread, regroup
 from bot.core.schedule import (
     DEFAULT_TIME,
     ScheduleSyntaxError,
@@ -44,7 +50,7 @@ from bot.texts.common import Lang, as_lang
 from handlers.subscriptions import may_manage
 from storage import Store
 from storage.chat_queries import Chat
-from storage.digest_queries import DigestRow
+from storage.digest_queries import DigestRow, Pruned, StoredPlan
 from storage.models import Company, Zone
 
 log = logging.getLogger(__name__)
@@ -54,6 +60,11 @@ TICK_INTERVAL = 30.0  # seconds between looks at the store
 TICK_FIRST = 3.0  # the first look soon after start: digests missed while down go out then
 CONCURRENCY = 16  # chats sent to at once; Telegram's overall limit is the rate limiter's job
 ERROR_PAUSE = timedelta(minutes=15)  # a chat whose digest failed unexpectedly waits this long
+CLEANUP_NAME = "history_cleanup"
+CLEANUP_INTERVAL = 6 * 3600.0  # seconds between clean-ups
+CLEANUP_FIRST = 300.0  # the first one a few minutes after start, out of the start-up rush
+KEEP_HISTORY = timedelta(days=30)  # sent alerts and finished digests are kept this long
+LOCKS_KEY = "digest_locks"
 
 
 # ---- planning: what each due chat gets ---------------------------------------------------
@@ -70,6 +81,7 @@ class Renderer:
     label_en: dict[str, str | None]
     _parts: dict[tuple[str, str, int], tuple[texts.DigestPart, ...]] = field(default_factory=dict)
     _lines: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
+    _by_seq: dict[int, Entry] | None = None
 
     def parts(self, lang: Lang, period: str, bits: int) -> tuple[texts.DigestPart, ...]:
         key = (lang, period, bits)
@@ -89,6 +101,43 @@ class Renderer:
             self._parts[key] = found
         return found
 
+    def stored_parts(
+        self, lang: Lang, period: str, stored: StoredPlan, start: int
+    ) -> list[tuple[int, tuple[texts.DigestPart, ...]]]:
+        """The stored parts from ``start`` on, each rendered alone from its own items as they
+        are now: a record deleted since is left out (a part may come out empty), an edited
+        one shows its current state. Numbering carries on from the parts before ``start``."""
+        if self._by_seq is None:
+            self._by_seq = {e.seq: e for e in self.index.entries}
+        by_seq = self._by_seq
+
+        def live(items: Sequence[tuple[int, str]]) -> list[Entry]:
+            return [
+                replace(by_seq[seq], change="stage" if change == "stage" else "new")
+                for seq, change in items
+                if seq in by_seq
+            ]
+
+        number = 1 + sum(len(items) for items in stored[:start])
+        head = [e for items in stored for e in live(items)] if start == 0 else []
+        rendered: list[tuple[int, tuple[texts.DigestPart, ...]]] = []
+        for index in range(start, len(stored)):
+            entries = live(stored[index])
+            parts = texts.render_digest(
+                regroup(entries, head if index == 0 else ()),
+                period=period,
+                lang=lang,
+                zones=self.zones,
+                companies=self.companies,
+                label_en=self.label_en,
+                cache=self._lines,
+                first_number=number,
+                continued=index > 0,
+            )
+            number += len(entries)
+            rendered.append((index, tuple(parts)))
+        return rendered
+
 
 @dataclass(frozen=True)
 class DigestPlan:
@@ -106,10 +155,13 @@ class DigestPlan:
     resume: DigestRow | None  # the unfinished digest this plan continues, if any
     subscribed: bool
     next_at: datetime | None  # the schedule's next time once this one is done
+    stored: StoredPlan | None = None  # the resumed digest's stored plan (None: an old row)
 
     @property
     def empty(self) -> bool:
-        return self.selection == 0
+        """Nothing to send. An unfinished digest is never empty here: its stored plan is
+        what it sends, whatever the chat follows now."""
+        return self.resume is None and self.selection == 0
 
     @property
     def parts(self) -> tuple[texts.DigestPart, ...]:
@@ -135,6 +187,7 @@ async def plan_digests(
     ids = [c.id for c in chats]
     subs = await store.chat_subscriptions(ids)
     pending = await store.pending_digests(ids)
+    stored = await store.digest_plans([(row.chat_id, row.period) for row in pending.values()])
     langs = await store.chat_langs(ids)
     upto = await store.max_seq()
     lows = [pending[c.id].from_seq if c.id in pending else c.digest_seq for c in chats]
@@ -185,6 +238,7 @@ async def plan_digests(
                 resume=resume,
                 subscribed=bool(chat_subs),
                 next_at=next_at,
+                stored=stored.get((chat.id, resume.period)) if resume is not None else None,
             )
         )
     return plans
@@ -192,12 +246,26 @@ async def plan_digests(
 
 # ---- sending ------------------------------------------------------------------------------
 
-Result = Literal["sent", "empty", "already", "postponed", "gone", "migrated", "stale"]
+Result = Literal["sent", "empty", "already", "postponed", "gone", "migrated", "stale", "failed"]
+Batches = list[tuple[int, tuple[texts.DigestPart, ...]]]  # (part number, its messages)
+
+
+def _locks(app: Application) -> dict[int, asyncio.Lock]:  # type: ignore[type-arg]
+    locks: dict[int, asyncio.Lock] = services_of(app).extra.setdefault(LOCKS_KEY, {})
+    return locks
 
 
 def _lock(app: Application, chat_id: int) -> asyncio.Lock:  # type: ignore[type-arg]
-    locks: dict[int, asyncio.Lock] = services_of(app).extra.setdefault("digest_locks", {})
-    return locks.setdefault(chat_id, asyncio.Lock())
+    return _locks(app).setdefault(chat_id, asyncio.Lock())
+
+
+def drop_free_locks(app: Application) -> int:  # type: ignore[type-arg]
+    """Forget the per-chat locks nobody holds or waits for (they are made again on demand)."""
+    locks = _locks(app)
+    free = [chat_id for chat_id, lock in locks.items() if not lock.locked()]
+    for chat_id in free:
+        del locks[chat_id]
+    return len(free)
 
 
 def _markup(part: texts.DigestPart) -> InlineKeyboardMarkup | None:
@@ -212,12 +280,13 @@ async def deliver(
     store: Store,
     plan: DigestPlan,
     now: datetime,
-    thread_id: int | None = None,
 ) -> tuple[Result, int]:
     """Send one planned digest, resuming after the parts already accepted.
 
-    Returns what happened and how many parts were sent now. Safe to cancel at any await:
-    what Telegram accepted is recorded part by part, the rest stays pending.
+    Returns what happened and how many messages were sent now. Safe to cancel at any await:
+    what Telegram accepted is recorded part by part, the rest stays pending. (A stored part
+    that grew past one message through edits is sent as several; a 429 between them repeats
+    the first ones on resume.)
     """
     chat_id = plan.chat.id
     async with _lock(app, chat_id):
@@ -225,10 +294,17 @@ async def deliver(
         if current is None or not current.active:
             return "gone", 0
         row: DigestRow | None
+        batches: Batches
         if plan.resume is not None:
             row = await store.digest(chat_id, plan.period)
             if row is None or row.done:
                 return "stale", 0  # finished meanwhile (/digest now racing the tick)
+            if plan.stored is not None:
+                batches = plan.renderer.stored_parts(
+                    plan.lang, plan.period, plan.stored, row.parts_sent
+                )
+            else:  # a digest opened before plans were stored: the old way, re-selected
+                batches = [(n, (plan.parts[n],)) for n in range(row.parts_sent, len(plan.parts))]
         else:
             if current.digest_seq != plan.from_seq or await store.pending_digest(chat_id):
                 return "stale", 0
@@ -240,41 +316,50 @@ async def deliver(
                 # This period went out already (a changed schedule, a clock step): never twice.
                 await store.skip_digest(chat_id, current.digest_seq, plan.next_at)
                 return "already", 0
-            row = await store.open_digest(chat_id, plan.period, plan.from_seq, plan.to_seq)
-        target = thread_id if thread_id is not None else plan.thread_id
-        sent_now = 0
-        for number in range(row.parts_sent, len(plan.parts)):
-            part = plan.parts[number]
-            outcome = await send(
-                app.bot,
-                app_pacer(app),
-                chat_id,
-                part.text,
-                thread_id=target,
-                markup=_markup(part),
+            parts = plan.parts
+            row = await store.open_digest(
+                chat_id, plan.period, plan.from_seq, plan.to_seq, [p.items for p in parts]
             )
-            if isinstance(outcome, Sent):
-                sent_now += 1
-                await store.record_digest_part(chat_id, plan.period, number + 1)
-            elif isinstance(outcome, Refused):
-                # Telegram refuses this part itself; retrying cannot help. Skip it, go on.
-                log.error("digest part %d to %s refused: %s", number + 1, chat_id, outcome.reason)
-                await store.record_digest_part(chat_id, plan.period, number + 1)
-            elif isinstance(outcome, RetryLater):
-                until = now + timedelta(seconds=max(1.0, outcome.seconds))
-                await store.postpone_digest(chat_id, until)
-                log.info(
-                    "digest to %s postponed %.0fs: %s", chat_id, outcome.seconds, outcome.reason
+            batches = [(n, (parts[n],)) for n in range(row.parts_sent, len(parts))]
+        sent_now = 0
+        for number, messages in batches:
+            for part in messages:
+                outcome = await send(
+                    app.bot,
+                    app_pacer(app),
+                    chat_id,
+                    part.text,
+                    thread_id=plan.thread_id,
+                    markup=_markup(part),
                 )
-                return "postponed", sent_now
-            elif isinstance(outcome, Gone):
-                log.info("chat %s is gone (%s); no more digests", chat_id, outcome.reason)
-                await store.set_chat_active(chat_id, False)
-                return "gone", sent_now
-            elif isinstance(outcome, Migrated):
-                # The rows follow the chat to its new id; the next tick resumes the digest there.
-                await store.migrate_chat(chat_id, outcome.new_chat_id)
-                return "migrated", sent_now
+                if isinstance(outcome, Sent):
+                    sent_now += 1
+                elif isinstance(outcome, Refused):
+                    # Telegram refuses this message itself; retrying cannot help. Skip it.
+                    log.error(
+                        "digest part %d to %s refused: %s", number + 1, chat_id, outcome.reason
+                    )
+                elif isinstance(outcome, RetryLater):
+                    until = now + timedelta(seconds=max(1.0, outcome.seconds))
+                    await store.postpone_digest(chat_id, until)
+                    log.info(
+                        "digest to %s postponed %.0fs: %s",
+                        chat_id,
+                        outcome.seconds,
+                        outcome.reason,
+                    )
+                    return "postponed", sent_now
+                elif isinstance(outcome, Gone):
+                    log.info("chat %s is gone (%s); no more digests", chat_id, outcome.reason)
+                    await store.set_chat_active(chat_id, False)
+                    return "gone", sent_now
+                elif isinstance(outcome, Migrated):
+                    # The rows follow the chat to its new id; the next tick resumes there.
+                    await store.migrate_chat(chat_id, outcome.new_chat_id)
+                    return "migrated", sent_now
+            # Every message of this part accepted (or refused for good); an empty part (all
+            # its records deleted meanwhile) is passed over the same way.
+            await store.record_digest_part(chat_id, plan.period, number + 1)
         await store.finish_digest(chat_id, plan.period, plan.next_at)
         return "sent", sent_now
 
@@ -310,6 +395,9 @@ async def digest_tick(
     plans = await plan_digests(store, due, moment, default_tz)
     gate = asyncio.Semaphore(CONCURRENCY)
 
+    def count(result: str) -> None:
+        results[result] = results.get(result, 0) + 1
+
     async def one(plan: DigestPlan) -> None:
         async with gate:
             try:
@@ -318,10 +406,47 @@ async def digest_tick(
                 log.exception("digest to %s failed: %s", plan.chat.id, exc)
                 await store.postpone_digest(plan.chat.id, moment + ERROR_PAUSE)
                 result = "postponed"
-            results[result] = results.get(result, 0) + 1
+            count(result)
 
-    await asyncio.gather(*(one(plan) for plan in plans))
+    # One chat's failure (a database error, a bug) must not stop the others' digests.
+    outcomes = await asyncio.gather(*(one(plan) for plan in plans), return_exceptions=True)
+    for plan, outcome in zip(plans, outcomes, strict=True):
+        if not isinstance(outcome, BaseException):
+            continue
+        if not isinstance(outcome, Exception):
+            raise outcome  # cancellation and the like are not a chat's failure
+        log.error("digest to %s failed", plan.chat.id, exc_info=outcome)
+        count("failed")
+        try:
+            await store.postpone_digest(plan.chat.id, moment + ERROR_PAUSE)
+        except Exception:  # the store itself may be what failed; the next tick tries again
+            log.exception("could not postpone the digest to %s", plan.chat.id)
     return TickReport(len(fresh), len(due), results)
+
+
+async def cleanup(
+    app: Application,  # type: ignore[type-arg]
+    now: datetime | None = None,
+) -> Pruned:
+    """Forget sent alerts and finished digests older than KEEP_HISTORY, and free chat locks."""
+    store = services_of(app).store
+    dropped = drop_free_locks(app)
+    if store is None:
+        return Pruned(0, 0)
+    moment = now or app.bot_data["now"]()
+    pruned = await store.prune_history(moment - KEEP_HISTORY)
+    if pruned.deliveries or pruned.digests or dropped:
+        log.info(
+            "clean-up: %d alerts and %d digests forgotten, %d chat locks freed",
+            pruned.deliveries,
+            pruned.digests,
+            dropped,
+        )
+    return pruned
+
+
+async def _cleanup_job(context: BotContext) -> None:
+    await cleanup(context.application)
 
 
 async def _tick_job(context: BotContext) -> None:
@@ -335,13 +460,21 @@ def start_job(app: Application) -> None:  # type: ignore[type-arg]
     if app.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
         log.warning("no JobQueue: scheduled digests are off")
         return
-    for job in app.job_queue.get_jobs_by_name(TICK_NAME):
-        job.schedule_removal()
+    for name in (TICK_NAME, CLEANUP_NAME):
+        for job in app.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
     app.job_queue.run_repeating(
         _tick_job,
         interval=TICK_INTERVAL,
         first=TICK_FIRST,
         name=TICK_NAME,
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+    app.job_queue.run_repeating(
+        _cleanup_job,
+        interval=CLEANUP_INTERVAL,
+        first=CLEANUP_FIRST,
+        name=CLEANUP_NAME,
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
 
@@ -407,9 +540,9 @@ SendResult = Literal["no_subscriptions", "nothing_new", "sent", "incomplete", "b
 async def send_now(
     app: Application,  # type: ignore[type-arg]
     chat: Chat,
-    thread_id: int | None,
 ) -> tuple[SendResult, int]:
-    """/digest now: what the chat would get next, at once."""
+    """/digest now: what the chat would get next, at once, where its digest goes (in a forum,
+    the topic its subscriptions use, wherever the command was typed)."""
     services = services_of(app)
     store = services.store
     assert store is not None
@@ -423,7 +556,7 @@ async def send_now(
     if plan.empty:
         await store.skip_digest(chat.id, plan.to_seq, plan.next_at, keep_next=True)
         return "nothing_new", 0
-    result, count = await deliver(app, store, plan, now, thread_id=thread_id)
+    result, count = await deliver(app, store, plan, now)
     if result == "sent":
         return "sent", count
     return "incomplete", count
@@ -445,11 +578,12 @@ async def digest(update: Update, context: BotContext) -> None:
         text, markup = _schedule_view(chat, context)
         await message.reply_html(text, reply_markup=markup)
         return
+    if not await may_manage(update, context):
+        # /digest now too: it moves the group's watermark for everyone.
+        await message.reply_html(texts.admins_only(lang))
+        return
     if isinstance(command, SendNow):
         await _reply_send_now(update, context, chat)
-        return
-    if not await may_manage(update, context):
-        await message.reply_html(texts.admins_only(lang))
         return
     chat = await _apply(context, chat, command)
     text, markup = _schedule_view(chat, context, changed=True)
@@ -460,8 +594,7 @@ async def _reply_send_now(update: Update, context: BotContext, chat: Chat) -> No
     message = update.effective_message
     assert message is not None
     lang = _chat_lang(context)
-    thread_id = message.message_thread_id if message.is_topic_message else None
-    result, count = await send_now(context.application, chat, thread_id)
+    result, count = await send_now(context.application, chat)
     if result == "no_subscriptions":
         await message.reply_html(texts.no_subscriptions(lang))
     elif result == "nothing_new":
@@ -514,6 +647,9 @@ async def digest_button(update: Update, context: BotContext) -> None:
         return
     data = query.data.removeprefix("dg:")
     if data == "now":
+        if not await may_manage(update, context):
+            await query.answer(texts.admins_only(lang), show_alert=True)
+            return
         await query.answer()
         if update.effective_message is not None:
             await _reply_send_now(update, context, chat)
@@ -551,4 +687,4 @@ async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
     start_job(app)
 
 
-__all__ = ["DigestPlan", "digest_tick", "plan_digests", "register", "send_now"]
+__all__ = ["DigestPlan", "cleanup", "digest_tick", "plan_digests", "register", "send_now"]

@@ -89,21 +89,33 @@ class ChatQueries(StoreBase):
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: everything of the old id moves to the new one.
 
-        Foreign keys cascade on update, so subscriptions, deliveries and digests follow.
+        When the new id has no row yet, the old row takes the new id and foreign keys cascade
+        (subscriptions, deliveries, digests and their plans follow). When it has one already
+        (it wrote to us first, e.g. the private-access gate made its row), the old chat is
+        folded into it: the old settings (alert mode, time zone, language, digest schedule and
+        next time) replace the new row's, the digest watermark is the older of the two so
+        nothing waiting for the old chat's digest is skipped, and unfinished digests,
+        subscriptions and alerts move over (a row the new chat already has wins).
         """
         async with self.transaction() as db:
             async with db.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cursor:
                 exists = await cursor.fetchone() is not None
             if exists:
-                # The new id already wrote to us: fold the old chat's subscriptions into it.
                 await db.execute(
-                    "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
-                    (new_id, old_id),
+                    "UPDATE chats SET (lang, approved, alert_mode, timezone, digest_kind, "
+                    "digest_time, digest_weekday, next_digest_at, digest_seq) = "
+                    "(SELECT COALESCE(o.lang, chats.lang), MAX(o.approved, chats.approved), "
+                    "o.alert_mode, COALESCE(o.timezone, chats.timezone), o.digest_kind, "
+                    "o.digest_time, o.digest_weekday, o.next_digest_at, "
+                    "MIN(o.digest_seq, chats.digest_seq) FROM chats o WHERE o.id = ?) "
+                    "WHERE id = ? AND EXISTS (SELECT 1 FROM chats WHERE id = ?)",
+                    (old_id, new_id, old_id),
                 )
-                await db.execute(
-                    "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?",
-                    (new_id, old_id),
-                )
+                for table in ("subscriptions", "deliveries", "digests"):
+                    await db.execute(
+                        f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",
+                        (new_id, old_id),
+                    )
                 await db.execute(
                     "UPDATE chats SET active = 0, migrated_to = ? WHERE id = ?", (new_id, old_id)
                 )

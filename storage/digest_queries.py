@@ -1,9 +1,11 @@
 """SQL for scheduled digests: each chat's schedule, who is due, and each digest's progress.
 
-A digest is one row keyed by (chat, period). Its range of the feed (from_seq, to_seq] is fixed
-when the row is created; ``parts_sent`` grows after each part Telegram accepted, so a restart
-resumes with the next part; ``sent_at`` and the chat's watermark (``chats.digest_seq``) move
-together in one transaction, only after the last part was accepted.
+A digest is one row keyed by (chat, period). Its range of the feed (from_seq, to_seq] and
+what each part shows (``digest_items``: the feed items of each part, in order) are fixed in
+the transaction that creates the row; ``parts_sent`` grows after each part Telegram accepted,
+so a restart resumes with the next stored part, whatever changed meanwhile; ``sent_at`` and
+the chat's watermark (``chats.digest_seq``) move together in one transaction, only after the
+last part was accepted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from storage.chat_queries import _COLUMNS, Chat, _chat
 from storage.models import Event, Project
 
 # The subscriptions module owns how a feed item is seen for matching; digests reuse it.
-from storage.subscription_queries import AlertCandidate, Subscription, record_candidates
+from storage.subscription_queries import (
+    GIVE_UP_ATTEMPTS,
+    AlertCandidate,
+    Subscription,
+    record_candidates,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,18 @@ class DigestRow:
     @property
     def done(self) -> bool:
         return self.sent_at is not None
+
+
+# A stored digest plan: for each part, the (feed seq, change as shown) of its items in order.
+StoredPlan = tuple[tuple[tuple[int, str], ...], ...]
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one clean-up removed."""
+
+    deliveries: int
+    digests: int
 
 
 @dataclass(frozen=True)
@@ -75,8 +94,17 @@ class DigestQueries(StoreBase):
         weekday: int,
         next_at: datetime | None,
     ) -> None:
-        """A chat's schedule (daily/weekly/off) and its next due time, computed by the caller."""
+        """A chat's schedule (daily/weekly/off) and its next due time, computed by the caller.
+
+        Turning digests back on from 'off' moves the watermark to the newest feed item: what
+        was stored while they were off is not sent later in one surprise catch-up digest.
+        """
         async with self.transaction() as db:
+            await db.execute(
+                "UPDATE chats SET digest_seq = (SELECT COALESCE(MAX(seq), 0) FROM feed) "
+                "WHERE id = ? AND digest_kind = 'off' AND ? != 'off'",
+                (chat_id, kind),
+            )
             await db.execute(
                 "UPDATE chats SET digest_kind = ?, digest_time = ?, digest_weekday = ?, "
                 "next_digest_at = ? WHERE id = ?",
@@ -241,17 +269,66 @@ class DigestQueries(StoreBase):
         )
         return _digest(row) if row else None
 
-    async def open_digest(self, chat_id: int, period: str, from_seq: int, to_seq: int) -> DigestRow:
-        """The (chat, period) digest: created with this feed range, or the existing one as is."""
+    async def open_digest(
+        self,
+        chat_id: int,
+        period: str,
+        from_seq: int,
+        to_seq: int,
+        plan: Sequence[Sequence[tuple[int, str]]] = (),
+    ) -> DigestRow:
+        """The (chat, period) digest: created with this feed range and this plan (the items of
+        each part), or the existing one as it is, plan included."""
         async with self.transaction() as db:
-            await db.execute(
+            cursor = await db.execute(
                 "INSERT OR IGNORE INTO digests(chat_id, period, from_seq, to_seq, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (chat_id, period, from_seq, to_seq, iso(self.now())),
             )
+            if cursor.rowcount:
+                await db.executemany(
+                    "INSERT INTO digest_items(chat_id, period, part, position, seq, change) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (chat_id, period, part, position, seq, change)
+                        for part, items in enumerate(plan)
+                        for position, (seq, change) in enumerate(items)
+                    ],
+                )
         found = await self.digest(chat_id, period)
         assert found is not None
         return found
+
+    async def digest_plans(
+        self, keys: Sequence[tuple[int, str]]
+    ) -> dict[tuple[int, str], StoredPlan]:
+        """The stored plan of each of these (chat, period) digests that has one.
+
+        A digest opened before plans were stored has none; it is resumed the old way.
+        """
+        wanted = set(keys)
+        found: dict[tuple[int, str], list[list[tuple[int, str]]]] = {}
+        chats = sorted({chat_id for chat_id, _ in wanted})
+        for start in range(0, len(chats), 500):
+            chunk = chats[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = await self.fetchall(
+                "SELECT chat_id, period, part, seq, change FROM digest_items "
+                f"WHERE chat_id IN ({marks}) ORDER BY chat_id, period, part, position",
+                tuple(chunk),
+            )
+            for row in rows:
+                key = (int(row["chat_id"]), str(row["period"]))
+                if key not in wanted:
+                    continue
+                parts = found.setdefault(key, [])
+                while len(parts) <= int(row["part"]):
+                    parts.append([])
+                parts[int(row["part"])].append((int(row["seq"]), str(row["change"])))
+        result: dict[tuple[int, str], StoredPlan] = {
+            key: tuple(tuple(items) for items in parts) for key, parts in found.items()
+        }
+        return result
 
     async def record_digest_part(self, chat_id: int, period: str, parts_sent: int) -> None:
         """Telegram accepted parts 1..parts_sent; never count down."""
@@ -267,7 +344,8 @@ class DigestQueries(StoreBase):
     ) -> None:
         """Every part accepted: the digest is sent, the watermark and the next time move.
 
-        One transaction, so a crash leaves either the pending digest (resumed) or all done.
+        One transaction, so a crash leaves either the pending digest (resumed, its plan kept)
+        or all done (its plan forgotten).
         ``keep_next`` leaves the scheduled time alone (a /digest now digest).
         """
         now = iso(self.now())
@@ -282,6 +360,10 @@ class DigestQueries(StoreBase):
                 "UPDATE digests SET sent_at = COALESCE(sent_at, ?) "
                 "WHERE chat_id = ? AND period = ?",
                 (now, chat_id, period),
+            )
+            # A sent digest's plan is spent: only unfinished digests keep theirs.
+            await db.execute(
+                "DELETE FROM digest_items WHERE chat_id = ? AND period = ?", (chat_id, period)
             )
             await db.execute(
                 "UPDATE chats SET digest_seq = MAX(digest_seq, ?) WHERE id = ?",
@@ -307,13 +389,31 @@ class DigestQueries(StoreBase):
                     (iso(next_at) if next_at else None, chat_id),
                 )
 
-    async def prune_digests(self, before: datetime) -> int:
-        """Forget finished digests older than ``before``; pending ones are kept."""
+    async def prune_history(self, before: datetime) -> Pruned:
+        """Forget what was done before ``before``, in one transaction: alerts Telegram
+        accepted, alerts given up on (by the time of their feed item), and finished digests
+        with their plans. Nothing pending is touched."""
         async with self.transaction() as db:
-            cursor = await db.execute(
+            sent = await db.execute(
+                "DELETE FROM deliveries WHERE sent_at IS NOT NULL AND sent_at < ?", (iso(before),)
+            )
+            given_up = await db.execute(
+                "DELETE FROM deliveries WHERE sent_at IS NULL AND attempts >= ? "
+                "AND seq IN (SELECT seq FROM feed WHERE at < ?)",
+                (GIVE_UP_ATTEMPTS, iso(before)),
+            )
+            await db.execute(
+                "DELETE FROM digest_items WHERE (chat_id, period) IN (SELECT chat_id, period "
+                "FROM digests WHERE sent_at IS NOT NULL AND sent_at < ?)",
+                (iso(before),),
+            )
+            digests = await db.execute(
                 "DELETE FROM digests WHERE sent_at IS NOT NULL AND sent_at < ?", (iso(before),)
             )
-            return int(cursor.rowcount or 0)
+            return Pruned(
+                deliveries=int(sent.rowcount or 0) + int(given_up.rowcount or 0),
+                digests=int(digests.rowcount or 0),
+            )
 
 
-__all__ = ["DigestQueries", "DigestRow", "WindowItem"]
+__all__ = ["DigestQueries", "DigestRow", "Pruned", "StoredPlan", "WindowItem"]

@@ -183,4 +183,23 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: what each digest delivers, fixed when the digest is opened: the feed items of each
+    #    part in the order shown, so a resumed digest sends the rest of that plan (never
+    #    re-selected from data that changed meanwhile). ``change`` is the change as shown
+    #    ('new' for a record that was new in the window even if its latest item is a stage).
+    """
+    CREATE TABLE digest_items (
+        chat_id INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        part INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('new', 'stage')),
+        PRIMARY KEY (chat_id, period, part, position),
+        FOREIGN KEY (chat_id, period) REFERENCES digests(chat_id, period)
+            ON DELETE CASCADE ON UPDATE CASCADE
+    );
+    CREATE INDEX deliveries_sent ON deliveries(sent_at) WHERE sent_at IS NOT NULL;
+    CREATE INDEX digests_sent ON digests(sent_at) WHERE sent_at IS NOT NULL;
+    """,
 )

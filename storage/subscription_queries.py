@@ -26,6 +26,7 @@ AlertMode = Literal["instant", "digest", "off"]
 MAX_SUBSCRIPTIONS = 200
 GIVE_UP_ATTEMPTS = 99  # a delivery at this count is abandoned (Telegram refused the message)
 WATERMARK_KEY = "alerts_seq"
+PER_CHAT_BATCH = 30  # a chat's alerts read per tick; the job sends a few messages of them
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,19 @@ class SubscriptionQueries(StoreBase):
 
     async def set_alert_mode(self, chat_id: int, mode: AlertMode) -> None:
         """Instant, digest or off. Leaving instant drops the alerts not yet sent: the digest
-        reads the feed itself, and 'off' means nothing more."""
+        reads the feed itself, and 'off' means nothing more.
+
+        Turning a chat back on from 'off' starts afresh: the digest watermark moves to the
+        newest feed item and the next digest time is cleared, so the digest tick schedules it
+        from now. Items stored while alerts were off are never delivered later (no surprise
+        catch-up digest of everything since).
+        """
         async with self.transaction() as db:
+            await db.execute(
+                "UPDATE chats SET digest_seq = (SELECT COALESCE(MAX(seq), 0) FROM feed), "
+                "next_digest_at = NULL WHERE id = ? AND alert_mode = 'off' AND ? != 'off'",
+                (chat_id, mode),
+            )
             await db.execute("UPDATE chats SET alert_mode = ? WHERE id = ?", (mode, chat_id))
             if mode != "instant":
                 await db.execute(
@@ -232,17 +244,25 @@ class SubscriptionQueries(StoreBase):
             )
         return inserted, len(items) == batch
 
-    async def pending_deliveries(self, now: datetime, limit: int = 1000) -> list[PendingDelivery]:
-        """Alerts due now to active chats that still take instant alerts, oldest first."""
+    async def pending_deliveries(
+        self, now: datetime, limit: int = 1000, per_chat: int = PER_CHAT_BATCH
+    ) -> list[PendingDelivery]:
+        """Alerts due now to active chats that still take instant alerts, oldest first.
+
+        At most ``per_chat`` of each chat's, so a chat with thousands waiting cannot fill the
+        batch: every due chat gets its turn in every tick.
+        """
         rows = await self.fetchall(
             "SELECT d.chat_id, d.seq, d.thread_id, d.attempts, f.kind, f.record_id, f.change, "
             "COALESCE(c.lang, u.lang) AS lang "
-            "FROM deliveries d JOIN chats c ON c.id = d.chat_id JOIN feed f ON f.seq = d.seq "
+            "FROM (SELECT chat_id, seq, thread_id, attempts, "
+            "ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY seq) AS turn FROM deliveries "
+            "WHERE sent_at IS NULL AND attempts < ? AND (not_before IS NULL OR not_before <= ?)"
+            ") d JOIN chats c ON c.id = d.chat_id JOIN feed f ON f.seq = d.seq "
             "LEFT JOIN users u ON u.id = d.chat_id "
-            "WHERE d.sent_at IS NULL AND d.attempts < ? AND c.active = 1 "
-            "AND c.alert_mode = 'instant' AND (d.not_before IS NULL OR d.not_before <= ?) "
+            "WHERE d.turn <= ? AND c.active = 1 AND c.alert_mode = 'instant' "
             "ORDER BY d.chat_id, d.seq LIMIT ?",
-            (GIVE_UP_ATTEMPTS, iso(now), limit),
+            (GIVE_UP_ATTEMPTS, iso(now), per_chat, limit),
         )
         return [
             PendingDelivery(

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from storage import Store
 from storage.models import Event, FactFile, Project, SectorLabel
 from storage.subscription_queries import AlertCandidate, Subscription
-from tests.harness import ADMIN_ID, BotHarness
+from tests.harness import ADMIN_ID, USER_ID, BotHarness
 
 SOURCE = "p000-kunshan"
 
@@ -447,3 +447,37 @@ async def test_bot_removed_from_group_sends_nothing_there(
     await add_elsewhere(settings, project("t-one"))
     await alerts_tick(harness.app)
     assert harness.api.sent("sendMessage") == []
+
+
+async def test_a_chat_with_thousands_waiting_does_not_starve_the_others(
+    harness: BotHarness, settings: Settings
+) -> None:
+    busy, quiet = -1009999, USER_ID
+    store = harness.store
+    await store.ensure_chat(busy, "supergroup")
+    await store.ensure_chat(quiet, "private")
+    await add_elsewhere(settings, project("t-quiet"))
+    seq = int(str(await store.max_seq()))
+    # 1500 alerts owed to the busy chat (its records since deleted: given up as they come).
+    await store._db.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
+        "INSERT INTO feed(kind, record_id, change, at) "
+        "SELECT 'project', 'gone-' || i, 'new', '2026-03-02T00:00:00+00:00' FROM n"
+    )
+    await store._db.execute(
+        "INSERT INTO deliveries(chat_id, seq) SELECT ?, seq FROM feed WHERE seq > ?", (busy, seq)
+    )
+    await store._db.execute("INSERT INTO deliveries(chat_id, seq) VALUES (?, ?)", (quiet, seq))
+    await store._db.execute(
+        "INSERT INTO meta(key, value) VALUES ('alerts_seq', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (str(await store.max_seq()),),
+    )
+
+    due = await store.pending_deliveries(harness.app.bot_data["now"]())
+    assert {row.chat_id for row in due} == {busy, quiet}
+    assert sum(1 for row in due if row.chat_id == busy) == 30
+
+    report = await alerts_tick(harness.app)
+    assert report.sent == {quiet: [seq]}
+    assert len(alerts_to(harness, quiet)) == 1

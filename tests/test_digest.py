@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from bot.delivery import PACER_KEY, Pacer
 from bot.local_api import ApiCall, html_to_plain, utf16_len
 from bot.settings import Settings
 from bot.texts.digest import render_digest
+from handlers import digest as digest_module
 from handlers.digest import TICK_NAME, digest_tick
 from storage.base import StoreError
 from storage.lock import InstanceLock
@@ -556,3 +558,202 @@ def test_a_second_copy_on_the_same_database_refuses_to_start(tmp_path: Path) -> 
     lock = InstanceLock(database)
     lock.acquire()
     lock.release()
+
+
+# ---- review fixes: stored plans, permissions, re-enabling, failures, clean-up ------------
+
+
+async def _stored_record_ids(harness: BotHarness, period: str) -> list[list[str]]:
+    """The record ids of each part of a digest's stored plan."""
+    plans = await harness.store.digest_plans([(USER_ID, period)])
+    parts: list[list[str]] = []
+    for items in plans[(USER_ID, period)]:
+        ids = []
+        for seq, _change in items:
+            value = await harness.store.scalar("SELECT record_id FROM feed WHERE seq = ?", (seq,))
+            ids.append(str(value))
+        parts.append(ids)
+    return parts
+
+
+async def test_a_resumed_digest_sends_the_rest_of_its_stored_plan_whatever_changed(
+    harness: BotHarness, clock: Clock
+) -> None:
+    await follow(harness)
+    await digest_tick(harness.app, clock.now)
+    await add(harness, *(project(n, name_zh=f"测试项目{n:03d}" + "甲" * 60) for n in range(90)))
+    _fail_second_send(harness, 429, "Too Many Requests: retry after 60")
+    await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 30))
+    assert len(digests_to(harness)) == 1
+    planned = await _stored_record_ids(harness, "d2026-03-02")
+    assert len(planned) == 3
+    first, second, third = planned
+
+    # Between the parts: records are deleted (some already shown, one of part 2, all of
+    # part 3), the chat follows something else, and new records arrive.
+    for record_id in [*first[:10], second[0], *third]:
+        await harness.store.delete_record("project", record_id, via="test")
+    await harness.store.unsubscribe(USER_ID, "zone", "kunshan")
+    await harness.store.subscribe(USER_ID, "zone", "xianning")
+    await add(harness, project(500, zone="xianning", source="p000-xianning"))
+
+    harness.api.on_call = None
+    await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 32))
+    sent = digests_to(harness)
+    assert len(sent) == 2  # part 2 without its deleted record; the emptied part 3 skipped
+    rest = sent[1]
+    assert "（续）" in rest.text and "新签约/项目动态" not in html_to_plain(rest.text)
+    shown = [d.removeprefix("p:") for d in rest.button_data()]
+    assert shown == second[1:]
+    numbers = _item_numbers([rest])
+    assert numbers == list(range(len(first) + 1, len(first) + len(second)))
+    row = await harness.store.digest(USER_ID, "d2026-03-02")
+    assert row is not None and row.sent_at is not None and row.parts_sent == 3
+    assert await harness.store.digest_plans([(USER_ID, "d2026-03-02")]) == {}  # plan spent
+    chat = await harness.store.chat(USER_ID)
+    assert chat is not None and chat.digest_seq == row.to_seq
+
+    # The record that came in meanwhile waits for the next digest, under the new subscription.
+    await digest_tick(harness.app, clock.set(2026, 3, 3, 0, 30))
+    assert len(digests_to(harness)) == 3
+    assert "第500号" in html_to_plain(digests_to(harness)[2].text)
+
+
+async def test_digest_now_in_a_group_is_for_admins_and_goes_to_the_subscription_topic(
+    harness: BotHarness, clock: Clock
+) -> None:
+    harness.api.chat_members[(GROUP_ID, 556)] = "administrator"
+    await harness.send(
+        "/subscribe zone 昆山", chat_id=GROUP_ID, chat_type="supergroup", user_id=556, thread_id=7
+    )
+    await add(harness, project(1))
+
+    calls = await harness.send(
+        "/digest now", chat_id=GROUP_ID, chat_type="supergroup", user_id=555, thread_id=9
+    )
+    assert "管理员" in html_to_plain(calls[-1].text)
+    assert digests_to(harness, GROUP_ID) == []
+    chat = await harness.store.chat(GROUP_ID)
+    assert chat is not None and chat.digest_seq < await harness.store.max_seq()
+
+    shown = await harness.send(
+        "/digest", chat_id=GROUP_ID, chat_type="supergroup", user_id=555, thread_id=9
+    )
+    calls = await harness.press(shown[-1], "dg:now", user_id=555)
+    refusals = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert refusals and "管理员" in str(refusals[-1].params.get("text"))
+    assert digests_to(harness, GROUP_ID) == []
+
+    await harness.send(
+        "/digest now", chat_id=GROUP_ID, chat_type="supergroup", user_id=556, thread_id=9
+    )
+    sent = digests_to(harness, GROUP_ID)
+    assert len(sent) == 1
+    assert int(sent[0].params["message_thread_id"]) == 7  # where the chat subscribed
+
+
+async def test_alerts_back_on_start_from_now_without_a_catch_up_digest(
+    harness: BotHarness, clock: Clock
+) -> None:
+    await follow(harness)
+    await digest_tick(harness.app, clock.now)
+    await harness.send("/alerts off")
+    await add(harness, project(1))  # stored while alerts are off
+    clock.set(2026, 3, 5, 12, 0)  # days later, past several 08:30s
+    await harness.send("/alerts digest")
+    await digest_tick(harness.app, clock.now)
+    assert digests_to(harness) == []
+    chat = await harness.store.chat(USER_ID)
+    assert chat is not None and chat.next_digest_at == "2026-03-06T00:30:00+00:00"
+    assert chat.digest_seq == await harness.store.max_seq()
+
+    await add(harness, project(2))
+    await digest_tick(harness.app, clock.set(2026, 3, 6, 0, 30))
+    sent = digests_to(harness)
+    assert len(sent) == 1
+    text = html_to_plain(sent[0].text)
+    assert "第2号" in text and "第1号" not in text
+
+
+async def test_digest_schedule_back_on_starts_from_now(harness: BotHarness, clock: Clock) -> None:
+    await follow(harness)
+    await digest_tick(harness.app, clock.now)
+    await harness.send("/digest off")
+    await add(harness, project(1))
+    clock.set(2026, 3, 5, 12, 0)
+    await harness.send("/digest 08:30")
+    await digest_tick(harness.app, clock.set(2026, 3, 6, 0, 30))
+    assert digests_to(harness) == []  # nothing new since the schedule came back on
+    chat = await harness.store.chat(USER_ID)
+    assert chat is not None and chat.digest_seq == await harness.store.max_seq()
+
+
+async def test_a_database_error_for_one_chat_does_not_stop_the_others(
+    harness: BotHarness, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = 4242
+    await follow(harness)
+    await follow(harness, other)
+    await digest_tick(harness.app, clock.now)
+    await add(harness, project(1))
+    store = harness.store
+    real_open = store.open_digest
+
+    async def failing_open(chat_id: int, *args: Any, **kwargs: Any) -> Any:
+        if chat_id == USER_ID:
+            raise sqlite3.OperationalError("database is locked")
+        return await real_open(chat_id, *args, **kwargs)
+
+    monkeypatch.setattr(store, "open_digest", failing_open)
+    report = await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 30))
+    assert report.results == {"failed": 1, "sent": 1}
+    assert digests_to(harness, USER_ID) == []
+    assert len(digests_to(harness, other)) == 1
+    chat = await store.chat(USER_ID)
+    assert chat is not None and chat.next_digest_at == "2026-03-02T00:45:00+00:00"  # retried
+
+    monkeypatch.setattr(store, "open_digest", real_open)
+    await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 45))
+    assert len(digests_to(harness, USER_ID)) == 1
+
+
+async def test_clean_up_forgets_old_history_only(harness: BotHarness, clock: Clock) -> None:
+    store = harness.store
+    await follow(harness)
+    await follow(harness, 4242)
+    await store.set_alert_mode(4242, "instant")
+    await add(harness, project(1), project(2), project(3))
+    seqs = [int(r[0]) for r in await store.fetchall("SELECT seq FROM feed ORDER BY seq")][-3:]
+    await store._db.executemany(
+        "INSERT INTO deliveries(chat_id, seq, attempts, sent_at) VALUES (?, ?, ?, ?)",
+        [
+            (USER_ID, seqs[0], 0, "2026-03-02T00:00:00+00:00"),  # sent long ago
+            (USER_ID, seqs[1], 0, None),  # still owed
+            (USER_ID, seqs[2], 99, None),  # given up
+            (4242, seqs[0], 0, "2026-04-20T00:00:00+00:00"),  # sent recently
+        ],
+    )
+    await store.open_digest(USER_ID, "d2026-03-02", 0, seqs[0], [[(seqs[0], "new")]])
+    await store.finish_digest(USER_ID, "d2026-03-02", None)
+    await store.open_digest(USER_ID, "d2026-03-03", 0, seqs[1], [[(seqs[1], "new")]])  # pending
+    clock.set(2026, 4, 24, 0, 0)
+    await harness.send("/digest now", chat_id=4242)  # a recent digest; leaves a chat lock
+    assert 4242 in services_of(harness.app).extra["digest_locks"]
+
+    clock.set(2026, 4, 25, 0, 0)  # 54 days after the first, 5 after the recent one
+    report = await digest_module.cleanup(harness.app)
+    assert report.deliveries == 2 and report.digests == 1
+    left = [(r["chat_id"], r["seq"]) for r in await store.delivery_rows()]
+    assert left == [(USER_ID, seqs[1]), (4242, seqs[0])]
+    assert await store.digest(USER_ID, "d2026-03-02") is None
+    assert await store.digest(USER_ID, "d2026-03-03") is not None
+    assert await store.digest_plans([(USER_ID, "d2026-03-02")]) == {}
+    assert await store.digest_plans([(USER_ID, "d2026-03-03")]) != {}
+    assert services_of(harness.app).extra.get("digest_locks") == {}
+
+
+async def test_the_clean_up_job_runs_every_six_hours(harness: BotHarness) -> None:
+    assert harness.app.job_queue is not None
+    jobs = harness.app.job_queue.get_jobs_by_name(digest_module.CLEANUP_NAME)
+    assert len(jobs) == 1
+    assert jobs[0].job.trigger.interval == timedelta(hours=6)

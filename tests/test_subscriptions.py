@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.local_api import ApiCall, callback_update
+from bot.local_api import ApiCall, callback_update, message_update
 from bot.settings import Settings
 from storage.models import FactFile, Zone
 from storage.subscription_queries import MAX_SUBSCRIPTIONS
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
 from tests.test_alerts import Clock
 
 
@@ -238,3 +239,79 @@ async def test_start_reactivates_an_inactive_chat(harness: BotHarness) -> None:
 async def test_english_replies(harness: BotHarness) -> None:
     calls = await harness.send("/subscribe zone kunshan", lang="en")
     assert "Following" in text_of(calls)
+
+
+# ---- a group becoming a supergroup ------------------------------------------------------
+
+OLD_GROUP, NEW_GROUP = -4001, -1004001
+
+
+async def _old_group_with_settings(bot: BotHarness) -> int:
+    """The old group: followed zone, digest-only, Berlin time, weekly Friday 17:00, English,
+    an unfinished digest and a sent alert. Returns its digest watermark."""
+    store = bot.store
+    await store.ensure_chat(OLD_GROUP, "group", "G")
+    await store.subscribe(OLD_GROUP, "zone", "kunshan")
+    await store.set_chat_lang(OLD_GROUP, "en")
+    await store.set_chat_timezone(OLD_GROUP, "Europe/Berlin", None)
+    await store.set_digest_schedule(OLD_GROUP, "weekly", "17:00", 4, None)
+    seq = int(str(await store.max_seq()))
+    await store.open_digest(OLD_GROUP, "w2026-W10", 0, seq, [[(seq, "new")]])
+    await store.set_alert_mode(OLD_GROUP, "digest")
+    await store._db.execute(
+        "INSERT INTO deliveries(chat_id, seq, sent_at) VALUES (?, ?, ?)",
+        (OLD_GROUP, seq, "2026-03-01T00:00:00+00:00"),
+    )
+    old = await store.chat(OLD_GROUP)
+    assert old is not None
+    return old.digest_seq
+
+
+async def _assert_new_group_has_it_all(bot: BotHarness, watermark: int) -> None:
+    store = bot.store
+    new = await store.chat(NEW_GROUP)
+    assert new is not None and new.active
+    assert (new.alert_mode, new.timezone, new.lang) == ("digest", "Europe/Berlin", "en")
+    assert (new.digest_kind, new.digest_time, new.digest_weekday) == ("weekly", "17:00", 4)
+    assert new.digest_seq == watermark
+    assert await subs_of(bot, NEW_GROUP) == [("zone", "kunshan")]
+    assert await store.pending_digest(NEW_GROUP) is not None
+    assert await store.digest_plans([(NEW_GROUP, "w2026-W10")]) != {}
+    assert len(await store.delivery_rows(NEW_GROUP)) == 1
+    old = await store.chat(OLD_GROUP)
+    assert old is not None and not old.active and old.migrated_to == NEW_GROUP
+
+
+async def test_migration_to_a_new_id_moves_the_whole_chat(harness: BotHarness) -> None:
+    watermark = await _old_group_with_settings(harness)
+    await harness.store.migrate_chat(OLD_GROUP, NEW_GROUP)
+    await _assert_new_group_has_it_all(harness, watermark)
+
+
+async def test_migration_folds_into_a_new_id_that_already_has_a_row(harness: BotHarness) -> None:
+    watermark = await _old_group_with_settings(harness)
+    # The supergroup wrote first (as under private access, where the gate makes its row):
+    # default settings and a later watermark.
+    await harness.store.ensure_chat(NEW_GROUP, "supergroup", "G")
+    await harness.store._db.execute(
+        "UPDATE chats SET digest_seq = ? WHERE id = ?", (watermark + 5, NEW_GROUP)
+    )
+    await harness.store.migrate_chat(OLD_GROUP, NEW_GROUP)
+    await _assert_new_group_has_it_all(harness, watermark)
+
+
+async def test_private_access_upgrade_keeps_the_groups_settings(
+    tmp_path: Path,
+) -> None:
+    bot = BotHarness(make_settings(tmp_path, access="private"), now=Clock())
+    await bot.start()
+    try:
+        watermark = await _old_group_with_settings(bot)
+        await bot.store.set_chat_approved(OLD_GROUP, "group", "G", True, ADMIN_ID)
+        raw = message_update("x", chat_id=NEW_GROUP, chat_type="supergroup", user_id=ADMIN_ID)
+        del raw["message"]["text"]
+        raw["message"]["migrate_from_chat_id"] = OLD_GROUP
+        await bot.process(raw)
+        await _assert_new_group_has_it_all(bot, watermark)
+    finally:
+        await bot.stop()

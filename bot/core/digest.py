@@ -251,6 +251,38 @@ def build_digest(entries: Sequence[Entry], zone_order: Mapping[str, int] | None 
     return Digest(headline(entries), tuple(groups))
 
 
+def regroup(entries: Sequence[Entry], head: Sequence[Entry] = ()) -> Digest:
+    """A stored part of a digest, grouped again in the order it was planned in.
+
+    ``entries`` are in the order the part showed them (zone by zone, sector by sector), so
+    consecutive runs make the groups; ``head`` are the entries the headline counts (the
+    whole digest for its first part, nothing for a continued part).
+    """
+    zones: list[tuple[str, list[tuple[str, list[Entry]]]]] = []
+    for entry in entries:
+        if not zones or zones[-1][0] != entry.zone_id:
+            zones.append((entry.zone_id, []))
+        sectors = zones[-1][1]
+        if not sectors or sectors[-1][0] != entry.sector:
+            sectors.append((entry.sector, []))
+        sectors[-1][1].append(entry)
+    groups = tuple(
+        ZoneGroup(
+            zone_id,
+            tuple(
+                SectorGroup(
+                    sector,
+                    tuple(e for e in items if e.kind == "project"),
+                    tuple(e for e in items if e.kind == "event"),
+                )
+                for sector, items in sectors
+            ),
+        )
+        for zone_id, sectors in zones
+    )
+    return Digest(headline(head), groups)
+
+
 def digest_thread(subs: Sequence[tuple[int | None, int]]) -> int | None:
     """Where a chat's digest goes in a forum: the topic most of its subscriptions use.
 

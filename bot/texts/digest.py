@@ -41,6 +41,7 @@ MAX_BUTTONS = 40  # per part; Telegram allows 100, forty keeps a phone screen us
 class DigestPart:
     text: str
     buttons: tuple[tuple[str, str], ...]  # (label, callback_data)
+    items: tuple[tuple[int, str], ...] = ()  # (feed seq, change as shown) of each item, in order
 
 
 @dataclass(frozen=True)
@@ -189,17 +190,21 @@ def render_digest(
     label_en: Mapping[str, str | None],
     limit: int = PART_LIMIT,
     cache: dict[tuple[int, str, str], tuple[str, str]] | None = None,
+    first_number: int = 1,
+    continued: bool = False,
 ) -> list[DigestPart]:
     """The digest as message parts, each below ``limit``, cut only between items.
 
     ``cache`` keeps each item's rendered line across digests (many chats share items).
+    A resumed digest renders each stored part alone: ``continued`` leaves out the headline
+    and marks the heading as continued, ``first_number`` carries the numbering on.
     """
     lines_of = cache if cache is not None else {}
     if digest.empty:
         return []
     title = tr(lang, "招商摘要", "Investment digest") + " · " + esc(period_title(period, lang))
-    blocks: list[_Block] = [_Block(headline(digest.headline, lang), "head")]
-    number = 0
+    blocks: list[_Block] = [] if continued else [_Block(headline(digest.headline, lang), "head")]
+    number = first_number - 1
     for group in digest.groups:
         blocks.append(_Block(f"\n<b>{esc(_zone_name(group.zone_id, zones, lang))}</b>", "zone"))
         for sector in group.sectors:
@@ -219,23 +224,27 @@ def render_digest(
                     cached = (body, _button_label(entry, lang))
                     lines_of[key] = cached
                 blocks.append(_Block(f"{number}. {cached[0]}", "item", entry, number, cached[1]))
-    return _pack(blocks, title, lang, limit)
+    return _pack(blocks, title, lang, limit, continued)
 
 
-def _pack(blocks: list[_Block], title: str, lang: Lang, limit: int) -> list[DigestPart]:
+def _pack(
+    blocks: list[_Block], title: str, lang: Lang, limit: int, continued: bool = False
+) -> list[DigestPart]:
     parts: list[DigestPart] = []
     lines: list[str] = []
     buttons: list[tuple[str, str]] = []
+    items_shown: list[tuple[int, str]] = []
     size = body = items = 0
     zone_line = sector_line = ""
 
     def new_part(repeat: list[str]) -> None:
-        nonlocal lines, buttons, size, body, items
+        nonlocal lines, buttons, items_shown, size, body, items
         if lines:
-            parts.append(DigestPart("\n".join(lines), tuple(buttons)))
-        heading = f"<b>{title}</b>" + (tr(lang, "（续）", " (continued)") if parts else "")
+            parts.append(DigestPart("\n".join(lines), tuple(buttons), tuple(items_shown)))
+        more = parts or continued
+        heading = f"<b>{title}</b>" + (tr(lang, "（续）", " (continued)") if more else "")
         lines = [heading, *(line for line in repeat if line)]
-        buttons, body, items = [], 0, 0
+        buttons, items_shown, body, items = [], [], 0, 0
         size = sum(_u16(line) + 1 for line in lines)
 
     new_part([])
@@ -267,7 +276,8 @@ def _pack(blocks: list[_Block], title: str, lang: Lang, limit: int) -> list[Dige
         elif block.entry is not None:
             items += 1
             buttons.append((f"{block.number}. {block.label}", _callback(block.entry)))
-    parts.append(DigestPart("\n".join(lines), tuple(buttons)))
+            items_shown.append((block.entry.seq, block.entry.change))
+    parts.append(DigestPart("\n".join(lines), tuple(buttons), tuple(items_shown)))
     return parts
 
 

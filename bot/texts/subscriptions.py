@@ -239,9 +239,10 @@ def alerts_set(mode: str, lang: Lang) -> str:
         ),
         "off": tr(
             lang,
-            "好的，即时提醒和摘要都已停止。订阅仍保留，/alerts instant 可恢复。",
+            "好的，即时提醒和摘要都已停止。订阅仍保留，/alerts instant 可恢复；"
+            "关闭期间的新内容恢复后不会补发。",
             "Done: alerts and digests are off. Subscriptions are kept; /alerts instant "
-            "turns alerts back on.",
+            "turns alerts back on. Items stored while they are off are not sent later.",
         ),
     }
     return text.get(mode, "")
