@@ -57,6 +57,11 @@ def build_application(
         builder = builder.rate_limiter(limiter)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # With PTB's default pool of one, a long poll cancelled by SIGTERM can keep the only
+        # connection, so the final getUpdates that confirms handled updates times out and
+        # they are answered again after a restart (python-telegram-bot #3893).
+        builder = builder.get_updates_connection_pool_size(2)
     app = builder.build()
     app.bot_data[SERVICES_KEY] = Services(settings=settings)
     app.bot_data["now"] = now

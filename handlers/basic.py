@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 import traceback
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CommandHandler,
@@ -95,9 +96,19 @@ async def unknown(update: Update, context: BotContext) -> None:
     await message.reply_html(texts.unknown_command(context.lang, command))
 
 
+ADMIN_REPORT_INTERVAL = 300.0  # seconds between two error reports to the admins
+
+
 async def on_error(update: object, context: BotContext) -> None:
-    """Log first, then tell the user briefly and the admins in short, escaped form."""
+    """Log first, then tell the user briefly and the admins in short, escaped form.
+
+    Network trouble and rate limits (a failed poll, a 429 on a reply) are logged in one line
+    and not reported: they pass on their own, and reporting them would flood the admins.
+    """
     error = context.error
+    if isinstance(error, NetworkError | RetryAfter | Conflict):
+        log.warning("Telegram call failed: %s", error)
+        return
     log.error("update failed: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
@@ -106,6 +117,12 @@ async def on_error(update: object, context: BotContext) -> None:
             log.warning("could not tell the user about the error")
     if error is None:
         return
+    # At most one report per interval: a bug hit by every update must not flood the admins.
+    now = time.monotonic()
+    last = float(context.services.extra.get("last_error_report", -ADMIN_REPORT_INTERVAL))
+    if now - last < ADMIN_REPORT_INTERVAL:
+        return
+    context.services.extra["last_error_report"] = now
     summary = "".join(traceback.format_exception_only(type(error), error)).strip()
     where = "update" if isinstance(update, Update) else "job"
     for admin_id in sorted(context.settings.admin_ids)[:5]:

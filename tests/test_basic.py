@@ -120,3 +120,25 @@ def test_log_lines_never_show_the_token() -> None:
     assert other not in formatter.format(
         logging.LogRecord("x", logging.ERROR, __file__, 1, "failed for %s", (other,), None)
     )
+
+
+async def test_network_trouble_is_not_reported_to_the_admins(bot: BotHarness) -> None:
+    from telegram.error import NetworkError
+
+    async def flaky(update: Update, context: BotContext) -> None:
+        raise NetworkError("Bad Gateway")
+
+    bot.app.add_handler(CommandHandler("flaky", flaky), group=-5)
+    calls = await bot.send("/flaky")
+    assert not [c for c in calls if c.chat_id == ADMIN_ID]
+
+
+async def test_a_repeating_bug_is_reported_to_the_admins_once(bot: BotHarness) -> None:
+    async def boom(update: Update, context: BotContext) -> None:
+        raise RuntimeError("again")
+
+    bot.app.add_handler(CommandHandler("boom", boom), group=-5)
+    calls = [c for _ in range(3) for c in await bot.send("/boom")]
+    assert len([c for c in calls if c.chat_id == ADMIN_ID]) == 1
+    # Every user still hears that something went wrong.
+    assert text_of([c for c in calls if c.chat_id != ADMIN_ID]).count("出错") == 3
