@@ -1,8 +1,10 @@
-"""The access gate (BOT_ACCESS=private), access requests with Approve/Deny cards, group approval."""
+"""The access gate (BOT_ACCESS=private), access requests with Approve/Deny cards, group approval,
+and /approve and /revoke for deciding again later."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import (
     ChatMemberUpdated,
@@ -17,6 +19,7 @@ from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    CommandHandler,
     TypeHandler,
 )
 
@@ -28,6 +31,7 @@ from handlers.basic import is_admin
 log = logging.getLogger(__name__)
 
 PROMOTED_KEY = "promoted_admins"
+MAX_USER_ID = 2**53  # Telegram user ids fit in 52 bits; group ids are negative
 _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 _IN = ("member", "administrator", "creator")
 _OUT = ("left", "kicked")
@@ -40,6 +44,26 @@ async def load_admins(context: BotContext) -> set[int]:
         extra[PROMOTED_KEY] = await context.store.promoted_admins()
     promoted: set[int] = extra[PROMOTED_KEY]
     return promoted
+
+
+def user_id_arg(text: str) -> int | None:
+    """A user id typed as an argument: ASCII digits, 1 <= id < 2**53; else None."""
+    if not re.fullmatch(r"[0-9]{1,16}", text):
+        return None
+    value = int(text)
+    return value if 1 <= value < MAX_USER_ID else None
+
+
+def target_user(update: Update, context: BotContext) -> int | None:
+    """The id given as the argument, else the sender of the replied-to message; None: usage."""
+    message = update.effective_message
+    if context.args:
+        return user_id_arg(context.args[0])
+    if message is not None and message.reply_to_message is not None:
+        sender = message.reply_to_message.from_user
+        if sender is not None and not sender.is_bot:
+            return sender.id
+    return None
 
 
 def all_admins(context: BotContext) -> list[int]:
@@ -192,6 +216,65 @@ async def decide(update: Update, context: BotContext) -> None:
         log.warning("could not tell user %s about the decision: %s", user_id, exc)
 
 
+async def approve(update: Update, context: BotContext) -> None:
+    """/approve USER_ID: let a user in, whatever was decided before (a denial too)."""
+    await _decide_again(update, context, "approve")
+
+
+async def revoke(update: Update, context: BotContext) -> None:
+    """/revoke USER_ID: withdraw an approval (or decline a pending request)."""
+    await _decide_again(update, context, "revoke")
+
+
+async def _decide_again(update: Update, context: BotContext, command: str) -> None:
+    message = update.effective_message
+    actor = update.effective_user
+    if message is None or actor is None:
+        return
+    lang = context.lang
+    if not is_admin(context, actor.id):
+        await message.reply_html(texts.admin_only(lang))
+        return
+    target = target_user(update, context)
+    if target is None:
+        await message.reply_html(texts.access_usage(lang, command))
+        return
+    current = await context.store.user_status(target)
+    if command == "approve":
+        if current == "approved":
+            await message.reply_html(texts.access_unchanged(lang, target, "approved"))
+            return
+        await context.store.set_user_status(target, "approved", actor.id)
+        told = await _tell(context, target, "approved")
+        await message.reply_html(texts.access_changed(lang, target, "approved", current, told))
+        return
+    if is_admin(context, target):
+        await message.reply_html(texts.cannot_revoke_admin(lang, target))
+        return
+    if current not in ("approved", "pending"):
+        await message.reply_html(texts.access_unchanged(lang, target, "denied"))
+        return
+    await context.store.set_user_status(target, "denied", actor.id)
+    told = await _tell(context, target, "revoked" if current == "approved" else "denied")
+    await message.reply_html(texts.access_changed(lang, target, "denied", current, told))
+
+
+async def _tell(context: BotContext, user_id: int, what: str) -> bool:
+    """Tell a user an admin's decision in their language; False when they cannot be reached."""
+    user_lang = as_lang(await context.store.user_lang(user_id))
+    text = {
+        "approved": texts.access_approved,
+        "denied": texts.access_denied,
+        "revoked": texts.access_revoked,
+    }[what](user_lang)
+    try:
+        await context.bot.send_message(user_id, text, parse_mode="HTML")
+    except TelegramError as exc:
+        log.warning("could not tell user %s about the decision: %s", user_id, exc)
+        return False
+    return True
+
+
 async def _bot_membership(change: ChatMemberUpdated, context: BotContext) -> None:
     """A group is approved when an approved user or an admin adds the bot; removal clears it."""
     chat = change.chat
@@ -212,3 +295,5 @@ async def _bot_membership(change: ChatMemberUpdated, context: BotContext) -> Non
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(TypeHandler(Update, gate), group=-1)
     app.add_handler(CallbackQueryHandler(decide, pattern=r"^acc:(ok|no):-?\d+$"))
+    app.add_handler(CommandHandler("approve", approve))
+    app.add_handler(CommandHandler("revoke", revoke))

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +27,7 @@ from bot.core.exporting import ExportScopeError
 from bot.core.importing import FileProblem, Resolver, Table
 from bot.texts import admin as texts
 from bot.texts.common import event_kind, split_message, stage
-from handlers.access import PROMOTED_KEY, load_admins
+from handlers.access import PROMOTED_KEY, load_admins, target_user
 from handlers.basic import is_admin
 from storage.facts import FactFileError
 from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
@@ -515,29 +514,6 @@ async def history(update: Update, context: BotContext) -> None:
 # ---- roles ------------------------------------------------------------------------------
 
 
-MAX_USER_ID = 2**53  # Telegram user ids fit in 52 bits; group ids are negative
-
-
-def user_id_arg(text: str) -> int | None:
-    """A user id typed as an argument: ASCII digits, 1 <= id < 2**53; else None."""
-    if not re.fullmatch(r"[0-9]{1,16}", text):
-        return None
-    value = int(text)
-    return value if 1 <= value < MAX_USER_ID else None
-
-
-def _target_user(update: Update, context: BotContext) -> int | None:
-    """The id given as the argument, else the sender of the replied-to message; None: usage."""
-    message = update.effective_message
-    if context.args:
-        return user_id_arg(context.args[0])
-    if message is not None and message.reply_to_message is not None:
-        sender = message.reply_to_message.from_user
-        if sender is not None and not sender.is_bot:
-            return sender.id
-    return None
-
-
 async def promote(update: Update, context: BotContext) -> None:
     """/promote USER_ID (or in reply to their message): make a user an admin."""
     await _set_role(update, context, "promote")
@@ -555,7 +531,7 @@ async def _set_role(update: Update, context: BotContext, command: str) -> None:
     actor = update.effective_user
     assert message is not None and actor is not None
     lang = context.lang
-    target = _target_user(update, context)
+    target = target_user(update, context)
     if target is None:
         await message.reply_html(texts.role_usage(lang, command))
         return

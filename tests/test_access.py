@@ -164,3 +164,59 @@ async def test_an_approved_group_upgraded_to_a_supergroup_stays_approved(
     raw["message"]["migrate_from_chat_id"] = -300
     await private_bot.process(raw)
     assert await private_bot.store.chat_approved(-100300)
+
+
+async def test_a_denied_user_can_be_approved_later(private_bot: BotHarness) -> None:
+    _, card = await _request_and_card(private_bot)
+    await private_bot.press(card, f"acc:no:{USER_ID}", user_id=ADMIN_ID)  # type: ignore[arg-type]
+    assert "未获批准" in text_of(await private_bot.send("/zone 昆山"))
+    calls = await private_bot.send(f"/approve {USER_ID}", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert f"已批准 {USER_ID}（此前被拒绝）。已通知对方。" in text_of(calls)
+    assert any(c.chat_id == USER_ID and "已获批准" in c.text for c in replies(calls))
+    assert "昆山高新区" in text_of(await private_bot.send("/zone 昆山"))
+    last = (await private_bot.store.history("user", str(USER_ID)))[-1]
+    assert (last.actor_id, last.before, last.after) == (ADMIN_ID, "denied", "approved")
+    calls = await private_bot.send(f"/approve {USER_ID}", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert "已获批准，无需再批准" in text_of(calls)
+
+
+async def test_an_approval_can_be_revoked(private_bot: BotHarness) -> None:
+    _, card = await _request_and_card(private_bot)
+    await private_bot.press(card, f"acc:ok:{USER_ID}", user_id=ADMIN_ID)  # type: ignore[arg-type]
+    assert "/zone" in text_of(await private_bot.send("/help"))
+    calls = await private_bot.send(f"/revoke {USER_ID}", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert f"已撤销 {USER_ID} 的使用权限" in text_of(calls)
+    assert any(c.chat_id == USER_ID and "撤销你的使用权限" in c.text for c in replies(calls))
+    calls = await private_bot.send("/zone 昆山")
+    assert len(replies(calls)) == 1 and "昆山高新区" not in text_of(calls)
+    assert (await private_bot.store.user_status(USER_ID)) == "denied"
+    last = (await private_bot.store.history("user", str(USER_ID)))[-1]
+    assert (last.actor_id, last.before, last.after) == (ADMIN_ID, "approved", "denied")
+    calls = await private_bot.send(f"/revoke {USER_ID}", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert "没有使用权限，无需撤销" in text_of(calls)
+
+
+async def test_revoke_declines_a_pending_request(private_bot: BotHarness) -> None:
+    await _request_and_card(private_bot)
+    calls = await private_bot.send(f"/revoke {USER_ID}", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert f"已拒绝 {USER_ID} 的申请" in text_of(calls)
+    assert any(c.chat_id == USER_ID and "未获批准" in c.text for c in replies(calls))
+
+
+async def test_approve_and_revoke_are_for_admins_with_a_valid_id(private_bot: BotHarness) -> None:
+    await private_bot.store.set_user_status(USER_ID, "approved", ADMIN_ID)
+    for command in ("/approve 5", "/revoke 5"):
+        calls = await private_bot.send(command)
+        assert len(replies(calls)) == 1 and "仅限管理员" in text_of(calls)
+    assert await private_bot.store.user_status(5) == "new"
+    for arg in ("", "-100200", "0", "99999999999999999999999", "abc"):
+        for command in ("approve", "revoke"):
+            calls = await private_bot.send(
+                f"/{command} {arg}".strip(), chat_id=ADMIN_ID, user_id=ADMIN_ID
+            )
+            assert text_of(calls).startswith(f"用法：/{command} 用户ID")
+    calls = await private_bot.send(f"/revoke {ADMIN_ID}", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert "是管理员" in text_of(calls)
+    help_text = text_of(await private_bot.send("/help", chat_id=ADMIN_ID, user_id=ADMIN_ID))
+    assert "/approve" in help_text and "/revoke" in help_text
+    assert "/approve" not in text_of(await private_bot.send("/help"))

@@ -97,6 +97,73 @@ def already_decided(lang: Lang, status: str) -> str:
     return tr(lang, "该申请已处理。", "That request was already decided.")
 
 
+def access_revoked(lang: Lang) -> str:
+    return tr(
+        lang,
+        "管理员已撤销你的使用权限。如有疑问请联系管理员。",
+        "An admin has withdrawn your access. Ask an admin if you think this is a mistake.",
+    )
+
+
+def access_usage(lang: Lang, command: str) -> str:
+    if command == "approve":
+        what = tr(
+            lang, "批准用户使用本机器人（被拒绝过的也可以）", "let a user in (also after a denial)"
+        )
+    else:
+        what = tr(lang, "撤销用户的使用权限", "withdraw a user's access")
+    return tr(
+        lang,
+        f"用法：/{command} 用户ID，或回复该用户的消息并发送 /{command}：{what}。",
+        f"Usage: /{command} USER_ID, or reply to the user's message with /{command}: {what}.",
+    )
+
+
+def access_unchanged(lang: Lang, user_id: int, status: str) -> str:
+    if status == "approved":
+        return tr(
+            lang,
+            f"<code>{user_id}</code> 已获批准，无需再批准。",
+            f"<code>{user_id}</code> is already approved.",
+        )
+    return tr(
+        lang,
+        f"<code>{user_id}</code> 没有使用权限，无需撤销。",
+        f"<code>{user_id}</code> has no access to withdraw.",
+    )
+
+
+def access_changed(lang: Lang, user_id: int, status: str, before: str, told: bool) -> str:
+    who = f"<code>{user_id}</code>"
+    if status == "approved":
+        text = tr(lang, f"✅ 已批准 {who}。", f"✅ Approved {who}.")
+        if before == "denied":
+            text = tr(
+                lang, f"✅ 已批准 {who}（此前被拒绝）。", f"✅ Approved {who} (denied before)."
+            )
+    elif before == "pending":
+        text = tr(lang, f"⛔ 已拒绝 {who} 的申请。", f"⛔ Declined the request of {who}.")
+    else:
+        text = tr(lang, f"⛔ 已撤销 {who} 的使用权限。", f"⛔ Withdrew the access of {who}.")
+    if told:
+        return text + tr(lang, "已通知对方。", " They were told.")
+    return text + tr(
+        lang,
+        "未能通知对方（对方可能从未打开与机器人的对话）。",
+        " They could not be told (they may never have opened a chat with the bot).",
+    )
+
+
+def cannot_revoke_admin(lang: Lang, user_id: int) -> str:
+    return tr(
+        lang,
+        f"<code>{user_id}</code> 是管理员，总能使用机器人；请先 /demote"
+        "（BOT_ADMIN_IDS 中配置的管理员只能在配置中移除）。",
+        f"<code>{user_id}</code> is an admin and always has access; /demote them first "
+        "(admins in BOT_ADMIN_IDS can only be removed there).",
+    )
+
+
 # ---- roles --------------------------------------------------------------------------------
 
 

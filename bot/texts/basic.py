@@ -53,6 +53,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("history", "记录的修改历史", "A record's change history", "/history p-12", admin=True),
     Command("promote", "设为管理员", "Make a user an admin", "/promote 123456789", admin=True),
     Command("demote", "取消管理员", "Remove an admin", "/demote 123456789", admin=True),
+    Command("approve", "批准用户使用", "Let a user in", "/approve 123456789", admin=True),
+    Command(
+        "revoke", "撤销用户的使用权限", "Withdraw a user's access", "/revoke 123456789", admin=True
+    ),
 )
 
 
