@@ -181,13 +181,13 @@ async def test_token_never_in_logs_replies_or_requests(
         server.send_message(text, user_id=ALICE)
     await wait_until(server, lambda: len(replies_to(server, ALICE, mark)) >= 5, 15, "five answers")
 
-    # Replies that fail: a 502 (NetworkError inside a handler, logged with a traceback, and
-    # reported to the admin) and a 429 (RetryAfter raised to the handler).
+    # Replies that fail: a 502 (NetworkError inside a handler, logged in one line and not
+    # reported to the admins, who would otherwise get one report per failed call) and a 429
+    # (RetryAfter raised to the handler).
     server.fail_fraction(1.0, kinds=("502",))
     mark = server.mark()
     server.send_message("/help", user_id=BOB)
     await answer(server, BOB, mark)
-    await server.wait_for(lambda r: r.chat_id == ADMIN_ID, 15, since=mark)
     server.fail_fraction(0.0)
     server.storm(seconds=2, retry_after=1)
     mark = server.mark()
