@@ -26,7 +26,7 @@ from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
 from storage.base import utcnow
-from storage.subscription_queries import PendingDelivery
+from storage.subscription_queries import PER_CHAT_BATCH, PendingDelivery
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ JOB_NAME = "alerts"
 INTERVAL = 12.0  # seconds between ticks: a record stored elsewhere is seen within this
 CONCURRENCY = 8  # chats sent to at the same time
 MESSAGES_PER_CHAT = 3  # per tick, so one busy chat cannot hold a tick for long
+# More than this many alerts owed to one chat at once (a big import): one list of the first
+# ones and a count of the rest, pointing to the digest, instead of a flood of messages.
+FLOOD_ABOVE = 30
 MAX_NETWORK_ATTEMPTS = 50
 LOCK_KEY = "alert_tick_lock"
 RECORD_PREFIX = {"project": "p", "event": "e"}
@@ -142,6 +145,13 @@ async def _deliver_chat(
         for thread_id, thread_rows in per_thread.items()
         for b in alerts.bundle(chat_id, thread_id, thread_rows)
     ]
+    settle_to: int | None = None
+    # A full batch may hide a flood: count everything this chat is owed.
+    if len(rows) >= PER_CHAT_BATCH and bundles:
+        total, newest = await store.pending_total(chat_id)
+        if total > FLOOD_ABOVE:
+            bundles = bundles[:1]
+            settle_to = newest
     for index, item in enumerate(bundles):
         if index >= MESSAGES_PER_CHAT:
             return  # the rest goes out next tick
@@ -149,6 +159,8 @@ async def _deliver_chat(
         shown = [records[row.seq] for row in item.items]
         attempts = max(row.attempts for row in item.items)
         text, markup = _message(shown, [row.record_id for row in item.items], lang)
+        if settle_to is not None:
+            text += "\n\n" + texts.flood_rest(total - len(shown), lang)
         outcome = await send(
             app.bot,
             pacer,
@@ -159,7 +171,10 @@ async def _deliver_chat(
             attempts=attempts,
         )
         if isinstance(outcome, Sent):
-            await store.mark_sent(chat_id, seqs, _clock(app)())
+            if settle_to is not None:
+                await store.settle_pending(chat_id, settle_to, _clock(app)())
+            else:
+                await store.mark_sent(chat_id, seqs, _clock(app)())
             report.sent.setdefault(chat_id, []).extend(seqs)
         elif isinstance(outcome, RetryLater):
             later = [row.seq for b in bundles[index:] for row in b.items]

@@ -289,6 +289,24 @@ class SubscriptionQueries(StoreBase):
                 (iso(at), chat_id, *seqs),
             )
 
+    async def pending_total(self, chat_id: int) -> tuple[int, int]:
+        """How many alerts this chat is still owed (due or not), and the newest one's seq."""
+        row = await self.fetchone(
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM deliveries "
+            "WHERE chat_id = ? AND sent_at IS NULL AND attempts < ?",
+            (chat_id, GIVE_UP_ATTEMPTS),
+        )
+        return (int(row[0]), int(row[1])) if row is not None else (0, 0)
+
+    async def settle_pending(self, chat_id: int, up_to_seq: int, at: datetime) -> None:
+        """Every alert owed to this chat up to ``up_to_seq`` was covered by one summary."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE deliveries SET sent_at = ? WHERE chat_id = ? AND sent_at IS NULL "
+                "AND attempts < ? AND seq <= ?",
+                (iso(at), chat_id, GIVE_UP_ATTEMPTS, up_to_seq),
+            )
+
     async def postpone(
         self, chat_id: int, seqs: Sequence[int], not_before: datetime | None, attempts: int
     ) -> None:

@@ -481,3 +481,33 @@ async def test_a_chat_with_thousands_waiting_does_not_starve_the_others(
     report = await alerts_tick(harness.app)
     assert report.sent == {quiet: [seq]}
     assert len(alerts_to(harness, quiet)) == 1
+
+
+async def test_a_big_import_becomes_one_summary_not_a_flood(
+    harness: BotHarness, settings: Settings
+) -> None:
+    await harness.send("/subscribe zone 昆山")
+    await add_elsewhere(settings, *(project(f"bulk-{i}") for i in range(100)))
+    before = len(alerts_to(harness, USER_ID))
+
+    await alerts_tick(harness.app)
+    sent = alerts_to(harness, USER_ID, before)
+    assert len(sent) == 1
+    text = sent[0].text
+    assert "10 条新的签约和活动" in text and "另有 90 条" in text and "/digest now" in text
+    # All 100 count as told: nothing more goes out, now or after the next tick.
+    assert (await harness.store.pending_total(USER_ID))[0] == 0
+    await alerts_tick(harness.app)
+    assert len(alerts_to(harness, USER_ID, before)) == 1
+
+
+async def test_a_handful_of_new_items_is_still_listed_in_full(
+    harness: BotHarness, settings: Settings
+) -> None:
+    await harness.send("/subscribe zone 昆山")
+    await add_elsewhere(settings, *(project(f"few-{i}") for i in range(25)))
+    before = len(alerts_to(harness, USER_ID))
+    await alerts_tick(harness.app)
+    sent = alerts_to(harness, USER_ID, before)
+    assert [c.text.count("测试项目few-") for c in sent] == [10, 10, 5]
+    assert not any("另有" in c.text for c in sent)

@@ -423,5 +423,16 @@ def alert_list(items: Sequence[AlertRecord], lang: Lang) -> str:
     return "\n".join(lines)
 
 
+def flood_rest(rest: int, lang: Lang) -> str:
+    """The line under the first items when too many arrive at once to send one by one."""
+    return tr(
+        lang,
+        f"……另有 {rest} 条新记录。一次进来的太多，不再逐条提醒；"
+        "发送 /digest now 查看完整摘要，或用 /search 查找。",
+        f"…and {rest} more new records. Too many arrived at once to alert one by one; "
+        "send /digest now for the full digest, or use /search.",
+    )
+
+
 def list_button(number: int, item: AlertRecord, lang: Lang) -> str:
     return clip(f"{number}. {_title(item, lang)}", 40)
