@@ -162,6 +162,25 @@ class StoreBase:
         return row[0] if row is not None else None
 
 
+async def write_audit(
+    db: aiosqlite.Connection,
+    at: str,
+    actor_id: int | None,
+    via: str,
+    kind: str,
+    record_id: str,
+    action: str,
+    before: str | None,
+    after: str | None,
+) -> None:
+    """One audit row, inside the caller's transaction: who, when, how, before and after."""
+    await db.execute(
+        "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, actor_id, via, kind, record_id, action, before, after),
+    )
+
+
 def _statements(script: str) -> list[str]:
     """Split a migration into statements, keeping trigger bodies whole."""
     statements: list[str] = []

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 import aiosqlite
 from pydantic import BaseModel
 
-from storage.base import StoreBase, iso
+from storage.base import StoreBase, iso, write_audit
 from storage.facts import KnownIds, check, dump, load_seed
 from storage.models import (
     Company,
@@ -172,7 +172,7 @@ class FactQueries(StoreBase):
                 return False
             await db.execute(f"UPDATE {table} SET deleted_at = ? WHERE id = ?", (now, record_id))
             await _unindex(db, kind, record_id)
-            await _audit(db, now, actor_id, via, kind, record_id, "delete", row["body"], None)
+            await write_audit(db, now, actor_id, via, kind, record_id, "delete", row["body"], None)
         return True
 
     # ---- reading ----------------------------------------------------------------------
@@ -526,24 +526,6 @@ _TABLES = {
 }
 
 
-async def _audit(
-    db: aiosqlite.Connection,
-    at: str,
-    actor_id: int | None,
-    via: str,
-    kind: str,
-    record_id: str,
-    action: str,
-    before: str | None,
-    after: str | None,
-) -> None:
-    await db.execute(
-        "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (at, actor_id, via, kind, record_id, action, before, after),
-    )
-
-
 async def _unindex(db: aiosqlite.Connection, kind: str, record_id: str) -> None:
     async with db.execute(
         "SELECT id FROM search_docs WHERE kind = ? AND record_id = ?", (kind, record_id)
@@ -684,7 +666,7 @@ class _Writer:
                 pinyin(place_stem(zone.short_zh)),
             ],
         )
-        await _audit(
+        await write_audit(
             self.db,
             self.now,
             self.actor_id,
@@ -722,7 +704,7 @@ class _Writer:
                 *people,
             ],
         )
-        await _audit(
+        await write_audit(
             self.db,
             self.now,
             self.actor_id,
@@ -814,7 +796,7 @@ class _Writer:
                 "INSERT INTO feed(kind, record_id, change, at) VALUES (?, ?, ?, ?)",
                 (kind, record.id, "new" if action == "new" else "stage", self.now),
             )
-        await _audit(
+        await write_audit(
             self.db,
             self.now,
             self.actor_id,
@@ -846,7 +828,7 @@ class _Writer:
             f"{figure.name_zh} {figure.name_en}",
             [figure.value.text(), figure.sector, figure.note, figure.note_en, *zone_names],
         )
-        await _audit(
+        await write_audit(
             self.db,
             self.now,
             self.actor_id,

@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-import aiosqlite
-
-from storage.base import StoreBase, iso
+from storage.base import StoreBase, iso, write_audit
 from storage.models import Event, Project
 
 M = TypeVar("M", Project, Event)
@@ -111,7 +109,7 @@ class UserQueries(StoreBase):
                 "updated_at = excluded.updated_at",
                 (user_id, status, now, now),
             )
-            await _audit(
+            await write_audit(
                 db, now, actor_id, "command", "user", str(user_id), "status", before, status
             )
         return before
@@ -132,7 +130,9 @@ class UserQueries(StoreBase):
                 "status = CASE WHEN excluded.role = 'admin' THEN 'approved' ELSE users.status END",
                 (user_id, role, now, now),
             )
-            await _audit(db, now, actor_id, "command", "user", str(user_id), "role", before, role)
+            await write_audit(
+                db, now, actor_id, "command", "user", str(user_id), "role", before, role
+            )
         return before
 
     async def promoted_admins(self) -> set[int]:
@@ -152,7 +152,7 @@ class UserQueries(StoreBase):
                 "title = COALESCE(excluded.title, chats.title)",
                 (chat_id, chat_type, title, int(approved), now),
             )
-            await _audit(
+            await write_audit(
                 db, now, actor_id, "command", "chat", str(chat_id), "approved", None, str(approved)
             )
 
@@ -255,21 +255,3 @@ def _record(model: type[M], body: str, learned_at: str | None) -> M:
     data = json.loads(body)
     data["learned_at"] = learned_at
     return model.model_validate(data)
-
-
-async def _audit(
-    db: aiosqlite.Connection,
-    at: str,
-    actor_id: int | None,
-    via: str,
-    kind: str,
-    record_id: str,
-    action: str,
-    before: str | None,
-    after: str | None,
-) -> None:
-    await db.execute(
-        "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (at, actor_id, via, kind, record_id, action, before, after),
-    )
