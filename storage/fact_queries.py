@@ -602,33 +602,33 @@ class _Writer:
             )
 
     async def area(self, area: SectorArea) -> None:
-        async with self.db.execute(
-            "SELECT name_zh, name_en FROM areas WHERE id = ?", (area.id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is not None and tuple(row) == (area.name_zh, area.name_en):
-            self.report.add("unchanged", "areas", area.id)
-            return
-        self.report.add("new" if row is None else "updated", "areas", area.id)
-        await self.db.execute(
-            "INSERT INTO areas(id, name_zh, name_en) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
-            "SET name_zh = excluded.name_zh, name_en = excluded.name_en",
-            (area.id, area.name_zh, area.name_en),
+        await self._taxonomy(
+            "areas", "id", area.id, {"name_zh": area.name_zh, "name_en": area.name_en}
         )
 
     async def label(self, label: SectorLabel) -> None:
+        await self._taxonomy(
+            "labels", "label", label.label, {"name_en": label.name_en, "area": label.area}
+        )
+
+    async def _taxonomy(
+        self, table: str, key: str, value: str, columns: dict[str, str | None]
+    ) -> None:
+        """Upsert one row of the sector taxonomy (areas, labels), reported like records."""
+        names = ", ".join(columns)
         async with self.db.execute(
-            "SELECT name_en, area FROM labels WHERE label = ?", (label.label,)
+            f"SELECT {names} FROM {table} WHERE {key} = ?", (value,)
         ) as cursor:
             row = await cursor.fetchone()
-        if row is not None and tuple(row) == (label.name_en, label.area):
-            self.report.add("unchanged", "labels", label.label)
+        if row is not None and tuple(row) == tuple(columns.values()):
+            self.report.add("unchanged", table, value)
             return
-        self.report.add("new" if row is None else "updated", "labels", label.label)
+        self.report.add("new" if row is None else "updated", table, value)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
         await self.db.execute(
-            "INSERT INTO labels(label, name_en, area) VALUES (?, ?, ?) ON CONFLICT(label) "
-            "DO UPDATE SET name_en = excluded.name_en, area = excluded.area",
-            (label.label, label.name_en, label.area),
+            f"INSERT INTO {table}({key}, {names}) VALUES (?, {', '.join('?' * len(columns))}) "
+            f"ON CONFLICT({key}) DO UPDATE SET {updates}",
+            (value, *columns.values()),
         )
 
     async def zone(self, zone: Zone) -> None:
