@@ -24,7 +24,7 @@ from storage.models import (
     Zone,
     ZoneFigure,
 )
-from storage.text import fts_query, fts_text, normalise, pinyin, place_stem
+from storage.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
 
 RecordKind = Literal["project", "event"]
 M = TypeVar("M", bound=BaseModel)
@@ -550,9 +550,10 @@ async def _index(
         (kind, record_id, zone_id),
     )
     text = " ".join(part for part in body if part)
+    # The title's pinyin goes into the body: found by pinyin, ranked below a title match.
     await db.execute(
         "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
-        (cursor.lastrowid, fts_text(title), fts_text(text)),
+        (cursor.lastrowid, fts_text(title), f"{fts_text(text)} {pinyin_terms(title)}"),
     )
 
 

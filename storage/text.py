@@ -49,6 +49,26 @@ def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower()
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def pinyin_terms(text: str, longest: int = 4) -> str:
+    """Pinyin words for the index, so Latin input finds Chinese titles: 塔机 -> taji.
+
+    Every run of two to ``longest`` adjacent characters becomes one word (固态电池 gives
+    gutai, taidian, dianchi, gutaidian, ...): staff type a word's pinyin without knowing where
+    our words start. Polyphones are read in context by pypinyin; a wrong reading only adds a
+    word nobody searches for.
+    """
+    words: list[str] = []
+    for run in _HAN_RUN.findall(text):
+        syllables = [s.lower() for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
+        for size in range(2, longest + 1):
+            for start in range(len(syllables) - size + 1):
+                words.append("".join(syllables[start : start + size]))
+    return " ".join(dict.fromkeys(words))
+
+
 def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 

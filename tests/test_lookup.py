@@ -712,3 +712,18 @@ def test_place_pinyin_drops_the_suffix_and_follows_official_spellings(
     name: str, expected: str
 ) -> None:
     assert place_pinyin(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("taji", "中联重科塔机助建印尼雅加达绿洲双塔"),
+        ("zhaopinhui", "崇阳、通山专场招聘会"),
+        ("gutai dianchi", "德加能源固态电池总部项目"),
+        ("ZuChongzhi", "祖冲之纪念日"),
+    ],
+)
+async def test_search_finds_chinese_titles_by_pinyin(
+    bot: BotHarness, query: str, expected: str
+) -> None:
+    assert expected in text_of(await bot.send(f"/search {query}"))
