@@ -7,7 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeDefault
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+)
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -40,7 +45,13 @@ def build_application(
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(tzinfo=_tz(settings)))
+        .defaults(
+            Defaults(
+                tzinfo=_tz(settings),
+                # Cards cite sources; a link preview would bury the facts under a picture.
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
@@ -177,7 +177,6 @@ async def send(
             parse_mode=ParseMode.HTML,
             message_thread_id=thread_id,
             reply_markup=markup,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
     except RetryAfter as exc:
         seconds = exc.retry_after

@@ -47,6 +47,7 @@ from bot.core.schedule import (
 from bot.delivery import Gone, Migrated, Refused, RetryLater, Sent, app_pacer, send
 from bot.texts import digest as texts
 from bot.texts.common import Lang, as_lang
+from handlers.common import edit_in_place
 from handlers.subscriptions import may_manage
 from storage import Store
 from storage.chat_queries import Chat
@@ -671,10 +672,7 @@ async def digest_button(update: Update, context: BotContext) -> None:
     chat = await _apply(context, chat, change)
     await query.answer()
     text, markup = _schedule_view(chat, context, changed=True)
-    try:
-        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
-    except TelegramError as exc:  # "message is not modified" when pressed twice
-        log.debug("schedule message not edited: %s", exc)
+    await edit_in_place(query.edit_message_text(text, parse_mode="HTML", reply_markup=markup))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -104,7 +104,7 @@ async def _reply(message: Message, reply: texts.Reply) -> None:
     parts = split_message(reply.text)
     for number, part in enumerate(parts, 1):
         markup = _markup(reply) if number == len(parts) else None
-        await message.reply_html(part, reply_markup=markup, disable_web_page_preview=True)
+        await message.reply_html(part, reply_markup=markup)
 
 
 async def _deliver(message: Message, outcome: Outcome) -> None:
@@ -693,7 +693,6 @@ async def button(update: Update, context: BotContext) -> None:
                         parts[0],
                         parse_mode=ParseMode.HTML,
                         reply_markup=_markup(reply),
-                        disable_web_page_preview=True,
                     )
                     return
                 except BadRequest as exc:
@@ -800,7 +799,6 @@ async def inline(update: Update, context: BotContext) -> None:
                 input_message_content=InputTextMessageContent(
                     texts.first_part(reply.text),
                     parse_mode=ParseMode.HTML,
-                    disable_web_page_preview=True,
                 ),
             )
         )

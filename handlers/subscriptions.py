@@ -21,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -38,6 +38,7 @@ from bot.core.matching import ZoneIndex, resolve_sector
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
+from handlers.common import edit_in_place
 from storage.subscription_queries import MAX_SUBSCRIPTIONS, SubscribeResult, Subscription
 
 log = logging.getLogger(__name__)
@@ -535,11 +536,7 @@ async def _relabel(message: Message, context: BotContext, chat_id: int) -> None:
         rows.append(new_row)
     if not changed:
         return
-    try:
-        await message.edit_reply_markup(InlineKeyboardMarkup(rows))
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(message.edit_reply_markup(InlineKeyboardMarkup(rows)))
 
 
 async def on_unsub_button(update: Update, context: BotContext) -> None:
@@ -582,11 +579,7 @@ async def on_list_page(update: Update, context: BotContext) -> None:
 
 async def _redraw_list(message: Message, context: BotContext, chat_id: int, page: int) -> None:
     text, markup = await _list_view(context, chat_id, page)
-    try:
-        await message.edit_text(text, parse_mode="HTML", reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(message.edit_text(text, parse_mode="HTML", reply_markup=markup))
 
 
 async def on_mode_button(update: Update, context: BotContext) -> None:
@@ -607,13 +600,11 @@ async def on_mode_button(update: Update, context: BotContext) -> None:
     await _ready_chat(chat, context)
     await context.store.set_alert_mode(chat.id, mode)  # type: ignore[arg-type]
     await query.answer(texts.mode_name(mode, lang))
-    try:
-        await message.edit_text(
+    await edit_in_place(
+        message.edit_text(
             texts.alerts_usage(mode, lang), parse_mode="HTML", reply_markup=_mode_markup(mode, lang)
         )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    )
 
 
 # ---- the chat's lifecycle ---------------------------------------------------------------
