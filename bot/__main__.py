@@ -135,6 +135,11 @@ async def _import(settings: Settings, path: Path) -> int:
         f"imported {path.name}: {report.count('new')} new, {report.count('updated')} updated, "
         f"{report.count('unchanged')} unchanged"
     )
+    for bucket in ("new", "updated"):
+        for section, ids in getattr(report, bucket).items():
+            print(f"  {bucket} {section}: {', '.join(ids[:10])}{' …' if len(ids) > 10 else ''}")
+    if report.skipped_deleted:
+        print(f"  left deleted: {', '.join(report.skipped_deleted[:10])}")
     return 0
 
 

@@ -89,3 +89,21 @@ def test_import_of_a_missing_file_says_so(tmp_path: Path) -> None:
     result = run(tmp_path, "import", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_import_of_a_bad_spreadsheet_explains_each_cell_in_words(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("园区,企业,项目,总投资\n火星,某公司,某项目,-3亿\n", encoding="utf-8")
+    result = run(tmp_path, "import", str(bad))
+    assert result.returncode == 2
+    assert "row 2, zone “火星”: no zone by that name" in result.stderr
+    assert "row 2, total investment “-3亿”: cannot be negative" in result.stderr
+    assert "zone_unknown" not in result.stderr and "&" not in result.stderr
+
+
+def test_import_lists_what_it_added(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("园区,项目,阶段\n嘉兴,命令行导入项目,签约\n", encoding="utf-8")
+    result = run(tmp_path, "import", str(good))
+    assert result.returncode == 0, result.stderr
+    assert "new projects: p-jiaxing-" in result.stdout

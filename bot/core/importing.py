@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
+import html
 import io
 import re
 import unicodedata
@@ -1045,7 +1046,11 @@ async def load_any(path: Path, store: StoreBase) -> FactFile:
     except FileProblem as exc:
         raise FactFileError([f"{path.name}: {_problem_en(exc)}"]) from None
     if not result.ok or result.facts is None:
-        raise FactFileError(result.problems or [str(e) for e in result.errors])
+        # The same wording the bot uses, in English and without HTML, for the terminal.
+        from bot.texts.admin import row_error
+
+        lines = [html.unescape(row_error("en", e)) for e in result.errors]
+        raise FactFileError(result.problems or lines)
     return result.facts
 
 
