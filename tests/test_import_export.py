@@ -489,7 +489,7 @@ def test_cli_import_of_a_bad_csv_names_row_and_field(tmp_path: Path) -> None:
     bad.write_text(f"{SIGNING_HEADER}\n火星,,某项目,,签约,,,,,,,\n", encoding="utf-8")
     result = _run(tmp_path, "import", str(bad))
     assert result.returncode == 2
-    assert "row 2, field zone" in result.stderr
+    assert "row 2, zone “火星”: no zone by that name" in result.stderr
 
 
 def test_cli_export_of_an_unknown_zone_fails_clearly(tmp_path: Path) -> None:
