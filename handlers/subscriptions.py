@@ -1,7 +1,10 @@
 """/subscribe, /unsubscribe, /subscriptions, /alerts, their buttons, and the chat's lifecycle.
 
 Subscriptions belong to the chat. In groups only the group's administrators (asked of
-Telegram, cached briefly) and the bot's admins may change them. The bot being added to or
+Telegram, cached briefly) and the bot's admins may change them. A group's administrator may
+also manage the group from a private chat (/manage): the chosen group lives in
+``context.user_data`` only (not the store, so it is gone after a restart), and the rights are
+asked again, through the same cache, at each command and button. The bot being added to or
 removed from a chat, and a group becoming a supergroup, are recorded here too.
 """
 
@@ -11,6 +14,7 @@ import logging
 import time
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import (
     Chat,
@@ -39,6 +43,7 @@ from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
 from handlers.common import edit_in_place
+from storage.chat_queries import Chat as StoredChat
 from storage.subscription_queries import MAX_SUBSCRIPTIONS, SubscribeResult, Subscription
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,11 @@ ADMIN_CACHE_SECONDS = 300.0
 ADMIN_CACHE_MAX = 5000
 PAGE_SIZE = 10
 MAX_CALLBACK = 64
+MANAGED_KEY = "managed_chat"  # user_data: the group a private chat manages
+SCOPED_KEY = "managed_messages"  # user_data: message id -> the chat its buttons act on
+SCOPED_MAX = 100
+MANAGE_MAX = 50  # groups listed by /manage
+_OFF_WORDS = ("off", "关闭", "关", "退出")
 GROUP = 1  # chat lifecycle handlers: their own group, so others' handlers still see updates
 _KIND_WORDS = {
     "zone": "zone",
@@ -107,18 +117,23 @@ async def may_manage(update: Update, context: BotContext) -> bool:
         return message.sender_chat.id == chat.id and update.callback_query is None
     if user is None:
         return False
-    if is_admin(context, user.id):
+    return await may_manage_group(context, chat.id, user.id)
+
+
+async def may_manage_group(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """The bot's admins, or the group's administrators and owner (asked, cached)."""
+    if is_admin(context, user_id):
         return True
     cache = context.services.admin_cache
-    key = (chat.id, user.id)
+    key = (chat_id, user_id)
     now = time.monotonic()
     cached = cache.get(key)
     if cached is not None and cached[0] > now:
         return cached[1]
     try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
+        member = await context.bot.get_chat_member(chat_id, user_id)
     except TelegramError as exc:
-        log.warning("could not check admin status in %s: %s", chat.id, exc)
+        log.warning("could not check admin status in %s: %s", chat_id, exc)
         return False
     allowed = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
     if len(cache) >= ADMIN_CACHE_MAX:
@@ -128,6 +143,110 @@ async def may_manage(update: Update, context: BotContext) -> bool:
             cache.clear()
     cache[key] = (now + ADMIN_CACHE_SECONDS, allowed)
     return allowed
+
+
+# ---- which chat a command acts on: this one, or the group a private chat manages ----------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The chat whose subscriptions change; ``group`` names it when managed from private."""
+
+    chat_id: int
+    group: str | None = None
+    allowed: bool = True
+
+
+def _user_data(context: BotContext) -> dict[Any, Any]:
+    return context.user_data if context.user_data is not None else {}
+
+
+def _managed_id(context: BotContext) -> int | None:
+    value = _user_data(context).get(MANAGED_KEY)
+    return value if isinstance(value, int) else None
+
+
+async def _manageable(context: BotContext, group_id: int, user_id: int) -> StoredChat | None:
+    """The group, when the bot is still in it and this user may manage it."""
+    known = await context.store.chat(group_id)
+    if known is not None and known.migrated_to is not None:
+        known = await context.store.chat(known.migrated_to)
+    if known is None or not known.active or known.type not in ("group", "supergroup"):
+        return None
+    if not await may_manage_group(context, known.id, user_id):
+        return None
+    return known
+
+
+async def _scope(update: Update, context: BotContext, *, change: bool = True) -> Scope:
+    """This chat (with the usual rights check when changing it), or the managed group.
+
+    A managed group is checked every time, reads included; when the user may no longer
+    manage it, the choice is dropped and the scope comes back not allowed.
+    """
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    managed = _managed_id(context) if chat.type == ChatType.PRIVATE else None
+    if managed is None:
+        return Scope(chat.id, allowed=(not change) or await may_manage(update, context))
+    known = await context.store.chat(managed)
+    name = texts.group_name(known.title if known else None, managed)
+    group = await _manageable(context, managed, user.id) if user is not None else None
+    if group is None:
+        _user_data(context).pop(MANAGED_KEY, None)
+        return Scope(managed, name, allowed=False)
+    if group.id != managed:  # it became a supergroup: follow it
+        _user_data(context)[MANAGED_KEY] = group.id
+    return Scope(group.id, texts.group_name(group.title, group.id))
+
+
+def _refusal(scope: Scope, lang: Lang) -> str:
+    if scope.group is not None:
+        return texts.managed_refused(scope.group, lang)
+    return texts.group_only_admins(lang)
+
+
+def _toast_refusal(scope: Scope, lang: Lang) -> str:
+    if scope.group is not None:
+        return texts.toast_not_group_admin(lang)
+    return texts.toast_only_admins(lang)
+
+
+async def _reply(
+    message: Message,
+    context: BotContext,
+    scope: Scope,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Reply, naming the managed group; remember which chat the buttons belong to."""
+    sent = await message.reply_html(
+        texts.in_group(scope.group, text, context.lang), reply_markup=markup
+    )
+    if markup is not None and message.chat.type == ChatType.PRIVATE:
+        tags: dict[int, int] = _user_data(context).setdefault(SCOPED_KEY, {})
+        tags[sent.message_id] = scope.chat_id
+        while len(tags) > SCOPED_MAX:
+            del tags[next(iter(tags))]
+
+
+def _other_scope(context: BotContext, message: Message, scope: Scope) -> bool:
+    """A button on a private message sent for another chat than the one managed now."""
+    if message.chat.type != ChatType.PRIVATE:
+        return False
+    tags: dict[int, int] = _user_data(context).get(SCOPED_KEY, {})
+    origin = tags.get(message.message_id)
+    return origin is not None and origin != scope.chat_id
+
+
+async def _ready(scope: Scope, chat: Chat, context: BotContext) -> None:
+    """Like _ready_chat, for the scope: a managed group only needs a language."""
+    if scope.group is None:
+        await _ready_chat(chat, context)
+        return
+    known = await context.store.chat(scope.chat_id)
+    if known is not None and known.lang is None:
+        await context.store.set_chat_lang(scope.chat_id, context.lang)
 
 
 async def _ready_chat(chat: Chat, context: BotContext) -> None:
@@ -249,30 +368,31 @@ async def subscribe(update: Update, context: BotContext) -> None:
     if message is None or chat is None:
         return
     lang = context.lang
-    if not await may_manage(update, context):
-        await message.reply_html(texts.group_only_admins(lang))
+    scope = await _scope(update, context)
+    if not scope.allowed:
+        await message.reply_html(_refusal(scope, lang))
         return
-    await _ready_chat(chat, context)
+    await _ready(scope, chat, context)
     args = list(context.args or [])
     if not args:
-        await _show_picker(message, context, chat.id)
+        await _show_picker(message, context, scope)
         return
     kind = _KIND_WORDS.get(args[0].lower())
     query_words = args[1:] if kind else args
     query = " ".join(query_words)
     if kind == "keyword":
         if not query_words:
-            await message.reply_html(texts.keyword_missing(lang))
+            await _reply(message, context, scope, texts.keyword_missing(lang))
             return
         keyword = _clean_keyword(query_words)
         problem = keyword_error(keyword)
         if problem:
-            await message.reply_html(texts.keyword_bad(problem, lang))
+            await _reply(message, context, scope, texts.keyword_bad(problem, lang))
             return
-        await _subscribe_target(message, context, chat.id, Target("keyword", keyword, keyword))
+        await _subscribe_target(message, context, scope, Target("keyword", keyword, keyword))
         return
     if not query:
-        await message.reply_html(texts.usage(lang))
+        await _reply(message, context, scope, texts.usage(lang))
         return
     if kind == "zone":
         resolved = await _resolve_zone(context, query)
@@ -281,48 +401,58 @@ async def subscribe(update: Update, context: BotContext) -> None:
     else:
         resolved = await _resolve_any(context, query)
     if resolved.found is not None:
-        await _subscribe_target(message, context, chat.id, resolved.found)
+        await _subscribe_target(message, context, scope, resolved.found)
         return
-    subscribed = await _subscribed_set(context, chat.id)
+    subscribed = await _subscribed_set(context, scope.chat_id)
     if resolved.choices:
         markup = _choice_markup(list(resolved.choices), subscribed, lang)
-        await message.reply_html(texts.choose(query, lang), reply_markup=markup)
+        await _reply(message, context, scope, texts.choose(query, lang), markup)
         return
     offer: list[Target] = []
     keyword = _clean_keyword(query_words)
     if keyword_error(keyword) is None:
         offer.append(Target("keyword", keyword, keyword))
-    await message.reply_html(
+    await _reply(
+        message,
+        context,
+        scope,
         texts.unknown_name(query, resolved.suggestions, lang, kind),
-        reply_markup=_choice_markup(offer, subscribed, lang),
+        _choice_markup(offer, subscribed, lang),
     )
 
 
 async def _subscribe_target(
-    message: Message, context: BotContext, chat_id: int, target: Target
+    message: Message, context: BotContext, scope: Scope, target: Target
 ) -> None:
     lang = context.lang
-    thread = _thread(message)
-    result = await context.store.subscribe(chat_id, target.kind, target.value, thread)  # type: ignore[arg-type]
-    if result is SubscribeResult.LIMIT:
-        await message.reply_html(texts.limit_reached(MAX_SUBSCRIPTIONS, lang))
-    elif result is SubscribeResult.ALREADY:
-        await message.reply_html(texts.already(target.kind, target.name, lang))
+    if scope.group is None:
+        thread = _thread(message)
     else:
-        await message.reply_html(
-            texts.subscribed(target.kind, target.name, lang, thread is not None)
+        # From private chat: no topic, and a topic chosen in the group stays as it is.
+        held = await context.store.subscriptions(scope.chat_id)
+        thread = next(
+            (s.thread_id for s in held if (s.kind, s.value) == (target.kind, target.value)),
+            None,
         )
+    result = await context.store.subscribe(scope.chat_id, target.kind, target.value, thread)  # type: ignore[arg-type]
+    if result is SubscribeResult.LIMIT:
+        text = texts.limit_reached(MAX_SUBSCRIPTIONS, lang)
+    elif result is SubscribeResult.ALREADY:
+        text = texts.already(target.kind, target.name, lang)
+    else:
+        text = texts.subscribed(target.kind, target.name, lang, thread is not None)
+    await _reply(message, context, scope, text)
 
 
-async def _show_picker(message: Message, context: BotContext, chat_id: int) -> None:
+async def _show_picker(message: Message, context: BotContext, scope: Scope) -> None:
     lang = context.lang
     _, zones, _ = await _names(context)
     areas = await context.store.areas()
     targets = [Target("zone", z, name) for z, name in zones.items()]
     targets += [Target("sector", a.id, pick(lang, a.name_zh, a.name_en)) for a in areas]
-    subscribed = await _subscribed_set(context, chat_id)
+    subscribed = await _subscribed_set(context, scope.chat_id)
     markup = _choice_markup(targets, subscribed, lang)
-    await message.reply_html(texts.picker(lang), reply_markup=markup)
+    await _reply(message, context, scope, texts.picker(lang), markup)
 
 
 # ---- /unsubscribe and /subscriptions ----------------------------------------------------
@@ -334,17 +464,18 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     if message is None or chat is None:
         return
     lang = context.lang
-    if not await may_manage(update, context):
-        await message.reply_html(texts.group_only_admins(lang))
+    scope = await _scope(update, context)
+    if not scope.allowed:
+        await message.reply_html(_refusal(scope, lang))
         return
     args = list(context.args or [])
     if not args:
-        await _reply_list(message, context, chat.id, header=texts.unsubscribe_usage(lang))
+        await _reply_list(message, context, scope, header=texts.unsubscribe_usage(lang))
         return
     kind = _KIND_WORDS.get(args[0].lower())
     words = args[1:] if kind else args
     query = " ".join(words)
-    subs = await context.store.subscriptions(chat.id)
+    subs = await context.store.subscriptions(scope.chat_id)
     held = {(s.kind, s.value) for s in subs}
     candidates: list[Target] = []
     if kind in (None, "keyword") and words:
@@ -363,13 +494,15 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     removed = False
     for target in candidates:
         if (target.kind, target.value) in held and await context.store.unsubscribe(
-            chat.id, target.kind, target.value
+            scope.chat_id, target.kind, target.value
         ):
-            await message.reply_html(texts.unsubscribed(target.kind, target.name, lang))
+            await _reply(
+                message, context, scope, texts.unsubscribed(target.kind, target.name, lang)
+            )
             removed = True
             break
     if not removed:
-        await _reply_list(message, context, chat.id, header=texts.not_subscribed(query, lang))
+        await _reply_list(message, context, scope, header=texts.not_subscribed(query, lang))
 
 
 async def subscriptions(update: Update, context: BotContext) -> None:
@@ -377,13 +510,17 @@ async def subscriptions(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    await _reply_list(message, context, chat.id)
+    scope = await _scope(update, context, change=False)
+    if not scope.allowed:
+        await message.reply_html(_refusal(scope, context.lang))
+        return
+    await _reply_list(message, context, scope)
 
 
 async def _list_view(
-    context: BotContext, chat_id: int, page: int
+    context: BotContext, scope: Scope, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    lang = context.lang
+    lang, chat_id = context.lang, scope.chat_id
     subs = await context.store.subscriptions(chat_id)
     chat = await context.store.chat(chat_id)
     mode = chat.alert_mode if chat else "instant"
@@ -392,7 +529,9 @@ async def _list_view(
     start = page * PAGE_SIZE
     shown = subs[start : start + PAGE_SIZE]
     views = [await _view(context, s) for s in shown]
-    text = texts.subscription_list(views, lang, mode, page, pages, start)
+    text = texts.in_group(
+        scope.group, texts.subscription_list(views, lang, mode, page, pages, start), lang
+    )
     rows = [
         [
             InlineKeyboardButton(
@@ -422,12 +561,12 @@ async def _view(context: BotContext, sub: Subscription) -> texts.SubView:
 
 
 async def _reply_list(
-    message: Message, context: BotContext, chat_id: int, header: str | None = None, page: int = 0
+    message: Message, context: BotContext, scope: Scope, header: str | None = None, page: int = 0
 ) -> None:
-    text, markup = await _list_view(context, chat_id, page)
+    text, markup = await _list_view(context, Scope(scope.chat_id), page)
     if header:
         text = f"{header}\n\n{text}"
-    await message.reply_html(text, reply_markup=markup)
+    await _reply(message, context, scope, text, markup)
 
 
 # ---- /alerts ----------------------------------------------------------------------------
@@ -440,19 +579,20 @@ async def alerts(update: Update, context: BotContext) -> None:
         return
     lang = context.lang
     choice = _MODE_WORDS.get((context.args[0] if context.args else "").strip().lower())
+    scope = await _scope(update, context, change=choice is not None)
+    if not scope.allowed:
+        await message.reply_html(_refusal(scope, lang))
+        return
     if choice is None:
-        known = await context.store.chat(chat.id)
+        known = await context.store.chat(scope.chat_id)
         mode = known.alert_mode if known else "instant"
-        await message.reply_html(
-            texts.alerts_usage(mode, lang), reply_markup=_mode_markup(mode, lang)
+        await _reply(
+            message, context, scope, texts.alerts_usage(mode, lang), _mode_markup(mode, lang)
         )
         return
-    if not await may_manage(update, context):
-        await message.reply_html(texts.group_only_admins(lang))
-        return
-    await _ready_chat(chat, context)
-    await context.store.set_alert_mode(chat.id, choice)  # type: ignore[arg-type]
-    await message.reply_html(texts.alerts_set(choice, lang))
+    await _ready(scope, chat, context)
+    await context.store.set_alert_mode(scope.chat_id, choice)  # type: ignore[arg-type]
+    await _reply(message, context, scope, texts.alerts_set(choice, lang))
 
 
 def _mode_markup(current: str, lang: Lang) -> InlineKeyboardMarkup:
@@ -488,25 +628,34 @@ async def on_sub_button(update: Update, context: BotContext) -> None:
     ):
         await query.answer(texts.toast_stale(lang))
         return
-    if not await may_manage(update, context):
-        await query.answer(texts.toast_only_admins(lang), show_alert=True)
+    scope = await _scope(update, context)
+    if not scope.allowed:
+        await query.answer(_toast_refusal(scope, lang), show_alert=True)
+        return
+    if _other_scope(context, message, scope):
+        await query.answer(texts.toast_other_scope(lang), show_alert=True)
         return
     kind, value = parts[1], parts[2]
     name = await _target_name(context, kind, value)
     if name is None or (kind == "keyword" and keyword_error(value)):
         await query.answer(texts.toast_stale(lang))
         return
-    await _ready_chat(chat, context)
+    await _ready(scope, chat, context)
     store = context.store
-    if await store.unsubscribe(chat.id, kind, value):
-        await query.answer(texts.toast_unsubscribed(name, lang))
+    if await store.unsubscribe(scope.chat_id, kind, value):
+        await query.answer(
+            texts.toast_in_group(scope.group, texts.toast_unsubscribed(name, lang), lang)
+        )
     else:
-        result = await store.subscribe(chat.id, kind, value, _thread(message))  # type: ignore[arg-type]
+        thread = _thread(message) if scope.group is None else None
+        result = await store.subscribe(scope.chat_id, kind, value, thread)  # type: ignore[arg-type]
         if result is SubscribeResult.LIMIT:
             await query.answer(texts.toast_limit(MAX_SUBSCRIPTIONS, lang), show_alert=True)
             return
-        await query.answer(texts.toast_subscribed(name, lang))
-    await _relabel(message, context, chat.id)
+        await query.answer(
+            texts.toast_in_group(scope.group, texts.toast_subscribed(name, lang), lang)
+        )
+    await _relabel(message, context, scope.chat_id)
 
 
 async def _relabel(message: Message, context: BotContext, chat_id: int) -> None:
@@ -551,17 +700,22 @@ async def on_unsub_button(update: Update, context: BotContext) -> None:
     if message is None or chat is None or len(parts) != 3 or not parts[1].isdigit():
         await query.answer(texts.toast_stale(lang))
         return
-    if not await may_manage(update, context):
-        await query.answer(texts.toast_only_admins(lang), show_alert=True)
+    scope = await _scope(update, context)
+    if not scope.allowed:
+        await query.answer(_toast_refusal(scope, lang), show_alert=True)
+        return
+    if _other_scope(context, message, scope):
+        await query.answer(texts.toast_other_scope(lang), show_alert=True)
         return
     page = int(parts[2]) if parts[2].isdigit() else 0
-    removed = await context.store.unsubscribe_id(chat.id, int(parts[1]))
+    removed = await context.store.unsubscribe_id(scope.chat_id, int(parts[1]))
     if removed is None:
         await query.answer(texts.toast_stale(lang))
     else:
         name = await _target_name(context, removed.kind, removed.value) or removed.value
-        await query.answer(texts.toast_unsubscribed(name, lang))
-    await _redraw_list(message, context, chat.id, page)
+        toast = texts.toast_unsubscribed(name, lang)
+        await query.answer(texts.toast_in_group(scope.group, toast, lang))
+    await _redraw_list(message, context, scope, page)
 
 
 async def on_list_page(update: Update, context: BotContext) -> None:
@@ -572,13 +726,23 @@ async def on_list_page(update: Update, context: BotContext) -> None:
     message = query.message if isinstance(query.message, Message) else None
     chat = update.effective_chat
     page_text = (query.data or "").partition(":")[2]
+    if message is None or chat is None or not page_text.isdigit():
+        await query.answer()
+        return
+    lang = context.lang
+    scope = await _scope(update, context, change=False)
+    if not scope.allowed:
+        await query.answer(_toast_refusal(scope, lang), show_alert=True)
+        return
+    if _other_scope(context, message, scope):
+        await query.answer(texts.toast_other_scope(lang), show_alert=True)
+        return
     await query.answer()
-    if message is not None and chat is not None and page_text.isdigit():
-        await _redraw_list(message, context, chat.id, int(page_text))
+    await _redraw_list(message, context, scope, int(page_text))
 
 
-async def _redraw_list(message: Message, context: BotContext, chat_id: int, page: int) -> None:
-    text, markup = await _list_view(context, chat_id, page)
+async def _redraw_list(message: Message, context: BotContext, scope: Scope, page: int) -> None:
+    text, markup = await _list_view(context, scope, page)
     await edit_in_place(message.edit_text(text, parse_mode="HTML", reply_markup=markup))
 
 
@@ -594,17 +758,121 @@ async def on_mode_button(update: Update, context: BotContext) -> None:
     if message is None or chat is None or mode not in ("instant", "digest", "off"):
         await query.answer(texts.toast_stale(lang))
         return
-    if not await may_manage(update, context):
-        await query.answer(texts.toast_only_admins(lang), show_alert=True)
+    scope = await _scope(update, context)
+    if not scope.allowed:
+        await query.answer(_toast_refusal(scope, lang), show_alert=True)
         return
-    await _ready_chat(chat, context)
-    await context.store.set_alert_mode(chat.id, mode)  # type: ignore[arg-type]
-    await query.answer(texts.mode_name(mode, lang))
+    if _other_scope(context, message, scope):
+        await query.answer(texts.toast_other_scope(lang), show_alert=True)
+        return
+    await _ready(scope, chat, context)
+    await context.store.set_alert_mode(scope.chat_id, mode)  # type: ignore[arg-type]
+    await query.answer(texts.toast_in_group(scope.group, texts.mode_name(mode, lang), lang))
     await edit_in_place(
         message.edit_text(
-            texts.alerts_usage(mode, lang), parse_mode="HTML", reply_markup=_mode_markup(mode, lang)
+            texts.in_group(scope.group, texts.alerts_usage(mode, lang), lang),
+            parse_mode="HTML",
+            reply_markup=_mode_markup(mode, lang),
         )
     )
+
+
+# ---- /manage: a group's subscriptions from a private chat --------------------------------
+
+
+async def _eligible_groups(context: BotContext, user_id: int) -> list[StoredChat]:
+    """Groups the bot is in where this user is an administrator (or any, for bot admins)."""
+    found = []
+    for group in await context.store.active_groups():
+        if await may_manage_group(context, group.id, user_id):
+            found.append(group)
+            if len(found) >= MANAGE_MAX:
+                break
+    return found
+
+
+def _manage_markup(
+    groups: list[StoredChat], current: int | None, lang: Lang
+) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                texts.manage_button(texts.group_name(g.title, g.id), g.id == current, lang),
+                callback_data=f"mg:{g.id}",
+            )
+        ]
+        for g in groups
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                texts.manage_off_button(current is None, lang), callback_data="mg:off"
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+async def manage(update: Update, context: BotContext) -> None:
+    """/manage [off]: pick a group to manage from this private chat; off: this chat again."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    lang = context.lang
+    if chat.type != ChatType.PRIVATE:
+        await message.reply_html(texts.manage_private_only(lang))
+        return
+    if context.args and context.args[0].strip().lower() in _OFF_WORDS:
+        _user_data(context).pop(MANAGED_KEY, None)
+        await message.reply_html(texts.manage_off(lang))
+        return
+    groups = await _eligible_groups(context, user.id)
+    managed = _managed_id(context)
+    current = next((g for g in groups if g.id == managed), None)
+    if current is None:
+        _user_data(context).pop(MANAGED_KEY, None)
+    if not groups:
+        await message.reply_html(texts.manage_none(lang))
+        return
+    title = texts.group_name(current.title, current.id) if current else None
+    await message.reply_html(
+        texts.manage_intro(title, lang),
+        reply_markup=_manage_markup(groups, current.id if current else None, lang),
+    )
+
+
+async def on_manage_button(update: Update, context: BotContext) -> None:
+    """mg:CHAT_ID or mg:off: manage that group from this private chat, or this chat again."""
+    query = update.callback_query
+    if query is None:
+        return
+    lang = context.lang
+    message = query.message if isinstance(query.message, Message) else None
+    chat, user = update.effective_chat, update.effective_user
+    value = (query.data or "").partition(":")[2]
+    if message is None or chat is None or user is None or chat.type != ChatType.PRIVATE:
+        await query.answer(texts.toast_stale(lang))
+        return
+    if value == "off":
+        _user_data(context).pop(MANAGED_KEY, None)
+        await query.answer(texts.toast_manage_off(lang))
+        await edit_in_place(message.edit_text(texts.manage_off(lang), parse_mode="HTML"))
+        return
+    try:
+        group_id = int(value)
+    except ValueError:
+        await query.answer(texts.toast_stale(lang))
+        return
+    group = await _manageable(context, group_id, user.id)
+    if group is None:
+        if _managed_id(context) == group_id:
+            _user_data(context).pop(MANAGED_KEY, None)
+        await query.answer(texts.toast_not_group_admin(lang), show_alert=True)
+        return
+    _user_data(context)[MANAGED_KEY] = group.id
+    title = texts.group_name(group.title, group.id)
+    await query.answer(texts.toast_manage_set(title, lang))
+    await edit_in_place(message.edit_text(texts.manage_selected(title, lang), parse_mode="HTML"))
 
 
 # ---- the chat's lifecycle ---------------------------------------------------------------
@@ -635,6 +903,13 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
         log.info("removed from chat %s: nothing more is sent there", chat.id)
 
 
+async def on_group_start(update: Update, context: BotContext) -> None:
+    """/start in a group (besides the usual reply): the bot knows the group, for /manage."""
+    chat = update.effective_chat
+    if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await _ready_chat(chat, context)
+
+
 async def on_migrate(update: Update, context: BotContext) -> None:
     """A group became a supergroup: its subscriptions move to the new id."""
     message = update.effective_message
@@ -658,14 +933,19 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("unsubscribe", unsubscribe))
     app.add_handler(CommandHandler("subscriptions", subscriptions))
     app.add_handler(CommandHandler("alerts", alerts))
+    app.add_handler(CommandHandler("manage", manage))
     app.add_handler(CallbackQueryHandler(on_sub_button, pattern=r"^sub:"))
     app.add_handler(CallbackQueryHandler(on_unsub_button, pattern=r"^unsub:"))
     app.add_handler(CallbackQueryHandler(on_list_page, pattern=r"^subs:"))
     app.add_handler(CallbackQueryHandler(on_mode_button, pattern=r"^alerts:"))
+    app.add_handler(CallbackQueryHandler(on_manage_button, pattern=r"^mg:"))
     app.add_handler(
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=GROUP
     )
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate), group=GROUP)
+    app.add_handler(
+        CommandHandler("start", on_group_start, filters=filters.ChatType.GROUPS), group=GROUP
+    )
 
 
 async def start_jobs(app: Application) -> None:  # type: ignore[type-arg]

@@ -76,6 +76,14 @@ class ChatQueries(StoreBase):
         row = await self.fetchone(f"SELECT {_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
         return _chat(row) if row else None
 
+    async def active_groups(self) -> list[Chat]:
+        """Groups and supergroups the bot is still in (not migrated away), by title."""
+        rows = await self.fetchall(
+            f"SELECT {_COLUMNS} FROM chats WHERE type IN ('group', 'supergroup') "
+            "AND active = 1 AND migrated_to IS NULL ORDER BY COALESCE(title, ''), id"
+        )
+        return [_chat(r) for r in rows]
+
     async def set_chat_active(self, chat_id: int, active: bool) -> None:
         async with self.transaction() as db:
             await db.execute(

@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import delivery
+from bot.alerts_job import alerts_tick
+from bot.context import services_of
 from bot.local_api import ApiCall, callback_update, message_update
 from bot.settings import Settings
 from storage.models import FactFile, Zone
 from storage.subscription_queries import MAX_SUBSCRIPTIONS
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
-from tests.test_alerts import Clock
+from tests.test_alerts import Clock, add_elsewhere, alerts_to, project
 
 
 @pytest.fixture
@@ -315,3 +318,146 @@ async def test_private_access_upgrade_keeps_the_groups_settings(
         await _assert_new_group_has_it_all(bot, watermark)
     finally:
         await bot.stop()
+
+
+# ---- managing a group's subscriptions from a private chat -------------------------------
+
+GROUP_ID, OTHER_GROUP = -100123, -100456
+
+
+async def _groups_known(bot: BotHarness) -> None:
+    """Two supergroups the bot is in; USER_ID administers only the first."""
+    for group in (GROUP_ID, OTHER_GROUP):
+        await bot.send("/start", chat_id=group, chat_type="supergroup", user_id=2001)
+    await bot.store.ensure_chat(GROUP_ID, "supergroup", "招商<群>&")
+    bot.api.chat_members[(GROUP_ID, USER_ID)] = "administrator"
+
+
+async def _manage_group(bot: BotHarness) -> None:
+    (listing,) = replies(await bot.send("/manage"))
+    calls = await bot.press(listing, f"mg:{GROUP_ID}")
+    assert "招商<群>&" in answers(calls)[0]
+
+
+async def test_manage_lists_only_groups_where_the_user_is_admin(harness: BotHarness) -> None:
+    assert "/start" in text_of(await harness.send("/manage"))  # none yet: how to get there
+    await _groups_known(harness)
+    calls = await harness.send("/manage")
+    (listing,) = replies(calls)
+    assert listing.button_data() == [f"mg:{GROUP_ID}", "mg:off"]
+    assert all(len(d.encode()) <= 64 for d in listing.button_data())
+    # The bot's own admins may manage any group the bot is in.
+    (listing,) = replies(await harness.send("/manage", chat_id=ADMIN_ID))
+    assert sorted(listing.button_data()) == sorted(
+        [f"mg:{GROUP_ID}", f"mg:{OTHER_GROUP}", "mg:off"]
+    )
+    # In a group, /manage points to the private chat.
+    calls = await harness.send("/manage", chat_id=GROUP_ID, chat_type="supergroup")
+    assert "私聊" in text_of(calls)
+
+
+async def test_subscribe_from_private_lands_on_the_managed_group(harness: BotHarness) -> None:
+    await _groups_known(harness)
+    await _manage_group(harness)
+    calls = await harness.send("/subscribe zone 昆山")
+    assert "群「招商<群>&」的订阅" in text_of(calls)
+    assert "&lt;群&gt;&amp;" in replies(calls)[0].text  # the title is escaped
+    assert await subs_of(harness, GROUP_ID) == [("zone", "kunshan")]
+    assert await subs_of(harness) == []
+    calls = await harness.send("/subscriptions")
+    assert "群「招商<群>&」的订阅" in text_of(calls) and "昆山高新区" in text_of(calls)
+    (picker,) = replies(await harness.send("/subscribe"))
+    calls = await harness.press(picker, "sub:sector:new-energy")
+    assert "招商<群>&" in answers(calls)[0]
+    await harness.send("/unsubscribe 昆山")
+    assert await subs_of(harness, GROUP_ID) == [("sector", "new-energy")]
+    await harness.send("/alerts digest")
+    group = await harness.store.chat(GROUP_ID)
+    assert group is not None and group.alert_mode == "digest"
+    mine = await harness.store.chat(USER_ID)
+    assert mine is None or mine.alert_mode == "instant"
+
+
+async def test_after_manage_off_subscriptions_go_to_the_private_chat(
+    harness: BotHarness,
+) -> None:
+    await _groups_known(harness)
+    await _manage_group(harness)
+    (old_picker,) = replies(await harness.send("/subscribe"))
+    calls = await harness.send("/manage off")
+    assert "本私聊" in text_of(calls)
+    calls = await harness.send("/subscribe zone 昆山")
+    assert "群「" not in text_of(calls)
+    assert await subs_of(harness) == [("zone", "kunshan")]
+    assert await subs_of(harness, GROUP_ID) == []
+    # A picker sent for the group does not quietly change the private chat now.
+    calls = await harness.press(old_picker, "sub:sector:new-energy")
+    assert "另一个聊天" in answers(calls)[0]
+    assert await subs_of(harness) == [("zone", "kunshan")]
+    assert await subs_of(harness, GROUP_ID) == []
+    # The button returns to the private chat too.
+    await _manage_group(harness)
+    (listing,) = replies(await harness.send("/manage"))
+    calls = await harness.press(listing, "mg:off")
+    assert answers(calls)
+    await harness.send("/subscribe sector 新能源")
+    assert await subs_of(harness) == [("zone", "kunshan"), ("sector", "新能源")]
+
+
+async def test_non_admin_cannot_select_the_group(harness: BotHarness) -> None:
+    await _groups_known(harness)
+    (listing,) = replies(await harness.send("/manage"))
+    # A member of the group (not an admin) pressing a forged or stale button is refused.
+    await harness.send("/start", chat_id=2001)
+    (hello,) = replies(harness.api.sent("sendMessage", 2001))[-1:]
+    message = harness.api.message(2001, hello.result["message_id"])
+    assert message is not None
+    calls = await harness.process(callback_update(message, f"mg:{GROUP_ID}", user_id=2001))
+    assert "不是该群的管理员" in answers(calls)[0]
+    await harness.send("/subscribe zone 昆山", chat_id=2001)
+    assert await subs_of(harness, GROUP_ID) == []
+    # USER_ID stops being an admin after the list was sent: the stale button is refused.
+    harness.api.chat_members[(GROUP_ID, USER_ID)] = "member"
+    services_of(harness.app).admin_cache.clear()
+    calls = await harness.press(listing, f"mg:{GROUP_ID}")
+    assert "不是该群的管理员" in answers(calls)[0]
+    await harness.send("/subscribe zone 昆山")
+    assert await subs_of(harness, GROUP_ID) == []
+
+
+async def test_rights_are_checked_again_at_each_change(harness: BotHarness) -> None:
+    await _groups_known(harness)
+    await _manage_group(harness)
+    harness.api.chat_members[(GROUP_ID, USER_ID)] = "member"
+    services_of(harness.app).admin_cache.clear()
+    calls = await harness.send("/subscribe zone 昆山")
+    assert "已不是群「招商<群>&」的管理员" in text_of(calls)
+    assert await subs_of(harness, GROUP_ID) == []
+    await harness.send("/subscribe zone 昆山")  # the choice was dropped: back to private
+    assert await subs_of(harness) == [("zone", "kunshan")]
+
+
+async def test_alert_for_a_managed_subscription_goes_to_the_group(
+    harness: BotHarness, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
+    monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+    await _groups_known(harness)
+    await _manage_group(harness)
+    await harness.send("/subscribe zone 昆山")
+    await alerts_tick(harness.app)
+    harness.api.clear()
+    await add_elsewhere(settings, project("t-managed", name_zh="私聊订阅的群提醒项目"))
+    await alerts_tick(harness.app)
+    (alert,) = alerts_to(harness, GROUP_ID)
+    assert "私聊订阅的群提醒项目" in alert.text
+    assert "message_thread_id" not in alert.params
+    assert alerts_to(harness, USER_ID) == []
+
+
+async def test_manage_in_english(harness: BotHarness) -> None:
+    await _groups_known(harness)
+    (listing,) = replies(await harness.send("/manage", lang="en"))
+    await harness.press(listing, f"mg:{GROUP_ID}", lang="en")
+    calls = await harness.send("/subscribe zone kunshan", lang="en")
+    assert "Subscriptions of group 招商<群>&" in text_of(calls)

@@ -35,6 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("unsubscribe", "取消订阅", "Stop following", "/unsubscribe 昆山"),
     Command("subscriptions", "本聊天的订阅", "This chat's subscriptions", "/subscriptions"),
     Command("alerts", "即时提醒方式", "How alerts arrive", "/alerts instant"),
+    Command("manage", "在私聊中管理群的订阅", "Manage a group's subscriptions here", "/manage"),
     Command("digest", "定时摘要", "Scheduled digest", "/digest 09:00"),
     Command("timezone", "本聊天的时区", "This chat's time zone", "/timezone Asia/Shanghai"),
     Command("lang", "界面语言", "Language", "/lang en"),

@@ -299,6 +299,136 @@ def page_button(forward: bool, lang: Lang) -> str:
     return tr(lang, "下一页 ▶", "Next ▶") if forward else tr(lang, "◀ 上一页", "◀ Previous")
 
 
+# ---- managing a group from a private chat ------------------------------------------------
+
+
+def group_name(title: str | None, chat_id: int) -> str:
+    """A group's name as stored (plain text; escape it before putting it into HTML)."""
+    return title or str(chat_id)
+
+
+def managed_header(title: str, lang: Lang) -> str:
+    """The first line of every reply while a private chat manages a group."""
+    name = esc(clip(title, 60))
+    return tr(lang, f"👥 <b>群「{name}」的订阅</b>", f"👥 <b>Subscriptions of group {name}</b>")
+
+
+def in_group(title: str | None, text: str, lang: Lang) -> str:
+    """A reply, headed with the managed group's name when there is one."""
+    return f"{managed_header(title, lang)}\n{text}" if title is not None else text
+
+
+def toast_in_group(title: str | None, toast: str, lang: Lang) -> str:
+    """A button answer, naming the managed group when there is one (plain text)."""
+    if title is None:
+        return toast
+    return clip(tr(lang, f"群「{title}」：{toast}", f"Group {title}: {toast}"), 190)
+
+
+def manage_private_only(lang: Lang) -> str:
+    return tr(
+        lang,
+        "请在与我的私聊中发送 /manage，选择要管理订阅的群。",
+        "Send /manage in a private chat with me to pick a group whose subscriptions to manage.",
+    )
+
+
+def manage_none(lang: Lang) -> str:
+    return tr(
+        lang,
+        "没有找到您担任管理员的群。先把我加入群，在群里发送 /start，"
+        "然后回到这里再发 /manage。（只有群管理员或群主可以管理群的订阅。）",
+        "I know of no group where you are an administrator. Add me to the group, send /start "
+        "there, then come back here and send /manage again. (Only a group's administrators "
+        "and its owner may manage its subscriptions.)",
+    )
+
+
+def manage_intro(current: str | None, lang: Lang) -> str:
+    now = (
+        tr(lang, f"当前管理：群「{esc(current)}」", f"Now managing: group {esc(current)}")
+        if current is not None
+        else tr(lang, "当前管理：本私聊", "Now managing: this private chat")
+    )
+    return tr(
+        lang,
+        f"{now}\n点选一个您管理的群：之后在这里发送的 /subscribe、/unsubscribe、"
+        "/subscriptions、/alerts 及其按钮都作用于该群，提醒仍发到群里。\n"
+        "这个选择只记在本次会话中（不写入数据库，机器人重启后需重新选择）。"
+        "/manage off 或下方按钮回到管理本私聊。",
+        f"{now}\nPick a group you administer: /subscribe, /unsubscribe, /subscriptions, "
+        "/alerts and their buttons sent here will then act on that group, and its alerts "
+        "still go to the group.\nThe choice is kept for this session only (not in the "
+        "database; pick again after the bot restarts). /manage off or the button below "
+        "returns to this private chat.",
+    )
+
+
+def manage_button(title: str, current: bool, lang: Lang) -> str:
+    return clip(("✅ " if current else "👥 ") + title, 40)
+
+
+def manage_off_button(current: bool, lang: Lang) -> str:
+    mark = "✅ " if current else "👤 "
+    return mark + tr(lang, "管理本私聊", "Manage this private chat")
+
+
+def manage_selected(title: str, lang: Lang) -> str:
+    name = esc(title)
+    return tr(
+        lang,
+        f"好的，现在管理群「{name}」的订阅。在这里发送 /subscribe、/unsubscribe、"
+        "/subscriptions、/alerts 都作用于该群；提醒发到群里。/manage off 回到管理本私聊。",
+        f"Done: now managing the subscriptions of group {name}. /subscribe, /unsubscribe, "
+        "/subscriptions and /alerts sent here act on that group; its alerts go to the "
+        "group. /manage off returns to this private chat.",
+    )
+
+
+def manage_off(lang: Lang) -> str:
+    return tr(
+        lang,
+        "好的，现在管理本私聊自己的订阅。",
+        "Done: you now manage this private chat's own subscriptions.",
+    )
+
+
+def toast_manage_set(title: str, lang: Lang) -> str:
+    return clip(tr(lang, f"正在管理：群「{title}」", f"Managing group {title}"), 190)
+
+
+def toast_manage_off(lang: Lang) -> str:
+    return tr(lang, "正在管理：本私聊", "Managing this private chat")
+
+
+def toast_not_group_admin(lang: Lang) -> str:
+    return tr(
+        lang,
+        "抱歉，您已不是该群的管理员（或我已不在该群），不能管理它的订阅。",
+        "Sorry, you are no longer an administrator of that group (or I have left it), so "
+        "you cannot manage its subscriptions.",
+    )
+
+
+def managed_refused(title: str, lang: Lang) -> str:
+    return tr(
+        lang,
+        f"抱歉，您已不是群「{esc(title)}」的管理员（或我已不在该群），不能修改它的订阅。"
+        "已回到管理本私聊；/manage 可重新选择。",
+        f"Sorry, you are no longer an administrator of group {esc(title)} (or I have left "
+        "it), so you cannot change its subscriptions. Back to managing this private chat; "
+        "/manage picks again.",
+    )
+
+
+def toast_other_scope(lang: Lang) -> str:
+    return tr(
+        lang,
+        "这条消息属于另一个聊天的订阅，请重新发送命令。",
+        "That message belongs to another chat's subscriptions; send the command again.",
+    )
+
+
 # ---- the alerts ---------------------------------------------------------------------------
 
 
