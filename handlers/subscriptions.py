@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     Chat,
     ChatMemberUpdated,
     InlineKeyboardButton,
@@ -200,6 +201,40 @@ async def _scope(update: Update, context: BotContext, *, change: bool = True) ->
     return Scope(group.id, texts.group_name(group.title, group.id))
 
 
+async def _command_scope(
+    update: Update, context: BotContext, *, change: bool = True
+) -> tuple[Message, Chat, Scope] | None:
+    """The message, chat and scope a command acts on; None (refusal sent) when it may not."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return None
+    scope = await _scope(update, context, change=change)
+    if not scope.allowed:
+        await message.reply_html(_refusal(scope, context.lang))
+        return None
+    return message, chat, scope
+
+
+async def _button_scope(
+    update: Update,
+    context: BotContext,
+    query: CallbackQuery,
+    message: Message,
+    *,
+    change: bool = True,
+) -> Scope | None:
+    """The scope a button acts on; None (the press answered) when it may not act."""
+    lang = context.lang
+    scope = await _scope(update, context, change=change)
+    if not scope.allowed:
+        await query.answer(_toast_refusal(scope, lang), show_alert=True)
+        return None
+    if _other_scope(context, message, scope):
+        await query.answer(texts.toast_other_scope(lang), show_alert=True)
+        return None
+    return scope
+
+
 def _refusal(scope: Scope, lang: Lang) -> str:
     if scope.group is not None:
         return texts.managed_refused(scope.group, lang)
@@ -364,14 +399,11 @@ async def _subscribed_set(context: BotContext, chat_id: int) -> set[tuple[str, s
 
 async def subscribe(update: Update, context: BotContext) -> None:
     """/subscribe [zone|sector|keyword] NAME: follow it; no argument: pick with buttons."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
-        return
     lang = context.lang
-    scope = await _scope(update, context)
-    if not scope.allowed:
-        await message.reply_html(_refusal(scope, lang))
+    begun = await _command_scope(update, context)
+    if begun is None:
         return
+    message, chat, scope = begun
     await _ready(scope, chat, context)
     args = list(context.args or [])
     if not args:
@@ -460,14 +492,11 @@ async def _show_picker(message: Message, context: BotContext, scope: Scope) -> N
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe [zone|sector|keyword] NAME: stop following it; no argument: the list."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
-        return
     lang = context.lang
-    scope = await _scope(update, context)
-    if not scope.allowed:
-        await message.reply_html(_refusal(scope, lang))
+    begun = await _command_scope(update, context)
+    if begun is None:
         return
+    message, _chat, scope = begun
     args = list(context.args or [])
     if not args:
         await _reply_list(message, context, scope, header=texts.unsubscribe_usage(lang))
@@ -507,13 +536,10 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
 
 async def subscriptions(update: Update, context: BotContext) -> None:
     """/subscriptions: this chat's list, a remove button per line."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
+    begun = await _command_scope(update, context, change=False)
+    if begun is None:
         return
-    scope = await _scope(update, context, change=False)
-    if not scope.allowed:
-        await message.reply_html(_refusal(scope, context.lang))
-        return
+    message, _chat, scope = begun
     await _reply_list(message, context, scope)
 
 
@@ -574,15 +600,12 @@ async def _reply_list(
 
 async def alerts(update: Update, context: BotContext) -> None:
     """/alerts instant|digest|off: how this chat hears about new items."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
-        return
     lang = context.lang
     choice = _MODE_WORDS.get((context.args[0] if context.args else "").strip().lower())
-    scope = await _scope(update, context, change=choice is not None)
-    if not scope.allowed:
-        await message.reply_html(_refusal(scope, lang))
+    begun = await _command_scope(update, context, change=choice is not None)
+    if begun is None:
         return
+    message, chat, scope = begun
     if choice is None:
         known = await context.store.chat(scope.chat_id)
         mode = known.alert_mode if known else "instant"
@@ -628,12 +651,8 @@ async def on_sub_button(update: Update, context: BotContext) -> None:
     ):
         await query.answer(texts.toast_stale(lang))
         return
-    scope = await _scope(update, context)
-    if not scope.allowed:
-        await query.answer(_toast_refusal(scope, lang), show_alert=True)
-        return
-    if _other_scope(context, message, scope):
-        await query.answer(texts.toast_other_scope(lang), show_alert=True)
+    scope = await _button_scope(update, context, query, message)
+    if scope is None:
         return
     kind, value = parts[1], parts[2]
     name = await _target_name(context, kind, value)
@@ -700,12 +719,8 @@ async def on_unsub_button(update: Update, context: BotContext) -> None:
     if message is None or chat is None or len(parts) != 3 or not parts[1].isdigit():
         await query.answer(texts.toast_stale(lang))
         return
-    scope = await _scope(update, context)
-    if not scope.allowed:
-        await query.answer(_toast_refusal(scope, lang), show_alert=True)
-        return
-    if _other_scope(context, message, scope):
-        await query.answer(texts.toast_other_scope(lang), show_alert=True)
+    scope = await _button_scope(update, context, query, message)
+    if scope is None:
         return
     page = int(parts[2]) if parts[2].isdigit() else 0
     removed = await context.store.unsubscribe_id(scope.chat_id, int(parts[1]))
@@ -729,13 +744,8 @@ async def on_list_page(update: Update, context: BotContext) -> None:
     if message is None or chat is None or not page_text.isdigit():
         await query.answer()
         return
-    lang = context.lang
-    scope = await _scope(update, context, change=False)
-    if not scope.allowed:
-        await query.answer(_toast_refusal(scope, lang), show_alert=True)
-        return
-    if _other_scope(context, message, scope):
-        await query.answer(texts.toast_other_scope(lang), show_alert=True)
+    scope = await _button_scope(update, context, query, message, change=False)
+    if scope is None:
         return
     await query.answer()
     await _redraw_list(message, context, scope, int(page_text))
@@ -758,12 +768,8 @@ async def on_mode_button(update: Update, context: BotContext) -> None:
     if message is None or chat is None or mode not in ("instant", "digest", "off"):
         await query.answer(texts.toast_stale(lang))
         return
-    scope = await _scope(update, context)
-    if not scope.allowed:
-        await query.answer(_toast_refusal(scope, lang), show_alert=True)
-        return
-    if _other_scope(context, message, scope):
-        await query.answer(texts.toast_other_scope(lang), show_alert=True)
+    scope = await _button_scope(update, context, query, message)
+    if scope is None:
         return
     await _ready(scope, chat, context)
     await context.store.set_alert_mode(scope.chat_id, mode)  # type: ignore[arg-type]

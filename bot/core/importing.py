@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -649,6 +649,23 @@ def _land(text: str | None, errors: list[RowError]) -> Quantity | None:
     return quantity
 
 
+C = TypeVar("C")
+
+
+def _choice(
+    values: dict[str, str], key: str, parse: Callable[[str], C], errors: list[RowError]
+) -> C | None:
+    """A closed-choice cell (stage, kind) parsed; an unknown word is recorded as an error."""
+    text = values.get(key)
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        errors.append(RowError(0, key, key, text))
+        return None
+
+
 def _date(text: str | None, errors: list[RowError]) -> PartialDate | None:
     if not text:
         return None
@@ -804,12 +821,7 @@ class Builder:
         name = values.get("project", "")
         if not name:
             errors.append(RowError(0, "project", "required"))
-        stage = None
-        if values.get("stage"):
-            try:
-                stage = parse_stage(values["stage"])
-            except ValueError:
-                errors.append(RowError(0, "stage", "stage", values["stage"]))
+        stage = _choice(values, "stage", parse_stage, errors)
         stage_date = _date(values.get("date"), errors)
         amounts = {
             "total_investment": _money(values, "investment", errors),
@@ -886,12 +898,7 @@ class Builder:
         title = values.get("title", "")
         if not title:
             errors.append(RowError(0, "title", "required"))
-        kind = None
-        if values.get("kind"):
-            try:
-                kind = parse_event_kind(values["kind"])
-            except ValueError:
-                errors.append(RowError(0, "kind", "kind", values["kind"]))
+        kind = _choice(values, "kind", parse_event_kind, errors)
         when = _date(values.get("date"), errors)
         figures: tuple[Figure, ...] | None = None
         if values.get("figures"):
