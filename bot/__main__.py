@@ -12,10 +12,10 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
+from bot.core.factfile import FactFileError
 from bot.logsafe import redact, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.base import StoreError
-from storage.facts import FactFileError
 
 log = logging.getLogger("bot")
 

@@ -24,13 +24,13 @@ from telegram.warnings import PTBUserWarning
 from bot.context import BotContext
 from bot.core import exporting, importing
 from bot.core.exporting import ExportScopeError
+from bot.core.factfile import FactFileError
 from bot.core.importing import FileProblem, Resolver, Table
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
 from bot.texts import admin as texts
 from bot.texts.common import event_kind, split_message, stage
 from handlers.access import PROMOTED_KEY, load_admins, target_user
 from handlers.basic import is_admin
-from storage.facts import FactFileError
-from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
 
 log = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread, regroup
+from bot.core.records import Company, Zone
 from bot.core.schedule import (
     DEFAULT_TIME,
     ScheduleSyntaxError,
@@ -52,7 +53,6 @@ from handlers.subscriptions import may_manage
 from storage import Store
 from storage.chat_queries import Chat
 from storage.digest_queries import DigestRow, Pruned, StoredPlan
-from storage.models import Company, Zone
 
 log = logging.getLogger(__name__)
 

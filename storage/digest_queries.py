@@ -17,9 +17,9 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.core.records import Event, Project
 from storage.base import StoreBase, iso
 from storage.chat_queries import _COLUMNS, Chat, _chat
-from storage.models import Event, Project
 
 # The subscriptions module owns how a feed item is seen for matching; digests reuse it.
 from storage.subscription_queries import (

@@ -11,9 +11,8 @@ from typing import Any, Literal, TypeVar
 import aiosqlite
 from pydantic import BaseModel
 
-from storage.base import StoreBase, iso, write_audit
-from storage.facts import KnownIds, check, dump, load_seed
-from storage.models import (
+from bot.core.factfile import KnownIds, check, dump, load_seed
+from bot.core.records import (
     Company,
     Event,
     FactFile,
@@ -24,7 +23,8 @@ from storage.models import (
     Zone,
     ZoneFigure,
 )
-from storage.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
+from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
+from storage.base import StoreBase, iso, write_audit
 
 RecordKind = Literal["project", "event"]
 M = TypeVar("M", bound=BaseModel)

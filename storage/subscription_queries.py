@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from bot.core.records import SectorLabel
 from storage.base import StoreBase, iso
-from storage.models import SectorLabel
 
 SubKind = Literal["zone", "sector", "keyword"]
 AlertMode = Literal["instant", "digest", "off"]

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from bot.core.records import Event, Project
 from storage.base import StoreBase, iso, write_audit
-from storage.models import Event, Project
 
 M = TypeVar("M", Project, Event)
 UserStatus = Literal["new", "pending", "approved", "denied"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.factfile import load_seed
 from bot.core.lookup import Page, TokenStore, callback, closest_zones
 from bot.core.matching import ZoneIndex, resolve_sector, sector_labels
 from storage.fact_queries import zone_name_forms
-from storage.facts import load_seed
 
 FACTS = load_seed()
 INDEX = ZoneIndex.build((name, z.id) for z in FACTS.zones for name in zone_name_forms(z))

@@ -34,10 +34,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
+from bot.core.factfile import MAX_FACT_FILE_BYTES, FactFileError, load_text
 from bot.core.matching import ZoneIndex
-from storage.base import StoreBase
-from storage.facts import MAX_FACT_FILE_BYTES, FactFileError, load_text
-from storage.models import (
+from bot.core.records import (
     EVENT_KIND_ZH,
     STAGE_ZH,
     Company,
@@ -51,9 +50,10 @@ from storage.models import (
     parse_event_kind,
     parse_stage,
 )
-from storage.text import normalise
+from bot.core.text import normalise
+from bot.core.values import Amount, PartialDate, Quantity
+from storage.base import StoreBase
 from storage.user_queries import NamedRef
-from storage.values import Amount, PartialDate, Quantity
 
 TableKind = Literal["signing", "event"]
 

@@ -86,7 +86,7 @@ def closest_zones(names: dict[str, set[str]], query: str, limit: int = 3) -> lis
     """
     from rapidfuzz import fuzz, process
 
-    from storage.text import normalise, pinyin
+    from bot.core.text import normalise, pinyin
 
     text = normalise(query[:200])
     if not text or not names:

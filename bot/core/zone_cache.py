@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.matching import ZoneIndex
+from bot.core.records import SectorArea, SectorLabel, Zone
 from storage.fact_queries import ZoneCounts
-from storage.models import SectorArea, SectorLabel, Zone
 
 CACHE_KEY = "lookup_facts"
 
@@ -36,7 +36,7 @@ class FactsView:
 
     def exact_zone(self, query: str) -> set[str]:
         """Zones whose own name (not a prefix or near miss) the query is."""
-        from storage.text import normalise, pinyin
+        from bot.core.text import normalise, pinyin
 
         text = normalise(query[:200])
         if not text:

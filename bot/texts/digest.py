@@ -14,7 +14,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.digest import NO_SECTOR, Digest, Entry, Headline
+from bot.core.records import Company, Event, Project, Zone
 from bot.core.schedule import WEEKDAY_NAMES_EN, WEEKDAY_NAMES_ZH
+from bot.core.values import Quantity
 from bot.texts.common import (
     Lang,
     clip,
@@ -28,8 +30,6 @@ from bot.texts.common import (
     stage,
     tr,
 )
-from storage.models import Company, Event, Project, Zone
-from storage.values import Quantity
 
 # Parts are measured as HTML (longer than the visible text Telegram counts), with room to spare
 # for the continuation heading.

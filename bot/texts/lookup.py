@@ -15,6 +15,18 @@ from pypinyin import Style, lazy_pinyin
 
 from bot.core.charts import Bar, BarChart
 from bot.core.lookup import Page, callback, fits
+from bot.core.records import (
+    Company,
+    Event,
+    Project,
+    SectorArea,
+    SectorLabel,
+    Source,
+    Zone,
+    ZoneFigure,
+)
+from bot.core.text import has_han
+from bot.core.values import Quantity
 from bot.texts.common import (
     Lang,
     clip,
@@ -28,18 +40,6 @@ from bot.texts.common import (
     tr,
 )
 from storage.fact_queries import SearchHit, ZoneCounts
-from storage.models import (
-    Company,
-    Event,
-    Project,
-    SectorArea,
-    SectorLabel,
-    Source,
-    Zone,
-    ZoneFigure,
-)
-from storage.text import has_han
-from storage.values import Quantity
 
 Button = tuple[str, str]  # (label, callback_data)
 ECHO = 40  # characters of the user's input echoed back in a reply
@@ -1049,7 +1049,7 @@ def breakdowns(figures: Sequence[ZoneFigure]) -> list[Breakdown]:
 def _sum_check(b: Breakdown, lang: Lang) -> str:
     total, parts = b.head.value.value, b.parts_sum
     unit = b.head.value.unit
-    from storage.values import plain_decimal
+    from bot.core.values import plain_decimal
 
     if parts == total:
         return tr(

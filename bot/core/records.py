@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from storage.values import Amount, PartialDate, Quantity
+from bot.core.values import Amount, PartialDate, Quantity
 
 
 def _to_date(value: Any) -> Any:
