@@ -21,12 +21,13 @@ from telegram.ext import Application
 
 from bot.context import BotContext, services_of
 from bot.core import alerts
+from bot.core.records import PendingDelivery
 from bot.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, app_pacer, send
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
 from storage.base import utcnow
-from storage.subscription_queries import PER_CHAT_BATCH, PendingDelivery
+from storage.subscription_queries import PER_CHAT_BATCH
 
 log = logging.getLogger(__name__)
 

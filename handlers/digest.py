@@ -31,7 +31,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread, regroup
-from bot.core.records import Company, Zone
+from bot.core.records import Chat, Company, DigestRow, Pruned, StoredPlan, Zone
 from bot.core.schedule import (
     DEFAULT_TIME,
     ScheduleSyntaxError,
@@ -51,8 +51,6 @@ from bot.texts.common import Lang, as_lang
 from handlers.common import edit_in_place
 from handlers.subscriptions import may_manage
 from storage import Store
-from storage.chat_queries import Chat
-from storage.digest_queries import DigestRow, Pruned, StoredPlan
 
 log = logging.getLogger(__name__)
 

@@ -43,12 +43,12 @@ from bot.core.lookup import (
     parse_page,
 )
 from bot.core.matching import resolve_sector
+from bot.core.records import SearchHit
 from bot.core.text import normalise
 from bot.core.zone_cache import FactsView, facts_view
 from bot.texts import lookup as texts
 from bot.texts.common import Lang, split_message
 from storage import Store
-from storage.fact_queries import SearchHit
 
 log = logging.getLogger(__name__)
 

@@ -40,12 +40,13 @@ from bot.alerts_job import start_alerts_job
 from bot.context import BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
+from bot.core.records import Chat as StoredChat
+from bot.core.records import SubscribeResult, Subscription
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
 from handlers.common import edit_in_place
-from storage.chat_queries import Chat as StoredChat
-from storage.subscription_queries import MAX_SUBSCRIPTIONS, SubscribeResult, Subscription
+from storage.subscription_queries import MAX_SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
 

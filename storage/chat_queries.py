@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import aiosqlite
 
+from bot.core.records import Chat
 from storage.base import StoreBase, iso
-
-
-@dataclass(frozen=True)
-class Chat:
-    id: int
-    type: str
-    title: str | None
-    lang: str | None
-    active: bool
-    approved: bool
-    migrated_to: int | None
-    alert_mode: str
-    timezone: str | None
-    digest_kind: str
-    digest_time: str
-    digest_weekday: int
-    next_digest_at: str | None
-    digest_seq: int
-
 
 _COLUMNS = (
     "id, type, title, lang, active, approved, migrated_to, alert_mode, timezone, digest_kind, "

@@ -12,58 +12,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.core.records import Event, Project
+from bot.core.records import (
+    Chat,
+    DigestRow,
+    Event,
+    Project,
+    Pruned,
+    StoredPlan,
+    Subscription,
+    WindowItem,
+)
 from storage.base import StoreBase, iso
-from storage.chat_queries import _COLUMNS, Chat, _chat
+from storage.chat_queries import _COLUMNS, _chat
 
 # The subscriptions module owns how a feed item is seen for matching; digests reuse it.
-from storage.subscription_queries import (
-    GIVE_UP_ATTEMPTS,
-    AlertCandidate,
-    Subscription,
-    record_candidates,
-)
-
-
-@dataclass(frozen=True)
-class DigestRow:
-    chat_id: int
-    period: str
-    from_seq: int
-    to_seq: int
-    parts_sent: int
-    created_at: str
-    sent_at: str | None
-
-    @property
-    def done(self) -> bool:
-        return self.sent_at is not None
-
-
-# A stored digest plan: for each part, the (feed seq, change as shown) of its items in order.
-StoredPlan = tuple[tuple[tuple[int, str], ...], ...]
-
-
-@dataclass(frozen=True)
-class Pruned:
-    """What one clean-up removed."""
-
-    deliveries: int
-    digests: int
-
-
-@dataclass(frozen=True)
-class WindowItem:
-    """A feed item of a digest's window: how alerts see it, its change, and the record."""
-
-    candidate: AlertCandidate
-    change: str
-    record: Project | Event
+from storage.subscription_queries import GIVE_UP_ATTEMPTS, record_candidates
 
 
 def _digest(row: aiosqlite.Row) -> DigestRow:
@@ -416,4 +383,4 @@ class DigestQueries(StoreBase):
             )
 
 
-__all__ = ["DigestQueries", "DigestRow", "Pruned", "StoredPlan", "WindowItem"]
+__all__ = ["DigestQueries"]

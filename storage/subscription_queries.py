@@ -10,71 +10,28 @@ same way, and a restart continues where the watermark stands.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 import aiosqlite
 
-from bot.core.records import SectorLabel
+from bot.core.records import (
+    AlertCandidate,
+    AlertMode,
+    Matcher,
+    PendingDelivery,
+    SectorLabel,
+    SubKind,
+    SubscribeResult,
+    Subscription,
+)
 from storage.base import StoreBase, iso
 
-SubKind = Literal["zone", "sector", "keyword"]
-AlertMode = Literal["instant", "digest", "off"]
 MAX_SUBSCRIPTIONS = 200
 GIVE_UP_ATTEMPTS = 99  # a delivery at this count is abandoned (Telegram refused the message)
 WATERMARK_KEY = "alerts_seq"
 PER_CHAT_BATCH = 30  # a chat's alerts read per tick; the job sends a few messages of them
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: int
-    chat_id: int
-    kind: SubKind
-    value: str
-    thread_id: int | None
-    since_seq: int
-
-
-class SubscribeResult(StrEnum):
-    ADDED = "added"
-    ALREADY = "already"
-    LIMIT = "limit"
-
-
-@dataclass(frozen=True)
-class AlertCandidate:
-    """A feed item as matching sees it: where it is, its sector labels and its words."""
-
-    seq: int
-    kind: str
-    record_id: str
-    zone_id: str
-    labels: frozenset[str]
-    text: str
-
-
-# (candidates, subscriptions of chats that take instant alerts, all labels) -> for each
-# (chat id, seq) owed an alert, the forum topic to send it to.
-Matcher = Callable[
-    [Sequence[AlertCandidate], Sequence[Subscription], Sequence[SectorLabel]],
-    dict[tuple[int, int], int | None],
-]
-
-
-@dataclass(frozen=True)
-class PendingDelivery:
-    chat_id: int
-    seq: int
-    thread_id: int | None
-    attempts: int
-    kind: str
-    record_id: str
-    change: str
-    lang: str | None
 
 
 def _subscription(row: aiosqlite.Row) -> Subscription:

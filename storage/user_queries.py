@@ -8,46 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from bot.core.records import Event, Project
+from bot.core.records import AuditEntry, Event, NamedRef, Project, UserInfo, UserStatus
 from storage.base import StoreBase, iso, write_audit
 
 M = TypeVar("M", Project, Event)
-UserStatus = Literal["new", "pending", "approved", "denied"]
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    id: int
-    name: str | None
-    username: str | None
-    role: str
-    status: str
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change of one record: who, when, how, and the stored body before and after."""
-
-    id: int
-    at: str
-    actor_id: int | None
-    via: str
-    kind: str
-    record_id: str
-    action: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class NamedRef:
-    """A company or source id with the names it can be written as in a spreadsheet."""
-
-    id: str
-    names: tuple[str, ...]
 
 
 class UserQueries(StoreBase):

@@ -11,11 +11,10 @@ import pytest
 from bot import delivery
 from bot.alerts_job import JOB_NAME, alerts_tick
 from bot.core import alerts
-from bot.core.records import Event, FactFile, Project, SectorLabel
+from bot.core.records import AlertCandidate, Event, FactFile, Project, SectorLabel, Subscription
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
 from storage import Store
-from storage.subscription_queries import AlertCandidate, Subscription
 from tests.harness import ADMIN_ID, USER_ID, BotHarness
 
 SOURCE = "p000-kunshan"

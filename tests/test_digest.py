@@ -14,7 +14,7 @@ import pytest
 
 from bot.context import services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, headline
-from bot.core.records import Event, EventKind, FactFile, Figure, Project
+from bot.core.records import AlertCandidate, Event, EventKind, FactFile, Figure, Project
 from bot.core.values import Amount, Qualifier
 from bot.delivery import PACER_KEY, Pacer
 from bot.local_api import ApiCall, html_to_plain, utf16_len
@@ -24,7 +24,6 @@ from handlers import digest as digest_module
 from handlers.digest import TICK_NAME, digest_tick
 from storage.base import StoreError
 from storage.lock import InstanceLock
-from storage.subscription_queries import AlertCandidate
 from tests.harness import USER_ID, BotHarness, make_settings
 
 GROUP_ID = -1001234567890

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from bot.core.records import SectorLabel
+from bot.core.records import AlertCandidate, SectorLabel, Subscription
 from bot.core.text import normalise
-from storage.subscription_queries import AlertCandidate, Subscription
 
 LIST_ABOVE = 3  # more than this many items at once to one chat: one message listing them
 LIST_SIZE = 10  # items per list message (well under Telegram's 4096 characters)

@@ -15,10 +15,9 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.core.alerts import covered_labels, keyword_key
-from bot.core.records import Event, Project, SectorLabel
+from bot.core.records import AlertCandidate, Event, Project, SectorLabel, Subscription
 from bot.core.text import normalise
 from bot.core.values import Amount, Qualifier
-from storage.subscription_queries import AlertCandidate, Subscription
 
 RecordKind = Literal["project", "event"]
 NO_SECTOR = ""  # the group of records that carry no sector label

@@ -27,8 +27,7 @@ from bot.core.importing import (
     quote_formula,
 )
 from bot.core.matching import ZoneIndex, resolve_sector
-from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Zone
-from storage.user_queries import NamedRef
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, NamedRef, Project, Zone
 
 SIGNINGS_SHEET = "签约项目 signings"
 EVENTS_SHEET = "活动 events"

@@ -43,6 +43,7 @@ from bot.core.records import (
     Event,
     FactFile,
     Figure,
+    NamedRef,
     Project,
     SectorArea,
     SectorLabel,
@@ -53,7 +54,6 @@ from bot.core.records import (
 from bot.core.text import normalise
 from bot.core.values import Amount, PartialDate, Quantity
 from storage.base import StoreBase
-from storage.user_queries import NamedRef
 
 TableKind = Literal["signing", "event"]
 

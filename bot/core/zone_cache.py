@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.matching import ZoneIndex
-from bot.core.records import SectorArea, SectorLabel, Zone
-from storage.fact_queries import ZoneCounts
+from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCounts
 
 CACHE_KEY = "lookup_facts"
 

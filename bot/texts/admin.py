@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.importing import EVENT_ZH, SIGNING_ZH, ImportResult, RowError
+from bot.core.records import AuditEntry
 from bot.texts.common import Lang, clip, esc, tr
-from storage.user_queries import AuditEntry
 
 # ---- access -------------------------------------------------------------------------------
 

@@ -19,10 +19,12 @@ from bot.core.records import (
     Company,
     Event,
     Project,
+    SearchHit,
     SectorArea,
     SectorLabel,
     Source,
     Zone,
+    ZoneCounts,
     ZoneFigure,
 )
 from bot.core.text import has_han
@@ -39,7 +41,6 @@ from bot.texts.common import (
     stage,
     tr,
 )
-from storage.fact_queries import SearchHit, ZoneCounts
 
 Button = tuple[str, str]  # (label, callback_data)
 ECHO = 40  # characters of the user's input echoed back in a reply
