@@ -19,6 +19,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
+from bot.jobs import start_jobs
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
@@ -97,7 +98,7 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         log.info(
             "seeded the store: %d new, %d updated", report.count("new"), report.count("updated")
         )
-    await handlers.on_startup(app)
+    await start_jobs(app)
     await set_menu(app)
 
 

@@ -36,7 +36,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts_job import start_alerts_job
 from bot.context import BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
@@ -953,8 +952,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(
         CommandHandler("start", on_group_start, filters=filters.ChatType.GROUPS), group=GROUP
     )
-
-
-async def start_jobs(app: Application) -> None:  # type: ignore[type-arg]
-    """Called from on_startup: the alert job."""
-    await start_alerts_job(app)

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot import delivery
-from bot.alerts_job import JOB_NAME, alerts_tick
 from bot.core import alerts
 from bot.core.records import AlertCandidate, Event, FactFile, Project, SectorLabel, Subscription
+from bot.jobs import delivery
+from bot.jobs.alerts import JOB_NAME, alerts_tick
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
 from storage import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.delivery import Gone, Migrated, Pacer, RetryLater, Sent, send
+from bot.jobs.delivery import Gone, Migrated, Pacer, RetryLater, Sent, send
 from storage import Store
 from tests.harness import BotHarness
 

@@ -16,12 +16,12 @@ from bot.context import services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, headline
 from bot.core.records import AlertCandidate, Event, EventKind, FactFile, Figure, Project
 from bot.core.values import Amount, Qualifier
-from bot.delivery import PACER_KEY, Pacer
+from bot.jobs import digests as digest_module
+from bot.jobs.delivery import PACER_KEY, Pacer
+from bot.jobs.digests import TICK_NAME, digest_tick
 from bot.local_api import ApiCall, html_to_plain, utf16_len
 from bot.settings import Settings
 from bot.texts.digest import render_digest
-from handlers import digest as digest_module
-from handlers.digest import TICK_NAME, digest_tick
 from storage.base import StoreError
 from storage.lock import InstanceLock
 from tests.harness import USER_ID, BotHarness, make_settings

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import delivery
-from bot.alerts_job import alerts_tick
 from bot.context import services_of
 from bot.core.records import FactFile, Zone
+from bot.jobs import delivery
+from bot.jobs.alerts import alerts_tick
 from bot.local_api import ApiCall, callback_update, message_update
 from bot.settings import Settings
 from storage.subscription_queries import MAX_SUBSCRIPTIONS

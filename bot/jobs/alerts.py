@@ -22,7 +22,7 @@ from telegram.ext import Application
 from bot.context import BotContext, services_of
 from bot.core import alerts
 from bot.core.records import PendingDelivery
-from bot.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, app_pacer, send
+from bot.jobs.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, app_pacer, send
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
