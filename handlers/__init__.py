@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
+from bot.context import BotApp
 from handlers import access, admin, basic, lookup, subscriptions
 from handlers import digest as digest_handlers
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     access.register(app)
     # The /add and /edit conversation goes first in its group, so typed answers reach it.
     admin.register(app)

@@ -16,21 +16,19 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     TypeHandler,
 )
 
-from bot.context import BotContext
+from bot.context import BotApp, BotContext
 from bot.texts import admin as texts
 from bot.texts.common import as_lang
 from handlers.basic import is_admin
 
 log = logging.getLogger(__name__)
 
-PROMOTED_KEY = "promoted_admins"
 MAX_USER_ID = 2**53  # Telegram user ids fit in 52 bits; group ids are negative
 _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 _IN = ("member", "administrator", "creator")
@@ -38,12 +36,11 @@ _OUT = ("left", "kicked")
 
 
 async def load_admins(context: BotContext) -> set[int]:
-    """Promoted admins, read from the store once and kept in services.extra."""
-    extra = context.services.extra
-    if PROMOTED_KEY not in extra:
-        extra[PROMOTED_KEY] = await context.store.promoted_admins()
-    promoted: set[int] = extra[PROMOTED_KEY]
-    return promoted
+    """Promoted admins, read from the store once and kept in the services."""
+    services = context.services
+    if services.promoted_admins is None:
+        services.promoted_admins = await context.store.promoted_admins()
+    return services.promoted_admins
 
 
 def user_id_arg(text: str) -> int | None:
@@ -67,7 +64,7 @@ def target_user(update: Update, context: BotContext) -> int | None:
 
 
 def all_admins(context: BotContext) -> list[int]:
-    promoted: set[int] = context.services.extra.get(PROMOTED_KEY, set())
+    promoted = context.services.promoted_admins or set()
     return sorted(set(context.settings.admin_ids) | promoted)
 
 
@@ -292,7 +289,7 @@ async def _bot_membership(change: ChatMemberUpdated, context: BotContext) -> Non
         await context.store.set_chat_approved(chat.id, chat.type, chat.title, False, adder.id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(TypeHandler(Update, gate), group=-1)
     app.add_handler(CallbackQueryHandler(decide, pattern=r"^acc:(ok|no):-?\d+$"))
     app.add_handler(CommandHandler("approve", approve))

@@ -11,7 +11,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -21,7 +20,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import BotContext
+from bot.context import BotApp, BotContext
 from bot.core import exporting, importing
 from bot.core.exporting import ExportScopeError
 from bot.core.factfile import FactFileError
@@ -29,7 +28,7 @@ from bot.core.importing import FileProblem, Resolver, Table
 from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
 from bot.texts import admin as texts
 from bot.texts.common import event_kind, split_message, stage
-from handlers.access import PROMOTED_KEY, load_admins, target_user
+from handlers.access import load_admins, target_user
 from handlers.basic import is_admin
 
 log = logging.getLogger(__name__)
@@ -541,7 +540,7 @@ async def _set_role(update: Update, context: BotContext, command: str) -> None:
         if not already:
             await context.store.set_user_role(target, "admin", actor.id)
             promoted.add(target)
-        context.services.extra[PROMOTED_KEY] = promoted
+        context.services.promoted_admins = promoted
         await message.reply_html(texts.promoted(lang, target, already))
         return
     if target in context.settings.admin_ids:
@@ -669,7 +668,7 @@ async def _send_long(status: Message, text: str) -> None:
         await status.reply_html(part)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     with warnings.catch_warnings():
         # per_message=False with button handlers is intended: one conversation per user
         # and chat, whatever message the buttons sit on.

@@ -9,9 +9,9 @@ import logging
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotContext
+from bot.context import BotApp, BotContext
 from bot.core.records import Chat
 from bot.core.schedule import (
     DEFAULT_TIME,
@@ -46,7 +46,7 @@ async def _ensure(update: Update, context: BotContext) -> Chat | None:
     known = await context.store.ensure_chat(chat.id, chat.type, chat.title)
     if known.next_digest_at is None and known.digest_kind != "off":
         # A chat the tick has not scheduled yet: schedule it now, so /digest can say when.
-        next_at = next_for(known, context.settings.timezone, context.bot_data["now"]())
+        next_at = next_for(known, context.settings.timezone, context.now())
         await context.store.set_next_digest_times([(known.id, next_at)])
         known = await context.store.chat(chat.id) or known
     return known
@@ -80,7 +80,7 @@ async def _apply(context: BotContext, chat: Chat, change: SetSchedule) -> Chat:
     hhmm = change.time or chat.digest_time or DEFAULT_TIME
     weekday = change.weekday if change.weekday is not None else chat.digest_weekday
     tz = zone_of(chat.timezone, context.settings.timezone)
-    next_at = next_digest_at(kind, hhmm, weekday, tz, context.bot_data["now"]())
+    next_at = next_digest_at(kind, hhmm, weekday, tz, context.now())
     await context.store.set_digest_schedule(chat.id, kind, hhmm, weekday, next_at)
     updated = await context.store.chat(chat.id)
     assert updated is not None
@@ -119,7 +119,7 @@ async def _reply_send_now(update: Update, context: BotContext, chat: Chat) -> No
     message = update.effective_message
     assert message is not None
     lang = _chat_lang(context)
-    result, count = await send_now(context.application, chat)
+    result, count = await send_now(context.app, chat)
     if result == "no_subscriptions":
         await message.reply_html(texts.no_subscriptions(lang))
     elif result == "nothing_new":
@@ -153,7 +153,7 @@ async def timezone(update: Update, context: BotContext) -> None:
         return
     tz = zone_of(name, context.settings.timezone)
     next_at = next_digest_at(
-        chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, context.bot_data["now"]()
+        chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, context.now()
     )
     await context.store.set_chat_timezone(chat.id, name, next_at)
     next_line = next_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if next_at else None
@@ -199,7 +199,7 @@ async def digest_button(update: Update, context: BotContext) -> None:
     await edit_in_place(query.edit_message_text(text, parse_mode="HTML", reply_markup=markup))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("digest", digest))
     app.add_handler(CommandHandler("timezone", timezone))
     app.add_handler(CallbackQueryHandler(digest_button, pattern=r"^dg:"))

@@ -24,7 +24,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
@@ -32,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotContext
+from bot.context import BotApp, BotContext
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
@@ -52,8 +51,6 @@ from storage import Store
 
 log = logging.getLogger(__name__)
 
-TOKENS_KEY = "lookup_tokens"
-CHARTS_KEY = "lookup_charts"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 CARD_PROJECTS = 5
 CARD_EVENTS = 5
@@ -74,7 +71,9 @@ class Outcome:
 
 
 async def _view(context: BotContext) -> FactsView:
-    return await facts_view(context.store, context.services.extra)
+    services = context.services
+    services.facts = await facts_view(context.store, services.facts)
+    return services.facts
 
 
 def _names(view: FactsView) -> texts.Names:
@@ -82,10 +81,7 @@ def _names(view: FactsView) -> texts.Names:
 
 
 def _tokens(context: BotContext) -> TokenStore:
-    store = context.services.extra.get(TOKENS_KEY)
-    if store is None:
-        store = context.services.extra[TOKENS_KEY] = TokenStore()
-    return store
+    return context.services.lookup_tokens
 
 
 def _markup(reply: texts.Reply) -> InlineKeyboardMarkup | None:
@@ -450,7 +446,7 @@ async def stats_outcome(
     if not found:
         return Outcome([texts.no_breakdown(lang, zone)])
     outcome = Outcome()
-    charts: dict[tuple[int, str, str], bytes] = context.services.extra.setdefault(CHARTS_KEY, {})
+    charts = context.services.charts
     for breakdown in found[:3]:
         source = await store.source(breakdown.head.source)
         cache_key = (view.version, breakdown.head.id, lang)
@@ -838,7 +834,7 @@ async def inline(update: Update, context: BotContext) -> None:
 # ---- registration --------------------------------------------------------------------------
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("zone", zone))
     app.add_handler(CommandHandler("zones", zones))
     app.add_handler(CommandHandler("sector", sector))

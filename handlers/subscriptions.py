@@ -28,7 +28,6 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -36,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotContext
+from bot.context import BotApp, BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
 from bot.core.records import Chat as StoredChat
@@ -934,7 +933,7 @@ async def on_migrate(update: Update, context: BotContext) -> None:
         log.info("chat %s migrated to %s", old, new)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("subscribe", subscribe))
     app.add_handler(CommandHandler("unsubscribe", unsubscribe))
     app.add_handler(CommandHandler("subscriptions", subscriptions))

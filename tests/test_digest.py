@@ -17,7 +17,7 @@ from bot.core.digest import DigestIndex, Entry, build_digest, headline
 from bot.core.records import AlertCandidate, Event, EventKind, FactFile, Figure, Project
 from bot.core.values import Amount, Qualifier
 from bot.jobs import digests as digest_module
-from bot.jobs.delivery import PACER_KEY, Pacer
+from bot.jobs.delivery import Pacer
 from bot.jobs.digests import TICK_NAME, digest_tick
 from bot.local_api import ApiCall, html_to_plain, utf16_len
 from bot.settings import Settings
@@ -51,7 +51,7 @@ def _fast_pacer(harness: BotHarness, clock: Clock) -> None:
     def seconds() -> float:
         return clock.now.timestamp() + 10.0 * next(looks)
 
-    services_of(harness.app).extra[PACER_KEY] = Pacer(clock=seconds)
+    services_of(harness.app).pacer = Pacer(clock=seconds)
 
 
 async def _start(settings: Settings, clock: Clock) -> BotHarness:
@@ -737,7 +737,7 @@ async def test_clean_up_forgets_old_history_only(harness: BotHarness, clock: Clo
     await store.open_digest(USER_ID, "d2026-03-03", 0, seqs[1], [[(seqs[1], "new")]])  # pending
     clock.set(2026, 4, 24, 0, 0)
     await harness.send("/digest now", chat_id=4242)  # a recent digest; leaves a chat lock
-    assert 4242 in services_of(harness.app).extra["digest_locks"]
+    assert 4242 in services_of(harness.app).digest_locks
 
     clock.set(2026, 4, 25, 0, 0)  # 54 days after the first, 5 after the recent one
     report = await digest_module.cleanup(harness.app)
@@ -748,7 +748,7 @@ async def test_clean_up_forgets_old_history_only(harness: BotHarness, clock: Clo
     assert await store.digest(USER_ID, "d2026-03-03") is not None
     assert await store.digest_plans([(USER_ID, "d2026-03-02")]) == {}
     assert await store.digest_plans([(USER_ID, "d2026-03-03")]) != {}
-    assert services_of(harness.app).extra.get("digest_locks") == {}
+    assert services_of(harness.app).digest_locks == {}
 
 
 async def test_the_clean_up_job_runs_every_six_hours(harness: BotHarness) -> None:

@@ -12,8 +12,6 @@ from typing import Any
 from bot.core.matching import ZoneIndex
 from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCounts
 
-CACHE_KEY = "lookup_facts"
-
 
 @dataclass
 class FactsView:
@@ -59,10 +57,9 @@ class FactsView:
         return self._sector_counts[key]
 
 
-async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
-    """The current view from ``holder`` (bot_data extras), rebuilt if the facts changed."""
+async def facts_view(store: Any, view: FactsView | None) -> FactsView:
+    """``view`` if the facts are unchanged since it was built, else a new one."""
     version = await store.facts_version()
-    view: FactsView | None = holder.get(CACHE_KEY)
     if view is not None and view.version == version:
         return view
     zones = {z.id: z for z in await store.zones()}
@@ -73,5 +70,4 @@ async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
         areas={a.id: a for a in await store.areas()},
         labels={lb.label: lb for lb in await store.labels()},
     )
-    holder[CACHE_KEY] = view
     return view

@@ -3,10 +3,13 @@ and one outcome handler (delivery.py) to a Destination."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.context import BotApp
 
 
-async def start_jobs(app: Application) -> None:  # type: ignore[type-arg]
+async def start_jobs(app: BotApp) -> None:
     """Called from post_init once the store is open: the alert tick, the digest tick and the
     history clean-up."""
     from bot.jobs.alerts import start_alerts_job

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application
 
-from bot.context import BotContext, services_of
+from bot.context import BotApp, BotContext, services_of
 from bot.core import alerts
 from bot.core.records import PendingDelivery
-from bot.jobs.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, app_pacer, send
+from bot.jobs.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, send
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
-from storage.base import utcnow
 from storage.subscription_queries import PER_CHAT_BATCH
 
 log = logging.getLogger(__name__)
@@ -39,7 +37,6 @@ MESSAGES_PER_CHAT = 3  # per tick, so one busy chat cannot hold a tick for long
 # ones and a count of the rest, pointing to the digest, instead of a flood of messages.
 FLOOD_ABOVE = 30
 MAX_NETWORK_ATTEMPTS = 50
-LOCK_KEY = "alert_tick_lock"
 RECORD_PREFIX = {"project": "p", "event": "e"}
 
 
@@ -55,7 +52,7 @@ class TickReport:
     refused: list[int] = field(default_factory=list)
 
 
-async def start_alerts_job(app: Application) -> None:  # type: ignore[type-arg]
+async def start_alerts_job(app: BotApp) -> None:
     """Run the tick every INTERVAL seconds, first one second after start."""
     queue = app.job_queue
     if queue is None:
@@ -75,7 +72,7 @@ async def start_alerts_job(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _run(context: BotContext) -> None:
-    report = await alerts_tick(context.application)
+    report = await alerts_tick(context.app)
     if report.planned or report.sent or report.postponed or report.gone:
         log.info(
             "alerts: %d queued, %d sent, %d chats postponed, %d chats gone",
@@ -86,30 +83,25 @@ async def _run(context: BotContext) -> None:
         )
 
 
-def _clock(app: Application) -> Callable[[], datetime]:  # type: ignore[type-arg]
-    clock: Callable[[], datetime] = app.bot_data.get("now", utcnow)
-    return clock
-
-
-async def alerts_tick(app: Application, now: datetime | None = None) -> TickReport:  # type: ignore[type-arg]
+async def alerts_tick(app: BotApp, now: datetime | None = None) -> TickReport:
     """Plan, then send every due alert once. Callable directly (tests) or by the job."""
     services = services_of(app)
     store = services.store
     report = TickReport()
     if store is None:
         return report
-    lock = services.extra.setdefault(LOCK_KEY, asyncio.Lock())
+    lock = services.alert_tick_lock
     if lock.locked():
         return report  # the previous tick is still sending
     async with lock:
         report.planned = await store.plan_deliveries(alerts.match)
-        moment = now or _clock(app)()
+        moment = now or services_of(app).clock()
         pending = await store.pending_deliveries(moment)
         if not pending:
             return report
         per_chat = alerts.by_destination((row.chat_id, row) for row in pending)
         gate = asyncio.Semaphore(CONCURRENCY)
-        pacer = app_pacer(app)
+        pacer = services.pacer
 
         async def one(chat_id: int, rows: list[PendingDelivery]) -> None:
             async with gate:
@@ -125,7 +117,7 @@ async def alerts_tick(app: Application, now: datetime | None = None) -> TickRepo
 
 
 async def _deliver_chat(
-    app: Application,  # type: ignore[type-arg]
+    app: BotApp,
     store: Store,
     pacer: Pacer,
     chat_id: int,
@@ -173,9 +165,9 @@ async def _deliver_chat(
         )
         if isinstance(outcome, Sent):
             if settle_to is not None:
-                await store.settle_pending(chat_id, settle_to, _clock(app)())
+                await store.settle_pending(chat_id, settle_to, services_of(app).clock())
             else:
-                await store.mark_sent(chat_id, seqs, _clock(app)())
+                await store.mark_sent(chat_id, seqs, services_of(app).clock())
             report.sent.setdefault(chat_id, []).extend(seqs)
         elif isinstance(outcome, RetryLater):
             later = [row.seq for b in bundles[index:] for row in b.items]

@@ -12,15 +12,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application
-
-from bot.context import services_of
-from storage.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -129,20 +124,6 @@ class Pacer:
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram asked us to wait (429): no send to this chat before then."""
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)
-
-
-PACER_KEY = "pacer"
-
-
-def app_pacer(app: Application) -> Pacer:  # type: ignore[type-arg]
-    """The one pacer alerts and digests share, on the app's clock (tests can set it)."""
-    extra = services_of(app).extra
-    pacer = extra.get(PACER_KEY)
-    if not isinstance(pacer, Pacer):
-        clock: Callable[[], datetime] = app.bot_data.get("now", utcnow)
-        pacer = Pacer(clock=lambda: clock().timestamp())
-        extra[PACER_KEY] = pacer
-    return pacer
 
 
 def backoff(attempts: int, base: float = 5.0, cap: float = 900.0) -> float:

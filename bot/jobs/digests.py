@@ -27,13 +27,12 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
-from telegram.ext import Application
 
-from bot.context import BotContext, services_of
+from bot.context import BotApp, BotContext, services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread, regroup
 from bot.core.records import Chat, Company, DigestRow, Pruned, StoredPlan, Zone
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
-from bot.jobs.delivery import Gone, Migrated, Refused, RetryLater, Sent, app_pacer, send
+from bot.jobs.delivery import Gone, Migrated, Refused, RetryLater, Sent, send
 from bot.texts import digest as texts
 from bot.texts.common import Lang, as_lang
 from storage import Store
@@ -49,7 +48,6 @@ CLEANUP_NAME = "history_cleanup"
 CLEANUP_INTERVAL = 6 * 3600.0  # seconds between clean-ups
 CLEANUP_FIRST = 300.0  # the first one a few minutes after start, out of the start-up rush
 KEEP_HISTORY = timedelta(days=30)  # sent alerts and finished digests are kept this long
-LOCKS_KEY = "digest_locks"
 
 
 # ---- planning: what each due chat gets ---------------------------------------------------
@@ -235,16 +233,15 @@ Result = Literal["sent", "empty", "already", "postponed", "gone", "migrated", "s
 Batches = list[tuple[int, tuple[texts.DigestPart, ...]]]  # (part number, its messages)
 
 
-def _locks(app: Application) -> dict[int, asyncio.Lock]:  # type: ignore[type-arg]
-    locks: dict[int, asyncio.Lock] = services_of(app).extra.setdefault(LOCKS_KEY, {})
-    return locks
+def _locks(app: BotApp) -> dict[int, asyncio.Lock]:
+    return services_of(app).digest_locks
 
 
-def _lock(app: Application, chat_id: int) -> asyncio.Lock:  # type: ignore[type-arg]
+def _lock(app: BotApp, chat_id: int) -> asyncio.Lock:
     return _locks(app).setdefault(chat_id, asyncio.Lock())
 
 
-def drop_free_locks(app: Application) -> int:  # type: ignore[type-arg]
+def drop_free_locks(app: BotApp) -> int:
     """Forget the per-chat locks nobody holds or waits for (they are made again on demand)."""
     locks = _locks(app)
     free = [chat_id for chat_id, lock in locks.items() if not lock.locked()]
@@ -261,7 +258,7 @@ def _markup(part: texts.DigestPart) -> InlineKeyboardMarkup | None:
 
 
 async def deliver(
-    app: Application,  # type: ignore[type-arg]
+    app: BotApp,
     store: Store,
     plan: DigestPlan,
     now: datetime,
@@ -311,7 +308,7 @@ async def deliver(
             for part in messages:
                 outcome = await send(
                     app.bot,
-                    app_pacer(app),
+                    services_of(app).pacer,
                     chat_id,
                     part.text,
                     thread_id=plan.thread_id,
@@ -360,7 +357,7 @@ class TickReport:
 
 
 async def digest_tick(
-    app: Application,  # type: ignore[type-arg]
+    app: BotApp,
     now: datetime | None = None,
 ) -> TickReport:
     """Schedule new chats, then send every due digest. Callable directly (tests, benchmark)."""
@@ -368,7 +365,7 @@ async def digest_tick(
     store = services.store
     if store is None:
         return TickReport(0, 0, {})
-    moment = now or app.bot_data["now"]()
+    moment = now or services_of(app).clock()
     default_tz = services.settings.timezone
     fresh = await store.unscheduled_chats()
     if fresh:
@@ -410,7 +407,7 @@ async def digest_tick(
 
 
 async def cleanup(
-    app: Application,  # type: ignore[type-arg]
+    app: BotApp,
     now: datetime | None = None,
 ) -> Pruned:
     """Forget sent alerts and finished digests older than KEEP_HISTORY, and free chat locks."""
@@ -418,7 +415,7 @@ async def cleanup(
     dropped = drop_free_locks(app)
     if store is None:
         return Pruned(0, 0)
-    moment = now or app.bot_data["now"]()
+    moment = now or services_of(app).clock()
     pruned = await store.prune_history(moment - KEEP_HISTORY)
     if pruned.deliveries or pruned.digests or dropped:
         log.info(
@@ -431,14 +428,14 @@ async def cleanup(
 
 
 async def _cleanup_job(context: BotContext) -> None:
-    await cleanup(context.application)
+    await cleanup(context.app)
 
 
 async def _tick_job(context: BotContext) -> None:
-    await digest_tick(context.application)
+    await digest_tick(context.app)
 
 
-def start_job(app: Application) -> None:  # type: ignore[type-arg]
+def start_job(app: BotApp) -> None:
     """The periodic tick. misfire_grace_time=None: a late tick still runs (APScheduler would
     otherwise drop it); coalesce: several missed ticks run once; max_instances=1: a long tick
     is never overlapped by the next one."""
@@ -468,7 +465,7 @@ SendResult = Literal["no_subscriptions", "nothing_new", "sent", "incomplete", "b
 
 
 async def send_now(
-    app: Application,  # type: ignore[type-arg]
+    app: BotApp,
     chat: Chat,
 ) -> tuple[SendResult, int]:
     """/digest now: what the chat would get next, at once, where its digest goes (in a forum,
@@ -476,7 +473,7 @@ async def send_now(
     services = services_of(app)
     store = services.store
     assert store is not None
-    now = app.bot_data["now"]()
+    now = services_of(app).clock()
     if _lock(app, chat.id).locked():
         return "busy", 0
     plans = await plan_digests(store, [chat], now, services.settings.timezone, requested=True)
