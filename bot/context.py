@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
+from telegram import Bot
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.lookup import TokenStore
 from bot.core.zone_cache import FactsView
-from bot.jobs.delivery import Pacer
+from bot.jobs.delivery import Destination, Pacer, TelegramChat
 from bot.settings import Settings
 from bot.texts.common import Lang, as_lang
 from storage import Store
@@ -48,6 +49,11 @@ class Services:
     def __post_init__(self) -> None:
         # The pacer's per-chat spacing runs on the app's clock, so tests can move it.
         self.pacer = Pacer(clock=lambda: self.clock().timestamp())
+
+    def destination(self, bot: Bot, chat_id: int, thread_id: int | None = None) -> Destination:
+        """Where the engines send a chat's messages. Today always the Telegram chat itself;
+        another kind of destination (a workplace-IM robot) is chosen here, not in the engines."""
+        return TelegramChat(bot, self.pacer, chat_id, thread_id)
 
 
 SERVICES_KEY = "services"

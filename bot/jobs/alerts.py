@@ -12,16 +12,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from bot.context import BotApp, BotContext, services_of
+from bot.context import BotApp, BotContext, Clock, services_of
 from bot.core import alerts
 from bot.core.records import PendingDelivery
-from bot.jobs.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, send
+from bot.jobs.delivery import (
+    Button,
+    Migrated,
+    Outgoing,
+    RetryLater,
+    settle,
+)
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
@@ -101,11 +105,10 @@ async def alerts_tick(app: BotApp, now: datetime | None = None) -> TickReport:
             return report
         per_chat = alerts.by_destination((row.chat_id, row) for row in pending)
         gate = asyncio.Semaphore(CONCURRENCY)
-        pacer = services.pacer
 
         async def one(chat_id: int, rows: list[PendingDelivery]) -> None:
             async with gate:
-                await _deliver_chat(app, store, pacer, chat_id, rows, moment, report)
+                await _deliver_chat(app, store, chat_id, rows, moment, report)
 
         results = await asyncio.gather(
             *(one(chat_id, rows) for chat_id, rows in per_chat.items()), return_exceptions=True
@@ -119,7 +122,6 @@ async def alerts_tick(app: BotApp, now: datetime | None = None) -> TickReport:
 async def _deliver_chat(
     app: BotApp,
     store: Store,
-    pacer: Pacer,
     chat_id: int,
     rows: list[PendingDelivery],
     moment: datetime,
@@ -151,59 +153,62 @@ async def _deliver_chat(
         seqs = [row.seq for row in item.items]
         shown = [records[row.seq] for row in item.items]
         attempts = max(row.attempts for row in item.items)
-        text, markup = _message(shown, [row.record_id for row in item.items], lang)
+        message = _message(shown, [row.record_id for row in item.items], lang)
         if settle_to is not None:
-            text += "\n\n" + texts.flood_rest(total - len(shown), lang)
-        outcome = await send(
-            app.bot,
-            pacer,
-            chat_id,
-            text,
-            thread_id=item.thread_id,
-            markup=markup,
-            attempts=attempts,
-        )
-        if isinstance(outcome, Sent):
-            if settle_to is not None:
-                await store.settle_pending(chat_id, settle_to, services_of(app).clock())
-            else:
-                await store.mark_sent(chat_id, seqs, services_of(app).clock())
+            message = replace(
+                message, text=message.text + "\n\n" + texts.flood_rest(total - len(shown), lang)
+            )
+        to = services_of(app).destination(app.bot, chat_id, item.thread_id)
+        later = [row.seq for b in bundles[index:] for row in b.items]
+        clock = services_of(app).clock
+        parcel = _AlertParcel(store, clock, chat_id, seqs, later, settle_to, attempts, moment)
+        outcome = await to.deliver(message, attempts=attempts)
+        settled = await settle(store, to, outcome, parcel, "alerts")
+        if settled == "sent":
             report.sent.setdefault(chat_id, []).extend(seqs)
-        elif isinstance(outcome, RetryLater):
-            later = [row.seq for b in bundles[index:] for row in b.items]
-            network = outcome.reason != "rate limited"
-            count = min(attempts + 1, MAX_NETWORK_ATTEMPTS) if network else attempts
-            await store.postpone(chat_id, later, moment + timedelta(seconds=outcome.seconds), count)
-            report.postponed[chat_id] = outcome.seconds
-            log.info("alerts to %s wait %.0fs: %s", chat_id, outcome.seconds, outcome.reason)
-            return
-        elif isinstance(outcome, Migrated):
-            await store.migrate_chat(chat_id, outcome.new_chat_id)
-            report.migrated[chat_id] = outcome.new_chat_id
-            return  # the rows moved with the chat; the next tick sends to the new id
-        elif isinstance(outcome, Gone):
-            if item.thread_id is not None and _topic_gone(outcome.reason):
-                await store.give_up(chat_id, seqs)  # that topic is gone, not the chat
-                report.refused.extend(seqs)
-                continue
-            await store.set_chat_active(chat_id, False)
-            report.gone.append(chat_id)
-            log.info("chat %s is gone (%s): alerts stopped", chat_id, outcome.reason)
-            return
-        elif isinstance(outcome, Refused):
-            await store.give_up(chat_id, seqs)
+        elif settled == "abandoned":
             report.refused.extend(seqs)
+        else:
+            if isinstance(outcome, RetryLater):
+                report.postponed[chat_id] = outcome.seconds
+            elif isinstance(outcome, Migrated):
+                report.migrated[chat_id] = outcome.new_chat_id
+            else:
+                report.gone.append(chat_id)
+            return  # postponed, moved (the next tick sends to the new id) or gone
 
 
-def _topic_gone(reason: str) -> bool:
-    lowered = reason.lower()
-    return "thread" in lowered or "topic" in lowered
+@dataclass
+class _AlertParcel:
+    """One alert message's deliveries, recorded by outcome."""
+
+    store: Store
+    clock: Clock
+    chat_id: int
+    seqs: list[int]
+    later: list[int]  # this bundle's and the next ones': a 429 parks them all
+    settle_to: int | None  # a flood: everything owed up to this seq is settled by this one
+    attempts: int
+    moment: datetime
+
+    async def accepted(self) -> None:
+        if self.settle_to is not None:
+            await self.store.settle_pending(self.chat_id, self.settle_to, self.clock())
+        else:
+            await self.store.mark_sent(self.chat_id, self.seqs, self.clock())
+
+    async def postpone(self, later: RetryLater) -> None:
+        network = later.reason != "rate limited"
+        count = min(self.attempts + 1, MAX_NETWORK_ATTEMPTS) if network else self.attempts
+        until = self.moment + timedelta(seconds=later.seconds)
+        await self.store.postpone(self.chat_id, self.later, until, count)
+
+    async def abandon(self) -> None:
+        await self.store.give_up(self.chat_id, self.seqs)
 
 
-def _message(
-    shown: Sequence[texts.AlertRecord], record_ids: Sequence[str], lang: Lang
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    buttons: list[list[InlineKeyboardButton]] = []
+def _message(shown: Sequence[texts.AlertRecord], record_ids: Sequence[str], lang: Lang) -> Outgoing:
+    buttons: list[tuple[Button, ...]] = []
     for number, (item, record_id) in enumerate(zip(shown, record_ids, strict=True), start=1):
         data = record_callback(item.kind, record_id)
         if data is None:
@@ -211,9 +216,9 @@ def _message(
         label = (
             texts.details_button(lang) if len(shown) == 1 else texts.list_button(number, item, lang)
         )
-        buttons.append([InlineKeyboardButton(label, callback_data=data)])
+        buttons.append(((label, data),))
     text = texts.alert(shown[0], lang) if len(shown) == 1 else texts.alert_list(shown, lang)
-    return text, InlineKeyboardMarkup(buttons) if buttons else None
+    return Outgoing(text, tuple(buttons))
 
 
 def record_callback(kind: str, record_id: str) -> str | None:

@@ -25,14 +25,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.context import BotApp, BotContext, services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread, regroup
 from bot.core.records import Chat, Company, DigestRow, Pruned, StoredPlan, Zone
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
-from bot.jobs.delivery import Gone, Migrated, Refused, RetryLater, Sent, send
+from bot.jobs.delivery import Outgoing, RetryLater, settle
 from bot.texts import digest as texts
 from bot.texts.common import Lang, as_lang
 from storage import Store
@@ -250,11 +249,31 @@ def drop_free_locks(app: BotApp) -> int:
     return len(free)
 
 
-def _markup(part: texts.DigestPart) -> InlineKeyboardMarkup | None:
-    if not part.buttons:
-        return None
-    buttons = [InlineKeyboardButton(label, callback_data=data) for label, data in part.buttons]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+def _message(part: texts.DigestPart) -> Outgoing:
+    """A digest part's text and its buttons, two to a row."""
+    buttons = part.buttons
+    return Outgoing(part.text, tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
+
+
+@dataclass
+class _DigestParcel:
+    """One digest message, recorded by outcome: parts are counted by the engine, a 429
+    parks the whole digest, a refused message is skipped."""
+
+    store: Store
+    chat_id: int
+    now: datetime
+    sent: int = 0
+
+    async def accepted(self) -> None:
+        self.sent += 1
+
+    async def postpone(self, later: RetryLater) -> None:
+        until = self.now + timedelta(seconds=max(1.0, later.seconds))
+        await self.store.postpone_digest(self.chat_id, until)
+
+    async def abandon(self) -> None:
+        """Retrying cannot help; the part is passed over."""
 
 
 async def deliver(
@@ -303,47 +322,20 @@ async def deliver(
                 chat_id, plan.period, plan.from_seq, plan.to_seq, [p.items for p in parts]
             )
             batches = [(n, (parts[n],)) for n in range(row.parts_sent, len(parts))]
-        sent_now = 0
+        to = services_of(app).destination(app.bot, chat_id, plan.thread_id)
+        parcel = _DigestParcel(store, chat_id, now)
         for number, messages in batches:
             for part in messages:
-                outcome = await send(
-                    app.bot,
-                    services_of(app).pacer,
-                    chat_id,
-                    part.text,
-                    thread_id=plan.thread_id,
-                    markup=_markup(part),
-                )
-                if isinstance(outcome, Sent):
-                    sent_now += 1
-                elif isinstance(outcome, Refused):
-                    # Telegram refuses this message itself; retrying cannot help. Skip it.
-                    log.error(
-                        "digest part %d to %s refused: %s", number + 1, chat_id, outcome.reason
-                    )
-                elif isinstance(outcome, RetryLater):
-                    until = now + timedelta(seconds=max(1.0, outcome.seconds))
-                    await store.postpone_digest(chat_id, until)
-                    log.info(
-                        "digest to %s postponed %.0fs: %s",
-                        chat_id,
-                        outcome.seconds,
-                        outcome.reason,
-                    )
-                    return "postponed", sent_now
-                elif isinstance(outcome, Gone):
-                    log.info("chat %s is gone (%s); no more digests", chat_id, outcome.reason)
-                    await store.set_chat_active(chat_id, False)
-                    return "gone", sent_now
-                elif isinstance(outcome, Migrated):
-                    # The rows follow the chat to its new id; the next tick resumes there.
-                    await store.migrate_chat(chat_id, outcome.new_chat_id)
-                    return "migrated", sent_now
+                outcome = await to.deliver(_message(part))
+                settled = await settle(store, to, outcome, parcel, "digest")
+                if settled in ("postponed", "gone", "migrated"):
+                    # Migrated: the rows follow the chat to its new id; the next tick resumes.
+                    return settled, parcel.sent
             # Every message of this part accepted (or refused for good); an empty part (all
             # its records deleted meanwhile) is passed over the same way.
             await store.record_digest_part(chat_id, plan.period, number + 1)
         await store.finish_digest(chat_id, plan.period, plan.next_at)
-        return "sent", sent_now
+        return "sent", parcel.sent
 
 
 # ---- the tick -----------------------------------------------------------------------------
