@@ -22,6 +22,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.callbacks import AccessDecision, pattern, unpack
 from bot.context import BotApp, BotContext
 from bot.texts import admin as texts
 from bot.texts.common import as_lang
@@ -154,8 +155,10 @@ async def _request(update: Update, context: BotContext, user: User) -> None:
         markup = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(approve, callback_data=f"acc:ok:{user.id}"),
-                    InlineKeyboardButton(deny, callback_data=f"acc:no:{user.id}"),
+                    InlineKeyboardButton(
+                        approve, callback_data=AccessDecision(True, user.id).pack()
+                    ),
+                    InlineKeyboardButton(deny, callback_data=AccessDecision(False, user.id).pack()),
                 ]
             ]
         )
@@ -174,19 +177,19 @@ async def _request(update: Update, context: BotContext, user: User) -> None:
 async def decide(update: Update, context: BotContext) -> None:
     """Approve/Deny on an access card: admins only; the user is told either way."""
     query = update.callback_query
-    if query is None or query.data is None or query.from_user is None:
+    pressed = unpack(query.data) if query is not None else None
+    if query is None or not isinstance(pressed, AccessDecision) or query.from_user is None:
         return
     lang = context.lang
     if not is_admin(context, query.from_user.id):
         await query.answer(texts.admin_only(lang), show_alert=True)
         return
-    _, verdict, raw_id = query.data.split(":", 2)
-    user_id = int(raw_id)
+    user_id = pressed.user_id
     current = await context.store.user(user_id)
     if current is not None and current.status in ("approved", "denied"):
         await query.answer(texts.already_decided(lang, current.status))
         return
-    approved = verdict == "ok"
+    approved = pressed.approve
     await context.store.set_user_status(
         user_id, "approved" if approved else "denied", query.from_user.id
     )
@@ -291,6 +294,6 @@ async def _bot_membership(change: ChatMemberUpdated, context: BotContext) -> Non
 
 def register(app: BotApp) -> None:
     app.add_handler(TypeHandler(Update, gate), group=-1)
-    app.add_handler(CallbackQueryHandler(decide, pattern=r"^acc:(ok|no):-?\d+$"))
+    app.add_handler(CallbackQueryHandler(decide, pattern=pattern(AccessDecision)))
     app.add_handler(CommandHandler("approve", approve))
     app.add_handler(CommandHandler("revoke", revoke))

@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.callbacks import Admin, pattern, unpack
 from bot.context import BotApp, BotContext
 from bot.core import exporting, importing
 from bot.core.exporting import ExportScopeError
@@ -32,6 +33,7 @@ from handlers.access import load_admins, target_user
 from handlers.basic import is_admin
 
 log = logging.getLogger(__name__)
+_CANCEL = Admin("cancel").pack()
 
 ASK, CONFIRM, KIND = range(3)
 CONVERSATION_TIMEOUT = 15 * 60
@@ -118,8 +120,8 @@ async def add(update: Update, context: BotContext) -> int:
         markup = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(signing, callback_data="adm:kind:signing"),
-                    InlineKeyboardButton(event, callback_data="adm:kind:event"),
+                    InlineKeyboardButton(signing, callback_data=Admin("kind", "signing").pack()),
+                    InlineKeyboardButton(event, callback_data=Admin("kind", "event").pack()),
                 ]
             ]
         )
@@ -130,9 +132,10 @@ async def add(update: Update, context: BotContext) -> int:
 
 async def add_kind(update: Update, context: BotContext) -> int:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     await query.answer()
-    kind = query.data.rsplit(":", 1)[-1]
+    kind = choice.key
     assert isinstance(query.message, Message)
     return await _begin(query.message, context, kind)
 
@@ -195,25 +198,29 @@ async def _ask(message: Message, context: BotContext, draft: Draft) -> None:
         zones = await context.store.zones()
         if len(zones) <= 12:
             buttons = [
-                InlineKeyboardButton(z.short_zh, callback_data=f"adm:v:zone:{z.id}") for z in zones
+                InlineKeyboardButton(z.short_zh, callback_data=Admin("v", "zone", z.id).pack())
+                for z in zones
             ]
             rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     elif key == "stage":
         buttons = [
-            InlineKeyboardButton(stage(s, lang), callback_data=f"adm:v:stage:{s.value}")
+            InlineKeyboardButton(stage(s, lang), callback_data=Admin("v", "stage", s.value).pack())
             for s in STAGE_ZH
         ]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     elif key == "kind":
         buttons = [
-            InlineKeyboardButton(event_kind(k, lang), callback_data=f"adm:v:kind:{k.value}")
+            InlineKeyboardButton(
+                event_kind(k, lang), callback_data=Admin("v", "kind", k.value).pack()
+            )
             for k in EVENT_KIND_ZH
         ]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    tail = [InlineKeyboardButton(texts.cancel_button(lang), callback_data="adm:cancel")]
+    tail = [InlineKeyboardButton(texts.cancel_button(lang), callback_data=_CANCEL)]
     if optional and not draft.single:
         tail.insert(
-            0, InlineKeyboardButton(texts.skip_button(lang), callback_data=f"adm:skip:{key}")
+            0,
+            InlineKeyboardButton(texts.skip_button(lang), callback_data=Admin("skip", key).pack()),
         )
     rows.append(tail)
     if draft.single:
@@ -227,13 +234,14 @@ async def _summary(message: Message, context: BotContext, draft: Draft) -> None:
     lang = context.lang
     keys = [k for k, _ in draft.steps]
     buttons = [
-        InlineKeyboardButton(texts.field_name(lang, k), callback_data=f"adm:f:{k}") for k in keys
+        InlineKeyboardButton(texts.field_name(lang, k), callback_data=Admin("f", k).pack())
+        for k in keys
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(
         [
-            InlineKeyboardButton(texts.save_button(lang), callback_data="adm:save"),
-            InlineKeyboardButton(texts.cancel_button(lang), callback_data="adm:cancel"),
+            InlineKeyboardButton(texts.save_button(lang), callback_data=Admin("save").pack()),
+            InlineKeyboardButton(texts.cancel_button(lang), callback_data=_CANCEL),
         ]
     )
     shown = dict(draft.values)
@@ -288,19 +296,19 @@ async def pressed(update: Update, context: BotContext) -> int:
     """A choice button (adm:v:FIELD:VALUE) or Skip (adm:skip:FIELD) while asking."""
     query = update.callback_query
     draft = _draft(context)
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     if draft is None or not isinstance(query.message, Message):
         await query.answer(texts.stale_button(context.lang))
         return ConversationHandler.END
-    parts = query.data.split(":", 3)
-    field = parts[2]
+    field = choice.key
     if field != draft.key:
         await query.answer(texts.stale_button(context.lang))
         return ASK
     await query.answer()
-    if parts[1] == "skip":
+    if choice.action == "skip":
         return await _accept(query.message, context, draft, None)
-    value, error = importing.check_value(field, parts[3], await _resolver(context, field))
+    value, error = importing.check_value(field, choice.value, await _resolver(context, field))
     if error is not None:  # pragma: no cover - buttons carry valid values
         await query.message.reply_html(texts.reask(context.lang, field, error.code, error.value))
         return ASK
@@ -311,12 +319,13 @@ async def change_field(update: Update, context: BotContext) -> int:
     """A field button on the summary: ask that one field again."""
     query = update.callback_query
     draft = _draft(context)
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     if draft is None or not isinstance(query.message, Message):
         await query.answer(texts.stale_button(context.lang))
         return ConversationHandler.END
     await query.answer()
-    key = query.data.split(":", 2)[2]
+    key = choice.key
     keys = [k for k, _ in draft.steps]
     if key not in keys:
         return CONFIRM
@@ -453,8 +462,8 @@ async def delete(update: Update, context: BotContext) -> None:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(yes, callback_data=f"adm:del:{kind[0]}:{record.id}"),
-                InlineKeyboardButton(no, callback_data="adm:keep"),
+                InlineKeyboardButton(yes, callback_data=Admin("del", kind[0], record.id).pack()),
+                InlineKeyboardButton(no, callback_data=Admin("keep").pack()),
             ]
         ]
     )
@@ -465,16 +474,17 @@ async def delete(update: Update, context: BotContext) -> None:
 
 async def delete_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     if await _refuse(update, context):
         return
     lang = context.lang
-    if query.data == "adm:keep":
+    if choice.action == "keep":
         await query.answer()
         await _edit_or_reply(query.message, texts.kept(lang))
         return
-    _, _, short, record_id = query.data.split(":", 3)
-    kind = "project" if short == "p" else "event"
+    record_id = choice.value
+    kind = "project" if choice.key == "p" else "event"
     user_id = query.from_user.id if query.from_user else None
     done = await context.store.delete_record(kind, record_id, via="command", actor_id=user_id)
     await query.answer()
@@ -676,20 +686,20 @@ def register(app: BotApp) -> None:
         conversation = ConversationHandler(
             entry_points=[CommandHandler("add", add), CommandHandler("edit", edit)],
             states={
-                KIND: [CallbackQueryHandler(add_kind, pattern=r"^adm:kind:(signing|event)$")],
+                KIND: [CallbackQueryHandler(add_kind, pattern=pattern(Admin, action="kind"))],
                 ASK: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                    CallbackQueryHandler(pressed, pattern=r"^adm:(v|skip):"),
+                    CallbackQueryHandler(pressed, pattern=pattern(Admin, action=("v", "skip"))),
                 ],
                 CONFIRM: [
-                    CallbackQueryHandler(save, pattern=r"^adm:save$"),
-                    CallbackQueryHandler(change_field, pattern=r"^adm:f:"),
+                    CallbackQueryHandler(save, pattern=pattern(Admin, action="save")),
+                    CallbackQueryHandler(change_field, pattern=pattern(Admin, action="f")),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
             fallbacks=[
                 CommandHandler("cancel", cancel),
-                CallbackQueryHandler(cancel, pattern=r"^adm:cancel$"),
+                CallbackQueryHandler(cancel, pattern=pattern(Admin, action="cancel")),
             ],
             per_chat=True,
             per_user=True,
@@ -698,8 +708,10 @@ def register(app: BotApp) -> None:
             name="admin_entry",
         )
     app.add_handler(conversation)
-    app.add_handler(CallbackQueryHandler(delete_pressed, pattern=r"^adm:(del:[pe]:.+|keep)$"))
-    app.add_handler(CallbackQueryHandler(stale, pattern=r"^adm:"))
+    app.add_handler(
+        CallbackQueryHandler(delete_pressed, pattern=pattern(Admin, action=("del", "keep")))
+    )
+    app.add_handler(CallbackQueryHandler(stale, pattern=pattern(Admin)))
     app.add_handler(CommandHandler("delete", delete))
     app.add_handler(CommandHandler("history", history))
     app.add_handler(CommandHandler("promote", promote))

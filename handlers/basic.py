@@ -11,12 +11,14 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
+    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
+from bot import callbacks
 from bot.context import BotApp, BotContext
 from bot.texts import basic as texts
 from bot.texts.common import Lang
@@ -142,7 +144,14 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("lang", lang))
 
 
+async def old_button(update: Update, context: BotContext) -> None:
+    """A button whose data no kind in bot/callbacks.py recognises: say plainly it expired."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.button_expired(context.lang))
+
+
 def register_fallbacks(app: BotApp) -> None:
     """Added last so that every real command is tried first."""
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
+    app.add_handler(CallbackQueryHandler(old_button, pattern=callbacks.unknown))
     app.add_error_handler(on_error)

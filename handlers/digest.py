@@ -11,6 +11,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.callbacks import DigestButton, pattern, unpack
 from bot.context import BotApp, BotContext
 from bot.core.records import Chat
 from bot.core.schedule import (
@@ -163,15 +164,15 @@ async def timezone(update: Update, context: BotContext) -> None:
 async def digest_button(update: Update, context: BotContext) -> None:
     """dg:daily | dg:weekly | dg:off | dg:t:HH:MM | dg:now under the /digest message."""
     query = update.callback_query
-    if query is None or query.data is None:
+    pressed = unpack(query.data) if query is not None else None
+    if query is None or not isinstance(pressed, DigestButton):
         return
     chat = await _ensure(update, context)
     lang = _chat_lang(context)
     if chat is None:
         await query.answer()
         return
-    data = query.data.removeprefix("dg:")
-    if data == "now":
+    if pressed.action == "now":
         if not await may_manage(update, context):
             await query.answer(texts.admins_only(lang), show_alert=True)
             return
@@ -180,10 +181,10 @@ async def digest_button(update: Update, context: BotContext) -> None:
             await _reply_send_now(update, context, chat)
         return
     change: SetSchedule | None = None
-    if data in ("daily", "weekly", "off"):
-        change = SetSchedule(data)  # type: ignore[arg-type]
-    elif data.startswith("t:"):
-        parsed = parse_digest_args([data[2:]])
+    if pressed.action in ("daily", "weekly", "off"):
+        change = SetSchedule(pressed.action)  # type: ignore[arg-type]
+    elif pressed.action == "time":
+        parsed = parse_digest_args([pressed.time])
         if isinstance(parsed, SetSchedule):
             kind = chat.digest_kind if chat.digest_kind != "off" else "daily"
             change = SetSchedule(kind, parsed.time)  # type: ignore[arg-type]
@@ -202,7 +203,7 @@ async def digest_button(update: Update, context: BotContext) -> None:
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("digest", digest))
     app.add_handler(CommandHandler("timezone", timezone))
-    app.add_handler(CallbackQueryHandler(digest_button, pattern=r"^dg:"))
+    app.add_handler(CallbackQueryHandler(digest_button, pattern=pattern(DigestButton)))
 
 
 __all__ = ["register"]

@@ -35,11 +35,21 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callbacks import (
+    AlertMode,
+    Manage,
+    Subscribe,
+    SubscriptionsPage,
+    Unsubscribe,
+    packed,
+    pattern,
+    unpack,
+)
 from bot.context import BotApp, BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
 from bot.core.records import Chat as StoredChat
-from bot.core.records import SubscribeResult, Subscription
+from bot.core.records import SubKind, SubscribeResult, Subscription
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
@@ -51,7 +61,6 @@ log = logging.getLogger(__name__)
 ADMIN_CACHE_SECONDS = 300.0
 ADMIN_CACHE_MAX = 5000
 PAGE_SIZE = 10
-MAX_CALLBACK = 64
 MANAGED_KEY = "managed_chat"  # user_data: the group a private chat manages
 SCOPED_KEY = "managed_messages"  # user_data: message id -> the chat its buttons act on
 SCOPED_MAX = 100
@@ -87,7 +96,7 @@ _MARKS = ("✅ ", "⬜ ")
 class Target:
     """Something a chat can follow, with the name to show for it."""
 
-    kind: str
+    kind: SubKind
     value: str
     name: str
 
@@ -369,8 +378,7 @@ def _clean_keyword(words: list[str]) -> str:
 
 
 def _sub_data(target: Target) -> str | None:
-    data = f"sub:{target.kind}:{target.value}"
-    return data if len(data.encode()) <= MAX_CALLBACK else None
+    return packed(Subscribe(target.kind, target.value))
 
 
 def _choice_markup(
@@ -561,7 +569,7 @@ async def _list_view(
         [
             InlineKeyboardButton(
                 texts.remove_button(start + n, f"{texts.kind_name(v.kind, lang)} {v.name}"),
-                callback_data=f"unsub:{v.id}:{page}",
+                callback_data=Unsubscribe(v.id, page).pack(),
             )
         ]
         for n, v in enumerate(views, start=1)
@@ -569,11 +577,15 @@ async def _list_view(
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton(texts.page_button(False, lang), callback_data=f"subs:{page - 1}")
+            InlineKeyboardButton(
+                texts.page_button(False, lang), callback_data=SubscriptionsPage(page - 1).pack()
+            )
         )
     if page + 1 < pages:
         nav.append(
-            InlineKeyboardButton(texts.page_button(True, lang), callback_data=f"subs:{page + 1}")
+            InlineKeyboardButton(
+                texts.page_button(True, lang), callback_data=SubscriptionsPage(page + 1).pack()
+            )
         )
     if nav:
         rows.append(nav)
@@ -622,7 +634,7 @@ def _mode_markup(current: str, lang: Lang) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    texts.mode_button(m, current, lang), callback_data=f"alerts:{m}"
+                    texts.mode_button(m, current, lang), callback_data=AlertMode(m).pack()
                 )
                 for m in ("instant", "digest", "off")
             ]
@@ -641,19 +653,14 @@ async def on_sub_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     message = query.message if isinstance(query.message, Message) else None
     chat = update.effective_chat
-    parts = (query.data or "").split(":", 2)
-    if (
-        message is None
-        or chat is None
-        or len(parts) != 3
-        or parts[1] not in ("zone", "sector", "keyword")
-    ):
+    pressed = unpack(query.data)
+    if message is None or chat is None or not isinstance(pressed, Subscribe):
         await query.answer(texts.toast_stale(lang))
         return
     scope = await _button_scope(update, context, query, message)
     if scope is None:
         return
-    kind, value = parts[1], parts[2]
+    kind, value = pressed.kind, pressed.value
     name = await _target_name(context, kind, value)
     if name is None or (kind == "keyword" and keyword_error(value)):
         await query.answer(texts.toast_stale(lang))
@@ -689,9 +696,9 @@ async def _relabel(message: Message, context: BotContext, chat_id: int) -> None:
         new_row = []
         for button in row:
             data = button.callback_data if isinstance(button.callback_data, str) else None
-            parts = data.split(":", 2) if data else []
-            if len(parts) == 3 and parts[0] == "sub":
-                on = (parts[1], parts[2]) in held
+            shown = unpack(data)
+            if isinstance(shown, Subscribe):
+                on = (shown.kind, shown.value) in held
                 if button.text.startswith(_MARKS):
                     text = (_MARKS[0] if on else _MARKS[1]) + button.text[len(_MARKS[0]) :]
                 else:
@@ -714,15 +721,15 @@ async def on_unsub_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     message = query.message if isinstance(query.message, Message) else None
     chat = update.effective_chat
-    parts = (query.data or "").split(":")
-    if message is None or chat is None or len(parts) != 3 or not parts[1].isdigit():
+    pressed = unpack(query.data)
+    if message is None or chat is None or not isinstance(pressed, Unsubscribe):
         await query.answer(texts.toast_stale(lang))
         return
     scope = await _button_scope(update, context, query, message)
     if scope is None:
         return
-    page = int(parts[2]) if parts[2].isdigit() else 0
-    removed = await context.store.unsubscribe_id(scope.chat_id, int(parts[1]))
+    page = pressed.page
+    removed = await context.store.unsubscribe_id(scope.chat_id, pressed.subscription_id)
     if removed is None:
         await query.answer(texts.toast_stale(lang))
     else:
@@ -739,15 +746,15 @@ async def on_list_page(update: Update, context: BotContext) -> None:
         return
     message = query.message if isinstance(query.message, Message) else None
     chat = update.effective_chat
-    page_text = (query.data or "").partition(":")[2]
-    if message is None or chat is None or not page_text.isdigit():
+    pressed = unpack(query.data)
+    if message is None or chat is None or not isinstance(pressed, SubscriptionsPage):
         await query.answer()
         return
     scope = await _button_scope(update, context, query, message, change=False)
     if scope is None:
         return
     await query.answer()
-    await _redraw_list(message, context, scope, int(page_text))
+    await _redraw_list(message, context, scope, pressed.page)
 
 
 async def _redraw_list(message: Message, context: BotContext, scope: Scope, page: int) -> None:
@@ -763,10 +770,11 @@ async def on_mode_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     message = query.message if isinstance(query.message, Message) else None
     chat = update.effective_chat
-    mode = (query.data or "").partition(":")[2]
-    if message is None or chat is None or mode not in ("instant", "digest", "off"):
+    pressed = unpack(query.data)
+    if message is None or chat is None or not isinstance(pressed, AlertMode):
         await query.answer(texts.toast_stale(lang))
         return
+    mode = pressed.mode
     scope = await _button_scope(update, context, query, message)
     if scope is None:
         return
@@ -803,7 +811,7 @@ def _manage_markup(
         [
             InlineKeyboardButton(
                 texts.manage_button(texts.group_name(g.title, g.id), g.id == current, lang),
-                callback_data=f"mg:{g.id}",
+                callback_data=Manage(g.id).pack(),
             )
         ]
         for g in groups
@@ -811,7 +819,7 @@ def _manage_markup(
     rows.append(
         [
             InlineKeyboardButton(
-                texts.manage_off_button(current is None, lang), callback_data="mg:off"
+                texts.manage_off_button(current is None, lang), callback_data=Manage(None).pack()
             )
         ]
     )
@@ -854,20 +862,22 @@ async def on_manage_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     message = query.message if isinstance(query.message, Message) else None
     chat, user = update.effective_chat, update.effective_user
-    value = (query.data or "").partition(":")[2]
-    if message is None or chat is None or user is None or chat.type != ChatType.PRIVATE:
+    pressed = unpack(query.data)
+    if (
+        message is None
+        or chat is None
+        or user is None
+        or chat.type != ChatType.PRIVATE
+        or not isinstance(pressed, Manage)
+    ):
         await query.answer(texts.toast_stale(lang))
         return
-    if value == "off":
+    if pressed.group_id is None:
         _user_data(context).pop(MANAGED_KEY, None)
         await query.answer(texts.toast_manage_off(lang))
         await edit_in_place(message.edit_text(texts.manage_off(lang), parse_mode="HTML"))
         return
-    try:
-        group_id = int(value)
-    except ValueError:
-        await query.answer(texts.toast_stale(lang))
-        return
+    group_id = pressed.group_id
     group = await _manageable(context, group_id, user.id)
     if group is None:
         if _managed_id(context) == group_id:
@@ -939,11 +949,11 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("subscriptions", subscriptions))
     app.add_handler(CommandHandler("alerts", alerts))
     app.add_handler(CommandHandler("manage", manage))
-    app.add_handler(CallbackQueryHandler(on_sub_button, pattern=r"^sub:"))
-    app.add_handler(CallbackQueryHandler(on_unsub_button, pattern=r"^unsub:"))
-    app.add_handler(CallbackQueryHandler(on_list_page, pattern=r"^subs:"))
-    app.add_handler(CallbackQueryHandler(on_mode_button, pattern=r"^alerts:"))
-    app.add_handler(CallbackQueryHandler(on_manage_button, pattern=r"^mg:"))
+    app.add_handler(CallbackQueryHandler(on_sub_button, pattern=pattern(Subscribe)))
+    app.add_handler(CallbackQueryHandler(on_unsub_button, pattern=pattern(Unsubscribe)))
+    app.add_handler(CallbackQueryHandler(on_list_page, pattern=pattern(SubscriptionsPage)))
+    app.add_handler(CallbackQueryHandler(on_mode_button, pattern=pattern(AlertMode)))
+    app.add_handler(CallbackQueryHandler(on_manage_button, pattern=pattern(Manage)))
     app.add_handler(
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=GROUP
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.callbacks import Lookup, packed
 from bot.context import BotApp, BotContext, Clock, services_of
 from bot.core import alerts
 from bot.core.records import PendingDelivery
@@ -41,7 +42,6 @@ MESSAGES_PER_CHAT = 3  # per tick, so one busy chat cannot hold a tick for long
 # ones and a count of the rest, pointing to the digest, instead of a flood of messages.
 FLOOD_ABOVE = 30
 MAX_NETWORK_ATTEMPTS = 50
-RECORD_PREFIX = {"project": "p", "event": "e"}
 
 
 @dataclass
@@ -210,7 +210,7 @@ class _AlertParcel:
 def _message(shown: Sequence[texts.AlertRecord], record_ids: Sequence[str], lang: Lang) -> Outgoing:
     buttons: list[tuple[Button, ...]] = []
     for number, (item, record_id) in enumerate(zip(shown, record_ids, strict=True), start=1):
-        data = record_callback(item.kind, record_id)
+        data = packed(Lookup.record(item.kind, record_id))  # None: over 64 bytes
         if data is None:
             continue
         label = (
@@ -219,13 +219,6 @@ def _message(shown: Sequence[texts.AlertRecord], record_ids: Sequence[str], lang
         buttons.append(((label, data),))
     text = texts.alert(shown[0], lang) if len(shown) == 1 else texts.alert_list(shown, lang)
     return Outgoing(text, tuple(buttons))
-
-
-def record_callback(kind: str, record_id: str) -> str | None:
-    """callback_data of a 'full record' button (the lookups' project and event cards, p:ID
-    and e:ID), or None when it would not fit in 64 bytes."""
-    data = f"{RECORD_PREFIX.get(kind, kind)}:{record_id}"
-    return data if len(data.encode()) <= 64 else None
 
 
 async def load_record(
