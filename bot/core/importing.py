@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
-import html
 import io
 import re
 import unicodedata
@@ -36,6 +35,7 @@ from pydantic import ValidationError
 
 from bot.core.factfile import MAX_FACT_FILE_BYTES, FactFileError, load_text
 from bot.core.matching import ZoneIndex
+from bot.core.reads import CatalogReads, ZoneReads
 from bot.core.records import (
     EVENT_KIND_ZH,
     STAGE_ZH,
@@ -53,7 +53,6 @@ from bot.core.records import (
 )
 from bot.core.text import normalise
 from bot.core.values import Amount, PartialDate, Quantity
-from storage.base import StoreBase
 
 TableKind = Literal["signing", "event"]
 
@@ -401,7 +400,7 @@ class Catalog:
         return cls(ZoneIndex(), frozenset(), [], [], [], [], [], [], [], [], {})
 
 
-async def zone_resolver(store: Any) -> Resolver:
+async def zone_resolver(store: ZoneReads) -> Resolver:
     """A resolver that knows only the zones: enough to check one typed zone name."""
     cat = Catalog.empty()
     cat.zones = ZoneIndex.build(await store.zone_names())
@@ -409,7 +408,7 @@ async def zone_resolver(store: Any) -> Resolver:
     return Resolver(cat)
 
 
-async def catalog(store: Any) -> Catalog:
+async def catalog(store: CatalogReads) -> Catalog:
     """Everything ``build`` needs from the store, read once per import."""
     pairs = await store.zone_names()
     zone_ids = frozenset(z.id for z in await store.zones())
@@ -1008,7 +1007,7 @@ async def build_from(builder: Builder, tables: Sequence[Table]) -> ImportResult:
 async def read_upload(
     name: str,
     data: bytes,
-    store: StoreBase,
+    store: CatalogReads,
     progress: Progress | None = None,
     source: Source | None = None,
 ) -> ImportResult:
@@ -1040,33 +1039,3 @@ async def read_upload(
     result = await build(tables, await catalog(store), source or file_source(name), progress)
     result.encoding = encoding
     return result
-
-
-async def load_any(path: Path, store: StoreBase) -> FactFile:
-    """For the command line: a file by its extension into a FactFile, or FactFileError."""
-    if not path.is_file():
-        raise FactFileError([f"{path} does not exist or is not a file"])
-    if path.stat().st_size > MAX_BYTES:
-        raise FactFileError([f"{path.name} is larger than 20 MB"])
-    try:
-        result = await read_upload(path.name, path.read_bytes(), store)
-    except FileProblem as exc:
-        raise FactFileError([f"{path.name}: {_problem_en(exc)}"]) from None
-    if not result.ok or result.facts is None:
-        # The same wording the bot uses, in English and without HTML, for the terminal.
-        from bot.texts.admin import row_error
-
-        lines = [html.unescape(row_error("en", e)) for e in result.errors]
-        raise FactFileError(result.problems or lines)
-    return result.facts
-
-
-def _problem_en(exc: FileProblem) -> str:
-    import html
-
-    from bot.texts.admin import file_problem
-    from bot.texts.common import clip
-
-    return html.unescape(
-        re.sub(r"<[^>]+>", "", clip(file_problem(exc.code, exc.detail, "en"), 500))
-    )

@@ -7,9 +7,9 @@ reading every zone's names each time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.core.matching import ZoneIndex
+from bot.core.reads import FactsReads
 from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCounts
 
 
@@ -40,13 +40,13 @@ class FactsView:
             return set()
         return set(self.index.names.get(text) or self.index.names.get(pinyin(text)) or ())
 
-    async def counts(self, store: Any) -> dict[str, ZoneCounts]:
+    async def counts(self, store: FactsReads) -> dict[str, ZoneCounts]:
         """Projects and events per zone, counted once per facts version."""
         if self._counts is None:
             self._counts = await store.zone_counts()
         return self._counts
 
-    async def sector_counts(self, store: Any, labels: list[str]) -> tuple[int, int]:
+    async def sector_counts(self, store: FactsReads, labels: list[str]) -> tuple[int, int]:
         """(projects, events) carrying any of the labels, counted once per facts version."""
         key = tuple(sorted(labels))
         if key not in self._sector_counts:
@@ -57,7 +57,7 @@ class FactsView:
         return self._sector_counts[key]
 
 
-async def facts_view(store: Any, view: FactsView | None) -> FactsView:
+async def facts_view(store: FactsReads, view: FactsView | None) -> FactsView:
     """``view`` if the facts are unchanged since it was built, else a new one."""
     version = await store.facts_version()
     if view is not None and view.version == version:
