@@ -6,14 +6,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import DigestButton, pattern, unpack
 from bot.context import BotApp, BotContext
-from bot.core.records import Chat
+from bot.core.records import ChatRecord
 from bot.core.schedule import (
     DEFAULT_TIME,
     ScheduleSyntaxError,
@@ -40,7 +39,7 @@ def _chat_lang(context: BotContext) -> Lang:
     return context.lang
 
 
-async def _ensure(update: Update, context: BotContext) -> Chat | None:
+async def _ensure(update: Update, context: BotContext) -> ChatRecord | None:
     chat = update.effective_chat
     if chat is None:
         return None
@@ -54,11 +53,11 @@ async def _ensure(update: Update, context: BotContext) -> Chat | None:
 
 
 def _schedule_view(
-    chat: Chat, context: BotContext, changed: bool = False
+    chat: ChatRecord, context: BotContext, changed: bool = False
 ) -> tuple[str, InlineKeyboardMarkup]:
     lang = _chat_lang(context)
     tz = zone_of(chat.timezone, context.settings.timezone)
-    next_at = datetime.fromisoformat(chat.next_digest_at) if chat.next_digest_at else None
+    next_at = chat.next_digest_at
     text = texts.schedule(
         chat.digest_kind,
         chat.digest_time,
@@ -76,7 +75,7 @@ def _schedule_view(
     return text, InlineKeyboardMarkup(rows)
 
 
-async def _apply(context: BotContext, chat: Chat, change: SetSchedule) -> Chat:
+async def _apply(context: BotContext, chat: ChatRecord, change: SetSchedule) -> ChatRecord:
     kind = change.kind
     hhmm = change.time or chat.digest_time or DEFAULT_TIME
     weekday = change.weekday if change.weekday is not None else chat.digest_weekday
@@ -116,7 +115,7 @@ async def digest(update: Update, context: BotContext) -> None:
     await message.reply_html(text, reply_markup=markup)
 
 
-async def _reply_send_now(update: Update, context: BotContext, chat: Chat) -> None:
+async def _reply_send_now(update: Update, context: BotContext, chat: ChatRecord) -> None:
     message = update.effective_message
     assert message is not None
     lang = _chat_lang(context)

@@ -48,8 +48,7 @@ from bot.callbacks import (
 from bot.context import BotApp, BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
-from bot.core.records import Chat as StoredChat
-from bot.core.records import SubKind, SubscribeResult, Subscription
+from bot.core.records import ChatRecord, SubKind, SubscribeResult, Subscription
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
@@ -175,7 +174,7 @@ def _managed_id(context: BotContext) -> int | None:
     return value if isinstance(value, int) else None
 
 
-async def _manageable(context: BotContext, group_id: int, user_id: int) -> StoredChat | None:
+async def _manageable(context: BotContext, group_id: int, user_id: int) -> ChatRecord | None:
     """The group, when the bot is still in it and this user may manage it."""
     known = await context.store.chat(group_id)
     if known is not None and known.migrated_to is not None:
@@ -793,7 +792,7 @@ async def on_mode_button(update: Update, context: BotContext) -> None:
 # ---- /manage: a group's subscriptions from a private chat --------------------------------
 
 
-async def _eligible_groups(context: BotContext, user_id: int) -> list[StoredChat]:
+async def _eligible_groups(context: BotContext, user_id: int) -> list[ChatRecord]:
     """Groups the bot is in where this user is an administrator (or any, for bot admins)."""
     found = []
     for group in await context.store.active_groups():
@@ -805,7 +804,7 @@ async def _eligible_groups(context: BotContext, user_id: int) -> list[StoredChat
 
 
 def _manage_markup(
-    groups: list[StoredChat], current: int | None, lang: Lang
+    groups: list[ChatRecord], current: int | None, lang: Lang
 ) -> InlineKeyboardMarkup:
     rows = [
         [

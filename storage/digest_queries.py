@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 import aiosqlite
 
 from bot.core.records import (
-    Chat,
+    Change,
+    ChatRecord,
     DigestRow,
     Event,
     Project,
@@ -87,7 +89,7 @@ class DigestQueries(StoreBase):
                 (timezone, iso(next_at) if next_at else None, chat_id),
             )
 
-    async def unscheduled_chats(self, limit: int = 5000) -> list[Chat]:
+    async def unscheduled_chats(self, limit: int = 5000) -> list[ChatRecord]:
         """Active chats whose digest is on but has no due time yet (new chats, old rows)."""
         rows = await self.fetchall(
             f"SELECT {_COLUMNS} FROM chats WHERE active = 1 AND digest_kind != 'off' "
@@ -106,7 +108,7 @@ class DigestQueries(StoreBase):
                 [(iso(at) if at else None, chat_id) for chat_id, at in times],
             )
 
-    async def due_chats(self, now: datetime, limit: int = 20000) -> list[Chat]:
+    async def due_chats(self, now: datetime, limit: int = 20000) -> list[ChatRecord]:
         """Chats whose digest is due at ``now``: active, digest on, alerts not switched off.
 
         A chat whose time passed while the bot was down is due too (catch-up), once.
@@ -179,7 +181,7 @@ class DigestQueries(StoreBase):
                     data = json.loads(row["body"])
                     data["learned_at"] = row["learned_at"]
                     records[(kind, str(row["id"]))] = model.model_validate(data)
-        changes = {int(r["seq"]): str(r["change"]) for r in rows}
+        changes = {int(r["seq"]): cast(Change, str(r["change"])) for r in rows}
         return [
             WindowItem(c, changes[c.seq], records[(c.kind, c.record_id)])
             for c in candidates

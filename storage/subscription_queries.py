@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
 from bot.core.records import (
     AlertCandidate,
     AlertMode,
+    Change,
     Matcher,
     PendingDelivery,
+    RecordKind,
     SectorLabel,
     SubKind,
     SubscribeResult,
@@ -227,9 +229,9 @@ class SubscriptionQueries(StoreBase):
                 seq=int(r["seq"]),
                 thread_id=r["thread_id"],
                 attempts=int(r["attempts"]),
-                kind=str(r["kind"]),
+                kind=cast(RecordKind, str(r["kind"])),
                 record_id=str(r["record_id"]),
-                change=str(r["change"]),
+                change=cast(Change, str(r["change"])),
                 lang=r["lang"],
             )
             for r in rows
@@ -340,7 +342,7 @@ async def record_candidates(
         found.append(
             AlertCandidate(
                 seq=int(item["seq"]),
-                kind=kind,
+                kind=cast(RecordKind, kind),
                 record_id=record_id,
                 zone_id=str(row["zone_id"]),
                 labels=labels,

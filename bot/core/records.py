@@ -309,7 +309,9 @@ class FactFile(Record):
 
 
 @dataclass(frozen=True)
-class Chat:
+class ChatRecord:
+    """A chat as the store keeps it (not telegram.Chat): its settings and digest schedule."""
+
     id: int
     type: str
     title: str | None
@@ -317,12 +319,12 @@ class Chat:
     active: bool
     approved: bool
     migrated_to: int | None
-    alert_mode: str
+    alert_mode: AlertMode
     timezone: str | None
-    digest_kind: str
+    digest_kind: DigestKind
     digest_time: str
     digest_weekday: int
-    next_digest_at: str | None
+    next_digest_at: datetime | None
     digest_seq: int
 
 
@@ -361,7 +363,7 @@ class WindowItem:
     """A feed item of a digest's window: how alerts see it, its change, and the record."""
 
     candidate: AlertCandidate
-    change: str
+    change: Change
     record: Project | Event
 
 
@@ -420,6 +422,8 @@ SubKind = Literal["zone", "sector", "keyword"]
 
 
 AlertMode = Literal["instant", "digest", "off"]
+DigestKind = Literal["daily", "weekly", "off"]
+Change = Literal["new", "stage"]  # a feed item: a new record, or a record's new stage
 
 
 @dataclass(frozen=True)
@@ -443,7 +447,7 @@ class AlertCandidate:
     """A feed item as matching sees it: where it is, its sector labels and its words."""
 
     seq: int
-    kind: str
+    kind: RecordKind
     record_id: str
     zone_id: str
     labels: frozenset[str]
@@ -464,9 +468,9 @@ class PendingDelivery:
     seq: int
     thread_id: int | None
     attempts: int
-    kind: str
+    kind: RecordKind
     record_id: str
-    change: str
+    change: Change
     lang: str | None
 
 

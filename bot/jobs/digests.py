@@ -29,7 +29,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotApp, BotContext, services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread, regroup
-from bot.core.records import Chat, Company, DigestRow, Pruned, StoredPlan, Zone
+from bot.core.records import ChatRecord, Company, DigestRow, Pruned, StoredPlan, Zone
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
 from bot.jobs.delivery import Outgoing, RetryLater, settle
 from bot.texts import digest as texts
@@ -126,7 +126,7 @@ class DigestPlan:
     """One chat's digest: what it selects is computed; its text is rendered when first asked
     for (just before sending), so planning ten thousand chats stays cheap."""
 
-    chat: Chat
+    chat: ChatRecord
     period: str
     from_seq: int
     to_seq: int
@@ -150,14 +150,14 @@ class DigestPlan:
         return self.renderer.parts(self.lang, self.period, self.selection)
 
 
-def next_for(chat: Chat, default_tz: str, now: datetime) -> datetime | None:
+def next_for(chat: ChatRecord, default_tz: str, now: datetime) -> datetime | None:
     tz = zone_of(chat.timezone, default_tz)
     return next_digest_at(chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, now)
 
 
 async def plan_digests(
     store: Store,
-    chats: Sequence[Chat],
+    chats: Sequence[ChatRecord],
     now: datetime,
     default_tz: str,
     *,
@@ -191,7 +191,7 @@ async def plan_digests(
         if resume is not None:
             period, low, high = resume.period, resume.from_seq, resume.to_seq
         else:
-            due = datetime.fromisoformat(chat.next_digest_at) if chat.next_digest_at else now
+            due = chat.next_digest_at or now
             period = (
                 now_period_key(now)
                 if requested or chat.digest_kind == "off"
@@ -200,7 +200,7 @@ async def plan_digests(
             low, high = chat.digest_seq, upto
         lang = as_lang(langs.get(chat.id))
         selection = index.select_bits(chat_subs, low, high)
-        stored_next = datetime.fromisoformat(chat.next_digest_at) if chat.next_digest_at else None
+        stored_next = chat.next_digest_at
         if period.startswith("now-") and stored_next is not None and stored_next > now:
             next_at: datetime | None = stored_next  # a digest on request leaves the schedule be
         else:
@@ -458,7 +458,7 @@ SendResult = Literal["no_subscriptions", "nothing_new", "sent", "incomplete", "b
 
 async def send_now(
     app: BotApp,
-    chat: Chat,
+    chat: ChatRecord,
 ) -> tuple[SendResult, int]:
     """/digest now: what the chat would get next, at once, where its digest goes (in a forum,
     the topic its subscriptions use, wherever the command was typed)."""
