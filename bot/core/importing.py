@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from pydantic import ValidationError
 
@@ -45,6 +45,7 @@ from bot.core.records import (
     Figure,
     NamedRef,
     Project,
+    RecordKind,
     SectorArea,
     SectorLabel,
     Source,
@@ -786,6 +787,81 @@ class Builder:
         self.seen[full] = number
         return None
 
+    def _match(
+        self, table: Table, number: int, kind: RecordKind, zone: str, name: str
+    ) -> tuple[bool, Project | Event | None]:
+        """The stored record a row names (the /edit target, else the live record of that name
+        in that zone). False when the row stops here: named twice in the file (an error), or
+        a record deleted in the store (left deleted, reported)."""
+        key = (zone, normalise(name))
+        duplicate = self._duplicate("p" if kind == "project" else "e", key, number)
+        if duplicate is not None:
+            self._fail(table, number, [duplicate])
+            return False, None
+        live: dict[tuple[str, str], Project] | dict[tuple[str, str], Event]
+        model: type[Project] | type[Event]
+        if kind == "project":
+            live, deleted, model = self.live_projects, self.deleted_projects, Project
+        else:
+            live, deleted, model = self.live_events, self.deleted_events, Event
+        existing = live.get(key)
+        if isinstance(self.target, model):
+            return True, self.target
+        if existing is None and key in deleted:
+            self.out.skipped_deleted.append(deleted[key])
+            return False, None
+        return True, existing
+
+    @overload
+    def _validate(
+        self,
+        table: Table,
+        number: int,
+        kind: Literal["project"],
+        existing: Project | Event | None,
+        update: dict[str, Any],
+    ) -> Project | None: ...
+
+    @overload
+    def _validate(
+        self,
+        table: Table,
+        number: int,
+        kind: Literal["event"],
+        existing: Project | Event | None,
+        update: dict[str, Any],
+    ) -> Event | None: ...
+
+    def _validate(
+        self,
+        table: Table,
+        number: int,
+        kind: RecordKind,
+        existing: Project | Event | None,
+        update: dict[str, Any],
+    ) -> Project | Event | None:
+        """The stored record (or a new one with an id derived from zone and name) with the
+        row's values over it, validated; None (the row failed) when the model refuses it."""
+        model: type[Project] | type[Event]
+        model, name_key, table_name = (
+            (Project, "name_zh", "projects") if kind == "project" else (Event, "title_zh", "events")
+        )
+        if existing is not None:
+            data = existing.model_dump(exclude={"learned_at"})
+        else:
+            zone, name = update["zone"], update[name_key]
+            taken = self.cat.taken[table_name]
+            record_id = derived_id("p" if kind == "project" else "e", zone, name, taken)
+            taken.add(record_id)
+            data = {"id": record_id, "zone": zone, name_key: name}
+        data.update(update)
+        data["source"] = existing.source if existing else self.file_source.id
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            self._fail(table, number, _model_errors(exc))
+            return None
+
     def row(
         self,
         table: Table,
@@ -831,16 +907,8 @@ class Builder:
         if zone is None or errors:
             self._fail(table, number, errors)
             return
-        key = (zone, normalise(name))
-        duplicate = self._duplicate("p", key, number)
-        if duplicate is not None:
-            self._fail(table, number, [duplicate])
-            return
-        existing = self.live_projects.get(key)
-        if isinstance(self.target, Project):
-            existing = self.target
-        elif existing is None and key in self.deleted_projects:
-            self.out.skipped_deleted.append(self.deleted_projects[key])
+        go_on, existing = self._match(table, number, "project", zone, name)
+        if not go_on:
             return
         update: dict[str, Any] = {k: v for k, v in amounts.items() if v is not None}
         if stage is not None:
@@ -867,17 +935,8 @@ class Builder:
             for attr in ("total_investment", "registered_capital", "annual_output", "land_mu"):
                 if attr in update and _same(getattr(existing, attr), update[attr]):
                     del update[attr]
-            data = existing.model_dump(exclude={"learned_at"})
-        else:
-            record_id = derived_id("p", zone, name, self.cat.taken["projects"])
-            self.cat.taken["projects"].add(record_id)
-            data = {"id": record_id, "zone": zone, "name_zh": name}
-        data.update(update)
-        data["source"] = existing.source if existing else self.file_source.id
-        try:
-            project = Project.model_validate(data)
-        except ValidationError as exc:
-            self._fail(table, number, _model_errors(exc))
+        project = self._validate(table, number, "project", existing, update)
+        if project is None:
             return
         changed = (company_text is not None and company is None) or _differs(existing, project)
         source = self._source(values, existing.source if existing else None, changed)
@@ -909,16 +968,8 @@ class Builder:
         if zone is None or errors:
             self._fail(table, number, errors)
             return
-        key = (zone, normalise(title))
-        duplicate = self._duplicate("e", key, number)
-        if duplicate is not None:
-            self._fail(table, number, [duplicate])
-            return
-        existing = self.live_events.get(key)
-        if isinstance(self.target, Event):
-            existing = self.target
-        elif existing is None and key in self.deleted_events:
-            self.out.skipped_deleted.append(self.deleted_events[key])
+        go_on, existing = self._match(table, number, "event", zone, title)
+        if not go_on:
             return
         if existing is None and kind is None:
             self._fail(table, number, [RowError(0, "kind", "required")])
@@ -934,18 +985,8 @@ class Builder:
             update["summary_zh"] = values["note"]
         update["zone"] = zone
         update["title_zh"] = title
-        if existing is not None:
-            data = existing.model_dump(exclude={"learned_at"})
-        else:
-            record_id = derived_id("e", zone, title, self.cat.taken["events"])
-            self.cat.taken["events"].add(record_id)
-            data = {"id": record_id, "zone": zone, "title_zh": title}
-        data.update(update)
-        data["source"] = existing.source if existing else self.file_source.id
-        try:
-            event = Event.model_validate(data)
-        except ValidationError as exc:
-            self._fail(table, number, _model_errors(exc))
+        event = self._validate(table, number, "event", existing, update)
+        if event is None:
             return
         source = self._source(
             values, existing.source if existing else None, _differs(existing, event)

@@ -28,7 +28,7 @@ from typing import Literal
 from telegram.error import TelegramError
 
 from bot.context import BotApp, BotContext, services_of
-from bot.core.digest import DigestIndex, Entry, build_digest, digest_thread, regroup
+from bot.core.digest import Digest, DigestIndex, Entry, build_digest, digest_thread, regroup
 from bot.core.records import ChatRecord, Company, DigestRow, Pruned, StoredPlan, Zone
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
 from bot.jobs.delivery import Outgoing, RetryLater, settle
@@ -65,21 +65,33 @@ class Renderer:
     _lines: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
     _by_seq: dict[int, Entry] | None = None
 
+    def _render(
+        self,
+        digest: Digest,
+        period: str,
+        lang: Lang,
+        first_number: int = 1,
+        continued: bool = False,
+    ) -> tuple[texts.DigestPart, ...]:
+        return tuple(
+            texts.render_digest(
+                digest,
+                period=period,
+                lang=lang,
+                zones=self.zones,
+                companies=self.companies,
+                label_en=self.label_en,
+                cache=self._lines,
+                first_number=first_number,
+                continued=continued,
+            )
+        )
+
     def parts(self, lang: Lang, period: str, bits: int) -> tuple[texts.DigestPart, ...]:
         key = (lang, period, bits)
         found = self._parts.get(key)
         if found is None:
-            found = tuple(
-                texts.render_digest(
-                    build_digest(self.index.entries_of(bits)),
-                    period=period,
-                    lang=lang,
-                    zones=self.zones,
-                    companies=self.companies,
-                    label_en=self.label_en,
-                    cache=self._lines,
-                )
-            )
+            found = self._render(build_digest(self.index.entries_of(bits)), period, lang)
             self._parts[key] = found
         return found
 
@@ -105,19 +117,10 @@ class Renderer:
         rendered: list[tuple[int, tuple[texts.DigestPart, ...]]] = []
         for index in range(start, len(stored)):
             entries = live(stored[index])
-            parts = texts.render_digest(
-                regroup(entries, head if index == 0 else ()),
-                period=period,
-                lang=lang,
-                zones=self.zones,
-                companies=self.companies,
-                label_en=self.label_en,
-                cache=self._lines,
-                first_number=number,
-                continued=index > 0,
-            )
+            digest = regroup(entries, head if index == 0 else ())
+            parts = self._render(digest, period, lang, first_number=number, continued=index > 0)
             number += len(entries)
-            rendered.append((index, tuple(parts)))
+            rendered.append((index, parts))
         return rendered
 
 
