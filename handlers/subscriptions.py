@@ -14,7 +14,7 @@ import logging
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -644,21 +644,37 @@ def _mode_markup(current: str, lang: Lang) -> InlineKeyboardMarkup:
 # ---- buttons ----------------------------------------------------------------------------
 
 
-async def on_sub_button(update: Update, context: BotContext) -> None:
-    """sub:KIND:VALUE on a picker, a choice list, a zone or a sector card: toggle it."""
+B = TypeVar("B", Subscribe, Unsubscribe, SubscriptionsPage, AlertMode)
+
+
+async def _pressed(
+    update: Update, context: BotContext, kind: type[B], *, change: bool = True
+) -> tuple[CallbackQuery, Message, Chat, B, Scope] | None:
+    """A button of ``kind`` on a message in a chat, and the scope it may act on; None when
+    it may not act (the press is answered: stale, or not allowed here)."""
     query = update.callback_query
     if query is None:
-        return
-    lang = context.lang
+        return None
     message = query.message if isinstance(query.message, Message) else None
     chat = update.effective_chat
     pressed = unpack(query.data)
-    if message is None or chat is None or not isinstance(pressed, Subscribe):
-        await query.answer(texts.toast_stale(lang))
-        return
-    scope = await _button_scope(update, context, query, message)
+    if message is None or chat is None or not isinstance(pressed, kind):
+        # A page turn has nothing to go stale; the others say what happened.
+        await query.answer(None if kind is SubscriptionsPage else texts.toast_stale(context.lang))
+        return None
+    scope = await _button_scope(update, context, query, message, change=change)
     if scope is None:
+        return None
+    return query, message, chat, pressed, scope
+
+
+async def on_sub_button(update: Update, context: BotContext) -> None:
+    """sub:KIND:VALUE on a picker, a choice list, a zone or a sector card: toggle it."""
+    found = await _pressed(update, context, Subscribe)
+    if found is None:
         return
+    query, message, chat, pressed, scope = found
+    lang = context.lang
     kind, value = pressed.kind, pressed.value
     name = await _target_name(context, kind, value)
     if name is None or (kind == "keyword" and keyword_error(value)):
@@ -714,19 +730,11 @@ async def _relabel(message: Message, context: BotContext, chat_id: int) -> None:
 
 async def on_unsub_button(update: Update, context: BotContext) -> None:
     """unsub:ID:PAGE on the list: remove that subscription and redraw the list."""
-    query = update.callback_query
-    if query is None:
+    found = await _pressed(update, context, Unsubscribe)
+    if found is None:
         return
+    query, message, _, pressed, scope = found
     lang = context.lang
-    message = query.message if isinstance(query.message, Message) else None
-    chat = update.effective_chat
-    pressed = unpack(query.data)
-    if message is None or chat is None or not isinstance(pressed, Unsubscribe):
-        await query.answer(texts.toast_stale(lang))
-        return
-    scope = await _button_scope(update, context, query, message)
-    if scope is None:
-        return
     page = pressed.page
     removed = await context.store.unsubscribe_id(scope.chat_id, pressed.subscription_id)
     if removed is None:
@@ -740,18 +748,10 @@ async def on_unsub_button(update: Update, context: BotContext) -> None:
 
 async def on_list_page(update: Update, context: BotContext) -> None:
     """subs:PAGE: another page of the list."""
-    query = update.callback_query
-    if query is None:
+    found = await _pressed(update, context, SubscriptionsPage, change=False)
+    if found is None:
         return
-    message = query.message if isinstance(query.message, Message) else None
-    chat = update.effective_chat
-    pressed = unpack(query.data)
-    if message is None or chat is None or not isinstance(pressed, SubscriptionsPage):
-        await query.answer()
-        return
-    scope = await _button_scope(update, context, query, message, change=False)
-    if scope is None:
-        return
+    query, message, _, pressed, scope = found
     await query.answer()
     await _redraw_list(message, context, scope, pressed.page)
 
@@ -763,20 +763,12 @@ async def _redraw_list(message: Message, context: BotContext, scope: Scope, page
 
 async def on_mode_button(update: Update, context: BotContext) -> None:
     """alerts:MODE: set the alert mode and show it in place."""
-    query = update.callback_query
-    if query is None:
+    found = await _pressed(update, context, AlertMode)
+    if found is None:
         return
+    query, message, chat, pressed, scope = found
     lang = context.lang
-    message = query.message if isinstance(query.message, Message) else None
-    chat = update.effective_chat
-    pressed = unpack(query.data)
-    if message is None or chat is None or not isinstance(pressed, AlertMode):
-        await query.answer(texts.toast_stale(lang))
-        return
     mode = pressed.mode
-    scope = await _button_scope(update, context, query, message)
-    if scope is None:
-        return
     await _ready(scope, chat, context)
     await context.store.set_alert_mode(scope.chat_id, mode)  # type: ignore[arg-type]
     await query.answer(texts.toast_in_group(scope.group, texts.mode_name(mode, lang), lang))

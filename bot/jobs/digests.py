@@ -440,20 +440,18 @@ def start_job(app: BotApp) -> None:
     for name in (TICK_NAME, CLEANUP_NAME):
         for job in app.job_queue.get_jobs_by_name(name):
             job.schedule_removal()
-    app.job_queue.run_repeating(
-        _tick_job,
-        interval=TICK_INTERVAL,
-        first=TICK_FIRST,
-        name=TICK_NAME,
-        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    jobs = (
+        (_tick_job, TICK_INTERVAL, TICK_FIRST, TICK_NAME),
+        (_cleanup_job, CLEANUP_INTERVAL, CLEANUP_FIRST, CLEANUP_NAME),
     )
-    app.job_queue.run_repeating(
-        _cleanup_job,
-        interval=CLEANUP_INTERVAL,
-        first=CLEANUP_FIRST,
-        name=CLEANUP_NAME,
-        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-    )
+    for callback, interval, first, name in jobs:
+        app.job_queue.run_repeating(
+            callback,
+            interval=interval,
+            first=first,
+            name=name,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
 
 
 SendResult = Literal["no_subscriptions", "nothing_new", "sent", "incomplete", "busy"]
