@@ -125,7 +125,8 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
 async def load_any(path: Path, store: CatalogReads) -> FactFile:
     """A file by its extension into a FactFile, or FactFileError worded for the terminal
     (the bot's own words, in English, without HTML)."""
-    from bot.core.importing import MAX_BYTES, FileProblem, read_upload
+    from bot.core.import_files import MAX_BYTES, FileProblem
+    from bot.core.importing import read_upload
     from bot.texts.admin import cli_file_problem, cli_row_errors
 
     if not path.is_file():

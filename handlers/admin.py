@@ -22,10 +22,18 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Admin, pattern, unpack
 from bot.context import BotApp, BotContext
-from bot.core import exporting, importing
+from bot.core import (
+    exporting,
+    import_catalog,
+    import_check,
+    import_files,
+    import_resolve,
+    importing,
+)
 from bot.core.exporting import ExportScopeError
 from bot.core.factfile import FactFileError
-from bot.core.importing import FileProblem, Resolver, Table
+from bot.core.import_files import FileProblem, Table
+from bot.core.import_resolve import Resolver
 from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
 from bot.texts import admin as texts
 from bot.texts.common import event_kind, split_message, stage
@@ -181,10 +189,10 @@ async def _values_of(context: BotContext, record: Project | Event) -> dict[str, 
     if isinstance(record, Project):
         companies = exporting.names_by_id(await context.store.company_refs())
         row = exporting.signing_rows([record], zones, companies, sources)[0]
-        columns = importing.SIGNING_COLUMNS
+        columns = import_files.SIGNING_COLUMNS
     else:
         row = exporting.event_rows([record], zones, sources)[0]
-        columns = importing.EVENT_COLUMNS
+        columns = import_files.EVENT_COLUMNS
     values = {k: v for k, v in zip(columns, row, strict=True) if v}
     values["zone"] = record.zone
     return values
@@ -271,8 +279,8 @@ async def _accept(message: Message, context: BotContext, draft: Draft, value: st
 async def _resolver(context: BotContext, key: str) -> Resolver:
     # Only a zone answer needs the store's names; the full catalog is read on Save.
     if key == "zone":
-        return await importing.zone_resolver(context.store)
-    return Resolver(importing.Catalog.empty())
+        return await import_resolve.zone_resolver(context.store)
+    return Resolver(import_catalog.Catalog.empty())
 
 
 async def typed(update: Update, context: BotContext) -> int:
@@ -281,7 +289,7 @@ async def typed(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if message is None or draft is None:
         return ConversationHandler.END
-    value, error = importing.check_value(
+    value, error = import_check.check_value(
         draft.key, message.text or "", await _resolver(context, draft.key)
     )
     if error is not None:
@@ -308,7 +316,7 @@ async def pressed(update: Update, context: BotContext) -> int:
     await query.answer()
     if choice.action == "skip":
         return await _accept(query.message, context, draft, None)
-    value, error = importing.check_value(field, choice.value, await _resolver(context, field))
+    value, error = import_check.check_value(field, choice.value, await _resolver(context, field))
     if error is not None:  # pragma: no cover - buttons carry valid values
         await query.message.reply_html(texts.reask(context.lang, field, error.code, error.value))
         return ASK
@@ -370,7 +378,7 @@ async def save(update: Update, context: BotContext) -> int:
     stamp = context.store.now().strftime("%Y%m%dt%H%M%S")
     name = user.full_name[:60]
     source = Source(id=f"u{user.id}-{stamp}", title=f"由 {name} 通过机器人录入")
-    cat = await importing.catalog(context.store)
+    cat = await import_catalog.catalog(context.store)
     # A changed fact without a typed source is credited to this editor, not the old source.
     builder = importing.Builder(cat, source, changed_by=f"{name} 通过机器人")
     table = Table(draft.kind, None, [(1, values)])  # type: ignore[arg-type]
@@ -617,8 +625,8 @@ async def document(update: Update, context: BotContext) -> None:
     doc = message.document
     name = (doc.file_name or "file")[:200]
     try:
-        importing.file_format(name)
-        if doc.file_size is not None and doc.file_size > importing.MAX_BYTES:
+        import_files.file_format(name)
+        if doc.file_size is not None and doc.file_size > import_files.MAX_BYTES:
             raise FileProblem("too_big")
         if doc.file_size == 0:
             raise FileProblem("empty")

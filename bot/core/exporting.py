@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.importing import (
+from bot.core.import_files import (
     EVENT_COLUMNS,
     EVENT_ZH,
     SIGNING_COLUMNS,
     SIGNING_ZH,
-    figures_text,
     quote_formula,
 )
+from bot.core.import_resolve import figures_text
 from bot.core.matching import ZoneIndex, resolve_sector
 from bot.core.reads import RecordReads
 from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, NamedRef, Project, Zone

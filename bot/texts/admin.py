@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.importing import EVENT_ZH, SIGNING_ZH, ImportResult, RowError
+from bot.core.import_files import EVENT_ZH, SIGNING_ZH, RowError
+from bot.core.importing import ImportResult
 from bot.core.records import AuditEntry
 from bot.texts.common import Lang, clip, esc, tr
 
