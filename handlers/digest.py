@@ -181,12 +181,12 @@ async def digest_button(update: Update, context: BotContext) -> None:
         return
     change: SetSchedule | None = None
     if pressed.action in ("daily", "weekly", "off"):
-        change = SetSchedule(pressed.action)  # type: ignore[arg-type]
+        change = SetSchedule(pressed.action)
     elif pressed.action == "time":
         parsed = parse_digest_args([pressed.time])
         if isinstance(parsed, SetSchedule):
             kind = chat.digest_kind if chat.digest_kind != "off" else "daily"
-            change = SetSchedule(kind, parsed.time)  # type: ignore[arg-type]
+            change = SetSchedule(kind, parsed.time)
     if change is None:
         await query.answer()
         return

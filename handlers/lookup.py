@@ -245,7 +245,7 @@ async def _load_hits(store: Store, view: FactsView, hits: list[SearchHit]) -> li
             record = await store.company(hit.record_id)
         else:
             record = await store.figure(hit.record_id)
-        found.append(texts.Found(hit, record))  # type: ignore[arg-type]
+        found.append(texts.Found(hit, record))
     return found
 
 

@@ -472,7 +472,7 @@ async def _subscribe_target(
             (s.thread_id for s in held if (s.kind, s.value) == (target.kind, target.value)),
             None,
         )
-    result = await context.store.subscribe(scope.chat_id, target.kind, target.value, thread)  # type: ignore[arg-type]
+    result = await context.store.subscribe(scope.chat_id, target.kind, target.value, thread)
     if result is SubscribeResult.LIMIT:
         text = texts.limit_reached(MAX_SUBSCRIPTIONS, lang)
     elif result is SubscribeResult.ALREADY:
@@ -688,7 +688,7 @@ async def on_sub_button(update: Update, context: BotContext) -> None:
         )
     else:
         thread = _thread(message) if scope.group is None else None
-        result = await store.subscribe(scope.chat_id, kind, value, thread)  # type: ignore[arg-type]
+        result = await store.subscribe(scope.chat_id, kind, value, thread)
         if result is SubscribeResult.LIMIT:
             await query.answer(texts.toast_limit(MAX_SUBSCRIPTIONS, lang), show_alert=True)
             return
@@ -770,7 +770,7 @@ async def on_mode_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     mode = pressed.mode
     await _ready(scope, chat, context)
-    await context.store.set_alert_mode(scope.chat_id, mode)  # type: ignore[arg-type]
+    await context.store.set_alert_mode(scope.chat_id, mode)
     await query.answer(texts.toast_in_group(scope.group, texts.mode_name(mode, lang), lang))
     await edit_in_place(
         message.edit_text(

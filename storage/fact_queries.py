@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 from pydantic import BaseModel
@@ -18,6 +18,7 @@ from bot.core.records import (
     Event,
     FactFile,
     FeedItem,
+    HitKind,
     Project,
     RecordKind,
     SearchHit,
@@ -349,7 +350,7 @@ class FactQueries(StoreBase):
         )
         return [
             SearchHit(
-                kind=str(r[0]),
+                kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
                 title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
@@ -426,7 +427,7 @@ class FactQueries(StoreBase):
         )
         return [
             SearchHit(
-                kind=str(r[0]),
+                kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
                 title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, cast
 
-from bot.core.records import AuditEntry, Event, NamedRef, Project, UserInfo, UserStatus
+from bot.core.records import AuditEntry, Event, NamedRef, Project, UserInfo, UserRole, UserStatus
 from storage.base import StoreBase, iso, write_audit
 
 M = TypeVar("M", Project, Event)
@@ -39,7 +39,8 @@ class UserQueries(StoreBase):
         )
         if row is None:
             return None
-        return UserInfo(int(row[0]), row[1], row[2], str(row[3]), str(row[4]))
+        role, status = cast(UserRole, str(row[3])), cast(UserStatus, str(row[4]))
+        return UserInfo(int(row[0]), row[1], row[2], role, status)
 
     async def user_status(self, user_id: int) -> str:
         value = await self.scalar("SELECT status FROM users WHERE id = ?", (user_id,))

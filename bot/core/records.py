@@ -371,6 +371,7 @@ class WindowItem:
 
 
 RecordKind = Literal["project", "event"]
+HitKind = Literal["zone", "project", "event", "company", "figure"]  # what search finds
 
 
 @dataclass
@@ -402,7 +403,7 @@ class FeedItem:
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str
+    kind: HitKind
     record_id: str
     zone_id: str | None
     title: str
@@ -478,6 +479,7 @@ class PendingDelivery:
 
 
 UserStatus = Literal["new", "pending", "approved", "denied"]
+UserRole = Literal["user", "admin"]
 
 
 @dataclass(frozen=True)
@@ -485,8 +487,8 @@ class UserInfo:
     id: int
     name: str | None
     username: str | None
-    role: str
-    status: str
+    role: UserRole
+    status: UserStatus
 
 
 @dataclass(frozen=True)
