@@ -56,7 +56,15 @@ def broken_imports(folder: str, banned: tuple[str, ...]) -> dict[str, list[str]]
     return broken
 
 
-CORE_BANS = ("telegram", "storage", "handlers", "bot.texts", "bot.jobs", "bot.context")
+CORE_BANS = (
+    "telegram",
+    "storage",
+    "handlers",
+    "bot.texts",
+    "bot.jobs",
+    "bot.context",
+    "bot.callbacks",
+)
 STORAGE_BANS = ("telegram", "handlers", "bot.texts", "bot.jobs", "bot.context", "bot.callbacks")
 
 

@@ -14,12 +14,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.callbacks import Lookup, packed
 from bot.context import BotApp, BotContext, Clock, services_of
 from bot.core import alerts
-from bot.core.records import PendingDelivery
+from bot.core.records import Change, Event, PendingDelivery, Project, RecordKind
 from bot.jobs.delivery import (
     Button,
     Migrated,
@@ -222,17 +221,18 @@ def _message(shown: Sequence[texts.AlertRecord], record_ids: Sequence[str], lang
 
 
 async def load_record(
-    store: Store, kind: str, record_id: str, change: str = "new"
+    store: Store, kind: RecordKind, record_id: str, change: Change = "new"
 ) -> texts.AlertRecord | None:
     """A project or event with its zone and companies, ready for the texts; None if deleted."""
-    record: Any = (
-        await store.project(record_id) if kind == "project" else await store.event(record_id)
-    )
+    record: Project | Event | None
+    if kind == "project":
+        record = await store.project(record_id)
+        company_ids = [record.company] if record is not None and record.company else []
+    else:
+        record = await store.event(record_id)
+        company_ids = list(record.companies) if record is not None else []
     if record is None:
         return None
-    company_ids = [record.company] if kind == "project" and record.company else []
-    if kind == "event":
-        company_ids = list(record.companies)
     companies = await store.companies(company_ids)
     names = tuple(
         companies[c].short_zh or companies[c].name_zh for c in company_ids if c in companies
