@@ -25,6 +25,8 @@ from bot.callbacks import (
     pattern,
     unpack,
 )
+from bot.local_api import callback_update
+from tests.harness import BotHarness
 
 LONGEST_ID = "a" * 48  # records' ids: ^[a-z0-9][a-z0-9._-]{0,47}$
 LONGEST_USER = 2**53 - 1  # the largest user id Telegram promises
@@ -151,3 +153,15 @@ def test_patterns_match_by_kind_and_field() -> None:
     assert not pattern(Admin, action=("del", "keep"))("adm:save")
     assert pattern(Lookup)("zc:kunshan")
     assert not pattern(Lookup)("sub:zone:kunshan")
+
+
+@pytest.mark.parametrize("data", ["zz:1", "sub:planet:mars", "adm:drop", "dg:monthly", "x" * 64])
+async def test_a_forged_or_expired_button_is_answered_plainly(bot: BotHarness, data: str) -> None:
+    calls = await bot.send("/zone 昆山")
+    sent = [c for c in calls if c.method == "sendMessage"][-1]
+    message = bot.api.message(sent.chat_id or 0, sent.result["message_id"])
+    assert message is not None
+    pressed = await bot.process(callback_update(message, data, user_id=1001))
+    answers = [c for c in pressed if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1 and answers[0].params.get("text") == "这个按钮已失效。"
+    assert not [c for c in pressed if c.method in ("sendMessage", "editMessageText")]
