@@ -1,6 +1,7 @@
 """Benchmark of the lookups on a big generated store.
 
-    python bench/bench_lookup.py [--zones 2000 --projects 100000 --events 20000] [--runs 300]
+    python bench/bench_lookup.py [--zones 2000 --projects 300000 --events 60000] [--runs 300]
+    python bench/bench_lookup.py --projects 100000 --events 20000   # the earlier, smaller store
 
 Generates a store (in a child process, through the Store API, cached by size in the temp
 dir; --fresh rebuilds it), then runs /zone, /search and /sector updates through the real
@@ -327,8 +328,8 @@ async def measure(path: Path, runs: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zones", type=int, default=2000)
-    parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--projects", type=int, default=300_000)
+    parser.add_argument("--events", type=int, default=60_000)
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--fresh", action="store_true", help="regenerate the store")
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)

@@ -149,13 +149,18 @@ class StoreBase:
         return self._reader if self._reader is not None else self._db
 
     async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-        """Rows of a read, on the reading connection (committed data only)."""
-        async with self._read.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Rows of a read, on the reading connection (committed data only).
+
+        One round trip to aiosqlite's thread (execute, fetch and close there), not three.
+        """
+        return list(await self._read.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
-        async with self._read.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """The first row of a read (callers ask for one row: by key, or LIMIT 1)."""
+        rows = await self._read.execute_fetchall(sql, params)
+        for row in rows:
+            return row
+        return None
 
     async def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
         row = await self.fetchone(sql, params)

@@ -13,7 +13,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.core.records import SectorArea, SectorLabel
-from bot.core.text import normalise, pinyin
+from bot.core.text import has_han, normalise, pinyin
 
 MatchKind = Literal["found", "ambiguous", "none", "empty"]
 MAX_QUERY = 100  # characters of a name worth matching; longer input is not a name
@@ -118,7 +118,10 @@ def resolve_sector(
             area_names[normalise(name)] = area.id
     label_names: dict[str, str] = {}
     for lb in labels:
-        for name in (lb.label, lb.name_en or "", pinyin(lb.label)):
+        # A label's pinyin only for Latin input: Han input never matches it, and reading
+        # pinyin loads pypinyin's dictionaries.
+        read = "" if has_han(text) else pinyin(lb.label)
+        for name in (lb.label, lb.name_en or "", read):
             if name:
                 label_names[normalise(name)] = lb.label
     candidates = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-
-from pypinyin import Style, lazy_pinyin
+from collections.abc import Callable
+from functools import cache
 
 _DROP = re.compile(r"[\s'’‘`\-‐‑–—_.,，。·・/\\()（）\[\]{}\"“”<>《》!?！？:：;；@#*+=|~]+")
 _HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
@@ -44,9 +45,30 @@ def place_stem(name: str) -> str:
     return name
 
 
+@cache
+def _reader() -> Callable[[str], list[str]]:
+    """pypinyin's toneless reader, imported on first use: its dictionaries take tens of MB,
+    and most lookups (a name typed in Chinese or Latin) never need them."""
+    # pypinyin copies its dictionaries unless told not to; we never customise them.
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin import Style, lazy_pinyin
+
+    def read(text: str) -> list[str]:
+        return [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore")]
+
+    return read
+
+
+def syllables(text: str) -> list[str]:
+    """Toneless pinyin syllables of the Han characters in ``text`` (others are dropped)."""
+    if not has_han(text):
+        return []  # what pypinyin answers too, without loading it
+    return _reader()(text)
+
+
 def pinyin(text: str) -> str:
     """Toneless pinyin without separators (昆山 -> kunshan); review it for polyphones."""
-    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower()
+    return "".join(syllables(text))
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -62,10 +84,10 @@ def pinyin_terms(text: str, longest: int = 4) -> str:
     """
     words: list[str] = []
     for run in _HAN_RUN.findall(text):
-        syllables = [s.lower() for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
+        read = syllables(run)
         for size in range(2, longest + 1):
-            for start in range(len(syllables) - size + 1):
-                words.append("".join(syllables[start : start + size]))
+            for start in range(len(read) - size + 1):
+                words.append("".join(read[start : start + size]))
     return " ".join(dict.fromkeys(words))
 
 

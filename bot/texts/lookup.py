@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pypinyin import Style, lazy_pinyin
-
 from bot.callbacks import Lookup, LookupKind, Subscribe, packed
 from bot.core.charts import Bar, BarChart
 from bot.core.lookup import Page
@@ -28,7 +26,7 @@ from bot.core.records import (
     ZoneCounts,
     ZoneFigure,
 )
-from bot.core.text import has_han
+from bot.core.text import has_han, syllables
 from bot.core.values import Quantity
 from bot.texts.common import (
     Lang,
@@ -137,7 +135,7 @@ def place_pinyin(name: str) -> str:
     if not has_han(stem):
         return stem  # already in Latin letters
     out = ""
-    for syllable in lazy_pinyin(stem, style=Style.NORMAL, errors="ignore"):
+    for syllable in syllables(stem):
         if out and syllable[:1] in ("a", "o", "e"):
             out += "'"
         out += syllable
