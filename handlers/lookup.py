@@ -36,6 +36,7 @@ from bot.context import BotApp, BotContext
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
+    SEARCH_COUNT_CAP,
     Page,
     TokenStore,
     closest_zones,
@@ -232,19 +233,14 @@ async def figure_reply(
 
 
 async def _load_hits(store: Store, view: FactsView, hits: list[SearchHit]) -> list[texts.Found]:
+    records = await store.hit_records(hits)
     found = []
     for hit in hits:
         record: object
         if hit.kind == "zone":
             record = view.zones.get(hit.record_id)
-        elif hit.kind == "project":
-            record = await store.project(hit.record_id)
-        elif hit.kind == "event":
-            record = await store.event(hit.record_id)
-        elif hit.kind == "company":
-            record = await store.company(hit.record_id)
         else:
-            record = await store.figure(hit.record_id)
+            record = records.get((hit.kind, hit.record_id))
         found.append(texts.Found(hit, record))
     return found
 
@@ -256,7 +252,8 @@ async def search_reply(
     exact = view.exact_zone(query)
     prefer = next(iter(exact)) if len(exact) == 1 else None
     total = await store.search_count(query)
-    page = Page.of(page_no, total)
+    # Counted up to the cap only: a one-word search may match most of the store.
+    page = Page.of(page_no, min(total, SEARCH_COUNT_CAP))
     hits = (
         await store.search(query, limit=PAGE_SIZE, offset=page.offset, prefer_zone=prefer)
         if total
@@ -264,7 +261,8 @@ async def search_reply(
     )
     found = await _load_hits(store, view, hits)
     key = _tokens(context).put(query)
-    reply = texts.search_results(lang, query, found, _names(view), page, key)
+    more = total > SEARCH_COUNT_CAP
+    reply = texts.search_results(lang, query, found, _names(view), page, key, more=more)
     if not found:
         # Nothing in the text: a zone's pinyin, prefix or near miss may still be meant.
         match = view.index.resolve(query)

@@ -62,6 +62,14 @@ class StoreBase:
         self.now = now
         self._write_lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
+        # A plain connection used only for PRAGMA data_version, on the event loop's thread: a
+        # few microseconds, no round trip to aiosqlite's thread. Its value moves whenever any
+        # other connection commits (ours or another process's), which tells cached reads
+        # (the facts version) when to look again.
+        self._watch: sqlite3.Connection | None = None
+        self._facts_version: tuple[int, int] | None = None
+        # Search counts of the current facts version: (version, {query: count}).
+        self._search_counts: tuple[int, dict[str, int]] = (-1, {})
 
     @classmethod
     async def connect(cls, path: Path, now: Callable[[], datetime] = utcnow) -> StoreBase:
@@ -91,6 +99,8 @@ class StoreBase:
             await reader.execute("PRAGMA busy_timeout = 5000")
             await reader.execute("PRAGMA foreign_keys = ON")
             await reader.execute("PRAGMA query_only = ON")
+            store._watch = sqlite3.connect(path, isolation_level=None)
+            store._watch.execute("PRAGMA query_only = ON")
         except sqlite3.DatabaseError as exc:
             await store.close()
             raise StoreError(f"{path} cannot be used as the bot's database: {exc}") from None
@@ -100,6 +110,9 @@ class StoreBase:
         return store
 
     async def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -143,6 +156,13 @@ class StoreBase:
                 if self._db.in_transaction:
                     await self._db.execute("ROLLBACK")
                 raise
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever anyone commits to the file; None if not watched."""
+        if self._watch is None:
+            return None
+        row = self._watch.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
 
     @property
     def _read(self) -> aiosqlite.Connection:

@@ -1008,8 +1008,17 @@ def _found_line(found: Found, names: Names, lang: Lang) -> tuple[str, str]:
 
 
 def search_results(
-    lang: Lang, query: str, found: Sequence[Found], names: Names, page: Page, key: str
+    lang: Lang,
+    query: str,
+    found: Sequence[Found],
+    names: Names,
+    page: Page,
+    key: str,
+    *,
+    more: bool = False,
 ) -> Reply:
+    """One page of search results. ``more``: matches went past the count's cap (page.total):
+    the count reads "1,000+" and the pages cover the best-ranked ones."""
     shown = esc(clip(query, ECHO))
     if not found:
         return Reply(
@@ -1020,13 +1029,19 @@ def search_results(
                 "or browse /zones and /sectors.",
             )
         )
-    lines = [
-        tr(
+    if more:
+        head = tr(
+            lang,
+            f"<b>搜索“{shown}”</b>：{page.total:,}+ 条，按相关度列出前 {page.total:,} 条",
+            f"<b>Search “{shown}”</b>: {page.total:,}+ results; the best {page.total:,} listed",
+        )
+    else:
+        head = tr(
             lang,
             f"<b>搜索“{shown}”</b>：共 {page.total} 条",
             f"<b>Search “{shown}”</b>: {plural(page.total, 'result')}",
         )
-    ]
+    lines = [head]
     items = []
     for number, item in enumerate(found, page.offset + 1):
         line, title = _found_line(item, names, lang)
