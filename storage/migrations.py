@@ -207,5 +207,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX projects_zone_learned ON projects(zone_id, learned_at) WHERE deleted_at IS NULL;
     CREATE INDEX events_zone_learned ON events(zone_id, learned_at) WHERE deleted_at IS NULL;
+    -- A digest shows at most a capped number of items; the rest wait here, for that chat,
+    -- until someone presses the digest's "more" button. ``number`` is the item's number in
+    -- the digest (numbering carries on from the items shown).
+    CREATE TABLE digest_held (
+        chat_id INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('new', 'stage')),
+        PRIMARY KEY (chat_id, period, number),
+        FOREIGN KEY (chat_id, period) REFERENCES digests(chat_id, period)
+            ON DELETE CASCADE ON UPDATE CASCADE
+    );
     """,
 )
