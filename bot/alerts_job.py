@@ -22,6 +22,7 @@ from telegram.ext import Application
 from bot.context import BotContext, services_of
 from bot.core import alerts
 from bot.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, app_pacer, send
+from bot.ops import record_tick
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
@@ -75,6 +76,8 @@ async def start_alerts_job(app: Application) -> None:  # type: ignore[type-arg]
 
 async def _run(context: BotContext) -> None:
     report = await alerts_tick(context.application)
+    sent = sum(len(s) for s in report.sent.values())
+    record_tick(context.application, "alerts", {"sent": sent, "postponed": len(report.postponed)})
     if report.planned or report.sent or report.postponed or report.gone:
         log.info(
             "alerts: %d queued, %d sent, %d chats postponed, %d chats gone",

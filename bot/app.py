@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import handlers
+from bot.backup_job import start_backup_job
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
@@ -73,6 +74,10 @@ def build_application(
         # connection, so the final getUpdates that confirms handled updates times out and
         # they are answered again after a restart (python-telegram-bot #3893).
         builder = builder.get_updates_connection_pool_size(2)
+        if settings.proxy_url is not None:
+            # Every Bot API call and file download, getUpdates included; nothing else.
+            proxy = settings.proxy_url.get_secret_value()
+            builder = builder.proxy(proxy).get_updates_proxy(proxy)
     app = builder.build()
     app.bot_data[SERVICES_KEY] = Services(settings=settings)
     app.bot_data["now"] = now
@@ -98,6 +103,7 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
             "seeded the store: %d new, %d updated", report.count("new"), report.count("updated")
         )
     await handlers.on_startup(app)
+    start_backup_job(app)
     await set_menu(app)
 
 

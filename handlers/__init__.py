@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, admin, basic, lookup, subscriptions
+from handlers import access, admin, basic, lookup, ops, subscriptions
 from handlers import digest as digest_handlers
 
 
@@ -19,6 +19,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     lookup.register(app)
     subscriptions.register(app)
     digest_handlers.register(app)
+    ops.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)
 

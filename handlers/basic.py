@@ -19,8 +19,10 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.ops import record_error
 from bot.texts import basic as texts
 from bot.texts.common import Lang
+from storage.health import fault_line, fault_of
 
 log = logging.getLogger(__name__)
 
@@ -107,23 +109,35 @@ async def on_error(update: object, context: BotContext) -> None:
     """
     error = context.error
     if isinstance(error, NetworkError | RetryAfter | Conflict):
+        record_error(context.application, "telegram")
         log.warning("Telegram call failed: %s", error)
         return
-    log.error("update failed: %s", error, exc_info=error)
+    fault = fault_of(error) if error is not None else None
+    record_error(context.application, f"storage:{fault}" if fault else type(error).__name__.lower())
+    if fault is not None:
+        # A storage fault is no bug: one line naming the cause, no traceback.
+        log.error("update failed: %s", fault_line(fault, context.settings.database_path))
+    else:
+        log.error("update failed: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
+        reply = texts.storage_fault(context.lang, fault) if fault else None
         try:
-            await update.effective_message.reply_html(texts.internal_error(context.lang))
+            await update.effective_message.reply_html(reply or texts.internal_error(context.lang))
         except TelegramError:
             log.warning("could not tell the user about the error")
-    if error is None:
-        return
+    if error is None or fault == "locked":
+        return  # a busy database passes on its own: nothing for the admins to do
     # At most one report per interval: a bug hit by every update must not flood the admins.
     now = time.monotonic()
     last = float(context.services.extra.get("last_error_report", -ADMIN_REPORT_INTERVAL))
     if now - last < ADMIN_REPORT_INTERVAL:
         return
     context.services.extra["last_error_report"] = now
-    summary = "".join(traceback.format_exception_only(type(error), error)).strip()
+    summary = (
+        fault_line(fault, context.settings.database_path)
+        if fault
+        else "".join(traceback.format_exception_only(type(error), error)).strip()
+    )
     where = "update" if isinstance(update, Update) else "job"
     for admin_id in sorted(context.settings.admin_ids)[:5]:
         try:

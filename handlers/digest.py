@@ -45,6 +45,7 @@ from bot.core.schedule import (
     zone_of,
 )
 from bot.delivery import Gone, Migrated, Refused, RetryLater, Sent, app_pacer, send
+from bot.ops import record_tick
 from bot.texts import digest as texts
 from bot.texts.common import Lang, as_lang
 from handlers.common import edit_in_place
@@ -451,7 +452,8 @@ async def _cleanup_job(context: BotContext) -> None:
 
 
 async def _tick_job(context: BotContext) -> None:
-    await digest_tick(context.application)
+    report = await digest_tick(context.application)
+    record_tick(context.application, "digest", {"due": report.due, **report.results})
 
 
 def start_job(app: Application) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,129 @@
+"""/status and /users for the bot's admins; to anyone else they do not exist."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, TypeHandler
+
+from bot.context import BotContext
+from bot.delivery import app_pacer
+from bot.logsafe import LOG_CHAT_ID
+from bot.ops import ERROR_WINDOW, ops_of
+from bot.texts import ops as texts
+from handlers.basic import is_admin, unknown
+from handlers.common import edit_in_place
+from storage.base import iso
+
+PAGE_SIZE = 20
+MAX_PAGE = 10_000
+USERS_PREFIX = "users:"
+
+
+def version() -> str:
+    try:
+        return importlib.metadata.version("zhaoshang-bot")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - run from a checkout
+        return "unknown"
+
+
+async def _admin_in_private(update: Update, context: BotContext) -> bool:
+    """True for an admin in a private chat; a non-admin gets the unknown-command reply."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if not is_admin(context, user.id if user else None):
+        await unknown(update, context)
+        return False
+    if chat is None or chat.type != ChatType.PRIVATE:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_html(texts.private_only(context.lang))
+        return False
+    return True
+
+
+async def status(update: Update, context: BotContext) -> None:
+    """/status: version, uptime, mode, store, last ticks, delivery backlog, errors, backups."""
+    message = update.effective_message
+    if message is None or not await _admin_in_private(update, context):
+        return
+    app = context.application
+    ops = ops_of(app)
+    now = context.bot_data["now"]()
+    view = texts.StatusView(
+        version=version(),
+        uptime=ops.uptime(),
+        mode=context.settings.mode,
+        store=await context.store.store_status(now),
+        ticks={
+            job: (iso(tick.at).replace("+00:00", "Z"), tick.summary)
+            for job, tick in ops.ticks.items()
+        },
+        errors=ops.errors_since(now - ERROR_WINDOW),
+        chats_held=app_pacer(app).held_chats(),
+    )
+    await message.reply_html(texts.status(view, context.lang))
+
+
+async def users(update: Update, context: BotContext) -> None:
+    """/users: approved, pending and revoked users and groups, when and by whom, paged."""
+    message = update.effective_message
+    if message is None or not await _admin_in_private(update, context):
+        return
+    text, markup = await _users_page(context, 0)
+    await message.reply_html(text, reply_markup=markup)
+
+
+async def users_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    user = update.effective_user
+    if not is_admin(context, user.id if user else None):
+        await query.answer()
+        return
+    data = query.data or ""
+    page_text = data.removeprefix(USERS_PREFIX)
+    page = int(page_text) if page_text.isdigit() and len(page_text) <= 5 else 0
+    await query.answer()
+    text, markup = await _users_page(context, min(page, MAX_PAGE))
+    await edit_in_place(query.edit_message_text(text, parse_mode="HTML", reply_markup=markup))
+
+
+async def _users_page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    entries, total = await context.store.access_entries(page * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page >= pages and total:
+        page = pages - 1
+        entries, total = await context.store.access_entries(page * PAGE_SIZE, PAGE_SIZE)
+    row: list[InlineKeyboardButton] = []
+    if page > 0:
+        row.append(
+            InlineKeyboardButton(
+                texts.page_button(context.lang, False), callback_data=f"{USERS_PREFIX}{page - 1}"
+            )
+        )
+    if page + 1 < pages:
+        row.append(
+            InlineKeyboardButton(
+                texts.page_button(context.lang, True), callback_data=f"{USERS_PREFIX}{page + 1}"
+            )
+        )
+    text = texts.users_page(entries, page, pages, total, context.lang)
+    return text, InlineKeyboardMarkup([row]) if row else None
+
+
+async def log_context(update: Update, context: BotContext) -> None:
+    """Before anything else: log lines written while handling this update name its chat."""
+    chat = update.effective_chat
+    LOG_CHAT_ID.set(chat.id if chat is not None else None)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(TypeHandler(Update, log_context), group=-100)
+    app.add_handler(CommandHandler("status", status))
+    app.add_handler(CommandHandler("users", users))
+    app.add_handler(CallbackQueryHandler(users_button, pattern=r"^users:\d{1,5}$"))
