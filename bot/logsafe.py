@@ -78,7 +78,8 @@ class _ExpectedFailureFilter(logging.Filter):
             return not ("Network Retry Loop" in message and "Abort" in message)
         if record.name == "telegram.request.BaseRequest" and "invalid JSON" in str(record.msg):
             record.msg = "the Bot API answered with something that is not JSON: %.200r"
-            record.args = (str(record.args[0]) if record.args else "",)
+            body = record.args[0] if isinstance(record.args, tuple) and record.args else ""
+            record.args = (str(body),)
             record.exc_info = None
             record.exc_text = None
         return True
