@@ -95,9 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "console":
             return _console(settings, args)
-        if args.command == "import":
-            return asyncio.run(_import(settings, args.file))
-        if args.command == "export":
+        if args.command in ("import", "export"):
+            from storage.health import check_database
+
+            check_database(settings.database_path)  # refused in one line, never half-used
+            if args.command == "import":
+                return asyncio.run(_import(settings, args.file))
             return asyncio.run(_export(settings, args))
         if args.command == "backup":
             return _backup(settings, args.file)
