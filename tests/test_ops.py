@@ -165,7 +165,7 @@ async def test_users_button_pressed_by_a_non_admin_changes_nothing(harness: BotH
 
 @pytest.mark.parametrize(
     ("fault", "words"),
-    [("locked", "数据库正忙"), ("full", "磁盘已满"), ("readonly", "只读")],
+    [("locked", "数据库正忙"), ("full", "磁盘已满"), ("readonly", "只读"), ("corrupt", "损坏")],
 )
 async def test_storage_faults_get_a_reply_naming_the_cause(
     harness: BotHarness, caplog: pytest.LogCaptureFixture, fault: str, words: str
@@ -182,8 +182,17 @@ async def test_storage_faults_get_a_reply_naming_the_cause(
             row = await cursor.fetchone()
         assert row is not None
         await db.execute(f"PRAGMA max_page_count = {int(row[0])}")
-    else:
+    elif fault == "readonly":
         await db.execute("PRAGMA query_only = ON")  # SQLITE_READONLY on every write
+    else:
+        # Corrupt pages under the running bot: everything after the schema page.
+        path = harness.settings.database_path
+        other = sqlite3.connect(path)
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        other.close()
+        data = bytearray(path.read_bytes())
+        data[4096 * 2 :] = b"\xa5" * (len(data) - 4096 * 2)
+        path.write_bytes(bytes(data))
     calls: list[Any] = []
     chat_id = USER_ID
     try:

@@ -266,6 +266,25 @@ async def test_webhook_mode_answers_posted_updates_and_refuses_a_wrong_secret(
     assert await polling.terminate() == 0
 
 
+async def test_webhook_port_in_use_is_one_line_naming_bot_webhook_listen(
+    server: FakeBotApi, spawn: Callable[..., BotProcess]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        listen = f"127.0.0.1:{busy.getsockname()[1]}"
+        env = {
+            "BOT_WEBHOOK_URL": "https://bot.example.test/hook",
+            "BOT_WEBHOOK_LISTEN": listen,
+            "BOT_WEBHOOK_SECRET": HOOK_SECRET,
+        }
+        bot = spawn(env=env)
+        bot.start()
+        assert await bot.wait_exit(30) != 0
+    line = one_error_line(bot.stderr())
+    assert f"BOT_WEBHOOK_LISTEN={listen}" in line and "in use" in line, line
+
+
 # ---------------------------------------------------------------------------------- backups
 
 
