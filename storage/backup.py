@@ -1,7 +1,7 @@
 """Backups and restore of the SQLite store.
 
-``backup`` copies with SQLite's online backup API (a few pages at a time, so the running
-bot's writers wait only briefly), checks the copy and counts what it holds. ``restore``
+``backup`` copies with SQLite's online backup API (one read transaction: under WAL the running
+bot's writers go on meanwhile), checks the copy and counts what it holds. ``restore``
 checks a backup (SQLite, this bot's schema, not newer), keeps the current database as
 ``*.before-restore`` and swaps the backup in with one rename. The caller makes sure no bot
 runs on the database (storage/lock.py).
@@ -21,7 +21,10 @@ from storage.base import SQLITE_HEADER, StoreError, iso, utcnow
 from storage.health import OUR_TABLES, fault_line, fault_of, inspect_file
 from storage.ops_queries import LAST_BACKUP_KEY
 
-PAGES_PER_STEP = 256  # 1 MB at the default page size: the source is locked only this long
+# The whole copy in one step: the bot's database is in WAL mode, where the backup's read
+# transaction never blocks the bot's writers. Copying in small steps would instead restart
+# from the beginning each time the bot writes, and might never finish on a busy store.
+PAGES_PER_STEP = -1
 # Tables counted in the summary of a backup, in the order printed.
 COUNTED = ("zones", "projects", "events", "chats", "subscriptions", "users")
 BACKUP_NAME = re.compile(r"^zhaoshang-\d{8}-\d{6}\.sqlite3$")
