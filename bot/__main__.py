@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
 
 from bot.logsafe import redact, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -108,15 +109,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _restore(settings, args.file)
         return _run(settings)
     except (SettingsError, StoreError, FactFileError) as exc:
-        print(f"error: {redact(str(exc), secrets)}", file=sys.stderr)
-        return 2
+        return _fail(settings, redact(str(exc), secrets))
     except (sqlite3.Error, OSError) as exc:
         # A storage fault (locked, full, read-only, damaged): one line naming the cause.
         fault = fault_of(exc)
         if fault is None:
             raise
-        print(f"error: {fault_line(fault, settings.database_path)}", file=sys.stderr)
-        return 2
+        return _fail(settings, fault_line(fault, settings.database_path))
+
+
+def _fail(settings: Settings, message: str) -> int:
+    """The one line an expected failure ends with: ``error: …``, or a JSON log line."""
+    if settings.log_format == "json":
+        log.critical("error: %s", message)
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 def _run(settings: Settings) -> int:
@@ -172,10 +180,7 @@ def _unreachable(settings: Settings, reason: str) -> str:
     )
 
 
-def _run_webhook(app: object, settings: Settings) -> None:
-    from telegram.ext import Application
-
-    assert isinstance(app, Application)
+def _run_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     host, _, port = settings.webhook_listen.rpartition(":")
     # The reverse proxy forwards the public URL's path unchanged to this listener.

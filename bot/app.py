@@ -20,6 +20,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.backup_job import start_backup_job
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
+from bot.ops import ops_of
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
@@ -81,6 +82,7 @@ def build_application(
     app = builder.build()
     app.bot_data[SERVICES_KEY] = Services(settings=settings)
     app.bot_data["now"] = now
+    ops_of(app)  # uptime counts from here
     handlers.register(app)
     return app
 

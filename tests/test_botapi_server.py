@@ -533,7 +533,7 @@ async def test_ptb_application_polls_and_replies(server: FakeBotApi) -> None:
 async def test_set_webhook_blocks_get_updates_until_delete_webhook(
     server: FakeBotApi, bot: telegram.Bot
 ) -> None:
-    with pytest.raises(BadRequest, match="(?i)https url"):
+    with pytest.raises(BadRequest, match=r"(?i)https url"):
         await bot.set_webhook("http://bot.example.test/hook")
     assert await bot.set_webhook("https://bot.example.test/hook", secret_token="s3cr3t_-")
     assert server.webhook is not None and server.webhook["secret_token"] == "s3cr3t_-"

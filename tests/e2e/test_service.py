@@ -92,6 +92,15 @@ async def test_unreachable_bot_api_is_one_line_naming_bot_api_base_url(
     line = one_error_line(bot.stderr())
     assert "BOT_API_BASE_URL" in line and closed in line, line
 
+    # With JSON logs the same failure is one JSON line too, nothing else on the console.
+    as_json = spawn(name="json", env={"BOT_API_BASE_URL": closed, "BOT_LOG_FORMAT": "json"})
+    as_json.start()
+    assert await as_json.wait_exit(30) != 0
+    entries = [json.loads(line) for line in as_json.stderr().splitlines() if line.strip()]
+    failures = [e for e in entries if e["level"] in ("ERROR", "CRITICAL")]
+    assert len(failures) == 1 and "exception" not in failures[0], failures
+    assert "BOT_API_BASE_URL" in failures[0]["message"]
+
 
 async def test_a_start_up_answer_that_is_not_json_is_one_line(
     server: FakeBotApi, spawn: Callable[..., BotProcess]
