@@ -53,12 +53,25 @@ async def test_every_bot_api_call_goes_through_the_proxy(
         server.send_message("/zone 昆山", user_id=ALICE)
         card = await answer(server, ALICE, mark)
         assert card.ok and "昆山" in (card.text or "")
+        # A file an admin sends is downloaded through the proxy too.
+        mark = server.mark()
+        server.send_document(
+            "facts.yaml",
+            b"projects: []\n",
+            chat_id=ADMIN,
+            user_id=ADMIN,
+            mime_type="application/x-yaml",
+        )
+        await answer(server, ADMIN, mark)
         assert await bot.terminate() == 0
 
-        # Every call the Bot API saw came through the proxy: getMe, getUpdates, the reply.
-        methods = [path.rsplit("/", 1)[-1] for path in proxy.paths()]
-        assert "getMe" in methods and "getUpdates" in methods and "sendMessage" in methods
-        assert len(methods) == sum(server.calls.values()), (methods, server.calls)
+        # Every call the Bot API saw came through the proxy: getMe, getUpdates, the reply,
+        # getFile and the download itself.
+        api = [path.rsplit("/", 1)[-1] for path in proxy.paths() if path.startswith("/bot")]
+        downloads = [path for path in proxy.paths() if path.startswith("/file/bot")]
+        assert {"getMe", "getUpdates", "sendMessage", "getFile"} <= set(api)
+        assert len(downloads) == 1
+        assert len(api) == sum(server.calls.values()), (api, server.calls)
         assert proxy.refused == []
         # The proxy's password is a secret like the token.
         output = bot.all_output()
