@@ -69,8 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup",
         help="copy the database to FILE (safe while the bot runs)",
-        description="Copies the database with SQLite's online backup API (the running bot "
-        "waits at most a moment), checks the copy (integrity_check) and prints what it holds.",
+        description="Copies the database with SQLite's online backup API (a running bot "
+        "goes on meanwhile), checks the copy (integrity_check) and prints what it holds.",
     )
     backup.add_argument("file", type=Path, help="where to write the backup")
     restore = commands.add_parser(
