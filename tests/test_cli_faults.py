@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.test_cli import run
 from tests.test_ops import corrupt
 
 FACTS = (
     "projects:\n  - id: kunshan-cli-fault\n    zone: kunshan\n    name_zh: 故障测试项目\n"
     "    stage: signed\n    source: p000-kunshan\n"
 )
-
-
-def run(tmp_path: Path, database: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_DATABASE_PATH"] = str(database)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -41,10 +27,11 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    path = tmp_path / "data" / "bot.sqlite3"
+    path = tmp_path / "data" / "bot.sqlite3"  # where tests.test_cli.run points the bot
     facts = tmp_path / "seed.yaml"
     facts.write_text(FACTS.replace("cli-fault", "cli-first"), encoding="utf-8")
-    assert run(tmp_path, path, "import", str(facts)).returncode == 0
+    assert run(tmp_path, "import", str(facts)).returncode == 0
+    assert path.exists()
     return path
 
 
@@ -54,7 +41,7 @@ def test_import_into_a_locked_database_says_it_is_locked(tmp_path: Path, databas
     holder = sqlite3.connect(database, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        line = one_line(run(tmp_path, database, "import", str(facts)))
+        line = one_line(run(tmp_path, "import", str(facts)))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -67,7 +54,7 @@ def test_a_damaged_database_is_named_as_such(
 ) -> None:
     (tmp_path / "new.yaml").write_text(FACTS, encoding="utf-8")
     corrupt(database)
-    line = one_line(run(tmp_path, database, *command))
+    line = one_line(run(tmp_path, *command))
     assert "is damaged" in line and "python -m bot restore" in line, line
 
 
@@ -76,11 +63,11 @@ def test_a_read_only_database_is_refused_before_any_write(tmp_path: Path, databa
     facts.write_text(FACTS, encoding="utf-8")
     database.chmod(0o444)
     before = database.read_bytes()
-    line = one_line(run(tmp_path, database, "import", str(facts)))
+    line = one_line(run(tmp_path, "import", str(facts)))
     assert "is read-only" in line, line
     assert database.read_bytes() == before
 
 
 def test_backup_of_a_missing_database_is_one_line(tmp_path: Path) -> None:
-    line = one_line(run(tmp_path, tmp_path / "none.sqlite3", "backup", str(tmp_path / "b.db")))
+    line = one_line(run(tmp_path, "backup", str(tmp_path / "b.db")))  # no database yet
     assert "there is no database" in line
