@@ -20,7 +20,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.backup_job import start_backup_job
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
-from bot.ops import ops_of
+from bot.ops import ops_of, start_error_counter, stop_error_counter
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
@@ -106,6 +106,7 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         )
     await handlers.on_startup(app)
     start_backup_job(app)
+    start_error_counter(app)
     await set_menu(app)
 
 
@@ -127,6 +128,7 @@ async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    stop_error_counter(app)
     services = services_of(app)
     if services.store is not None:
         await services.store.close()

@@ -11,7 +11,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.context import BotContext, services_of
-from bot.ops import record_error, record_tick
+from bot.ops import record_tick
 from storage.backup import backup_into_folder, newest_backup
 from storage.base import StoreError, utcnow
 
@@ -66,8 +66,7 @@ async def backup_tick(app: App, now: datetime | None = None) -> bool:
             now=moment,
         )
     except StoreError as exc:
-        log.error("daily backup failed: %s", exc)
-        record_error(app, "backup")
+        log.error("daily backup failed: %s", exc, extra={"error_kind": "backup"})
         return False
     log.info("daily backup: %s; %d old backups removed", report.summary(), len(removed))
     record_tick(app, "backup", {"removed": len(removed), **report.counts})

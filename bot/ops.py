@@ -1,12 +1,16 @@
-"""What /status reports and nothing else needs: start time, mode, the last tick of each
-periodic job and what it sent, errors by kind over the last 24 hours.
+"""What /status reports and nothing else needs: start time, the last tick of each periodic
+job and what it sent, errors by kind over the last 24 hours.
 
 Kept in memory (since start) in one object in services.extra; the jobs call ``record_tick``
-once per tick, the error handler ``record_error``.
+once per tick. Errors are counted from the log: every record at ERROR or above while the bot
+runs (wherever it comes from: handlers, ticks, jobs), by the ``error_kind`` the record
+carries (``log.error(..., extra={"error_kind": "storage:full"})``), else by its exception's
+class, else by its logger; records below ERROR count only when they carry a kind.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -58,5 +62,35 @@ def record_tick(
     ops_of(app).ticks[job] = Tick(utcnow(), {k: v for k, v in summary.items() if v})
 
 
-def record_error(app: Application[Any, Any, Any, Any, Any, Any], kind: str) -> None:
-    ops_of(app).errors.append((utcnow(), kind))
+class ErrorCounter(logging.Handler):
+    """A log handler that counts errors by kind into one app's Ops."""
+
+    def __init__(self, ops: Ops) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.ops = ops
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kind = getattr(record, "error_kind", None)
+        if kind is None and record.levelno < logging.ERROR:
+            return
+        if kind is None:
+            error = record.exc_info[1] if record.exc_info else None
+            kind = type(error).__name__ if error is not None else record.name
+        self.ops.errors.append((utcnow(), str(kind)))
+
+
+COUNTER_KEY = "error_counter"
+
+
+def start_error_counter(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Count errors from now on (post_init); ``stop_error_counter`` at shutdown."""
+    stop_error_counter(app)
+    counter = ErrorCounter(ops_of(app))
+    services_of(app).extra[COUNTER_KEY] = counter
+    logging.getLogger().addHandler(counter)
+
+
+def stop_error_counter(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    counter = services_of(app).extra.pop(COUNTER_KEY, None)
+    if isinstance(counter, logging.Handler):
+        logging.getLogger().removeHandler(counter)

@@ -19,7 +19,6 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.ops import record_error
 from bot.texts import basic as texts
 from bot.texts.common import Lang
 from storage.health import fault_line, fault_of
@@ -109,14 +108,16 @@ async def on_error(update: object, context: BotContext) -> None:
     """
     error = context.error
     if isinstance(error, NetworkError | RetryAfter | Conflict):
-        record_error(context.application, "telegram")
-        log.warning("Telegram call failed: %s", error)
+        log.warning("Telegram call failed: %s", error, extra={"error_kind": "telegram"})
         return
     fault = fault_of(error) if error is not None else None
-    record_error(context.application, f"storage:{fault}" if fault else type(error).__name__.lower())
     if fault is not None:
         # A storage fault is no bug: one line naming the cause, no traceback.
-        log.error("update failed: %s", fault_line(fault, context.settings.database_path))
+        log.error(
+            "update failed: %s",
+            fault_line(fault, context.settings.database_path),
+            extra={"error_kind": f"storage:{fault}"},
+        )
     else:
         log.error("update failed: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:

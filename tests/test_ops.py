@@ -95,14 +95,17 @@ async def test_status_for_an_admin_shows_store_ticks_errors_and_backup(
     assert "database " in text and " MB" in text
 
 
-async def test_status_counts_errors_by_kind(harness: BotHarness) -> None:
+async def test_status_counts_errors_by_kind(harness: BotHarness, tmp_path: Path) -> None:
     store = harness.store
     await store._db.execute("PRAGMA query_only = ON")  # every write now fails: read-only
     await harness.send("/subscribe zone 昆山")
     await harness.send("/lang en")
     await store._db.execute("PRAGMA query_only = OFF")
+    # A job's failure counts too: the backup folder is a file.
+    (tmp_path / "backups").write_text("not a folder", encoding="utf-8")
+    assert not await backup_tick(harness.app)
     text = text_of(await harness.send("/status", chat_id=ADMIN_ID, user_id=ADMIN_ID, lang="en"))
-    assert "storage:readonly 2" in text, text
+    assert "backup 1, storage:readonly 2" in text, text
 
 
 async def test_status_and_users_do_not_exist_for_others(harness: BotHarness) -> None:
