@@ -147,25 +147,45 @@ def _run(settings: Settings) -> int:
             else:
                 # Polling deletes any webhook first (python-telegram-bot always does).
                 app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-        except InvalidToken:
-            # PTB's own message repeats the token: say it in our words instead.
-            raise SettingsError(
-                "BOT_TOKEN was rejected by Telegram; check it with @BotFather"
-            ) from None
-        except NetworkError as exc:
-            raise SettingsError(_unreachable(settings, exc.message)) from None
         except TelegramError as exc:
-            if "invalid server response" in exc.message.lower():
+            # PTB's "Invalid server response", or an error status whose body "failed" parsing
+            # (said by the cause: PTB re-raises a 404 as "token rejected").
+            answer = _not_json(exc)
+            if answer is not None:
+                raise SettingsError(_not_the_bot_api(settings, answer)) from None
+            if isinstance(exc, InvalidToken):
+                # PTB's own message repeats the token: say it in our words instead.
                 raise SettingsError(
-                    f"the Bot API at {settings.api_base_url} answered with something that is "
-                    "not the Bot API (not JSON: a captive portal or a wrong address?); check "
-                    f"BOT_API_BASE_URL{' and BOT_PROXY_URL' if settings.proxy_url else ''}"
+                    "BOT_TOKEN was rejected by Telegram; check it with @BotFather"
                 ) from None
+            if isinstance(exc, NetworkError):
+                raise SettingsError(_unreachable(settings, exc.message[:200])) from None
             raise SettingsError(
                 f"the Bot API at {settings.api_base_url} refused to start the bot: {exc.message}"
             ) from None
     log.info("stopped")
     return 0
+
+
+def _not_json(error: BaseException) -> str | None:
+    """The HTTP status of an answer that was not JSON, if that is what ``error`` comes from."""
+    cause: BaseException | None = error
+    while cause is not None:
+        text = str(cause)
+        if "Invalid server response" in text:
+            return "200"
+        if ". Parsing the server response" in text:
+            return text.partition(". Parsing")[0][:60]
+        cause = cause.__cause__
+    return None
+
+
+def _not_the_bot_api(settings: Settings, status: str) -> str:
+    return (
+        f"the Bot API at {settings.api_base_url} answered with something that is not the Bot "
+        f"API ({status}, not JSON: a captive portal or a wrong address?); check "
+        f"BOT_API_BASE_URL{' and BOT_PROXY_URL' if settings.proxy_url else ''}"
+    )
 
 
 def _unreachable(settings: Settings, reason: str) -> str:

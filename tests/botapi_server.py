@@ -568,8 +568,9 @@ class FakeBotApi:
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.update_log: list[JSONDict] = []
         self.files: dict[str, StoredFile] = {}
-        # method -> a 200 answer with this body instead of the method's JSON (not JSON at all).
+        # method -> an answer with this body (not JSON at all) instead of the method's JSON.
         self.raw_answers: dict[str, bytes] = {}
+        self.raw_status = 200  # the status of those answers
         # The parameters of the last setWebhook, None while no webhook is set.
         self.webhook: JSONDict | None = None
 
@@ -1094,7 +1095,9 @@ class FakeBotApi:
         self.calls[name] += 1
         if name in self.raw_answers:
             # A captive portal or a misconfigured proxy: 200 with a body that is not JSON.
-            return web.Response(body=self.raw_answers[name], content_type="text/html")
+            return web.Response(
+                body=self.raw_answers[name], status=self.raw_status, content_type="text/html"
+            )
         record = SentRecord(method=name, chat_id=None, params={})
         try:
             record.params, record.files = await self._read_params(request)

@@ -115,15 +115,20 @@ async def test_unreachable_bot_api_is_one_line_naming_bot_api_base_url(
     assert "BOT_API_BASE_URL" in failures[0]["message"]
 
 
+@pytest.mark.parametrize("status", [200, 404, 407])
 async def test_a_start_up_answer_that_is_not_json_is_one_line(
-    server: FakeBotApi, spawn: Callable[..., BotProcess]
+    server: FakeBotApi, spawn: Callable[..., BotProcess], status: int
 ) -> None:
+    """A captive portal (200), a web server at a wrong address (404: not "token refused"),
+    a proxy asking for a password (407)."""
     server.raw_answers["getMe"] = b"<html><body>Please log in to the hotel Wi-Fi</body></html>"
+    server.raw_status = status
     bot = spawn()
     bot.start()
     assert await bot.wait_exit(30) != 0
     line = one_error_line(bot.stderr())
     assert "not JSON" in line and "BOT_API_BASE_URL" in line, line
+    assert "BOT_TOKEN" not in line and "hotel" not in line
 
 
 async def test_a_refused_token_is_one_line_without_traceback(
