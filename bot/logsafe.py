@@ -68,8 +68,8 @@ class _ExpectedFailureFilter(logging.Filter):
     """Expected failures without python-telegram-bot's tracebacks.
 
     Drops its "Network Retry Loop ... Aborting" record (the exception reaches the entry
-    point, which says it in one line) and shortens "Can not load invalid JSON data" (an
-    answer that is not JSON: a captive portal, a wrong address) to one line.
+    point, which says it in one line) and turns "Can not load invalid JSON data" (an answer
+    that is not JSON: a captive portal, a wrong address) into one DEBUG line.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -82,6 +82,10 @@ class _ExpectedFailureFilter(logging.Filter):
             record.args = (str(body),)
             record.exc_info = None
             record.exc_text = None
+            # The caller says it too (the entry point's line, or the error handler): the body
+            # itself is for DEBUG only.
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().level <= logging.DEBUG
         return True
 
 

@@ -123,12 +123,13 @@ async def test_a_start_up_answer_that_is_not_json_is_one_line(
     a proxy asking for a password (407)."""
     server.raw_answers["getMe"] = b"<html><body>Please log in to the hotel Wi-Fi</body></html>"
     server.raw_status = status
-    bot = spawn()
+    bot = spawn(log_level="INFO")
     bot.start()
     assert await bot.wait_exit(30) != 0
     line = one_error_line(bot.stderr())
     assert "not JSON" in line and "BOT_API_BASE_URL" in line, line
     assert "BOT_TOKEN" not in line and "hotel" not in line
+    assert " ERROR " not in bot.stderr()  # that one line is all the console shows
 
 
 async def test_a_refused_token_is_one_line_without_traceback(
