@@ -9,13 +9,14 @@ import socket
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import aiohttp
 import pytest
 
 from tests.botapi_server import FakeBotApi
 from tests.e2e.conftest import SECRET, BotProcess, answer, wait_until
-from tests.http_proxy import CountingProxy
+from tests.proxy_server import CountingProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -42,12 +43,12 @@ def one_error_line(text: str) -> str:
 # ---------------------------------------------------------------------------------- proxy
 
 
+@pytest.mark.parametrize("kind", ["http", "socks5"])
 async def test_every_bot_api_call_goes_through_the_proxy(
-    server: FakeBotApi, spawn: Callable[..., BotProcess]
+    server: FakeBotApi, spawn: Callable[..., BotProcess], kind: Literal["http", "socks5"]
 ) -> None:
-    async with CountingProxy() as proxy:
-        proxy_url = f"http://bot:{PROXY_PASSWORD}@127.0.0.1:{proxy.port}"
-        bot = spawn(env={"BOT_PROXY_URL": proxy_url})
+    async with CountingProxy(kind, "bot", PROXY_PASSWORD) as proxy:
+        bot = spawn(env={"BOT_PROXY_URL": proxy.url})
         await bot.start_ready()
         mark = server.mark()
         server.send_message("/zone 昆山", user_id=ALICE)
@@ -72,7 +73,7 @@ async def test_every_bot_api_call_goes_through_the_proxy(
         assert {"getMe", "getUpdates", "sendMessage", "getFile"} <= set(api)
         assert len(downloads) == 1
         assert len(api) == sum(server.calls.values()), (api, server.calls)
-        assert proxy.refused == []
+        assert proxy.refused == [] and proxy.auth_failures == 0
         # The proxy's password is a secret like the token.
         output = bot.all_output()
         assert PROXY_PASSWORD.encode() not in output
@@ -90,6 +91,21 @@ async def test_a_dead_proxy_is_one_line_naming_bot_proxy_url(
     assert "BOT_PROXY_URL" in line and "socks5://127.0.0.1:" in line, line
     assert PROXY_PASSWORD not in bot.stderr()
     assert sum(server.calls.values()) == 0  # nothing went around the proxy
+
+
+async def test_a_wrong_proxy_password_is_one_line_naming_bot_proxy_url(
+    server: FakeBotApi, spawn: Callable[..., BotProcess]
+) -> None:
+    async with CountingProxy("socks5", "bot", PROXY_PASSWORD) as proxy:
+        wrong = f"socks5://bot:not-{PROXY_PASSWORD}@127.0.0.1:{proxy.port}"
+        bot = spawn(env={"BOT_PROXY_URL": wrong, "BOT_LOG_LEVEL": "INFO"})
+        bot.start()
+        assert await bot.wait_exit(30) != 0
+    assert proxy.auth_failures >= 1
+    line = one_error_line(bot.stderr())
+    assert "BOT_PROXY_URL" in line, line
+    assert PROXY_PASSWORD not in bot.stderr()
+    assert sum(server.calls.values()) == 0
 
 
 # ---------------------------------------------------------------------------------- start-up
