@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib.metadata
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -16,7 +19,8 @@ from bot.ops import ERROR_WINDOW, ops_of
 from bot.texts import ops as texts
 from handlers.basic import is_admin, unknown
 from handlers.common import edit_in_place
-from storage.base import iso
+from storage.base import from_iso
+from storage.ops_queries import StoreStatus
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
@@ -57,13 +61,11 @@ async def status(update: Update, context: BotContext) -> None:
         version=version(),
         uptime=ops.uptime(),
         mode=context.settings.mode,
-        store=await context.store.store_status(now),
-        ticks={
-            job: (iso(tick.at).replace("+00:00", "Z"), tick.summary)
-            for job, tick in ops.ticks.items()
-        },
+        store=_local_backup(context, await context.store.store_status(now)),
+        ticks={job: (_local(context, tick.at), tick.summary) for job, tick in ops.ticks.items()},
         errors=ops.errors_since(now - ERROR_WINDOW),
         chats_held=app_pacer(app).held_chats(),
+        timezone=context.settings.timezone,
     )
     await message.reply_html(texts.status(view, context.lang))
 
@@ -112,7 +114,8 @@ async def _users_page(context: BotContext, page: int) -> tuple[str, InlineKeyboa
                 texts.page_button(context.lang, True), callback_data=f"{USERS_PREFIX}{page + 1}"
             )
         )
-    text = texts.users_page(entries, page, pages, total, context.lang)
+    entries = [replace(e, at=_local(context, from_iso(e.at)) if e.at else None) for e in entries]
+    text = texts.users_page(entries, page, pages, total, context.lang, context.settings.timezone)
     return text, InlineKeyboardMarkup([row]) if row else None
 
 
@@ -120,6 +123,18 @@ async def log_context(update: Update, context: BotContext) -> None:
     """Before anything else: log lines written while handling this update name its chat."""
     chat = update.effective_chat
     LOG_CHAT_ID.set(chat.id if chat is not None else None)
+
+
+def _local(context: BotContext, moment: datetime) -> str:
+    """A moment as the admins read it: in BOT_TIMEZONE, to the minute."""
+    return f"{moment.astimezone(ZoneInfo(context.settings.timezone)):%Y-%m-%d %H:%M}"
+
+
+def _local_backup(context: BotContext, status: StoreStatus) -> StoreStatus:
+    if not status.last_backup:
+        return status
+    at, _, where = status.last_backup.partition(" ")
+    return replace(status, last_backup=f"{_local(context, from_iso(at))} {where}")
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

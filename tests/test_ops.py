@@ -137,7 +137,7 @@ async def test_users_pages_through_approved_pending_and_revoked(harness: BotHarn
 
     calls = await harness.send("/users", chat_id=ADMIN_ID, user_id=ADMIN_ID, lang="en")
     first = text_of(calls)
-    assert "Users and groups (26, page 1/2)" in first
+    assert "Users and groups (26, page 1/2; times in Asia/Shanghai)" in first
     assert "user 5002 用户2 — pending" in first and "approved" not in first
     (sent,) = [c for c in calls if c.method == "sendMessage"]
     assert "招商群&lt;b&gt;" not in first  # shown as text, escaped in the HTML

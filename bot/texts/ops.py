@@ -37,6 +37,7 @@ class StatusView:
     ticks: dict[str, tuple[str, dict[str, int]]]  # job -> (ISO time, what it did)
     errors: dict[str, int]  # kind -> count over the last 24 hours
     chats_held: int  # chats Telegram asked us to wait for (429) right now
+    timezone: str  # the times above are in it
 
 
 def _duration(value: timedelta, lang: Lang) -> str:
@@ -62,6 +63,7 @@ def status(view: StatusView, lang: Lang) -> str:
         tr(lang, f"版本 {esc(view.version)}", f"version {esc(view.version)}"),
         tr(lang, "已运行 ", "up for ") + _duration(view.uptime, lang),
         tr(lang, f"模式：{mode}", f"mode: {mode}"),
+        tr(lang, f"时间均为 {esc(view.timezone)}", f"times in {esc(view.timezone)}"),
         "",
         tr(
             lang,
@@ -109,7 +111,9 @@ def status(view: StatusView, lang: Lang) -> str:
     return "\n".join(lines)
 
 
-def users_page(entries: list[AccessEntry], page: int, pages: int, total: int, lang: Lang) -> str:
+def users_page(
+    entries: list[AccessEntry], page: int, pages: int, total: int, lang: Lang, timezone: str
+) -> str:
     if not entries:
         return tr(
             lang,
@@ -119,15 +123,15 @@ def users_page(entries: list[AccessEntry], page: int, pages: int, total: int, la
     lines = [
         tr(
             lang,
-            f"<b>用户和群</b>（共 {total} 个，第 {page + 1}/{pages} 页）",
-            f"<b>Users and groups</b> ({total}, page {page + 1}/{pages})",
+            f"<b>用户和群</b>（共 {total} 个，第 {page + 1}/{pages} 页，时间为 {esc(timezone)}）",
+            f"<b>Users and groups</b> ({total}, page {page + 1}/{pages}; times in {esc(timezone)})",
         )
     ]
     for e in entries:
         who = tr(lang, "群", "group") if e.kind == "group" else tr(lang, "用户", "user")
         name = f" {esc(e.name[:40])}" if e.name else ""
         state = tr(lang, *STATUS_NAMES.get(e.status, (e.status, e.status)))
-        when = f" {esc(e.at[:16].replace('T', ' '))}" if e.at else ""
+        when = f" {esc(e.at)}" if e.at else ""
         by = tr(lang, f"，由 <code>{e.by}</code>", f" by <code>{e.by}</code>") if e.by else ""
         lines.append(f"{who} <code>{e.id}</code>{name} — {esc(state)}{when}{by}")
     return "\n".join(lines)
