@@ -399,3 +399,13 @@ def test_logs_redact_the_proxy_password_and_webhook_secret(
         entry = json.loads(out.strip())
         assert entry["level"] == "WARNING" and entry["logger"] == "probe"
         assert "time" in entry and REDACTED in entry["message"]
+
+
+def test_every_setting_is_documented_in_env_example_and_readme() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for field in Settings.model_fields:
+        name = f"BOT_{field.upper()}"
+        assert f"\n{name}=" in example, name
+        assert f"| `{name}` |" in readme, name
