@@ -88,7 +88,9 @@ def backup(database: Path, target: Path, *, now: datetime | None = None) -> Back
                 os.fsync(handle.fileno())
             os.replace(partial, target)
             stamp = iso(now or utcnow())
-            with source:
+            # Noted for /status; a database that cannot be written (read-only, locked for
+            # long) still gets its backup.
+            with contextlib.suppress(sqlite3.Error), source:
                 source.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
