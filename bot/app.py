@@ -14,13 +14,13 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
-from bot.backup_job import start_backup_job
-from bot.context import SERVICES_KEY, BotContext, Services, services_of
-from bot.ops import ops_of, start_error_counter, stop_error_counter
+from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
+from bot.jobs import start_jobs
+from bot.ops import start_error_counter, stop_error_counter
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
@@ -39,7 +39,7 @@ def build_application(
     now: Callable[[], datetime] = utcnow,
     token: str | None = None,
     rate_limit: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> BotApp:
     """The bot's Application. ``request`` replaces HTTP (console mode and tests)."""
     builder = (
         ApplicationBuilder()
@@ -80,9 +80,8 @@ def build_application(
             proxy = settings.proxy_url.get_secret_value()
             builder = builder.proxy(proxy).get_updates_proxy(proxy)
     app = builder.build()
-    app.bot_data[SERVICES_KEY] = Services(settings=settings)
-    app.bot_data["now"] = now
-    ops_of(app)  # uptime counts from here
+    # Services.ops starts here: the uptime /status shows counts from now.
+    app.bot_data[SERVICES_KEY] = Services(settings=settings, clock=now)
     handlers.register(app)
     return app
 
@@ -93,24 +92,22 @@ def _tz(settings: Settings) -> Any:
     return ZoneInfo(settings.timezone)
 
 
-async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def post_init(app: BotApp) -> None:
     """Open and seed the store, register the command menu, start the periodic jobs."""
     services = services_of(app)
-    now = app.bot_data.get("now", utcnow)
-    store = await Store.open(services.settings.database_path, now=now)
+    store = await Store.open(services.settings.database_path, now=services.clock)
     services.store = store
     report = await store.seed()
     if report is not None:
         log.info(
             "seeded the store: %d new, %d updated", report.count("new"), report.count("updated")
         )
-    await handlers.on_startup(app)
-    start_backup_job(app)
-    start_error_counter(app)
+    await start_jobs(app)
+    start_error_counter(services.ops)
     await set_menu(app)
 
 
-async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
+async def set_menu(app: BotApp) -> None:
     """The command menu in Chinese (default) and English; admins' commands for chat admins."""
     try:
         for lang_code, lang in ((None, "zh"), ("en", "en")):
@@ -127,9 +124,9 @@ async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("could not set the command menu: %s", exc)
 
 
-async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    stop_error_counter(app)
+async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
+    stop_error_counter(services.ops)
     if services.store is not None:
         await services.store.close()
         services.store = None

@@ -1,7 +1,7 @@
 """What /status reports and nothing else needs: start time, the last tick of each periodic
 job and what it sent, errors by kind over the last 24 hours.
 
-Kept in memory (since start) in one object in services.extra; the jobs call ``record_tick``
+Kept in memory (since start) in one object, ``services.ops``; the jobs call ``record_tick``
 once per tick. Errors are counted from the log: every record at ERROR or above while the bot
 runs (wherever it comes from: handlers, ticks, jobs), by the ``error_kind`` the record
 carries (``log.error(..., extra={"error_kind": "storage:full"})``), else by its exception's
@@ -15,14 +15,9 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from telegram.ext import Application
-
-from bot.context import services_of
 from storage.base import utcnow
 
-OPS_KEY = "ops"
 ERROR_WINDOW = timedelta(hours=24)
 MAX_ERRORS = 10_000  # a storm of errors must not grow memory without bound
 
@@ -39,6 +34,7 @@ class Ops:
     started_monotonic: float = field(default_factory=time.monotonic)
     ticks: dict[str, Tick] = field(default_factory=dict)
     errors: deque[tuple[datetime, str]] = field(default_factory=lambda: deque(maxlen=MAX_ERRORS))
+    counter: logging.Handler | None = None  # the ErrorCounter while the bot runs
 
     def uptime(self) -> timedelta:
         return timedelta(seconds=time.monotonic() - self.started_monotonic)
@@ -47,19 +43,9 @@ class Ops:
         return dict(Counter(kind for at, kind in self.errors if at >= moment))
 
 
-def ops_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Ops:
-    extra = services_of(app).extra
-    ops = extra.get(OPS_KEY)
-    if not isinstance(ops, Ops):
-        ops = extra[OPS_KEY] = Ops()
-    return ops
-
-
-def record_tick(
-    app: Application[Any, Any, Any, Any, Any, Any], job: str, summary: dict[str, int]
-) -> None:
+def record_tick(ops: Ops, job: str, summary: dict[str, int]) -> None:
     """One tick of a periodic job (``alerts``, ``digest``, ``backup``) and what it sent."""
-    ops_of(app).ticks[job] = Tick(utcnow(), {k: v for k, v in summary.items() if v})
+    ops.ticks[job] = Tick(utcnow(), {k: v for k, v in summary.items() if v})
 
 
 class ErrorCounter(logging.Handler):
@@ -79,18 +65,14 @@ class ErrorCounter(logging.Handler):
         self.ops.errors.append((utcnow(), str(kind)))
 
 
-COUNTER_KEY = "error_counter"
-
-
-def start_error_counter(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def start_error_counter(ops: Ops) -> None:
     """Count errors from now on (post_init); ``stop_error_counter`` at shutdown."""
-    stop_error_counter(app)
-    counter = ErrorCounter(ops_of(app))
-    services_of(app).extra[COUNTER_KEY] = counter
-    logging.getLogger().addHandler(counter)
+    stop_error_counter(ops)
+    ops.counter = ErrorCounter(ops)
+    logging.getLogger().addHandler(ops.counter)
 
 
-def stop_error_counter(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    counter = services_of(app).extra.pop(COUNTER_KEY, None)
-    if isinstance(counter, logging.Handler):
-        logging.getLogger().removeHandler(counter)
+def stop_error_counter(ops: Ops) -> None:
+    if ops.counter is not None:
+        logging.getLogger().removeHandler(ops.counter)
+        ops.counter = None

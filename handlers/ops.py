@@ -5,17 +5,16 @@ from __future__ import annotations
 import importlib.metadata
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, TypeHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot.context import BotContext
-from bot.delivery import app_pacer
+from bot.callbacks import UsersPage, pattern, unpack
+from bot.context import BotApp, BotContext
 from bot.logsafe import LOG_CHAT_ID
-from bot.ops import ERROR_WINDOW, ops_of
+from bot.ops import ERROR_WINDOW
 from bot.texts import ops as texts
 from handlers.basic import is_admin, unknown
 from handlers.common import edit_in_place
@@ -24,7 +23,6 @@ from storage.ops_queries import StoreStatus
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
-USERS_PREFIX = "users:"
 
 
 def version() -> str:
@@ -54,9 +52,8 @@ async def status(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not await _admin_in_private(update, context):
         return
-    app = context.application
-    ops = ops_of(app)
-    now = context.bot_data["now"]()
+    ops = context.services.ops
+    now = context.now()
     view = texts.StatusView(
         version=version(),
         uptime=ops.uptime(),
@@ -64,7 +61,7 @@ async def status(update: Update, context: BotContext) -> None:
         store=_local_backup(context, await context.store.store_status(now)),
         ticks={job: (_local(context, tick.at), tick.summary) for job, tick in ops.ticks.items()},
         errors=ops.errors_since(now - ERROR_WINDOW),
-        chats_held=app_pacer(app).held_chats(),
+        chats_held=context.services.pacer.held_chats(),
         timezone=context.settings.timezone,
     )
     await message.reply_html(texts.status(view, context.lang))
@@ -87,9 +84,8 @@ async def users_button(update: Update, context: BotContext) -> None:
     if not is_admin(context, user.id if user else None):
         await query.answer()
         return
-    data = query.data or ""
-    page_text = data.removeprefix(USERS_PREFIX)
-    page = int(page_text) if page_text.isdigit() and len(page_text) <= 5 else 0
+    pressed = unpack(query.data)
+    page = pressed.page if isinstance(pressed, UsersPage) else 0
     await query.answer()
     text, markup = await _users_page(context, min(page, MAX_PAGE))
     await edit_in_place(query.edit_message_text(text, parse_mode="HTML", reply_markup=markup))
@@ -105,13 +101,13 @@ async def _users_page(context: BotContext, page: int) -> tuple[str, InlineKeyboa
     if page > 0:
         row.append(
             InlineKeyboardButton(
-                texts.page_button(context.lang, False), callback_data=f"{USERS_PREFIX}{page - 1}"
+                texts.page_button(context.lang, False), callback_data=UsersPage(page - 1).pack()
             )
         )
     if page + 1 < pages:
         row.append(
             InlineKeyboardButton(
-                texts.page_button(context.lang, True), callback_data=f"{USERS_PREFIX}{page + 1}"
+                texts.page_button(context.lang, True), callback_data=UsersPage(page + 1).pack()
             )
         )
     entries = [replace(e, at=_local(context, from_iso(e.at)) if e.at else None) for e in entries]
@@ -137,8 +133,8 @@ def _local_backup(context: BotContext, status: StoreStatus) -> StoreStatus:
     return replace(status, last_backup=f"{_local(context, from_iso(at))} {where}")
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: BotApp) -> None:
     app.add_handler(TypeHandler(Update, log_context), group=-100)
     app.add_handler(CommandHandler("status", status))
     app.add_handler(CommandHandler("users", users))
-    app.add_handler(CallbackQueryHandler(users_button, pattern=r"^users:\d{1,5}$"))
+    app.add_handler(CallbackQueryHandler(users_button, pattern=pattern(UsersPage)))

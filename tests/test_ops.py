@@ -14,26 +14,18 @@ from typing import Any
 
 import pytest
 
-from bot import delivery
-from bot.alerts_job import JOB_NAME as ALERTS_JOB
-from bot.backup_job import backup_tick
+from bot.core.records import FactFile, Project
+from bot.jobs import delivery
+from bot.jobs.alerts import JOB_NAME as ALERTS_JOB
+from bot.jobs.backup import backup_tick
+from bot.jobs.digests import TICK_NAME as DIGEST_JOB
 from bot.logsafe import REDACTED, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
-from handlers.digest import TICK_NAME as DIGEST_JOB
 from storage import Store
 from storage.backup import backup, check_backup, restore
 from storage.base import StoreError
 from storage.health import check_database, fault_of
-from storage.models import FactFile, Project
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture(autouse=True)

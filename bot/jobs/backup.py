@@ -6,14 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from telegram.ext import Application
-
-from bot.context import BotContext, services_of
+from bot.context import BotApp, BotContext, services_of
 from bot.ops import record_tick
 from storage.backup import backup_into_folder, newest_backup
-from storage.base import StoreError, utcnow
+from storage.base import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +19,8 @@ CHECK_INTERVAL = 3600.0  # seconds between two looks at the newest backup
 FIRST_CHECK = 60.0  # after start, once the first alert and digest ticks are done
 EVERY = timedelta(hours=24)
 
-App = Application[Any, Any, Any, Any, Any, Any]
 
-
-def start_backup_job(app: App) -> None:
+def start_backup_job(app: BotApp) -> None:
     settings = services_of(app).settings
     if settings.backup_dir is None or app.job_queue is None:
         return
@@ -41,16 +36,17 @@ def start_backup_job(app: App) -> None:
 
 
 async def _job(context: BotContext) -> None:
-    await backup_tick(context.application)
+    await backup_tick(context.app)
 
 
-async def backup_tick(app: App, now: datetime | None = None) -> bool:
+async def backup_tick(app: BotApp, now: datetime | None = None) -> bool:
     """Back up when the newest backup in BOT_BACKUP_DIR is 24 hours old or missing; True if
     one was made. A failure is logged (and counted for /status); the next check retries."""
-    settings = services_of(app).settings
+    services = services_of(app)
+    settings = services.settings
     if settings.backup_dir is None:
         return False
-    moment = (now or app.bot_data.get("now", utcnow)()).astimezone(UTC)
+    moment = (now or services.clock()).astimezone(UTC)
     newest = newest_backup(settings.backup_dir)
     if newest is not None:
         made = datetime.strptime(newest.stem.removeprefix("zhaoshang-"), "%Y%m%d-%H%M%S")
@@ -69,5 +65,5 @@ async def backup_tick(app: App, now: datetime | None = None) -> bool:
         log.error("daily backup failed: %s", exc, extra={"error_kind": "backup"})
         return False
     log.info("daily backup: %s; %d old backups removed", report.summary(), len(removed))
-    record_tick(app, "backup", {"removed": len(removed), **report.counts})
+    record_tick(services.ops, "backup", {"removed": len(removed), **report.counts})
     return True
