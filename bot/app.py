@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
 from storage.base import utcnow
+from storage.recipients import private_recipients
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,9 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
     services = services_of(app)
     now = app.bot_data.get("now", utcnow)
     store = await Store.open(services.settings.database_path, now=now)
+    if services.settings.access == "private":
+        # Alerts and digests reach only approved users and groups (and the bot's admins).
+        store.recipients = private_recipients(services.settings.admin_ids)
     services.store = store
     report = await store.seed()
     if report is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.migrations import MIGRATIONS
+from storage.recipients import Recipients
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -62,6 +63,8 @@ class StoreBase:
         self.now = now
         self._write_lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
+        # Who alerts and digests may reach (BOT_ACCESS=private narrows it; see recipients.py).
+        self.recipients = Recipients()
 
     @classmethod
     async def connect(cls, path: Path, now: Callable[[], datetime] = utcnow) -> StoreBase:
