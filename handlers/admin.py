@@ -707,4 +707,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("demote", demote))
     app.add_handler(CommandHandler("template", template))
     app.add_handler(CommandHandler("export", export))
-    app.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document))
+    # block=False: a long import runs as its own task; other users' updates go on meanwhile.
+    app.add_handler(
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document, block=False)
+    )
