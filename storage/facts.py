@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from storage.models import FactFile
+from storage.text import clean_tree
 
 SEED_PACKAGE = "bot.facts"
 SEED_FILE = "seed.yaml"
@@ -123,6 +124,9 @@ def parse(data: Any) -> FactFile:
     """Validate decoded data as a FactFile; errors name the record and field."""
     if not isinstance(data, dict):
         raise FactFileError(["the file must be a mapping with sections such as zones, projects"])
+    # The cleaning step every import path shares: no control character or lone surrogate
+    # reaches the store (it would break every later export).
+    data = clean_tree(data)
     try:
         return FactFile.model_validate(data)
     except ValidationError as exc:

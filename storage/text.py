@@ -25,6 +25,44 @@ ZONE_SUFFIXES = (
 )
 
 
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+
+
+def clean_text(text: str, multiline: bool = False) -> str:
+    """Text without control (Cc), format (Cf) or lone surrogate (Cs) characters; notes keep
+    newlines and tabs. The one cleaning step of every way text comes in (files, /add, /edit).
+
+    Whitespace controls become a space (a newline in a name separates words); the others go.
+    """
+    if text.isprintable():  # the usual case: nothing to remove
+        return text.strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    out = []
+    for char in text:
+        if multiline and char in "\n\t":
+            out.append(char)
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            if char.isspace():
+                out.append(" ")
+        elif char in "\u2028\u2029":  # Zl/Zp: line breaks by another name
+            out.append("\n" if multiline else " ")
+        else:
+            out.append(char)
+    return "".join(out).strip()
+
+
+def clean_tree(data: object) -> object:
+    """Every string in decoded YAML or JSON cleaned (keys too), newlines kept."""
+    if isinstance(data, str):
+        return clean_text(data, multiline=True)
+    if isinstance(data, dict):
+        return {clean_tree(k): clean_tree(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [clean_tree(v) for v in data]
+    return data
+
+
 def strip_controls(text: str) -> str:
     """Drop control and format characters (bell, zero-width, bidi marks) a paste brings in."""
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))

@@ -24,7 +24,6 @@ import html
 import io
 import operator
 import re
-import unicodedata
 import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ from storage.models import (
     parse_event_kind,
     parse_stage,
 )
-from storage.text import normalise
+from storage.text import clean_text, normalise
 from storage.user_queries import NamedRef
 from storage.values import Amount, PartialDate, Quantity
 
@@ -203,31 +202,8 @@ def file_format(name: str) -> str:
 
 
 MULTILINE_KEYS = frozenset({"note", "figures"})
-_FORMULA_START = re.compile(r"'*[=+\-@]")
-_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
-
-
-def clean_text(text: str, multiline: bool = False) -> str:
-    """Text without control (Cc) or format (Cf) characters; notes keep newlines and tabs.
-
-    Whitespace controls become a space (a newline in a name separates words); the others go.
-    """
-    if text.isprintable():  # the usual case: nothing to remove
-        return text.strip()
-    if multiline:
-        text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
-    out = []
-    for char in text:
-        if multiline and char in "\n\t":
-            out.append(char)
-        elif unicodedata.category(char) in ("Cc", "Cf"):
-            if char.isspace():
-                out.append(" ")
-        elif char in "\u2028\u2029":  # Zl/Zp: line breaks by another name
-            out.append("\n" if multiline else " ")
-        else:
-            out.append(char)
-    return "".join(out).strip()
+# OWASP: = + - @ and a leading TAB or CR make a spreadsheet take a cell for a formula.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
 
 def quote_formula(text: str) -> str:
