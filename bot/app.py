@@ -19,6 +19,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
+from bot.inbound import CleaningApplication
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
@@ -45,6 +46,7 @@ def build_application(
         .token(token or settings.token_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
+        .application_class(CleaningApplication)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(

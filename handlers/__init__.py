@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, admin, basic, lookup, subscriptions
+from handlers import access, admin, basic, forged, lookup, subscriptions
 from handlers import digest as digest_handlers
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    # Forged button data is answered before any handler parses it.
+    forged.register(app)
     access.register(app)
     # The /add and /edit conversation goes first in its group, so typed answers reach it.
     admin.register(app)
@@ -19,7 +21,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     lookup.register(app)
     subscriptions.register(app)
     digest_handlers.register(app)
-    # Fallbacks last: the unknown-command pointer and the error handler.
+    # Fallbacks last: any press nobody took, the unknown-command pointer, the error handler.
+    forged.register_fallback(app)
     basic.register_fallbacks(app)
 
 

@@ -109,6 +109,18 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, NetworkError | RetryAfter | Conflict):
         log.warning("Telegram call failed: %s", error)
         return
+    if (
+        isinstance(update, Update)
+        and update.callback_query is not None
+        and isinstance(error, ValueError | OverflowError)
+    ):
+        # Button data a handler could not parse: outdated or forged, not a bug to report.
+        log.warning("a button press could not be handled: %s", error)
+        try:
+            await update.callback_query.answer(texts.button_invalid(context.lang))
+        except TelegramError as exc:
+            log.info("could not answer the press: %s", exc)
+        return
     log.error("update failed: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:

@@ -51,6 +51,7 @@ from storage.fact_queries import SearchHit
 from storage.text import normalise
 
 log = logging.getLogger(__name__)
+INLINE_PRIVATE_CACHE = 5  # seconds; per user (is_personal) in private mode
 
 TOKENS_KEY = "lookup_tokens"
 CHARTS_KEY = "lookup_charts"
@@ -832,7 +833,11 @@ async def inline(update: Update, context: BotContext) -> None:
             title, description = texts.inline_hit_title(lang, found, _names(view))
             prefix = texts.KIND_PREFIX[found.hit.kind]
             await add(f"{prefix}:{found.hit.record_id}", title, description, card)
-    await inline_query.answer(results, cache_time=30)
+    # Private mode: Telegram must never serve one user's results to another from its cache.
+    private = context.settings.access == "private"
+    await inline_query.answer(
+        results, cache_time=INLINE_PRIVATE_CACHE if private else 30, is_personal=private
+    )
 
 
 # ---- registration --------------------------------------------------------------------------

@@ -133,3 +133,8 @@ def internal_error(lang: Lang) -> str:
 
 def admin_error_report(update_summary: str, error: str) -> str:
     return f"⚠️ <b>Error</b>\n{esc(update_summary[:300])}\n<code>{esc(error[:1500])}</code>"
+
+
+def button_invalid(lang: Lang) -> str:
+    """The answer to a press of a forged, malformed or outdated button."""
+    return tr(lang, "此按钮已失效。", "This button is no longer valid.")
