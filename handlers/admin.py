@@ -91,9 +91,16 @@ def _draft(context: BotContext) -> Draft | None:
 
 
 async def _refuse(update: Update, context: BotContext) -> bool:
-    """True (after a short refusal) when the sender is not an admin."""
+    """True (after a short refusal) when the sender is not an admin.
+
+    Promoted admins are read from the store at each call, not from the cache, so a demotion
+    takes effect at the very next step or button, also in an /add begun before it.
+    """
     user = update.effective_user
-    if is_admin(context, user.id if user else None):
+    user_id = user.id if user else None
+    if user_id is not None and user_id not in context.settings.admin_ids:
+        context.services.extra[PROMOTED_KEY] = await context.store.promoted_admins()
+    if is_admin(context, user_id):
         return False
     if update.callback_query is not None:
         await update.callback_query.answer(texts.admin_only(context.lang), show_alert=True)
@@ -103,6 +110,15 @@ async def _refuse(update: Update, context: BotContext) -> bool:
 
 
 # ---- /add and /edit ---------------------------------------------------------------------
+
+
+async def _step_refused(update: Update, context: BotContext) -> bool:
+    """Each step of /add and /edit checks rights again; a demoted admin's draft is dropped."""
+    if not await _refuse(update, context):
+        return False
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    return True
 
 
 async def add(update: Update, context: BotContext) -> int:
@@ -130,6 +146,8 @@ async def add(update: Update, context: BotContext) -> int:
 
 
 async def add_kind(update: Update, context: BotContext) -> int:
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
@@ -270,6 +288,8 @@ async def _resolver(context: BotContext, key: str) -> Resolver:
 
 async def typed(update: Update, context: BotContext) -> int:
     """A typed answer: checked, re-asked with an example when it cannot be read."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     message = update.effective_message
     draft = _draft(context)
     if message is None or draft is None:
@@ -287,6 +307,8 @@ async def typed(update: Update, context: BotContext) -> int:
 
 async def pressed(update: Update, context: BotContext) -> int:
     """A choice button (adm:v:FIELD:VALUE) or Skip (adm:skip:FIELD) while asking."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     draft = _draft(context)
     assert query is not None and query.data is not None
@@ -310,6 +332,8 @@ async def pressed(update: Update, context: BotContext) -> int:
 
 async def change_field(update: Update, context: BotContext) -> int:
     """A field button on the summary: ask that one field again."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     draft = _draft(context)
     assert query is not None and query.data is not None
@@ -329,6 +353,8 @@ async def change_field(update: Update, context: BotContext) -> int:
 
 async def save(update: Update, context: BotContext) -> int:
     """Save: the same path as a file import (one transaction, audit, feed)."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     draft = _draft(context)
     assert query is not None
