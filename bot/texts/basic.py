@@ -138,3 +138,12 @@ def admin_error_report(update_summary: str, error: str) -> str:
 def button_invalid(lang: Lang) -> str:
     """The answer to a press of a forged, malformed or outdated button."""
     return tr(lang, "此按钮已失效。", "This button is no longer valid.")
+
+
+def store_busy(lang: Lang) -> str:
+    """The store stayed locked (a large import is being written): wait, nothing was lost."""
+    return tr(
+        lang,
+        "数据库正忙（可能正在写入一个大文件），请稍等片刻再试一次。",
+        "The database is busy (probably writing a large import); please try again in a moment.",
+    )
