@@ -110,14 +110,26 @@ async def test_revoked_user_stops_receiving_alerts(
     result = await bot.command("import", str(_fact_file(tmp_path, "rv-e2e-1", "撤销前项目")))
     assert result.returncode == 0, result.stderr
     await server.wait_for_message(chat_id=BOB, contains="撤销前项目", timeout=40)
+    await server.wait_for_message(chat_id=ADMIN_ID, contains="撤销前项目", timeout=40)
 
     # The revocation's own messages fail (502): the revocation still holds.
     server.fail_fraction(1.0, kinds=("502",))
-    mark = server.mark()
     server.send_message(f"/revoke {BOB}", user_id=ADMIN_ID)
-    await answer(server, ADMIN_ID, mark)
+    await wait_until(
+        server,
+        lambda: bot.query("SELECT status FROM users WHERE id = ?", (BOB,)) == [("denied",)],
+        20,
+        "the revocation stored",
+        process=bot,
+    )
+    await wait_until(
+        server,
+        lambda: any(r.chat_id == ADMIN_ID and r.injected for r in server.sent),
+        20,
+        "the reply to the admin tried",
+        process=bot,
+    )
     server.fail_fraction(0.0)
-    assert bot.query("SELECT status FROM users WHERE id = ?", (BOB,)) == [("denied",)]
 
     mark = server.mark()
     result = await bot.command("import", str(_fact_file(tmp_path, "rv-e2e-2", "撤销后项目")))
