@@ -133,7 +133,7 @@ def run_import(database: Path, csv_path: Path, cwd: Path) -> tuple[float, float,
 
 
 async def busy(database: Path, csv_path: Path, cwd: Path, users: int) -> str:
-    from bot.alerts_job import alerts_tick
+    from bot.jobs.alerts import alerts_tick
     from tests.harness import BotHarness, make_settings, text_of
 
     settings = make_settings(cwd, database_path=database)

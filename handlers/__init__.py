@@ -1,18 +1,17 @@
 """Telegram handlers: each module translates one area's updates into store calls and replies.
 
-``register`` adds every module's handlers in order; ``on_startup`` starts their periodic jobs.
+``register`` adds every module's handlers in order. The periodic jobs are bot/jobs.
 """
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
+from bot.context import BotApp
 from handlers import access, admin, basic, forged, lookup, subscriptions
 from handlers import digest as digest_handlers
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # Forged button data is answered before any handler parses it.
+def register(app: BotApp) -> None:
+    # Forged or out-of-range button data is answered before any handler parses it.
     forged.register(app)
     access.register(app)
     # The /add and /edit conversation goes first in its group, so typed answers reach it.
@@ -21,12 +20,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     lookup.register(app)
     subscriptions.register(app)
     digest_handlers.register(app)
-    # Fallbacks last: any press nobody took, the unknown-command pointer, the error handler.
-    forged.register_fallback(app)
+    # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)
-
-
-async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
-    """Called from post_init once the store is open (jobs, caches)."""
-    await subscriptions.start_jobs(app)
-    await digest_handlers.on_startup(app)

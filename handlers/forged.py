@@ -1,9 +1,9 @@
-"""Forged and outdated button presses: every press is answered.
+"""Forged button presses: data that parses but carries values no button of ours has.
 
-Callback data comes from the client and can be anything up to 64 bytes. Before any handler
-parses it, one guard answers data that cannot be ours (an unknown prefix, a number out of
-range, an impossible schedule, an access card for user id -5) with "this button is no longer
-valid"; a press no handler takes gets the same answer at the end.
+``bot/callbacks.py`` already turns unknown or garbled data into None (answered by the
+fallback in handlers/basic.py). This guard, first in the default group, also answers data
+that parses but is out of range before any handler uses it: an access card for user id -5 or
+2**60, a group id that is not a group's, an unsubscribe of id 10**19, a digest time of 99:99.
 """
 
 from __future__ import annotations
@@ -13,78 +13,45 @@ import re
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.context import BotContext
+from bot import callbacks
+from bot.context import BotApp, BotContext
 from bot.texts import basic as texts
 
 log = logging.getLogger(__name__)
 
 MAX_ID = 2**53  # user ids fit in 52 bits; chat ids are within ±2**53 too
-_PREFIXES = frozenset(
-    {"acc", "adm", "z", "zl", "zp", "ze", "zc", "p", "e", "c", "f", "s", "sp", "sc"}
-    | {"sub", "unsub", "subs", "alerts", "mg", "dg"}
-)
-_INT = re.compile(r"-?[0-9]+")
-_DIGEST_WORDS = frozenset({"daily", "weekly", "off", "now"})
-
-
-def _int(text: str) -> int | None:
-    """A decimal integer within ±2**53, else None (without parsing a 60-digit number)."""
-    if len(text) > 17 or not _INT.fullmatch(text):
-        return None
-    value = int(text)
-    return value if -MAX_ID < value < MAX_ID else None
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def forged(data: object) -> bool:
     """True when this callback data cannot have come from one of our buttons."""
-    if not isinstance(data, str) or not data or len(data.encode("utf-8", "replace")) > 64:
+    found = callbacks.unpack(data)
+    if found is None:
         return True
-    prefix, colon, rest = data.partition(":")
-    if prefix not in _PREFIXES or not colon:
-        return True
-    parts = rest.split(":")
-    if any(_INT.fullmatch(p) and _int(p) is None for p in parts):
-        return True
-    if prefix == "acc":
-        user_id = _int(parts[-1])
-        return not (
-            len(parts) == 2 and parts[0] in ("ok", "no") and user_id is not None and user_id >= 1
-        )
-    if prefix == "mg":
-        group_id = _int(parts[0])
-        return not (parts == ["off"] or (len(parts) == 1 and group_id is not None and group_id < 0))
-    if prefix == "dg":
-        if len(parts) == 1:
-            return parts[0] not in _DIGEST_WORDS
-        return not (
-            len(parts) == 3
-            and parts[0] == "t"
-            and re.fullmatch(r"[0-9]{2}", parts[1]) is not None
-            and re.fullmatch(r"[0-9]{2}", parts[2]) is not None
-            and int(parts[1]) < 24
-            and int(parts[2]) < 60
-        )
+    if isinstance(found, callbacks.AccessDecision):
+        return not 1 <= found.user_id < MAX_ID
+    if isinstance(found, callbacks.Manage):
+        return found.group_id is not None and not -MAX_ID < found.group_id < 0
+    if isinstance(found, callbacks.Unsubscribe):
+        return not 1 <= found.subscription_id < MAX_ID
+    if isinstance(found, callbacks.DigestButton) and found.action == "time":
+        return _TIME.fullmatch(found.time) is None
     return False
 
 
 async def answer_invalid(update: Update, context: BotContext) -> None:
-    """Answer a press with "this button is no longer valid" (never raises)."""
+    """Answer a press with "this button no longer works" (never raises)."""
     query = update.callback_query
     if query is None:
         return
     try:
-        await query.answer(texts.button_invalid(context.lang), show_alert=False)
+        await query.answer(texts.button_expired(context.lang))
     except TelegramError as exc:
         log.info("could not answer an invalid button press: %s", exc)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     """The guard: first in the default group, so no handler parses forged data."""
     app.add_handler(CallbackQueryHandler(answer_invalid, pattern=forged))
-
-
-def register_fallback(app: Application) -> None:  # type: ignore[type-arg]
-    """After every other handler: a press nobody took is answered all the same."""
-    app.add_handler(CallbackQueryHandler(answer_invalid))

@@ -17,8 +17,8 @@ from typing import Any, Literal
 import aiosqlite
 from pydantic import BaseModel
 
-from storage.models import Company, Event, Project, Zone
-from storage.text import fts_text, pinyin_terms
+from bot.core.records import Company, Event, Project, Zone
+from bot.core.text import fts_text, pinyin_terms
 
 RecordKind = Literal["project", "event"]
 CHUNK = 500  # ids per IN (...) query

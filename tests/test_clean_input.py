@@ -8,10 +8,10 @@ import sqlite3
 
 import openpyxl
 
-from bot.core import exporting, importing
-from storage.facts import load_text
-from storage.models import FactFile
-from storage.text import clean_text
+from bot.core import exporting, import_files
+from bot.core.factfile import load_text
+from bot.core.records import FactFile
+from bot.core.text import clean_text
 from tests.harness import ADMIN_ID, BotHarness, text_of
 from tests.test_import_export import upload
 
@@ -35,7 +35,7 @@ def test_yaml_strings_are_cleaned_like_spreadsheet_cells() -> None:
 
 def test_lone_surrogates_are_removed_by_the_cleaning_step() -> None:
     assert clean_text("昆山\ud800高新区") == "昆山高新区"
-    assert importing.clean_cell("project", "a\udfffb") == "ab"
+    assert import_files.clean_cell("project", "a\udfffb") == "ab"
 
 
 async def test_yaml_import_with_control_characters_then_export_works(bot: BotHarness) -> None:

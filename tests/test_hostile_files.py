@@ -16,8 +16,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from bot.core import importing
-from bot.core.importing import FileProblem
+from bot.core import import_files
+from bot.core.import_files import FileProblem
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, text_of
 from tests.test_import_export import SIGNING_HEADER, upload, xlsx
 
@@ -56,7 +56,7 @@ def test_declared_whole_sheet_is_refused_before_parsing() -> None:
     assert len(data) < 10_000
     started = time.monotonic()
     with pytest.raises(FileProblem) as caught:
-        importing.read_xlsx(data)
+        import_files.read_xlsx(data)
     assert caught.value.code == "too_many_rows"
     assert time.monotonic() - started < 2
 
@@ -65,7 +65,7 @@ def test_far_cell_without_dimension_is_refused_quickly() -> None:
     data = _whole_sheet_declared(with_dimension=False)
     started = time.monotonic()
     with pytest.raises(FileProblem) as caught:
-        importing.read_xlsx(data)
+        import_files.read_xlsx(data)
     assert caught.value.code == "too_many_rows"
     assert time.monotonic() - started < 20  # streamed: blank rows skipped, nothing kept
 
@@ -79,46 +79,46 @@ def test_member_compressed_a_thousand_to_one_is_refused() -> None:
     data = _rewrite(xlsx([SIGNING_HEADER.split(","), ROW]), "xl/worksheets/sheet1.xml", change)
     assert len(data) < 100_000
     with pytest.raises(FileProblem) as caught:
-        importing.read_xlsx(data)
+        import_files.read_xlsx(data)
     assert caught.value.code == "unpacked_too_big"
 
 
 def test_too_many_members_is_refused() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for n in range(importing.MAX_ZIP_ENTRIES + 1):
+        for n in range(import_files.MAX_ZIP_ENTRIES + 1):
             archive.writestr(f"xl/media/{n}.bin", b"")
     with pytest.raises(FileProblem) as caught:
-        importing.check_xlsx_archive(out.getvalue())
+        import_files.check_xlsx_archive(out.getvalue())
     assert caught.value.code == "unpacked_too_big"
 
 
 def test_long_cell_is_refused_with_its_place() -> None:
     data = xlsx([SIGNING_HEADER.split(","), [*ROW[:10], "备" * 6000, ""]])
     with pytest.raises(FileProblem) as caught:
-        importing.read_xlsx(data)
+        import_files.read_xlsx(data)
     assert caught.value.code == "cell_too_long" and "K2" in caught.value.detail
 
 
 def test_wide_csv_and_long_csv_are_refused() -> None:
     wide = ",".join(f"c{i}" for i in range(100)) + "\n"
     with pytest.raises(FileProblem) as caught:
-        importing.read_csv(wide.encode())
+        import_files.read_csv(wide.encode())
     assert caught.value.code == "too_many_columns"
-    too_long = SIGNING_HEADER + "\n" + "昆山,,x\n" * (importing.MAX_ROWS + 1)
+    too_long = SIGNING_HEADER + "\n" + "昆山,,x\n" * (import_files.MAX_ROWS + 1)
     with pytest.raises(FileProblem) as caught:
-        importing.read_csv(too_long.encode())
+        import_files.read_csv(too_long.encode())
     assert caught.value.code == "too_many_rows"
 
 
 def test_excel_padding_columns_are_not_counted() -> None:
     padded = SIGNING_HEADER + "," * 80 + "\n" + ",".join(ROW) + "," * 80 + "\n"
-    table, _ = importing.read_csv(padded.encode())
+    table, _ = import_files.read_csv(padded.encode())
     assert table.rows[0][1]["project"] == "恶意文件测试项目"
 
 
 def test_normal_sheet_still_reads() -> None:
-    tables = importing.read_xlsx(xlsx([SIGNING_HEADER.split(","), ROW]))
+    tables = import_files.read_xlsx(xlsx([SIGNING_HEADER.split(","), ROW]))
     assert tables[0].rows[0][1]["project"] == "恶意文件测试项目"
 
 

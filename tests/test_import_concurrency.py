@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.records import FactFile, Project
 from storage import Store, base
-from storage.models import FactFile, Project
 from tests.harness import USER_ID, BotHarness, make_settings, text_of
 
 

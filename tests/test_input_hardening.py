@@ -73,7 +73,7 @@ async def test_every_forged_press_is_answered_as_no_longer_valid(
     message = await _message(private_bot, ADMIN_ID)
     calls = await private_bot.process(callback_update(message, data, user_id=ADMIN_ID))
     answers = [c for c in calls if c.method == "answerCallbackQuery" and c.error is None]
-    assert len(answers) == 1 and "此按钮已失效" in str(answers[0].params.get("text"))
+    assert len(answers) == 1 and "这个按钮已失效" in str(answers[0].params.get("text"))
     assert not [c for c in calls if c.method == "sendMessage"]  # no "something went wrong"
     assert (await private_bot.store.user_status(-5)) == "new"
 
@@ -84,7 +84,7 @@ async def test_forged_press_is_answered_in_english(private_bot: BotHarness) -> N
         callback_update(message, "dg:t:99:99", user_id=ADMIN_ID, lang="en")
     )
     answers = [c for c in calls if c.method == "answerCallbackQuery"]
-    assert "no longer valid" in str(answers[0].params.get("text"))
+    assert "no longer works" in str(answers[0].params.get("text"))
 
 
 # ---- item 13: lone surrogates --------------------------------------------------------------

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot import delivery
-from bot.alerts_job import alerts_tick
 from bot.core import alerts
-from handlers.digest import digest_tick
-from storage.models import FactFile, Project
+from bot.core.records import FactFile, Project
+from bot.jobs import delivery
+from bot.jobs.alerts import alerts_tick
+from bot.jobs.digests import digest_tick
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of
 
 GROUP_ID = -100777

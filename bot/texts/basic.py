@@ -135,9 +135,9 @@ def admin_error_report(update_summary: str, error: str) -> str:
     return f"⚠️ <b>Error</b>\n{esc(update_summary[:300])}\n<code>{esc(error[:1500])}</code>"
 
 
-def button_invalid(lang: Lang) -> str:
-    """The answer to a press of a forged, malformed or outdated button."""
-    return tr(lang, "此按钮已失效。", "This button is no longer valid.")
+def button_expired(lang: Lang) -> str:
+    """callback answer (plain text) for a button whose data no handler knows (old or odd)."""
+    return tr(lang, "这个按钮已失效。", "This button no longer works.")
 
 
 def store_busy(lang: Lang) -> str:

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from storage.models import FactFile
-from storage.text import clean_tree
+from bot.core.records import FactFile
+from bot.core.text import clean_tree
 
 SEED_PACKAGE = "bot.facts"
 SEED_FILE = "seed.yaml"
