@@ -191,7 +191,7 @@ async def test_storage_faults_get_a_reply_naming_the_cause(
     calls: list[Any] = []
     chat_id = USER_ID
     try:
-        with caplog.at_level(logging.ERROR):
+        with caplog.at_level(logging.WARNING):
             # Subscribe until the database says no (at once, except when full: then once the
             # free space left in its pages is used up).
             for n in range(2000):
