@@ -185,6 +185,7 @@ async def bench_send(chats: int, folder: Path) -> None:
         _env_file=None,
         token=TOKEN,
         database_path=folder / "send.sqlite3",
+        access="open",  # every chat may get digests (private mode would want approvals)
         api_base_url=fake.base_url,
         api_file_base_url=fake.file_base_url,
     )

@@ -33,6 +33,7 @@ from bot.core.digest import Digest, DigestIndex, Entry, build_digest, digest_thr
 from bot.core.records import ChatRecord, Company, DigestRow, Pruned, StoredPlan, Zone
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
 from bot.jobs.delivery import Outgoing, RetryLater, settle
+from bot.ops import record_tick
 from bot.texts import digest as texts
 from bot.texts.common import Lang, as_lang
 from storage import Store
@@ -114,9 +115,11 @@ class Renderer:
         key = (lang, period, bits)
         found = self._parts.get(key)
         if found is None:
-            entries = self.index.entries_of(bits)
-            shown, held = capped(build_digest(entries))
-            found = self._render(regroup(shown, entries), period, lang)
+            whole = build_digest(self.index.entries_of(bits))
+            shown, held = capped(whole)
+            # The headline counts every item (computed once, by build_digest).
+            digest = Digest(whole.headline, regroup(shown).groups)
+            found = self._render(digest, period, lang)
             self._parts[key] = found
             self._held[bits] = tuple((e.seq, e.change) for e in held)
             for cache in (self._parts, self._held):
@@ -559,7 +562,8 @@ async def _cleanup_job(context: BotContext) -> None:
 
 
 async def _tick_job(context: BotContext) -> None:
-    await digest_tick(context.app)
+    report = await digest_tick(context.app)
+    record_tick(context.services.ops, "digest", {"due": report.due, **report.results})
 
 
 def start_job(app: BotApp) -> None:
