@@ -71,7 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    secrets = (settings.token.get_secret_value(),) if settings.token else ()
+    secrets = tuple(
+        s.get_secret_value() for s in (settings.token, settings.llm_api_key) if s is not None
+    )
     setup_logging(settings.log_level, secrets)
     try:
         if args.command == "console":

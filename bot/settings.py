@@ -22,6 +22,10 @@ _HINTS: dict[str, str] = {
     "admin_ids": "set BOT_ADMIN_IDS to comma-separated numeric Telegram user ids, e.g. 12345,67890",
     "log_level": "set BOT_LOG_LEVEL to one of DEBUG, INFO, WARNING, ERROR",
     "access": "set BOT_ACCESS to private or open",
+    "fetch_allow_private": "set BOT_FETCH_ALLOW_PRIVATE to true or false",
+    "llm_base_url": "set BOT_LLM_BASE_URL like https://api.example.com/v1 (or leave it empty)",
+    "llm_api_key": "set BOT_LLM_API_KEY to the endpoint's key (or leave it empty)",
+    "llm_model": "set BOT_LLM_MODEL to the endpoint's model name, e.g. deepseek-chat",
 }
 
 
@@ -47,6 +51,13 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     access: Literal["private", "open"] = "private"
+    # Links to private, loopback and link-local addresses are refused unless this is set
+    # (tests on 127.0.0.1, intranet news sites).
+    fetch_allow_private: bool = False
+    # Optional OpenAI-compatible endpoint proposing drafts beside the rules; off when unset.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
 
     @field_validator("token", mode="before")
     @classmethod
@@ -66,6 +77,24 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _llm_url_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @field_validator("timezone")
     @classmethod

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, admin, basic, lookup, subscriptions
+from handlers import access, admin, articles, basic, lookup, review, subscriptions
 from handlers import digest as digest_handlers
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     access.register(app)
+    # Article files before the admin import handler, which takes every other file.
+    articles.register_files(app)
     # The /add and /edit conversation goes first in its group, so typed answers reach it.
     admin.register(app)
+    review.register(app)
+    # Admins' long texts, forwards and links; everyone else's text goes on to lookup.
+    articles.register(app)
     basic.register(app)
     lookup.register(app)
     subscriptions.register(app)

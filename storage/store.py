@@ -10,12 +10,15 @@ from storage.base import StoreBase, utcnow
 from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
 from storage.fact_queries import FactQueries
+from storage.review_queries import ReviewQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
-class Store(FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries):
-    """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
+class Store(
+    FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries, ReviewQueries
+):
+    """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, reviews."""
 
     @classmethod
     async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:
