@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 # A report in the usual shape: a signing in 昆山高新区 (a zone of the seed), a new firm's
@@ -156,3 +157,75 @@ def pdf_bytes(lines: Sequence[str] | None) -> bytes:
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     )
     return out.getvalue()
+
+
+PAGES = Path(__file__).parent / "data" / "articles"
+
+
+class PageServer:
+    """Saved pages served over HTTP on 127.0.0.1 (a free port), as a news site would."""
+
+    def __init__(self) -> None:
+        from aiohttp import web
+
+        self.hits: list[str] = []
+        app = web.Application()
+        app.router.add_route("*", "/{name:.*}", self._serve)
+        self._runner = web.AppRunner(app)
+        self.port = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def __aenter__(self) -> PageServer:
+        from aiohttp import web
+
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._runner.cleanup()
+
+    async def _serve(self, request: Any) -> Any:
+        import asyncio
+
+        from aiohttp import web
+
+        name = request.match_info["name"]
+        self.hits.append(name)
+        if name == "article.html":
+            return web.Response(body=(PAGES / name).read_bytes(), content_type="text/html")
+        if name == "article-gbk.html":  # charset only in the page's <meta>
+            return web.Response(
+                body=(PAGES / name).read_bytes(), headers={"Content-Type": "text/html"}
+            )
+        if name == "gbk-header.html":  # charset only in the HTTP header
+            body = (PAGES / "article-gbk.html").read_bytes().replace(b"charset=gb2312", b"")
+            return web.Response(body=body, headers={"Content-Type": "text/html; charset=GBK"})
+        if name == "front-page.html":
+            return web.Response(body=(PAGES / name).read_bytes(), content_type="text/html")
+        if name == "missing":
+            return web.Response(status=404, text="not found")
+        if name == "error":
+            return web.Response(status=500, text="boom")
+        if name == "slow":
+            await asyncio.sleep(3)
+            return web.Response(text="too late")
+        if name == "logo.png":
+            return web.Response(body=b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+        if name == "big.html":
+            return web.Response(body=b"<p>" + b"a" * (6 * 1024 * 1024), content_type="text/html")
+        if name == "moved":
+            raise web.HTTPFound("/article.html")
+        if name == "loop":
+            raise web.HTTPFound("/loop")
+        if name == "report.pdf":
+            data = pdf_bytes(["Kunshan zone signing: 27 projects, 93.57 billion yuan."] * 5)
+            return web.Response(body=data, content_type="application/pdf")
+        return web.Response(status=404, text="no such page")

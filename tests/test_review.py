@@ -12,7 +12,7 @@ import pytest
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
 from handlers.articles import EXTRACTOR
-from tests.article_support import ARTICLE, StandInExtractor, docx_bytes, pdf_bytes
+from tests.article_support import ARTICLE, PageServer, StandInExtractor, docx_bytes, pdf_bytes
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
 from tests.test_import_export import upload
 
@@ -335,3 +335,59 @@ async def test_an_article_with_nothing_to_draft_stores_nothing(bot: BotHarness) 
     calls = await draft(bot, text)
     assert "没有找到可起草的记录" in text_of(calls)
     assert await bot.store.pending_review_articles() == []
+
+
+async def test_a_link_is_fetched_drafted_and_sent_again_is_recognised(
+    tmp_path: Path, extractor: StandInExtractor
+) -> None:
+    settings = make_settings(tmp_path, fetch_allow_private=True)
+    harness = BotHarness(settings)
+    await harness.start()
+    harness.app.bot_data["services"].extra[EXTRACTOR] = extractor
+    try:
+        async with PageServer() as site:
+            link = f"{site.base}/article.html"
+            calls = await say(harness, link)
+            assert "收到链接" in text_of(calls) and link in text_of(calls)
+            assert site.hits == []  # nothing is fetched before the admin says yes
+            call, data = with_button(calls, "art:go:")
+            calls = await harness.press(call, data, user_id=ADMIN_ID)
+            assert "起草 2 条记录" in text_of(calls)
+            article = extractor.seen[0]
+            assert article.outlet == "昆山日报" and article.url == link
+            assert "999亿元" not in article.text  # the page's scripts never reach the drafts
+            calls = await say(harness, link + "#comments")
+            call, data = with_button(calls, "art:go:")
+            calls = await harness.press(call, data, user_id=ADMIN_ID)
+            assert "不再重复起草" in text_of(calls)
+            assert site.hits == ["article.html", "article.html"] and len(extractor.seen) == 1
+    finally:
+        await harness.stop()
+
+
+@pytest.mark.parametrize(
+    ("path", "allow", "expected"),
+    [
+        ("article.html", False, "出于安全考虑"),
+        ("missing", True, "网站返回错误（404）"),
+        ("error", True, "网站返回错误（500）"),
+        ("front-page.html", True, "不像一篇文章"),
+    ],
+)
+async def test_bad_links_get_a_clear_answer_and_nothing_is_queued(
+    tmp_path: Path, extractor: StandInExtractor, path: str, allow: bool, expected: str
+) -> None:
+    harness = BotHarness(make_settings(tmp_path, fetch_allow_private=allow))
+    await harness.start()
+    harness.app.bot_data["services"].extra[EXTRACTOR] = extractor
+    try:
+        async with PageServer() as site:
+            calls = await say(harness, f"{site.base}/{path}")
+            call, data = with_button(calls, "art:go:")
+            calls = await harness.press(call, data, user_id=ADMIN_ID)
+            assert expected in text_of(calls)
+            if not allow:
+                assert site.hits == []
+        assert extractor.seen == [] and await harness.store.pending_review_articles() == []
+    finally:
+        await harness.stop()
