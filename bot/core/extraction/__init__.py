@@ -1,0 +1,62 @@
+"""Draft fact records from a Chinese 招商 news article (rule-based, offline).
+
+Pure: no Telegram, no SQL, no network. The caller reads the article (a file, a fetched page)
+into an `Article`, passes the zones already in the store as `KnownZone`s, and gets back a
+fact-file document (the YAML shape of bot/facts/seed.yaml) whose every record carries a
+`review:` mapping {field: evidence sentence} for the person who reviews the draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class ExtractionError(ValueError):
+    """The input is not something drafts can be made from (empty, too long, not an article).
+
+    `code` is stable for callers that word the message themselves ("empty", "too_long",
+    "not_article"); str(exc) is an English sentence for the command line.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its main text (already taken out of HTML/PDF/...) and what the page says."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None  # EDTF/ISO date as given by the page, if any
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownZone:
+    """A zone already in the store: drafts refer to it by id instead of drafting it again."""
+
+    id: str
+    names: tuple[str, ...]  # full and short names and aliases
+
+
+# The longest text drafted in one go (characters); longer input is refused, not cut.
+MAX_ARTICLE_CHARS = 200_000
+
+
+def extract(article: Article, zones: Sequence[KnownZone], *, source_id: str) -> dict[str, Any]:
+    """A draft fact file for one article (see the module doc); ExtractionError on bad input."""
+    text = article.text.strip()
+    if not text:
+        raise ExtractionError("empty", "the article is empty")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ExtractionError(
+            "too_long", f"the article is longer than {MAX_ARTICLE_CHARS} characters"
+        )
+    source: dict[str, Any] = {"id": source_id, "title": article.title or text.splitlines()[0][:80]}
+    return {"version": 1, "sources": [source]}
