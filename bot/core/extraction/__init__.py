@@ -58,5 +58,16 @@ def extract(article: Article, zones: Sequence[KnownZone], *, source_id: str) -> 
         raise ExtractionError(
             "too_long", f"the article is longer than {MAX_ARTICLE_CHARS} characters"
         )
-    source: dict[str, Any] = {"id": source_id, "title": article.title or text.splitlines()[0][:80]}
-    return {"version": 1, "sources": [source]}
+    from bot.core.extraction.rules import Extractor, document, drop_foreign_numbers
+    from bot.core.extraction.text import normalise
+
+    known = [(zone.id, zone.names) for zone in zones]
+    extractor = Extractor(text, known, source_id)
+    extractor.run()
+    if not extractor.body:
+        raise ExtractionError("not_article", "no article text found (only a title or a byline)")
+    doc = document(
+        extractor, article.title, article.outlet, article.author, article.published, article.url
+    )
+    checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(text).replace(" ", ""))
+    return checked
