@@ -76,7 +76,7 @@ PROJECT = re.compile(
 _GENERIC_PROJECT_WORDS = (
     "重点|重大|产业|建设|优质|科技|科创|签约|投资|合作|招商|开工|投产|竣工|集中|新|工业|政府|入驻|储备|"
     "在建|续建|新建|市级|省级|亿元以上|优秀|高新|技术|高端|制造业|制造|服务业|外资|内资|民营|基础设施|"
-    "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|相关|引进|"
+    "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|这|此|其|个|批|类|的|和|与|及|等|、"
 )
 _GENERIC_PROJECT = re.compile(rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$")
@@ -86,7 +86,7 @@ EVENT_NOUNS = (
     "博览会|展览会|展会|大赛|比赛|创业赛|北京赛|路演|产学研对接|供需对接|仪式|活动|大会"
 )
 EVENT = re.compile(
-    rf"(?:举办|举行|召开|开展|主办的|承办的|组织|办过|启动|参加|亮相|开幕|收官|积极开展)"
+    rf"(?:举办|举行|召开|开展|主办的|承办的|组织|办过|启动|参加|亮相|开幕|收官|推进|积极开展)"
     rf"(?P<title>[^，,。；;！？]{{0,40}}(?:{EVENT_NOUNS}))"
 )
 # An event named as the subject: 第九届“祖冲之杯”…大赛北京赛收官.
@@ -318,8 +318,11 @@ def find_zones(text: str) -> dict[str, ZoneMention]:
         rank = _ZONE_RANK.get(_ZONE_SHORT.get(kind, kind), 0)
         mention = found.setdefault(short, ZoneMention(short, set(), rank, first=match.start()))
         mention.count += 1
-        whole = _trim_left(match.group(0))
-        mention.names |= {short, whole, prefix + kind}
+        whole = match.group(0)
+        stop = _LEFT_STOPS.match(whole[: len(match.group("prefix"))])
+        whole = whole[stop.end() :] if stop else whole
+        bare = _PROVINCE_PREFIX.sub("", whole) or whole
+        mention.names |= {n for n in (short, whole, bare) if n in text}
         if match.group("part"):
             mention.names.add(short + match.group("part"))
     return found
@@ -450,6 +453,7 @@ class Extractor:
             for sentence in sentences(paragraph):
                 self.read_sentence(sentence, number, context)
         self.find_history()
+        self.designated_days()
 
     def find_zone(self) -> None:
         mentions = find_zones(((self.header.title or "") + "\n") * 2 + self.article)
@@ -463,15 +467,16 @@ class Extractor:
             if any(zone_forms(n) & forms for n in names if re.search(ZONE_KINDS, n)):
                 self.zone_id = zone_id
                 return
-        longest = max(best.names, key=len)
+        longest = max((n for n in best.names if not _PROVINCE_PREFIX.match(n).group(0)), key=len,
+                      default=best.short)
         zone = Draft("zone", {})
         self.zone_id = slug("zone", best.short, self.taken)
         evidence = self._sentence_with(best.short) or best.short
         zone.put("id", self.zone_id, evidence)
-        full = next((n for n in best.names if "高新技术产业开发区" in n or "经济技术开发区" in n), None)
-        zone.put("name_zh", full or longest, evidence)
+        zone.put("name_zh", longest, evidence)
+        full = longest
         zone.put("short_zh", best.short, evidence)
-        aliases = sorted(n for n in best.names if n not in (full or longest, best.short))
+        aliases = sorted(n for n in best.names if n not in (full, best.short))
         if aliases:
             zone.put("aliases", aliases, evidence)
         self.zones.append(zone)
@@ -547,14 +552,31 @@ class Extractor:
 
     def projects_in(self, sentence: str, evidence: str) -> list[Draft]:
         out: list[Draft] = []
+        taken: list[tuple[int, int]] = []
+        for company in self.companies:
+            for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+                for found in re.finditer(re.escape(name), sentence):
+                    taken.append(found.span())
         for quoted in re.finditer(r"[“\"]([^”\"]{4,40})[”\"]", sentence):
             name = quoted.group(1)
             after = sentence[quoted.end() : quoted.end() + 3]
             if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or after.startswith("项目"):
-                draft = self.project(name, evidence)
+                taken.append(quoted.span())
+                draft = self.project(name, evidence, quoted=True)
                 if draft and draft not in out:
                     out.append(draft)
         for match in PROJECT.finditer(sentence):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                if not any(a <= match.start() and match.end() <= b for a, b in taken):
+                    # a name that runs into a company's or a quoted name: keep what follows it
+                    end = max(b for a, b in taken if a < match.end() and match.start() < b)
+                    if match.end() - end < 4:
+                        continue
+                    match = PROJECT.match(sentence, end) or match
+                    if match.start() < end:
+                        continue
+                else:
+                    continue
             name = match.group("name")
             if re.search(r"[“\"]", name):
                 name = re.split(r"[“”\"]", name)[-1] or name
@@ -570,7 +592,7 @@ class Extractor:
                 out.append(draft)
         return out
 
-    def project(self, name: str, evidence: str) -> Draft | None:
+    def project(self, name: str, evidence: str, quoted: bool = False) -> Draft | None:
         name = name.strip("“”\"-—、 ")
         name = re.sub(r"(?:建设|施工)$", "", name)
         key = re.sub(rf"[^{CJK}A-Za-z0-9]", "", name)
@@ -580,10 +602,11 @@ class Extractor:
         for draft in self.projects:
             other = draft.fields.get("_key", "")
             if key in other or other in key:
-                if len(key) < len(other) and "“" in evidence:
+                if quoted and not draft.fields.get("_quoted"):
                     draft.fields["name_zh"] = name  # the quoted name is the project's own
+                    draft.fields["_quoted"] = True
                 return draft
-        draft = Draft("project", {"_key": key})
+        draft = Draft("project", {"_key": key, "_quoted": quoted})
         draft.put("id", slug("p", name, self.taken), evidence)
         if self.zone_id:
             draft.put("zone", self.zone_id, evidence)
@@ -660,8 +683,9 @@ class Extractor:
                         label = "、".join(items)
                     if _MEASURE.match(label) and subject:
                         label = subject + label
-                    elif label and not _MEASURE.match(label):
-                        subject = label
+                    elif label and not _MEASURE.match(label) and not subject:
+                        if not re.match(r"其中|包括", clause):
+                            subject = label
                     label = cut(label, 40)
                     out.append((label or clause, number, clause))
         return out
@@ -709,7 +733,13 @@ class Extractor:
         figures = self.labelled(sentence)
         if not figures or project is not None:
             return
-        period, period_words = self.month_in(sentence)
+        plain = sentence
+        for event in events:
+            plain = plain.replace(event.fields.get("title_zh", ""), "")
+        period, period_words = self.month_in(plain)
+        if context.event is not None and re.search(r"相关活动|此类活动|上述活动", sentence):
+            period = None
+            period_words = ""
         about_event = context.event is not None and (
             bool(events)
             or bool(EVENT_REFERENCE.search(sentence))
@@ -881,7 +911,9 @@ class Extractor:
         out: list[str] = []
         for match in SECTOR_LIST.finditer(sentence):
             items = match.group("items").split("、")
-            items[0] = _trim_left(items[0], re.compile(r".*(?:涉及|覆盖|分布在|分布于|聚焦|围绕|涵盖|包括|集中在|在|[，,])"))
+            items[0] = _trim_left(
+                items[0], re.compile(r".*(?:涉及|覆盖|分布在|分布于|聚焦|围绕|涵盖|包括|集中在|以及|在|[，,])")
+            )
             for item in items:
                 item = re.sub(r"^(?:当地|本地)", "", item).strip()
                 if 2 <= len(item) <= 10 and item not in out:
@@ -907,6 +939,18 @@ class Extractor:
                     sentence,
                 ):
                     self.history_event(match.group("what"), match, sentence)
+
+    def designated_days(self) -> None:
+        """将每年3月14日定为“祖冲之纪念日”: a yearly day, with no year."""
+        for paragraph in self.body:
+            for sentence in sentences(paragraph):
+                for match in re.finditer(
+                    r"每年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:定为|设为|确定为)[“\"]?(?P<title>[^”\"，,。]{2,20})", sentence
+                ):
+                    draft = self.event(match.group("title"), sentence)
+                    draft.fields["date"] = _edtf(None, int(match.group("m")), int(match.group("d")))
+                    draft.review["date"] = sentence
+                    draft.review["date_note"] = "每年的这一天，不写年份"
 
     def history_event(self, title: str, match: re.Match[str], sentence: str) -> None:
         month = int(match.group("m")) if match.group("m") else None
