@@ -8,7 +8,7 @@ fact-file document (the YAML shape of bot/facts/seed.yaml) whose every record ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,8 +49,20 @@ class KnownZone:
 MAX_ARTICLE_CHARS = 200_000
 
 
-def extract(article: Article, zones: Sequence[KnownZone], *, source_id: str) -> dict[str, Any]:
-    """A draft fact file for one article (see the module doc); ExtractionError on bad input."""
+def extract(
+    article: Article,
+    zones: Sequence[KnownZone],
+    *,
+    source_id: str,
+    labels: Mapping[str, str | None] | None = None,
+) -> dict[str, Any]:
+    """A draft fact file for one article (see the module doc); ExtractionError on bad input.
+
+    `labels` are the sector labels already in the store with their national area: a drafted
+    sector that is one of them is not declared again; a new one is declared with the area the
+    taxonomy's keywords give it (or none). Every number in the result is in the article as
+    written; a string that would hold any other number is left out.
+    """
     text = article.text.strip()
     if not text:
         raise ExtractionError("empty", "the article is empty")
@@ -67,7 +79,13 @@ def extract(article: Article, zones: Sequence[KnownZone], *, source_id: str) -> 
     if not extractor.body:
         raise ExtractionError("not_article", "no article text found (only a title or a byline)")
     doc = document(
-        extractor, article.title, article.outlet, article.author, article.published, article.url
+        extractor,
+        article.title,
+        article.outlet,
+        article.author,
+        article.published,
+        article.url,
+        labels or {},
     )
     checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(text).replace(" ", ""))
     return checked

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,9 @@ _LEFT_STOPS = re.compile(
     r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
     r"[在于的与同由向将被让把从对是及等和为：:、“”\"《》,，。\d])"
 )
-_LEFT_STOPS_SOFT = re.compile(r".*(?:[在于的与由向将被让把从对是及等：:、“”\"《》,，。\d]|企业|公司)")
+_LEFT_STOPS_SOFT = re.compile(
+    r".*(?:[在于的与由向将被让把从对是及等：:、“”\"《》,，。\d]|企业|公司)"
+)
 COMPANY_SUFFIX = (
     "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|子公司|分公司|公司|集团|"
     "研究院|研究所|研究中心|创新中心|服务中心|投促中心|双创中心|实验室|大学|学院|医院|管委会|"
@@ -79,7 +81,9 @@ _GENERIC_PROJECT_WORDS = (
     "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|这|此|其|个|批|类|的|和|与|及|等|、"
 )
-_GENERIC_PROJECT = re.compile(rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$")
+_GENERIC_PROJECT = re.compile(
+    rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
+)
 EVENT_NOUNS = (
     "签约仪式|开工仪式|投产仪式|竣工仪式|奠基仪式|揭牌仪式|启动仪式|签约活动|开工活动|投产活动|"
     "竣工活动|签约大会|推介会|招商会|洽谈会|对接会|招聘会|说明会|发布会|交流会|座谈会|论坛|峰会|"
@@ -132,7 +136,9 @@ MONTH_RANGE = re.compile(
 )
 ONE_MONTH = re.compile(r"(?:(?P<year>\d{4})年|今年|本年)?(?P<m>\d{1,2})月份?(?!\d|\s*\d{1,2}日)")
 DAY = re.compile(r"(?:(?P<year>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
-COLLECTIVE = re.compile(r"\d+(?:多|余)?(?:个|项|家|批)[^，,。；]{0,10}?(?:项目|企业)|项目(?:共|有|达|合计)?\d+个")
+COLLECTIVE = re.compile(
+    r"\d+(?:多|余)?(?:个|项|家|批)[^，,。；]{0,10}?(?:项目|企业)|项目(?:共|有|达|合计)?\d+个"
+)
 EVENT_REFERENCE = re.compile(
     r"本次|此次|当天|当日|现场|仪式上|活动上|会上|相关活动|此类活动|上述活动|签约的|开工的|投产的"
 )
@@ -141,7 +147,9 @@ _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
     r"新|还|并|和|与|及|有|为|是|达|约定)+"
 )
-_TAIL = re.compile(r"(?:共|合计|共计|总计|达到|达|为|有|约|可达|将达|将|实现|分别为|分别|超|已|都|均)+$")
+_TAIL = re.compile(
+    r"(?:共|合计|共计|总计|达到|达|为|有|约|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
+)
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
     r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占|注册资本|税收|产值|年产值|营业收入)"
@@ -159,8 +167,11 @@ PLACE_LIST = re.compile(rf"(?P<items>[{CJK}、]{{2,60}}?)等(?:国家|国家和�
 SECTOR_AREAS = (
     ("新能源汽车|汽车零部件|汽配|整车|智能网联", "nev"),
     ("新能源|光伏|储能|锂电|电池|氢能|风电", "new-energy"),
-    ("集成电路|芯片|半导体|电子信息|信息技术|人工智能|软件|数字|大数据|云|物联网|通信|算力|"
-     "先进计算|工业互联网|机器视觉|智能终端|元宇宙|网络", "ngit"),
+    (
+        "集成电路|芯片|半导体|电子信息|信息技术|人工智能|软件|数字|大数据|云|物联网|通信|算力|"
+        "先进计算|工业互联网|机器视觉|智能终端|元宇宙|网络",
+        "ngit",
+    ),
     ("生物|医药|医疗|生命健康|医美|健康|大健康", "bio"),
     ("新材料|材料|化工", "new-materials"),
     ("装备|智能制造|机器人|仪器|航空|航天|高端制造|机械|数控", "high-end-equipment"),
@@ -233,7 +244,9 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text):
             _set_date(head, text[:10], text)
             continue
-        published = re.search(r"(?:发布时间|发布日期|时间|日期)[:：]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})", text)
+        published = re.search(
+            r"(?:发布时间|发布日期|时间|日期)[:：]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})", text
+        )
         if published and len(text) < 60:
             _set_date(head, "-".join(published.groups()), published.group(0))
             outlet = text[: published.start()].strip()
@@ -254,18 +267,20 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         body.append(text)
     text = "\n".join(body)
     for group in re.findall(r"[(（]([^()（）]{2,40})[)）]", text):
-        for name in re.findall(rf"(?:记者|通讯员|撰稿)\s*([{CJK}]{{2,3}})(?=[\s)）、,，/]|文|摄|$)", group):
+        for name in re.findall(
+            rf"(?:记者|通讯员|撰稿)\s*([{CJK}]{{2,3}})(?=[\s)）、,，/]|文|摄|$)", group
+        ):
             if name not in head.authors:
                 head.authors.append(name)
-    outlet = re.search(rf"【([{CJK}A-Za-z]{{2,16}}?)(?:\s|】)", text)
-    if outlet is None:
-        outlet = re.search(
+    named = re.search(rf"【([{CJK}A-Za-z]{{2,16}}?)(?:\s|】)", text)
+    if named is None:
+        named = re.search(
             rf"^([{CJK}]{{2,12}}?(?:网|报|在线|日报|晚报|新闻|电视台))(?:消息|讯|[{CJK}]{{0,4}}\d{{1,2}}月\d{{1,2}}日电)",
             text,
             re.M,
         )
-    if outlet and head.outlet is None:
-        head.outlet = outlet.group(1)
+    if named and head.outlet is None:
+        head.outlet = named.group(1)
     wire = re.search(r"(?:^|\n)[^\n。]{0,20}?(\d{1,2})月(\d{1,2})日电", text)
     if wire and head.dateline is None:
         head.dateline = (None, int(wire.group(1)), int(wire.group(2)))
@@ -297,7 +312,7 @@ def _trim_left(name: str, stops: re.Pattern[str] = _LEFT_STOPS) -> str:
     match = stops.match(name)
     if match and match.end() < len(name):
         name = name[match.end() :]
-    return name.strip("“”\"《》()（）、 ")
+    return name.strip('“”"《》()（）、 ')
 
 
 def _zone_short(prefix: str, kind: str) -> str:
@@ -467,8 +482,9 @@ class Extractor:
             if any(zone_forms(n) & forms for n in names if re.search(ZONE_KINDS, n)):
                 self.zone_id = zone_id
                 return
-        longest = max((n for n in best.names if not _PROVINCE_PREFIX.match(n).group(0)), key=len,
-                      default=best.short)
+        longest = max(
+            (n for n in best.names if not re.match(PROVINCES, n)), key=len, default=best.short
+        )
         zone = Draft("zone", {})
         self.zone_id = slug("zone", best.short, self.taken)
         evidence = self._sentence_with(best.short) or best.short
@@ -491,7 +507,7 @@ class Extractor:
     # -- companies ---------------------------------------------------------------------------
 
     def company(self, name: str, evidence: str, kind: str | None = None) -> Draft | None:
-        name = name.strip("“”\"、 ")
+        name = name.strip('“”"、 ')
         if len(name) < 2 or _GENERIC_ORG.match(name) or re.search(r"\d", name[:2]):
             return None
         if self.zone_name and name in self.zone_names:
@@ -503,7 +519,9 @@ class Extractor:
             if len(name) >= 3 and any(h and (name in h) for h in have):
                 return draft
         if kind is None:
-            org = re.search(r"研究院|研究所|中心|实验室|大学|学院|医院|管委会|办公室|商会|协会|局$", name)
+            org = re.search(
+                r"研究院|研究所|中心|实验室|大学|学院|医院|管委会|办公室|商会|协会|局$", name
+            )
             kind = "institution" if org else "company"
         draft = Draft("company", {})
         draft.put("id", slug("co", name, self.taken), evidence)
@@ -536,7 +554,9 @@ class Extractor:
         parts = [p for p in re.split(r"、|及|和", items) if p]
         if len(parts) < 2 and "、" not in items:
             parts = [items]
-        first = _trim_left(parts[0], re.compile(r".*(?:同|与|和|向|入职|包括|其中包括|其中|如|有|为|是|[，,:：])"))
+        first = _trim_left(
+            parts[0], re.compile(r".*(?:同|与|和|向|入职|包括|其中包括|其中|如|有|为|是|[，,:：])")
+        )
         out = [first, *parts[1:]]
         return [p for p in (x.strip() for x in out) if 2 <= len(p) <= 30]
 
@@ -560,7 +580,9 @@ class Extractor:
         for quoted in re.finditer(r"[“\"]([^”\"]{4,40})[”\"]", sentence):
             name = quoted.group(1)
             after = sentence[quoted.end() : quoted.end() + 3]
-            if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or after.startswith("项目"):
+            if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or after.startswith(
+                "项目"
+            ):
                 taken.append(quoted.span())
                 draft = self.project(name, evidence, quoted=True)
                 if draft and draft not in out:
@@ -580,7 +602,9 @@ class Extractor:
             name = match.group("name")
             if re.search(r"[“\"]", name):
                 name = re.split(r"[“”\"]", name)[-1] or name
-            company_before = re.search(rf"(?P<co>[{CJK}()（）]{{2,30}}(?:{COMPANY_SUFFIX}))的合作项目$", name)
+            company_before = re.search(
+                rf"(?P<co>[{CJK}()（）]{{2,30}}(?:{COMPANY_SUFFIX}))的合作项目$", name
+            )
             name = _trim_left(name)
             if _GENERIC_PROJECT.match(name) and company_before:
                 co = _trim_left(company_before.group("co"))
@@ -593,7 +617,7 @@ class Extractor:
         return out
 
     def project(self, name: str, evidence: str, quoted: bool = False) -> Draft | None:
-        name = name.strip("“”\"-—、 ")
+        name = name.strip('“”"-—、 ')
         name = re.sub(r"(?:建设|施工)$", "", name)
         key = re.sub(rf"[^{CJK}A-Za-z0-9]", "", name)
         key = re.sub(r"项目$", "", key)
@@ -622,7 +646,7 @@ class Extractor:
         titles += [m.group("title") for m in EVENT.finditer(sentence)]
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
         for title in titles:
-            title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip("“”\" ")
+            title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
             title = _trim_left(title, re.compile(r".*(?:在[^，,]{1,6}?(?=举|召|开)|[，,])"))
             if len(title) < 3:
                 continue
@@ -665,7 +689,9 @@ class Extractor:
             items: list[str] = []
             for clause in clauses(segment):
                 found = numbers(clause)
-                listed = re.search(rf"(?P<items>[{CJK}A-Za-z]{{2,}}(?:、[{CJK}A-Za-z]{{2,}})+)", clause)
+                listed = re.search(
+                    rf"(?P<items>[{CJK}A-Za-z]{{2,}}(?:、[{CJK}A-Za-z]{{2,}})+)", clause
+                )
                 if listed and not found:
                     items = listed.group("items").split("、")
                 for index, number in enumerate(found):
@@ -708,8 +734,15 @@ class Extractor:
         if events:
             context.event, context.event_paragraph = events[-1], paragraph
         companies = self.companies_in(sentence)
-        lead_company = next((c for c in companies if sentence.find(c.fields["name_zh"]) < 4
-                             or (c.fields.get("short_zh") and sentence.find(c.fields["short_zh"]) < 4)), None)
+        lead_company = next(
+            (
+                c
+                for c in companies
+                if sentence.find(c.fields["name_zh"]) < 4
+                or (c.fields.get("short_zh") and sentence.find(c.fields["short_zh"]) < 4)
+            ),
+            None,
+        )
         collective = bool(COLLECTIVE.search(sentence))
         project: Draft | None = None
         if len(projects) == 1 and not collective:
@@ -759,7 +792,9 @@ class Extractor:
     @staticmethod
     def _names_event(sentence: str, event: Draft) -> bool:
         title = event.fields.get("title_zh", "")
-        core = re.findall(r"集中签约|集中开工|集中投产|签约仪式|开工活动|投产活动|招聘会|大赛|路演|对接", title)
+        core = re.findall(
+            r"集中签约|集中开工|集中投产|签约仪式|开工活动|投产活动|招聘会|大赛|路演|对接", title
+        )
         return any(word in sentence for word in core)
 
     def zone_figure(
@@ -802,7 +837,10 @@ class Extractor:
             sentence,
         ):
             project.add("highlights_zh", match.group(0), sentence)
-        for match in re.finditer(r"(?:主要用于|主要生产|主要建设|主营|专注于|重点发展|主要从事)[^。；]{2,60}?(?=[，,。；]|$)", sentence):
+        for match in re.finditer(
+            r"(?:主要用于|主要生产|主要建设|主营|专注于|重点发展|主要从事)[^。；]{2,60}?(?=[，,。；]|$)",
+            sentence,
+        ):
             project.add("highlights_zh", cut(match.group(0), 60, keep_end=False), sentence)
         for match in re.finditer(r"(?:远销|销往|出口到|出口至)[^，,。；]{2,40}", sentence):
             project.add("highlights_zh", match.group(0), sentence)
@@ -840,7 +878,9 @@ class Extractor:
     def project_figure(self, project: Draft, label: str, number: Number, sentence: str) -> None:
         short = re.sub(r"^.*?(?=总投资|投资|注册资本|年产值|产值|占地|用地|建筑面积)", "", label)
         unit = number.base_unit
-        if number.is_money and re.fullmatch(r"(?:项目)?(?:总投资|投资总额|总投资额|投资)(?:额)?", short):
+        if number.is_money and re.fullmatch(
+            r"(?:项目)?(?:总投资|投资总额|总投资额|投资)(?:额)?", short
+        ):
             if unit in ("元",) and "total_investment" not in project.fields:
                 project.put("total_investment", number.text, sentence)
                 return
@@ -852,10 +892,18 @@ class Extractor:
             if "annual_output" not in project.fields:
                 project.put("annual_output", number.text, sentence)
                 return
-        if unit == "亩" and re.search(r"占地|用地|土地|地块|面积", label) and "land_mu" not in project.fields:
+        if (
+            unit == "亩"
+            and re.search(r"占地|用地|土地|地块|面积", label)
+            and "land_mu" not in project.fields
+        ):
             project.put("land_mu", number.text, sentence)
             return
-        if unit == "平方米" and re.search(r"建筑面积", label) and "floor_area_m2" not in project.fields:
+        if (
+            unit == "平方米"
+            and re.search(r"建筑面积", label)
+            and "floor_area_m2" not in project.fields
+        ):
             project.put("floor_area_m2", number.text, sentence)
             return
         entry = self.figure(label or number.text, number.text, sentence)
@@ -895,7 +943,9 @@ class Extractor:
         match = PLACE_LIST.search(sentence)
         if match:
             items = [i for i in match.group("items").split("、") if i]
-            items[0] = _trim_left(items[0], re.compile(r".*(?:远销|销往|出口到|出口至|到|至|在|与|和|[，,])"))
+            items[0] = _trim_left(
+                items[0], re.compile(r".*(?:远销|销往|出口到|出口至|到|至|在|与|和|[，,])")
+            )
             places = [i for i in items if 2 <= len(i) <= 8]
             holder = project or context.project or context.event
             if holder is not None and len(places) >= 2:
@@ -912,7 +962,10 @@ class Extractor:
         for match in SECTOR_LIST.finditer(sentence):
             items = match.group("items").split("、")
             items[0] = _trim_left(
-                items[0], re.compile(r".*(?:涉及|覆盖|分布在|分布于|聚焦|围绕|涵盖|包括|集中在|以及|在|[，,])")
+                items[0],
+                re.compile(
+                    r".*(?:涉及|覆盖|分布在|分布于|聚焦|围绕|涵盖|包括|集中在|以及|在|[，,])"
+                ),
             )
             for item in items:
                 item = re.sub(r"^(?:当地|本地)", "", item).strip()
@@ -929,11 +982,10 @@ class Extractor:
         for paragraph in self.body:
             for sentence in sentences(paragraph):
                 for match in re.finditer(
-                    r"(?P<what>创建|成立|设立|始建|获批|批准)于(?P<y>\d{4})年(?:(?P<m>\d{1,2})月)?", sentence
+                    r"(?P<what>创建|成立|设立|始建|获批|批准)于(?P<y>\d{4})年(?:(?P<m>\d{1,2})月)?",
+                    sentence,
                 ):
-                    self.history_event(
-                        f"{self.zone_name}{match.group('what')}", match, sentence
-                    )
+                    self.history_event(f"{self.zone_name}{match.group('what')}", match, sentence)
                 for match in re.finditer(
                     rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}})月)?(?P<what>经[{CJK}]{{2,6}}批准(?:成为|设立|升级为)[^，,。；]{{2,20}})",
                     sentence,
@@ -945,7 +997,8 @@ class Extractor:
         for paragraph in self.body:
             for sentence in sentences(paragraph):
                 for match in re.finditer(
-                    r"每年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:定为|设为|确定为)[“\"]?(?P<title>[^”\"，,。]{2,20})", sentence
+                    r"每年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:定为|设为|确定为)[“\"]?(?P<title>[^”\"，,。]{2,20})",
+                    sentence,
                 ):
                     draft = self.event(match.group("title"), sentence)
                     draft.fields["date"] = _edtf(None, int(match.group("m")), int(match.group("d")))
@@ -979,14 +1032,25 @@ def drop_foreign_numbers(node: Any, article: str) -> Any:
         return out
     if isinstance(node, list):
         items = [drop_foreign_numbers(v, article) for v in node]
-        return [v for v, raw in zip(items, node, strict=True) if not (isinstance(raw, str) and v is None)]
+        return [
+            v
+            for v, raw in zip(items, node, strict=True)
+            if not (isinstance(raw, str) and v is None)
+        ]
     if isinstance(node, str) and foreign_numbers(node, article):
         return None
     return node
 
 
-def document(ex: Extractor, title: str | None, outlet: str | None, author: str | None,
-             published: str | None, url: str | None) -> dict[str, Any]:
+def document(
+    ex: Extractor,
+    title: str | None,
+    outlet: str | None,
+    author: str | None,
+    published: str | None,
+    url: str | None,
+    known_labels: Mapping[str, str | None],
+) -> dict[str, Any]:
     head = ex.header
     source: dict[str, Any] = {"id": ex.source_id}
     source["title"] = title or head.title or _fallback_title(ex)
@@ -1008,8 +1072,9 @@ def document(ex: Extractor, title: str | None, outlet: str | None, author: str |
     source["review"] = review
     doc: dict[str, Any] = {"version": 1, "sources": [source]}
     used = sorted({s for d in ex.projects + ex.events for s in d.fields.get("sectors", [])})
-    if used:
-        doc["labels"] = [{"label": s, "area": ex.labels.get(s)} for s in used]
+    new = [s for s in used if s not in known_labels]
+    if new:
+        doc["labels"] = [{"label": s, "area": ex.labels.get(s)} for s in new]
     for key, drafts in (
         ("zones", ex.zones),
         ("companies", ex.companies),

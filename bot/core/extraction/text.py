@@ -86,7 +86,11 @@ def number_in(article: str, token: str) -> bool:
         before = article[max(0, start - 2) : start]
         after = article[end : end + 2]
         ok = True
-        if value[0].isdigit() and before and (before[-1].isdigit() or re.fullmatch(r"\d\.", before)):
+        if (
+            value[0].isdigit()
+            and before
+            and (before[-1].isdigit() or re.fullmatch(r"\d\.", before))
+        ):
             ok = False
         if value[-1].isdigit() and after and (after[0].isdigit() or re.fullmatch(r"\.\d", after)):
             ok = False
