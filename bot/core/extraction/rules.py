@@ -64,7 +64,8 @@ COMPANY_SUFFIX = (
     "办公室|商会|协会|银行"
 )
 COMPANY = re.compile(
-    rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))(?![{CJK}]{{0,1}}(?:公司|集团))"
+    rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))"
+    rf"(?![)）]|股份|有限|集团|公司|[{CJK}](?:公司|集团))"
 )
 _SHORT_NAME = re.compile(r"[(（]以下简称[“\"]?([^”\")）]{2,16})[”\"]?[)）]")
 _GENERIC_ORG = re.compile(
@@ -79,7 +80,8 @@ _GENERIC_PROJECT_WORDS = (
     "重点|重大|产业|建设|优质|科技|科创|签约|投资|合作|招商|开工|投产|竣工|集中|新|工业|政府|入驻|储备|"
     "在建|续建|新建|市级|省级|亿元以上|优秀|高新|技术|高端|制造业|制造|服务业|外资|内资|民营|基础设施|"
     "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
-    "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|这|此|其|个|批|类|的|和|与|及|等|、"
+    "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|专业|月份|科创|孵化|招引|推进|撬动|吸引|积极|"
+    "通过|大赛|资本|已经|以|这|此|其|个|批|类|的|和|与|及|等|、"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -97,7 +99,9 @@ EVENT = re.compile(
 EVENT_SUBJECT = re.compile(
     rf"(?:由[^，,。]{{2,20}}?主办的)(?P<title>[^，,。；;]{{2,40}}(?:{EVENT_NOUNS}))"
 )
-PLAN_TITLE = re.compile(r"《(?P<title>[^》]{2,40}(?:计划|规划|方案|意见|办法|政策|措施|行动))》")
+PLAN_TITLE = re.compile(
+    r"《(?P<title>[^》]{2,40}(?:计划|规划|方案|意见|办法|政策|措施|行动)(?:[(（][^()（）》]{2,12}[)）])?)》"
+)
 _EVENT_KIND = (
     ("产学研", "university_industry"),
     ("招聘", "job_fair"),
@@ -145,7 +149,7 @@ EVENT_REFERENCE = re.compile(
 PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
-    r"新|还|并|和|与|及|有|为|是|达|约定)+"
+    r"还|并|和|与|及|有|为|是|达|约定)+"
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|约|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
@@ -312,7 +316,49 @@ def _trim_left(name: str, stops: re.Pattern[str] = _LEFT_STOPS) -> str:
     match = stops.match(name)
     if match and match.end() < len(name):
         name = name[match.end() :]
-    return name.strip('“”"《》()（）、 ')
+    name = name.lstrip('“”"《》()（）、 ').rstrip('“”"《、 ')
+    if name.count("(") < name.count(")") or name.count("（") < name.count("）"):
+        name = name.rstrip(")）")
+    return name
+
+
+_ORG_TAIL = re.compile(rf"^(?P<head>.*?)(?P<tail>(?:[(（][^()（）]*[)）])?(?:{COMPANY_SUFFIX}))$")
+_ORG_STOPS = re.compile(
+    r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|助力|提升|基于|旨在|引进|入职|签约|落户|落地|"
+    r"投资|建设|举办|举行|企业|分别同|分别与|目前|近日|此次|本次|当天|记者|了解到|获悉|据悉|有实力的|"
+    r"[在于的与同由向将被让把从对是及等为：:、“”\"《》,，。])"
+)
+
+
+def trim_org(name: str) -> str:
+    """An organisation's name without the words before it (位于…的, 与, 企业): only the part
+    before the suffix (有限公司, 研究院 …) is cut, so the suffix never counts as a stop."""
+    match = _ORG_TAIL.match(name)
+    if match is None:
+        return _trim_left(name)
+    head = match.group("head")
+    stop = _ORG_STOPS.match(head)
+    if stop:
+        head = head[stop.end() :]
+    return (head + match.group("tail")).strip('“”"、 ')
+
+
+def each_label(clause: str, count: int) -> list[str] | None:
+    """涉及A、B两大主导产业的项目分别为22个、27个: one label per number (A…的项目, B…的项目)."""
+    match = re.match(r"(?P<head>.+?)分别(?:为|是|有|达|占)?", clause)
+    if match is None or count < 2:
+        return None
+    head = match.group("head")
+    noun = re.search(r"的([^、的]{1,8})$", head)
+    head = head[: noun.start()] if noun else head
+    items = head.split("、")
+    if len(items) != count:
+        return None
+    items[0] = _trim_left(items[0], re.compile(r".*(?:涉及|包括|其中|覆盖|聚焦|[，,：:])"))
+    items[-1] = re.split(r"[一二三四五六七八九十两几]大|等", items[-1])[0]
+    tail = noun.group(1) if noun else ""
+    labels = [f"{item}{tail}" for item in items]
+    return labels if all(2 <= len(i) for i in items) else None
 
 
 def _zone_short(prefix: str, kind: str) -> str:
@@ -510,6 +556,8 @@ class Extractor:
         name = name.strip('“”"、 ')
         if len(name) < 2 or _GENERIC_ORG.match(name) or re.search(r"\d", name[:2]):
             return None
+        if re.match(r"第三方|有实力|相关|有关|多家|一批|各家|部分|其他|其余|全市|全区|当地", name):
+            return None
         if self.zone_name and name in self.zone_names:
             return None
         for draft in self.companies:
@@ -536,9 +584,7 @@ class Extractor:
         for paragraph in self.body:
             for sentence in sentences(paragraph):
                 for match in COMPANY.finditer(sentence):
-                    name = _trim_left(match.group("name"))
-                    name = _trim_left(name, re.compile(rf".*(?:{ZONE_KINDS})"))
-                    draft = self.company(name, sentence)
+                    draft = self.company(trim_org(match.group("name")), sentence)
                     if draft is None:
                         continue
                     short = _SHORT_NAME.match(sentence, match.end())
@@ -551,7 +597,7 @@ class Extractor:
                         self.company(item, sentence)
 
     def _list_items(self, items: str) -> list[str]:
-        parts = [p for p in re.split(r"、|及|和", items) if p]
+        parts = [p for p in items.split("、") if p]
         if len(parts) < 2 and "、" not in items:
             parts = [items]
         first = _trim_left(
@@ -580,6 +626,8 @@ class Extractor:
         for quoted in re.finditer(r"[“\"]([^”\"]{4,40})[”\"]", sentence):
             name = quoted.group(1)
             after = sentence[quoted.end() : quoted.end() + 3]
+            if len(name) < 5:
+                continue
             if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or after.startswith(
                 "项目"
             ):
@@ -602,14 +650,30 @@ class Extractor:
             name = match.group("name")
             if re.search(r"[“\"]", name):
                 name = re.split(r"[“”\"]", name)[-1] or name
+            owner = next(
+                (
+                    c
+                    for c in self.companies_in(sentence[: match.start()])
+                    if sentence[: match.start()].endswith(c.fields["name_zh"])
+                ),
+                None,
+            )
             company_before = re.search(
                 rf"(?P<co>[{CJK}()（）]{{2,30}}(?:{COMPANY_SUFFIX}))的合作项目$", name
             )
-            name = _trim_left(name)
+            if owner is not None and re.fullmatch(r"的?合作项目", name):
+                name = f"{owner.fields['name_zh']}的合作项目"
+                company_before = re.search(rf"(?P<co>.+)的合作项目$", name)
+            name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name))
+            name = re.sub(
+                r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
+            )
+            for zone_name in sorted(self.zone_names, key=len, reverse=True):
+                name = name.replace(zone_name, "") if name.startswith(zone_name) else name
             if _GENERIC_PROJECT.match(name) and company_before:
                 co = _trim_left(company_before.group("co"))
                 name = f"{co}的合作项目"
-            elif _GENERIC_PROJECT.match(name) or len(name) < 4:
+            elif _GENERIC_PROJECT.match(name) or len(name) < 5:
                 continue
             draft = self.project(name, evidence)
             if draft and draft not in out:
@@ -648,7 +712,11 @@ class Extractor:
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
             title = _trim_left(title, re.compile(r".*(?:在[^，,]{1,6}?(?=举|召|开)|[，,])"))
-            if len(title) < 3:
+            if (
+                len(title) < 3
+                or re.match(r"\d+(?:多|余)?[场个次项届]", title)
+                or re.search(r"相关|此类|上述", title)
+            ):
                 continue
             draft = self.event(title, sentence)
             if draft not in out:
@@ -657,6 +725,7 @@ class Extractor:
 
     def event(self, title: str, evidence: str) -> Draft:
         key = re.sub(r"\d+月份?|第.届|\d{4}年|[^\w]", "", title)
+        key = re.sub(r"(?:仪式|活动|大会)$", "", key)
         for draft in self.events:
             other = draft.fields["_key"]
             if key == other or (len(key) >= 6 and (key in other or other in key)):
@@ -701,10 +770,9 @@ class Extractor:
                     label = re.sub(r"^(?:\d{1,2}(?:月份?|日)|今年|本年|[-—~至到])+", "", label)
                     label = _LEAD_IN.sub("", label)
                     label = _TAIL.sub("", label).strip("的、 ")
-                    if "分别" in clause and len(found) > 1 and listed:
-                        names = listed.group("items").split("、")
-                        if len(names) == len(found):
-                            label = f"{names[index]}（{label}）"
+                    respective = each_label(clause, len(found))
+                    if respective:
+                        label = respective[index]
                     if not label and items:
                         label = "、".join(items)
                     if _MEASURE.match(label) and subject:
@@ -981,8 +1049,10 @@ class Extractor:
             return
         for paragraph in self.body:
             for sentence in sentences(paragraph):
+                subject = "|".join(re.escape(n) for n in sorted(self.zone_names, key=len)[::-1])
                 for match in re.finditer(
-                    r"(?P<what>创建|成立|设立|始建|获批|批准)于(?P<y>\d{4})年(?:(?P<m>\d{1,2})月)?",
+                    rf"(?:{subject}|该区|本区|全区)(?P<what>创建|成立|设立|始建|获批|批准)于"
+                    r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月)?",
                     sentence,
                 ):
                     self.history_event(f"{self.zone_name}{match.group('what')}", match, sentence)

@@ -131,6 +131,9 @@ def clauses(segment: str) -> list[str]:
         part = part.strip(" 。！？!?")
         if not part:
             continue
+        if "分别" in part:
+            out.append(part)
+            continue
         pieces = re.split(r"(?:(?<=[个家人栋台项件套亩米元%])|(?<=以上|左右))、(?=\S*\d)", part)
         out.extend(p for p in pieces if p)
     return out
