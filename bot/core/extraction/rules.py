@@ -81,7 +81,8 @@ _GENERIC_PROJECT_WORDS = (
     "在建|续建|新建|市级|省级|亿元以上|优秀|高新|技术|高端|制造业|制造|服务业|外资|内资|民营|基础设施|"
     "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|专业|月份|科创|孵化|招引|推进|撬动|吸引|积极|"
-    "通过|大赛|资本|已经|以|这|此|其|个|批|类|的|和|与|及|等|、"
+    "通过|大赛|资本|已经|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
+    "这|此|其|个|批|类|的|和|与|及|等|、"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -152,7 +153,7 @@ _LEAD_IN = re.compile(
     r"还|并|和|与|及|有|为|是|达|约定)+"
 )
 _TAIL = re.compile(
-    r"(?:共|合计|共计|总计|达到|达|为|有|约|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
+    r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
 )
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
@@ -485,18 +486,39 @@ class Extractor:
         match = MONTH_RANGE.search(sentence)
         if match:
             a, b = int(match.group("a")), int(match.group("b"))
-            year = int(match.group("year")) if match.group("year") else None
+            year = (
+                int(match.group("year"))
+                if match.group("year")
+                else self._this_year(sentence, match)
+            )
             if 1 <= a < b <= 12:
                 y = f"{year:04d}" if year else "XXXX"
-                return f"{y}-{a:02d}/{y}-{b:02d}", match.group(0)
+                return f"{y}-{a:02d}/{y}-{b:02d}", self._period_words(sentence, match)
         match = ONE_MONTH.search(sentence)
         if match and not DAY.match(sentence, match.end()):
             month = int(match.group("m"))
-            year = int(match.group("year")) if match.group("year") else None
+            year = (
+                int(match.group("year"))
+                if match.group("year")
+                else self._this_year(sentence, match)
+            )
             if 1 <= month <= 12:
-                return _edtf(year, month), match.group(0)
+                return _edtf(year, month), self._period_words(sentence, match)
         words = PERIOD_WORDS.search(sentence)
         return None, words.group(0) if words else ""
+
+    def _this_year(self, sentence: str, match: re.Match[str]) -> int | None:
+        """今年 before a month: the year of the article's own dateline, when it gives one."""
+        said = match.group(0).startswith(("今年", "本年")) or sentence[
+            max(0, match.start() - 2) : match.start()
+        ] in ("今年", "本年")
+        line = self.header.dateline
+        return line[0] if said and line is not None else None
+
+    @staticmethod
+    def _period_words(sentence: str, match: re.Match[str]) -> str:
+        before = sentence[max(0, match.start() - 2) : match.start()]
+        return (before if before in ("今年", "本年") else "") + match.group(0)
 
     # -- the passes -----------------------------------------------------------------------------
 
@@ -754,7 +776,7 @@ class Extractor:
         """(label, number, clause) for each number in the sentence, subjects carried over."""
         out: list[tuple[str, Number, str]] = []
         for segment in segments(sentence):
-            subject = ""
+            subject = previous = ""
             items: list[str] = []
             for clause in clauses(segment):
                 found = numbers(clause)
@@ -775,12 +797,15 @@ class Extractor:
                         label = respective[index]
                     if not label and items:
                         label = "、".join(items)
-                    if _MEASURE.match(label) and subject:
+                    if re.match(r"同比|增长|增速|占比|环比|较上年", label) and previous:
+                        label = previous + label
+                    elif _MEASURE.match(label) and subject:
                         label = subject + label
                     elif label and not _MEASURE.match(label) and not subject:
                         if not re.match(r"其中|包括", clause):
                             subject = label
                     label = cut(label, 40)
+                    previous = label
                     out.append((label or clause, number, clause))
         return out
 
@@ -883,7 +908,12 @@ class Extractor:
         draft.put("value", number.text, sentence)
         if period:
             draft.put("period", period, sentence)
-            draft.review["period_note"] = f"期间按原文“{words}”，未补年份"
+            if period.startswith("XXXX"):
+                draft.review["period_note"] = f"期间按原文“{words}”，原文未给年份"
+            elif "今年" in words or "本年" in words:
+                draft.review["period_note"] = (
+                    f"原文为“{words}”，年份取自文章日期（{self.header.dateline_text}）"
+                )
         elif words:
             draft.review["period_note"] = f"原文期间为“{words}”"
         self.figures.append(draft)
@@ -1167,7 +1197,15 @@ def _fallback_title(ex: Extractor) -> str:
 def _record(draft: Draft, source_id: str) -> dict[str, Any]:
     fields = {k: v for k, v in draft.fields.items() if not k.startswith("_")}
     fields["source"] = source_id
-    review = {k: cut(v, 300, keep_end=False) for k, v in draft.review.items()}
+    grouped: dict[str, list[str]] = {}
+    for key, evidence in draft.review.items():
+        if key in ("id", "zone", "kind", "source"):
+            continue
+        grouped.setdefault(evidence, []).append(key)
+    review = {
+        cut(", ".join(keys), 50, keep_end=False): cut(evidence, 300, keep_end=False)
+        for evidence, keys in grouped.items()
+    }
     if review:
         fields["review"] = review
     return fields
