@@ -976,6 +976,15 @@ class Extractor:
     def project_figure(self, project: Draft, label: str, number: Number, sentence: str) -> None:
         short = re.sub(r"^.*?(?=总投资|投资|注册资本|年产值|产值|占地|用地|建筑面积)", "", label)
         unit = number.base_unit
+        own = re.search(
+            r"(?:计划|协议|意向|合同|拟|累计|实际|固定资产|到位)(?:总)?投资(?:总额|额)?", label
+        )
+        if own:  # 计划投资, 协议投资 …: their own label, never total_investment
+            entry = self.figure(own.group(0), number.text, sentence)
+            if entry not in project.fields.setdefault("figures", []):
+                project.fields["figures"].append(entry)
+                project.review.setdefault("figures", sentence)
+            return
         if number.is_money and re.fullmatch(
             r"(?:项目)?(?:总投资|投资总额|总投资额|投资)(?:额)?", short
         ):
@@ -1194,6 +1203,17 @@ def _fallback_title(ex: Extractor) -> str:
     return cut(first, 40, keep_end=False).rstrip("，,。") or "未命名文章"
 
 
+def _keys(keys: list[str]) -> str:
+    """Field names that share one evidence sentence, as one review key of at most 50 characters."""
+    text = ""
+    for key in keys:
+        joined = f"{text}, {key}" if text else key
+        if len(joined) > 48:
+            return text + ", …"
+        text = joined
+    return text
+
+
 def _record(draft: Draft, source_id: str) -> dict[str, Any]:
     fields = {k: v for k, v in draft.fields.items() if not k.startswith("_")}
     fields["source"] = source_id
@@ -1202,10 +1222,7 @@ def _record(draft: Draft, source_id: str) -> dict[str, Any]:
         if key in ("id", "zone", "kind", "source"):
             continue
         grouped.setdefault(evidence, []).append(key)
-    review = {
-        cut(", ".join(keys), 50, keep_end=False): cut(evidence, 300, keep_end=False)
-        for evidence, keys in grouped.items()
-    }
+    review = {_keys(keys): cut(evidence, 300, keep_end=False) for evidence, keys in grouped.items()}
     if review:
         fields["review"] = review
     return fields
