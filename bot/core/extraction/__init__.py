@@ -45,6 +45,8 @@ class KnownZone:
     names: tuple[str, ...]  # full and short names and aliases
 
 
+# The sections of a draft that hold records (sources and labels aside).
+RECORD_KINDS = ("zones", "companies", "projects", "events", "figures")
 # The longest text drafted in one go (characters); longer input is refused, not cut.
 MAX_ARTICLE_CHARS = 200_000
 
@@ -88,4 +90,10 @@ def extract(
         labels or {},
     )
     checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(text).replace(" ", ""))
+    if not any(checked.get(key) for key in RECORD_KINDS):
+        raise ExtractionError(
+            "not_article",
+            "nothing to draft: no zone, company, project, event or figure found "
+            "(is this a Chinese investment-promotion news article?)",
+        )
     return checked

@@ -697,6 +697,12 @@ class Extractor:
                 name = f"{co}的合作项目"
             elif _GENERIC_PROJECT.match(name) or len(name) < 5:
                 continue
+            capacity = re.search(
+                r"(?:年产|年加工|年处理)[\d.]+(?:(?:万|亿)?(?:吨|台|套|件|辆|片|只|个))?$",
+                sentence[: sentence.find(name, match.start())],
+            )
+            if capacity and not re.search(r"[，,。]", capacity.group(0)):
+                name = capacity.group(0) + name  # 年产5万吨…项目: the capacity is in the name
             draft = self.project(name, evidence)
             if draft and draft not in out:
                 out.append(draft)
