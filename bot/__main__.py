@@ -1,4 +1,4 @@
-"""Entry point: ``python -m bot`` (run), ``console``, ``import FILE``, ``export``."""
+"""Entry point: ``python -m bot`` (run), ``console``, ``import FILE``, ``export``, ``extract``."""
 
 from __future__ import annotations
 
@@ -61,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--zone", default=None, help="only this zone (any name /zone takes)")
     exporter.add_argument("--sector", default=None, help="only this sector (area or label)")
     exporter.add_argument("--out", type=Path, default=Path("export"), help="output folder")
+    extractor = commands.add_parser(
+        "extract",
+        help="draft fact files from news articles, for review before import",
+        description="For each article (a .txt or .md file) writes DIR/<stem>.yaml: draft "
+        "records (zone, companies, projects, events, figures) in the fact-file format, each "
+        "with the sentence it came from under `review:`. Numbers are copied as written. "
+        "Review the file, then load it with `python -m bot import`. Zones already in the "
+        "store are referred to by id.",
+    )
+    extractor.add_argument("inputs", nargs="+", metavar="FILE_OR_URL", help="article files")
+    extractor.add_argument("--out", type=Path, default=Path("drafts"), help="output folder")
     return parser
 
 
@@ -82,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_import(settings, args.file))
         if args.command == "export":
             return asyncio.run(_export(settings, args))
+        if args.command == "extract":
+            return asyncio.run(_extract(settings, args))
         return _run(settings)
     except (SettingsError, StoreError, FactFileError) as exc:
         print(f"error: {redact(str(exc), secrets)}", file=sys.stderr)
@@ -163,6 +176,24 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     for path in paths:
         print(path)
     return 0
+
+
+async def _extract(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.extraction import KnownZone
+    from bot.extract_cli import run
+    from storage import Store
+
+    store = await Store.open(settings.database_path)
+    try:
+        await store.seed()
+        zones = [
+            KnownZone(z.id, tuple(n for n in (z.name_zh, z.short_zh, *z.aliases) if n))
+            for z in await store.zones()
+        ]
+        labels = {label.label: label.area for label in await store.labels()}
+    finally:
+        await store.close()
+    return run(args.inputs, args.out, zones, labels)
 
 
 if __name__ == "__main__":

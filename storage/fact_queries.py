@@ -642,7 +642,7 @@ class _Writer:
             "INSERT INTO zones(id, name_zh, short_zh, name_en, body) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET name_zh = excluded.name_zh, "
             "short_zh = excluded.short_zh, name_en = excluded.name_en, body = excluded.body",
-            (zone.id, zone.name_zh, zone.short_zh, zone.name_en, body),
+            (zone.id, zone.name_zh, zone.short_zh, zone.name_en or "", body),
         )
         await self.db.execute("DELETE FROM zone_names WHERE zone_id = ?", (zone.id,))
         for name in zone_name_forms(zone):
@@ -654,7 +654,7 @@ class _Writer:
             "zone",
             zone.id,
             zone.id,
-            f"{zone.short_zh} {zone.name_en}",
+            f"{zone.short_zh} {zone.name_en or ''}",
             [
                 zone.name_zh,
                 zone.province,
@@ -772,7 +772,7 @@ class _Writer:
             )
             stage_changed = False
             title = f"{record.title_zh} {record.title_en or ''}"
-            figures = [f"{f.name_zh} {f.name_en} {f.value.text()}" for f in record.figures]
+            figures = [f"{f.name_zh} {f.name_en or ''} {f.value.text()}" for f in record.figures]
             extra = [
                 *await self._names("companies", record.companies),
                 *figures,
@@ -826,7 +826,7 @@ class _Writer:
             "figure",
             figure.id,
             figure.zone,
-            f"{figure.name_zh} {figure.name_en}",
+            f"{figure.name_zh} {figure.name_en or ''}",
             [figure.value.text(), figure.sector, figure.note, figure.note_en, *zone_names],
         )
         await write_audit(
@@ -844,7 +844,7 @@ class _Writer:
 
 def zone_name_forms(zone: Zone) -> set[str]:
     """Every normalised name a zone answers to: ids, names, place stem, pinyin, aliases."""
-    names = {zone.id, zone.name_zh, zone.short_zh, zone.name_en, *zone.aliases}
+    names = {zone.id, zone.name_zh, zone.short_zh, zone.name_en or zone.short_zh, *zone.aliases}
     stem = place_stem(zone.short_zh)
     names |= {stem, place_stem(zone.name_zh), pinyin(stem)}
     if zone.city:

@@ -63,7 +63,7 @@ class Names:
         zone = self.zones.get(zone_id or "")
         if zone is None:
             return zone_id or tr(lang, "园区未说明", "zone not given")
-        return zone.short_zh if lang == "zh" else zone.name_en
+        return pick(lang, zone.short_zh, zone.name_en)
 
     def label(self, label: str, lang: Lang) -> str:
         found = self.labels.get(label)
@@ -95,7 +95,7 @@ def _button_label(text: str, limit: int = 28) -> str:
 
 
 def _zone_title(zone: Zone, lang: Lang) -> str:
-    return zone.short_zh if lang == "zh" else zone.name_en
+    return pick(lang, zone.short_zh, zone.name_en)
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
@@ -358,7 +358,8 @@ def zone_card(
     if lang == "zh":
         if zone.name_zh != title:
             lines[0] += f"（{esc(zone.name_zh)}）"
-        lines.append(esc(zone.name_en))
+        if zone.name_en:
+            lines.append(esc(zone.name_en))
     place = zone_place(zone, lang)
     if place:
         lines.append("📍 " + esc(place))
@@ -487,7 +488,7 @@ def zone_projects(
         tr(
             lang,
             f"<b>{esc(zone.short_zh)}的项目</b>（共 {page.total} 个）",
-            f"<b>Projects of {esc(zone.name_en)}</b> ({page.total})",
+            f"<b>Projects of {esc(pick(lang, zone.short_zh, zone.name_en))}</b> ({page.total})",
         )
     ]
     if not projects:
@@ -511,7 +512,7 @@ def zone_events(lang: Lang, zone: Zone, events: Sequence[Event], names: Names, p
         tr(
             lang,
             f"<b>{esc(zone.short_zh)}的活动与计划</b>（共 {page.total} 项）",
-            f"<b>Events and programmes of {esc(zone.name_en)}</b> ({page.total})",
+            f"<b>Events and programmes of {esc(pick(lang, zone.short_zh, zone.name_en))}</b> ({page.total})",
         )
     ]
     if not events:
@@ -1072,7 +1073,7 @@ def chart_spec(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> B
     title = tr(
         lang,
         f"{zone.short_zh} · {head} {quantity(b.head.value, lang)}（{period}）按领域",
-        f"{zone.name_en}: {head}, {quantity(b.head.value, lang)} ({period}), by sector",
+        f"{zone.name_en or zone.short_zh}: {head}, {quantity(b.head.value, lang)} ({period}), by sector",
     )
     src = source.title if source else tr(lang, "来源未记录", "source not recorded")
     subtitle = tr(
@@ -1093,7 +1094,7 @@ def stats_caption(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -
     text = tr(
         lang,
         f"<b>{esc(zone.short_zh)} · {esc(head)}按领域</b>\n时期：{period}\n来源：",
-        f"<b>{esc(zone.name_en)}: {esc(head)} by sector</b>\nPeriod: {period}\nSource: ",
+        f"<b>{esc(zone.name_en or zone.short_zh)}: {esc(head)} by sector</b>\nPeriod: {period}\nSource: ",
     )
     if source is not None:
         # A caption holds 1024 characters: shorten the stored title before escaping it.
@@ -1139,7 +1140,7 @@ def no_breakdown(lang: Lang, zone: Zone) -> Reply:
 def inline_zone_title(lang: Lang, zone: Zone) -> tuple[str, str]:
     """(title, description) of an inline result; plain text."""
     return (
-        tr(lang, f"🏙 {zone.short_zh}", f"🏙 {zone.name_en}"),
+        tr(lang, f"🏙 {zone.short_zh}", f"🏙 {zone.name_en or zone.short_zh}"),
         zone_place(zone, lang) or pick(lang, zone.name_zh, zone.name_en),
     )
 
