@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +24,10 @@ from storage.review_queries import NewItem, ReviewArticle
 log = logging.getLogger(__name__)
 
 ZoneNames = tuple[str, tuple[str, ...]]
-# (article, known zones as (id, names), source id) -> a fact-file document with `review:`.
-Extractor = Callable[[ArticleText, Sequence[ZoneNames], str], dict[str, Any]]
+Labels = Mapping[str, str | None]
+# (article, known zones as (id, names), source id, known sector labels -> area) -> a fact-file
+# document whose records carry `review:`.
+Extractor = Callable[[ArticleText, Sequence[ZoneNames], str, Labels], dict[str, Any]]
 MODELS: dict[str, type[BaseModel]] = {
     "projects": Project,
     "events": Event,
@@ -41,16 +43,15 @@ def keeps_review() -> bool:
 
 
 def default_extractor(
-    article: ArticleText, zones: Sequence[ZoneNames], source_id: str
+    article: ArticleText, zones: Sequence[ZoneNames], source_id: str, labels: Labels
 ) -> dict[str, Any]:
     """The embedded rule-based extractor (bot.core.extraction), loaded on first use."""
-    from bot.core import extraction  # type: ignore[attr-defined,unused-ignore]
+    from bot.core import extraction
 
     known = [extraction.KnownZone(id=zone_id, names=names) for zone_id, names in zones]
-    result: dict[str, Any] = extraction.extract(
-        extraction.Article(**article.fields()), known, source_id=source_id
+    return extraction.extract(
+        extraction.Article(**article.fields()), known, source_id=source_id, labels=labels
     )
-    return result
 
 
 @dataclass
@@ -125,12 +126,15 @@ async def draft_article(
         return Drafted(seen, created=False)
     zones = await known_zones(store)
     source_id = f"art-{digest[:12]}"
+    labels = {label.label: label.area for label in await store.labels()}
     run = extractor or default_extractor
     try:
-        doc = await asyncio.to_thread(run, article, zones, source_id)
+        doc = await asyncio.to_thread(run, article, zones, source_id, labels)
     except ValueError as exc:
-        # The extractor's own refusals (empty, too long, not an article) carry a code.
+        # The extractor's own refusals (empty, too long, nothing recognised) carry a code.
         code = getattr(exc, "code", None)
+        if code == "not_article":
+            return Drafted(None, created=False)
         if isinstance(code, str):
             raise ArticleError(code) from None
         raise

@@ -228,10 +228,11 @@ def _free_id(base: str, taken: set[str]) -> str:
 
 
 def changes(existing: Mapping[str, Any], draft: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
-    """(field, stored value, drafted value) for each field the draft gives differently."""
+    """(field, stored value, value after the update) for each field the update would change."""
+    after = merged(existing, draft)
     out: list[tuple[str, Any, Any]] = []
-    for key, value in draft.items():
-        if key in QUIET_FIELDS or value in (None, "", [], ()):
+    for key, value in after.items():
+        if key in QUIET_FIELDS:
             continue
         old = existing.get(key)
         if _norm_value(old) != _norm_value(value):
@@ -248,13 +249,22 @@ def _norm_value(value: object) -> object:
 
 
 def merged(existing: Mapping[str, Any], draft: Mapping[str, Any]) -> Doc:
-    """The stored record with the draft's given fields over it; the stored id is kept."""
+    """The stored record with the draft's given fields over it; the stored id is kept.
+
+    Lists (figures, highlights, sectors) are joined, stored items first, so an update adds
+    what the article says without dropping what the store knew.
+    """
     out = dict(existing)
     out.pop("learned_at", None)
     for key, value in draft.items():
         if key in ("id", "learned_at") or value in (None, "", [], ()):
             continue
-        out[key] = value
+        old = out.get(key)
+        if isinstance(value, list | tuple) and isinstance(old, list | tuple):
+            seen = [_norm_value(v) for v in old]
+            out[key] = [*old, *(v for v in value if _norm_value(v) not in seen)]
+        else:
+            out[key] = value
     return out
 
 

@@ -47,6 +47,13 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "part_of": ("属于", "part of"),
     "founded": ("成立", "founded"),
     "event": ("所属活动", "event"),
+    "stage_note": ("阶段依据", "stage from"),
+    "date_note": ("日期说明", "date note"),
+    "title": ("标题", "title"),
+    "authors": ("作者", "authors"),
+    "landed": ("已落地", "landed"),
+    "landed_date": ("落地日期", "landed on"),
+    "…": ("…", "…"),
 }
 HIDDEN = frozenset({"id", "source", "review", "learned_at", "name_en", "summary_en", "note_en"})
 ARTICLE_ERRORS: dict[str, tuple[str, str]] = {
@@ -352,7 +359,10 @@ def card(
             if sentence in seen:
                 continue
             seen.add(sentence)
-            label = f"{esc(field_name(lang, key))}：" if key else ""
+            label = ""
+            if key:
+                names = [field_name(lang, k.strip()) for k in key.split(",") if k.strip()]
+                label = esc(tr(lang, "、", ", ").join(dict.fromkeys(names))) + "："
             lines.append(f"<i>{label}{esc(clip(sentence, 240))}</i>")
             if len(seen) >= 6:
                 break
