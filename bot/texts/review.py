@@ -361,8 +361,8 @@ def card(
             seen.add(sentence)
             label = ""
             if key:
-                names = [field_name(lang, k.strip()) for k in key.split(",") if k.strip()]
-                label = esc(tr(lang, "、", ", ").join(dict.fromkeys(names))) + "："
+                keys = [field_name(lang, k.strip()) for k in key.split(",") if k.strip()]
+                label = esc(tr(lang, "、", ", ").join(dict.fromkeys(keys))) + "："
             lines.append(f"<i>{label}{esc(clip(sentence, 240))}</i>")
             if len(seen) >= 6:
                 break
