@@ -64,13 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     extractor = commands.add_parser(
         "extract",
         help="draft fact files from news articles, for review before import",
-        description="For each article (a .txt or .md file) writes DIR/<stem>.yaml: draft "
+        description="For each article (a .txt, .md, .html, .docx or .pdf file, or a link) writes DIR/<stem>.yaml: draft "
         "records (zone, companies, projects, events, figures) in the fact-file format, each "
         "with the sentence it came from under `review:`. Numbers are copied as written. "
         "Review the file, then load it with `python -m bot import`. Zones already in the "
         "store are referred to by id.",
     )
-    extractor.add_argument("inputs", nargs="+", metavar="FILE_OR_URL", help="article files")
+    extractor.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="FILE_OR_URL",
+        help="article files (.txt .md .html .docx .pdf) or links (http/https)",
+    )
     extractor.add_argument("--out", type=Path, default=Path("drafts"), help="output folder")
     return parser
 
@@ -193,7 +198,15 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
         labels = {label.label: label.area for label in await store.labels()}
     finally:
         await store.close()
-    return run(args.inputs, args.out, zones, labels)
+    # In a worker thread: links are fetched there with their own event loop.
+    return await asyncio.to_thread(
+        run,
+        args.inputs,
+        args.out,
+        zones,
+        labels,
+        allow_private=settings.fetch_allow_private,
+    )
 
 
 if __name__ == "__main__":

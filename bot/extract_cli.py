@@ -21,7 +21,7 @@ import yaml
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
 from storage.models import FactFile
 
-# Article files this build reads; .html/.docx/.pdf readers and links come with the fetcher.
+# Article files read here as text; .html, .docx and .pdf go through bot.articles.readers.
 READABLE = (".txt", ".md")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 KINDS = (
@@ -37,16 +37,47 @@ class ArticleProblem(Exception):
     """An input that gives no draft; the message is one line for the terminal."""
 
 
-def read_article(path: Path) -> Article:
-    """The article in a .txt or .md file (UTF-8, UTF-16 or GBK), or ArticleProblem."""
-    if re.match(r"^[a-z][a-z0-9+.-]*://", str(path), re.I):
-        raise ArticleProblem("links are not supported yet: save the page as a .txt file")
+def read_article(name: str, *, allow_private: bool = False) -> Article:
+    """The article in a file (.txt .md .html .docx .pdf) or at a link, or ArticleProblem."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://", name, re.I):
+        return _read_with_readers(name, None, allow_private)
+    path = Path(name)
+    if path.suffix.lower() in (".html", ".htm", ".xhtml", ".docx", ".pdf"):
+        return _read_with_readers(name, path, allow_private)
+    return _read_text_file(path)
+
+
+def _read_with_readers(name: str, path: Path | None, allow_private: bool) -> Article:
+    """Pages, Word and PDF files, and links (fetched with the bot's safe fetcher)."""
+    import asyncio
+    import html
+
+    from bot.articles import ArticleError
+    from bot.articles.fetch import read_url
+    from bot.articles.readers import read_file
+    from bot.texts.review import article_error
+
+    try:
+        if path is None:
+            read = asyncio.run(read_url(name, allow_private=allow_private))
+        else:
+            if not path.is_file():
+                raise ArticleProblem("no such file")
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ArticleError("too_big")
+            read = read_file(path.name, path.read_bytes())
+    except ArticleError as exc:
+        raise ArticleProblem(html.unescape(article_error("en", exc.code, exc.detail))) from None
+    return Article(**read.fields())
+
+
+def _read_text_file(path: Path) -> Article:
     if not path.is_file():
         raise ArticleProblem("no such file")
     if path.suffix.lower() not in READABLE:
         raise ArticleProblem(
-            f"cannot read {path.suffix or 'files without an extension'} yet; "
-            f"use {' or '.join(READABLE)}"
+            f"cannot read {path.suffix or 'files without an extension'}; "
+            "use .txt, .md, .html, .docx or .pdf"
         )
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -107,6 +138,8 @@ def run(
     out_dir: Path,
     zones: Sequence[KnownZone],
     labels: Mapping[str, str | None],
+    *,
+    allow_private: bool = False,
 ) -> int:
     """Draft each input; 0 when every input gave a draft file, 1 otherwise."""
     failed = 0
@@ -114,7 +147,7 @@ def run(
     for name in inputs:
         path = Path(name)
         try:
-            article = read_article(path)
+            article = read_article(name, allow_private=allow_private)
             doc = extract(article, zones, source_id=source_id_for(article.text), labels=labels)
             FactFile.model_validate(doc)  # what import reads; a failure here is our bug
         except (ArticleProblem, ExtractionError) as exc:
