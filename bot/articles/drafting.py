@@ -112,7 +112,7 @@ async def draft_article(
     *,
     submitted_by: int | None,
     extractor: Extractor | None = None,
-    propose: Callable[[ArticleText, dict[str, Any]], Any] | None = None,
+    propose: Callable[[ArticleText, dict[str, Any], Sequence[ZoneNames]], Any] | None = None,
 ) -> Drafted:
     """Queue an article's drafts for review, unless the same article is queued already.
 
@@ -141,7 +141,7 @@ async def draft_article(
     llm_failed = False
     if propose is not None:
         try:
-            doc = await propose(article, doc)
+            doc = await propose(article, doc, zones)
         except Exception as exc:  # the model is optional: its failure never loses the rules
             log.warning("the language model's drafts were left out: %s", type(exc).__name__)
             llm_failed = True
