@@ -37,10 +37,11 @@ class ArticleProblem(Exception):
     """An input that gives no draft; the message is one line for the terminal."""
 
 
-def read_article(path: Path) -> Article:
+def read_article(name: str) -> Article:
     """The article in a .txt or .md file (UTF-8, UTF-16 or GBK), or ArticleProblem."""
-    if re.match(r"^[a-z][a-z0-9+.-]*://", str(path), re.I):
+    if re.match(r"^[a-z][a-z0-9+.-]*://", name, re.I):
         raise ArticleProblem("links are not supported yet: save the page as a .txt file")
+    path = Path(name)
     if not path.is_file():
         raise ArticleProblem("no such file")
     if path.suffix.lower() not in READABLE:
@@ -114,7 +115,7 @@ def run(
     for name in inputs:
         path = Path(name)
         try:
-            article = read_article(path)
+            article = read_article(name)
             doc = extract(article, zones, source_id=source_id_for(article.text), labels=labels)
             FactFile.model_validate(doc)  # what import reads; a failure here is our bug
         except (ArticleProblem, ExtractionError) as exc:
