@@ -512,7 +512,8 @@ def zone_events(lang: Lang, zone: Zone, events: Sequence[Event], names: Names, p
         tr(
             lang,
             f"<b>{esc(zone.short_zh)}的活动与计划</b>（共 {page.total} 项）",
-            f"<b>Events and programmes of {esc(pick(lang, zone.short_zh, zone.name_en))}</b> ({page.total})",
+            f"<b>Events and programmes of {esc(pick(lang, zone.short_zh, zone.name_en))}</b> "
+            f"({page.total})",
         )
     ]
     if not events:
@@ -1073,7 +1074,8 @@ def chart_spec(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> B
     title = tr(
         lang,
         f"{zone.short_zh} · {head} {quantity(b.head.value, lang)}（{period}）按领域",
-        f"{zone.name_en or zone.short_zh}: {head}, {quantity(b.head.value, lang)} ({period}), by sector",
+        f"{zone.name_en or zone.short_zh}: {head}, {quantity(b.head.value, lang)} ({period}), "
+        "by sector",
     )
     src = source.title if source else tr(lang, "来源未记录", "source not recorded")
     subtitle = tr(
@@ -1094,7 +1096,8 @@ def stats_caption(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -
     text = tr(
         lang,
         f"<b>{esc(zone.short_zh)} · {esc(head)}按领域</b>\n时期：{period}\n来源：",
-        f"<b>{esc(zone.name_en or zone.short_zh)}: {esc(head)} by sector</b>\nPeriod: {period}\nSource: ",
+        f"<b>{esc(zone.name_en or zone.short_zh)}: {esc(head)} by sector</b>\n"
+        f"Period: {period}\nSource: ",
     )
     if source is not None:
         # A caption holds 1024 characters: shorten the stored title before escaping it.

@@ -186,6 +186,9 @@ SECTOR_AREAS = (
 )
 
 
+ROLES = "董事长|总经理|总裁|创始人|首席执行官|CEO|负责人|副总经理|党委书记"
+
+
 @dataclass
 class Draft:
     """One drafted record: its fields, and the sentence each field came from."""
@@ -359,7 +362,7 @@ def each_label(clause: str, count: int) -> list[str] | None:
     items[-1] = re.split(r"[一二三四五六七八九十两几]大|等", items[-1])[0]
     tail = noun.group(1) if noun else ""
     labels = [f"{item}{tail}" for item in items]
-    return labels if all(2 <= len(i) for i in items) else None
+    return labels if all(len(i) >= 2 for i in items) else None
 
 
 def _zone_short(prefix: str, kind: str) -> str:
@@ -475,10 +478,16 @@ class Extractor:
             note = f"月份取自文章日期（{self.header.dateline_text}）"
             if year is not None:
                 note = f"年月取自文章日期（{self.header.dateline_text}）"
-        elif year is None and line is not None and line[0] is not None and line[1] is not None:
-            if (month, day) <= (line[1], line[2] or 31) and line[1] - month <= 6:
-                year = line[0]
-                note = f"年份取自文章日期（{self.header.dateline_text}），文中只写{month}月{day}日"
+        elif (
+            year is None
+            and line is not None
+            and line[0] is not None
+            and line[1] is not None
+            and (month, day) <= (line[1], line[2] or 31)
+            and line[1] - month <= 6
+        ):
+            year = line[0]
+            note = f"年份取自文章日期（{self.header.dateline_text}），文中只写{month}月{day}日"
         return _edtf(year, month, day), note
 
     def month_in(self, sentence: str) -> tuple[str | None, str]:
@@ -685,7 +694,7 @@ class Extractor:
             )
             if owner is not None and re.fullmatch(r"的?合作项目", name):
                 name = f"{owner.fields['name_zh']}的合作项目"
-                company_before = re.search(rf"(?P<co>.+)的合作项目$", name)
+                company_before = re.search(r"(?P<co>.+)的合作项目$", name)
             name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name))
             name = re.sub(
                 r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
@@ -808,8 +817,7 @@ class Extractor:
                     elif _MEASURE.match(label) and subject:
                         label = subject + label
                     elif label and not _MEASURE.match(label) and not subject:
-                        if not re.match(r"其中|包括", clause):
-                            subject = label
+                        subject = "" if re.match(r"其中|包括", clause) else label
                     label = cut(label, 40)
                     previous = label
                     out.append((label or clause, number, clause))
@@ -930,7 +938,7 @@ class Extractor:
             if company.fields.get("kind") == "company" and "company" not in project.fields:
                 project.put("company", company.fields["id"], sentence)
                 project.fields["_company"] = company
-        for label, number, clause in self.labelled(sentence):
+        for label, number, _clause in self.labelled(sentence):
             self.project_figure(project, label, number, sentence)
         for match in re.finditer(r"位于([^，,。；]{2,30})", sentence):
             place = re.split(r"的", match.group(1))[0]
@@ -991,19 +999,16 @@ class Extractor:
                 project.fields["figures"].append(entry)
                 project.review.setdefault("figures", sentence)
             return
-        if number.is_money and re.fullmatch(
-            r"(?:项目)?(?:总投资|投资总额|总投资额|投资)(?:额)?", short
-        ):
-            if unit in ("元",) and "total_investment" not in project.fields:
-                project.put("total_investment", number.text, sentence)
-                return
-        if number.is_money and re.search(r"注册资本", short) and unit == "元":
-            if "registered_capital" not in project.fields:
-                project.put("registered_capital", number.text, sentence)
-                return
-        if number.is_money and re.search(r"年产值|产值", short) and unit == "元":
-            if "annual_output" not in project.fields:
-                project.put("annual_output", number.text, sentence)
+        # Money fields hold 元 and 美元 amounts (the value type's units); others stay figures.
+        money = number.is_money and unit in ("元", "美元")
+        fields = (
+            ("total_investment", r"(?:项目)?(?:总投资|投资总额|总投资额|投资)(?:额)?"),
+            ("registered_capital", r".*注册资本.*"),
+            ("annual_output", r".*(?:年产值|产值).*"),
+        )
+        for key, pattern in fields:
+            if money and re.fullmatch(pattern, short) and key not in project.fields:
+                project.put(key, number.text, sentence)
                 return
         if (
             unit == "亩"
@@ -1041,7 +1046,7 @@ class Extractor:
             for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
                 match = re.search(
                     re.escape(name)
-                    + rf"(?:的)?(董事长|总经理|总裁|创始人|首席执行官|CEO|负责人|副总经理|党委书记)([{CJK}]{{2,3}}?)(?=表示|介绍|说|称|认为|指出|[，,。])",
+                    + rf"(?:的)?({ROLES})([{CJK}]{{2,3}}?)(?=表示|介绍|说|称|认为|指出|[，,。])",
                     sentence,
                 )
                 if match:
