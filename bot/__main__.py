@@ -67,8 +67,8 @@ def _parser() -> argparse.ArgumentParser:
         description="For each article (a .txt, .md, .html, .docx or .pdf file, or a link) "
         "writes DIR/<stem>.yaml: draft records (zone, companies, projects, events, "
         "figures) in the fact-file format, each with the sentence it came from under "
-        "`review:`. Numbers are copied as written. Review the file, then load it with `python -m bot import`. Zones already in the "
-        "store are referred to by id.",
+        "`review:`. Numbers are copied as written. Review the file, then load it with "
+        "`python -m bot import`. Zones already in the store are referred to by id.",
     )
     extractor.add_argument(
         "inputs",
