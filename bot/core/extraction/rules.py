@@ -61,7 +61,7 @@ _LEFT_STOPS_SOFT = re.compile(
 COMPANY_SUFFIX = (
     "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|子公司|分公司|公司|集团|"
     "研究院|研究所|研究中心|创新中心|服务中心|投促中心|双创中心|实验室|大学|学院|医院|管委会|"
-    "办公室|商会|协会|银行"
+    "办公室|商会|协会|分行|支行|银行"
 )
 COMPANY = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))"
@@ -154,6 +154,10 @@ _LEAD_IN = re.compile(
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
+)
+_LABEL_END = re.compile(
+    r"(?:总投资|投资总额|投资额|投资|注册资本|年产值|产值|税收|纳税|营业收入|营收|收入|利税|面积|用地|占地|"
+    r"授信|规模|总额|到位资金)(?:约|近|超过|超|逾|达到|达|为|共|合计|预计|可达)*$"
 )
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
@@ -261,7 +265,20 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             if outlet and len(outlet) <= 12 and head.outlet is None:
                 head.outlet = outlet
             continue
-        if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对|来源)[:：].*", text):
+        credit = re.fullmatch(
+            r"(?:来源|来源于|稿源)[:：]\s*(?P<outlet>[^\s\d]{2,20})?\s*"
+            r"(?:(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})日?)?.*",
+            text,
+        )
+        if credit and len(text) < 60:
+            if credit.group("outlet") and head.outlet is None:
+                head.outlet = credit.group("outlet")
+            if credit.group("y"):
+                _set_date(
+                    head, f"{credit.group('y')}-{credit.group('m')}-{credit.group('d')}", text
+                )
+            continue
+        if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对)[:：].*", text):
             continue
         is_title = (heading or (not body and len(text) <= 50)) and not re.search(r"[。！？]$", text)
         if is_title and head.title is None and len(text) <= 60:
@@ -436,6 +453,7 @@ class Context:
     event_paragraph: int = -1
     project: Draft | None = None
     project_paragraph: int = -1
+    last_project: Draft | None = None  # for 该项目/项目… in a later paragraph
     company: Draft | None = None
 
 
@@ -587,7 +605,11 @@ class Extractor:
         name = name.strip('“”"、 ')
         if len(name) < 2 or _GENERIC_ORG.match(name) or re.search(r"\d", name[:2]):
             return None
-        if re.match(r"第三方|有实力|相关|有关|多家|一批|各家|部分|其他|其余|全市|全区|当地", name):
+        if re.match(
+            r"第三方|有实力|相关|有关|多家|一批|各家|部分|其他|其余|全市|全区|当地|"
+            r"[一二两三四五六七八九十几多\d]+[家个所]",
+            name,
+        ):
             return None
         if self.zone_name and name in self.zone_names:
             return None
@@ -803,7 +825,11 @@ class Extractor:
                 for index, number in enumerate(found):
                     if self._threshold(clause, number):
                         continue
-                    label = (clause[: number.start] + clause[number.end :]).strip()
+                    before = clause[: number.start].strip()
+                    if _LABEL_END.search(before):
+                        label = before  # 总投资5亿美元的…项目: the label is what precedes
+                    else:
+                        label = (before + clause[number.end :]).strip()
                     label = re.sub(r"^(?:\d{1,2}(?:月份?|日)|今年|本年|[-—~至到])+", "", label)
                     label = _LEAD_IN.sub("", label)
                     label = _TAIL.sub("", label).strip("的、 ")
@@ -841,25 +867,22 @@ class Extractor:
         if events:
             context.event, context.event_paragraph = events[-1], paragraph
         companies = self.companies_in(sentence)
-        lead_company = next(
-            (
-                c
-                for c in companies
-                if sentence.find(c.fields["name_zh"]) < 4
-                or (c.fields.get("short_zh") and sentence.find(c.fields["short_zh"]) < 4)
-            ),
-            None,
-        )
         collective = bool(COLLECTIVE.search(sentence))
+        bare = re.sub(r"^[^，,]{0,8}?(?:了解到|了解|介绍|获悉|据悉|悉)[，,]", "", sentence)
+        bare = _LEAD_IN.sub("", bare)
+        lead_company = None
+        if not (collective or PERIOD_WORDS.search(sentence) or MONTH_RANGE.search(sentence)):
+            lead_company = next((c for c in companies if self._leads(c, bare)), None)
         project: Draft | None = None
         if len(projects) == 1 and not collective:
             project = projects[0]
-        elif not projects and context.project and PROJECT_REFERENCE.match(sentence):
-            project = context.project
+        elif not projects and context.last_project and PROJECT_REFERENCE.match(bare):
+            project = context.last_project
         elif not projects and context.project and not collective and lead_company is None:
             project = context.project if not events else None
         if len(projects) == 1:
             context.project, context.project_paragraph = projects[0], paragraph
+            context.last_project = projects[0]
         if project is not None:
             self.read_project(project, sentence, companies)
         for draft in projects:
@@ -895,6 +918,16 @@ class Extractor:
             return
         for label, number, _clause in figures:
             self.zone_figure(label, number, sentence, period, period_words)
+
+    @staticmethod
+    def _leads(company: Draft, sentence: str) -> bool:
+        """The sentence is about the company (it opens it), not quoting it (X负责人表示)."""
+        for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+            at = sentence.find(name)
+            if 0 <= at < 4:
+                after = sentence[at + len(name) : at + len(name) + 6]
+                return not re.match(r"(?:的)?(?:相关)?(?:负责人|表示|介绍|称|指出|透露)", after)
+        return False
 
     @staticmethod
     def _names_event(sentence: str, event: Draft) -> bool:
