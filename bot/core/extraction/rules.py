@@ -55,6 +55,12 @@ _LEFT_STOPS = re.compile(
     r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
     r"[在于的与同由向将被让把从对是及等和为：:、“”\"《》,，。\d])"
 )
+# Project names often hold 与/和/及 (物联网与大数据生产基地, 研发及产业化项目): not stops here.
+_PROJECT_STOPS = re.compile(
+    r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|引进|入职|签约|落户|落地|投资|建设|举办|举行|"
+    r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
+    r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。\d])"
+)
 _LEFT_STOPS_SOFT = re.compile(
     r".*(?:[在于的与由向将被让把从对是及等：:、“”\"《》,，。\d]|企业|公司)"
 )
@@ -131,6 +137,7 @@ STAGES = (
     ("洽谈", "negotiating"),
 )
 _FUTURE = re.compile(r"(?:将|拟|计划|预计|预期|有望|力争|争取|即将|全部|建成|达产|投产)$")
+_FUTURE_WORDS = r"将|拟|预计|计划|力争|争取|有望|即将|确保|年底前|年内"
 # Words that make a sentence about a period of the zone's work rather than one event.
 PERIOD_WORDS = re.compile(
     r"今年以来|年初以来|截至目前|截至目前为止|到目前为止|截至\d{1,2}月底|今年前\S{1,2}季度|"
@@ -628,8 +635,13 @@ class Extractor:
         draft.put("id", slug("co", name, self.taken), evidence)
         draft.put("name_zh", name, evidence)
         draft.put("kind", kind, evidence)
-        if self.zone_id and any(z in evidence for z in self.zone_names):
-            draft.put("zone", self.zone_id, evidence)
+        # In the zone only where the text says so: 常德高新区的中联重科…, 咸宁高新区企业申江….
+        zone_names = "|".join(re.escape(z) for z in self.zone_names)
+        if self.zone_id and zone_names:
+            if re.search(
+                rf"(?:{zone_names})(?:内|区内)?(?:的|企业|公司)?{re.escape(name)}", evidence
+            ):
+                draft.put("zone", self.zone_id, evidence)
         self.companies.append(draft)
         return draft
 
@@ -717,7 +729,7 @@ class Extractor:
             if owner is not None and re.fullmatch(r"的?合作项目", name):
                 name = f"{owner.fields['name_zh']}的合作项目"
                 company_before = re.search(r"(?P<co>.+)的合作项目$", name)
-            name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name))
+            name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name, _PROJECT_STOPS))
             name = re.sub(
                 r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
             )
@@ -862,6 +874,15 @@ class Extractor:
     # -- one sentence ------------------------------------------------------------------------
 
     def read_sentence(self, sentence: str, paragraph: int, context: Context) -> None:
+        parts = segments(sentence)
+        if (
+            len(parts) > 1
+            and sum(1 for part in parts if COMPANY.search(part) or PROJECT.search(part)) > 1
+        ):
+            # A；-list of signings (A公司投资…建设X项目；B公司…): each part on its own.
+            for part in parts:
+                self.read_sentence(part.strip() + "；", paragraph, context)
+            return
         events = self.events_in(sentence)
         projects = self.projects_in(sentence, sentence)
         if events:
@@ -997,8 +1018,9 @@ class Extractor:
         for rank, (verb, stage) in enumerate(STAGES):
             for match in re.finditer(verb, sentence):
                 before = sentence[max(0, match.start() - 4) : match.start()]
+                clause = re.split(r"[，,；;。]", sentence[: match.start()])[-1]
                 after = sentence[match.end() : match.end() + 1]
-                if _FUTURE.search(before) or after == "后" or re.search(r"将|拟|预计", before):
+                if _FUTURE.search(before) or after == "后" or re.search(_FUTURE_WORDS, clause):
                     continue
                 if best is None or rank < best[0]:
                     best = (rank, stage, verb)
