@@ -637,11 +637,9 @@ class Extractor:
         draft.put("kind", kind, evidence)
         # In the zone only where the text says so: 常德高新区的中联重科…, 咸宁高新区企业申江….
         zone_names = "|".join(re.escape(z) for z in self.zone_names)
-        if self.zone_id and zone_names:
-            if re.search(
-                rf"(?:{zone_names})(?:内|区内)?(?:的|企业|公司)?{re.escape(name)}", evidence
-            ):
-                draft.put("zone", self.zone_id, evidence)
+        in_zone = rf"(?:{zone_names})(?:内|区内)?(?:的|企业|公司)?{re.escape(name)}"
+        if self.zone_id and zone_names and re.search(in_zone, evidence):
+            draft.put("zone", self.zone_id, evidence)
         self.companies.append(draft)
         return draft
 
