@@ -177,6 +177,11 @@ _AMOUNT = re.compile(
 _HEDGES = re.compile(r"约|近|超|逾|多|余|以上|左右|不足|不到")
 
 
+def _reworded(raw: str, canonical: str) -> bool:
+    """Whether the canonical form words the hedge differently (超 -> 多, 近 -> 约, 以上 -> 多)."""
+    return _HEDGES.findall(raw) != _HEDGES.findall(canonical)
+
+
 def _plain(value: Decimal) -> str:
     """A decimal as written, without exponent or thousands separators: 6.63, 150, 0.5."""
     text = format(value, "f")
@@ -225,7 +230,7 @@ class Amount:
         elif prefix in ("超", "超过", "逾") or many or suffix in ("以上", "多", "余"):
             qualifier = Qualifier.OVER
         amount = cls(value=value, unit=unit, qualifier=qualifier)
-        if prefix in ("不足", "不到") or (_HEDGES.search(raw) and amount.text() != raw):
+        if _reworded(raw, amount.text()):
             amount = cls(value=value, unit=unit, qualifier=qualifier, written=raw)
         return amount
 
@@ -275,7 +280,7 @@ class Quantity:
         if re.match(r"[多余]", written_unit or ""):  # 6000余万元: the hedge after 万 goes with it
             qualifier = qualifier or Qualifier.OVER
         quantity = cls(value=value, unit=written_unit or unit, qualifier=qualifier)
-        if prefix in ("不足", "不到") or (_HEDGES.search(raw) and quantity.text() != raw):
+        if _reworded(raw, quantity.text()):
             quantity = cls(value, written_unit or unit, qualifier, written=raw)
         return quantity
 

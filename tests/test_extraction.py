@@ -384,3 +384,22 @@ def test_cli_refuses_a_file_too_big_for_an_article(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "at most 5 MB" in result.stderr
     assert not (tmp_path / "drafts" / "big.yaml").exists()
+
+
+def test_signings_listed_with_semicolons_keep_their_own_figures() -> None:
+    doc = draft("own-songjiang")
+    projects = {p["name_zh"]: p for p in doc["projects"]}
+    chip = projects["功率半导体封测基地项目"]
+    drug = projects["创新药研发及产业化项目"]
+    assert {"name_zh": "拟投资", "value": "12亿元"} in chip["figures"]
+    assert "stage" not in chip  # 预计2026年底投产 is a plan, not the stage
+    assert drug["total_investment"] == "8.6亿元" and drug["land_mu"] == "约80亩"
+    assert "8.6亿元" not in str(chip)
+
+
+def test_a_production_start_keeps_dollars_and_its_own_labels() -> None:
+    (project,) = draft("own-shahe")["projects"]
+    assert project["total_investment"] == "5亿美元"
+    assert project["registered_capital"] == "8000万美元"
+    assert project["stage"] == "production"
+    assert project["stage_date"] == "2025-06-18"

@@ -55,13 +55,19 @@ _LEFT_STOPS = re.compile(
     r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
     r"[在于的与同由向将被让把从对是及等和为：:、“”\"《》,，。\d])"
 )
+# Project names often hold 与/和/及 (物联网与大数据生产基地, 研发及产业化项目): not stops here.
+_PROJECT_STOPS = re.compile(
+    r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|引进|入职|签约|落户|落地|投资|建设|举办|举行|"
+    r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
+    r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。\d])"
+)
 _LEFT_STOPS_SOFT = re.compile(
     r".*(?:[在于的与由向将被让把从对是及等：:、“”\"《》,，。\d]|企业|公司)"
 )
 COMPANY_SUFFIX = (
     "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|子公司|分公司|公司|集团|"
     "研究院|研究所|研究中心|创新中心|服务中心|投促中心|双创中心|实验室|大学|学院|医院|管委会|"
-    "办公室|商会|协会|银行"
+    "办公室|商会|协会|分行|支行|银行"
 )
 COMPANY = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))"
@@ -131,6 +137,7 @@ STAGES = (
     ("洽谈", "negotiating"),
 )
 _FUTURE = re.compile(r"(?:将|拟|计划|预计|预期|有望|力争|争取|即将|全部|建成|达产|投产)$")
+_FUTURE_WORDS = r"将|拟|预计|计划|力争|争取|有望|即将|确保|年底前|年内"
 # Words that make a sentence about a period of the zone's work rather than one event.
 PERIOD_WORDS = re.compile(
     r"今年以来|年初以来|截至目前|截至目前为止|到目前为止|截至\d{1,2}月底|今年前\S{1,2}季度|"
@@ -154,6 +161,10 @@ _LEAD_IN = re.compile(
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
+)
+_LABEL_END = re.compile(
+    r"(?:总投资|投资总额|投资额|投资|注册资本|年产值|产值|税收|纳税|营业收入|营收|收入|利税|面积|用地|占地|"
+    r"授信|规模|总额|到位资金)(?:约|近|超过|超|逾|达到|达|为|共|合计|预计|可达)*$"
 )
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
@@ -261,7 +272,20 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             if outlet and len(outlet) <= 12 and head.outlet is None:
                 head.outlet = outlet
             continue
-        if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对|来源)[:：].*", text):
+        credit = re.fullmatch(
+            r"(?:来源|来源于|稿源)[:：]\s*(?P<outlet>[^\s\d]{2,20})?\s*"
+            r"(?:(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})日?)?.*",
+            text,
+        )
+        if credit and len(text) < 60:
+            if credit.group("outlet") and head.outlet is None:
+                head.outlet = credit.group("outlet")
+            if credit.group("y"):
+                _set_date(
+                    head, f"{credit.group('y')}-{credit.group('m')}-{credit.group('d')}", text
+                )
+            continue
+        if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对)[:：].*", text):
             continue
         is_title = (heading or (not body and len(text) <= 50)) and not re.search(r"[。！？]$", text)
         if is_title and head.title is None and len(text) <= 60:
@@ -436,6 +460,7 @@ class Context:
     event_paragraph: int = -1
     project: Draft | None = None
     project_paragraph: int = -1
+    last_project: Draft | None = None  # for 该项目/项目… in a later paragraph
     company: Draft | None = None
 
 
@@ -587,7 +612,11 @@ class Extractor:
         name = name.strip('“”"、 ')
         if len(name) < 2 or _GENERIC_ORG.match(name) or re.search(r"\d", name[:2]):
             return None
-        if re.match(r"第三方|有实力|相关|有关|多家|一批|各家|部分|其他|其余|全市|全区|当地", name):
+        if re.match(
+            r"第三方|有实力|相关|有关|多家|一批|各家|部分|其他|其余|全市|全区|当地|"
+            r"[一二两三四五六七八九十几多\d]+[家个所]",
+            name,
+        ):
             return None
         if self.zone_name and name in self.zone_names:
             return None
@@ -606,7 +635,10 @@ class Extractor:
         draft.put("id", slug("co", name, self.taken), evidence)
         draft.put("name_zh", name, evidence)
         draft.put("kind", kind, evidence)
-        if self.zone_id and any(z in evidence for z in self.zone_names):
+        # In the zone only where the text says so: 常德高新区的中联重科…, 咸宁高新区企业申江….
+        zone_names = "|".join(re.escape(z) for z in self.zone_names)
+        in_zone = rf"(?:{zone_names})(?:内|区内)?(?:的|企业|公司)?{re.escape(name)}"
+        if self.zone_id and zone_names and re.search(in_zone, evidence):
             draft.put("zone", self.zone_id, evidence)
         self.companies.append(draft)
         return draft
@@ -695,7 +727,7 @@ class Extractor:
             if owner is not None and re.fullmatch(r"的?合作项目", name):
                 name = f"{owner.fields['name_zh']}的合作项目"
                 company_before = re.search(r"(?P<co>.+)的合作项目$", name)
-            name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name))
+            name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name, _PROJECT_STOPS))
             name = re.sub(
                 r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
             )
@@ -803,7 +835,11 @@ class Extractor:
                 for index, number in enumerate(found):
                     if self._threshold(clause, number):
                         continue
-                    label = (clause[: number.start] + clause[number.end :]).strip()
+                    before = clause[: number.start].strip()
+                    if _LABEL_END.search(before):
+                        label = before  # 总投资5亿美元的…项目: the label is what precedes
+                    else:
+                        label = (before + clause[number.end :]).strip()
                     label = re.sub(r"^(?:\d{1,2}(?:月份?|日)|今年|本年|[-—~至到])+", "", label)
                     label = _LEAD_IN.sub("", label)
                     label = _TAIL.sub("", label).strip("的、 ")
@@ -836,30 +872,36 @@ class Extractor:
     # -- one sentence ------------------------------------------------------------------------
 
     def read_sentence(self, sentence: str, paragraph: int, context: Context) -> None:
+        parts = segments(sentence)
+        if (
+            len(parts) > 1
+            and sum(1 for part in parts if COMPANY.search(part) or PROJECT.search(part)) > 1
+        ):
+            # A；-list of signings (A公司投资…建设X项目；B公司…): each part on its own.
+            for part in parts:
+                self.read_sentence(part.strip() + "；", paragraph, context)
+            return
         events = self.events_in(sentence)
         projects = self.projects_in(sentence, sentence)
         if events:
             context.event, context.event_paragraph = events[-1], paragraph
         companies = self.companies_in(sentence)
-        lead_company = next(
-            (
-                c
-                for c in companies
-                if sentence.find(c.fields["name_zh"]) < 4
-                or (c.fields.get("short_zh") and sentence.find(c.fields["short_zh"]) < 4)
-            ),
-            None,
-        )
         collective = bool(COLLECTIVE.search(sentence))
+        bare = re.sub(r"^[^，,]{0,8}?(?:了解到|了解|介绍|获悉|据悉|悉)[，,]", "", sentence)
+        bare = _LEAD_IN.sub("", bare)
+        lead_company = None
+        if not (collective or PERIOD_WORDS.search(sentence) or MONTH_RANGE.search(sentence)):
+            lead_company = next((c for c in companies if self._leads(c, bare)), None)
         project: Draft | None = None
         if len(projects) == 1 and not collective:
             project = projects[0]
-        elif not projects and context.project and PROJECT_REFERENCE.match(sentence):
-            project = context.project
+        elif not projects and context.last_project and PROJECT_REFERENCE.match(bare):
+            project = context.last_project
         elif not projects and context.project and not collective and lead_company is None:
             project = context.project if not events else None
         if len(projects) == 1:
             context.project, context.project_paragraph = projects[0], paragraph
+            context.last_project = projects[0]
         if project is not None:
             self.read_project(project, sentence, companies)
         for draft in projects:
@@ -895,6 +937,16 @@ class Extractor:
             return
         for label, number, _clause in figures:
             self.zone_figure(label, number, sentence, period, period_words)
+
+    @staticmethod
+    def _leads(company: Draft, sentence: str) -> bool:
+        """The sentence is about the company (it opens it), not quoting it (X负责人表示)."""
+        for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+            at = sentence.find(name)
+            if 0 <= at < 4:
+                after = sentence[at + len(name) : at + len(name) + 6]
+                return not re.match(r"(?:的)?(?:相关)?(?:负责人|表示|介绍|称|指出|透露)", after)
+        return False
 
     @staticmethod
     def _names_event(sentence: str, event: Draft) -> bool:
@@ -964,8 +1016,9 @@ class Extractor:
         for rank, (verb, stage) in enumerate(STAGES):
             for match in re.finditer(verb, sentence):
                 before = sentence[max(0, match.start() - 4) : match.start()]
+                clause = re.split(r"[，,；;。]", sentence[: match.start()])[-1]
                 after = sentence[match.end() : match.end() + 1]
-                if _FUTURE.search(before) or after == "后" or re.search(r"将|拟|预计", before):
+                if _FUTURE.search(before) or after == "后" or re.search(_FUTURE_WORDS, clause):
                     continue
                 if best is None or rank < best[0]:
                     best = (rank, stage, verb)
