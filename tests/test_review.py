@@ -98,7 +98,11 @@ async def test_admin_article_is_drafted_reviewed_and_accepted_into_the_store(
     assert any(h.kind == "project" for h in hits)
     project = await bot.store.project(next(h.record_id for h in hits if h.kind == "project"))
     assert project is not None and project.zone == "kunshan"
-    assert [f.value.text() for f in project.figures] == ["约8.5亿元"]  # as written, hedge kept
+    # The amount as written, hedge kept (as the investment or a labelled figure).
+    amounts = [f.value.text() for f in project.figures]
+    if project.total_investment is not None:
+        amounts.append(project.total_investment.text())
+    assert amounts == ["约8.5亿元"]
     assert project.land_mu is not None and project.land_mu.text() == "约120亩"
     company = await bot.store.company(project.company or "")
     assert company is not None and company.name_zh == "江苏星澜智能装备有限公司"

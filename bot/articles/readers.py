@@ -175,7 +175,7 @@ def read_html(html: str, *, url: str | None = None) -> ArticleText:
             include_images=False,
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup
-        log.info("could not extract the main text of a page: %s", type(exc).__name__)
+        log.debug("could not extract the main text of a page: %s", type(exc).__name__)
         doc = None
     text = ""
     title = outlet = author = published = None
@@ -266,7 +266,7 @@ def read_pdf(data: bytes) -> ArticleText:
     except ArticleError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        log.info("could not read a PDF: %s", type(exc).__name__)
+        log.debug("could not read a PDF: %s", type(exc).__name__)
         raise ArticleError("corrupt", "pdf") from None
     text = "\n".join(texts)
     if not text.strip():
