@@ -24,7 +24,9 @@ from bot.texts.common import split_message
 from handlers.basic import is_admin
 from handlers.common import edit_in_place
 from storage.facts import FactFileError, parse
+from storage.models import parse_event_kind, parse_stage
 from storage.review_queries import ReviewArticle, ReviewItem
+from storage.values import PartialDate
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     "figures": ("name_zh", "zone", "value", "period"),
     "companies": ("name_zh", "short_zh"),
 }
+DATE_FIELDS = frozenset({"stage_date", "date", "period"})
 REQUIRED = frozenset({"name_zh", "title_zh", "zone", "kind", "value"})
 LIST_FIELDS = frozenset({"sectors"})
 # Accept-all order: what others refer to goes in first.
@@ -431,6 +434,12 @@ async def typed_value(update: Update, context: BotContext) -> bool:
             value = zone
         elif key in LIST_FIELDS:
             value = [v for v in importing.split_labels(raw) if v]
+        else:
+            try:
+                value = _canonical(key, raw)
+            except ValueError as exc:
+                await message.reply_html(texts.bad_value(lang, key, str(exc)))
+                return True
         record[key] = value
     check = dict(record)
     if not keeps_review():
@@ -449,6 +458,17 @@ async def typed_value(update: Update, context: BotContext) -> bool:
     assert fresh is not None
     await _send_card(context, message.chat_id, article, fresh, await _names(context, article))
     return True
+
+
+def _canonical(key: str, raw: str) -> str:
+    """What staff type (开工, 2025年3月) in the form the records hold (construction, 2025-03)."""
+    if key == "stage":
+        return parse_stage(raw).value
+    if key == "kind":
+        return parse_event_kind(raw).value
+    if key in DATE_FIELDS:
+        return PartialDate.parse(raw).edtf()
+    return raw
 
 
 async def cancel(update: Update, context: BotContext) -> None:

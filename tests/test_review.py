@@ -249,6 +249,32 @@ async def test_edit_a_field_then_accept_stores_the_edited_value(bot: BotHarness)
     assert project.land_mu.text() == "约125亩"
 
 
+async def test_stage_and_date_are_edited_in_words(bot: BotHarness) -> None:
+    calls = await open_review(bot, await draft(bot))
+    card = card_for(calls, "星澜智能装备制造项目")
+    for key, typed, shown in (("stage", "开工", "阶段：开工"), ("stage_date", "2025年7月", "7月")):
+        calls = await bot.press(card, button(card, "rv:e:"), user_id=ADMIN_ID)
+        call, _ = with_button(calls, "rv:f:")
+        field = next(d for d in call.button_data() if d.endswith(f":{key}"))
+        await bot.press(call, field, user_id=ADMIN_ID)
+        calls = await say(bot, typed)
+        card = card_for(calls, "星澜智能装备制造项目")
+        assert shown in card.text
+    calls = await bot.press(card, button(card, "rv:e:"), user_id=ADMIN_ID)
+    call, _ = with_button(calls, "rv:f:")
+    await bot.press(
+        call, next(d for d in call.button_data() if d.endswith(":stage")), user_id=ADMIN_ID
+    )
+    assert "无法读取" in text_of(await say(bot, "差不多了"))
+    assert "已取消" in text_of(await say(bot, "/cancel"))
+    await bot.press(card, button(card, "rv:y:"), user_id=ADMIN_ID)
+    hit = next(h for h in await bot.store.search("星澜智能装备") if h.kind == "project")
+    project = await bot.store.project(hit.record_id)
+    assert project is not None and project.stage is not None
+    assert project.stage.value == "construction"
+    assert project.stage_date is not None and project.stage_date.edtf() == "2025-07"
+
+
 async def test_the_queue_survives_a_restart(
     settings: Settings, extractor: RecordingExtractor
 ) -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.texts.common import Lang, clip, esc, tr
+from bot.texts.common import Lang, clip, date, esc, event_kind, stage, tr
+from storage.models import EventKind, Stage
 from storage.review_queries import ReviewArticle, ReviewItem
+from storage.values import PartialDate
 
 SECTION_NAMES: dict[str, tuple[str, str]] = {
     "projects": ("项目", "Project"),
@@ -307,6 +309,27 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+DATE_FIELDS = frozenset({"stage_date", "landed_date", "date", "period", "founded"})
+
+
+def _field_value(lang: Lang, key: str, value: Any, names: Mapping[str, str]) -> str:
+    """A drafted value as a reader says it: names for ids, 签约 for signed, 6月18日 for a date."""
+    try:
+        if key in ("zone", "company"):
+            return names.get(str(value), show_value(value))
+        if key == "companies" and isinstance(value, list | tuple):
+            return "、".join(names.get(str(v), str(v)) for v in value)
+        if key == "stage":
+            return stage(Stage(str(value)), lang)
+        if key == "kind":
+            return event_kind(EventKind(str(value)), lang)
+        if key in DATE_FIELDS:
+            return date(PartialDate.parse(str(value)), lang)
+    except ValueError:
+        pass
+    return show_value(value)
+
+
 def card(
     lang: Lang,
     item: ReviewItem,
@@ -330,11 +353,7 @@ def card(
     for key, value in record.items():
         if key in HIDDEN or key in ("name_zh", "title_zh") or value in (None, "", [], {}):
             continue
-        shown = (
-            names.get(str(value), show_value(value))
-            if key in ("zone", "company")
-            else show_value(value)
-        )
+        shown = _field_value(lang, key, value, names)
         lines.append(f"{esc(field_name(lang, key))}：{esc(clip(shown, 300))}")
     if changes:
         lines.append(tr(lang, "<b>将修改：</b>", "<b>Would change:</b>"))
