@@ -173,3 +173,21 @@ def test_numbers_must_be_written_as_in_the_article() -> None:
     assert not llm.number_ok("超20亿元", text) and not llm.number_ok("85000万元", text)
     assert llm.date_ok("XXXX-06-18", text, None) and not llm.date_ok("2025-06-18", text, None)
     assert llm.date_ok("2025-06-18", text, "2025-06-19")  # the year from the dateline
+
+
+def test_the_model_settings_are_read_and_the_key_is_a_secret(tmp_path: Path) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    settings = make_settings(
+        tmp_path, llm_base_url="http://127.0.0.1:9/v1/", llm_model="m", llm_api_key=KEY
+    )
+    assert settings.llm_enabled and settings.llm_base_url == "http://127.0.0.1:9/v1"
+    assert KEY not in repr(settings) and KEY not in str(settings.model_dump())
+    assert not make_settings(tmp_path).llm_enabled  # off by default
+    assert not make_settings(tmp_path).fetch_allow_private  # refused by default
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, llm_base_url="api.example.com")
+    assert "BOT_LLM_BASE_URL" in str(caught.value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, fetch_allow_private="perhaps")
+    assert "BOT_FETCH_ALLOW_PRIVATE" in str(caught.value)
