@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     extractor.add_argument("inputs", nargs="+", metavar="FILE_OR_URL", help="article files")
     extractor.add_argument("--out", type=Path, default=Path("drafts"), help="output folder")
+    extractor.add_argument(
+        "--zone",
+        default=None,
+        help="the zone (id or any name /zone takes) for articles that name none the rules "
+        "recognise; a zone the article names always wins",
+    )
     return parser
 
 
@@ -191,7 +197,15 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
         labels = {label.label: label.area for label in await store.labels()}
     finally:
         await store.close()
-    return run(args.inputs, args.out, zones, labels)
+    zone_id = None
+    if args.zone:
+        wanted = args.zone.strip().casefold()
+        found = [z.id for z in zones if wanted in (z.id, *(n.casefold() for n in z.names))]
+        if len(found) != 1:
+            print(f"error: {args.zone!r} is not one zone in the store", file=sys.stderr)
+            return 2
+        zone_id = found[0]
+    return run(args.inputs, args.out, zones, labels, zone_id)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ def run(
     out_dir: Path,
     zones: Sequence[KnownZone],
     labels: Mapping[str, str | None],
+    zone: str | None = None,
 ) -> int:
     """Draft each input; 0 when every input gave a draft file, 1 otherwise."""
     failed = 0
@@ -116,7 +117,9 @@ def run(
         path = Path(name)
         try:
             article = read_article(name)
-            doc = extract(article, zones, source_id=source_id_for(article.text), labels=labels)
+            doc = extract(
+                article, zones, source_id=source_id_for(article.text), labels=labels, zone=zone
+            )
             FactFile.model_validate(doc)  # what import reads; a failure here is our bug
         except (ArticleProblem, ExtractionError) as exc:
             print(f"{name}: not drafted: {exc}", file=sys.stderr)

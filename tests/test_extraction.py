@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
 from storage.models import FactFile, Project
@@ -400,3 +402,50 @@ def test_a_production_start_keeps_dollars_and_its_own_labels() -> None:
     assert project["registered_capital"] == "8000万美元"
     assert project["stage"] == "production"
     assert project["stage_date"] == "2025-06-18"
+
+
+ALPHABET = (
+    "高新区经开区项目公司有限股份签约投产开工投资总约超近逾多余以上亿万元美个家亩平方米人"
+    "，。、；：（）“”《》0123456789.- \n"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=400))
+def test_any_text_gives_a_valid_draft_or_a_clear_refusal(text: str) -> None:
+    try:
+        doc = extract(Article(text), (), source_id="fuzz")
+    except ExtractionError as exc:
+        assert exc.code in ("empty", "too_long", "not_article")
+        return
+    FactFile.model_validate(doc)
+    article = norm(text)
+    invented = [
+        t for _k, v in scalars(doc) for t in NUMBER.findall(norm(v)) if not holds(article, t)
+    ]
+    assert invented == []
+
+
+NO_ZONE = "本报讯 近日，某市举行重点项目集中签约仪式，共签约项目12个，总投资30亿元。"
+
+
+def test_an_article_naming_no_zone_asks_for_one() -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract(Article(NO_ZONE), (), source_id="s")
+    assert caught.value.code == "no_zone"
+    doc = extract(Article(NO_ZONE), (), source_id="s", zone="kunshan")
+    (event,) = doc["events"]
+    assert event["zone"] == "kunshan"
+    assert [f["value"] for f in event["figures"]] == ["12个", "30亿元"]
+
+
+def test_cli_takes_a_zone_for_articles_that_name_none(tmp_path: Path) -> None:
+    article = tmp_path / "city.txt"
+    article.write_text(NO_ZONE, encoding="utf-8")
+    refused = run_cli(tmp_path, "extract", str(article), "--out", "drafts")
+    assert refused.returncode == 1
+    assert "--zone" in refused.stderr
+    done = run_cli(tmp_path, "extract", str(article), "--zone", "昆山高新区", "--out", "drafts")
+    assert done.returncode == 0, done.stderr
+    doc = yaml.safe_load((tmp_path / "drafts" / "city.yaml").read_text(encoding="utf-8"))
+    assert doc["events"][0]["zone"] == "kunshan"

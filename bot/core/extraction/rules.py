@@ -465,7 +465,14 @@ class Context:
 
 
 class Extractor:
-    def __init__(self, text: str, known: Sequence[tuple[str, tuple[str, ...]]], source_id: str):
+    def __init__(
+        self,
+        text: str,
+        known: Sequence[tuple[str, tuple[str, ...]]],
+        source_id: str,
+        fallback_zone: str | None = None,
+    ):
+        self.fallback_zone = fallback_zone
         self.raw = text
         self.source_id = source_id
         self.known = known
@@ -575,6 +582,7 @@ class Extractor:
     def find_zone(self) -> None:
         mentions = find_zones(((self.header.title or "") + "\n") * 2 + self.article)
         if not mentions:
+            self.zone_id = self.fallback_zone or ""
             return
         best = max(mentions.values(), key=lambda m: (m.rank, m.count, -m.first))
         forms = set().union(*(zone_forms(n) for n in best.names))
