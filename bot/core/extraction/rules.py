@@ -307,7 +307,7 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
     named = re.search(rf"【([{CJK}A-Za-z]{{2,16}}?)(?:\s|】)", text)
     if named is None:
         named = re.search(
-            rf"^([{CJK}]{{2,12}}?(?:网|报|在线|日报|晚报|新闻|电视台))(?:消息|讯|[{CJK}]{{0,4}}\d{{1,2}}月\d{{1,2}}日电)",
+            rf"^([{CJK}]{{2,12}}?(?:新闻网|网|报|在线|日报|晚报|新闻|电视台))(?:消息|讯|[{CJK}]{{0,4}}\d{{1,2}}月\d{{1,2}}日电)",
             text,
             re.M,
         )
@@ -593,7 +593,9 @@ class Extractor:
                 self.zone_id = zone_id
                 return
         longest = max(
-            (n for n in best.names if not re.match(PROVINCES, n)), key=len, default=best.short
+            (n for n in best.names if not re.match(rf"中国|{PROVINCES}", n)),
+            key=len,
+            default=best.short,
         )
         zone = Draft("zone", {})
         self.zone_id = slug("zone", best.short, self.taken)
@@ -912,9 +914,8 @@ class Extractor:
             context.last_project = projects[0]
         if project is not None:
             self.read_project(project, sentence, companies)
-        for draft in projects:
-            if draft is not project:
-                self.project_stage(draft, sentence)
+        if len(projects) == 1 and project is None:
+            self.project_stage(projects[0], sentence)
         self.read_lists(sentence, project, context)
         self.read_people(sentence, companies)
         if lead_company is not None and project is None and not events:
@@ -1126,15 +1127,10 @@ class Extractor:
                 items[0], re.compile(r".*(?:远销|销往|出口到|出口至|到|至|在|与|和|[，,])")
             )
             places = [i for i in items if 2 <= len(i) <= 8]
-            holder = project or context.project or context.event
-            if holder is not None and len(places) >= 2:
+            holder = project or context.event
+            if holder is not None and holder.kind == "event" and len(places) >= 2:
                 for place in places:
-                    if holder.kind == "event":
-                        holder.add("places", place, sentence)
-                    else:
-                        holder.add("highlights_zh", f"销往{place}", sentence) if re.search(
-                            r"远销|销往|出口", sentence
-                        ) else None
+                    holder.add("places", place, sentence)
 
     def sector_labels(self, sentence: str) -> list[str]:
         out: list[str] = []
@@ -1272,6 +1268,9 @@ def document(
 def _fallback_title(ex: Extractor) -> str:
     first = next(iter(sentences(ex.body[0])), "") if ex.body else ""
     first = re.sub(r"^[^，,]{0,20}?(?:讯|消息|电)[)）]?\s*", "", first)
+    first = re.sub(
+        r"^[(（][^()（）]{0,30}[)）]\s*|^(?:近日|日前|\d{1,2}月\d{1,2}日)[，,]?", "", first
+    )
     return cut(first, 40, keep_end=False).rstrip("，,。") or "未命名文章"
 
 

@@ -14,6 +14,9 @@ _DASHES = str.maketrans({c: "-" for c in "–―‐‑‒−"})
 def normalise(text: str) -> str:
     """NFKC (full-width digits and punctuation to half-width), ㎡ kept as 平方米, no \\r."""
     text = text.replace("㎡", "平方米").replace("\r\n", "\n").replace("\r", "\n")
+    # An ellipsis ends a list (项目A、项目B……21个项目): NFKC would make it "...", glued to
+    # the next number; read it as a comma instead.
+    text = re.sub(r"[…⋯]+", "，", text)
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     # NFKC turns the ideographic space into a space; runs of spaces inside a line become one.
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
