@@ -1268,9 +1268,8 @@ def document(
 def _fallback_title(ex: Extractor) -> str:
     first = next(iter(sentences(ex.body[0])), "") if ex.body else ""
     first = re.sub(r"^[^，,]{0,20}?(?:讯|消息|电)[)）]?\s*", "", first)
-    first = re.sub(
-        r"^[(（][^()（）]{0,30}[)）]\s*|^(?:近日|日前|\d{1,2}月\d{1,2}日)[，,]?", "", first
-    )
+    first = re.sub(r"^[(（][^()（）]{0,30}[)）]\s*", "", first)
+    first = re.sub(r"^(?:近日|日前|\d{1,2}月\d{1,2}日)[，,]?", "", first)
     return cut(first, 40, keep_end=False).rstrip("，,。") or "未命名文章"
 
 
