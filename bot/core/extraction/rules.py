@@ -178,6 +178,11 @@ ORG_LIST = re.compile(
     rf"(?P<items>[{CJK}A-Za-z0-9()（）、]{{2,120}}?)等(?:\d+家|\d+个|多家)?"
     r"(?:企业|公司|单位|机构|高校|院校|院所|银行)"
 )
+# A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
+LEADER = re.compile(
+    rf"(?:行业巨头|行业龙头|龙头企业|头部企业|链主企业|世界500强企业|世界500强|上市公司)"
+    rf"(?P<name>[{CJK}A-Za-z]{{2,8}}?)(?=在|的|与|和|是|将|已|等|[，,。])"
+)
 PLACE_LIST = re.compile(rf"(?P<items>[{CJK}、]{{2,60}}?)等(?:国家|国家和地区|地区|省份|城市|地)")
 # Taxonomy: words in a sector label and the national area they belong to.
 SECTOR_AREAS = (
@@ -663,6 +668,8 @@ class Extractor:
                     short = _SHORT_NAME.match(sentence, match.end())
                     if short:
                         draft.put("short_zh", short.group(1), sentence)
+                for match in LEADER.finditer(sentence):
+                    self.company(match.group("name"), sentence)
                 for match in ORG_LIST.finditer(sentence):
                     if re.search(r"项目|领域|产业", match.group("items")[-8:]):
                         continue
