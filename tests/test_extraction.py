@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
 from storage.models import FactFile, Project
 from storage.values import Amount, Quantity
+from tests.harness import BotHarness, text_of
 
 DATA = Path(__file__).parent / "data" / "extraction"
 ARTICLES = sorted(p.name.removesuffix(".gold.yaml") for p in DATA.glob("*.gold.yaml"))
@@ -449,3 +450,29 @@ def test_cli_takes_a_zone_for_articles_that_name_none(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     doc = yaml.safe_load((tmp_path / "drafts" / "city.yaml").read_text(encoding="utf-8"))
     assert doc["events"][0]["zone"] == "kunshan"
+
+
+def test_an_imported_draft_shows_its_figures_as_written() -> None:
+    from bot.texts.common import money, quantity
+
+    doc = draft("12")
+    facts = FactFile.model_validate(doc)
+    (project,) = facts.projects
+    assert project.total_investment is not None
+    assert money(project.total_investment) == "约12.49亿元"
+    shown = {f.name_zh: quantity(f.value) for f in project.figures}
+    assert "约6000余万元" in shown.values() and "2000余人" in shown.values()
+    assert money(Amount.parse("超550亿元")) == "超550亿元"  # never 550多亿元
+
+
+async def test_an_accepted_draft_is_found_and_shown_as_the_article_wrote_it(
+    bot: BotHarness,
+) -> None:
+    doc = draft("12")
+    await bot.store.apply_facts(FactFile.model_validate(doc), via="test")
+    card = text_of(await bot.send("/project 智能制造产业园"))
+    assert "约12.49亿元" in card and "约293亩" in card and "约31.23万平方米" in card
+    assert "年创税收" in card and "约6000余万元" in card  # its own label, as written
+    assert "2000余人" in card
+    english = text_of(await bot.send("/zone 绵阳高新区", lang="en"))
+    assert "绵阳高新区" in english  # no English name is known: the Chinese one is shown
