@@ -76,7 +76,8 @@ COMPANY = re.compile(
 _SHORT_NAME = re.compile(r"[(（]以下简称[“\"]?([^”\")）]{2,16})[”\"]?[)）]")
 _GENERIC_ORG = re.compile(
     r"^(?:该|本|其|此|各|这家|一家|多家|相关|有关|第三方|有实力的|头部|龙头|上下游|配套|签约|入驻|"
-    r"重点|优质|外资|民营|国有|新|子|母|分|大|小)?(?:企业)?(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行)$"
+    r"重点|优质|外资|民营|国有|全资|控股|联合|新|子|母|分|大|小)?(?:企业)?"
+    r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所)$"
 )
 PROJECT = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·\-—“”\"]{{2,50}}?"
@@ -359,6 +360,7 @@ _ORG_TAIL = re.compile(rf"^(?P<head>.*?)(?P<tail>(?:[(（][^()（）]*[)）])?(?
 _ORG_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|助力|提升|基于|旨在|引进|入职|签约|落户|落地|"
     r"投资|建设|举办|举行|企业|分别同|分别与|目前|近日|此次|本次|当天|记者|了解到|获悉|据悉|有实力的|"
+    r"注册成立|成立|设立|组建|共建|区内|园内|"
     r"[在于的与同由向将被让把从对是及等为：:、“”\"《》,，。])"
 )
 
@@ -374,6 +376,36 @@ def trim_org(name: str) -> str:
     if stop:
         head = head[stop.end() :]
     return (head + match.group("tail")).strip('“”"、 ')
+
+
+_ORG_CORE = re.compile(
+    r"(?:[(（][^()（）]*[)）])|(?:集团)?(?:股份有限公司|有限责任公司|有限公司|股份公司|公司|集团)$"
+)
+_GENERIC_CORE = re.compile(
+    r"^(?:科技|技术|信息|电子|智能|新材料|材料|能源|实业|发展|投资|控股|集团)+$"
+)
+
+
+def names_of(company: Draft) -> list[str]:
+    """The names a text uses for a company: its full and short names, and the core of its
+    full name (星辰航空科技(上海)有限公司 is 星辰航空科技; 杭州泽天春来科技有限公司 is also
+    泽天春来科技), longest first."""
+    cached = company.fields.get("_names")
+    if isinstance(cached, list):
+        return cached
+    full = company.fields["name_zh"]
+    names = [full] + ([company.fields["short_zh"]] if company.fields.get("short_zh") else [])
+    core = _ORG_CORE.sub("", _ORG_CORE.sub("", full))
+    if core != full and company.fields.get("kind") == "company":
+        # the core, and without a leading place (浙江…, 杭州市…, or two characters when at
+        # least five remain): never a bare common word such as 冷链物流
+        place = re.sub(rf"^(?:(?:{PROVINCES})(?:省|市)?|[{CJK}]{{2,3}}市)", "", core)
+        for part in (core, place, core[2:] if len(core) >= 7 else ""):
+            if len(part) >= 4 and not _GENERIC_CORE.match(part[2:]):
+                names.append(part)
+    names = sorted(dict.fromkeys(names), key=len, reverse=True)
+    company.fields["_names"] = names
+    return names
 
 
 def each_label(clause: str, count: int) -> list[str] | None:
@@ -540,6 +572,9 @@ class Extractor:
             if 1 <= a < b <= 12:
                 y = f"{year:04d}" if year else "XXXX"
                 return f"{y}-{a:02d}/{y}-{b:02d}", self._period_words(sentence, match)
+        until = re.search(r"截至\d{1,2}月(?:底|末|份)?", sentence)
+        if until:  # 截至11月底: a running total, its start not given
+            return None, until.group(0)
         match = ONE_MONTH.search(sentence)
         if match and not DAY.match(sentence, match.end()):
             month = int(match.group("m"))
@@ -689,8 +724,7 @@ class Extractor:
     def companies_in(self, sentence: str) -> list[Draft]:
         found = []
         for draft in self.companies:
-            names = [draft.fields["name_zh"], draft.fields.get("short_zh")]
-            if any(n and n in sentence for n in names):
+            if any(n in sentence for n in names_of(draft)):
                 found.append(draft)
         return found
 
@@ -700,7 +734,7 @@ class Extractor:
         out: list[Draft] = []
         taken: list[tuple[int, int]] = []
         for company in self.companies:
-            for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+            for name in names_of(company):
                 for found in re.finditer(re.escape(name), sentence):
                     taken.append(found.span())
         for quoted in re.finditer(r"[“\"]([^”\"]{4,40})[”\"]", sentence):
@@ -957,7 +991,7 @@ class Extractor:
     @staticmethod
     def _leads(company: Draft, sentence: str) -> bool:
         """The sentence is about the company (it opens it), not quoting it (X负责人表示)."""
-        for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+        for name in names_of(company):
             at = sentence.find(name)
             if 0 <= at < 4:
                 after = sentence[at + len(name) : at + len(name) + 6]
@@ -1062,7 +1096,7 @@ class Extractor:
         own = re.search(
             r"(?:计划|协议|意向|合同|拟|累计|实际|固定资产|到位)(?:总)?投资(?:总额|额)?", label
         )
-        if own:  # 计划投资, 协议投资 …: their own label, never total_investment
+        if own and number.is_money:  # 计划投资, 协议投资 …: their own label, not total_investment
             entry = self.figure(own.group(0), number.text, sentence)
             if entry not in project.fields.setdefault("figures", []):
                 project.fields["figures"].append(entry)
@@ -1112,7 +1146,7 @@ class Extractor:
 
     def read_people(self, sentence: str, companies: list[Draft]) -> None:
         for company in companies:
-            for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+            for name in names_of(company):
                 match = re.search(
                     re.escape(name)
                     + rf"(?:的)?({ROLES})([{CJK}]{{2,3}}?)(?=表示|介绍|说|称|认为|指出|[，,。])",
