@@ -476,3 +476,18 @@ async def test_an_accepted_draft_is_found_and_shown_as_the_article_wrote_it(
     assert "2000余人" in card
     english = text_of(await bot.send("/zone 绵阳高新区", lang="en"))
     assert "绵阳高新区" in english  # no English name is known: the Chinese one is shown
+
+
+def test_a_page_line_gives_date_outlet_and_author_and_a_title_line_stays_a_title() -> None:
+    text = (
+        "2025年3月5日 滨湖高新区5个项目集中签约\n"
+        "2025年03月06日 09:12 来源：滨湖日报 作者：赵一鸣\n"
+        "3月5日，滨湖高新区举行项目集中签约仪式，5个项目总投资12亿元。\n"
+    )
+    doc = extract(Article(text), (), source_id="s")
+    (source,) = doc["sources"]
+    assert source["title"] == "2025年3月5日 滨湖高新区5个项目集中签约"
+    assert source["date"] == "2025-03-06"
+    assert source["publication"] == "滨湖日报"
+    assert source["authors"] == ["赵一鸣"]
+    assert doc["events"][0]["date"] == "2025-03-05"

@@ -267,7 +267,7 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         if not text:
             continue
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text):
-            _set_date(head, text[:10], text)
+            _set_date(head, text.split()[0], text)
             continue
         published = re.search(
             r"(?:发布时间|发布日期|时间|日期)[:：]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})", text
@@ -292,6 +292,20 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
                 )
             continue
         if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对)[:：].*", text):
+            continue
+        meta = _FULL_DATE.search(text)
+        about_page = re.search(r"来源|作者|记者|发布|浏览|编辑|字号|点击", text) or (
+            len(re.sub(r"[\d:\s]", "", _FULL_DATE.sub("", text))) < 6
+        )
+        if meta and about_page and index < 6 and len(text) < 80 and not re.search(r"[。，,]", text):
+            # 2023年02月22日 10:30 来源：XX网 作者：张三 — a page's line of facts about itself
+            _set_date(head, "-".join(meta.groups()), text)
+            outlet = re.search(r"(?:来源|来自)[:：]?\s*([^\s|｜]{2,20})", text)
+            if outlet and head.outlet is None:
+                head.outlet = outlet.group(1)
+            for name in re.findall(rf"(?:作者|记者|文)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text):
+                if name not in head.authors:
+                    head.authors.append(name)
             continue
         is_title = (heading or (not body and len(text) <= 50)) and not re.search(r"[。！？]$", text)
         if is_title and head.title is None and len(text) <= 60:
@@ -324,6 +338,9 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         head.dateline = (None, int(wire.group(1)), int(wire.group(2)))
         head.dateline_text = wire.group(0).strip()
     return head, body
+
+
+_FULL_DATE = re.compile(r"((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
 def _set_date(head: Header, iso: str, evidence: str) -> None:
