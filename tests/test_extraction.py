@@ -21,7 +21,7 @@ from storage.models import FactFile, Project
 from storage.values import Amount, Quantity
 from tests.harness import BotHarness, text_of
 
-DATA = Path(__file__).parent / "data" / "extraction"
+DATA = Path(__file__).parent / "articles"
 ARTICLES = sorted(p.name.removesuffix(".gold.yaml") for p in DATA.glob("*.gold.yaml"))
 FREE_TEXT = re.compile(r"^(summary|note|evidence|review|quote|description|text|body|remark)")
 SECTIONS = ("zones", "companies", "projects", "events", "figures")
