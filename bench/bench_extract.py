@@ -2,7 +2,7 @@
 
     python bench/bench_extract.py [--chars 3000] [--runs 30]
 
-The article is built from the test articles in tests/data/extraction (their paragraphs in
+The article is built from the test articles in tests/articles (their paragraphs in
 turn, provenance lines left out) up to --chars characters, cut at a paragraph. It is drafted
 --runs times with the seed's zones as the store's; the first run (which also loads pypinyin
 for the ids) is reported apart. Also times `python -m bot extract` on that article as a user
@@ -28,7 +28,7 @@ from bot.core.extraction import Article, KnownZone, extract  # noqa: E402
 
 def build_article(chars: int) -> str:
     paragraphs: list[str] = []
-    for path in sorted((ROOT / "tests" / "data" / "extraction").glob("*.txt")):
+    for path in sorted((ROOT / "tests" / "articles").glob("*.txt")):
         lines = path.read_text(encoding="utf-8").splitlines()
         paragraphs += [line for line in lines if line.strip() and not line.startswith("#")]
     text = ""

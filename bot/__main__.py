@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
         help="article files (.txt .md .html .docx .pdf) or links (http/https)",
     )
     extractor.add_argument("--out", type=Path, default=Path("drafts"), help="output folder")
+    extractor.add_argument(
+        "--zone",
+        default=None,
+        help="the zone (id or any name /zone takes) for articles that name none the rules "
+        "recognise; a zone the article names always wins",
+    )
     return parser
 
 
@@ -198,6 +204,14 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
         labels = {label.label: label.area for label in await store.labels()}
     finally:
         await store.close()
+    zone_id = None
+    if args.zone:
+        wanted = args.zone.strip().casefold()
+        found = [z.id for z in zones if wanted in (z.id, *(n.casefold() for n in z.names))]
+        if len(found) != 1:
+            print(f"error: {args.zone!r} is not one zone in the store", file=sys.stderr)
+            return 2
+        zone_id = found[0]
     # In a worker thread: links are fetched there with their own event loop.
     return await asyncio.to_thread(
         run,
@@ -205,6 +219,7 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
         args.out,
         zones,
         labels,
+        zone_id,
         allow_private=settings.fetch_allow_private,
     )
 

@@ -138,6 +138,7 @@ def run(
     out_dir: Path,
     zones: Sequence[KnownZone],
     labels: Mapping[str, str | None],
+    zone: str | None = None,
     *,
     allow_private: bool = False,
 ) -> int:
@@ -148,7 +149,9 @@ def run(
         path = Path(name)
         try:
             article = read_article(name, allow_private=allow_private)
-            doc = extract(article, zones, source_id=source_id_for(article.text), labels=labels)
+            doc = extract(
+                article, zones, source_id=source_id_for(article.text), labels=labels, zone=zone
+            )
             FactFile.model_validate(doc)  # what import reads; a failure here is our bug
         except (ArticleProblem, ExtractionError) as exc:
             print(f"{name}: not drafted: {exc}", file=sys.stderr)

@@ -13,12 +13,15 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
 from storage.models import FactFile, Project
 from storage.values import Amount, Quantity
+from tests.harness import BotHarness, text_of
 
-DATA = Path(__file__).parent / "data" / "extraction"
+DATA = Path(__file__).parent / "articles"
 ARTICLES = sorted(p.name.removesuffix(".gold.yaml") for p in DATA.glob("*.gold.yaml"))
 FREE_TEXT = re.compile(r"^(summary|note|evidence|review|quote|description|text|body|remark)")
 SECTIONS = ("zones", "companies", "projects", "events", "figures")
@@ -403,3 +406,91 @@ def test_a_production_start_keeps_dollars_and_its_own_labels() -> None:
     assert project["registered_capital"] == "8000万美元"
     assert project["stage"] == "production"
     assert project["stage_date"] == "2025-06-18"
+
+
+ALPHABET = (
+    "高新区经开区项目公司有限股份签约投产开工投资总约超近逾多余以上亿万元美个家亩平方米人"
+    "，。、；：（）“”《》0123456789.- \n"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=400))
+def test_any_text_gives_a_valid_draft_or_a_clear_refusal(text: str) -> None:
+    try:
+        doc = extract(Article(text), (), source_id="fuzz")
+    except ExtractionError as exc:
+        assert exc.code in ("empty", "too_long", "not_article")
+        return
+    FactFile.model_validate(doc)
+    article = norm(text)
+    invented = [
+        t for _k, v in scalars(doc) for t in NUMBER.findall(norm(v)) if not holds(article, t)
+    ]
+    assert invented == []
+
+
+NO_ZONE = "本报讯 近日，某市举行重点项目集中签约仪式，共签约项目12个，总投资30亿元。"
+
+
+def test_an_article_naming_no_zone_asks_for_one() -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract(Article(NO_ZONE), (), source_id="s")
+    assert caught.value.code == "no_zone"
+    doc = extract(Article(NO_ZONE), (), source_id="s", zone="kunshan")
+    (event,) = doc["events"]
+    assert event["zone"] == "kunshan"
+    assert [f["value"] for f in event["figures"]] == ["12个", "30亿元"]
+
+
+def test_cli_takes_a_zone_for_articles_that_name_none(tmp_path: Path) -> None:
+    article = tmp_path / "city.txt"
+    article.write_text(NO_ZONE, encoding="utf-8")
+    refused = run_cli(tmp_path, "extract", str(article), "--out", "drafts")
+    assert refused.returncode == 1
+    assert "--zone" in refused.stderr
+    done = run_cli(tmp_path, "extract", str(article), "--zone", "昆山高新区", "--out", "drafts")
+    assert done.returncode == 0, done.stderr
+    doc = yaml.safe_load((tmp_path / "drafts" / "city.yaml").read_text(encoding="utf-8"))
+    assert doc["events"][0]["zone"] == "kunshan"
+
+
+def test_an_imported_draft_shows_its_figures_as_written() -> None:
+    from bot.texts.common import money, quantity
+
+    doc = draft("12")
+    facts = FactFile.model_validate(doc)
+    (project,) = facts.projects
+    assert project.total_investment is not None
+    assert money(project.total_investment) == "约12.49亿元"
+    shown = {f.name_zh: quantity(f.value) for f in project.figures}
+    assert "约6000余万元" in shown.values() and "2000余人" in shown.values()
+    assert money(Amount.parse("超550亿元")) == "超550亿元"  # never 550多亿元
+
+
+async def test_an_accepted_draft_is_found_and_shown_as_the_article_wrote_it(
+    bot: BotHarness,
+) -> None:
+    doc = draft("12")
+    await bot.store.apply_facts(FactFile.model_validate(doc), via="test")
+    card = text_of(await bot.send("/project 智能制造产业园"))
+    assert "约12.49亿元" in card and "约293亩" in card and "约31.23万平方米" in card
+    assert "年创税收" in card and "约6000余万元" in card  # its own label, as written
+    assert "2000余人" in card
+    english = text_of(await bot.send("/zone 绵阳高新区", lang="en"))
+    assert "绵阳高新区" in english  # no English name is known: the Chinese one is shown
+
+
+def test_a_page_line_gives_date_outlet_and_author_and_a_title_line_stays_a_title() -> None:
+    text = (
+        "2025年3月5日 滨湖高新区5个项目集中签约\n"
+        "2025年03月06日 09:12 来源：滨湖日报 作者：赵一鸣\n"
+        "3月5日，滨湖高新区举行项目集中签约仪式，5个项目总投资12亿元。\n"
+    )
+    doc = extract(Article(text), (), source_id="s")
+    (source,) = doc["sources"]
+    assert source["title"] == "2025年3月5日 滨湖高新区5个项目集中签约"
+    assert source["date"] == "2025-03-06"
+    assert source["publication"] == "滨湖日报"
+    assert source["authors"] == ["赵一鸣"]
+    assert doc["events"][0]["date"] == "2025-03-05"

@@ -152,7 +152,10 @@ def _project_line(
 
 def _with_unit(value: Quantity, unit: str) -> Quantity:
     """The field names the unit (land_mu is in 亩); a bare number gets it for display."""
-    return value if value.unit else Quantity(value.value, unit, value.qualifier)
+    if value.unit:
+        return value
+    written = value.written + unit if value.written else None  # 300余 -> 300余亩, as written
+    return Quantity(value.value, unit, value.qualifier, written)
 
 
 def _event_line(event: Event, lang: Lang) -> str:

@@ -177,6 +177,13 @@ def source_line(source: Source | None, lang: Lang) -> str:
     return tr(lang, "；", "; ").join(parts)
 
 
+def _with(written: str | None, unit: str) -> str | None:
+    """A value written without its unit (约150 in land_mu) shown with it (约150亩)."""
+    if written is None or written.endswith(unit) or unit in written:
+        return written
+    return written + unit
+
+
 def amounts(project: Project, lang: Lang) -> str:
     """Every amount the source gives for a project, or the words for none."""
     parts = []
@@ -730,12 +737,17 @@ def project_card(
     lines.append(tr(lang, "金额：", "Amounts: ") + esc(amounts(project, lang)))
     if project.land_mu is not None:
         land = project.land_mu
-        land = Quantity(land.value, land.unit or "亩", land.qualifier)
+        land = Quantity(land.value, land.unit or "亩", land.qualifier, _with(land.written, "亩"))
         lines.append(tr(lang, "用地：", "Land: ") + esc(quantity(land, lang)))
     if project.floor_area_m2 is not None:
         area = project.floor_area_m2
-        area = Quantity(area.value, area.unit or "平方米", area.qualifier)
+        area = Quantity(
+            area.value, area.unit or "平方米", area.qualifier, _with(area.written, "平方米")
+        )
         lines.append(tr(lang, "建筑面积：", "Floor area: ") + esc(quantity(area, lang)))
+    for figure in project.figures:
+        label = pick(lang, figure.name_zh, figure.name_en)
+        lines.append(f"{esc(label)}{tr(lang, '：', ': ')}{esc(quantity(figure.value, lang))}")
     if project.chain_role:
         lines.append(tr(lang, "产业链作用：", "Chain role: ") + esc(project.chain_role))
     highlights = (

@@ -57,13 +57,17 @@ def extract(
     *,
     source_id: str,
     labels: Mapping[str, str | None] | None = None,
+    zone: str | None = None,
 ) -> dict[str, Any]:
     """A draft fact file for one article (see the module doc); ExtractionError on bad input.
 
     `labels` are the sector labels already in the store with their national area: a drafted
     sector that is one of them is not declared again; a new one is declared with the area the
-    taxonomy's keywords give it (or none). Every number in the result is in the article as
-    written; a string that would hold any other number is left out.
+    taxonomy's keywords give it (or none). `zone` is the id of the zone to file records under
+    when the text names none the rules recognise (a zone the text names always wins).
+
+    Every number in the result is in the article as written; a string that would hold any
+    other number is left out.
     """
     text = article.text.strip()
     if not text:
@@ -76,10 +80,16 @@ def extract(
     from bot.core.extraction.text import normalise
 
     known = [(zone.id, zone.names) for zone in zones]
-    extractor = Extractor(text, known, source_id)
+    extractor = Extractor(text, known, source_id, fallback_zone=zone)
     extractor.run()
     if not extractor.body:
         raise ExtractionError("not_article", "no article text found (only a title or a byline)")
+    if not extractor.zone_id and (extractor.projects or extractor.events):
+        raise ExtractionError(
+            "no_zone",
+            "the article names no zone the rules recognise (高新区, 经开区, 开发区 …); "
+            "say which zone it is about (--zone ID)",
+        )
     doc = document(
         extractor,
         article.title,

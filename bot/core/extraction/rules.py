@@ -76,7 +76,8 @@ COMPANY = re.compile(
 _SHORT_NAME = re.compile(r"[(（]以下简称[“\"]?([^”\")）]{2,16})[”\"]?[)）]")
 _GENERIC_ORG = re.compile(
     r"^(?:该|本|其|此|各|这家|一家|多家|相关|有关|第三方|有实力的|头部|龙头|上下游|配套|签约|入驻|"
-    r"重点|优质|外资|民营|国有|新|子|母|分|大|小)?(?:企业)?(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行)$"
+    r"重点|优质|外资|民营|国有|全资|控股|联合|新|子|母|分|大|小)?(?:企业)?"
+    r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所)$"
 )
 PROJECT = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·\-—“”\"]{{2,50}}?"
@@ -178,6 +179,11 @@ ORG_LIST = re.compile(
     rf"(?P<items>[{CJK}A-Za-z0-9()（）、]{{2,120}}?)等(?:\d+家|\d+个|多家)?"
     r"(?:企业|公司|单位|机构|高校|院校|院所|银行)"
 )
+# A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
+LEADER = re.compile(
+    rf"(?:行业巨头|行业龙头|龙头企业|头部企业|链主企业|世界500强企业|世界500强|上市公司)"
+    rf"(?P<name>[{CJK}A-Za-z]{{2,8}}?)(?=在|的|与|和|是|将|已|等|[，,。])"
+)
 PLACE_LIST = re.compile(rf"(?P<items>[{CJK}、]{{2,60}}?)等(?:国家|国家和地区|地区|省份|城市|地)")
 # Taxonomy: words in a sector label and the national area they belong to.
 SECTOR_AREAS = (
@@ -261,7 +267,7 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         if not text:
             continue
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text):
-            _set_date(head, text[:10], text)
+            _set_date(head, text.split()[0], text)
             continue
         published = re.search(
             r"(?:发布时间|发布日期|时间|日期)[:：]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})", text
@@ -287,6 +293,20 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             continue
         if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对)[:：].*", text):
             continue
+        meta = _FULL_DATE.search(text)
+        about_page = re.search(r"来源|作者|记者|发布|浏览|编辑|字号|点击", text) or (
+            len(re.sub(r"[\d:\s]", "", _FULL_DATE.sub("", text))) < 6
+        )
+        if meta and about_page and index < 6 and len(text) < 80 and not re.search(r"[。，,]", text):
+            # 2023年02月22日 10:30 来源：XX网 作者：张三 — a page's line of facts about itself
+            _set_date(head, "-".join(meta.groups()), text)
+            outlet = re.search(r"(?:来源|来自)[:：]?\s*([^\s|｜]{2,20})", text)
+            if outlet and head.outlet is None:
+                head.outlet = outlet.group(1)
+            for name in re.findall(rf"(?:作者|记者|文)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text):
+                if name not in head.authors:
+                    head.authors.append(name)
+            continue
         is_title = (heading or (not body and len(text) <= 50)) and not re.search(r"[。！？]$", text)
         if is_title and head.title is None and len(text) <= 60:
             head.title = text
@@ -307,7 +327,7 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
     named = re.search(rf"【([{CJK}A-Za-z]{{2,16}}?)(?:\s|】)", text)
     if named is None:
         named = re.search(
-            rf"^([{CJK}]{{2,12}}?(?:网|报|在线|日报|晚报|新闻|电视台))(?:消息|讯|[{CJK}]{{0,4}}\d{{1,2}}月\d{{1,2}}日电)",
+            rf"^([{CJK}]{{2,12}}?(?:新闻网|网|报|在线|日报|晚报|新闻|电视台))(?:消息|讯|[{CJK}]{{0,4}}\d{{1,2}}月\d{{1,2}}日电)",
             text,
             re.M,
         )
@@ -318,6 +338,9 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         head.dateline = (None, int(wire.group(1)), int(wire.group(2)))
         head.dateline_text = wire.group(0).strip()
     return head, body
+
+
+_FULL_DATE = re.compile(r"((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
 def _set_date(head: Header, iso: str, evidence: str) -> None:
@@ -354,6 +377,7 @@ _ORG_TAIL = re.compile(rf"^(?P<head>.*?)(?P<tail>(?:[(（][^()（）]*[)）])?(?
 _ORG_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|助力|提升|基于|旨在|引进|入职|签约|落户|落地|"
     r"投资|建设|举办|举行|企业|分别同|分别与|目前|近日|此次|本次|当天|记者|了解到|获悉|据悉|有实力的|"
+    r"注册成立|成立|设立|组建|共建|区内|园内|"
     r"[在于的与同由向将被让把从对是及等为：:、“”\"《》,，。])"
 )
 
@@ -369,6 +393,36 @@ def trim_org(name: str) -> str:
     if stop:
         head = head[stop.end() :]
     return (head + match.group("tail")).strip('“”"、 ')
+
+
+_ORG_CORE = re.compile(
+    r"(?:[(（][^()（）]*[)）])|(?:集团)?(?:股份有限公司|有限责任公司|有限公司|股份公司|公司|集团)$"
+)
+_GENERIC_CORE = re.compile(
+    r"^(?:科技|技术|信息|电子|智能|新材料|材料|能源|实业|发展|投资|控股|集团)+$"
+)
+
+
+def names_of(company: Draft) -> list[str]:
+    """The names a text uses for a company: its full and short names, and the core of its
+    full name (星辰航空科技(上海)有限公司 is 星辰航空科技; 杭州泽天春来科技有限公司 is also
+    泽天春来科技), longest first."""
+    cached = company.fields.get("_names")
+    if isinstance(cached, list):
+        return cached
+    full = company.fields["name_zh"]
+    names = [full] + ([company.fields["short_zh"]] if company.fields.get("short_zh") else [])
+    core = _ORG_CORE.sub("", _ORG_CORE.sub("", full))
+    if core != full and company.fields.get("kind") == "company":
+        # the core, and without a leading place (浙江…, 杭州市…, or two characters when at
+        # least five remain): never a bare common word such as 冷链物流
+        place = re.sub(rf"^(?:(?:{PROVINCES})(?:省|市)?|[{CJK}]{{2,3}}市)", "", core)
+        for part in (core, place, core[2:] if len(core) >= 7 else ""):
+            if len(part) >= 4 and not _GENERIC_CORE.match(part[2:]):
+                names.append(part)
+    names = sorted(dict.fromkeys(names), key=len, reverse=True)
+    company.fields["_names"] = names
+    return names
 
 
 def each_label(clause: str, count: int) -> list[str] | None:
@@ -465,7 +519,14 @@ class Context:
 
 
 class Extractor:
-    def __init__(self, text: str, known: Sequence[tuple[str, tuple[str, ...]]], source_id: str):
+    def __init__(
+        self,
+        text: str,
+        known: Sequence[tuple[str, tuple[str, ...]]],
+        source_id: str,
+        fallback_zone: str | None = None,
+    ):
+        self.fallback_zone = fallback_zone
         self.raw = text
         self.source_id = source_id
         self.known = known
@@ -528,6 +589,9 @@ class Extractor:
             if 1 <= a < b <= 12:
                 y = f"{year:04d}" if year else "XXXX"
                 return f"{y}-{a:02d}/{y}-{b:02d}", self._period_words(sentence, match)
+        until = re.search(r"截至\d{1,2}月(?:底|末|份)?", sentence)
+        if until:  # 截至11月底: a running total, its start not given
+            return None, until.group(0)
         match = ONE_MONTH.search(sentence)
         if match and not DAY.match(sentence, match.end()):
             month = int(match.group("m"))
@@ -575,6 +639,7 @@ class Extractor:
     def find_zone(self) -> None:
         mentions = find_zones(((self.header.title or "") + "\n") * 2 + self.article)
         if not mentions:
+            self.zone_id = self.fallback_zone or ""
             return
         best = max(mentions.values(), key=lambda m: (m.rank, m.count, -m.first))
         forms = set().union(*(zone_forms(n) for n in best.names))
@@ -585,7 +650,9 @@ class Extractor:
                 self.zone_id = zone_id
                 return
         longest = max(
-            (n for n in best.names if not re.match(PROVINCES, n)), key=len, default=best.short
+            (n for n in best.names if not re.match(rf"中国|{PROVINCES}", n)),
+            key=len,
+            default=best.short,
         )
         zone = Draft("zone", {})
         self.zone_id = slug("zone", best.short, self.taken)
@@ -653,6 +720,8 @@ class Extractor:
                     short = _SHORT_NAME.match(sentence, match.end())
                     if short:
                         draft.put("short_zh", short.group(1), sentence)
+                for match in LEADER.finditer(sentence):
+                    self.company(match.group("name"), sentence)
                 for match in ORG_LIST.finditer(sentence):
                     if re.search(r"项目|领域|产业", match.group("items")[-8:]):
                         continue
@@ -672,8 +741,7 @@ class Extractor:
     def companies_in(self, sentence: str) -> list[Draft]:
         found = []
         for draft in self.companies:
-            names = [draft.fields["name_zh"], draft.fields.get("short_zh")]
-            if any(n and n in sentence for n in names):
+            if any(n in sentence for n in names_of(draft)):
                 found.append(draft)
         return found
 
@@ -683,7 +751,7 @@ class Extractor:
         out: list[Draft] = []
         taken: list[tuple[int, int]] = []
         for company in self.companies:
-            for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+            for name in names_of(company):
                 for found in re.finditer(re.escape(name), sentence):
                     taken.append(found.span())
         for quoted in re.finditer(r"[“\"]([^”\"]{4,40})[”\"]", sentence):
@@ -904,9 +972,8 @@ class Extractor:
             context.last_project = projects[0]
         if project is not None:
             self.read_project(project, sentence, companies)
-        for draft in projects:
-            if draft is not project:
-                self.project_stage(draft, sentence)
+        if len(projects) == 1 and project is None:
+            self.project_stage(projects[0], sentence)
         self.read_lists(sentence, project, context)
         self.read_people(sentence, companies)
         if lead_company is not None and project is None and not events:
@@ -941,7 +1008,7 @@ class Extractor:
     @staticmethod
     def _leads(company: Draft, sentence: str) -> bool:
         """The sentence is about the company (it opens it), not quoting it (X负责人表示)."""
-        for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+        for name in names_of(company):
             at = sentence.find(name)
             if 0 <= at < 4:
                 after = sentence[at + len(name) : at + len(name) + 6]
@@ -1046,7 +1113,7 @@ class Extractor:
         own = re.search(
             r"(?:计划|协议|意向|合同|拟|累计|实际|固定资产|到位)(?:总)?投资(?:总额|额)?", label
         )
-        if own:  # 计划投资, 协议投资 …: their own label, never total_investment
+        if own and number.is_money:  # 计划投资, 协议投资 …: their own label, not total_investment
             entry = self.figure(own.group(0), number.text, sentence)
             if entry not in project.fields.setdefault("figures", []):
                 project.fields["figures"].append(entry)
@@ -1096,7 +1163,7 @@ class Extractor:
 
     def read_people(self, sentence: str, companies: list[Draft]) -> None:
         for company in companies:
-            for name in filter(None, (company.fields["name_zh"], company.fields.get("short_zh"))):
+            for name in names_of(company):
                 match = re.search(
                     re.escape(name)
                     + rf"(?:的)?({ROLES})([{CJK}]{{2,3}}?)(?=表示|介绍|说|称|认为|指出|[，,。])",
@@ -1118,15 +1185,10 @@ class Extractor:
                 items[0], re.compile(r".*(?:远销|销往|出口到|出口至|到|至|在|与|和|[，,])")
             )
             places = [i for i in items if 2 <= len(i) <= 8]
-            holder = project or context.project or context.event
-            if holder is not None and len(places) >= 2:
+            holder = project or context.event
+            if holder is not None and holder.kind == "event" and len(places) >= 2:
                 for place in places:
-                    if holder.kind == "event":
-                        holder.add("places", place, sentence)
-                    else:
-                        holder.add("highlights_zh", f"销往{place}", sentence) if re.search(
-                            r"远销|销往|出口", sentence
-                        ) else None
+                    holder.add("places", place, sentence)
 
     def sector_labels(self, sentence: str) -> list[str]:
         out: list[str] = []
@@ -1264,6 +1326,8 @@ def document(
 def _fallback_title(ex: Extractor) -> str:
     first = next(iter(sentences(ex.body[0])), "") if ex.body else ""
     first = re.sub(r"^[^，,]{0,20}?(?:讯|消息|电)[)）]?\s*", "", first)
+    first = re.sub(r"^[(（][^()（）]{0,30}[)）]\s*", "", first)
+    first = re.sub(r"^(?:近日|日前|\d{1,2}月\d{1,2}日)[，,]?", "", first)
     return cut(first, 40, keep_end=False).rstrip("，,。") or "未命名文章"
 
 

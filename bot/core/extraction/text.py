@@ -14,6 +14,9 @@ _DASHES = str.maketrans({c: "-" for c in "–―‐‑‒−"})
 def normalise(text: str) -> str:
     """NFKC (full-width digits and punctuation to half-width), ㎡ kept as 平方米, no \\r."""
     text = text.replace("㎡", "平方米").replace("\r\n", "\n").replace("\r", "\n")
+    # An ellipsis ends a list (项目A、项目B……21个项目): NFKC would make it "...", glued to
+    # the next number; read it as a comma instead.
+    text = re.sub(r"[…⋯]+", "，", text)
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     # NFKC turns the ideographic space into a space; runs of spaces inside a line become one.
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
@@ -111,10 +114,25 @@ SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 CLAUSE_SPLIT = re.compile(r"[，,；;：:…]+|(?<=[。！？!?])")
 
 
+# A sentence longer than this is read in pieces: news sentences are far shorter, and every
+# pattern then runs on a bounded text (drafting time stays linear in the article's length).
+MAX_SENTENCE = 300
+
+
 def sentences(paragraph: str) -> Iterator[str]:
-    """The sentences of a paragraph (ending at 。！？；), each stripped, none empty."""
+    """The sentences of a paragraph (ending at 。！？), each stripped, none empty, none longer
+    than MAX_SENTENCE (a longer run is cut at a comma or 、, else where no number is cut)."""
     for part in re.split(r"(?<=[。！？!?])", paragraph):
         part = part.strip()
+        while len(part) > MAX_SENTENCE:
+            window = part[:MAX_SENTENCE]
+            at = max(window.rfind(mark) for mark in "，,；;、 ")
+            if at < MAX_SENTENCE // 2:
+                at = len(cut(window, MAX_SENTENCE, keep_end=False)) - 1
+            if at < 1:
+                at = MAX_SENTENCE - 1
+            yield part[: at + 1]
+            part = part[at + 1 :].strip()
         if part:
             yield part
 
