@@ -12,7 +12,7 @@ import pytest
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
 from handlers.articles import EXTRACTOR
-from tests.article_support import ARTICLE, PageServer, RecordingExtractor, docx_bytes, pdf_bytes
+from tests.article_support import ARTICLE, PageServer, StandInExtractor, docx_bytes, pdf_bytes
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
 from tests.test_import_export import upload
 
@@ -25,12 +25,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def extractor() -> RecordingExtractor:
-    return RecordingExtractor()
+def extractor() -> StandInExtractor:
+    return StandInExtractor()  # fixed drafts; the real rules run in the last tests below
 
 
 @pytest.fixture
-async def bot(settings: Settings, extractor: RecordingExtractor) -> AsyncIterator[BotHarness]:
+async def bot(settings: Settings, extractor: StandInExtractor) -> AsyncIterator[BotHarness]:
     harness = BotHarness(settings)
     await harness.start()
     harness.app.bot_data["services"].extra[EXTRACTOR] = extractor
@@ -79,17 +79,18 @@ def button(call: ApiCall, prefix: str) -> str:
 
 
 async def test_admin_article_is_drafted_reviewed_and_accepted_into_the_store(
-    bot: BotHarness, extractor: RecordingExtractor
+    bot: BotHarness, extractor: StandInExtractor
 ) -> None:
     seq = await bot.store.max_seq()
     calls = await draft(bot)
-    assert "起草" in text_of(calls) and "项目" in text_of(calls), text_of(calls)
+    assert "起草 2 条记录" in text_of(calls), text_of(calls)
     assert len(extractor.seen) == 1
     calls = await open_review(bot, calls)
     shown = text_of(calls)
     assert "昆山高新区举行二季度重大项目集中签约仪式" in shown  # the article's title
     new_card = card_for(calls, "星澜智能装备制造项目")
     assert "约8.5亿元" in new_card.text and "约120亩" in new_card.text
+    assert "阶段：签约" in new_card.text
     assert "江苏星澜智能装备有限公司" in new_card.text  # the company by name, not its id
     assert "依据" in new_card.text and "投资约8.5亿元建设" in new_card.text  # the evidence
     calls = await bot.press(new_card, button(new_card, "rv:y:"), user_id=ADMIN_ID)
@@ -137,7 +138,7 @@ async def test_a_draft_of_a_stored_project_is_an_update_showing_the_change(
 
 
 async def test_the_same_article_sent_again_is_not_drafted_again(
-    bot: BotHarness, extractor: RecordingExtractor
+    bot: BotHarness, extractor: StandInExtractor
 ) -> None:
     await draft(bot)
     calls = await draft(bot, "  " + ARTICLE.replace("\n", "\n\n") + " ")
@@ -147,7 +148,7 @@ async def test_the_same_article_sent_again_is_not_drafted_again(
 
 
 async def test_a_long_paste_split_by_telegram_is_one_article(
-    bot: BotHarness, extractor: RecordingExtractor
+    bot: BotHarness, extractor: StandInExtractor
 ) -> None:
     first, second = ARTICLE[:300] + "。" * 250, ARTICLE[300:]
     calls = await say(bot, first)
@@ -172,7 +173,7 @@ async def test_a_short_message_later_is_a_lookup_not_part_of_the_article(
 
 
 async def test_short_text_from_an_admin_and_long_text_from_a_user_are_lookups(
-    bot: BotHarness, extractor: RecordingExtractor
+    bot: BotHarness, extractor: StandInExtractor
 ) -> None:
     calls = await say(bot, "昆山")
     assert "昆山高新技术产业开发区" in text_of(calls)
@@ -183,7 +184,7 @@ async def test_short_text_from_an_admin_and_long_text_from_a_user_are_lookups(
     assert extractor.seen == [] and await bot.store.pending_review_articles() == []
 
 
-async def test_declining_drafts_nothing(bot: BotHarness, extractor: RecordingExtractor) -> None:
+async def test_declining_drafts_nothing(bot: BotHarness, extractor: StandInExtractor) -> None:
     calls = await say(bot, ARTICLE)
     call, data = with_button(calls, "art:no:")
     calls = await bot.press(call, data, user_id=ADMIN_ID)
@@ -276,7 +277,7 @@ async def test_stage_and_date_are_edited_in_words(bot: BotHarness) -> None:
 
 
 async def test_the_queue_survives_a_restart(
-    settings: Settings, extractor: RecordingExtractor
+    settings: Settings, extractor: StandInExtractor
 ) -> None:
     first = BotHarness(settings)
     await first.start()
@@ -298,7 +299,7 @@ async def test_the_queue_survives_a_restart(
 
 
 async def test_a_forwarded_channel_post_is_offered_with_its_channel_as_outlet(
-    bot: BotHarness, extractor: RecordingExtractor
+    bot: BotHarness, extractor: StandInExtractor
 ) -> None:
     raw = message_update(ARTICLE[:200], chat_id=ADMIN_ID, user_id=ADMIN_ID, message_id=88)
     raw["message"]["forward_origin"] = {
@@ -317,7 +318,7 @@ async def test_a_forwarded_channel_post_is_offered_with_its_channel_as_outlet(
 
 
 async def test_a_docx_file_is_read_and_drafted(
-    bot: BotHarness, extractor: RecordingExtractor
+    bot: BotHarness, extractor: StandInExtractor
 ) -> None:
     calls = await upload(bot, "签约.docx", docx_bytes(ARTICLE.split("\n"), title="签约新闻"))
     assert "签约.docx" in text_of(calls)
@@ -338,7 +339,7 @@ async def test_a_docx_file_is_read_and_drafted(
 )
 async def test_bad_files_get_a_clear_answer_and_nothing_is_queued(
     bot: BotHarness,
-    extractor: RecordingExtractor,
+    extractor: StandInExtractor,
     name: str,
     data: bytes,
     size: int | None,
@@ -371,7 +372,7 @@ async def test_an_article_with_nothing_to_draft_stores_nothing(bot: BotHarness) 
 
 
 async def test_a_link_is_fetched_drafted_and_sent_again_is_recognised(
-    tmp_path: Path, extractor: RecordingExtractor
+    tmp_path: Path, extractor: StandInExtractor
 ) -> None:
     settings = make_settings(tmp_path, fetch_allow_private=True)
     harness = BotHarness(settings)
@@ -408,7 +409,7 @@ async def test_a_link_is_fetched_drafted_and_sent_again_is_recognised(
     ],
 )
 async def test_bad_links_get_a_clear_answer_and_nothing_is_queued(
-    tmp_path: Path, extractor: RecordingExtractor, path: str, allow: bool, expected: str
+    tmp_path: Path, extractor: StandInExtractor, path: str, allow: bool, expected: str
 ) -> None:
     harness = BotHarness(make_settings(tmp_path, fetch_allow_private=allow))
     await harness.start()
@@ -422,5 +423,36 @@ async def test_bad_links_get_a_clear_answer_and_nothing_is_queued(
             if not allow:
                 assert site.hits == []
         assert extractor.seen == [] and await harness.store.pending_review_articles() == []
+    finally:
+        await harness.stop()
+
+
+async def test_the_real_extractor_drafts_an_article_that_is_reviewed_into_the_store(
+    settings: Settings,
+) -> None:
+    harness = BotHarness(settings)  # no stand-in: bot.core.extraction drafts
+    await harness.start()
+    try:
+        seq = await harness.store.max_seq()
+        calls = await draft(harness)
+        assert "起草" in text_of(calls), text_of(calls)
+        article = (await harness.store.pending_review_articles())[0]
+        items = await harness.store.review_items(article.id)
+        assert items and all(i.evidence for i in items)  # every card says where it came from
+        calls = await open_review(harness, calls)
+        call, data = with_button(calls, "rv:all:")
+        calls = await harness.press(call, data, user_id=ADMIN_ID)
+        assert f"已接受 {len(items)} 条" in text_of(calls)
+        for item in await harness.store.review_items(article.id):
+            assert item.status == "accepted" and item.decided_by == ADMIN_ID
+            record_id = item.target or str(item.record["id"])
+            if item.section == "projects":
+                assert await harness.store.project(record_id) is not None
+            elif item.section == "events":
+                assert await harness.store.event(record_id) is not None
+        feed = await harness.store.feed_after(seq)
+        assert feed and all(f.change in ("new", "stage") for f in feed)
+        history = await harness.store.history(feed[0].kind, feed[0].record_id)
+        assert history[-1].actor_id == ADMIN_ID and history[-1].via == "review"
     finally:
         await harness.stop()

@@ -4,6 +4,7 @@ news page served locally (BOT_FETCH_ALLOW_PRIVATE=true), and ``python -m bot``."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,13 @@ def buttons(record: SentRecord) -> list[str]:
 
 
 async def message_with(
-    server: FakeBotApi, chat_id: int, since: int, contains: str, prefix: str, timeout: float = 30
+    server: FakeBotApi,
+    chat_id: int,
+    since: int,
+    contains: str,
+    prefix: str,
+    timeout: float = 30,
+    without: str | None = None,
 ) -> tuple[SentRecord, str]:
     """The first message (sent or edited) to chat_id with that text and a button of prefix."""
 
@@ -35,6 +42,7 @@ async def message_with(
             r.ok
             and r.chat_id == chat_id
             and contains in text
+            and (without is None or without not in text)
             and any(b.startswith(prefix) for b in buttons(r))
         )
 
@@ -60,13 +68,17 @@ async def test_admin_sends_a_link_accepts_a_draft_and_a_subscriber_is_alerted(
         assert site.hits == ["article.html"]
     mark = server.mark()
     server.press_button(report, review, user_id=ADMIN_ID)
-    card, accept = await message_with(server, ADMIN_ID, mark, "星澜智能装备制造项目", "rv:y:")
-    assert "约8.5亿元" in (card.message or {}).get("text", "")
+    # A new record's card (not an update of a stored one): its name is on the first line.
+    card, accept = await message_with(
+        server, ADMIN_ID, mark, "依据", "rv:y:", without="更新已有记录"
+    )
+    text = (card.message or {}).get("text", "")
+    found = re.search(r"#\d+: (.+)", text.split("\n", 1)[0])
+    assert found is not None, text
+    name = found.group(1).strip()
     mark = server.mark()
     server.press_button(card, accept, user_id=ADMIN_ID)
-    alert: dict[str, Any] = await server.wait_for_message(
-        SUBSCRIBER, "星澜智能装备制造项目", timeout=60, since=mark
-    )
+    alert: dict[str, Any] = await server.wait_for_message(SUBSCRIBER, name, timeout=60, since=mark)
     assert "昆山" in alert["text"]
     rows = bot.query("SELECT decided_by, status FROM review_items WHERE status = 'accepted'")
     assert rows == [(ADMIN_ID, "accepted")]
