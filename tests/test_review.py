@@ -456,3 +456,19 @@ async def test_the_real_extractor_drafts_an_article_that_is_reviewed_into_the_st
         assert history[-1].actor_id == ADMIN_ID and history[-1].via == "review"
     finally:
         await harness.stop()
+
+
+async def test_a_long_article_shows_its_cards_a_page_at_a_time(bot: BotHarness) -> None:
+    lines = [
+        f"昆山高新区新签约第{n}批项目，苏州{g}号科技有限公司投资约{n}.5亿元建设{g}号测试项目，"
+        f"占地约{n}0亩。"
+        for n, g in enumerate("甲乙丙丁戊己庚辛壬癸", 1)
+    ]
+    calls = await open_review(bot, await draft(bot, "\n".join(lines) + "项目情况良好。" * 30))
+    cards = [c for c in replies(calls) if any(d.startswith("rv:y:") for d in c.button_data())]
+    assert len(cards) == 8
+    call, more = with_button(calls, "rv:m:")
+    assert "显示其余 2 条" in str(call.buttons)
+    calls = await bot.press(call, more, user_id=ADMIN_ID)
+    rest = [c for c in replies(calls) if any(d.startswith("rv:y:") for d in c.button_data())]
+    assert len(rest) == 2 and "癸号测试项目" in rest[-1].text
