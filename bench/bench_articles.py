@@ -4,10 +4,11 @@
 
 Reads: the saved news page tests/data/articles/article.html (trafilatura, main text and
 metadata), the same article five times over as a Word file, and a one-page PDF of 50 lines.
-Bot: the real Application over the in-process Bot API; an admin pastes a 2,600-character article (each run
-a different one, so none is recognised as a repeat) and presses "extract": timed from the
-press to the report, i.e. reading, the rule-based extractor, matching the store and queueing.
-The first of each is reported apart (it loads trafilatura, pypdf or pypinyin).
+Bot: the real Application over the in-process Bot API; an admin pastes a 2,600-character
+article (each run a different one, so none is recognised as a repeat) and presses "extract":
+timed from the press to the report, i.e. reading, the rule-based extractor, matching the
+store and queueing. The first of each is reported apart (it loads trafilatura, pypdf or
+pypinyin).
 """
 
 from __future__ import annotations
