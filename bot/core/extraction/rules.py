@@ -181,7 +181,7 @@ ORG_LIST = re.compile(
 )
 # A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
 LEADER = re.compile(
-    rf"(?:行业巨头|行业龙头|龙头企业|头部企业|链主企业|世界500强企业|世界500强|上市公司)"
+    rf"(?:行业巨头|行业龙头|龙头企业|链主企业|世界500强企业|世界500强)"
     rf"(?P<name>[{CJK}A-Za-z]{{2,8}}?)(?=在|的|与|和|是|将|已|等|[，,。])"
 )
 PLACE_LIST = re.compile(rf"(?P<items>[{CJK}、]{{2,60}}?)等(?:国家|国家和地区|地区|省份|城市|地)")
@@ -995,6 +995,8 @@ class Extractor:
             or (context.event_paragraph == paragraph and not period and not period_words)
             or self._names_event(sentence, context.event)
         )
+        if events:  # the sentence names its event (此前…办过两次集中签约活动，促成28个项目…)
+            period, period_words = None, ""
         if about_event and context.event is not None and not (period or period_words):
             for label, number, _clause in figures:
                 entry = self.figure(label, number.text, sentence)
@@ -1166,7 +1168,8 @@ class Extractor:
             for name in names_of(company):
                 match = re.search(
                     re.escape(name)
-                    + rf"(?:的)?({ROLES})([{CJK}]{{2,3}}?)(?=表示|介绍|说|称|认为|指出|[，,。])",
+                    + rf"(?:的)?({ROLES})(?!表示|介绍|认为|指出|透露|称|说)([{CJK}]{{2,3}}?)"
+                    r"(?=表示|介绍|说|称|认为|指出|[，,。])",
                     sentence,
                 )
                 if match:
