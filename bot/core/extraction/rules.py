@@ -88,7 +88,7 @@ _GENERIC_PROJECT_WORDS = (
     "在建|续建|新建|市级|省级|亿元以上|优秀|高新|技术|高端|制造业|制造|服务业|外资|内资|民营|基础设施|"
     "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|专业|月份|科创|孵化|招引|推进|撬动|吸引|积极|"
-    "通过|大赛|资本|已经|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
+    "通过|大赛|资本|已经|更多|参赛|获奖|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
     "这|此|其|个|批|类|的|和|与|及|等|、"
 )
 _GENERIC_PROJECT = re.compile(
@@ -97,7 +97,7 @@ _GENERIC_PROJECT = re.compile(
 EVENT_NOUNS = (
     "签约仪式|开工仪式|投产仪式|竣工仪式|奠基仪式|揭牌仪式|启动仪式|签约活动|开工活动|投产活动|"
     "竣工活动|签约大会|推介会|招商会|洽谈会|对接会|招聘会|说明会|发布会|交流会|座谈会|论坛|峰会|"
-    "博览会|展览会|展会|大赛|比赛|创业赛|北京赛|路演|产学研对接|供需对接|仪式|活动|大会"
+    "博览会|展览会|展会|大赛|比赛|创业赛|北京赛|总决赛|决赛|赛事|路演|产学研对接|供需对接|仪式|活动|大会"
 )
 EVENT = re.compile(
     rf"(?:举办|举行|召开|开展|主办的|承办的|组织|办过|启动|参加|亮相|开幕|收官|推进|积极开展)"
@@ -153,7 +153,8 @@ COLLECTIVE = re.compile(
     r"\d+(?:多|余)?(?:个|项|家|批)[^，,。；]{0,10}?(?:项目|企业)|项目(?:共|有|达|合计)?\d+个"
 )
 EVENT_REFERENCE = re.compile(
-    r"本次|此次|当天|当日|现场|仪式上|活动上|会上|相关活动|此类活动|上述活动|签约的|开工的|投产的"
+    r"本次|此次|本届|当天|当日|现场|仪式上|活动上|会上|相关活动|此类活动|上述活动|签约的|开工的|投产的|"
+    r"角逐|获奖|等奖"
 )
 PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
 _LEAD_IN = re.compile(
@@ -756,12 +757,11 @@ class Extractor:
                     taken.append(found.span())
         for quoted in re.finditer(r"[“\"]([^”\"]{4,40})[”\"]", sentence):
             name = quoted.group(1)
-            after = sentence[quoted.end() : quoted.end() + 3]
+            after = sentence[quoted.end() : quoted.end() + 8]
             if len(name) < 5:
                 continue
-            if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or after.startswith(
-                "项目"
-            ):
+            named = re.match(r"项目|等\d*(?:多|余)?个?项目", after)  # “X”项目, “X”等2个项目
+            if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or named:
                 taken.append(quoted.span())
                 draft = self.project(name, evidence, quoted=True)
                 if draft and draft not in out:
@@ -795,7 +795,9 @@ class Extractor:
             if owner is not None and re.fullmatch(r"的?合作项目", name):
                 name = f"{owner.fields['name_zh']}的合作项目"
                 company_before = re.search(r"(?P<co>.+)的合作项目$", name)
-            name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name, _PROJECT_STOPS))
+            name = re.sub(
+                r"^(?:年|月份?|日|号|个|家|项|批|名|多|余)+", "", _trim_left(name, _PROJECT_STOPS)
+            )
             name = re.sub(
                 r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
             )
@@ -965,7 +967,13 @@ class Extractor:
             project = projects[0]
         elif not projects and context.last_project and PROJECT_REFERENCE.match(bare):
             project = context.last_project
-        elif not projects and context.project and not collective and lead_company is None:
+        elif (
+            not projects
+            and context.project
+            and not collective
+            and lead_company is None
+            and not re.match(r"[^，,]{1,6}项目", bare)  # 获奖项目…: another subject
+        ):
             project = context.project if not events else None
         if len(projects) == 1:
             context.project, context.project_paragraph = projects[0], paragraph
