@@ -107,6 +107,11 @@ EVENT = re.compile(
 EVENT_SUBJECT = re.compile(
     rf"(?:由[^，,。]{{2,20}}?主办的)(?P<title>[^，,。；;]{{2,40}}(?:{EVENT_NOUNS}))"
 )
+# An event as the subject of its own verb: …集中开工仪式在岳麓高新区举行.
+EVENT_HELD = re.compile(
+    rf"(?:^|[，,。；;])(?P<title>[^，,。；;]{{2,40}}(?:{EVENT_NOUNS}))"
+    r"(?:在[^，,。；;]{1,20}?)?(?:隆重)?(?:举行|举办|召开|开幕|启动|落幕|收官|闭幕|开工|落下帷幕)"
+)
 PLAN_TITLE = re.compile(
     r"《(?P<title>[^》]{2,40}(?:计划|规划|方案|意见|办法|政策|措施|行动)(?:[(（][^()（）》]{2,12}[)）])?)》"
 )
@@ -642,7 +647,8 @@ class Extractor:
         if not mentions:
             self.zone_id = self.fallback_zone or ""
             return
-        best = max(mentions.values(), key=lambda m: (m.rank, m.count, -m.first))
+        # the zone named most (the title counts twice), a 高新区/经开区 before a park when even
+        best = max(mentions.values(), key=lambda m: (m.count + m.rank / 2, -m.first))
         forms = set().union(*(zone_forms(n) for n in best.names))
         self.zone_names = {n for n in best.names}
         self.zone_name = best.short
@@ -847,6 +853,7 @@ class Extractor:
         out: list[Draft] = []
         titles = [m.group("title") for m in EVENT_SUBJECT.finditer(sentence)]
         titles += [m.group("title") for m in EVENT.finditer(sentence)]
+        titles += [m.group("title") for m in EVENT_HELD.finditer(sentence)]
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
