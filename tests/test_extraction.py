@@ -494,3 +494,9 @@ def test_a_page_line_gives_date_outlet_and_author_and_a_title_line_stays_a_title
     assert source["publication"] == "滨湖日报"
     assert source["authors"] == ["赵一鸣"]
     assert doc["events"][0]["date"] == "2025-03-05"
+
+
+def test_cli_extract_has_help(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "extract", "--help")
+    assert result.returncode == 0
+    assert "usage:" in result.stdout and "--zone" in result.stdout and "--out" in result.stdout

@@ -88,7 +88,7 @@ _GENERIC_PROJECT_WORDS = (
     "在建|续建|新建|市级|省级|亿元以上|优秀|高新|技术|高端|制造业|制造|服务业|外资|内资|民营|基础设施|"
     "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|专业|月份|科创|孵化|招引|推进|撬动|吸引|积极|"
-    "通过|大赛|资本|已经|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
+    "通过|大赛|资本|已经|更多|参赛|获奖|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
     "这|此|其|个|批|类|的|和|与|及|等|、"
 )
 _GENERIC_PROJECT = re.compile(
@@ -97,7 +97,7 @@ _GENERIC_PROJECT = re.compile(
 EVENT_NOUNS = (
     "签约仪式|开工仪式|投产仪式|竣工仪式|奠基仪式|揭牌仪式|启动仪式|签约活动|开工活动|投产活动|"
     "竣工活动|签约大会|推介会|招商会|洽谈会|对接会|招聘会|说明会|发布会|交流会|座谈会|论坛|峰会|"
-    "博览会|展览会|展会|大赛|比赛|创业赛|北京赛|路演|产学研对接|供需对接|仪式|活动|大会"
+    "博览会|展览会|展会|大赛|比赛|创业赛|北京赛|总决赛|决赛|赛事|路演|产学研对接|供需对接|仪式|活动|大会"
 )
 EVENT = re.compile(
     rf"(?:举办|举行|召开|开展|主办的|承办的|组织|办过|启动|参加|亮相|开幕|收官|推进|积极开展)"
@@ -106,6 +106,11 @@ EVENT = re.compile(
 # An event named as the subject: 第九届“祖冲之杯”…大赛北京赛收官.
 EVENT_SUBJECT = re.compile(
     rf"(?:由[^，,。]{{2,20}}?主办的)(?P<title>[^，,。；;]{{2,40}}(?:{EVENT_NOUNS}))"
+)
+# An event as the subject of its own verb: …集中开工仪式在岳麓高新区举行.
+EVENT_HELD = re.compile(
+    rf"(?:^|[，,。；;])(?P<title>[^，,。；;]{{2,40}}(?:{EVENT_NOUNS}))"
+    r"(?:在[^，,。；;]{1,20}?)?(?:隆重)?(?:举行|举办|召开|开幕|启动|落幕|收官|闭幕|开工|落下帷幕)"
 )
 PLAN_TITLE = re.compile(
     r"《(?P<title>[^》]{2,40}(?:计划|规划|方案|意见|办法|政策|措施|行动)(?:[(（][^()（）》]{2,12}[)）])?)》"
@@ -153,7 +158,8 @@ COLLECTIVE = re.compile(
     r"\d+(?:多|余)?(?:个|项|家|批)[^，,。；]{0,10}?(?:项目|企业)|项目(?:共|有|达|合计)?\d+个"
 )
 EVENT_REFERENCE = re.compile(
-    r"本次|此次|当天|当日|现场|仪式上|活动上|会上|相关活动|此类活动|上述活动|签约的|开工的|投产的"
+    r"本次|此次|本届|当天|当日|现场|仪式上|活动上|会上|相关活动|此类活动|上述活动|签约的|开工的|投产的|"
+    r"角逐|获奖|等奖"
 )
 PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
 _LEAD_IN = re.compile(
@@ -181,7 +187,7 @@ ORG_LIST = re.compile(
 )
 # A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
 LEADER = re.compile(
-    rf"(?:行业巨头|行业龙头|龙头企业|头部企业|链主企业|世界500强企业|世界500强|上市公司)"
+    rf"(?:行业巨头|行业龙头|龙头企业|链主企业|世界500强企业|世界500强)"
     rf"(?P<name>[{CJK}A-Za-z]{{2,8}}?)(?=在|的|与|和|是|将|已|等|[，,。])"
 )
 PLACE_LIST = re.compile(rf"(?P<items>[{CJK}、]{{2,60}}?)等(?:国家|国家和地区|地区|省份|城市|地)")
@@ -641,7 +647,8 @@ class Extractor:
         if not mentions:
             self.zone_id = self.fallback_zone or ""
             return
-        best = max(mentions.values(), key=lambda m: (m.rank, m.count, -m.first))
+        # the zone named most (the title counts twice), a 高新区/经开区 before a park when even
+        best = max(mentions.values(), key=lambda m: (m.count + m.rank / 2, -m.first))
         forms = set().union(*(zone_forms(n) for n in best.names))
         self.zone_names = {n for n in best.names}
         self.zone_name = best.short
@@ -756,12 +763,11 @@ class Extractor:
                     taken.append(found.span())
         for quoted in re.finditer(r"[“\"]([^”\"]{4,40})[”\"]", sentence):
             name = quoted.group(1)
-            after = sentence[quoted.end() : quoted.end() + 3]
+            after = sentence[quoted.end() : quoted.end() + 8]
             if len(name) < 5:
                 continue
-            if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or after.startswith(
-                "项目"
-            ):
+            named = re.match(r"项目|等\d*(?:多|余)?个?项目", after)  # “X”项目, “X”等2个项目
+            if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or named:
                 taken.append(quoted.span())
                 draft = self.project(name, evidence, quoted=True)
                 if draft and draft not in out:
@@ -795,7 +801,9 @@ class Extractor:
             if owner is not None and re.fullmatch(r"的?合作项目", name):
                 name = f"{owner.fields['name_zh']}的合作项目"
                 company_before = re.search(r"(?P<co>.+)的合作项目$", name)
-            name = re.sub(r"^(?:年|月份?|日|号)", "", _trim_left(name, _PROJECT_STOPS))
+            name = re.sub(
+                r"^(?:年|月份?|日|号|个|家|项|批|名|多|余)+", "", _trim_left(name, _PROJECT_STOPS)
+            )
             name = re.sub(
                 r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
             )
@@ -845,6 +853,7 @@ class Extractor:
         out: list[Draft] = []
         titles = [m.group("title") for m in EVENT_SUBJECT.finditer(sentence)]
         titles += [m.group("title") for m in EVENT.finditer(sentence)]
+        titles += [m.group("title") for m in EVENT_HELD.finditer(sentence)]
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
@@ -965,7 +974,13 @@ class Extractor:
             project = projects[0]
         elif not projects and context.last_project and PROJECT_REFERENCE.match(bare):
             project = context.last_project
-        elif not projects and context.project and not collective and lead_company is None:
+        elif (
+            not projects
+            and context.project
+            and not collective
+            and lead_company is None
+            and not re.match(r"[^，,]{1,6}项目", bare)  # 获奖项目…: another subject
+        ):
             project = context.project if not events else None
         if len(projects) == 1:
             context.project, context.project_paragraph = projects[0], paragraph
@@ -995,6 +1010,8 @@ class Extractor:
             or (context.event_paragraph == paragraph and not period and not period_words)
             or self._names_event(sentence, context.event)
         )
+        if events:  # the sentence names its event (此前…办过两次集中签约活动，促成28个项目…)
+            period, period_words = None, ""
         if about_event and context.event is not None and not (period or period_words):
             for label, number, _clause in figures:
                 entry = self.figure(label, number.text, sentence)
@@ -1166,7 +1183,8 @@ class Extractor:
             for name in names_of(company):
                 match = re.search(
                     re.escape(name)
-                    + rf"(?:的)?({ROLES})([{CJK}]{{2,3}}?)(?=表示|介绍|说|称|认为|指出|[，,。])",
+                    + rf"(?:的)?({ROLES})(?!表示|介绍|认为|指出|透露|称|说)([{CJK}]{{2,3}}?)"
+                    r"(?=表示|介绍|说|称|认为|指出|[，,。])",
                     sentence,
                 )
                 if match:
