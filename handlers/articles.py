@@ -6,6 +6,7 @@ Everyone else, and admins' short texts, get lookups as before.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import secrets
@@ -35,7 +36,7 @@ from bot.articles.readers import ARTICLE_SUFFIXES, read_file
 from bot.context import BotContext
 from bot.texts import admin as admin_texts
 from bot.texts import review as texts
-from handlers import lookup
+from handlers import lookup, review
 from handlers.basic import is_admin
 from handlers.common import edit_in_place
 
@@ -134,9 +135,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         if message.text:
             await lookup.question(update, context)
         return
-    from handlers import review  # the edit prompt of a review card waits for this text
-
-    if await review.typed_value(update, context):
+    if await review.typed_value(update, context):  # the edit prompt of a review card
         return
     text = message.text or message.caption or ""
     pending = _pending(context)
@@ -268,8 +267,6 @@ async def _read(context: BotContext, cand: Candidate) -> ArticleText:
         except TelegramError as exc:
             log.warning("could not download an article file: %s", exc)
             raise ArticleError("download") from None
-        import asyncio
-
         return await asyncio.to_thread(read_file, cand.file_name, data)
     article = ArticleText(
         text=cand.text, outlet=cand.outlet, published=cand.published, url=cand.url
