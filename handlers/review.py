@@ -307,7 +307,7 @@ async def pressed(update: Update, context: BotContext) -> None:
             )
             return
         if status == "taken":
-            await query.answer(texts.already_decided(lang, "accepted"), show_alert=True)
+            await query.answer(await _taken(context, item), show_alert=True)
             return
         await query.answer()
         line = texts.decided_line(lang, "accepted", _user_name(user), record_id)
@@ -317,7 +317,7 @@ async def pressed(update: Update, context: BotContext) -> None:
         if not await context.store.decide_review_item(
             item.article_id, item.position, "rejected", user.id
         ):
-            await query.answer(texts.already_decided(lang, "accepted"), show_alert=True)
+            await query.answer(await _taken(context, item), show_alert=True)
             return
         await query.answer()
         line = texts.decided_line(lang, "rejected", _user_name(user))
@@ -370,10 +370,18 @@ async def _mark_card(
     item: ReviewItem,
     line: str,
 ) -> None:
+    """The decided card in place: its fields and evidence, who decided, no buttons."""
     if message is None:
         return
-    text = await _card_text(context, article, item, decided=line)
+    names = await _names(context, article)
+    text = texts.card(context.lang, item, names, None, line)
     await edit_in_place(message.edit_text(split_message(text)[-1], parse_mode="HTML"))
+
+
+async def _taken(context: BotContext, item: ReviewItem) -> str:
+    """Said when another reviewer decided a card first: what they decided."""
+    fresh = await context.store.review_item(item.article_id, item.position)
+    return texts.already_decided(context.lang, fresh.status if fresh else "gone")
 
 
 async def _accept_all(

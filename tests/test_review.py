@@ -124,7 +124,9 @@ async def test_a_draft_of_a_stored_project_is_an_update_showing_the_change(
     assert "将修改" in card.text and "20亿元" in card.text
     before = await bot.store.project("kunshan-dejia-solid-state-battery-hq")
     assert before is not None and before.total_investment is None
-    await bot.press(card, button(card, "rv:y:"), user_id=ADMIN_ID)
+    calls = await bot.press(card, button(card, "rv:y:"), user_id=ADMIN_ID)
+    decided = text_of(calls)  # the card, edited in place: what it updated and who accepted
+    assert "已接受" in decided and "kunshan-dejia-solid-state-battery-hq" in decided
     after = await bot.store.project("kunshan-dejia-solid-state-battery-hq")
     assert after is not None and after.total_investment is not None
     assert after.total_investment.text() == "20亿元"
