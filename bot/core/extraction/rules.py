@@ -311,9 +311,9 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         if meta and about_page and index < 6 and len(text) < 80 and not re.search(r"[。，,]", text):
             # 2023年02月22日 10:30 来源：XX网 作者：张三 — a page's line of facts about itself
             _set_date(head, "-".join(meta.groups()), text)
-            outlet = re.search(r"(?:来源|来自)[:：]?\s*([^\s|｜]{2,20})", text)
-            if outlet and head.outlet is None:
-                head.outlet = outlet.group(1)
+            source_of = re.search(r"(?:来源|来自)[:：]?\s*([^\s|｜]{2,20})", text)
+            if source_of and head.outlet is None:
+                head.outlet = source_of.group(1)
             for name in re.findall(rf"(?:作者|记者|文)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text):
                 if name not in head.authors:
                     head.authors.append(name)
