@@ -1298,27 +1298,30 @@ class Extractor:
 # Output
 
 
+# Fields without which a record (or a figure) is no record: losing one drops the whole item.
+_REQUIRED = frozenset({"id", "name_zh", "title_zh", "short_zh", "value", "label", "name", "zone"})
+
+
 def drop_foreign_numbers(node: Any, article: str) -> Any:
     """The document without any string holding a number that the article does not hold.
 
-    A string with such a number is removed (from a list) or set to None (in a mapping); the
-    extractor only copies pieces of the article, so this is a last guard, never a rewrite.
+    Such a string is left out of its list or mapping; a record or figure that would lose a
+    field it cannot do without (its name, its value) is left out whole. The extractor only
+    copies pieces of the article, so this is a last guard, never a rewrite.
     """
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():
             checked = drop_foreign_numbers(value, article)
             if isinstance(value, str) and checked is None:
+                if key in _REQUIRED:
+                    return None
                 continue
             out[key] = checked
         return out
     if isinstance(node, list):
         items = [drop_foreign_numbers(v, article) for v in node]
-        return [
-            v
-            for v, raw in zip(items, node, strict=True)
-            if not (isinstance(raw, str) and v is None)
-        ]
+        return [v for v, raw in zip(items, node, strict=True) if v is not None or raw is None]
     if isinstance(node, str) and foreign_numbers(node, article):
         return None
     return node
