@@ -8,6 +8,7 @@ validated as a FactFile before it is written, and written whole or not at all.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -20,6 +21,8 @@ import yaml
 
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
 from storage.models import FactFile
+
+log = logging.getLogger(__name__)
 
 # Article files read here as text; .html, .docx and .pdf go through bot.articles.readers.
 READABLE = (".txt", ".md")
@@ -155,6 +158,15 @@ def run(
             FactFile.model_validate(doc)  # what import reads; a failure here is our bug
         except (ArticleProblem, ExtractionError) as exc:
             print(f"{name}: not drafted: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        except Exception as exc:  # a bug must not stop the other articles or lose them
+            log.exception("extracting %s failed", name)
+            print(
+                f"{name}: not drafted: the extractor failed ({type(exc).__name__}); "
+                "nothing was written for it",
+                file=sys.stderr,
+            )
             failed += 1
             continue
         stem = path.stem if path.stem not in stems else f"{path.stem}-{len(stems)}"

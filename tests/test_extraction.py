@@ -500,3 +500,51 @@ def test_cli_extract_has_help(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "extract", "--help")
     assert result.returncode == 0
     assert "usage:" in result.stdout and "--zone" in result.stdout and "--out" in result.stdout
+
+
+def test_page_furniture_is_ignored_and_an_unnamed_signing_is_drafted_under_its_firm() -> None:
+    text = (
+        "首页 > 新闻中心 > 园区动态\n"
+        "滨湖高新区签约新能源项目\n"
+        "发布时间：2024-05-06 来源：滨湖高新区管委会 浏览次数：1024\n"
+        "【字号：大 中 小】 【打印本页】\n"
+        "5月5日，滨湖高新区与恒星能源科技有限公司签约，项目总投资10亿元，占地约80亩。\n"
+        "上一篇：滨湖高新区召开会议\n"
+    )
+    doc = extract(Article(text), (), source_id="s")
+    (source,) = doc["sources"]
+    assert source["title"] == "滨湖高新区签约新能源项目"
+    assert source["date"] == "2024-05-06" and source["publication"] == "滨湖高新区管委会"
+    (project,) = doc["projects"]
+    assert project["name_zh"] == "恒星能源科技有限公司项目"
+    assert "未给项目名称" in project["review"]["name_zh_note"]
+    assert project["total_investment"] == "10亿元" and project["land_mu"] == "约80亩"
+    assert project["stage"] == "signed" and project["stage_date"] == "2024-05-05"
+    assert "上一篇" not in str(doc)
+
+
+def test_the_last_guard_leaves_out_any_number_not_in_the_article() -> None:
+    from bot.core.extraction.rules import drop_foreign_numbers
+
+    article = norm("项目总投资约3.5亿元，占地18亩。")
+    doc = {
+        "projects": [
+            {
+                "id": "p",
+                "name_zh": "测试项目",
+                "total_investment": "约3.5亿元",
+                "note": "合计21.5亿元",  # a sum: not in the article
+                "figures": [
+                    {"name_zh": "占地", "value": "18亩"},
+                    {"name_zh": "换算", "value": "1.2万平方米"},  # a conversion
+                ],
+                "highlights_zh": ["超3.5亿元", "约3.5亿元"],
+            },
+            {"id": "q", "name_zh": "虚构项目", "total_investment": "35亿元", "value": "35亿元"},
+        ]
+    }
+    checked = drop_foreign_numbers(doc, article)
+    (project,) = checked["projects"]  # q loses its value: left out whole
+    assert "note" not in project
+    assert project["figures"] == [{"name_zh": "占地", "value": "18亩"}]
+    assert project["highlights_zh"] == ["约3.5亿元"]  # a reworded hedge is not as written

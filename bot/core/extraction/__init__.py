@@ -99,7 +99,9 @@ def extract(
         article.url,
         labels or {},
     )
-    checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(text).replace(" ", ""))
+    # The page's own title and credits count as the article's words too.
+    said = "\n".join(filter(None, (text, article.title, article.outlet, article.author)))
+    checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(said).replace(" ", ""))
     if not any(checked.get(key) for key in RECORD_KINDS):
         raise ExtractionError(
             "not_article",

@@ -175,7 +175,7 @@ _LABEL_END = re.compile(
 )
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
-    r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占|注册资本|税收|产值|年产值|营业收入)"
+    r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入)"
 )
 SECTOR_LIST = re.compile(
     rf"(?:涉及|覆盖|分布在|分布于|聚焦|围绕|涵盖|包括|集中在)?(?P<items>[{CJK}A-Za-z、]{{2,80}}?)等"
@@ -270,7 +270,9 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             continue
         heading = line.startswith("#")
         text = line.lstrip("#► ").strip()
-        if not text:
+        if not text or (
+            len(text) < 60 and _PAGE_NOISE.search(text) and not _FULL_DATE.search(text)
+        ):
             continue
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text):
             _set_date(head, text.split()[0], text)
@@ -281,7 +283,10 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         if published and len(text) < 60:
             _set_date(head, "-".join(published.groups()), published.group(0))
             outlet = text[: published.start()].strip()
-            if outlet and len(outlet) <= 12 and head.outlet is None:
+            credited = re.search(r"(?:来源|来自)[:：]\s*([^\s|｜]{2,20})", text)
+            if credited:
+                outlet = credited.group(1)
+            if outlet and len(outlet) <= 20 and head.outlet is None:
                 head.outlet = outlet
             continue
         credit = re.fullmatch(
@@ -306,9 +311,9 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         if meta and about_page and index < 6 and len(text) < 80 and not re.search(r"[。，,]", text):
             # 2023年02月22日 10:30 来源：XX网 作者：张三 — a page's line of facts about itself
             _set_date(head, "-".join(meta.groups()), text)
-            outlet = re.search(r"(?:来源|来自)[:：]?\s*([^\s|｜]{2,20})", text)
-            if outlet and head.outlet is None:
-                head.outlet = outlet.group(1)
+            source_of = re.search(r"(?:来源|来自)[:：]?\s*([^\s|｜]{2,20})", text)
+            if source_of and head.outlet is None:
+                head.outlet = source_of.group(1)
             for name in re.findall(rf"(?:作者|记者|文)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text):
                 if name not in head.authors:
                     head.authors.append(name)
@@ -346,6 +351,11 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
     return head, body
 
 
+# A web page's furniture left in the text: breadcrumbs, font size, print and share buttons.
+_PAGE_NOISE = re.compile(
+    r"当前位置|您的位置|首页\s*[>›»/]|[>›»]\s*正文|字号|打印本页|关闭窗口|分享到|浏览次数|阅读量|"
+    r"【\s*大\s*中\s*小\s*】|^\s*(?:上一篇|下一篇|相关阅读|责任编辑)"
+)
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
@@ -970,6 +980,9 @@ class Extractor:
         if not (collective or PERIOD_WORDS.search(sentence) or MONTH_RANGE.search(sentence)):
             lead_company = next((c for c in companies if self._leads(c, bare)), None)
         project: Draft | None = None
+        if not projects and not collective and not events:
+            unnamed = self.unnamed_project(sentence, companies)
+            projects = [unnamed] if unnamed is not None else []
         if len(projects) == 1 and not collective:
             project = projects[0]
         elif not projects and context.last_project and PROJECT_REFERENCE.match(bare):
@@ -1021,6 +1034,22 @@ class Extractor:
             return
         for label, number, _clause in figures:
             self.zone_figure(label, number, sentence, period, period_words)
+
+    def unnamed_project(self, sentence: str, companies: list[Draft]) -> Draft | None:
+        """某高新区与X公司签约，项目总投资10亿元: a signing whose project has no name of its
+        own is drafted under the firm's name, and the review says so."""
+        firms = [c for c in companies if c.fields.get("kind") == "company"]
+        if len(firms) != 1 or not re.search(r"签约|签署|落户|入驻|投资建设|开工|投产", sentence):
+            return None
+        money = [n for n in numbers(sentence) if n.is_money or n.base_unit in ("亩", "平方米")]
+        if not money or not re.search(r"项目|投资|占地|用地", sentence):
+            return None
+        firm = firms[0]
+        name = f"{firm.fields.get('short_zh') or firm.fields['name_zh']}项目"
+        draft = self.project(name, sentence)
+        if draft is not None:
+            draft.review["name_zh_note"] = "文中未给项目名称，暂按签约企业命名，请核对"
+        return draft
 
     @staticmethod
     def _leads(company: Draft, sentence: str) -> bool:
@@ -1269,27 +1298,30 @@ class Extractor:
 # Output
 
 
+# Fields without which a record (or a figure) is no record: losing one drops the whole item.
+_REQUIRED = frozenset({"id", "name_zh", "title_zh", "short_zh", "value", "label", "name", "zone"})
+
+
 def drop_foreign_numbers(node: Any, article: str) -> Any:
     """The document without any string holding a number that the article does not hold.
 
-    A string with such a number is removed (from a list) or set to None (in a mapping); the
-    extractor only copies pieces of the article, so this is a last guard, never a rewrite.
+    Such a string is left out of its list or mapping; a record or figure that would lose a
+    field it cannot do without (its name, its value) is left out whole. The extractor only
+    copies pieces of the article, so this is a last guard, never a rewrite.
     """
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():
             checked = drop_foreign_numbers(value, article)
             if isinstance(value, str) and checked is None:
+                if key in _REQUIRED:
+                    return None
                 continue
             out[key] = checked
         return out
     if isinstance(node, list):
         items = [drop_foreign_numbers(v, article) for v in node]
-        return [
-            v
-            for v, raw in zip(items, node, strict=True)
-            if not (isinstance(raw, str) and v is None)
-        ]
+        return [v for v, raw in zip(items, node, strict=True) if v is not None or raw is None]
     if isinstance(node, str) and foreign_numbers(node, article):
         return None
     return node
