@@ -15,6 +15,7 @@ import pytest
 from aiohttp import web
 
 from bot.articles import llm
+from bot.settings import Settings
 from tests.article_support import ARTICLE
 from tests.harness import ADMIN_ID, BotHarness, make_settings, text_of
 
@@ -70,19 +71,14 @@ async def model() -> AsyncIterator[FakeModel]:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, model: FakeModel) -> AsyncIterator[BotHarness]:
-    settings = make_settings(
+def settings(tmp_path: Path, model: FakeModel) -> Settings:
+    """The model switched on (conftest's ``bot`` runs on these settings)."""
+    return make_settings(
         tmp_path,
         llm_base_url=f"http://127.0.0.1:{model.port}/v1",
         llm_model="fake-model",
         llm_api_key=KEY,
     )
-    harness = BotHarness(settings)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 PROPOSAL = {
