@@ -25,7 +25,7 @@ from handlers.basic import is_admin
 from handlers.common import edit_in_place
 from storage.facts import FactFileError, parse
 from storage.models import parse_event_kind, parse_stage
-from storage.review_queries import ReviewArticle, ReviewItem
+from storage.review_queries import AlreadyDecided, ReviewArticle, ReviewItem
 from storage.values import PartialDate
 
 log = logging.getLogger(__name__)
@@ -216,37 +216,37 @@ async def _show_article(
 async def accept_item(
     context: BotContext, article: ReviewArticle, item: ReviewItem, user: User
 ) -> tuple[str, str | None, list[str]]:
-    """('accepted', record id, []) | ('taken', None, []) | ('invalid', None, problems)."""
+    """('accepted', record id, []) | ('taken', None, []) | ('invalid', None, problems).
+
+    The card is marked accepted in the same transaction that writes its record: a crash or a
+    second reviewer can never leave one without the other.
+    """
     store = context.store
-    if not await store.decide_review_item(item.article_id, item.position, "accepted", user.id):
-        return "taken", None, []
+    known = await store.known_ids()
+    known_map = {
+        "zones": known.zones,
+        "companies": known.companies,
+        "sources": known.sources,
+        "events": known.events,
+        "labels": known.labels,
+        "areas": known.areas,
+        "figures": known.figures,
+    }
+    draft = DraftItem(item.section, item.record, item.evidence, item.target)
+    doc = acceptance(
+        draft,
+        article.support,
+        existing=await _existing(context, item),
+        known=known_map,
+        keep_review=keeps_review(),
+    )
+    claim = store.claim_review_item(item.article_id, item.position, user.id)
     try:
-        known = await store.known_ids()
-        known_map = {
-            "zones": known.zones,
-            "companies": known.companies,
-            "sources": known.sources,
-            "events": known.events,
-            "labels": known.labels,
-            "areas": known.areas,
-            "figures": known.figures,
-        }
-        draft = DraftItem(item.section, item.record, item.evidence, item.target)
-        doc = acceptance(
-            draft,
-            article.support,
-            existing=await _existing(context, item),
-            known=known_map,
-            keep_review=keeps_review(),
-        )
-        facts = parse(doc)
-        await store.apply_facts(facts, via="review", actor_id=user.id)
+        await store.apply_facts(parse(doc), via="review", actor_id=user.id, first=claim)
     except FactFileError as exc:
-        await store.reopen_review_item(item.article_id, item.position)
         return "invalid", None, exc.problems
-    except BaseException:
-        await store.reopen_review_item(item.article_id, item.position)
-        raise
+    except AlreadyDecided:
+        return "taken", None, []
     return "accepted", str(doc[item.section][0].get("id")), []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -114,13 +114,24 @@ class FactQueries(StoreBase):
         )
 
     async def apply_facts(
-        self, facts: FactFile, via: str, actor_id: int | None = None
+        self,
+        facts: FactFile,
+        via: str,
+        actor_id: int | None = None,
+        *,
+        first: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
     ) -> ApplyReport:
-        """Check a whole fact file, then write it in one transaction (all or nothing)."""
+        """Check a whole fact file, then write it in one transaction (all or nothing).
+
+        ``first`` runs inside that transaction before anything is written (the review queue
+        marks a card accepted there); if it raises, nothing is written.
+        """
         check(facts, await self.known_ids())
         report = ApplyReport()
         now = iso(self.now())
         async with self.transaction() as db:
+            if first is not None:
+                await first(db)
             writer = _Writer(db, now, via, actor_id, report)
             for source in facts.sources:
                 await writer.simple("sources", source.id, source)

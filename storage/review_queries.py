@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -13,6 +13,10 @@ import aiosqlite
 from storage.base import StoreBase, iso
 
 ItemStatus = Literal["pending", "accepted", "rejected"]
+
+
+class AlreadyDecided(Exception):
+    """Another reviewer accepted or rejected the card first."""
 
 
 @dataclass(frozen=True)
@@ -202,14 +206,22 @@ class ReviewQueries(StoreBase):
             )
             return cursor.rowcount == 1
 
-    async def reopen_review_item(self, article_id: int, position: int) -> None:
-        """Back to pending (an accept whose write failed)."""
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE review_items SET status = 'pending', decided_by = NULL, decided_at = NULL "
-                "WHERE article_id = ? AND position = ?",
-                (article_id, position),
+    def claim_review_item(
+        self, article_id: int, position: int, by: int | None
+    ) -> Callable[[aiosqlite.Connection], Awaitable[None]]:
+        """A step for apply_facts(first=...): mark the card accepted in the same transaction
+        as its record, or raise AlreadyDecided (and write nothing) if someone decided first."""
+
+        async def claim(db: aiosqlite.Connection) -> None:
+            cursor = await db.execute(
+                "UPDATE review_items SET status = 'accepted', decided_by = ?, decided_at = ? "
+                "WHERE article_id = ? AND position = ? AND status = 'pending'",
+                (by, iso(self.now()), article_id, position),
             )
+            if cursor.rowcount != 1:
+                raise AlreadyDecided(article_id, position)
+
+        return claim
 
     async def edit_review_item(
         self, article_id: int, position: int, record: dict[str, Any]

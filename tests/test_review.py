@@ -474,3 +474,34 @@ async def test_a_long_article_shows_its_cards_a_page_at_a_time(bot: BotHarness) 
     calls = await bot.press(call, more, user_id=ADMIN_ID)
     rest = [c for c in replies(calls) if any(d.startswith("rv:y:") for d in c.button_data())]
     assert len(rest) == 2 and "癸号测试项目" in rest[-1].text
+
+
+async def test_an_accept_that_loses_the_race_writes_nothing(bot: BotHarness) -> None:
+    """The card is marked in the record's own transaction: the second accept changes nothing."""
+    from bot.articles.review import DraftItem, acceptance
+    from storage.facts import parse
+    from storage.review_queries import AlreadyDecided
+
+    await draft(bot)
+    article = (await bot.store.pending_review_articles())[0]
+    item = next(i for i in await bot.store.review_items(article.id) if i.target is None)
+    assert await bot.store.decide_review_item(article.id, item.position, "rejected", ADMIN_ID)
+    doc = acceptance(
+        DraftItem(item.section, item.record, item.evidence, None),
+        article.support,
+        existing=None,
+        known={"zones": (await bot.store.known_ids()).zones},
+        keep_review=True,
+    )
+    seq = await bot.store.max_seq()
+    with pytest.raises(AlreadyDecided):
+        await bot.store.apply_facts(
+            parse(doc),
+            via="review",
+            actor_id=SECOND_ADMIN,
+            first=bot.store.claim_review_item(article.id, item.position, SECOND_ADMIN),
+        )
+    assert await bot.store.project(str(item.record["id"])) is None
+    assert await bot.store.feed_after(seq) == []
+    fresh = await bot.store.review_item(article.id, item.position)
+    assert fresh is not None and fresh.status == "rejected" and fresh.decided_by == ADMIN_ID
