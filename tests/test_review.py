@@ -505,3 +505,31 @@ async def test_an_accept_that_loses_the_race_writes_nothing(bot: BotHarness) -> 
     assert await bot.store.feed_after(seq) == []
     fresh = await bot.store.review_item(article.id, item.position)
     assert fresh is not None and fresh.status == "rejected" and fresh.decided_by == ADMIN_ID
+
+
+ARTICLES = Path(__file__).parent / "articles"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ARTICLES.glob("*.txt")))
+async def test_every_test_article_is_drafted_and_accepted_whole(
+    settings: Settings, name: str
+) -> None:
+    """Whatever the rules draft from a real report (new zones, companies, labels, figures),
+    the review path accepts it whole: no card fails, every record lands in the store."""
+    lines = (ARTICLES / name).read_text(encoding="utf-8").split("\n")
+    text = "\n".join(lines[1:] if lines[0].startswith("#") else lines)  # no provenance line
+    harness = BotHarness(settings)
+    await harness.start()
+    try:
+        calls = await upload(harness, name, text.encode("utf-8"))  # any length, as a file
+        call, data = with_button(calls, "art:go:")
+        calls = await harness.press(call, data, user_id=ADMIN_ID)
+        calls = await open_review(harness, calls)
+        call, data = with_button(calls, "rv:all:")
+        article = (await harness.store.pending_review_articles())[0]
+        total = article.pending
+        calls = await harness.press(call, data, user_id=ADMIN_ID)
+        assert f"已接受 {total} 条。" == text_of(calls).strip()
+        assert await harness.store.pending_review_articles() == []
+    finally:
+        await harness.stop()
