@@ -233,5 +233,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, position)
     );
     CREATE INDEX review_items_pending ON review_items(status, article_id);
+    -- The smallest hashes of each article's sentences, to know a report again when it comes
+    -- with another title line, byline or footer.
+    CREATE TABLE review_prints (
+        article_id INTEGER NOT NULL REFERENCES review_articles(id) ON DELETE CASCADE,
+        print TEXT NOT NULL,
+        PRIMARY KEY (print, article_id)
+    );
     """,
 )

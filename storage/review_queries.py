@@ -103,11 +103,26 @@ def _item(row: aiosqlite.Row) -> ReviewItem:
 class ReviewQueries(StoreBase):
     """The review queue. Decisions are conditional updates, so two reviewers never both win."""
 
-    async def find_review_article(self, url: str | None, text_hash: str) -> ReviewArticle | None:
-        """The article already queued with this link or this text, if any."""
+    async def find_review_article(
+        self, url: str | None, text_hash: str, prints: Sequence[str] = ()
+    ) -> ReviewArticle | None:
+        """The article already queued with this link, this text, or most of its sentences."""
         row = await self.fetchone(f"{_ARTICLE_SELECT} WHERE a.text_hash = ?", (text_hash,))
         if row is None and url:
             row = await self.fetchone(f"{_ARTICLE_SELECT} WHERE a.url = ? LIMIT 1", (url,))
+        if row is None and prints:
+            marks = ",".join("?" * len(prints))
+            best = await self.fetchone(
+                "SELECT article_id, COUNT(*) AS shared FROM review_prints "
+                f"WHERE print IN ({marks}) "
+                "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT 1",
+                tuple(prints),
+            )
+            # Most of the sentences, and never on one or two alone.
+            if best is not None and int(best["shared"]) >= max(3, (len(prints) + 1) // 2):
+                row = await self.fetchone(
+                    f"{_ARTICLE_SELECT} WHERE a.id = ?", (int(best["article_id"]),)
+                )
         return _article(row) if row is not None else None
 
     async def add_review_article(
@@ -122,6 +137,7 @@ class ReviewQueries(StoreBase):
         support: dict[str, list[dict[str, Any]]],
         items: Sequence[NewItem],
         submitted_by: int | None,
+        prints: Sequence[str] = (),
     ) -> tuple[int, bool]:
         """(article id, True) once queued; (the earlier id, False) if the text is queued already."""
         now = iso(self.now())
@@ -157,6 +173,10 @@ class ReviewQueries(StoreBase):
                         )
                         for position, item in enumerate(items, 1)
                     ],
+                )
+                await db.executemany(
+                    "INSERT OR IGNORE INTO review_prints(article_id, print) VALUES (?, ?)",
+                    [(article_id, p) for p in prints],
                 )
         except sqlite3.IntegrityError:
             existing = await self.find_review_article(None, text_hash)

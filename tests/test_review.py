@@ -12,7 +12,14 @@ import pytest
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
 from handlers.articles import EXTRACTOR
-from tests.article_support import ARTICLE, PageServer, StandInExtractor, docx_bytes, pdf_bytes
+from tests.article_support import (
+    ARTICLE,
+    PAGES,
+    PageServer,
+    StandInExtractor,
+    docx_bytes,
+    pdf_bytes,
+)
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
 from tests.test_import_export import upload
 
@@ -533,3 +540,23 @@ async def test_every_test_article_is_drafted_and_accepted_whole(
         assert await harness.store.pending_review_articles() == []
     finally:
         await harness.stop()
+
+
+async def test_the_same_report_as_a_saved_page_after_a_paste_is_recognised(
+    bot: BotHarness, extractor: StandInExtractor
+) -> None:
+    await draft(bot)
+    # The page has a byline, a date line and menus the paste did not: most sentences match.
+    calls = await upload(bot, "page.html", (PAGES / "article.html").read_bytes())
+    call, data = with_button(calls, "art:go:")
+    calls = await bot.press(call, data, user_id=ADMIN_ID)
+    assert "不再重复起草" in text_of(calls)
+    assert len(extractor.seen) == 1
+    # Another report that shares a sentence or two is a new article.
+    other = (
+        ARTICLE.split("\n")[-1]
+        + "\n"
+        + "苏州某某科技有限公司投资约3亿元建设某某项目，占地约30亩。" * 20
+    )
+    calls = await draft(bot, "昆山高新区又有新项目签约。\n" + other)
+    assert "起草" in text_of(calls) and "不再重复起草" not in text_of(calls)

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.articles.fetch import normalise_url
-from bot.articles.model import ArticleError, ArticleText, text_hash
+from bot.articles.model import ArticleError, ArticleText, sentence_prints, text_hash
 from bot.articles.review import Draft, DraftItem, Stored, match, split_draft
 from storage import Store
 from storage.models import Company, Event, Project, ZoneFigure
@@ -121,7 +121,8 @@ async def draft_article(
     """
     url = normalise_url(article.url) if article.url else None
     digest = text_hash(article.text)
-    seen = await store.find_review_article(url, digest)
+    prints = sentence_prints(article.text)
+    seen = await store.find_review_article(url, digest, prints)
     if seen is not None:
         return Drafted(seen, created=False)
     zones = await known_zones(store)
@@ -171,6 +172,7 @@ async def draft_article(
         support=draft.support,
         items=[NewItem(i.section, i.record, i.evidence, i.target) for i in draft.items],
         submitted_by=submitted_by,
+        prints=prints,
     )
     queued = await store.review_article(article_id)
     counts = Counter(i.section for i in draft.items)

@@ -58,6 +58,23 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(flat.encode("utf-8")).hexdigest()
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
+PRINTS = 12
+MIN_SENTENCE = 15
+
+
+def sentence_prints(text: str) -> list[str]:
+    """The smallest hashes of the article's sentences: the same report pasted, forwarded or
+    fetched shares most of them even when a title line, a byline or a footer differs."""
+    norm = unicodedata.normalize("NFKC", text)
+    hashes = {
+        hashlib.sha256(flat.encode("utf-8")).hexdigest()[:16]
+        for flat in (_SPACE.sub("", s) for s in _SENTENCE_END.split(norm))
+        if len(flat) >= MIN_SENTENCE
+    }
+    return sorted(hashes)[:PRINTS]
+
+
 def clean_article_text(text: str) -> str:
     """Line breaks unified, control characters dropped, runs of blank lines closed up."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
