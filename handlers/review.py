@@ -233,12 +233,15 @@ async def accept_item(
         "figures": known.figures,
     }
     draft = DraftItem(item.section, item.record, item.evidence, item.target)
+    existing = await _existing(context, item)
+    previous = await store.source(str(existing["source"])) if existing else None
     doc = acceptance(
         draft,
         article.support,
-        existing=await _existing(context, item),
+        existing=existing,
         known=known_map,
         keep_review=keeps_review(),
+        previous_source=previous.title if previous else None,
     )
     claim = store.claim_review_item(item.article_id, item.position, user.id)
     try:

@@ -137,6 +137,10 @@ async def test_a_draft_of_a_stored_project_is_an_update_showing_the_change(
     after = await bot.store.project("kunshan-dejia-solid-state-battery-hq")
     assert after is not None and after.total_investment is not None
     assert after.total_investment.text() == "20亿元"
+    # Credited to the article and, for what it kept, to the record's earlier source.
+    source = await bot.store.source(after.source)
+    assert source is not None and "昆山高新区举行二季度重大项目集中签约仪式" in source.title
+    assert "原始来源" in source.title and "p000-kunshan" in (source.note or "")
     # The rest of the stored record is kept, and no second project was added.
     assert after.name_en == before.name_en and after.company == "dejia-energy"
     assert after.highlights_zh == before.highlights_zh

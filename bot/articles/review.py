@@ -10,6 +10,7 @@ refers to them. All plain data: no Telegram, no SQL.
 from __future__ import annotations
 
 import copy
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -278,6 +279,7 @@ def acceptance(
     existing: Mapping[str, Any] | None,
     known: Mapping[str, frozenset[str]],
     keep_review: bool,
+    previous_source: str | None = None,
 ) -> Doc:
     """The fact-file document that puts one card's record in the store.
 
@@ -288,10 +290,14 @@ def acceptance(
     record = dict(item.record)
     if not keep_review:
         record.pop("review", None)
+    change_source: Doc | None = None
     if existing is not None:
         record = merged(existing, record)
         if not keep_review:
             record.pop("review", None)
+        change_source = _change_source(item, support, existing, previous_source)
+        if change_source is not None:
+            record["source"] = change_source["id"]
     doc: Doc = {"sources": [], item.section: [record]}
     by_id = {key: {str(r.get("id")): r for r in support.get(key, [])} for key in support}
     labels = {str(r.get("label")): r for r in support.get("labels", [])}
@@ -334,12 +340,37 @@ def acceptance(
     sources = {
         str(r.get("source")) for key in doc if key != "sources" for r in doc[key] if r.get("source")
     }
-    for source in support.get("sources", []):
+    for source in [*support.get("sources", []), *([change_source] if change_source else [])]:
         if str(source.get("id")) in sources and source.get("id") not in known.get(
             "sources", frozenset()
         ):
             doc["sources"].append(_strip(source, keep_review))
     return doc
+
+
+def _change_source(
+    item: DraftItem,
+    support: Mapping[str, Sequence[Doc]],
+    existing: Mapping[str, Any],
+    previous_title: str | None,
+) -> Doc | None:
+    """For an update: a source naming the article and the record's earlier source, so the
+    facts kept from before are not credited to the article alone (as /edit does)."""
+    previous = existing.get("source")
+    new = item.record.get("source")
+    if not previous or not new or previous == new:
+        return None
+    article = next((s for s in support.get("sources", []) if s.get("id") == new), {"id": new})
+    digest = hashlib.sha256(str(previous).encode()).hexdigest()[:6]
+    title = str(article.get("title") or new)
+    shown = previous_title or str(previous)
+    out = {k: v for k, v in article.items() if k != "review"}
+    out.update(
+        id=f"{str(new)[:40]}-u{digest}",
+        title=f"{title}（更新；原始来源：{shown[:300]}）"[:2000],
+        note=f"更新前的来源：{previous}「{shown[:2800]}」",
+    )
+    return out
 
 
 def _strip(record: Mapping[str, Any], keep_review: bool) -> Doc:
