@@ -810,6 +810,9 @@ def company_card(
     description = pick(lang, company.description_zh, company.description_en)
     if description:
         lines.append(esc(flow(description)))
+    if company.highlights_zh:  # the article's own words (drafted from news); Chinese only
+        lines.append(tr(lang, "要点：", "Highlights (as the source words them):"))
+        lines.extend(f"• {esc(h)}" for h in company.highlights_zh)
     if projects:
         lines.append("")
         lines.append(tr(lang, "<b>项目</b>", "<b>Projects</b>"))
