@@ -545,3 +545,20 @@ def test_the_last_guard_leaves_out_any_number_not_in_the_article() -> None:
     assert "note" not in project
     assert project["figures"] == [{"name_zh": "占地", "value": "18亩"}]
     assert project["highlights_zh"] == ["约3.5亿元"]  # a reworded hedge is not as written
+
+
+def test_a_project_abroad_is_the_zone_firms_delivery_not_a_zone_project() -> None:
+    text = (
+        "近日，泰国曼谷湄南河大桥项目建设进展顺利。该项目共使用12台架桥机，"
+        "全部由位于滨湖高新区的远航重工机械有限公司生产，目前已远销泰国、越南等国家。"
+    )
+    doc = extract(Article(text), (), source_id="s")
+    assert "projects" not in doc
+    (event,) = doc["events"]
+    assert event["kind"] == "delivery" and "湄南河大桥" in event["title_zh"]
+    assert {"泰国", "越南"} <= set(event["places"])
+    assert any(f["value"] == "12台" for f in event["figures"])
+    (company,) = doc["companies"]
+    assert company["name_zh"] == "远航重工机械有限公司"
+    assert company["zone"] == doc["zones"][0]["id"]
+    assert event["companies"] == [company["id"]]

@@ -185,6 +185,13 @@ ORG_LIST = re.compile(
     rf"(?P<items>[{CJK}A-Za-z0-9()（）、]{{2,120}}?)等(?:\d+家|\d+个|多家)?"
     r"(?:企业|公司|单位|机构|高校|院校|院所|银行)"
 )
+# Places abroad that mark a project as not the zone's own (a delivery, an export).
+FOREIGN_PLACES = re.compile(
+    r"印度尼西亚|印尼|雅加达|马来西亚|吉隆坡|新加坡|泰国|曼谷|越南|河内|胡志明市|菲律宾|马尼拉|柬埔寨|老挝|"
+    r"缅甸|孟加拉|巴基斯坦|印度|沙特|利雅得|阿联酋|迪拜|卡塔尔|土耳其|伊朗|以色列|埃及|南非|尼日利亚|"
+    r"肯尼亚|埃塞俄比亚|阿尔及利亚|俄罗斯|莫斯科|哈萨克斯坦|乌兹别克斯坦|蒙古|德国|法国|英国|意大利|"
+    r"西班牙|荷兰|波兰|匈牙利|塞尔维亚|美国|加拿大|墨西哥|巴西|阿根廷|智利|秘鲁|澳大利亚|新西兰|日本|韩国"
+)
 # A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
 LEADER = re.compile(
     rf"(?:行业巨头|行业龙头|龙头企业|链主企业|世界500强企业|世界500强)"
@@ -651,6 +658,46 @@ class Extractor:
                 self.read_sentence(sentence, number, context)
         self.find_history()
         self.designated_days()
+        self.projects_abroad()
+
+    def projects_abroad(self) -> None:
+        """A project abroad (雅加达绿洲双塔项目, built with the zone firm's cranes) is not a
+        project of the zone: it is drafted as the zone firm's delivery event instead."""
+        for project in list(self.projects):
+            name = project.fields["name_zh"]
+            evidence = project.review.get("name_zh", "")
+            places = [p for p in FOREIGN_PLACES.findall(name + evidence) if p]
+            if not places or any(z in name for z in self.zone_names):
+                continue
+            self.projects.remove(project)
+            event = Draft("event", {"_key": project.fields["_key"]}, dict(project.review))
+            event.fields["id"] = "e" + project.fields["id"][1:]
+            if self.zone_id:
+                event.fields["zone"] = self.zone_id
+            event.fields["kind"] = "delivery"
+            event.fields["title_zh"] = name
+            if project.fields.get("stage_date"):
+                event.fields["date"] = project.fields["stage_date"]
+            figures = list(project.fields.get("figures", []))
+            for key, label in (
+                ("total_investment", "投资"),
+                ("land_mu", "占地"),
+                ("floor_area_m2", "建筑面积"),
+            ):
+                if project.fields.get(key):
+                    figures.append({"name_zh": label, "value": project.fields[key]})
+            if figures:
+                event.fields["figures"] = figures
+            if project.fields.get("company"):
+                event.fields["companies"] = [project.fields["company"]]
+            sold = [h for h in project.fields.get("highlights_zh", []) if FOREIGN_PLACES.search(h)]
+            for text in [name, *sold]:
+                for place in FOREIGN_PLACES.findall(text):
+                    event.add("places", place, evidence)
+            if project.fields.get("sectors"):
+                event.fields["sectors"] = project.fields["sectors"]
+            event.review["kind_note"] = "项目在境外，按园区企业的产品交付活动起草，请核对"
+            self.events.append(event)
 
     def find_zone(self) -> None:
         mentions = find_zones(((self.header.title or "") + "\n") * 2 + self.article)
