@@ -61,9 +61,6 @@ _PROJECT_STOPS = re.compile(
     r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
     r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。\d])"
 )
-_LEFT_STOPS_SOFT = re.compile(
-    r".*(?:[在于的与由向将被让把从对是及等：:、“”\"《》,，。\d]|企业|公司)"
-)
 COMPANY_SUFFIX = (
     "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|子公司|分公司|公司|集团|"
     "研究院|研究所|研究中心|创新中心|服务中心|投促中心|双创中心|实验室|大学|学院|医院|管委会|"
@@ -538,7 +535,6 @@ class Context:
     project: Draft | None = None
     project_paragraph: int = -1
     last_project: Draft | None = None  # for 该项目/项目… in a later paragraph
-    company: Draft | None = None
 
 
 class Extractor:
@@ -1000,7 +996,10 @@ class Extractor:
         after = clause[number.end : number.end + 4]
         return before == "过" and bool(re.match(r"(?:以上)?(?:的)?项目", after))
 
-    def figure(self, label: str, value: str, evidence: str) -> dict[str, Any]:
+    @staticmethod
+    def figure(label: str, value: str, evidence: str) -> dict[str, Any]:
+        """A figure of an event or a project: its own label and its value as written (the
+        evidence goes to the holder's review)."""
         return {"name_zh": label, "value": value}
 
     # -- one sentence ------------------------------------------------------------------------
@@ -1149,7 +1148,6 @@ class Extractor:
         for company in companies:
             if company.fields.get("kind") == "company" and "company" not in project.fields:
                 project.put("company", company.fields["id"], sentence)
-                project.fields["_company"] = company
         for label, number, _clause in self.labelled(sentence):
             self.project_figure(project, label, number, sentence)
         for match in re.finditer(r"位于([^，,。；]{2,30})", sentence):
