@@ -562,3 +562,14 @@ def test_a_project_abroad_is_the_zone_firms_delivery_not_a_zone_project() -> Non
     assert company["name_zh"] == "远航重工机械有限公司"
     assert company["zone"] == doc["zones"][0]["id"]
     assert event["companies"] == [company["id"]]
+
+
+def test_the_pages_own_date_settles_the_year_of_a_day_in_the_text() -> None:
+    text = "12月3日，滨湖高新区举行重点项目集中签约仪式，共签约项目8个。"
+    without = extract(Article(text), (), source_id="s")
+    assert without["events"][0]["date"] == "XXXX-12-03"
+    dated = extract(Article(text, published="2024-12-05"), (), source_id="s")
+    (event,) = dated["events"]
+    assert event["date"] == "2024-12-03"
+    assert "2024-12-05" in event["review"]["date_note"]
+    assert dated["sources"][0]["date"] == "2024-12-05"

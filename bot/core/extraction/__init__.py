@@ -80,7 +80,7 @@ def extract(
     from bot.core.extraction.text import normalise
 
     known = [(zone.id, zone.names) for zone in zones]
-    extractor = Extractor(text, known, source_id, fallback_zone=zone)
+    extractor = Extractor(text, known, source_id, fallback_zone=zone, published=article.published)
     extractor.run()
     if not extractor.body:
         raise ExtractionError("not_article", "no article text found (only a title or a byline)")

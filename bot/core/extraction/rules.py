@@ -544,8 +544,10 @@ class Extractor:
         known: Sequence[tuple[str, tuple[str, ...]]],
         source_id: str,
         fallback_zone: str | None = None,
+        published: str | None = None,
     ):
         self.fallback_zone = fallback_zone
+        self.published = published
         self.raw = text
         self.source_id = source_id
         self.known = known
@@ -642,8 +644,12 @@ class Extractor:
     def run(self) -> None:
         text = normalise(self.raw)
         self.header, self.body = read_header(text.split("\n"))
+        page_date = _FULL_DATE.match(self.published or "")
+        if page_date:  # the page's own date (from the fetcher) is the dateline
+            year, month, day = (int(part) for part in page_date.groups())
+            self.header.dateline = (year, month, day)
+            self.header.dateline_text = self.published
         self.article = "\n".join(self.body)
-        self.all_text = normalise(self.raw)
         self.find_zone()
         self.find_companies()
         context = Context()
