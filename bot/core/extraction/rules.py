@@ -1159,6 +1159,12 @@ class Extractor:
         for match in re.finditer(r"位于([^，,。；]{2,30})", sentence):
             place = re.split(r"的", match.group(1))[0]
             project.add("highlights_zh", f"位于{place}", sentence)
+        zones = "|".join(re.escape(z) for z in sorted(self.zone_names, key=len, reverse=True))
+        landed = re.search(rf"(?:落户|落地|落子|入驻|扎根)(?:{zones})", sentence) if zones else None
+        if landed and not any(
+            landed.group(0) in h for h in project.fields.get("highlights_zh", [])
+        ):
+            project.add("highlights_zh", landed.group(0), sentence)  # 落户昆山高新区: where it is
         for match in re.finditer(
             r"(?:预计|计划|力争|争取|将于)[^，,。；]{0,10}?\d{4}年(?:\d{1,2}月)?(?:底|初|中|年底)?"
             r"[^，,。；]{0,6}?(?:建成|投产|竣工|完工|完成建设|达产|投用|运营)",
