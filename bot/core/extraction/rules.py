@@ -832,6 +832,9 @@ class Extractor:
                 if draft and draft not in out:
                     out.append(draft)
         for match in PROJECT.finditer(sentence):
+            clause_start = max(sentence.rfind(c, 0, match.start()) for c in "，,。；;") + 1
+            if re.search(r"具有|拥有|包含|建有|设有|旗下", sentence[clause_start : match.end()]):
+                continue  # 企业具有…研发中心，包含…中试基地: the firm's facilities, not projects
             if any(a < match.end() and match.start() < b for a, b in taken):
                 if not any(a <= match.start() and match.end() <= b for a, b in taken):
                     # a name that runs into a company's or a quoted name: keep what follows it
