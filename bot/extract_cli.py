@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
-from storage.models import FactFile
+from bot.core.records import FactFile
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def read_article(name: str) -> Article:
             f"the file is {size / 1024 / 1024:.1f} MB; an article file may be at most "
             f"{MAX_FILE_BYTES // 1024 // 1024} MB"
         )
-    from bot.core.importing import FileProblem, decode_text
+    from bot.core.import_files import FileProblem, decode_text
 
     try:
         text, _encoding = decode_text(path.read_bytes())

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
-from storage.models import FactFile, Project
-from storage.values import Amount, Quantity
+from bot.core.records import FactFile, Project
+from bot.core.values import Amount, Quantity
 from tests.harness import BotHarness, text_of
 
 DATA = Path(__file__).parent / "articles"

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from storage.models import FactFile
+from bot.core.records import FactFile
 
 SEED_PACKAGE = "bot.facts"
 SEED_FILE = "seed.yaml"
