@@ -140,6 +140,11 @@ def run(
         stem = path.stem if path.stem not in stems else f"{path.stem}-{len(stems)}"
         stems.add(stem)
         target = out_dir / f"{stem}.yaml"
-        write_atomic(target, draft_yaml(doc, path.name))
+        try:
+            write_atomic(target, draft_yaml(doc, path.name))
+        except OSError as exc:
+            print(f"{name}: not drafted: cannot write {target} ({exc.strerror})", file=sys.stderr)
+            failed += 1
+            continue
         print(f"{name}: {summary(doc)} -> {target}")
     return 1 if failed else 0

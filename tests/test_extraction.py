@@ -573,3 +573,12 @@ def test_the_pages_own_date_settles_the_year_of_a_day_in_the_text() -> None:
     assert event["date"] == "2024-12-03"
     assert "2024-12-05" in event["review"]["date_note"]
     assert dated["sources"][0]["date"] == "2024-12-05"
+
+
+def test_cli_says_so_when_the_output_folder_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "drafts"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    result = run_cli(tmp_path, "extract", str(DATA / "12.txt"), "--out", "drafts")
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
