@@ -582,3 +582,23 @@ def test_cli_says_so_when_the_output_folder_cannot_be_written(tmp_path: Path) ->
     assert result.returncode == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
     assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "其中，宏达电子有限公司投资5亿元建设智能传感器项目，达产后年产值10亿元，"
+        "瑞丰药业股份有限公司投资3亿元，建设原料药项目，用地约50亩。",
+        "滨湖高新区签约两个项目：宏达电子有限公司智能传感器项目总投资5亿元，"
+        "瑞丰药业股份有限公司原料药项目总投资3亿元、用地约50亩。",
+    ],
+)
+def test_two_signings_in_one_sentence_keep_their_own_figures(text: str) -> None:
+    doc = extract(Article("滨湖高新区举行项目签约仪式。" + text), (), source_id="s")
+    projects = {p["name_zh"]: p for p in doc["projects"]}
+    sensor, drug = projects["智能传感器项目"], projects["原料药项目"]
+    assert sensor["total_investment"] == "5亿元" and "land_mu" not in sensor
+    assert drug["total_investment"] == "3亿元" and drug["land_mu"] == "约50亩"
+    firms = {c["id"]: c["name_zh"] for c in doc["companies"]}
+    assert firms[sensor["company"]] == "宏达电子有限公司"
+    assert firms[drug["company"]] == "瑞丰药业股份有限公司"

@@ -1025,6 +1025,12 @@ class Extractor:
             return
         events = self.events_in(sentence)
         projects = self.projects_in(sentence, sentence)
+        pieces = self.by_project(sentence, projects) if not events else []
+        if len(pieces) > 1:
+            # A公司投资5亿元建设X项目，…，B公司投资3亿元建设Y项目，…: each signing on its own.
+            for piece in pieces:
+                self.read_sentence(piece, paragraph, context)
+            return
         if events:
             context.event, context.event_paragraph = events[-1], paragraph
         companies = self.companies_in(sentence)
@@ -1089,6 +1095,33 @@ class Extractor:
             return
         for label, number, _clause in figures:
             self.zone_figure(label, number, sentence, period, period_words)
+
+    def by_project(self, sentence: str, projects: list[Draft]) -> list[str]:
+        """The sentence cut at the clause where each named project's signing starts, when it
+        names two or more, each with figures of its own; [] when it cannot be cut so."""
+        if len(projects) < 2 or COLLECTIVE.search(sentence) or len(numbers(sentence)) < 2:
+            return []
+        starts = []
+        previous_end = 0
+        for project in sorted(projects, key=lambda p: sentence.find(p.fields["name_zh"])):
+            at = sentence.find(project.fields["name_zh"])
+            if at < 0:
+                return []
+            # the signing starts with the firm named before the project (A公司投资…，建设X项目)
+            named = [
+                sentence.find(n, previous_end, at) for c in self.companies for n in names_of(c)
+            ]
+            firm_at = min([a for a in named if a >= 0] or [at])
+            previous_end = at + len(project.fields["name_zh"])
+            starts.append(max(sentence.rfind(c, 0, firm_at) for c in "，,：:") + 1)
+        starts = sorted(set(starts))
+        if len(starts) != len(projects):
+            return []
+        starts[0] = 0
+        pieces = [sentence[a:b] for a, b in zip(starts, [*starts[1:], len(sentence)], strict=True)]
+        if sum(1 for piece in pieces if numbers(piece)) < 2:
+            return []
+        return [piece.strip("，, ") + ("" if piece.endswith("。") else "。") for piece in pieces]
 
     def unnamed_project(self, sentence: str, companies: list[Draft]) -> Draft | None:
         """某高新区与X公司签约，项目总投资10亿元: a signing whose project has no name of its
