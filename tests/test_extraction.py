@@ -602,3 +602,13 @@ def test_two_signings_in_one_sentence_keep_their_own_figures(text: str) -> None:
     firms = {c["id"]: c["name_zh"] for c in doc["companies"]}
     assert firms[sensor["company"]] == "宏达电子有限公司"
     assert firms[drug["company"]] == "瑞丰药业股份有限公司"
+
+
+def test_a_thousands_separator_does_not_cut_a_number() -> None:
+    text = "滨湖高新区与宏达电子有限公司签约，项目总投资1,200万元，占地30亩，预计年产值2,500万元。"
+    (project,) = extract(Article(text), (), source_id="s")["projects"]
+    assert project["total_investment"] == "1,200万元"
+    assert project["annual_output"] == "2,500万元"
+    assert "200万元" not in str({k: v for k, v in project.items() if k != "review"}).replace(
+        "1,200万元", ""
+    )
