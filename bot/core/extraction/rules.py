@@ -1091,7 +1091,7 @@ class Extractor:
                 entry = self.figure(label, number.text, sentence)
                 if entry not in context.event.fields.setdefault("figures", []):
                     context.event.fields["figures"].append(entry)
-                    context.event.review.setdefault("figures", sentence)
+                    _figure_evidence(context.event, sentence)
             return
         for label, number, _clause in figures:
             self.zone_figure(label, number, sentence, period, period_words)
@@ -1256,7 +1256,7 @@ class Extractor:
             entry = self.figure(own.group(0), number.text, sentence)
             if entry not in project.fields.setdefault("figures", []):
                 project.fields["figures"].append(entry)
-                project.review.setdefault("figures", sentence)
+                _figure_evidence(project, sentence)
             return
         # Money fields hold 元 and 美元 amounts (the value type's units); others stay figures.
         money = number.is_money and unit in ("元", "美元")
@@ -1286,7 +1286,7 @@ class Extractor:
         entry = self.figure(label or number.text, number.text, sentence)
         if entry not in project.fields.setdefault("figures", []):
             project.fields["figures"].append(entry)
-            project.review.setdefault("figures", sentence)
+            _figure_evidence(project, sentence)
 
     def read_company(self, company: Draft, sentence: str) -> None:
         founded = re.search(r"(?:成立|创立|创办|注册)于(\d{4})年(?:(\d{1,2})月)?", sentence)
@@ -1472,6 +1472,14 @@ def _fallback_title(ex: Extractor) -> str:
     first = re.sub(r"^[(（][^()（）]{0,30}[)）]\s*", "", first)
     first = re.sub(r"^(?:近日|日前|\d{1,2}月\d{1,2}日)[，,]?", "", first)
     return cut(first, 40, keep_end=False).rstrip("，,。") or "未命名文章"
+
+
+def _figure_evidence(holder: Draft, sentence: str) -> None:
+    """The sentence of the figure just added: figures.N when it is not the first one's."""
+    index = len(holder.fields.get("figures", [])) - 1
+    first = holder.review.setdefault("figures", sentence)
+    if first != sentence:
+        holder.review[f"figures.{index}"] = sentence
 
 
 def _keys(keys: list[str]) -> str:
