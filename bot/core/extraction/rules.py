@@ -161,7 +161,7 @@ EVENT_REFERENCE = re.compile(
 PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
-    r"还|并|和|与|及|有|为|是|达|约定|在这|这批|这些|这)+"
+    r"还|并|和|与|及|有|为|是|达(?![成到])|约定|在这|这批|这些|这)+"
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
@@ -387,7 +387,10 @@ def _trim_left(name: str, stops: re.Pattern[str] = _LEFT_STOPS) -> str:
     match = stops.match(name)
     if match and match.end() < len(name):
         name = name[match.end() :]
-    name = name.lstrip('“”"《》()（）、 ').rstrip('“”"《、 ')
+    quoted = name.startswith("“") and "”" in name[1:]  # “政企面对面”供需对接会 keeps its quotes
+    name = name.lstrip('”"《》()（）、 ' + ("" if quoted else "“")).rstrip('“"《、 ')
+    if name.endswith("”") and "“" not in name:
+        name = name.rstrip("”")
     if name.count("(") < name.count(")") or name.count("（") < name.count("）"):
         name = name.rstrip(")）")
     return name
@@ -408,11 +411,15 @@ def trim_org(name: str) -> str:
     match = _ORG_TAIL.match(name)
     if match is None:
         return _trim_left(name)
-    head = match.group("head")
+    head, tail = match.group("head"), match.group("tail")
     stop = _ORG_STOPS.match(head)
-    if stop:
+    if stop and stop.group(0).endswith("企业") and re.search(r"中心|办公室|管委会|局$", tail):
+        # 东湖高新区企业服务中心: 企业 is part of an office's name, not a word before a firm's
+        stop = _ORG_STOPS.match(head[: stop.end() - 2])
+        head = head[stop.end() :] if stop else head
+    elif stop:
         head = head[stop.end() :]
-    return (head + match.group("tail")).strip('“”"、 ')
+    return (head + tail).strip('“”"、 ')
 
 
 _ORG_CORE = re.compile(
@@ -919,6 +926,7 @@ class Extractor:
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
+            title = re.sub(r"^(?:开展|举办|举行|召开|组织|了|\d+(?:多|余)?[场次届])+", "", title)
             title = _trim_left(title, re.compile(r".*(?:在[^，,]{1,6}?(?=举|召|开)|[，,])"))
             if (
                 len(title) < 3
