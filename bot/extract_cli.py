@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
-from storage.models import FactFile
+from bot.core.records import FactFile
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _read_text_file(path: Path) -> Article:
             f"the file is {size / 1024 / 1024:.1f} MB; an article file may be at most "
             f"{MAX_FILE_BYTES // 1024 // 1024} MB"
         )
-    from bot.core.importing import FileProblem, decode_text
+    from bot.core.import_files import FileProblem, decode_text
 
     try:
         text, _encoding = decode_text(path.read_bytes())
@@ -172,6 +172,11 @@ def run(
         stem = path.stem if path.stem not in stems else f"{path.stem}-{len(stems)}"
         stems.add(stem)
         target = out_dir / f"{stem}.yaml"
-        write_atomic(target, draft_yaml(doc, path.name))
+        try:
+            write_atomic(target, draft_yaml(doc, path.name))
+        except OSError as exc:
+            print(f"{name}: not drafted: cannot write {target} ({exc.strerror})", file=sys.stderr)
+            failed += 1
+            continue
         print(f"{name}: {summary(doc)} -> {target}")
     return 1 if failed else 0

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
-from storage.models import FactFile, Project
-from storage.values import Amount, Quantity
+from bot.core.records import FactFile, Project
+from bot.core.values import Amount, Quantity
 from tests.harness import BotHarness, text_of
 
 DATA = Path(__file__).parent / "articles"
@@ -548,3 +548,70 @@ def test_the_last_guard_leaves_out_any_number_not_in_the_article() -> None:
     assert "note" not in project
     assert project["figures"] == [{"name_zh": "占地", "value": "18亩"}]
     assert project["highlights_zh"] == ["约3.5亿元"]  # a reworded hedge is not as written
+
+
+def test_a_project_abroad_is_the_zone_firms_delivery_not_a_zone_project() -> None:
+    text = (
+        "近日，泰国曼谷湄南河大桥项目建设进展顺利。该项目共使用12台架桥机，"
+        "全部由位于滨湖高新区的远航重工机械有限公司生产，目前已远销泰国、越南等国家。"
+    )
+    doc = extract(Article(text), (), source_id="s")
+    assert "projects" not in doc
+    (event,) = doc["events"]
+    assert event["kind"] == "delivery" and "湄南河大桥" in event["title_zh"]
+    assert {"泰国", "越南"} <= set(event["places"])
+    assert any(f["value"] == "12台" for f in event["figures"])
+    (company,) = doc["companies"]
+    assert company["name_zh"] == "远航重工机械有限公司"
+    assert company["zone"] == doc["zones"][0]["id"]
+    assert event["companies"] == [company["id"]]
+
+
+def test_the_pages_own_date_settles_the_year_of_a_day_in_the_text() -> None:
+    text = "12月3日，滨湖高新区举行重点项目集中签约仪式，共签约项目8个。"
+    without = extract(Article(text), (), source_id="s")
+    assert without["events"][0]["date"] == "XXXX-12-03"
+    dated = extract(Article(text, published="2024-12-05"), (), source_id="s")
+    (event,) = dated["events"]
+    assert event["date"] == "2024-12-03"
+    assert "2024-12-05" in event["review"]["date_note"]
+    assert dated["sources"][0]["date"] == "2024-12-05"
+
+
+def test_cli_says_so_when_the_output_folder_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "drafts"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    result = run_cli(tmp_path, "extract", str(DATA / "12.txt"), "--out", "drafts")
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "其中，宏达电子有限公司投资5亿元建设智能传感器项目，达产后年产值10亿元，"
+        "瑞丰药业股份有限公司投资3亿元，建设原料药项目，用地约50亩。",
+        "滨湖高新区签约两个项目：宏达电子有限公司智能传感器项目总投资5亿元，"
+        "瑞丰药业股份有限公司原料药项目总投资3亿元、用地约50亩。",
+    ],
+)
+def test_two_signings_in_one_sentence_keep_their_own_figures(text: str) -> None:
+    doc = extract(Article("滨湖高新区举行项目签约仪式。" + text), (), source_id="s")
+    projects = {p["name_zh"]: p for p in doc["projects"]}
+    sensor, drug = projects["智能传感器项目"], projects["原料药项目"]
+    assert sensor["total_investment"] == "5亿元" and "land_mu" not in sensor
+    assert drug["total_investment"] == "3亿元" and drug["land_mu"] == "约50亩"
+    firms = {c["id"]: c["name_zh"] for c in doc["companies"]}
+    assert firms[sensor["company"]] == "宏达电子有限公司"
+    assert firms[drug["company"]] == "瑞丰药业股份有限公司"
+
+
+def test_a_thousands_separator_does_not_cut_a_number() -> None:
+    text = "滨湖高新区与宏达电子有限公司签约，项目总投资1,200万元，占地30亩，预计年产值2,500万元。"
+    (project,) = extract(Article(text), (), source_id="s")["projects"]
+    assert project["total_investment"] == "1,200万元"
+    assert project["annual_output"] == "2,500万元"
+    assert "200万元" not in str({k: v for k, v in project.items() if k != "review"}).replace(
+        "1,200万元", ""
+    )

@@ -4,6 +4,9 @@ Pure: no Telegram, no SQL, no network. The caller reads the article (a file, a f
 into an `Article`, passes the zones already in the store as `KnownZone`s, and gets back a
 fact-file document (the YAML shape of bot/facts/seed.yaml) whose every record carries a
 `review:` mapping {field: evidence sentence} for the person who reviews the draft.
+
+Every number in a draft is copied from the article as written (hedge and unit included); a
+last check leaves out any string holding a number the article does not hold.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from typing import Any
 class ExtractionError(ValueError):
     """The input is not something drafts can be made from (empty, too long, not an article).
 
-    `code` is stable for callers that word the message themselves ("empty", "too_long",
-    "not_article"); str(exc) is an English sentence for the command line.
+    `code` is stable for callers that word the message themselves: "empty", "too_long",
+    "not_article" (nothing recognised), "no_zone" (records drafted but the text names no zone
+    the rules recognise: call again with `zone=`); str(exc) is an English sentence for the
+    command line.
     """
 
     def __init__(self, code: str, message: str) -> None:
@@ -80,7 +85,7 @@ def extract(
     from bot.core.extraction.text import normalise
 
     known = [(zone.id, zone.names) for zone in zones]
-    extractor = Extractor(text, known, source_id, fallback_zone=zone)
+    extractor = Extractor(text, known, source_id, fallback_zone=zone, published=article.published)
     extractor.run()
     if not extractor.body:
         raise ExtractionError("not_article", "no article text found (only a title or a byline)")

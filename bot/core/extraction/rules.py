@@ -61,9 +61,6 @@ _PROJECT_STOPS = re.compile(
     r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
     r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。\d])"
 )
-_LEFT_STOPS_SOFT = re.compile(
-    r".*(?:[在于的与由向将被让把从对是及等：:、“”\"《》,，。\d]|企业|公司)"
-)
 COMPANY_SUFFIX = (
     "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|子公司|分公司|公司|集团|"
     "研究院|研究所|研究中心|创新中心|服务中心|投促中心|双创中心|实验室|大学|学院|医院|管委会|"
@@ -164,7 +161,7 @@ EVENT_REFERENCE = re.compile(
 PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
-    r"还|并|和|与|及|有|为|是|达|约定)+"
+    r"还|并|和|与|及|有|为|是|达(?![成到])|约定|在这|这批|这些|这)+"
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
@@ -184,6 +181,13 @@ SECTOR_LIST = re.compile(
 ORG_LIST = re.compile(
     rf"(?P<items>[{CJK}A-Za-z0-9()（）、]{{2,120}}?)等(?:\d+家|\d+个|多家)?"
     r"(?:企业|公司|单位|机构|高校|院校|院所|银行)"
+)
+# Places abroad that mark a project as not the zone's own (a delivery, an export).
+FOREIGN_PLACES = re.compile(
+    r"印度尼西亚|印尼|雅加达|马来西亚|吉隆坡|新加坡|泰国|曼谷|越南|河内|胡志明市|菲律宾|马尼拉|柬埔寨|老挝|"
+    r"缅甸|孟加拉|巴基斯坦|印度|沙特|利雅得|阿联酋|迪拜|卡塔尔|土耳其|伊朗|以色列|埃及|南非|尼日利亚|"
+    r"肯尼亚|埃塞俄比亚|阿尔及利亚|俄罗斯|莫斯科|哈萨克斯坦|乌兹别克斯坦|蒙古|德国|法国|英国|意大利|"
+    r"西班牙|荷兰|波兰|匈牙利|塞尔维亚|美国|加拿大|墨西哥|巴西|阿根廷|智利|秘鲁|澳大利亚|新西兰|日本|韩国"
 )
 # A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
 LEADER = re.compile(
@@ -383,7 +387,10 @@ def _trim_left(name: str, stops: re.Pattern[str] = _LEFT_STOPS) -> str:
     match = stops.match(name)
     if match and match.end() < len(name):
         name = name[match.end() :]
-    name = name.lstrip('“”"《》()（）、 ').rstrip('“”"《、 ')
+    quoted = name.startswith("“") and "”" in name[1:]  # “政企面对面”供需对接会 keeps its quotes
+    name = name.lstrip('”"《》()（）、 ' + ("" if quoted else "“")).rstrip('“"《、 ')
+    if name.endswith("”") and "“" not in name:
+        name = name.rstrip("”")
     if name.count("(") < name.count(")") or name.count("（") < name.count("）"):
         name = name.rstrip(")）")
     return name
@@ -404,11 +411,15 @@ def trim_org(name: str) -> str:
     match = _ORG_TAIL.match(name)
     if match is None:
         return _trim_left(name)
-    head = match.group("head")
+    head, tail = match.group("head"), match.group("tail")
     stop = _ORG_STOPS.match(head)
-    if stop:
+    if stop and stop.group(0).endswith("企业") and re.search(r"中心|办公室|管委会|局$", tail):
+        # 东湖高新区企业服务中心: 企业 is part of an office's name, not a word before a firm's
+        stop = _ORG_STOPS.match(head[: stop.end() - 2])
+        head = head[stop.end() :] if stop else head
+    elif stop:
         head = head[stop.end() :]
-    return (head + match.group("tail")).strip('“”"、 ')
+    return (head + tail).strip('“”"、 ')
 
 
 _ORG_CORE = re.compile(
@@ -531,7 +542,6 @@ class Context:
     project: Draft | None = None
     project_paragraph: int = -1
     last_project: Draft | None = None  # for 该项目/项目… in a later paragraph
-    company: Draft | None = None
 
 
 class Extractor:
@@ -541,8 +551,10 @@ class Extractor:
         known: Sequence[tuple[str, tuple[str, ...]]],
         source_id: str,
         fallback_zone: str | None = None,
+        published: str | None = None,
     ):
         self.fallback_zone = fallback_zone
+        self.published = published
         self.raw = text
         self.source_id = source_id
         self.known = known
@@ -639,8 +651,12 @@ class Extractor:
     def run(self) -> None:
         text = normalise(self.raw)
         self.header, self.body = read_header(text.split("\n"))
+        page_date = _FULL_DATE.match(self.published or "")
+        if page_date:  # the page's own date (from the fetcher) is the dateline
+            year, month, day = (int(part) for part in page_date.groups())
+            self.header.dateline = (year, month, day)
+            self.header.dateline_text = self.published
         self.article = "\n".join(self.body)
-        self.all_text = normalise(self.raw)
         self.find_zone()
         self.find_companies()
         context = Context()
@@ -651,6 +667,46 @@ class Extractor:
                 self.read_sentence(sentence, number, context)
         self.find_history()
         self.designated_days()
+        self.projects_abroad()
+
+    def projects_abroad(self) -> None:
+        """A project abroad (雅加达绿洲双塔项目, built with the zone firm's cranes) is not a
+        project of the zone: it is drafted as the zone firm's delivery event instead."""
+        for project in list(self.projects):
+            name = project.fields["name_zh"]
+            evidence = project.review.get("name_zh", "")
+            places = [p for p in FOREIGN_PLACES.findall(name + evidence) if p]
+            if not places or any(z in name for z in self.zone_names):
+                continue
+            self.projects.remove(project)
+            event = Draft("event", {"_key": project.fields["_key"]}, dict(project.review))
+            event.fields["id"] = "e" + project.fields["id"][1:]
+            if self.zone_id:
+                event.fields["zone"] = self.zone_id
+            event.fields["kind"] = "delivery"
+            event.fields["title_zh"] = name
+            if project.fields.get("stage_date"):
+                event.fields["date"] = project.fields["stage_date"]
+            figures = list(project.fields.get("figures", []))
+            for key, label in (
+                ("total_investment", "投资"),
+                ("land_mu", "占地"),
+                ("floor_area_m2", "建筑面积"),
+            ):
+                if project.fields.get(key):
+                    figures.append({"name_zh": label, "value": project.fields[key]})
+            if figures:
+                event.fields["figures"] = figures
+            if project.fields.get("company"):
+                event.fields["companies"] = [project.fields["company"]]
+            sold = [h for h in project.fields.get("highlights_zh", []) if FOREIGN_PLACES.search(h)]
+            for text in [name, *sold]:
+                for place in FOREIGN_PLACES.findall(text):
+                    event.add("places", place, evidence)
+            if project.fields.get("sectors"):
+                event.fields["sectors"] = project.fields["sectors"]
+            event.review["kind_note"] = "项目在境外，按园区企业的产品交付活动起草，请核对"
+            self.events.append(event)
 
     def find_zone(self) -> None:
         mentions = find_zones(((self.header.title or "") + "\n") * 2 + self.article)
@@ -783,6 +839,9 @@ class Extractor:
                 if draft and draft not in out:
                     out.append(draft)
         for match in PROJECT.finditer(sentence):
+            clause_start = max(sentence.rfind(c, 0, match.start()) for c in "，,。；;") + 1
+            if re.search(r"具有|拥有|包含|建有|设有|旗下", sentence[clause_start : match.end()]):
+                continue  # 企业具有…研发中心，包含…中试基地: the firm's facilities, not projects
             if any(a < match.end() and match.start() < b for a, b in taken):
                 if not any(a <= match.start() and match.end() <= b for a, b in taken):
                     # a name that runs into a company's or a quoted name: keep what follows it
@@ -867,6 +926,7 @@ class Extractor:
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
+            title = re.sub(r"^(?:开展|举办|举行|召开|组织|了|\d+(?:多|余)?[场次届])+", "", title)
             title = _trim_left(title, re.compile(r".*(?:在[^，,]{1,6}?(?=举|召|开)|[，,])"))
             if (
                 len(title) < 3
@@ -953,7 +1013,10 @@ class Extractor:
         after = clause[number.end : number.end + 4]
         return before == "过" and bool(re.match(r"(?:以上)?(?:的)?项目", after))
 
-    def figure(self, label: str, value: str, evidence: str) -> dict[str, Any]:
+    @staticmethod
+    def figure(label: str, value: str, evidence: str) -> dict[str, Any]:
+        """A figure of an event or a project: its own label and its value as written (the
+        evidence goes to the holder's review)."""
         return {"name_zh": label, "value": value}
 
     # -- one sentence ------------------------------------------------------------------------
@@ -970,6 +1033,12 @@ class Extractor:
             return
         events = self.events_in(sentence)
         projects = self.projects_in(sentence, sentence)
+        pieces = self.by_project(sentence, projects) if not events else []
+        if len(pieces) > 1:
+            # A公司投资5亿元建设X项目，…，B公司投资3亿元建设Y项目，…: each signing on its own.
+            for piece in pieces:
+                self.read_sentence(piece, paragraph, context)
+            return
         if events:
             context.event, context.event_paragraph = events[-1], paragraph
         companies = self.companies_in(sentence)
@@ -1030,10 +1099,37 @@ class Extractor:
                 entry = self.figure(label, number.text, sentence)
                 if entry not in context.event.fields.setdefault("figures", []):
                     context.event.fields["figures"].append(entry)
-                    context.event.review.setdefault("figures", sentence)
+                    _figure_evidence(context.event, sentence)
             return
         for label, number, _clause in figures:
             self.zone_figure(label, number, sentence, period, period_words)
+
+    def by_project(self, sentence: str, projects: list[Draft]) -> list[str]:
+        """The sentence cut at the clause where each named project's signing starts, when it
+        names two or more, each with figures of its own; [] when it cannot be cut so."""
+        if len(projects) < 2 or COLLECTIVE.search(sentence) or len(numbers(sentence)) < 2:
+            return []
+        starts = []
+        previous_end = 0
+        for project in sorted(projects, key=lambda p: sentence.find(p.fields["name_zh"])):
+            at = sentence.find(project.fields["name_zh"])
+            if at < 0:
+                return []
+            # the signing starts with the firm named before the project (A公司投资…，建设X项目)
+            named = [
+                sentence.find(n, previous_end, at) for c in self.companies for n in names_of(c)
+            ]
+            firm_at = min([a for a in named if a >= 0] or [at])
+            previous_end = at + len(project.fields["name_zh"])
+            starts.append(max(sentence.rfind(c, 0, firm_at) for c in "，,：:") + 1)
+        starts = sorted(set(starts))
+        if len(starts) != len(projects):
+            return []
+        starts[0] = 0
+        pieces = [sentence[a:b] for a, b in zip(starts, [*starts[1:], len(sentence)], strict=True)]
+        if sum(1 for piece in pieces if numbers(piece)) < 2:
+            return []
+        return [piece.strip("，, ") + ("" if piece.endswith("。") else "。") for piece in pieces]
 
     def unnamed_project(self, sentence: str, companies: list[Draft]) -> Draft | None:
         """某高新区与X公司签约，项目总投资10亿元: a signing whose project has no name of its
@@ -1102,12 +1198,17 @@ class Extractor:
         for company in companies:
             if company.fields.get("kind") == "company" and "company" not in project.fields:
                 project.put("company", company.fields["id"], sentence)
-                project.fields["_company"] = company
         for label, number, _clause in self.labelled(sentence):
             self.project_figure(project, label, number, sentence)
         for match in re.finditer(r"位于([^，,。；]{2,30})", sentence):
             place = re.split(r"的", match.group(1))[0]
             project.add("highlights_zh", f"位于{place}", sentence)
+        zones = "|".join(re.escape(z) for z in sorted(self.zone_names, key=len, reverse=True))
+        landed = re.search(rf"(?:落户|落地|落子|入驻|扎根)(?:{zones})", sentence) if zones else None
+        if landed and not any(
+            landed.group(0) in h for h in project.fields.get("highlights_zh", [])
+        ):
+            project.add("highlights_zh", landed.group(0), sentence)  # 落户昆山高新区: where it is
         for match in re.finditer(
             r"(?:预计|计划|力争|争取|将于)[^，,。；]{0,10}?\d{4}年(?:\d{1,2}月)?(?:底|初|中|年底)?"
             r"[^，,。；]{0,6}?(?:建成|投产|竣工|完工|完成建设|达产|投用|运营)",
@@ -1163,7 +1264,7 @@ class Extractor:
             entry = self.figure(own.group(0), number.text, sentence)
             if entry not in project.fields.setdefault("figures", []):
                 project.fields["figures"].append(entry)
-                project.review.setdefault("figures", sentence)
+                _figure_evidence(project, sentence)
             return
         # Money fields hold 元 and 美元 amounts (the value type's units); others stay figures.
         money = number.is_money and unit in ("元", "美元")
@@ -1193,7 +1294,7 @@ class Extractor:
         entry = self.figure(label or number.text, number.text, sentence)
         if entry not in project.fields.setdefault("figures", []):
             project.fields["figures"].append(entry)
-            project.review.setdefault("figures", sentence)
+            _figure_evidence(project, sentence)
 
     def read_company(self, company: Draft, sentence: str) -> None:
         founded = re.search(r"(?:成立|创立|创办|注册)于(\d{4})年(?:(\d{1,2})月)?", sentence)
@@ -1379,6 +1480,14 @@ def _fallback_title(ex: Extractor) -> str:
     first = re.sub(r"^[(（][^()（）]{0,30}[)）]\s*", "", first)
     first = re.sub(r"^(?:近日|日前|\d{1,2}月\d{1,2}日)[，,]?", "", first)
     return cut(first, 40, keep_end=False).rstrip("，,。") or "未命名文章"
+
+
+def _figure_evidence(holder: Draft, sentence: str) -> None:
+    """The sentence of the figure just added: figures.N when it is not the first one's."""
+    index = len(holder.fields.get("figures", [])) - 1
+    first = holder.review.setdefault("figures", sentence)
+    if first != sentence:
+        holder.review[f"figures.{index}"] = sentence
 
 
 def _keys(keys: list[str]) -> str:

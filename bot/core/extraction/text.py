@@ -111,7 +111,8 @@ def foreign_numbers(value: str, article: str) -> list[str]:
 
 
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
-CLAUSE_SPLIT = re.compile(r"[，,；;：:…]+|(?<=[。！？!?])")
+# A comma ends a clause unless it separates thousands (1,200万元).
+CLAUSE_SPLIT = re.compile(r"(?:[，；;：:…]|(?<!\d),|,(?!\d{3}(?!\d)))+|(?<=[。！？!?])")
 
 
 # A sentence longer than this is read in pieces: news sentences are far shorter, and every
