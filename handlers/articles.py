@@ -28,11 +28,13 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
+from bot import callbacks
 from bot.articles import ArticleError, ArticleText
 from bot.articles.drafting import Drafted, draft_article
 from bot.articles.fetch import read_url
 from bot.articles.model import MAX_FILE_BYTES, checked
 from bot.articles.readers import ARTICLE_SUFFIXES, read_file
+from bot.callbacks import ArticleOffer, ReviewButton
 from bot.context import BotContext
 from bot.texts import admin as admin_texts
 from bot.texts import review as texts
@@ -84,8 +86,8 @@ def _markup(context: BotContext, token: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(yes, callback_data=f"art:go:{token}"),
-                InlineKeyboardButton(no, callback_data=f"art:no:{token}"),
+                InlineKeyboardButton(yes, callback_data=ArticleOffer(True, token).pack()),
+                InlineKeyboardButton(no, callback_data=ArticleOffer(False, token).pack()),
             ]
         ]
     )
@@ -213,16 +215,17 @@ async def pressed(update: Update, context: BotContext) -> None:
     if not is_admin(context, user.id):
         await query.answer(admin_texts.admin_only(lang), show_alert=True)
         return
-    _, action, token = query.data.split(":", 2)
+    offer = callbacks.unpack(query.data)
+    assert isinstance(offer, ArticleOffer)  # the handler's pattern
     cand = _pending(context)
-    if cand is None or cand.token != token:
+    if cand is None or cand.token != offer.token:
         await query.answer(texts.article_error(lang, "expired"), show_alert=True)
         return
     assert context.user_data is not None
     context.user_data.pop(PENDING, None)
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
-    if action == "no":
+    if not offer.extract:
         if message is not None:
             await edit_in_place(message.edit_text(texts.declined(lang), parse_mode="HTML"))
         return
@@ -234,7 +237,7 @@ async def pressed(update: Update, context: BotContext) -> None:
             context.store,
             article,
             submitted_by=user.id,
-            extractor=context.services.extra.get(EXTRACTOR),
+            extractor=context.bot_data.get(EXTRACTOR),
             propose=_proposer(context),
         )
     except ArticleError as exc:
@@ -258,7 +261,7 @@ async def _read(context: BotContext, cand: Candidate) -> ArticleText:
         return await read_url(
             cand.url,
             allow_private=context.settings.fetch_allow_private,
-            resolver=context.services.extra.get(RESOLVER),
+            resolver=context.bot_data.get(RESOLVER),
         )
     if cand.what == "file":
         assert cand.file_id is not None and cand.file_name is not None
@@ -297,7 +300,8 @@ async def _report(
         [
             [
                 InlineKeyboardButton(
-                    texts.review_button(lang), callback_data=f"rv:a:{result.article.id}"
+                    texts.review_button(lang),
+                    callback_data=ReviewButton("a", result.article.id).pack(),
                 )
             ]
         ]
@@ -320,7 +324,7 @@ def register_files(app: Application) -> None:  # type: ignore[type-arg]
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Texts and forwards in private chats; before lookup's question handler, which it calls."""
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^art:(go|no):[0-9a-f]+$"))
+    app.add_handler(CallbackQueryHandler(pressed, pattern=callbacks.pattern(ArticleOffer)))
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE

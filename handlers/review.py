@@ -14,19 +14,22 @@ from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import callbacks
 from bot.articles.drafting import MODELS, keeps_review
 from bot.articles.review import DraftItem, acceptance, changes
+from bot.callbacks import ReviewButton
 from bot.context import BotContext
-from bot.core import importing
+from bot.core.factfile import FactFileError, parse
+from bot.core.import_check import check_value
+from bot.core.import_resolve import split_labels, zone_resolver
+from bot.core.records import parse_event_kind, parse_stage
+from bot.core.values import PartialDate
 from bot.texts import admin as admin_texts
 from bot.texts import review as texts
 from bot.texts.common import split_message
 from handlers.basic import is_admin
 from handlers.common import edit_in_place
-from storage.facts import FactFileError, parse
-from storage.models import parse_event_kind, parse_stage
 from storage.review_queries import AlreadyDecided, ReviewArticle, ReviewItem
-from storage.values import PartialDate
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,11 @@ async def review(update: Update, context: BotContext) -> None:
     assert message is not None
     articles = await context.store.pending_review_articles()
     rows = [
-        [InlineKeyboardButton(texts.queue_button(context.lang, a), callback_data=f"rv:a:{a.id}")]
+        [
+            InlineKeyboardButton(
+                texts.queue_button(context.lang, a), callback_data=ReviewButton("a", a.id).pack()
+            )
+        ]
         for a in articles
     ]
     await message.reply_html(
@@ -134,13 +141,13 @@ async def _existing(context: BotContext, item: ReviewItem) -> dict[str, Any] | N
 
 def _card_markup(context: BotContext, item: ReviewItem) -> InlineKeyboardMarkup:
     accept, edit, reject = texts.card_buttons(context.lang)
-    key = f"{item.article_id}:{item.position}"
+    at = (item.article_id, item.position)
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(accept, callback_data=f"rv:y:{key}"),
-                InlineKeyboardButton(edit, callback_data=f"rv:e:{key}"),
-                InlineKeyboardButton(reject, callback_data=f"rv:n:{key}"),
+                InlineKeyboardButton(accept, callback_data=ReviewButton("y", *at).pack()),
+                InlineKeyboardButton(edit, callback_data=ReviewButton("e", *at).pack()),
+                InlineKeyboardButton(reject, callback_data=ReviewButton("n", *at).pack()),
             ]
         ]
     )
@@ -185,7 +192,7 @@ async def _show_article(
             [
                 InlineKeyboardButton(
                     texts.accept_all_button(lang, len(pending)),
-                    callback_data=f"rv:all:{article.id}",
+                    callback_data=ReviewButton("all", article.id).pack(),
                 )
             ]
         )
@@ -195,7 +202,7 @@ async def _show_article(
             [
                 InlineKeyboardButton(
                     texts.more_button(lang, rest),
-                    callback_data=f"rv:m:{article.id}:{offset + PAGE}",
+                    callback_data=ReviewButton("m", article.id, offset + PAGE).pack(),
                 )
             ]
         )
@@ -271,27 +278,19 @@ async def pressed(update: Update, context: BotContext) -> None:
     if await _refused(update, context):
         return
     lang = context.lang
-    parts = query.data.split(":")
-    action = parts[1]
-    try:
-        numbers = [int(p) for p in parts[2:4]]
-    except ValueError:
-        await query.answer(texts.stale(lang))
-        return
-    article, item = await _load(
-        context,
-        numbers[0],
-        numbers[1] if len(numbers) > 1 and action in ("y", "n", "e", "f") else None,
-    )
+    button = callbacks.unpack(query.data)
+    assert isinstance(button, ReviewButton)  # the handler's pattern
+    action = button.action
+    on_card = action in ("y", "n", "e", "f")
+    article, item = await _load(context, button.article, button.number if on_card else None)
     message = query.message if isinstance(query.message, Message) else None
     chat_id = message.chat_id if message is not None else user.id
-    if article is None or (action in ("y", "n", "e", "f") and item is None):
+    if article is None or (on_card and item is None):
         await query.answer(texts.stale(lang))
         return
     if action in ("a", "m"):
         await query.answer()
-        offset = numbers[1] if action == "m" and len(numbers) > 1 else 0
-        await _show_article(context, chat_id, article, offset)
+        await _show_article(context, chat_id, article, button.number if action == "m" else 0)
         return
     if action == "all":
         await query.answer()
@@ -332,7 +331,7 @@ async def pressed(update: Update, context: BotContext) -> None:
         buttons = [
             InlineKeyboardButton(
                 texts.field_name(lang, f),
-                callback_data=f"rv:f:{item.article_id}:{item.position}:{f}",
+                callback_data=ReviewButton("f", item.article_id, item.position, f).pack(),
             )
             for f in fields
         ]
@@ -345,7 +344,7 @@ async def pressed(update: Update, context: BotContext) -> None:
         )
         return
     if action == "f":
-        key = parts[4] if len(parts) > 4 else ""
+        key = button.field
         if key not in _editable(item):
             await query.answer(texts.stale(lang))
             return
@@ -436,15 +435,13 @@ async def typed_value(update: Update, context: BotContext) -> bool:
     else:
         value: Any = raw
         if key == "zone":
-            zone, error = importing.check_value(
-                "zone", raw, await importing.zone_resolver(context.store)
-            )
+            zone, error = check_value("zone", raw, await zone_resolver(context.store))
             if error is not None or not zone:
                 await message.reply_html(texts.bad_value(lang, key, raw))
                 return True
             value = zone
         elif key in LIST_FIELDS:
-            value = [v for v in importing.split_labels(raw) if v]
+            value = [v for v in split_labels(raw) if v]
         else:
             try:
                 value = _canonical(key, raw)
@@ -496,4 +493,4 @@ async def cancel(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("review", review))
     app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^rv:(a|m|all|y|n|e|f):"))
+    app.add_handler(CallbackQueryHandler(pressed, pattern=callbacks.pattern(ReviewButton)))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.extraction import KnownZone
+from bot.core.factfile import load_path
 from bot.extract_cli import run
-from storage.facts import load_path
 from tests.article_support import ARTICLE, PAGES, PageServer, docx_bytes, pdf_bytes
 
 ZONES = [KnownZone("kunshan", ("昆山高新技术产业开发区", "昆山高新区", "昆山"))]

@@ -40,7 +40,7 @@ def extractor() -> StandInExtractor:
 async def bot(settings: Settings, extractor: StandInExtractor) -> AsyncIterator[BotHarness]:
     harness = BotHarness(settings)
     await harness.start()
-    harness.app.bot_data["services"].extra[EXTRACTOR] = extractor
+    harness.app.bot_data[EXTRACTOR] = extractor
     try:
         yield harness
     finally:
@@ -294,7 +294,7 @@ async def test_the_queue_survives_a_restart(
 ) -> None:
     first = BotHarness(settings)
     await first.start()
-    first.app.bot_data["services"].extra[EXTRACTOR] = extractor
+    first.app.bot_data[EXTRACTOR] = extractor
     try:
         await draft(first)
     finally:
@@ -390,7 +390,7 @@ async def test_a_link_is_fetched_drafted_and_sent_again_is_recognised(
     settings = make_settings(tmp_path, fetch_allow_private=True)
     harness = BotHarness(settings)
     await harness.start()
-    harness.app.bot_data["services"].extra[EXTRACTOR] = extractor
+    harness.app.bot_data[EXTRACTOR] = extractor
     try:
         async with PageServer() as site:
             link = f"{site.base}/article.html"
@@ -426,7 +426,7 @@ async def test_bad_links_get_a_clear_answer_and_nothing_is_queued(
 ) -> None:
     harness = BotHarness(make_settings(tmp_path, fetch_allow_private=allow))
     await harness.start()
-    harness.app.bot_data["services"].extra[EXTRACTOR] = extractor
+    harness.app.bot_data[EXTRACTOR] = extractor
     try:
         async with PageServer() as site:
             calls = await say(harness, f"{site.base}/{path}")
@@ -490,7 +490,7 @@ async def test_a_long_article_shows_its_cards_a_page_at_a_time(bot: BotHarness) 
 async def test_an_accept_that_loses_the_race_writes_nothing(bot: BotHarness) -> None:
     """The card is marked in the record's own transaction: the second accept changes nothing."""
     from bot.articles.review import DraftItem, acceptance
-    from storage.facts import parse
+    from bot.core.factfile import parse
     from storage.review_queries import AlreadyDecided
 
     await draft(bot)

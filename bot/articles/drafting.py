@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from bot.articles.fetch import normalise_url
 from bot.articles.model import ArticleError, ArticleText, sentence_prints, text_hash
 from bot.articles.review import Draft, DraftItem, Stored, match, split_draft
+from bot.core.records import Company, Event, Project, ZoneFigure
 from storage import Store
-from storage.models import Company, Event, Project, ZoneFigure
 from storage.review_queries import NewItem, ReviewArticle
 
 log = logging.getLogger(__name__)

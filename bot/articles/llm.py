@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from bot.articles.model import ArticleText
 from bot.articles.review import similar
+from bot.core.records import Company, Event, Project, ZoneFigure
 from bot.settings import Settings
-from storage.models import Company, Event, Project, ZoneFigure
 
 log = logging.getLogger(__name__)
 

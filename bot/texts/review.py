@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.core.records import EventKind, Stage
+from bot.core.values import PartialDate
 from bot.texts.common import Lang, clip, date, esc, event_kind, stage, tr
-from storage.models import EventKind, Stage
 from storage.review_queries import ReviewArticle, ReviewItem
-from storage.values import PartialDate
 
 SECTION_NAMES: dict[str, tuple[str, str]] = {
     "projects": ("项目", "Project"),
