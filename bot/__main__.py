@@ -1,5 +1,5 @@
-"""Entry point: ``python -m bot`` (run), ``console``, ``import FILE``, ``export``, ``extract``,
-``backup FILE``, ``restore FILE``."""
+"""Entry point: ``python -m bot`` (run), ``console``, ``import FILE``, ``export``, ``backup FILE``,
+``restore FILE``, ``extract FILE_OR_URL``."""
 
 from __future__ import annotations
 
@@ -128,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(_import(settings, args.file))
             return asyncio.run(_export(settings, args))
         if args.command == "extract":
+            from storage.health import check_database
+
+            check_database(settings.database_path)  # refused in one line, never half-used
             return asyncio.run(_extract(settings, args))
         if args.command == "backup":
             return _backup(settings, args.file)
