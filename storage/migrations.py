@@ -202,15 +202,57 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_sent ON deliveries(sent_at) WHERE sent_at IS NOT NULL;
     CREATE INDEX digests_sent ON digests(sent_at) WHERE sent_at IS NOT NULL;
     """,
-    # 3: the zone card's order (a zone's newest projects and events first) read straight
-    #    from an index instead of sorting every record of the zone.
+    # 3: the review queue of articles: each article once (by link or text), its draft cards,
+    #    who accepted or rejected each and when.
     """
-    CREATE INDEX projects_zone_learned ON projects(zone_id, learned_at) WHERE deleted_at IS NULL;
-    CREATE INDEX events_zone_learned ON events(zone_id, learned_at) WHERE deleted_at IS NULL;
+    CREATE TABLE review_articles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT,
+        text_hash TEXT NOT NULL UNIQUE,
+        title TEXT,
+        outlet TEXT,
+        published TEXT,
+        source_id TEXT NOT NULL,
+        support TEXT NOT NULL,
+        submitted_by INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX review_articles_url ON review_articles(url) WHERE url IS NOT NULL;
+    CREATE TABLE review_items (
+        article_id INTEGER NOT NULL REFERENCES review_articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        section TEXT NOT NULL
+            CHECK (section IN ('projects', 'events', 'figures', 'companies')),
+        record TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        target TEXT,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'accepted', 'rejected')),
+        decided_by INTEGER,
+        decided_at TEXT,
+        PRIMARY KEY (article_id, position)
+    );
+    CREATE INDEX review_items_pending ON review_items(status, article_id);
+    -- The smallest hashes of each article's sentences, to know a report again when it comes
+    -- with another title line, byline or footer.
+    CREATE TABLE review_prints (
+        article_id INTEGER NOT NULL REFERENCES review_articles(id) ON DELETE CASCADE,
+        print TEXT NOT NULL,
+        PRIMARY KEY (print, article_id)
+    );
+    """,
+    # 4: the zone card's order (a zone's newest projects and events first) read straight
+    #    from an index instead of sorting every record of the zone. IF NOT EXISTS: this was
+    #    number 3 on its branch before the merge renumbered it.
+    """
+    CREATE INDEX IF NOT EXISTS projects_zone_learned ON projects(zone_id, learned_at)
+        WHERE deleted_at IS NULL;
+    CREATE INDEX IF NOT EXISTS events_zone_learned ON events(zone_id, learned_at)
+        WHERE deleted_at IS NULL;
     -- A digest shows at most a capped number of items; the rest wait here, for that chat,
     -- until someone presses the digest's "more" button. ``number`` is the item's number in
     -- the digest (numbering carries on from the items shown).
-    CREATE TABLE digest_held (
+    CREATE TABLE IF NOT EXISTS digest_held (
         chat_id INTEGER NOT NULL,
         period TEXT NOT NULL,
         number INTEGER NOT NULL,
