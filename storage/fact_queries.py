@@ -24,6 +24,7 @@ from storage.models import (
     Zone,
     ZoneFigure,
 )
+from storage.name_index import index_names, unindex_names
 from storage.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
 
 RecordKind = Literal["project", "event"]
@@ -534,6 +535,7 @@ async def _unindex(db: aiosqlite.Connection, kind: str, record_id: str) -> None:
     if row is not None:
         await db.execute("DELETE FROM search_index WHERE rowid = ?", (row[0],))
         await db.execute("DELETE FROM search_docs WHERE id = ?", (row[0],))
+    await unindex_names(db, kind, record_id)
 
 
 async def _index(
@@ -543,8 +545,11 @@ async def _index(
     zone_id: str | None,
     title: str,
     body: Iterable[str | None],
+    names: Sequence[str | None] = (),
+    parent: str | None = None,
 ) -> None:
     await _unindex(db, kind, record_id)
+    await index_names(db, kind, record_id, names, parent)
     cursor = await db.execute(
         "INSERT INTO search_docs(kind, record_id, zone_id) VALUES (?, ?, ?)",
         (kind, record_id, zone_id),
@@ -704,6 +709,8 @@ class _Writer:
                 company.description_en,
                 *people,
             ],
+            names=(company.name_zh, company.short_zh, company.name_en),
+            parent=company.parent,
         )
         await write_audit(
             self.db,
@@ -754,6 +761,7 @@ class _Writer:
             old_stage = json.loads(row["body"]).get("stage") if row is not None else None
             stage_changed = row is not None and old_stage != stage and stage is not None
             title = f"{record.name_zh} {record.name_en or ''}"
+            own_names = (record.name_zh, record.name_en)
             extra = [
                 *await self._names("companies", [record.company]),
                 *record.highlights_zh,
@@ -772,6 +780,7 @@ class _Writer:
             )
             stage_changed = False
             title = f"{record.title_zh} {record.title_en or ''}"
+            own_names = (record.title_zh, record.title_en)
             figures = [f"{f.name_zh} {f.name_en} {f.value.text()}" for f in record.figures]
             extra = [
                 *await self._names("companies", record.companies),
@@ -790,7 +799,13 @@ class _Writer:
             )
         zone_names = await self._names("zones", [record.zone])
         await _index(
-            self.db, kind, record.id, record.zone, title, [*extra, *record.sectors, *zone_names]
+            self.db,
+            kind,
+            record.id,
+            record.zone,
+            title,
+            [*extra, *record.sectors, *zone_names],
+            names=own_names,
         )
         if action == "new" or stage_changed:
             await self.db.execute(
