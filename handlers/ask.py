@@ -29,6 +29,7 @@ MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
 NAMED = ("company", "project", "event")
 FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
 MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
+ROLE_WORDS = ("董事长", "总经理", "负责人", "总裁", "创始人", "老板", "chairman", "ceo", "founder", "president")
 STRUCTURED = {"who", "when", "where", "founded", *MONEY_INTENTS}
 
 
@@ -228,7 +229,7 @@ class Asker:
             structured = await self._about(parsed, focus, record, units)
             if structured is not None:
                 return structured
-        if parsed.stages and record is None:
+        if parsed.stages and (record is None or (self.soft and isinstance(record, Event))):
             listed = await self._stage_list(parsed, focus)
             if listed is not None:
                 return listed
@@ -319,13 +320,21 @@ class Asker:
             )
             if zone_fit > event_fit:
                 record = None
-        if isinstance(record, Event) and record.figures and not sectors:
+        content_fit = (
+            max(q.score(f"{f.name_zh} {f.name_en}", content) for f in record.figures)
+            if isinstance(record, Event) and record.figures
+            else 0.0
+        )
+        if isinstance(record, Event) and record.figures and not sectors and content_fit >= 1.0:
+            # Words that name the event itself (招聘会, 塔机) don't tell its figures apart.
+            title = _title_of(record)
+            telling = [u for u in units if q.score(title, [u]) == 0] or units
             ranked = sorted(
                 record.figures,
-                key=lambda f: -q.score(f"{f.name_zh} {f.name_en}", units),
+                key=lambda f: -q.score(f"{f.name_zh} {f.name_en}", telling),
             )
             best = ranked[0]
-            if q.score(f"{best.name_zh} {best.name_en}", units) <= 0 and len(record.figures) > 1:
+            if q.score(f"{best.name_zh} {best.name_en}", telling) <= 0 and len(record.figures) > 1:
                 lines = [t.event_figure_line(f.name_zh, f.name_en, f.value, lang) for f in record.figures]
             else:
                 lines = [t.event_figure_line(best.name_zh, best.name_en, best.value, lang)]
@@ -365,7 +374,7 @@ class Asker:
             hits = await self.store.search_any(words, kinds=("figure",), limit=12) if words else []
             pool = await self.store.figures_by_id([h.record_id for h in hits])
         if not pool:
-            return None
+            return await self._event_figures(parsed, focus, units, content, 0.0, zone_id)
         by_id = {f.id: f for f in pool}
         picked = [f for s in sectors for f in pool if f.sector == s]
         if sectors and len(picked) < len(sectors):
@@ -377,7 +386,8 @@ class Asker:
         parent_id = picked[0].part_of if picked else None
         if parent_id is None and focus.figure_id in by_id:
             anchor = by_id[focus.figure_id]  # type: ignore[index]
-            parent_id = anchor.part_of or anchor.id
+            if anchor.part_of or any(f.part_of == anchor.id for f in pool):
+                parent_id = anchor.part_of or anchor.id
         if parent_id is None:
             with_parts = [h for h in heads if any(f.part_of == h.id for f in pool)]
             if with_parts:
@@ -404,17 +414,9 @@ class Asker:
             top = scored[0]
             top_fit = q.score(f"{top.name_zh} {top.name_en} {top.sector or ''}", units)
             # A figure reported with an event (6 entries landed) may fit better than a total.
-            words = q.search_words(units)
-            restrict = zone_id if self.zone_named else None
-            for hit in await self.store.search_any(words, kinds=("event",), zone_id=restrict, limit=4) if words else []:
-                event = await self.store.event(hit.record_id)
-                if event is None or not event.figures:
-                    continue
-                fit = max(q.score(f"{f.name_zh} {f.name_en}", units) for f in event.figures)
-                own = max(q.score(f"{f.name_zh} {f.name_en}", content) for f in event.figures)
-                if fit >= top_fit and own >= 1.0:
-                    sub = Focus(zone_id=event.zone, kind="event", record_id=event.id)
-                    return await self._figures(parsed, sub, event, [], units)
+            found = await self._event_figures(parsed, focus, units, content, top_fit, zone_id)
+            if found is not None:
+                return found
             if q.score(f"{top.name_zh} {top.name_en} {top.sector or ''}", content) < 1.0:
                 return None
             if "breakdown" in intents or "each" in intents:
@@ -446,6 +448,36 @@ class Asker:
         )
         return Outcome(t.compose(lang, answer), Focus(zone_id=first.zone, figure_id=first.id))
 
+    async def _event_figures(
+        self,
+        parsed: q.Parsed,
+        focus: Focus,
+        units: list[q.Unit],
+        content: list[q.Unit],
+        to_beat: float,
+        zone_id: str | None,
+    ) -> Outcome | None:
+        """The event whose reported figures fit the question (21 entries, 86 intents)."""
+        if not parsed.intents & {"count"}:
+            return None
+        words = q.search_words(content)
+        restrict = zone_id if self.zone_named else None
+        hits = await self.store.search_any(words, kinds=("event",), zone_id=restrict, limit=4) if words else []
+        for hit in hits:
+            event = await self.store.event(hit.record_id)
+            if event is None or not event.figures:
+                continue
+            fit = max(q.score(f"{f.name_zh} {f.name_en}", units) for f in event.figures)
+            own = max(q.score(f"{f.name_zh} {f.name_en}", content) for f in event.figures)
+            if fit >= to_beat and own >= 1.0:
+                sub = Focus(zone_id=event.zone, kind="event", record_id=event.id)
+                saved, self.soft = self.soft, False
+                try:
+                    return await self._figures(parsed, sub, event, [], content)
+                finally:
+                    self.soft = saved
+        return None
+
     # ---- one record -------------------------------------------------------------------
 
     async def _about(
@@ -464,8 +496,9 @@ class Asker:
             if record.company and (intents & {"who", "founded", "does"}):
                 company = await self.store.company(record.company)
         if "who" in intents:
-            if company is not None:
-                role = next((r for r in ("董事长", "总经理", "负责人", "chairman", "ceo") if r in parsed.text), None)
+            role = next((r for r in ROLE_WORDS if r in parsed.text), None)
+            if company is not None and (company.people or role is not None):
+                # 和谁合作 asks for a partner, not a person: only a role word or known people.
                 lines += t.people_lines(company, role, lang) if company.people else [t.no_people(lang)]
             elif isinstance(record, Event) and record.companies:
                 found = await self.store.companies(record.companies)
@@ -713,9 +746,11 @@ class Asker:
         if not strong:
             if record is not None:
                 return await self._summary(record, focus)
-            zone = self.view.zones.get(focus.zone_id or "")
-            if zone is not None and not units:
-                return await self._zone_answer(zone, _zone_summary_lines(zone, lang), focus)
+            zone = self.view.zones.get(focus.zone_id or "") if self.zone_named else None
+            if zone is not None:
+                # Nothing answers it directly: say so, and give the zone's gist.
+                lines = [t.no_direct_answer(lang), *_zone_summary_lines(zone, lang)]
+                return await self._zone_answer(zone, lines, focus)
             return None
         top = strong[0][1]
         rec = await self._load(top.kind, top.record_id) if top.kind != "zone" else self.view.zones.get(top.record_id)
@@ -836,7 +871,9 @@ def _texts(record: object, han: bool) -> list[str]:
         return out
     if isinstance(record, Project):
         highlights = list(record.highlights_zh if han else record.highlights_en) or list(record.highlights_zh)
-        return [*(h + "。" for h in highlights), *both(record.note, record.note_en)]
+        # The highlights are one list (热管理系统、空气悬架系统…): one passage, not four.
+        joined = ("、" if han else ", ").join(h.rstrip("。.;；") for h in highlights)
+        return [*((joined + ("。" if han else "."),) if joined else ()), *both(record.note, record.note_en)]
     if isinstance(record, Event):
         figures = [
             (f"{f.name_zh}{f.value.text()}。" if han else f"{f.name_en}: {f.value.text()}.") for f in record.figures

@@ -484,6 +484,14 @@ def zone_not_held(lang: Lang, name: str, known: Sequence[Zone]) -> Reply:
     return Reply(text, [[card_button("zone", z.id, zone_name(z, z.id, lang), lang)] for z in known[:4]])
 
 
+def no_direct_answer(lang: Lang) -> str:
+    return tr(
+        lang,
+        "库里没有直接回答这个问题的记录（页面未提及）。该园区的概况：",
+        "No record answers this directly (the source does not say). What the store has on the zone:",
+    )
+
+
 def nothing_found(lang: Lang, query: str) -> Reply:
     shown = esc(clip(query, 40))
     return Reply(
