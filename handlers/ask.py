@@ -213,12 +213,14 @@ class Asker:
                 record, focus.kind, focus.record_id = owned[0], "project", owned[0].id
         if self.soft and record is not None and self.zone_named and "leading" in intents:
             record, focus.kind, focus.record_id = None, None, None
-        if self.soft and record is not None:
+        sectors = self._sectors(parsed.text)
+        wants_figure = bool(intents & FIGURE_INTENTS) or (bool(sectors) and focus.figure_id is not None)
+        if not isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS):
+            wants_figure = True  # 注册资本多少 of a zone: a reported figure
+        if self.soft and record is not None and not (wants_figure and sectors):
             record = await self._better_record(record, focus, units)
         if focus.zone_id is None and record is not None:
             focus.zone_id = getattr(record, "zone", None)
-        sectors = self._sectors(parsed.text)
-        wants_figure = bool(intents & FIGURE_INTENTS) or (bool(sectors) and focus.figure_id is not None)
         if wants_figure and not (
             isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS)
         ):
@@ -267,6 +269,8 @@ class Asker:
             other = await self._load(hit.kind, hit.record_id)
             if other is None:
                 continue
+            if self.zone_named and getattr(other, "zone", None) != focus.zone_id:
+                continue  # the zone named in this question stays
             value = q.score(_record_text(other, True) + " " + _record_text(other, False), units)
             if best is None or value > best[0]:
                 best = (value, other)
@@ -326,26 +330,7 @@ class Asker:
             else 0.0
         )
         if isinstance(record, Event) and record.figures and not sectors and content_fit >= 1.0:
-            # Words that name the event itself (招聘会, 塔机) don't tell its figures apart.
-            title = _title_of(record)
-            telling = [u for u in units if q.score(title, [u]) == 0] or units
-            ranked = sorted(
-                record.figures,
-                key=lambda f: -q.score(f"{f.name_zh} {f.name_en}", telling),
-            )
-            best = ranked[0]
-            if q.score(f"{best.name_zh} {best.name_en}", telling) <= 0 and len(record.figures) > 1:
-                lines = [t.event_figure_line(f.name_zh, f.name_en, f.value, lang) for f in record.figures]
-            else:
-                lines = [t.event_figure_line(best.name_zh, best.name_en, best.value, lang)]
-            answer = t.Answer(
-                head=t.record_head("event", record, lang, self.names),
-                lines=lines,
-                when=_esc_date(record.date, lang),
-                sources=[await self.store.source(record.source)],
-                buttons=[[t.card_button("event", record.id, pick(lang, record.title_zh, record.title_en), lang)]],
-            )
-            return Outcome(t.compose(lang, answer), focus)
+            return await self._event_figure_answer(record, units, focus)
         # Comparing zones: 四个高新区里哪个招引的项目最多
         zone_words = ("高新区", "园区", "zone", "park")
         if (
@@ -408,11 +393,11 @@ class Asker:
             lines = [t.figure_line(f, lang, self.names) for f in picked]
             shown = picked
         else:
-            if not intents & {"count", "breakdown"}:
+            if not intents & {"count", "breakdown", *MONEY_INTENTS}:
                 return None
             scored = sorted(pool, key=lambda f: -(q.score(f"{f.name_zh} {f.name_en} {f.sector or ''}", units)))
             top = scored[0]
-            top_fit = q.score(f"{top.name_zh} {top.name_en} {top.sector or ''}", units)
+            top_fit = q.score(f"{top.name_zh} {top.name_en} {top.sector or ''}", content)
             # A figure reported with an event (6 entries landed) may fit better than a total.
             found = await self._event_figures(parsed, focus, units, content, top_fit, zone_id)
             if found is not None:
@@ -467,16 +452,39 @@ class Asker:
             event = await self.store.event(hit.record_id)
             if event is None or not event.figures:
                 continue
-            fit = max(q.score(f"{f.name_zh} {f.name_en}", units) for f in event.figures)
-            own = max(q.score(f"{f.name_zh} {f.name_en}", content) for f in event.figures)
-            if fit >= to_beat and own >= 1.0:
+            fit = 0.0
+            for figure in event.figures:
+                name = f"{figure.name_zh} {figure.name_en}"
+                # The event's own name adds what the figure's name leaves out (参赛 -> 大赛).
+                own = q.score(name, content)
+                if own < 1.0:
+                    continue  # the figure itself must fit the question, not just its event
+                loose = [u for u in content if q.score(name, [u]) == 0]
+                fit = max(fit, own + 0.5 * q.score(_title_of(event), loose))
+            if fit > to_beat and fit >= 1.0:
                 sub = Focus(zone_id=event.zone, kind="event", record_id=event.id)
-                saved, self.soft = self.soft, False
-                try:
-                    return await self._figures(parsed, sub, event, [], content)
-                finally:
-                    self.soft = saved
+                return await self._event_figure_answer(event, content, sub)
         return None
+
+    async def _event_figure_answer(self, record: Event, units: list[q.Unit], focus: Focus) -> Outcome:
+        lang = self.lang
+        # Words that name the event itself (招聘会, 塔机) don't tell its figures apart.
+        title = _title_of(record)
+        telling = [u for u in units if q.score(title, [u]) == 0] or units
+        ranked = sorted(record.figures, key=lambda f: -q.score(f"{f.name_zh} {f.name_en}", telling))
+        best = ranked[0]
+        if q.score(f"{best.name_zh} {best.name_en}", telling) <= 0 and len(record.figures) > 1:
+            lines = [t.event_figure_line(f.name_zh, f.name_en, f.value, lang) for f in record.figures]
+        else:
+            lines = [t.event_figure_line(best.name_zh, best.name_en, best.value, lang)]
+        answer = t.Answer(
+            head=t.record_head("event", record, lang, self.names),
+            lines=lines,
+            when=_esc_date(record.date, lang),
+            sources=[await self.store.source(record.source)],
+            buttons=[[t.card_button("event", record.id, pick(lang, record.title_zh, record.title_en), lang)]],
+        )
+        return Outcome(t.compose(lang, answer), focus)
 
     # ---- one record -------------------------------------------------------------------
 
@@ -753,6 +761,9 @@ class Asker:
                 return await self._zone_answer(zone, lines, focus)
             return None
         top = strong[0][1]
+        if record is not None and not self.soft and top.bonus < 0.8 and top.record_id != getattr(record, "id", None):
+            # Asked about a record by name: its own gist, not another record's sentence.
+            return await self._summary(record, focus)
         rec = await self._load(top.kind, top.record_id) if top.kind != "zone" else self.view.zones.get(top.record_id)
         if rec is None:
             return None

@@ -58,6 +58,12 @@ def stems(name: str, kind: str) -> list[str]:
                 break
         if not changed:
             break
+    # Each shorter form without its place too: suzhou dejia energy -> dejia energy.
+    for form in list(out):
+        for prefix in w["place_prefixes"]:
+            if form.startswith(prefix) and len(form) > len(prefix) + 1:
+                out.append(form[len(prefix) :].strip())
+                break
     return [s for s in dict.fromkeys(out) if len(normalise(s)) >= 2]
 
 

@@ -184,7 +184,11 @@ def parse(text: str) -> Parsed:
         for name, keys in w.intent_pinyin.items():
             if any(k and k in squeezed for k in keys):
                 intents.add(name)
-    stages = tuple(dict.fromkeys(v for k, v in w.stages.items() if _contains(folded, k)))
+    # 注册资本 / registered capital is money, not the stage 注册.
+    staged = folded
+    for k in w.intents["capital"]:
+        staged = staged.replace(k, " ")
+    stages = tuple(dict.fromkeys(v for k, v in w.stages.items() if _contains(staged, k)))
     months: list[int] = []
     for match in _MONTHS.finditer(folded):
         first = int(match.group(1))
