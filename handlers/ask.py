@@ -15,7 +15,6 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.core import questions as q
-from bot.core.lookup import MAX_QUERY
 from bot.core.zone_cache import FactsView, facts_view
 from bot.texts import answers as t
 from bot.texts import lookup as lookup_texts
@@ -29,7 +28,18 @@ MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
 NAMED = ("company", "project", "event")
 FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
 MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
-ROLE_WORDS = ("董事长", "总经理", "负责人", "总裁", "创始人", "老板", "chairman", "ceo", "founder", "president")
+ROLE_WORDS = (
+    "董事长",
+    "总经理",
+    "负责人",
+    "总裁",
+    "创始人",
+    "老板",
+    "chairman",
+    "ceo",
+    "founder",
+    "president",
+)
 STRUCTURED = {"who", "when", "where", "founded", *MONEY_INTENTS}
 
 
@@ -106,18 +116,25 @@ class Asker:
         if ctx is not None and not named and not zones:
             focus.figure_id = ctx.figure_id
         spans = [(h.key.start, h.key.end) for h in chosen if h.key.start < 1000]
-        latin_spans = [(h.key.start - 1000, h.key.end - 1000) for h in chosen if h.key.start >= 1000]
+        latin_spans = [
+            (h.key.start - 1000, h.key.end - 1000) for h in chosen if h.key.start >= 1000
+        ]
         rest = q.residue(text, spans)
         latin_rest = _blank(q.fold(text), latin_spans)
         units = q.terms(parsed, rest, latin_rest if not parsed.han else "")
         # Names found still tell figures apart (已落户昆山的项目 vs 参赛项目).
-        self.name_units = [q.Unit((h.key.surface,), 1.0, h.key.surface) for h in chosen if h.key.surface]
+        self.name_units = [
+            q.Unit((h.key.surface,), 1.0, h.key.surface) for h in chosen if h.key.surface
+        ]
         outcome = await self._decide(parsed, focus, units, text)
         if guessed is not None and outcome is not None:
             outcome.reply.text = (
                 t.compose(
                     self.lang,
-                    t.Answer(guessed=await self._title(guessed.kind, guessed.record_id), typed=guessed.key.surface),
+                    t.Answer(
+                        guessed=await self._title(guessed.kind, guessed.record_id),
+                        typed=guessed.key.surface,
+                    ),
                 ).text
                 + "\n"
                 + outcome.reply.text
@@ -214,7 +231,9 @@ class Asker:
         if self.soft and record is not None and self.zone_named and "leading" in intents:
             record, focus.kind, focus.record_id = None, None, None
         sectors = self._sectors(parsed.text)
-        wants_figure = bool(intents & FIGURE_INTENTS) or (bool(sectors) and focus.figure_id is not None)
+        wants_figure = bool(intents & FIGURE_INTENTS) or (
+            bool(sectors) and focus.figure_id is not None
+        )
         if not isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS):
             wants_figure = True  # 注册资本多少 of a zone: a reported figure
         if self.soft and record is not None and not (wants_figure and sectors):
@@ -242,16 +261,22 @@ class Asker:
         if record is None and focus.zone_id and "leading" in intents:
             zone = self.view.zones.get(focus.zone_id)
             if zone is not None:
-                return await self._zone_answer(zone, t.leading_lines(zone, self.lang, self.names), focus)
+                return await self._zone_answer(
+                    zone, t.leading_lines(zone, self.lang, self.names), focus
+                )
         if record is None and intents & STRUCTURED:
             # 谁给雅加达绿洲双塔提供的塔机: the record the words fit best, asked as by name.
             best = await self._best_sentences(parsed, focus, None, units)
             if best and best[0][1].kind in NAMED:
                 top = best[0][1]
-                found = await self._load(top.kind, top.record_id)
-                if found is not None:
-                    sub = Focus(zone_id=getattr(found, "zone", None), kind=top.kind, record_id=top.record_id)
-                    answered = await self._about(parsed, sub, found, units)
+                target = await self._load(top.kind, top.record_id)
+                if target is not None:
+                    sub = Focus(
+                        zone_id=getattr(target, "zone", None),
+                        kind=top.kind,
+                        record_id=top.record_id,
+                    )
+                    answered = await self._about(parsed, sub, target, units)
                     if answered is not None:
                         return answered
         return await self._passages(parsed, focus, record, units, text)
@@ -319,7 +344,10 @@ class Asker:
         )
         if self.soft and focus.zone_id and isinstance(record, Event):
             zone_fit = max(
-                (q.score(f"{f.name_zh} {f.name_en}", units) for f in await self.store.zone_figures(focus.zone_id)),
+                (
+                    q.score(f"{f.name_zh} {f.name_en}", units)
+                    for f in await self.store.zone_figures(focus.zone_id)
+                ),
                 default=0.0,
             )
             if zone_fit > event_fit:
@@ -341,12 +369,32 @@ class Asker:
         ):
             heads = await self.store.head_figures()
             if heads:
-                best_name = max(heads, key=lambda f: q.score(f"{f.name_zh} {f.name_en}", units) + 0.1 * (f.value.unit == "个"))
-                same = [f for f in heads if f.name_zh == best_name.name_zh and f.value.unit == best_name.value.unit]
-                lines = t.zone_ranking_lines(same, len(self.view.zones), "least" not in intents, lang, self.names)
+                best_name = max(
+                    heads,
+                    key=lambda f: (
+                        q.score(f"{f.name_zh} {f.name_en}", units) + 0.1 * (f.value.unit == "个")
+                    ),
+                )
+                same = [
+                    f
+                    for f in heads
+                    if f.name_zh == best_name.name_zh and f.value.unit == best_name.value.unit
+                ]
+                lines = t.zone_ranking_lines(
+                    same, len(self.view.zones), "least" not in intents, lang, self.names
+                )
                 sources = [await self.store.source(f.source) for f in same[:3]]
-                answer = t.Answer(lines=lines, sources=sources, buttons=[[t.card_button("zone", f.zone, self.names.zone(f.zone, lang), lang)] for f in same[:3]])
-                return Outcome(t.compose(lang, answer), Focus(zone_id=same[0].zone, figure_id=same[0].id))
+                answer = t.Answer(
+                    lines=lines,
+                    sources=sources,
+                    buttons=[
+                        [t.card_button("zone", f.zone, self.names.zone(f.zone, lang), lang)]
+                        for f in same[:3]
+                    ],
+                )
+                return Outcome(
+                    t.compose(lang, answer), Focus(zone_id=same[0].zone, figure_id=same[0].id)
+                )
         zone_id = focus.zone_id
         if zone_id is None and focus.figure_id:
             got = await self.store.figures_by_id([focus.figure_id])
@@ -378,7 +426,7 @@ class Asker:
             if with_parts:
                 parent_id = max(with_parts, key=lambda h: q.score(h.name_zh + h.name_en, units)).id
         parts = [f for f in pool if parent_id and f.part_of == parent_id]
-        lines: list[str] = []
+        lines = []
         shown: list[ZoneFigure] = []
         if ("most" in intents or "least" in intents) and parts and not picked:
             lines = t.extreme_lines(parts, "most" in intents, lang, self.names)
@@ -395,7 +443,9 @@ class Asker:
         else:
             if not intents & {"count", "breakdown", *MONEY_INTENTS}:
                 return None
-            scored = sorted(pool, key=lambda f: -(q.score(f"{f.name_zh} {f.name_en} {f.sector or ''}", units)))
+            scored = sorted(
+                pool, key=lambda f: -(q.score(f"{f.name_zh} {f.name_en} {f.sector or ''}", units))
+            )
             top = scored[0]
             top_fit = q.score(f"{top.name_zh} {top.name_en} {top.sector or ''}", content)
             # A figure reported with an event (6 entries landed) may fit better than a total.
@@ -406,19 +456,21 @@ class Asker:
                 return None
             if "breakdown" in intents or "each" in intents:
                 kids = [f for f in pool if f.part_of == top.id]
-                lines = [t.figure_line(top, lang, self.names)] + [t.figure_line(k, lang, self.names, False) for k in kids]
+                lines = [t.figure_line(top, lang, self.names)] + [
+                    t.figure_line(k, lang, self.names, False) for k in kids
+                ]
             else:
                 lines = [t.figure_line(top, lang, self.names)]
             shown = [top]
         if not shown:
             return None
         months = parsed.months
-        if months and shown[0].period is not None and not q.months_overlap(months, shown[0].period.month, shown[0].period.end_month):
-            lines.append(
-                lang == "zh"
-                and f"注意：这个数字的时期是{date(shown[0].period, lang)}，与问的时间不同，页面没有给出别的时期的数字。"
-                or f"Note: this figure covers {date(shown[0].period, lang)}, not the time asked; the source gives no other period."
-            )
+        if (
+            months
+            and shown[0].period is not None
+            and not q.months_overlap(months, shown[0].period.month, shown[0].period.end_month)
+        ):
+            lines.append(t.period_mismatch(shown[0], lang))
         first = shown[0]
         sources = [await self.store.source(first.source)]
         answer = t.Answer(
@@ -426,7 +478,9 @@ class Asker:
             sources=sources,
             buttons=[
                 [
-                    t.card_button("figure", first.id, pick(lang, first.name_zh, first.name_en), lang),
+                    t.card_button(
+                        "figure", first.id, pick(lang, first.name_zh, first.name_en), lang
+                    ),
                     t.card_button("zone", first.zone, self.names.zone(first.zone, lang), lang),
                 ]
             ],
@@ -447,7 +501,11 @@ class Asker:
             return None
         words = q.search_words(content)
         restrict = zone_id if self.zone_named else None
-        hits = await self.store.search_any(words, kinds=("event",), zone_id=restrict, limit=4) if words else []
+        hits = (
+            await self.store.search_any(words, kinds=("event",), zone_id=restrict, limit=4)
+            if words
+            else []
+        )
         for hit in hits:
             event = await self.store.event(hit.record_id)
             if event is None or not event.figures:
@@ -466,7 +524,9 @@ class Asker:
                 return await self._event_figure_answer(event, content, sub)
         return None
 
-    async def _event_figure_answer(self, record: Event, units: list[q.Unit], focus: Focus) -> Outcome:
+    async def _event_figure_answer(
+        self, record: Event, units: list[q.Unit], focus: Focus
+    ) -> Outcome:
         lang = self.lang
         # Words that name the event itself (招聘会, 塔机) don't tell its figures apart.
         title = _title_of(record)
@@ -474,7 +534,9 @@ class Asker:
         ranked = sorted(record.figures, key=lambda f: -q.score(f"{f.name_zh} {f.name_en}", telling))
         best = ranked[0]
         if q.score(f"{best.name_zh} {best.name_en}", telling) <= 0 and len(record.figures) > 1:
-            lines = [t.event_figure_line(f.name_zh, f.name_en, f.value, lang) for f in record.figures]
+            lines = [
+                t.event_figure_line(f.name_zh, f.name_en, f.value, lang) for f in record.figures
+            ]
         else:
             lines = [t.event_figure_line(best.name_zh, best.name_en, best.value, lang)]
         answer = t.Answer(
@@ -482,7 +544,13 @@ class Asker:
             lines=lines,
             when=_esc_date(record.date, lang),
             sources=[await self.store.source(record.source)],
-            buttons=[[t.card_button("event", record.id, pick(lang, record.title_zh, record.title_en), lang)]],
+            buttons=[
+                [
+                    t.card_button(
+                        "event", record.id, pick(lang, record.title_zh, record.title_en), lang
+                    )
+                ]
+            ],
         )
         return Outcome(t.compose(lang, answer), focus)
 
@@ -507,16 +575,13 @@ class Asker:
             role = next((r for r in ROLE_WORDS if r in parsed.text), None)
             if company is not None and (company.people or role is not None):
                 # 和谁合作 asks for a partner, not a person: only a role word or known people.
-                lines += t.people_lines(company, role, lang) if company.people else [t.no_people(lang)]
+                lines += (
+                    t.people_lines(company, role, lang) if company.people else [t.no_people(lang)]
+                )
             elif isinstance(record, Event) and record.companies:
                 found = await self.store.companies(record.companies)
                 makers = [c for c in found.values() if c.kind == "company"] or list(found.values())
-                lines.append(
-                    (t.esc(lang == "zh" and "涉及企业：" or "Companies: "))
-                    + "<b>"
-                    + t.esc((lang == "zh" and "、" or ", ").join(t.company_name(c, lang) for c in makers))
-                    + "</b>"
-                )
+                lines.append(t.companies_line(makers, lang))
         if "founded" in intents and company is not None:
             lines.append(t.founded_line(company, lang))
         if "where" in intents:
@@ -537,7 +602,7 @@ class Asker:
                 lines.append(t.stage_line(project, lang))
                 lines += t.asked_stage_lines(project, parsed.stages, lang)
         elif isinstance(record, Event) and "when" in intents:
-            lines.append((lang == "zh" and "日期：" or "Date: ") + t.esc(date(record.date, lang)))
+            lines.append(t.event_date_line(record, lang))
         if not lines:
             return None
         best = await self._best_sentences(parsed, focus, record, units)
@@ -559,7 +624,16 @@ class Asker:
         title = await self._title(kind, record_id)
         buttons = [[t.card_button(kind, record_id, title, lang)]]
         if isinstance(record, Project) and record.company:
-            buttons.append([t.card_button("company", record.company, await self._title("company", record.company), lang)])
+            buttons.append(
+                [
+                    t.card_button(
+                        "company",
+                        record.company,
+                        await self._title("company", record.company),
+                        lang,
+                    )
+                ]
+            )
         source_id = getattr(record, "source", None)
         when = None
         if isinstance(record, Event):
@@ -577,7 +651,9 @@ class Asker:
             head=t.record_head("zone", zone, self.lang, self.names),
             lines=lines,
             sources=[await self.store.source(zone.source)],
-            buttons=[[t.card_button("zone", zone.id, t.zone_name(zone, zone.id, self.lang), self.lang)]],
+            buttons=[
+                [t.card_button("zone", zone.id, t.zone_name(zone, zone.id, self.lang), self.lang)]
+            ],
         )
         return Outcome(t.compose(self.lang, answer), Focus(zone_id=zone.id))
 
@@ -599,7 +675,9 @@ class Asker:
                 p
                 for p in items
                 if any(
-                    d is not None and d.month is not None and q.months_overlap(parsed.months, d.month, d.end_month)
+                    d is not None
+                    and d.month is not None
+                    and q.months_overlap(parsed.months, d.month, d.end_month)
                     for d in (p.stage_date, p.landed_date)
                 )
             ]
@@ -610,13 +688,18 @@ class Asker:
             return Outcome(lookup_texts.Reply(text), focus)
         companies = await self.store.companies(p.company for p in items if p.company)
         lines = [t.stage_list_head(lang, parsed.stages, parsed.months, zone_label, len(items))]
-        lines += [t.project_item(p, companies.get(p.company or ""), lang, self.names) for p in items[:8]]
+        lines += [
+            t.project_item(p, companies.get(p.company or ""), lang, self.names) for p in items[:8]
+        ]
         if (parsed.this_year or parsed.months) and any(
             p.stage_date is not None and p.stage_date.year is None for p in items
         ):
             lines.append(t.year_caveat(lang))
         sources = [await self.store.source(p.source) for p in items[:2]]
-        buttons = [[t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)] for p in items[:4]]
+        buttons = [
+            [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+            for p in items[:4]
+        ]
         answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
         new_focus = Focus(zone_id=focus.zone_id)
         if len(items) == 1:
@@ -631,7 +714,9 @@ class Asker:
         matched: Event | Project | None = None  # the one item the words point at, if any
         if words:
             restrict = focus.zone_id if self.zone_named else None
-            hits = await self.store.search_any(words, kinds=("event", "project"), zone_id=restrict, limit=8)
+            hits = await self.store.search_any(
+                words, kinds=("event", "project"), zone_id=restrict, limit=8
+            )
             for hit in hits:
                 loaded = await self._load(hit.kind, hit.record_id)
                 if isinstance(loaded, Event):
@@ -640,7 +725,9 @@ class Asker:
                     projects.append(loaded)
             # Keep those whose own words match best (最近有什么比赛 -> the competition).
             if events or projects:
-                scored = [(q.score(_record_text(r, parsed.han), units), r) for r in [*events, *projects]]
+                scored = [
+                    (q.score(_record_text(r, parsed.han), units), r) for r in [*events, *projects]
+                ]
                 top = max(s for s, _ in scored)
                 if top > 0:
                     keep = {id(r) for s, r in scored if s >= top * 0.6}
@@ -667,12 +754,20 @@ class Asker:
         companies = await self.store.companies(p.company for p in projects if p.company)
         lines = [head]
         lines += [t.event_item(e, lang, self.names) for e in events[:6]]
-        lines += [t.project_item(p, companies.get(p.company or ""), lang, self.names) for p in projects[:4]]
-        sources = []
-        for rec in [*events[:2], *projects[:1]]:
-            sources.append(await self.store.source(rec.source))
-        buttons = [[t.card_button("event", e.id, pick(lang, e.title_zh, e.title_en), lang)] for e in events[:3]]
-        buttons += [[t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)] for p in projects[:2]]
+        lines += [
+            t.project_item(p, companies.get(p.company or ""), lang, self.names)
+            for p in projects[:4]
+        ]
+        sources = [await self.store.source(e.source) for e in events[:2]]
+        sources += [await self.store.source(p.source) for p in projects[:1]]
+        buttons = [
+            [t.card_button("event", e.id, pick(lang, e.title_zh, e.title_en), lang)]
+            for e in events[:3]
+        ]
+        buttons += [
+            [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+            for p in projects[:2]
+        ]
         answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
         new_focus = Focus(zone_id=focus.zone_id)
         if matched is not None:
@@ -719,9 +814,15 @@ class Asker:
         words = q.search_words(units)
         if words:
             restrict = focus.zone_id if record is None and self.zone_named else None
-            hits = await self.store.search_any(words, kinds=("zone", "company", "project", "event"), zone_id=restrict, limit=8)
+            hits = await self.store.search_any(
+                words, kinds=("zone", "company", "project", "event"), zone_id=restrict, limit=8
+            )
             for hit in hits:
-                rec = self.view.zones.get(hit.record_id) if hit.kind == "zone" else await self._load(hit.kind, hit.record_id)
+                rec = (
+                    self.view.zones.get(hit.record_id)
+                    if hit.kind == "zone"
+                    else await self._load(hit.kind, hit.record_id)
+                )
                 add(rec, 0.0)
         return found
 
@@ -761,10 +862,19 @@ class Asker:
                 return await self._zone_answer(zone, lines, focus)
             return None
         top = strong[0][1]
-        if record is not None and not self.soft and top.bonus < 0.8 and top.record_id != getattr(record, "id", None):
+        if (
+            record is not None
+            and not self.soft
+            and top.bonus < 0.8
+            and top.record_id != getattr(record, "id", None)
+        ):
             # Asked about a record by name: its own gist, not another record's sentence.
             return await self._summary(record, focus)
-        rec = await self._load(top.kind, top.record_id) if top.kind != "zone" else self.view.zones.get(top.record_id)
+        rec = (
+            await self._load(top.kind, top.record_id)
+            if top.kind != "zone"
+            else self.view.zones.get(top.record_id)
+        )
         if rec is None:
             return None
         lines = [t.sentence(p.text) for _s, p in strong if p.record_id == top.record_id]
@@ -777,7 +887,7 @@ class Asker:
                 rec2 = await self._load(other.kind, other.record_id)
                 if rec2 is not None:
                     title = await self._title(other.kind, other.record_id)
-                    lines.append(t.sentence(other.text) + t.esc(f"（{title}）" if lang == "zh" else f" ({title})"))
+                    lines.append(t.sentence(other.text) + t.also_from(title, lang))
                     extra_source = getattr(rec2, "source", None)
         if isinstance(rec, Zone):
             outcome = await self._zone_answer(rec, lines, focus)
@@ -786,14 +896,23 @@ class Asker:
         answer = await self._answer_for(rec, lines)
         if extra_source:
             answer.sources.append(await self.store.source(extra_source))
-        new_focus = Focus(zone_id=getattr(rec, "zone", None) or focus.zone_id, kind=_kind(rec), record_id=top.record_id)
+        new_focus = Focus(
+            zone_id=getattr(rec, "zone", None) or focus.zone_id,
+            kind=_kind(rec),
+            record_id=top.record_id,
+        )
         return Outcome(t.compose(lang, answer), new_focus)
 
     async def _summary(self, record: object, focus: Focus) -> Outcome:
         """A record asked about by name alone (帮我查一下德加能源): its gist in two sentences."""
         lang = self.lang
         lines: list[str] = []
-        texts = [s for text in _texts(record, lang == "zh") for s in q.sentences(text) if not _record_note(s)]
+        texts = [
+            s
+            for text in _texts(record, lang == "zh")
+            for s in q.sentences(text)
+            if not _record_note(s)
+        ]
         if isinstance(record, Project):
             lines.append(t.stage_line(record, lang))
         if isinstance(record, Company) and record.people:
@@ -802,7 +921,9 @@ class Asker:
         answer = await self._answer_for(record, lines)
         if isinstance(record, Company):
             for p in (await self.store.projects_of_company(record.id))[:2]:
-                answer.buttons.append([t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)])
+                answer.buttons.append(
+                    [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+                )
         return Outcome(t.compose(lang, answer), focus)
 
     # ---- loading ------------------------------------------------------------------------
@@ -864,11 +985,22 @@ def _kind(record: object) -> str:
 
 def _record_note(sentence: str) -> bool:
     """Notes on how a record was made are for admins, never an answer."""
-    return any(w in sentence for w in ("本记录", "本库", "行业标签为本库", "页面原文写作", "are listed here", "our classification"))
+    return any(
+        w in sentence
+        for w in (
+            "本记录",
+            "本库",
+            "行业标签为本库",
+            "页面原文写作",
+            "are listed here",
+            "our classification",
+        )
+    )
 
 
 def _texts(record: object, han: bool) -> list[str]:
     """A record's prose in the question's language (the other language as a fallback)."""
+
     def both(zh: str | None, en: str | None) -> list[str]:
         first, second = (zh, en) if han else (en, zh)
         return [x for x in (first,) if x] or [x for x in (second,) if x]
@@ -876,18 +1008,28 @@ def _texts(record: object, han: bool) -> list[str]:
     if isinstance(record, Company):
         out = both(record.description_zh, record.description_en)
         if record.founded is not None:
-            out.append(f"成立于{date(record.founded, 'zh')}。" if han else f"Founded in {date(record.founded, 'en')}.")
+            out.append(
+                f"成立于{date(record.founded, 'zh')}。"
+                if han
+                else f"Founded in {date(record.founded, 'en')}."
+            )
         for p in record.people:
             out.append(f"{p.role_zh or ''}{p.name}。" if han else f"{p.role_en or ''} {p.name}.")
         return out
     if isinstance(record, Project):
-        highlights = list(record.highlights_zh if han else record.highlights_en) or list(record.highlights_zh)
+        highlights = list(record.highlights_zh if han else record.highlights_en) or list(
+            record.highlights_zh
+        )
         # The highlights are one list (热管理系统、空气悬架系统…): one passage, not four.
         joined = ("、" if han else ", ").join(h.rstrip("。.;；") for h in highlights)
-        return [*((joined + ("。" if han else "."),) if joined else ()), *both(record.note, record.note_en)]
+        return [
+            *((joined + ("。" if han else "."),) if joined else ()),
+            *both(record.note, record.note_en),
+        ]
     if isinstance(record, Event):
         figures = [
-            (f"{f.name_zh}{f.value.text()}。" if han else f"{f.name_en}: {f.value.text()}.") for f in record.figures
+            (f"{f.name_zh}{f.value.text()}。" if han else f"{f.name_en}: {f.value.text()}.")
+            for f in record.figures
         ]
         return [*both(record.summary_zh, record.summary_en), *figures]
     if isinstance(record, Zone):
@@ -980,13 +1122,25 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
 async def _examples(context: BotContext, view: FactsView) -> list[tuple[str, str]]:
     """Two example questions about what the store holds (never raw ids)."""
     counts = await view.counts(context.store)
-    ranked = sorted(view.zones.values(), key=lambda z: (-(counts[z.id].projects + counts[z.id].events) if z.id in counts else 0, z.id))
+    ranked = sorted(
+        view.zones.values(),
+        key=lambda z: (
+            -(counts[z.id].projects + counts[z.id].events) if z.id in counts else 0,
+            z.id,
+        ),
+    )
     if not ranked:
-        return [("最近有什么签约？", "What was signed recently?"), ("你们收录了哪些园区？", "Which zones do you cover?")]
+        return [
+            ("最近有什么签约？", "What was signed recently?"),
+            ("你们收录了哪些园区？", "Which zones do you cover?"),
+        ]
     zone = ranked[0]
     return [
         (f"{zone.short_zh}最近有什么签约？", f"What has {zone.name_en} signed recently?"),
-        (f"{zone.short_zh}的主导产业有哪些？", f"What are the leading industries of {zone.name_en}?"),
+        (
+            f"{zone.short_zh}的主导产业有哪些？",
+            f"What are the leading industries of {zone.name_en}?",
+        ),
     ]
 
 
@@ -994,6 +1148,3 @@ async def _send(message: Message, reply: lookup_texts.Reply) -> None:
     from handlers.lookup import _reply
 
     await _reply(message, reply)
-
-
-__all__ = ["question", "normalise"]

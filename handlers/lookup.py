@@ -619,9 +619,9 @@ async def question(update: Update, context: BotContext) -> None:
     if message.chat.type != "private":
         text = _without_mention(message, context.bot.username)
         replied = message.reply_to_message
-        if text is None and replied is not None and replied.from_user is not None:
-            if replied.from_user.id == context.bot.id:
-                text = message.text
+        to_bot = replied is not None and replied.from_user is not None
+        if text is None and to_bot and replied.from_user.id == context.bot.id:  # type: ignore[union-attr]
+            text = message.text
     if text is None:
         return
     lang = context.lang

@@ -67,9 +67,7 @@ def stems(name: str, kind: str) -> list[str]:
     return [s for s in dict.fromkeys(out) if len(normalise(s)) >= 2]
 
 
-def name_forms(
-    kind: str, names: Sequence[str | None], parent: str | None = None
-) -> dict[str, int]:
+def name_forms(kind: str, names: Sequence[str | None], parent: str | None = None) -> dict[str, int]:
     """Folded form -> quality: 3 the record's own names, 2 a stem, 1 a parent's name or pinyin."""
     forms: dict[str, int] = {}
 

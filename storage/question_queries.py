@@ -42,13 +42,21 @@ class QuestionQueries(StoreBase):
             return
         done = await self.scalar("SELECT value FROM meta WHERE key = 'entity_names'")
         if done != "1":
-            companies = await self.fetchall("SELECT id, body FROM companies WHERE deleted_at IS NULL")
-            projects = await self.fetchall("SELECT id, body, learned_at FROM projects WHERE deleted_at IS NULL")
-            events = await self.fetchall("SELECT id, body, learned_at FROM events WHERE deleted_at IS NULL")
+            companies = await self.fetchall(
+                "SELECT id, body FROM companies WHERE deleted_at IS NULL"
+            )
+            projects = await self.fetchall(
+                "SELECT id, body, learned_at FROM projects WHERE deleted_at IS NULL"
+            )
+            events = await self.fetchall(
+                "SELECT id, body, learned_at FROM events WHERE deleted_at IS NULL"
+            )
             async with self.transaction() as db:
                 for row in companies:
                     c = _load(Company, row)
-                    await index_names(db, "company", c.id, (c.name_zh, c.short_zh, c.name_en), c.parent)
+                    await index_names(
+                        db, "company", c.id, (c.name_zh, c.short_zh, c.name_en), c.parent
+                    )
                 for row in projects:
                     p = _load(Project, row, learned=True)
                     await index_names(db, "project", p.id, (p.name_zh, p.name_en))

@@ -94,8 +94,7 @@ def words() -> Words:
     data: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
     intents = {k: _longest_first(v) for k, v in data["intents"].items()}
     intent_pinyin = {
-        k: tuple(pinyin(w) for w in v if _HAN.search(w) and len(w) >= 2)
-        for k, v in intents.items()
+        k: tuple(pinyin(w) for w in v if _HAN.search(w) and len(w) >= 2) for k, v in intents.items()
     }
     return Words(
         greetings=frozenset(fold(w) for w in data["greetings"]),
@@ -197,7 +196,7 @@ def parse(text: str) -> Parsed:
         if match.group(2) and 1 <= int(match.group(2)) <= 12:
             months.append(int(match.group(2)))
     for word in re.findall(r"[a-z]+", folded):
-        if word in _EN_MONTHS and word != "may" or (word == "may" and "jan" in folded):
+        if (word in _EN_MONTHS and word != "may") or (word == "may" and "jan" in folded):
             months.append(_EN_MONTHS[word])
     this_year = any(_contains(folded, k) for k in w.this_year)
     followup = _has_followup(folded, han)
@@ -250,7 +249,7 @@ def name_keys(text: str) -> list[Key]:
                 if syllables and j - i <= 10:
                     py = "".join(syllables[i:j])
                     keys.setdefault((py, True), Key(py, start + i, start + j, True, piece))
-    # Latin words: consecutive words joined (zoomlion construction crane -> zoomlionconstructioncrane)
+    # Latin words: consecutive words joined (zoomlion construction crane -> one key)
     folded = fold(text)[:300]
     tokens = [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(folded)]
     offset = 1000  # Latin spans live apart from Han spans
@@ -374,8 +373,8 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
     for word in re.findall(r"[a-z0-9][a-z0-9\-]*", english):
         if word in w.english_stop or len(word) < 2:
             continue
-        group = next((g for g in w.synonyms if word in g), None)
-        variants = group if group else (word, word.rstrip("s")) if len(word) > 3 else (word,)
+        found = next((g for g in w.synonyms if word in g), ())
+        variants = found if found else (word, word.rstrip("s")) if len(word) > 3 else (word,)
         weight = 0.5 if word in w.generic else 1.5
         units.append(Unit(tuple(dict.fromkeys(variants)), weight, word))
     return units
@@ -468,7 +467,9 @@ def named_zone(text: str) -> str | None:
             for word in ("请问", "帮我查", "查一下", "你们"):
                 head = head.removeprefix(word)
             # 四个高新区, 哪个园区, 这个园区: not a name.
-            if len(head) >= 2 and not re.search(r"[哪几这那该每各个些们里本该其一二两三四五六七八九十]", head):
+            if len(head) >= 2 and not re.search(
+                r"[哪几这那该每各个些们里本该其一二两三四五六七八九十]", head
+            ):
                 return head + suffix
     for suffix in w.zone_suffixes_en:
         match = re.search(rf"((?:[a-z]+ ){{1,3}}){re.escape(suffix)}", folded)
