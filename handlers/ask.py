@@ -126,6 +126,23 @@ class Asker:
         self.name_units = [
             q.Unit((h.key.surface,), 1.0, h.key.surface) for h in chosen if h.key.surface
         ]
+        plain = not parsed.intents and not parsed.stages and not parsed.followup
+        if plain and not units:
+            # Just a name (昆山, 德加能源, 幕墙项目): its full card, as the lookups show it.
+            card = await self._card(zones, named)
+            if card is None and not zones and not named:
+                match = self.view.index.resolve(text)  # kunshn: a near miss of a zone's name
+                if match.kind == "found":
+                    card = await self._card(
+                        [q.NameHit("zone", match.zone_id, q.Key(text, 0, 0), 3)], []
+                    )
+            if card is not None:
+                return Outcome(card, focus)
+        if plain and not named and "?" not in parsed.text and await self.store.search_count(text):
+            # Keywords, not a question (电池, 昆山 电池): the ranked matches, as /search shows.
+            from handlers.lookup import search_reply
+
+            return Outcome(await search_reply(self.context, self.view, text, 0, self.lang), focus)
         outcome = await self._decide(parsed, focus, units, text)
         if guessed is not None and outcome is not None:
             outcome.reply.text = (
@@ -140,8 +157,35 @@ class Asker:
                 + outcome.reply.text
             )
         if outcome is None:
+            if await self.store.search_count(text):
+                # Words that are in the store but answer nothing asked: the ranked matches.
+                from handlers.lookup import search_reply
+
+                return Outcome(await search_reply(self.context, self.view, text, 0, self.lang))
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
+
+    async def _card(
+        self, zones: list[q.NameHit], named: list[q.NameHit]
+    ) -> lookup_texts.Reply | None:
+        from handlers import lookup
+
+        if len(named) == 1 and not zones:
+            hit = named[0]
+            if hit.kind == "company":
+                owned = await self.store.projects_of_company(hit.record_id)
+                if len(owned) == 1:
+                    return await lookup.project_reply(
+                        self.context, self.view, owned[0].id, self.lang
+                    )
+                return await lookup.company_reply(self.context, self.view, hit.record_id, self.lang)
+            if hit.kind == "project":
+                return await lookup.project_reply(self.context, self.view, hit.record_id, self.lang)
+            if hit.kind == "event":
+                return await lookup.event_reply(self.context, self.view, hit.record_id, self.lang)
+        if len(zones) == 1 and not named:
+            return await lookup.zone_reply(self.context, self.view, zones[0].record_id, self.lang)
+        return None
 
     async def _names(self, text: str) -> list[q.NameHit]:
         keys = q.name_keys(text)
