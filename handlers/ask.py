@@ -130,14 +130,15 @@ class Asker:
         if plain and not units:
             # Just a name (昆山, 德加能源, 幕墙项目): its full card, as the lookups show it.
             card = await self._card(zones, named)
-            if card is None and not zones and not named:
-                match = self.view.index.resolve(text)  # kunshn: a near miss of a zone's name
-                if match.kind == "found":
-                    card = await self._card(
-                        [q.NameHit("zone", match.zone_id, q.Key(text, 0, 0), 3)], []
-                    )
             if card is not None:
                 return Outcome(card, focus)
+        if plain and not zones and not named and not await self.store.search_count(text):
+            match = self.view.index.resolve(text)  # kunshn: a near miss of a zone's name
+            if match.kind == "found":
+                hit = q.NameHit("zone", match.zone_id, q.Key(text, 0, 0), 3)
+                card = await self._card([hit], [])
+                if card is not None:
+                    return Outcome(card, Focus(zone_id=match.zone_id))
         if plain and not named and "?" not in parsed.text and await self.store.search_count(text):
             # Keywords, not a question (电池, 昆山 电池): the ranked matches, as /search shows.
             from handlers.lookup import search_reply
