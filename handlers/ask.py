@@ -103,15 +103,19 @@ class Asker:
         self.zone_named = bool(zones)
         if named:
             focus.kind, focus.record_id = named[0].kind, named[0].record_id
-        elif ctx is not None and ctx.record_id:
+        elif ctx is not None and ctx.record_id and not parsed.zone_pointer:
             if parsed.followup:
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
-            elif not zones or ctx.zone_id in {h.record_id for h in zones}:
+            elif not _asks_for_a_list(parsed) and (
+                not zones or ctx.zone_id in {h.record_id for h in zones}
+            ):
                 # No pointer word: the last record stays in question unless the words of
                 # this one fit another record clearly better (checked in _decide).
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
                 self.soft = True
-        if focus.zone_id is None and ctx is not None and not named:
+        # The last zone, unless a list over the store is asked for (最近有什么签约).
+        pointed = parsed.followup or parsed.zone_pointer or not _asks_for_a_list(parsed)
+        if focus.zone_id is None and ctx is not None and not named and pointed:
             focus.zone_id = ctx.zone_id
         if ctx is not None and not named and not zones:
             focus.figure_id = ctx.figure_id
@@ -273,7 +277,13 @@ class Asker:
             owned = await self.store.projects_of_company(record.id)
             if owned:
                 record, focus.kind, focus.record_id = owned[0], "project", owned[0].id
-        if self.soft and record is not None and self.zone_named and "leading" in intents:
+        if (
+            record is not None
+            and "leading" in intents
+            and (self.soft or not isinstance(record, Company))
+        ):
+            # 主导产业 belongs to a zone: the zone of the record in question.
+            focus.zone_id = focus.zone_id or getattr(record, "zone", None)
             record, focus.kind, focus.record_id = None, None, None
         sectors = self._sectors(parsed.text)
         wants_figure = bool(intents & FIGURE_INTENTS) or (
@@ -1001,6 +1011,14 @@ class Asker:
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
+
+def _asks_for_a_list(parsed: q.Parsed) -> bool:
+    """最近有什么签约, 3月签约了什么: a list over the store, not more on the last record."""
+    if "recent" in parsed.intents or "zones_list" in parsed.intents:
+        return True
+    listy = ("什么", "哪些", "what", "which")
+    return bool(parsed.stages) and any(w in parsed.text for w in listy)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

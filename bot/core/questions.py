@@ -66,6 +66,7 @@ class Words:
     edge_chars: str
     followups_zh: tuple[str, ...]
     followups_en: tuple[str, ...]
+    zone_followups: tuple[str, ...]
     synonyms: tuple[tuple[str, ...], ...]
     generic: frozenset[str]
     intents: dict[str, tuple[str, ...]]
@@ -105,6 +106,7 @@ def words() -> Words:
         edge_chars=str(data["edge_chars"]),
         followups_zh=_longest_first(data["followups"]["zh"]),
         followups_en=_longest_first(data["followups"]["en"]),
+        zone_followups=_longest_first(data["zone_followups"]),
         synonyms=tuple(_longest_first(g) for g in data["synonyms"]),
         generic=frozenset(fold(w) for w in data["generic"]),
         intents=intents,
@@ -157,6 +159,7 @@ class Parsed:
     months: tuple[int, ...]  # months named (3月 -> (3,); 1-5月 -> (1, 5))
     this_year: bool
     followup: bool
+    zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
 
 
 def _contains(text: str, word: str) -> bool:
@@ -200,7 +203,10 @@ def parse(text: str) -> Parsed:
             months.append(_EN_MONTHS[word])
     this_year = any(_contains(folded, k) for k in w.this_year)
     followup = _has_followup(folded, han)
-    return Parsed(folded, han, frozenset(intents), stages, tuple(months), this_year, followup)
+    zone_pointer = any(_contains(folded, z) for z in w.zone_followups)
+    return Parsed(
+        folded, han, frozenset(intents), stages, tuple(months), this_year, followup, zone_pointer
+    )
 
 
 def _has_followup(folded: str, han: bool) -> bool:
