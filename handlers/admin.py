@@ -25,6 +25,7 @@ from bot.context import BotContext
 from bot.core import exporting, importing
 from bot.core.exporting import ExportScopeError
 from bot.core.importing import FileProblem, Resolver, Table
+from bot.menu import set_admin_menu
 from bot.texts import admin as texts
 from bot.texts.common import event_kind, split_message, stage
 from handlers.access import PROMOTED_KEY, load_admins, target_user
@@ -155,7 +156,7 @@ async def edit(update: Update, context: BotContext) -> int:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "edit"))
         return ConversationHandler.END
-    record_id = context.args[0].strip()[:60]
+    record_id = await _record_ref(context, " ".join(context.args))
     record = await _live_record(context, record_id)
     if record is None:
         await message.reply_html(texts.not_found(context.lang, record_id))
@@ -166,6 +167,16 @@ async def edit(update: Update, context: BotContext) -> int:
     context.user_data[DRAFT] = draft
     await _summary(message, context, draft)
     return CONFIRM
+
+
+async def _record_ref(context: BotContext, typed: str) -> str:
+    """A record's id from what was typed: its id, or its exact name (德加能源固态电池总部项目)."""
+    text = " ".join(typed.split())[:120]
+    first = text.split(" ", 1)[0][:60] if text else ""
+    if await _live_record(context, first) is not None:
+        return first
+    await context.store.ensure_entity_names()
+    return await context.store.record_id_by_name(text) or first
 
 
 async def _live_record(context: BotContext, record_id: str) -> Project | Event | None:
@@ -443,7 +454,7 @@ async def delete(update: Update, context: BotContext) -> None:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "delete"))
         return
-    record_id = context.args[0].strip()[:60]
+    record_id = await _record_ref(context, " ".join(context.args))
     record = await _live_record(context, record_id)
     if record is None:
         await message.reply_html(texts.not_found(context.lang, record_id))
@@ -501,7 +512,7 @@ async def history(update: Update, context: BotContext) -> None:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "history"))
         return
-    record_id = context.args[0].strip()[:60]
+    record_id = await _record_ref(context, " ".join(context.args))
     kind = await context.store.record_kind(record_id)
     if kind is None:
         await message.reply_html(texts.not_found(context.lang, record_id))
@@ -541,6 +552,7 @@ async def _set_role(update: Update, context: BotContext, command: str) -> None:
         if not already:
             await context.store.set_user_role(target, "admin", actor.id)
             promoted.add(target)
+            await set_admin_menu(context.bot, target, True)
         context.services.extra[PROMOTED_KEY] = promoted
         await message.reply_html(texts.promoted(lang, target, already))
         return
@@ -551,6 +563,7 @@ async def _set_role(update: Update, context: BotContext, command: str) -> None:
     if was_admin:
         await context.store.set_user_role(target, "user", actor.id)
         promoted.discard(target)
+        await set_admin_menu(context.bot, target, False)
     await message.reply_html(texts.demoted(lang, target, was_admin))
 
 

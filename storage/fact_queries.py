@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -391,7 +392,7 @@ class FactQueries(StoreBase):
                 kind=str(r[0]),
                 record_id=str(r[1]),
                 zone_id=r[2],
-                title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
+                title=unspace(str(r[3])),
                 score=float(r[4]),
             )
             for r in rows
@@ -468,7 +469,7 @@ class FactQueries(StoreBase):
                 kind=str(r[0]),
                 record_id=str(r[1]),
                 zone_id=r[2],
-                title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
+                title=unspace(str(r[3])),
                 score=float(r[4]),
             )
             for r in rows
@@ -511,6 +512,15 @@ class FactQueries(StoreBase):
             (company_id, limit),
         )
         return [_load(Event, r, learned=True) for r in rows]
+
+
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) +(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def unspace(title: str) -> str:
+    """A title as written: the index's spaces between Chinese characters removed (南 玻 玻 璃
+    Nanbo Glass -> 南玻玻璃 Nanbo Glass), the spaces between Latin words kept."""
+    return _HAN_GAP.sub("", title)
 
 
 def _mostly_han(text: str) -> bool:

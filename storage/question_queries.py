@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from storage.base import StoreBase, from_iso, iso
-from storage.fact_queries import SearchHit, _load, _mostly_han
+from storage.fact_queries import SearchHit, _load, unspace
 from storage.models import Company, Event, Project, ZoneFigure
 from storage.name_index import index_names
-from storage.text import fts_text
+from storage.text import fts_text, normalise
 
 MAX_KEYS = 2000  # looked-up stretches of one message (SQLite allows 32766 parameters)
 
@@ -81,6 +81,15 @@ class QuestionQueries(StoreBase):
             tuple(wanted),
         )
         return [NameRow(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+    async def record_id_by_name(self, name: str) -> str | None:
+        """The one project or event whose own name this is (None when none or several)."""
+        rows = await self.fetchall(
+            "SELECT record_id FROM entity_names WHERE name = ? AND quality = 3 "
+            "AND kind IN ('project', 'event') LIMIT 2",
+            (normalise(name),),
+        )
+        return str(rows[0][0]) if len(rows) == 1 else None
 
     async def names_with_prefix(self, prefix: str, limit: int = 60) -> list[NameRow]:
         """Names starting with ``prefix`` (a range read on the key), for near misses."""
@@ -226,7 +235,7 @@ class QuestionQueries(StoreBase):
                 kind=str(r[0]),
                 record_id=str(r[1]),
                 zone_id=r[2],
-                title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
+                title=unspace(str(r[3])),
                 score=float(r[4]),
             )
             for r in rows

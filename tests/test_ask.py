@@ -320,3 +320,69 @@ async def test_groups_answer_mentions_and_replies_to_the_bot(asker: BotHarness) 
     }
     reply = message_update("它哪年成立的？", chat_id=group, user_id=5, reply_to=bot_message)
     assert "成立时间：页面未提及" in _one_reply(await asker.process(reply))
+
+
+# ---- clarity of what is shown ----------------------------------------------------------------
+
+
+async def test_record_notes_are_not_in_user_cards(asker: BotHarness) -> None:
+    card = _one_reply(await asker.send("/zone 昆山"))
+    assert "本记录" not in card and "政产学研金" in card
+    card = _one_reply(await asker.send("/zone 咸宁"))
+    assert "页面并未列出产业清单" not in card and "一栏取自" not in card
+    project = _one_reply(await asker.send("/project 空间计算芯片"))
+    assert "本库归类" not in project and "空间计算芯片项目" in project
+
+
+async def test_admin_menu_goes_to_the_bots_admins_only(asker: BotHarness) -> None:
+    from tests.harness import ADMIN_ID
+
+    menus = [c for c in asker.api.calls if c.method == "setMyCommands"]
+    scopes = [c.params.get("scope") for c in menus]
+    assert not any("all_chat_administrators" in str(s) for s in scopes)
+    admin_menus = [c for c in menus if str(ADMIN_ID) in str(c.params.get("scope"))]
+    assert admin_menus and all("delete" in str(c.params["commands"]) for c in admin_menus)
+    default = [
+        c
+        for c in menus
+        if c.params.get("scope") in (None, "") or "default" in str(c.params.get("scope")).lower()
+    ]
+    assert default and not any("delete" in str(c.params["commands"]) for c in default)
+    calls = await asker.send("/promote 4242", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert any(c.method == "setMyCommands" and "4242" in str(c.params.get("scope")) for c in calls)
+
+
+async def test_help_examples_show_names_not_raw_ids(asker: BotHarness) -> None:
+    from tests.harness import ADMIN_ID
+
+    text = _one_reply(await asker.send("/help", chat_id=ADMIN_ID, user_id=ADMIN_ID))
+    assert "/history 德加能源固态电池总部项目" in text
+    assert "p-12" not in text and "kunshan-dejia" not in text
+    # ... and the example works: a name finds the record.
+    history = text_of(
+        await asker.send("/history 德加能源固态电池总部项目", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    )
+    assert "修改记录" in history and "新增" in history and "用法" not in history
+
+
+async def test_choice_lists_show_names_as_written(asker: BotHarness) -> None:
+    calls = await asker.send("/project 南玻")
+    labels = [b for c in calls for row in c.buttons for b in row] if calls else []
+    text = text_of(calls) + " ".join(str(x) for x in labels)
+    assert "南 玻" not in text and "申 江" not in text
+
+
+def test_english_button_labels_are_not_cut_mid_word() -> None:
+    title = "Zoomlion tower cranes build the Oasis Twin Towers in Jakarta, Indonesia"
+    label = answers.label(title)
+    assert label.endswith("…") and label[:-1].split()[-1] in title.split()
+
+
+def test_a_source_with_a_link_shows_as_a_link() -> None:
+    from storage.models import Source
+
+    source = Source(id="s1", title="新华日报 2026-06-01", locator="https://example.org/a?b=1&c=2")
+    line = answers.linked_source(source, "zh")
+    assert '<a href="https://example.org/a?b=1&amp;c=2">新华日报 2026-06-01</a>' in line
+    plain = answers.linked_source(Source(id="s2", title="页面", locator="shared/x.txt"), "zh")
+    assert "<a " not in plain

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.lookup import callback
-from bot.texts.common import Lang, clip, date, esc, money, pick, quantity, stage, tr
+from bot.texts.common import Lang, clip, date, esc, label_clip, money, pick, quantity, stage, tr
 from bot.texts.lookup import Button, Names, Reply, flow, source_line
 from storage.models import Company, Event, Project, Source, Stage, Zone, ZoneFigure
-from storage.text import has_han
 from storage.values import Quantity
 
 BUTTON_LABEL = 40  # characters; Telegram shows about this many on a phone
@@ -62,24 +61,13 @@ def compose(lang: Lang, answer: Answer) -> Reply:
 
 
 def linked_source(source: Source | None, lang: Lang) -> str:
-    """The source line; a source whose locator is a web address links to it."""
-    text = source_line(source, lang)
-    if source is not None and source.locator and source.locator.startswith(("https://", "http://")):
-        return f'<a href="{esc(source.locator)}">{text}</a>'
-    return text
+    """The source line (a source whose locator is a web address links to it)."""
+    return source_line(source, lang)
 
 
 def label(text: str) -> str:
     """A button label that keeps whole words: Latin text is cut at a space, never mid-word."""
-    text = " ".join(text.split())
-    if len(text) <= BUTTON_LABEL:
-        return text or "…"
-    if has_han(text):
-        return clip(text, BUTTON_LABEL) or "…"
-    cut = text[: BUTTON_LABEL - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:-") + "…"
+    return label_clip(text, BUTTON_LABEL) or "…"
 
 
 # ---- names and heads ---------------------------------------------------------------------
