@@ -40,7 +40,7 @@ ROLE_WORDS = (
     "founder",
     "president",
 )
-STRUCTURED = {"who", "when", "where", "founded", *MONEY_INTENTS}
+STRUCTURED = {"who", "when", "where", "founded", "companies", *MONEY_INTENTS}
 
 
 @dataclass
@@ -125,7 +125,7 @@ class Asker:
         ]
         rest = q.residue(text, spans)
         latin_rest = _blank(q.fold(text), latin_spans)
-        units = q.terms(parsed, rest, latin_rest if not parsed.han else "")
+        units = q.terms(parsed, rest, latin_rest)
         # Names found still tell figures apart (已落户昆山的项目 vs 参赛项目).
         self.name_units = [
             q.Unit((h.key.surface,), 1.0, h.key.surface) for h in chosen if h.key.surface
@@ -313,6 +313,10 @@ class Asker:
             recent = await self._recent(parsed, focus, units)
             if recent is not None:
                 return recent
+        if record is None and focus.zone_id and self.zone_named and "where" in intents:
+            zone = self.view.zones.get(focus.zone_id)
+            if zone is not None:
+                return await self._zone_answer(zone, [t.zone_where(zone, lang=self.lang)], focus)
         if record is None and focus.zone_id and "leading" in intents:
             zone = self.view.zones.get(focus.zone_id)
             if zone is not None:
@@ -341,7 +345,13 @@ class Asker:
         words = q.search_words(units)
         if not words:
             return record
-        own = q.score(_record_text(record, True) + " " + _record_text(record, False), units)
+        typed = [q.Unit((u.word,), u.weight, u.word) for u in units]
+
+        def fit(rec: object) -> float:
+            text = _record_text(rec, True) + " " + _record_text(rec, False)
+            return q.score(text, units) + q.score(_title_of(rec), typed)
+
+        own = fit(record)
         best: tuple[float, object] | None = None
         for hit in await self.store.search_any(words, kinds=NAMED, limit=5):
             if hit.record_id == getattr(record, "id", None):
@@ -351,7 +361,7 @@ class Asker:
                 continue
             if self.zone_named and getattr(other, "zone", None) != focus.zone_id:
                 continue  # the zone named in this question stays
-            value = q.score(_record_text(other, True) + " " + _record_text(other, False), units)
+            value = fit(other)
             if best is None or value > best[0]:
                 best = (value, other)
         if best is not None and best[0] > own + 0.9:
@@ -637,6 +647,11 @@ class Asker:
                 found = await self.store.companies(record.companies)
                 makers = [c for c in found.values() if c.kind == "company"] or list(found.values())
                 lines.append(t.companies_line(makers, lang))
+        if "companies" in intents and isinstance(record, Event) and "who" not in intents:
+            found = await self.store.companies(record.companies)
+            makers = [c for c in found.values() if c.kind == "company"]
+            if makers:
+                lines.append(t.companies_line(makers, lang))
         if "founded" in intents and company is not None:
             lines.append(t.founded_line(company, lang))
         if "where" in intents:
@@ -886,7 +901,8 @@ class Asker:
     ) -> list[tuple[float, q.Passage]]:
         candidates = await self._candidates(parsed, focus, record, units)
         passages: list[q.Passage] = []
-        plain = [u for u in units if len(u.variants) == 1]  # synonyms are too loose for titles
+        # In titles, a synonym group counts only by the word as typed (too loose otherwise).
+        plain = [q.Unit((u.word,), u.weight, u.word) for u in units]
         for rec, bonus in candidates:
             if self.soft and rec is record:
                 bonus -= 1.0

@@ -347,7 +347,9 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
     units: list[Unit] = []
     seen: set[str] = set()
     text = rest
-    forms = [k for name in ("where", "when", "count") for k in w.intents[name] if len(k) >= 2]
+    # Question forms (在哪, 多少, 做了什么, 哪些公司) ask; they are not what is asked about.
+    asking = ("where", "when", "count", "does", "companies")
+    forms = [k for name in asking for k in w.intents[name] if len(k) >= 2]
     for word in sorted((*forms, *w.question_words, *w.followups_zh), key=lambda x: -len(x)):
         if _HAN.search(word):
             text = text.replace(word, " ")
@@ -360,6 +362,11 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
                 seen.add(word)
                 text = text.replace(word, " ")
                 break
+    for word in sorted(w.generic, key=lambda x: -len(x)):
+        if _HAN.search(word) and word in text:
+            # A generic word splits a run (桂花方面 -> 桂花 + 方面) and counts a little.
+            units.append(Unit((word,), 0.25, word))
+            text = text.replace(word, " ")
     for raw in _HAN_RUN.findall(text):
         run = raw.strip(w.edge_chars)
         if len(run) < 2 or run in seen:
@@ -382,6 +389,8 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
         found = next((g for g in w.synonyms if word in g), ())
         variants = found if found else (word, word.rstrip("s")) if len(word) > 3 else (word,)
         weight = 0.5 if word in w.generic else 1.5
+        if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word):
+            weight = 3.0  # a model or code (RL205-10E): rarer and surer than any word
         units.append(Unit(tuple(dict.fromkeys(variants)), weight, word))
     return units
 
@@ -407,7 +416,7 @@ def search_words(units: Sequence[Unit], limit: int = 10) -> list[str]:
     return out[: limit + 4]
 
 
-_SENTENCE_END = re.compile(r"(?<=[。；;！!？?])|(?<=\.)\s+")
+_SENTENCE_END = re.compile(r"(?<=[。；！!？?])|(?<=\.)\s+")
 
 
 def sentences(text: str | None) -> list[str]:

@@ -164,6 +164,13 @@ def where_company(company: Company, zone: Zone | None, lang: Lang) -> str:
     )
 
 
+def zone_where(zone: Zone, lang: Lang) -> str:
+    parts = [p for p in (zone.province, zone.city) if p]
+    if not parts:
+        return tr(lang, "所在省市：页面未说明。", "Province and city: not given.")
+    return tr(lang, "位于", "Located in ") + f"<b>{_place(zone, lang).strip('（）() ')}</b>"
+
+
 def where_record(zone: Zone | None, zone_id: str, places: Sequence[str], lang: Lang) -> list[str]:
     lines = []
     if places:
