@@ -230,5 +230,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX projects_stage ON projects(stage) WHERE deleted_at IS NULL;
     CREATE INDEX projects_company ON projects(company_id) WHERE deleted_at IS NULL;
     CREATE INDEX projects_event ON projects(json_extract(body, '$.event'));
+    -- A store with no records yet fills the name index as records arrive: nothing to back-fill.
+    INSERT INTO meta(key, value) SELECT 'entity_names', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM companies) AND NOT EXISTS (SELECT 1 FROM projects)
+        AND NOT EXISTS (SELECT 1 FROM events);
     """,
 )
