@@ -113,9 +113,9 @@ def _zone_names(count: int) -> list[str]:
 
 def generate(path: Path, zones: int, projects: int, events: int) -> None:
     """Write the big store through Store.apply_facts, in batches (child process)."""
+    from bot.core.records import FactFile
+    from bot.core.text import pinyin
     from storage import Store
-    from storage.models import FactFile
-    from storage.text import pinyin
 
     async def run() -> None:
         store = await Store.open(path)
@@ -253,9 +253,9 @@ async def measure(path: Path, runs: int) -> dict[str, Any]:
     from telegram import Update
 
     from bot.app import OFFLINE_TOKEN, build_application
+    from bot.core.text import pinyin
     from bot.local_api import LocalBotApi, message_update
     from bot.settings import Settings
-    from storage.text import pinyin
 
     sent_at: list[float] = []
     api = LocalBotApi(

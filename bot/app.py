@@ -13,16 +13,19 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
-from bot.context import SERVICES_KEY, BotContext, Services, services_of
+from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
+from bot.inbound import CleaningApplication
+from bot.jobs import start_jobs
 from bot.menu import set_admin_menu
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
 from storage.base import utcnow
+from storage.recipients import private_recipients
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +40,14 @@ def build_application(
     now: Callable[[], datetime] = utcnow,
     token: str | None = None,
     rate_limit: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> BotApp:
     """The bot's Application. ``request`` replaces HTTP (console mode and tests)."""
     builder = (
         ApplicationBuilder()
         .token(token or settings.token_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
+        .application_class(CleaningApplication)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(
@@ -74,8 +78,7 @@ def build_application(
         # they are answered again after a restart (python-telegram-bot #3893).
         builder = builder.get_updates_connection_pool_size(2)
     app = builder.build()
-    app.bot_data[SERVICES_KEY] = Services(settings=settings)
-    app.bot_data["now"] = now
+    app.bot_data[SERVICES_KEY] = Services(settings=settings, clock=now)
     handlers.register(app)
     return app
 
@@ -86,22 +89,24 @@ def _tz(settings: Settings) -> Any:
     return ZoneInfo(settings.timezone)
 
 
-async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def post_init(app: BotApp) -> None:
     """Open and seed the store, register the command menu, start the periodic jobs."""
     services = services_of(app)
-    now = app.bot_data.get("now", utcnow)
-    store = await Store.open(services.settings.database_path, now=now)
+    store = await Store.open(services.settings.database_path, now=services.clock)
+    if services.settings.access == "private":
+        # Alerts and digests reach only approved users and groups (and the bot's admins).
+        store.recipients = private_recipients(services.settings.admin_ids)
     services.store = store
     report = await store.seed()
     if report is not None:
         log.info(
             "seeded the store: %d new, %d updated", report.count("new"), report.count("updated")
         )
-    await handlers.on_startup(app)
+    await start_jobs(app)
     await set_menu(app)
 
 
-async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
+async def set_menu(app: BotApp) -> None:
     """The command menu in Chinese (default) and English for everyone; the admin commands
     only in the private chats of the bot's admins (configured and promoted), never for every
     group administrator."""
@@ -122,7 +127,7 @@ async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("could not set the command menu: %s", exc)
 
 
-async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
     if services.store is not None:
         await services.store.close()

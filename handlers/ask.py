@@ -15,12 +15,12 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.core import questions as q
-from bot.core.zone_cache import FactsView, facts_view
+from bot.core.records import Company, Event, Project, Zone, ZoneFigure
+from bot.core.text import has_han, normalise
+from bot.core.zone_cache import FactsView
 from bot.texts import answers as t
 from bot.texts import lookup as lookup_texts
 from bot.texts.common import Lang, date, pick
-from storage.models import Company, Event, Project, Zone, ZoneFigure
-from storage.text import has_han, normalise
 
 log = logging.getLogger(__name__)
 
@@ -1161,7 +1161,7 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
     talk = q.small_talk(query)
     if talk is not None:
         first = talk == "greeting" and (saved is None or not saved.greeted)
-        view = await facts_view(store, context.services.extra)
+        view = await _view(context)
         reply = t.hint(lang, talk, await _examples(context, view), first)
         await _send(message, reply)
         await store.set_ask_context(
@@ -1177,7 +1177,7 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
     if len(query) > MAX_QUESTION:
         await _send(message, lookup_texts.too_long(lang, MAX_QUESTION))
         return
-    view = await facts_view(store, context.services.extra)
+    view = await _view(context)
     ctx = (
         Focus(saved.zone_id, saved.focus_kind, saved.focus_id, saved.figure_id)
         if saved is not None and saved.fresh
@@ -1221,6 +1221,12 @@ async def _examples(context: BotContext, view: FactsView) -> list[tuple[str, str
             f"What are the leading industries of {zone.name_en}?",
         ),
     ]
+
+
+async def _view(context: BotContext) -> FactsView:
+    from handlers.lookup import _view as lookup_view
+
+    return await lookup_view(context)
 
 
 async def _send(message: Message, reply: lookup_texts.Reply) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sqlite3
 import time
 import traceback
 
@@ -11,14 +12,15 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
-    Application,
+    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.context import BotContext
+from bot import callbacks
+from bot.context import BotApp, BotContext
 from bot.texts import basic as texts
 from bot.texts.common import Lang
 
@@ -42,7 +44,7 @@ def is_admin(context: BotContext, user_id: int | None) -> bool:
         return False
     if user_id in context.settings.admin_ids:
         return True
-    promoted: set[int] = context.services.extra.get("promoted_admins", set())
+    promoted = context.services.promoted_admins or set()
     return user_id in promoted
 
 
@@ -99,6 +101,23 @@ async def unknown(update: Update, context: BotContext) -> None:
 ADMIN_REPORT_INTERVAL = 300.0  # seconds between two error reports to the admins
 
 
+def _locked(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+async def _tell_busy(update: object, context: BotContext) -> None:
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.store_busy(context.lang), show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_html(texts.store_busy(context.lang))
+    except TelegramError:
+        log.warning("could not tell the user that the store is busy")
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log first, then tell the user briefly and the admins in short, escaped form.
 
@@ -108,6 +127,23 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if isinstance(error, NetworkError | RetryAfter | Conflict):
         log.warning("Telegram call failed: %s", error)
+        return
+    if isinstance(error, sqlite3.OperationalError) and _locked(error):
+        # Another writer (a big import) held the store longer than the busy timeout.
+        log.warning("the store was busy: %s", error)
+        await _tell_busy(update, context)
+        return
+    if (
+        isinstance(update, Update)
+        and update.callback_query is not None
+        and isinstance(error, ValueError | OverflowError)
+    ):
+        # Button data a handler could not parse: outdated or forged, not a bug to report.
+        log.warning("a button press could not be handled: %s", error)
+        try:
+            await update.callback_query.answer(texts.button_expired(context.lang))
+        except TelegramError as exc:
+            log.info("could not answer the press: %s", exc)
         return
     log.error("update failed: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
@@ -119,10 +155,10 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     # At most one report per interval: a bug hit by every update must not flood the admins.
     now = time.monotonic()
-    last = float(context.services.extra.get("last_error_report", -ADMIN_REPORT_INTERVAL))
-    if now - last < ADMIN_REPORT_INTERVAL:
+    last = context.services.last_error_report
+    if last is not None and now - last < ADMIN_REPORT_INTERVAL:
         return
-    context.services.extra["last_error_report"] = now
+    context.services.last_error_report = now
     summary = "".join(traceback.format_exception_only(type(error), error)).strip()
     where = "update" if isinstance(update, Update) else "job"
     for admin_id in sorted(context.settings.admin_ids)[:5]:
@@ -136,14 +172,21 @@ async def on_error(update: object, context: BotContext) -> None:
             log.warning("could not report the error to admin %s", html.escape(str(admin_id)))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(TypeHandler(Update, preload_user), group=-2)
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("lang", lang))
 
 
-def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
+async def old_button(update: Update, context: BotContext) -> None:
+    """A button whose data no kind in bot/callbacks.py recognises: say plainly it expired."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.button_expired(context.lang))
+
+
+def register_fallbacks(app: BotApp) -> None:
     """Added last so that every real command is tried first."""
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
+    app.add_handler(CallbackQueryHandler(old_button, pattern=callbacks.unknown))
     app.add_error_handler(on_error)

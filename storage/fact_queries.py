@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 from pydantic import BaseModel
 
-from storage.base import StoreBase, iso, write_audit
-from storage.facts import KnownIds, check, dump, load_seed
-from storage.models import (
+from bot.core.factfile import KnownIds, check, dump, load_seed
+from bot.core.records import (
+    ApplyReport,
     Company,
     Event,
     FactFile,
+    FeedItem,
+    HitKind,
     Project,
+    RecordKind,
+    SearchHit,
     SectorArea,
     SectorLabel,
     Source,
     Zone,
+    ZoneCounts,
     ZoneFigure,
 )
+from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
+from storage import bulk_records
+from storage.base import StoreBase, iso, write_audit
 from storage.name_index import index_names, unindex_names
-from storage.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
 
-RecordKind = Literal["project", "event"]
 M = TypeVar("M", bound=BaseModel)
 
 _SECTIONS: tuple[str, ...] = (
@@ -41,48 +48,6 @@ _SECTIONS: tuple[str, ...] = (
     "events",
     "figures",
 )
-
-
-@dataclass
-class ApplyReport:
-    """What applying a fact file did, per section: new, updated, unchanged ids."""
-
-    new: dict[str, list[str]] = field(default_factory=dict)
-    updated: dict[str, list[str]] = field(default_factory=dict)
-    unchanged: dict[str, list[str]] = field(default_factory=dict)
-    skipped_deleted: list[str] = field(default_factory=list)
-
-    def add(self, bucket: str, section: str, record_id: str) -> None:
-        getattr(self, bucket).setdefault(section, []).append(record_id)
-
-    def count(self, bucket: str) -> int:
-        return sum(len(ids) for ids in getattr(self, bucket).values())
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """One entry of the feed: a new record or a stage change, in the order it was stored."""
-
-    seq: int
-    kind: RecordKind
-    record_id: str
-    change: Literal["new", "stage"]
-    at: str
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    kind: str
-    record_id: str
-    zone_id: str | None
-    title: str
-    score: float
-
-
-@dataclass(frozen=True)
-class ZoneCounts:
-    projects: int
-    events: int
 
 
 def _body(model: BaseModel) -> str:
@@ -121,6 +86,20 @@ class FactQueries(StoreBase):
         """Check a whole fact file, then write it in one transaction (all or nothing)."""
         check(facts, await self.known_ids())
         report = ApplyReport()
+        # Outside the write transaction (and off the event loop): the names the search text
+        # needs, then every record's body and search text.
+        zone_ids = {r.zone for r in facts.events} | {r.zone for r in facts.projects}
+        companies = await bulk_records.stored_names(
+            self._read,
+            "companies",
+            {c for r in facts.projects if r.company for c in [r.company]}
+            | {c for r in facts.events for c in r.companies},
+        )
+        companies.update(bulk_records.model_names(facts.companies))
+        zones = await bulk_records.stored_names(self._read, "zones", zone_ids)
+        zones.update(bulk_records.model_names(facts.zones))
+        events = await asyncio.to_thread(bulk_records.prepare, facts.events, companies, zones)
+        projects = await asyncio.to_thread(bulk_records.prepare, facts.projects, companies, zones)
         now = iso(self.now())
         async with self.transaction() as db:
             writer = _Writer(db, now, via, actor_id, report)
@@ -134,10 +113,8 @@ class FactQueries(StoreBase):
                 await writer.zone(zone)
             for company in facts.companies:
                 await writer.company(company)
-            for event in facts.events:
-                await writer.record("event", event)
-            for project in facts.projects:
-                await writer.record("project", project)
+            await bulk_records.write(db, "event", events, now, via, actor_id, report)
+            await bulk_records.write(db, "project", projects, now, via, actor_id, report)
             for figure in facts.figures:
                 await writer.figure(figure)
         return report
@@ -389,7 +366,7 @@ class FactQueries(StoreBase):
         )
         return [
             SearchHit(
-                kind=str(r[0]),
+                kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
                 title=unspace(str(r[3])),
@@ -466,7 +443,7 @@ class FactQueries(StoreBase):
         )
         return [
             SearchHit(
-                kind=str(r[0]),
+                kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
                 title=unspace(str(r[3])),
@@ -751,88 +728,6 @@ class _Writer:
                     if data.get(k)
                 )
         return names
-
-    async def record(self, kind: RecordKind, record: Project | Event) -> None:
-        table = "projects" if kind == "project" else "events"
-        body = _body(record)
-        row = await self._existing(table, record.id)
-        action = await self._decide(table, table, record.id, body)
-        if action is None:
-            return
-        if isinstance(record, Project):
-            stage = record.stage.value if record.stage else None
-            await self.db.execute(
-                "INSERT INTO projects(id, zone_id, company_id, stage, body, learned_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "zone_id = excluded.zone_id, company_id = excluded.company_id, "
-                "stage = excluded.stage, body = excluded.body, updated_at = excluded.updated_at",
-                (record.id, record.zone, record.company, stage, body, self.now, self.now),
-            )
-            old_stage = json.loads(row["body"]).get("stage") if row is not None else None
-            stage_changed = row is not None and old_stage != stage and stage is not None
-            title = f"{record.name_zh} {record.name_en or ''}"
-            own_names = (record.name_zh, record.name_en)
-            extra = [
-                *await self._names("companies", [record.company]),
-                *record.highlights_zh,
-                *record.highlights_en,
-                record.note,
-                record.note_en,
-                record.chain_role,
-            ]
-        else:
-            await self.db.execute(
-                "INSERT INTO events(id, zone_id, kind, body, learned_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "zone_id = excluded.zone_id, kind = excluded.kind, body = excluded.body, "
-                "updated_at = excluded.updated_at",
-                (record.id, record.zone, record.kind.value, body, self.now, self.now),
-            )
-            stage_changed = False
-            title = f"{record.title_zh} {record.title_en or ''}"
-            own_names = (record.title_zh, record.title_en)
-            figures = [f"{f.name_zh} {f.name_en} {f.value.text()}" for f in record.figures]
-            extra = [
-                *await self._names("companies", record.companies),
-                *figures,
-                *record.places,
-                record.summary_zh,
-                record.summary_en,
-            ]
-        await self.db.execute(
-            "DELETE FROM record_labels WHERE kind = ? AND record_id = ?", (kind, record.id)
-        )
-        for label in record.sectors:
-            await self.db.execute(
-                "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
-                (kind, record.id, label),
-            )
-        zone_names = await self._names("zones", [record.zone])
-        await _index(
-            self.db,
-            kind,
-            record.id,
-            record.zone,
-            title,
-            [*extra, *record.sectors, *zone_names],
-            names=own_names,
-        )
-        if action == "new" or stage_changed:
-            await self.db.execute(
-                "INSERT INTO feed(kind, record_id, change, at) VALUES (?, ?, ?, ?)",
-                (kind, record.id, "new" if action == "new" else "stage", self.now),
-            )
-        await write_audit(
-            self.db,
-            self.now,
-            self.actor_id,
-            self.via,
-            kind,
-            record.id,
-            action,
-            row["body"] if row is not None else None,
-            body,
-        )
 
     async def figure(self, figure: ZoneFigure) -> None:
         body = _body(figure)

@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 import yaml
 
-from storage.text import has_han, normalise, pinyin
+from bot.core.text import has_han, normalise, pinyin
 
 WORDS_FILE = Path(__file__).with_name("name_words.yaml")
 NAMED_KINDS = ("company", "project", "event")

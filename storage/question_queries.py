@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
+from bot.core.records import Company, Event, HitKind, Project, SearchHit, ZoneFigure
+from bot.core.text import fts_text, normalise
 from storage.base import StoreBase, from_iso, iso
-from storage.fact_queries import SearchHit, _load, unspace
-from storage.models import Company, Event, Project, ZoneFigure
+from storage.fact_queries import _load, unspace
 from storage.name_index import index_names
-from storage.text import fts_text, normalise
 
 MAX_KEYS = 2000  # looked-up stretches of one message (SQLite allows 32766 parameters)
 
@@ -232,7 +233,7 @@ class QuestionQueries(StoreBase):
         )
         return [
             SearchHit(
-                kind=str(r[0]),
+                kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
                 title=unspace(str(r[3])),

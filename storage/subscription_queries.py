@@ -10,71 +10,30 @@ same way, and a restart continues where the watermark stands.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, cast
 
 import aiosqlite
 
+from bot.core.records import (
+    AlertCandidate,
+    AlertMode,
+    Change,
+    Matcher,
+    PendingDelivery,
+    RecordKind,
+    SectorLabel,
+    SubKind,
+    SubscribeResult,
+    Subscription,
+)
 from storage.base import StoreBase, iso
-from storage.models import SectorLabel
 
-SubKind = Literal["zone", "sector", "keyword"]
-AlertMode = Literal["instant", "digest", "off"]
 MAX_SUBSCRIPTIONS = 200
 GIVE_UP_ATTEMPTS = 99  # a delivery at this count is abandoned (Telegram refused the message)
 WATERMARK_KEY = "alerts_seq"
 PER_CHAT_BATCH = 30  # a chat's alerts read per tick; the job sends a few messages of them
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: int
-    chat_id: int
-    kind: SubKind
-    value: str
-    thread_id: int | None
-    since_seq: int
-
-
-class SubscribeResult(StrEnum):
-    ADDED = "added"
-    ALREADY = "already"
-    LIMIT = "limit"
-
-
-@dataclass(frozen=True)
-class AlertCandidate:
-    """A feed item as matching sees it: where it is, its sector labels and its words."""
-
-    seq: int
-    kind: str
-    record_id: str
-    zone_id: str
-    labels: frozenset[str]
-    text: str
-
-
-# (candidates, subscriptions of chats that take instant alerts, all labels) -> for each
-# (chat id, seq) owed an alert, the forum topic to send it to.
-Matcher = Callable[
-    [Sequence[AlertCandidate], Sequence[Subscription], Sequence[SectorLabel]],
-    dict[tuple[int, int], int | None],
-]
-
-
-@dataclass(frozen=True)
-class PendingDelivery:
-    chat_id: int
-    seq: int
-    thread_id: int | None
-    attempts: int
-    kind: str
-    record_id: str
-    change: str
-    lang: str | None
 
 
 def _subscription(row: aiosqlite.Row) -> Subscription:
@@ -216,11 +175,12 @@ class SubscriptionQueries(StoreBase):
             if not items:
                 return 0, False
             last = int(items[-1]["seq"])
+            allowed, allowed_params = self.recipients.condition("c")
             async with db.execute(
                 f"SELECT {_SUB_COLUMNS} FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
                 "WHERE c.active = 1 AND c.alert_mode = 'instant' AND s.since_seq < ? "
-                "ORDER BY s.id",
-                (last,),
+                f"AND {allowed} ORDER BY s.id",
+                (last, *allowed_params),
             ) as cursor:
                 subs = [_subscription(r) for r in await cursor.fetchall()]
             inserted = 0
@@ -252,6 +212,7 @@ class SubscriptionQueries(StoreBase):
         At most ``per_chat`` of each chat's, so a chat with thousands waiting cannot fill the
         batch: every due chat gets its turn in every tick.
         """
+        allowed, allowed_params = self.recipients.condition("c")
         rows = await self.fetchall(
             "SELECT d.chat_id, d.seq, d.thread_id, d.attempts, f.kind, f.record_id, f.change, "
             "COALESCE(c.lang, u.lang) AS lang "
@@ -260,9 +221,9 @@ class SubscriptionQueries(StoreBase):
             "WHERE sent_at IS NULL AND attempts < ? AND (not_before IS NULL OR not_before <= ?)"
             ") d JOIN chats c ON c.id = d.chat_id JOIN feed f ON f.seq = d.seq "
             "LEFT JOIN users u ON u.id = d.chat_id "
-            "WHERE d.turn <= ? AND c.active = 1 AND c.alert_mode = 'instant' "
+            f"WHERE d.turn <= ? AND c.active = 1 AND c.alert_mode = 'instant' AND {allowed} "
             "ORDER BY d.chat_id, d.seq LIMIT ?",
-            (GIVE_UP_ATTEMPTS, iso(now), per_chat, limit),
+            (GIVE_UP_ATTEMPTS, iso(now), per_chat, *allowed_params, limit),
         )
         return [
             PendingDelivery(
@@ -270,9 +231,9 @@ class SubscriptionQueries(StoreBase):
                 seq=int(r["seq"]),
                 thread_id=r["thread_id"],
                 attempts=int(r["attempts"]),
-                kind=str(r["kind"]),
+                kind=cast(RecordKind, str(r["kind"])),
                 record_id=str(r["record_id"]),
-                change=str(r["change"]),
+                change=cast(Change, str(r["change"])),
                 lang=r["lang"],
             )
             for r in rows
@@ -383,7 +344,7 @@ async def record_candidates(
         found.append(
             AlertCandidate(
                 seq=int(item["seq"]),
-                kind=kind,
+                kind=cast(RecordKind, kind),
                 record_id=record_id,
                 zone_id=str(row["zone_id"]),
                 labels=labels,

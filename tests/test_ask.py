@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from bot.core import questions as q
+from bot.core.records import ZoneFigure
 from bot.local_api import BOT_ID, ApiCall, message_update
 from bot.settings import Settings
 from bot.texts import answers
-from storage.models import ZoneFigure
 from tests.harness import BotHarness, text_of
 
 
@@ -379,7 +379,7 @@ def test_english_button_labels_are_not_cut_mid_word() -> None:
 
 
 def test_a_source_with_a_link_shows_as_a_link() -> None:
-    from storage.models import Source
+    from bot.core.records import Source
 
     source = Source(id="s1", title="新华日报 2026-06-01", locator="https://example.org/a?b=1&c=2")
     line = answers.linked_source(source, "zh")

@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from bot.core.importing import (
+from bot.core.import_files import (
     EVENT_COLUMNS,
     EVENT_ZH,
     SIGNING_COLUMNS,
     SIGNING_ZH,
-    figures_text,
     quote_formula,
 )
+from bot.core.import_resolve import figures_text
 from bot.core.matching import ZoneIndex, resolve_sector
-from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Zone
-from storage.user_queries import NamedRef
+from bot.core.reads import RecordReads
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, NamedRef, Project, Zone
 
 SIGNINGS_SHEET = "签约项目 signings"
 EVENTS_SHEET = "活动 events"
@@ -143,12 +143,22 @@ def _head(key: str, zh: dict[str, str], style: str) -> str:
     return f"{zh[key]} {key}"
 
 
+# What XML 1.0 (so XLSX) cannot hold and UTF-8 cannot encode: dropped from exported cells, so
+# an export never fails on text stored before imports were cleaned (issue 15).
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def writable(value: object) -> object:
+    """A cell value as an export can write it."""
+    return _UNWRITABLE.sub("", value) if isinstance(value, str) else value
+
+
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     """UTF-8 with BOM and CRLF, as Excel and WPS expect."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([quote_formula(str(v)) for v in row] for row in rows)
+    writer.writerows([quote_formula(str(writable(str(v)))) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -165,7 +175,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([writable(v) for v in row])
             for cell in sheet[sheet.max_row]:
                 # openpyxl takes "=1+2" for a formula; a stored name is always text.
                 if isinstance(cell.value, str):
@@ -183,7 +193,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]
     return buffer.getvalue()
 
 
-async def resolve_scope(store: Any, query: str | None, kind: str = "any") -> Scope:
+async def resolve_scope(store: RecordReads, query: str | None, kind: str = "any") -> Scope:
     """A zone (any name /zone takes) or else a sector (area or label); all when empty."""
     text = (query or "").strip()
     if not text:
@@ -225,7 +235,7 @@ async def resolve_scope(store: Any, query: str | None, kind: str = "any") -> Sco
     raise ExportScopeError("unknown", text, (*suggestions, *sector.suggestions))
 
 
-async def export(store: Any, scope: Scope) -> Export:
+async def export(store: RecordReads, scope: Scope) -> Export:
     """Projects and events of a scope as one XLSX (two sheets) and two CSV files."""
     projects = await store.live_projects(scope.zone_id, scope.labels)
     events = await store.live_events(scope.zone_id, scope.labels)
@@ -278,7 +288,7 @@ def template_files() -> list[tuple[str, bytes]]:
 
 
 async def export_files(
-    store: Any, out: Path, zone: str | None = None, sector: str | None = None
+    store: RecordReads, out: Path, zone: str | None = None, sector: str | None = None
 ) -> list[Path]:
     """For the command line: write an export's files into ``out``; their paths."""
     zone_scope = await resolve_scope(store, zone, "zone")

@@ -12,8 +12,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from storage.models import SectorArea, SectorLabel
-from storage.text import normalise, pinyin
+from bot.core.records import SectorArea, SectorLabel
+from bot.core.text import normalise, pinyin
 
 MatchKind = Literal["found", "ambiguous", "none", "empty"]
 MAX_QUERY = 100  # characters of a name worth matching; longer input is not a name

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import yaml
 from pypinyin import Style, lazy_pinyin
 
-from storage.text import normalise, pinyin
+from bot.core.text import normalise, pinyin
 
 WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
 CONTEXT_TTL_S = 30 * 60  # a follow-up refers to what was said in the last 30 minutes

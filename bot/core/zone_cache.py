@@ -7,13 +7,10 @@ reading every zone's names each time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.core.matching import ZoneIndex
-from storage.fact_queries import ZoneCounts
-from storage.models import SectorArea, SectorLabel, Zone
-
-CACHE_KEY = "lookup_facts"
+from bot.core.reads import FactsReads
+from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCounts
 
 
 @dataclass
@@ -36,20 +33,20 @@ class FactsView:
 
     def exact_zone(self, query: str) -> set[str]:
         """Zones whose own name (not a prefix or near miss) the query is."""
-        from storage.text import normalise, pinyin
+        from bot.core.text import normalise, pinyin
 
         text = normalise(query[:200])
         if not text:
             return set()
         return set(self.index.names.get(text) or self.index.names.get(pinyin(text)) or ())
 
-    async def counts(self, store: Any) -> dict[str, ZoneCounts]:
+    async def counts(self, store: FactsReads) -> dict[str, ZoneCounts]:
         """Projects and events per zone, counted once per facts version."""
         if self._counts is None:
             self._counts = await store.zone_counts()
         return self._counts
 
-    async def sector_counts(self, store: Any, labels: list[str]) -> tuple[int, int]:
+    async def sector_counts(self, store: FactsReads, labels: list[str]) -> tuple[int, int]:
         """(projects, events) carrying any of the labels, counted once per facts version."""
         key = tuple(sorted(labels))
         if key not in self._sector_counts:
@@ -60,10 +57,9 @@ class FactsView:
         return self._sector_counts[key]
 
 
-async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
-    """The current view from ``holder`` (bot_data extras), rebuilt if the facts changed."""
+async def facts_view(store: FactsReads, view: FactsView | None) -> FactsView:
+    """``view`` if the facts are unchanged since it was built, else a new one."""
     version = await store.facts_version()
-    view: FactsView | None = holder.get(CACHE_KEY)
     if view is not None and view.version == version:
         return view
     zones = {z.id: z for z in await store.zones()}
@@ -74,5 +70,4 @@ async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
         areas={a.id: a for a in await store.areas()},
         labels={lb.label: lb for lb in await store.labels()},
     )
-    holder[CACHE_KEY] = view
     return view

@@ -5,13 +5,16 @@ Both languages stand side by side; every stored or typed string is escaped here.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.importing import EVENT_ZH, SIGNING_ZH, ImportResult, RowError
+from bot.core.import_files import EVENT_ZH, SIGNING_ZH, RowError
+from bot.core.importing import ImportResult
+from bot.core.records import AuditEntry
 from bot.texts.common import Lang, clip, esc, tr
-from storage.user_queries import AuditEntry
 
 # ---- access -------------------------------------------------------------------------------
 
@@ -540,6 +543,24 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "Cannot open this XLSX file (it may be damaged or not an Excel file).",
     ),
     "csv": ("CSV 格式有误：{detail}。", "The CSV is malformed: {detail}."),
+    "unpacked_too_big": (
+        "这个 XLSX 解压后过大或压缩比异常（{detail}），为安全起见不予读取。"
+        "请只保留数据表，另存为新的 .xlsx 后再发送。",
+        "This XLSX unpacks to too much data or is compressed suspiciously well ({detail}), so "
+        "it was not read. Keep only the data sheets, save as a new .xlsx and send it again.",
+    ),
+    "too_many_rows": (
+        "行数过多（{detail}）：每个文件最多 200000 行，请拆分成几个文件。",
+        "Too many rows ({detail}): at most 200000 rows a file; split it into several files.",
+    ),
+    "too_many_columns": (
+        "列数过多（{detail}）：最多 64 列，请删去多余的列。",
+        "Too many columns ({detail}): at most 64; delete the extra columns.",
+    ),
+    "cell_too_long": (
+        "单元格内容过长（{detail}）：每格最多 5000 个字符。",
+        "A cell is too long ({detail}): at most 5000 characters a cell.",
+    ),
     "download": ("下载文件失败，请稍后重试。", "Could not download the file; please try again."),
 }
 
@@ -701,3 +722,20 @@ def template_caption(lang: Lang) -> str:
         "Import templates: Chinese or English headers; one file holds signings or events. "
         "Fill one in and send it to me.",
     )
+
+
+# ---- the command line (python -m bot import): the same words, plain text, in English ------
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def cli_file_problem(name: str, code: str, detail: str) -> str:
+    """A file the CLI cannot read, as the bot words it, without HTML."""
+    return f"{name}: {_plain(clip(file_problem(code, detail, 'en'), 500))}"
+
+
+def cli_row_errors(errors: Sequence[RowError]) -> list[str]:
+    """Each bad cell of a file, as the bot words it, without HTML."""
+    return [_plain(row_error("en", e)) for e in errors]

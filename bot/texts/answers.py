@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.core.lookup import callback
+from bot.callbacks import Lookup
+from bot.core.records import Company, Event, Project, Source, Stage, Zone, ZoneFigure
+from bot.core.values import Quantity
 from bot.texts.common import Lang, clip, date, esc, label_clip, money, pick, quantity, stage, tr
 from bot.texts.lookup import Button, Names, Reply, flow, source_line
-from storage.models import Company, Event, Project, Source, Stage, Zone, ZoneFigure
-from storage.values import Quantity
 
 BUTTON_LABEL = 40  # characters; Telegram shows about this many on a phone
 SENTENCE = 260  # characters of one quoted sentence
@@ -101,8 +101,7 @@ def record_head(kind: str, record: object, lang: Lang, names: Names) -> str:
 
 def card_button(kind: str, record_id: str, title: str, lang: Lang) -> Button:
     icon = {"zone": "🏙 ", "company": "🏢 ", "project": "📌 ", "event": "📅 ", "figure": "📊 "}
-    prefix = {"zone": "z", "company": "c", "project": "p", "event": "e", "figure": "f"}[kind]
-    return (label(icon.get(kind, "") + title), callback(prefix, record_id))
+    return (label(icon.get(kind, "") + title), Lookup.record(kind, record_id).pack())
 
 
 def sentence(text: str) -> str:
