@@ -536,6 +536,8 @@ class Asker:
             and not q.months_overlap(months, shown[0].period.month, shown[0].period.end_month)
         ):
             lines.append(t.period_mismatch(shown[0], lang))
+        if parsed.future:
+            lines.insert(0, t.future_unknown(lang))
         first = shown[0]
         sources = [await self.store.source(first.source)]
         answer = t.Answer(
@@ -925,7 +927,8 @@ class Asker:
         strong = [(s, p) for s, p in best if s - p.bonus >= 1.0]
         if not strong:
             if record is not None:
-                return await self._summary(record, focus)
+                # Nothing on what was asked (员工人数): say so, then what is known of it.
+                return await self._summary(record, focus, unknown=bool(units))
             zone = self.view.zones.get(focus.zone_id or "") if self.zone_named else None
             if zone is not None:
                 # Nothing answers it directly: say so, and give the zone's gist.
@@ -974,10 +977,11 @@ class Asker:
         )
         return Outcome(t.compose(lang, answer), new_focus)
 
-    async def _summary(self, record: object, focus: Focus) -> Outcome:
-        """A record asked about by name alone (帮我查一下德加能源): its gist in two sentences."""
+    async def _summary(self, record: object, focus: Focus, unknown: bool = False) -> Outcome:
+        """A record asked about by name alone (帮我查一下德加能源): its gist in two sentences;
+        ``unknown``: the question asked for something the sources don't say, said first."""
         lang = self.lang
-        lines: list[str] = []
+        lines: list[str] = [t.not_stated(lang)] if unknown else []
         texts = [
             s
             for text in _texts(record, lang == "zh")
@@ -1064,17 +1068,8 @@ def _kind(record: object) -> str:
 
 def _record_note(sentence: str) -> bool:
     """Notes on how a record was made are for admins, never an answer."""
-    return any(
-        w in sentence
-        for w in (
-            "本记录",
-            "本库",
-            "行业标签为本库",
-            "页面原文写作",
-            "are listed here",
-            "our classification",
-        )
-    )
+    extra = ("页面原文写作", "行业标签为本库")
+    return any(w in sentence for w in (*lookup_texts.RECORD_NOTES, *extra))
 
 
 def _texts(record: object, han: bool) -> list[str]:

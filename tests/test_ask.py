@@ -293,6 +293,18 @@ async def test_out_of_scope_says_what_is_not_known(asker: BotHarness) -> None:
     assert "未列出" in reply
 
 
+async def test_what_the_sources_do_not_say_is_said_to_be_unknown(asker: BotHarness) -> None:
+    reply = await ask(asker, "德加能源有多少员工？")
+    assert "页面未提及" in reply and "钱涛" in reply  # not known, then what is
+    reply = await ask(asker, "昆山高新区明年招引多少项目？")
+    assert "没有未来时期的数字" in reply and "159个" in reply and "1—5月" in reply
+    reply = await ask(asker, "咸宁高新区今年GDP是多少")
+    assert "没有直接回答" in reply and "产销两旺" not in reply
+    assert "一栏取自" not in reply
+    reply = await ask(asker, "How many employees does Dejia Energy have?", "en")
+    assert "don't say" in reply
+
+
 async def test_a_miss_gets_exactly_one_reply(asker: BotHarness) -> None:
     reply = await ask(asker, "火星基地的氧气产量是多少？")
     assert "没有找到" in reply

@@ -74,6 +74,7 @@ class Words:
     stages: dict[str, str]
     this_year: tuple[str, ...]
     last_year: tuple[str, ...]
+    future: tuple[str, ...]
     zone_suffixes_zh: tuple[str, ...]
     zone_suffixes_en: tuple[str, ...]
     # pinyin of the Chinese intent words, for questions typed in pinyin (dongshizhang)
@@ -114,6 +115,7 @@ def words() -> Words:
         stages={fold(k): str(v) for k, v in data["stages"].items()},
         this_year=_longest_first(data["this_year"]),
         last_year=_longest_first(data["last_year"]),
+        future=_longest_first(data["future"]),
         zone_suffixes_zh=_longest_first(data["zone_suffixes_zh"]),
         zone_suffixes_en=_longest_first(data["zone_suffixes_en"]),
         intent_pinyin=intent_pinyin,
@@ -160,6 +162,7 @@ class Parsed:
     this_year: bool
     followup: bool
     zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
+    future: bool = False  # 明年: no source can have that figure yet
 
 
 def _contains(text: str, word: str) -> bool:
@@ -204,8 +207,17 @@ def parse(text: str) -> Parsed:
     this_year = any(_contains(folded, k) for k in w.this_year)
     followup = _has_followup(folded, han)
     zone_pointer = any(_contains(folded, z) for z in w.zone_followups)
+    future = any(_contains(folded, k) for k in w.future)
     return Parsed(
-        folded, han, frozenset(intents), stages, tuple(months), this_year, followup, zone_pointer
+        folded,
+        han,
+        frozenset(intents),
+        stages,
+        tuple(months),
+        this_year,
+        followup,
+        zone_pointer,
+        future,
     )
 
 
@@ -350,6 +362,8 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
     # Question forms (在哪, 多少, 做了什么, 哪些公司) ask; they are not what is asked about.
     asking = ("where", "when", "count", "does", "companies")
     forms = [k for name in asking for k in w.intents[name] if len(k) >= 2]
+    # Time words (今年, 去年, 明年) filter or qualify; they are not what is asked about.
+    forms += [k for k in (*w.this_year, *w.last_year, *w.future) if _HAN.search(k)]
     for word in sorted((*forms, *w.question_words, *w.followups_zh), key=lambda x: -len(x)):
         if _HAN.search(word):
             text = text.replace(word, " ")

@@ -569,6 +569,22 @@ def zone_not_held(lang: Lang, name: str, known: Sequence[Zone]) -> Reply:
     )
 
 
+def not_stated(lang: Lang) -> str:
+    return tr(
+        lang,
+        "页面未提及您问的这一点，库里暂无记录。已知的是：",
+        "The sources don't say that; no record of it. What is known:",
+    )
+
+
+def future_unknown(lang: Lang) -> str:
+    return tr(
+        lang,
+        "页面没有未来时期的数字，库里暂无记录；已知的是：",
+        "No figure for a future period is known (no record); what the source gives:",
+    )
+
+
 def no_direct_answer(lang: Lang) -> str:
     return tr(
         lang,
