@@ -10,13 +10,20 @@ from storage.base import StoreBase, utcnow
 from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
 from storage.fact_queries import FactQueries
+from storage.ops_queries import OpsQueries
 from storage.question_queries import QuestionQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
 class Store(
-    FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries, QuestionQueries
+    FactQueries,
+    ChatQueries,
+    UserQueries,
+    DigestQueries,
+    SubscriptionQueries,
+    OpsQueries,
+    QuestionQueries,
 ):
     """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
 
