@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -34,6 +35,7 @@ from bot.core.records import (
 from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
 from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
+from storage.name_index import index_names, unindex_names
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -589,9 +591,18 @@ def _hit(row: aiosqlite.Row) -> SearchHit:
         kind=cast(HitKind, str(row[0])),
         record_id=str(row[1]),
         zone_id=row[2],
-        title=title.replace(" ", "") if _mostly_han(title) else title,
+        title=unspace(title),
         score=float(row[4]),
     )
+
+
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) +(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def unspace(title: str) -> str:
+    """A title as written: the index's spaces between Chinese characters removed (南 玻 玻 璃
+    Nanbo Glass -> 南玻玻璃 Nanbo Glass), the spaces between Latin words kept."""
+    return _HAN_GAP.sub("", title)
 
 
 def _mostly_han(text: str) -> bool:
@@ -616,6 +627,7 @@ async def _unindex(db: aiosqlite.Connection, kind: str, record_id: str) -> None:
     if row is not None:
         await db.execute("DELETE FROM search_index WHERE rowid = ?", (row[0],))
         await db.execute("DELETE FROM search_docs WHERE id = ?", (row[0],))
+    await unindex_names(db, kind, record_id)
 
 
 async def _index(
@@ -625,8 +637,11 @@ async def _index(
     zone_id: str | None,
     title: str,
     body: Iterable[str | None],
+    names: Sequence[str | None] = (),
+    parent: str | None = None,
 ) -> None:
     await _unindex(db, kind, record_id)
+    await index_names(db, kind, record_id, names, parent)
     cursor = await db.execute(
         "INSERT INTO search_docs(kind, record_id, zone_id) VALUES (?, ?, ?)",
         (kind, record_id, zone_id),
@@ -786,6 +801,8 @@ class _Writer:
                 company.description_en,
                 *people,
             ],
+            names=(company.name_zh, company.short_zh, company.name_en),
+            parent=company.parent,
         )
         await write_audit(
             self.db,
