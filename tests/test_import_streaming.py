@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.core import import_files
 from bot.core.importing import FLUSH_EVERY
 
 ROWS = FLUSH_EVERY * 2 + 500  # three chunks, the last one partial
@@ -98,3 +99,16 @@ def test_a_bad_row_in_the_last_chunk_changes_nothing(tmp_path: Path) -> None:
     # Two chunks had been staged already: none of them reached the store.
     assert counts(database) == before
     assert list((tmp_path / "scratch").iterdir()) == []
+
+
+def test_a_csv_read_for_streaming_gives_the_same_rows() -> None:
+    text = '园区,项目,备注\n昆山,甲项目,"两行\n的备注"\n\n嘉兴,乙项目,\'=1+2\n'
+    for ending in ("\n", "\r\n", "\r"):
+        data = text.replace("\n", ending).encode("utf-8")
+        held, _ = import_files.read_csv(data)
+        streamed, _ = import_files.read_csv(data, later=True)
+        assert streamed.rows == []  # the rows are not held ...
+        assert streamed.count == held.count == 2
+        assert list(streamed.each()) == held.rows  # ... but read again, the same
+        assert held.rows[0][1]["note"] == "两行\n的备注"
+        assert held.rows[1][1]["note"] == "=1+2"

@@ -280,6 +280,25 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise FileProblem("encoding")
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends, without a second copy of the text (a StringIO
+    holds four bytes a character); files whose lines end in a lone CR go through StringIO."""
+    if _LONE_CR.search(text):
+        yield from io.StringIO(text, newline="")
+        return
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def read_csv(data: bytes, later: bool = False) -> tuple[Table, str]:
     """The table of a CSV file and its encoding. ``later``: keep the text, not the rows (the
     rows are checked and counted now, and read again by ``Table.each``): for big files."""
@@ -292,7 +311,7 @@ def read_csv(data: bytes, later: bool = False) -> tuple[Table, str]:
     header_at = 0
     filled = rows = 0
     try:
-        lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        lines = csv.reader(_lines(text), delimiter=delimiter)
         for count, line in enumerate(lines, start=1):
             while line and not line[-1].strip():
                 line.pop()  # Excel's CSV pads rows with empty cells
@@ -319,7 +338,7 @@ def read_csv(data: bytes, later: bool = False) -> tuple[Table, str]:
         reader = table
 
         def again() -> Iterator[tuple[int, dict[str, str]]]:
-            lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            lines = csv.reader(_lines(text), delimiter=delimiter)
             for count, line in enumerate(lines, start=1):
                 if count > header_at:
                     values = reader.values(count, line)

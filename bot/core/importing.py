@@ -138,7 +138,9 @@ class Builder:
         self.live_events = {(e.zone, normalise(e.title_zh)): e for e in cat.events}
         self.deleted_projects = {(z, normalise(n)): i for i, z, n in cat.deleted_projects}
         self.deleted_events = {(z, normalise(n)): i for i, z, n in cat.deleted_events}
-        self.seen: dict[tuple[str, str, str], int] = {}
+        # kind, zone and normalised name joined in one string (a 200,000-row file keeps them
+        # all: one string a row, not a tuple of three).
+        self.seen: dict[str, int] = {}
         self.target: Project | Event | None = None
 
     def _fail(self, table: Table, number: int, errors: list[RowError]) -> None:
@@ -184,7 +186,7 @@ class Builder:
         return source_id
 
     def _duplicate(self, kind: str, key: tuple[str, str], number: int) -> RowError | None:
-        full = (kind, *key)
+        full = "\x1f".join((kind, *key))
         if full in self.seen:
             return RowError(
                 0, "project" if kind == "p" else "title", "duplicate", "", str(self.seen[full])
@@ -522,6 +524,7 @@ async def read_upload(
         tables = [table]
     else:
         tables = await asyncio.to_thread(read_xlsx, data)
+    del data  # a big file is held as its table (or its text) only
     if not any(t.count for t in tables):
         raise FileProblem("no_rows")
     result = await build(tables, await catalog(store), source or file_source(name), progress, flush)
