@@ -10,12 +10,23 @@ from storage.base import StoreBase, utcnow
 from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
 from storage.fact_queries import FactQueries
+from storage.ops_queries import OpsQueries
+from storage.review_queries import ReviewQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
-class Store(FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries):
-    """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
+class Store(
+    FactQueries,
+    ChatQueries,
+    UserQueries,
+    DigestQueries,
+    SubscriptionQueries,
+    OpsQueries,
+    ReviewQueries,
+):
+    """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, operations
+    and the review queue of articles."""
 
     @classmethod
     async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:
