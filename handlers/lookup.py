@@ -606,13 +606,18 @@ def _chart_choices(reply: texts.Reply) -> texts.Reply:
 
 
 async def question(update: Update, context: BotContext) -> None:
-    """Plain text in a private chat (or a mention in a group): a zone's name or a search."""
+    """Plain text in a private chat (or, in a group, a mention of the bot or a reply to it):
+    a question in the user's own words, answered in one reply (handlers/ask.py)."""
     message = update.effective_message
     if message is None or not message.text:
         return
     text: str | None = message.text
     if message.chat.type != "private":
         text = _without_mention(message, context.bot.username)
+        replied = message.reply_to_message
+        to_bot = replied is not None and replied.from_user is not None
+        if text is None and to_bot and replied.from_user.id == context.bot.id:  # type: ignore[union-attr]
+            text = message.text
     if text is None:
         return
     lang = context.lang
@@ -620,32 +625,9 @@ async def question(update: Update, context: BotContext) -> None:
     if not query:
         await _reply(message, texts.usage(lang, "search"))
         return
-    if _too_long(query):
-        await _reply(message, texts.too_long(lang, MAX_QUERY))
-        return
-    view = await _view(context)
-    exact = view.exact_zone(query)
-    if len(exact) == 1:
-        reply = await zone_reply(context, view, next(iter(exact)), lang)
-        if reply is not None:
-            await _reply(message, reply)
-            return
-    if len(exact) > 1:
-        await _reply(
-            message,
-            texts.zone_choices(
-                lang, [view.zones[z] for z in sorted(exact) if z in view.zones], query
-            ),
-        )
-        return
-    match = view.index.resolve(query)
-    if match.kind == "found" and await context.store.search_count(query) == 0:
-        # Not in any text, but a prefix or near miss of a zone's name (kunshn): the zone.
-        zone_card = await zone_reply(context, view, match.zone_id, lang)
-        if zone_card is not None:
-            await _reply(message, zone_card)
-            return
-    await _reply(message, await search_reply(context, view, query, 0, lang))
+    from handlers import ask
+
+    await ask.question(update, context, query, message)
 
 
 def _without_mention(message: Message, username: str | None) -> str | None:
@@ -854,7 +836,7 @@ def register(app: BotApp) -> None:
             filters.ChatType.GROUPS
             & filters.TEXT
             & ~filters.COMMAND
-            & filters.Entity(MessageEntity.MENTION),
+            & (filters.Entity(MessageEntity.MENTION) | filters.REPLY),
             question,
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -34,6 +35,7 @@ from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, 
 from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
 from storage.import_spool import ImportSpool
+from storage.name_index import index_names, unindex_names
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -394,7 +396,7 @@ class FactQueries(StoreBase):
                 kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
-                title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
+                title=unspace(str(r[3])),
                 score=float(r[4]),
             )
             for r in rows
@@ -471,7 +473,7 @@ class FactQueries(StoreBase):
                 kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
-                title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
+                title=unspace(str(r[3])),
                 score=float(r[4]),
             )
             for r in rows
@@ -516,6 +518,15 @@ class FactQueries(StoreBase):
         return [_load(Event, r, learned=True) for r in rows]
 
 
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) +(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def unspace(title: str) -> str:
+    """A title as written: the index's spaces between Chinese characters removed (南 玻 玻 璃
+    Nanbo Glass -> 南玻玻璃 Nanbo Glass), the spaces between Latin words kept."""
+    return _HAN_GAP.sub("", title)
+
+
 def _mostly_han(text: str) -> bool:
     han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     return han * 2 >= len(text.replace(" ", ""))
@@ -538,6 +549,7 @@ async def _unindex(db: aiosqlite.Connection, kind: str, record_id: str) -> None:
     if row is not None:
         await db.execute("DELETE FROM search_index WHERE rowid = ?", (row[0],))
         await db.execute("DELETE FROM search_docs WHERE id = ?", (row[0],))
+    await unindex_names(db, kind, record_id)
 
 
 async def _index(
@@ -547,8 +559,11 @@ async def _index(
     zone_id: str | None,
     title: str,
     body: Iterable[str | None],
+    names: Sequence[str | None] = (),
+    parent: str | None = None,
 ) -> None:
     await _unindex(db, kind, record_id)
+    await index_names(db, kind, record_id, names, parent)
     cursor = await db.execute(
         "INSERT INTO search_docs(kind, record_id, zone_id) VALUES (?, ?, ?)",
         (kind, record_id, zone_id),
@@ -708,6 +723,8 @@ class _Writer:
                 company.description_en,
                 *people,
             ],
+            names=(company.name_zh, company.short_zh, company.name_en),
+            parent=company.parent,
         )
         await write_audit(
             self.db,

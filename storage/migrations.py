@@ -241,4 +241,37 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (print, article_id)
     );
     """,
+    # 4: questions in staff's own words. ``entity_names``: every name (and stem and pinyin) a
+    #    company, project or event answers to, folded, so a question's words are looked up by
+    #    key instead of scanning records; filled by the fact writer, back-filled once for stores
+    #    made before it (meta 'entity_names'). ``ask_context``: what each person last talked
+    #    about in each chat, for follow-ups (它, 其中, "and the ..."); read only when fresh.
+    """
+    CREATE TABLE entity_names (
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('company', 'project', 'event')),
+        record_id TEXT NOT NULL,
+        quality INTEGER NOT NULL,
+        PRIMARY KEY (name, kind, record_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX entity_names_record ON entity_names(kind, record_id);
+    CREATE TABLE ask_context (
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        zone_id TEXT,
+        focus_kind TEXT,
+        focus_id TEXT,
+        figure_id TEXT,
+        greeted INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, user_id)
+    );
+    CREATE INDEX projects_stage ON projects(stage) WHERE deleted_at IS NULL;
+    CREATE INDEX projects_company ON projects(company_id) WHERE deleted_at IS NULL;
+    CREATE INDEX projects_event ON projects(json_extract(body, '$.event'));
+    -- A store with no records yet fills the name index as records arrive: nothing to back-fill.
+    INSERT INTO meta(key, value) SELECT 'entity_names', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM companies) AND NOT EXISTS (SELECT 1 FROM projects)
+        AND NOT EXISTS (SELECT 1 FROM events);
+    """,
 )

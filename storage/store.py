@@ -11,6 +11,7 @@ from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
 from storage.fact_queries import FactQueries
 from storage.ops_queries import OpsQueries
+from storage.question_queries import QuestionQueries
 from storage.review_queries import ReviewQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
@@ -24,9 +25,10 @@ class Store(
     SubscriptionQueries,
     OpsQueries,
     ReviewQueries,
+    QuestionQueries,
 ):
-    """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, operations
-    and the review queue of articles."""
+    """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, operations,
+    the review queue of articles and the questions' name index and context."""
 
     @classmethod
     async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:
