@@ -119,6 +119,7 @@ async def set_menu(app: BotApp) -> None:
 
 async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
+    await services.robots.close()
     if services.store is not None:
         await services.store.close()
         services.store = None

@@ -9,12 +9,20 @@ import sys
 # Anything shaped like a bot token, even one we were not told about.
 _TOKEN_SHAPE = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{20,}\b")
 REDACTED = "[REDACTED]"
+# Robot webhooks (bot/core/robots.py): the key or token in the URL, the Feishu hook id, a
+# DingTalk signature, and a secret typed in /channel add.
+_ROBOT_SHAPES = (
+    re.compile(r"(?i)\b(key|access_token|sign|secret)=[^&\s\"']+"),
+    re.compile(r"(/open-apis/bot/v2/hook/)[A-Za-z0-9_-]+"),
+)
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
+    text = _ROBOT_SHAPES[0].sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    text = _ROBOT_SHAPES[1].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     return _TOKEN_SHAPE.sub(REDACTED, text)
 
 

@@ -22,6 +22,7 @@ _HINTS: dict[str, str] = {
     "admin_ids": "set BOT_ADMIN_IDS to comma-separated numeric Telegram user ids, e.g. 12345,67890",
     "log_level": "set BOT_LOG_LEVEL to one of DEBUG, INFO, WARNING, ERROR",
     "access": "set BOT_ACCESS to private or open",
+    "channel_hosts": "set BOT_CHANNEL_HOSTS to comma-separated host[:port], e.g. 127.0.0.1:8099",
 }
 
 
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     access: Literal["private", "open"] = "private"
+    # Robot webhooks (/channel add): when set, only these hosts (host or host:port) are
+    # allowed, plain http included; for tests and private deployments. Empty: the platforms'.
+    channel_hosts: Annotated[frozenset[str], NoDecode] = Field(default_factory=frozenset)
 
     @field_validator("token", mode="before")
     @classmethod
@@ -87,6 +91,18 @@ class Settings(BaseSettings):
                     raise ValueError(f"{part!r} is not a numeric user id")
                 ids.append(int(part))
             return frozenset(ids)
+        return value
+
+    @field_validator("channel_hosts", mode="before")
+    @classmethod
+    def _parse_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            hosts = [p.strip().lower() for p in value.split(",") if p.strip()]
+            for host in hosts:
+                name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+                if not name or any(c in name for c in "/@ ?#") or (port and not port.isdigit()):
+                    raise ValueError(f"{host!r} is not host or host:port")
+            return frozenset(hosts)
         return value
 
     @field_validator("log_level", "access", mode="before")

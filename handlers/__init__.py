@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from bot.context import BotApp
-from handlers import access, admin, basic, lookup, subscriptions
+from handlers import access, admin, basic, channels, lookup, subscriptions
 from handlers import digest as digest_handlers
 
 
@@ -18,5 +18,6 @@ def register(app: BotApp) -> None:
     lookup.register(app)
     subscriptions.register(app)
     digest_handlers.register(app)
+    channels.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.base import StoreBase, utcnow
+from storage.channel_queries import ChannelQueries
 from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
 from storage.fact_queries import FactQueries
@@ -14,7 +15,9 @@ from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
-class Store(FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries):
+class Store(
+    FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries, ChannelQueries
+):
     """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
 
     @classmethod
