@@ -92,6 +92,22 @@ def test_dingtalk_markdown_has_a_title_and_hard_line_breaks() -> None:
     assert isinstance(md, dict)
     assert md["title"] == "新项目 · 昆山高新区"
     assert "  \n" in md["text"]
+    assert md["text"].endswith("招商助手")
+
+
+async def test_a_keyword_protected_robot_accepts_alerts(servers: RobotServers) -> None:
+    async with httpx.AsyncClient() as client:
+        for kind in ("dingtalk", "feishu"):
+            robot = servers.add(kind, KEYS[kind])
+            robot.keyword = "招商助手"
+            verdict = await robot_jobs.test_channel(
+                client,
+                kind,
+                servers.url(kind, KEYS[kind]),
+                None,
+                "<b>新项目</b> 昆山",  # type: ignore[arg-type]
+            )
+            assert verdict.meaning == "ok", verdict
 
 
 def test_feishu_post_is_plain_text_and_links_no_markup() -> None:

@@ -225,6 +225,9 @@ WECOM_LIMIT = 4096  # bytes of markdown.content (WeCom docs)
 DINGTALK_LIMIT = 20000  # bytes of the message (DingTalk docs)
 FEISHU_LIMIT = 20 * 1024  # bytes of the whole request body (Feishu docs)
 _DINGTALK_BREAK = "  \n"  # DingTalk's markdown joins single newlines; two spaces break
+# The last line of every DingTalk and Feishu message: a robot protected by a custom keyword
+# (自定义关键词) accepts our messages when its keyword is 招商 or 招商助手.
+SIGNATURE = "—— 招商助手"
 
 
 def _size(text: str) -> int:
@@ -286,8 +289,11 @@ def dingtalk_bodies(html_text: str) -> list[dict[str, object]]:
     read = read_html(html_text)
     title = _title(read)
     lines = [_md_line(line) for line in read]
-    budget = DINGTALK_LIMIT - _LABEL_ROOM - _size(json.dumps(title, ensure_ascii=False)) - 64
-    parts = _numbered(_chunks(lines, budget, _DINGTALK_BREAK), _DINGTALK_BREAK)
+    budget = DINGTALK_LIMIT - _LABEL_ROOM - _size(json.dumps(title, ensure_ascii=False)) - 96
+    parts = [
+        p + _DINGTALK_BREAK + SIGNATURE
+        for p in _numbered(_chunks(lines, budget, _DINGTALK_BREAK), _DINGTALK_BREAK)
+    ]
     return [
         {"msgtype": "markdown", "markdown": {"title": title, "text": p}, "at": {"isAtAll": False}}
         for p in parts
@@ -311,7 +317,15 @@ def _feishu_body(title: str, lines: list[Line]) -> dict[str, object]:
     return {
         "msg_type": "post",
         "content": {
-            "post": {"zh_cn": {"title": title, "content": [_feishu_line(line) for line in lines]}}
+            "post": {
+                "zh_cn": {
+                    "title": title,
+                    "content": [
+                        *(_feishu_line(line) for line in lines),
+                        [{"tag": "text", "text": SIGNATURE}],
+                    ],
+                }
+            }
         },
     }
 
