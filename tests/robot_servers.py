@@ -36,6 +36,7 @@ class Robot:
     sent_times: deque[float] = field(default_factory=deque)
     blocked_until: float = 0.0
     received: list[dict[str, Any]] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each accepted
     rejected: list[tuple[int, str]] = field(default_factory=list)
     # Rate limits are counted per robot: how many answers said "too fast".
     rate_answers: int = 0
@@ -114,6 +115,7 @@ class RobotServers:
             robot.rate_answers += 1
             return False
         robot.sent_times.append(now)
+        robot.arrivals.append(now)
         return True
 
     # ---- platforms ------------------------------------------------------------------------

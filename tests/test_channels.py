@@ -330,6 +330,8 @@ async def test_a_robot_of_each_kind_gets_alerts_and_the_digest(
     assert isinstance(clock, Clock)
     await digest_tick(harness.app)  # schedules
     clock.advance(2 * 86400)
+    # Two days pass: the robots' pacer (real time) has long forgotten the alert.
+    services_of(harness.app).robots.pacer = robot_jobs.RobotPacer()
     result = await digest_tick(harness.app)
     assert result.results.get("sent") == 3
     for kind in ("wecom", "dingtalk", "feishu"):
@@ -435,3 +437,47 @@ async def test_rename_and_remove_and_others_cannot_touch_it(
 def test_retry_later_is_the_outcome_class_for_parking() -> None:
     assert RetryLater(1.0, "rate limited").reason == "rate limited"
     assert timedelta(seconds=robots.RATE_PARK["dingtalk"]) == timedelta(minutes=10)
+
+
+async def test_manage_offers_robots_as_buttons_and_digest_settings_act_on_the_robot(
+    harness: BotHarness, servers: RobotServers
+) -> None:
+    await harness.send(add_command(servers, "wecom", "wxteam"))
+    channel = (await harness.store.channels())[0]
+    calls = await harness.send("/manage")
+    menu = next(c for c in calls if c.method == "sendMessage")
+    labels = [b["text"] for row in menu.buttons for b in row]
+    assert any("wxteam" in label for label in labels)
+    data = next(b["callback_data"] for row in menu.buttons for b in row if "wxteam" in b["text"])
+    await harness.press(menu, data)
+    set_time = await harness.send("/digest 09:15")
+    assert "09:15" in text_of(set_time)
+    await harness.send("/timezone Europe/Berlin")
+    robot_chat = await harness.store.chat(channel.chat_id)
+    assert robot_chat is not None
+    assert robot_chat.digest_time == "09:15" and robot_chat.timezone == "Europe/Berlin"
+    own = await harness.store.chat(USER_ID)
+    assert own is None or own.timezone != "Europe/Berlin"
+    # Someone else cannot select it.
+    other = await harness.send("/manage wxteam", user_id=2002, chat_id=2002)
+    assert "没有你可管理" in text_of(other)
+
+
+async def test_a_robot_waiting_for_its_slot_does_not_hold_the_tick(
+    servers: RobotServers, harness: BotHarness
+) -> None:
+    """A WeCom robot just sent to: the next send comes back at once as 'not now' (the engine
+    parks it) instead of sleeping three seconds inside the tick."""
+    robot = servers.add("wecom", KEYS["wecom"])
+    added = await harness.store.add_channel(
+        "wecom", "wx", servers.url("wecom", KEYS["wecom"]), None, USER_ID, "zh"
+    )
+    assert added is not None
+    to = services_of(harness.app).destination(harness.app.bot, added.chat_id)
+    assert isinstance(await to.deliver(Outgoing("<b>一</b>")), Sent)
+    started = time.monotonic()
+    second = await to.deliver(Outgoing("<b>二</b>"))
+    assert time.monotonic() - started < 0.5
+    assert isinstance(second, RetryLater) and second.reason == "rate limited"
+    assert 2.5 < second.seconds <= robots.INTERVAL["wecom"]
+    assert len(robot.received) == 1

@@ -23,7 +23,6 @@ from bot.core import robots
 from bot.core.records import ChannelRecord
 from bot.core.robots import ChannelKind, Verdict
 from bot.jobs.delivery import (
-    MAX_WAIT,
     Gone,
     Outcome,
     Outgoing,
@@ -43,6 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIMEOUT = 10.0  # seconds for one webhook call
+# The longest a send sleeps for its robot's slot inside an engine's tick; a longer wait is
+# handed back as "not now" (the engine parks the item until the slot), so robots waiting
+# for their slots never hold the tick's workers that Telegram chats need.
+ROBOT_MAX_WAIT = 1.0
 
 
 @dataclass
@@ -134,7 +137,7 @@ class RobotChannel:
         kind = cast(ChannelKind, channel.kind)
         pacer = self.robots.pacer
         held = pacer.wait_time(self.chat_id)
-        if held > MAX_WAIT:
+        if held > ROBOT_MAX_WAIT:
             return RetryLater(held, "rate limited")
         for body in robots.bodies(kind, message.text):
             await pacer.slot(self.chat_id, robots.INTERVAL[kind])
