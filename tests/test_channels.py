@@ -458,6 +458,10 @@ async def test_manage_offers_robots_as_buttons_and_digest_settings_act_on_the_ro
     assert robot_chat.digest_time == "09:15" and robot_chat.timezone == "Europe/Berlin"
     own = await harness.store.chat(USER_ID)
     assert own is None or own.timezone != "Europe/Berlin"
+    assert "英文" in text_of(await harness.send("/lang en"))
+    robot_chat = await harness.store.chat(channel.chat_id)
+    assert robot_chat is not None and robot_chat.lang == "en"
+    assert await harness.store.user_lang(USER_ID) != "en"  # the person's own language stays
     # Someone else cannot select it.
     other = await harness.send("/manage wxteam", user_id=2002, chat_id=2002)
     assert "没有你可管理" in text_of(other)

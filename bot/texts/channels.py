@@ -254,3 +254,12 @@ def owner_revoked(names: Sequence[str], owner_id: int, lang: Lang) -> str:
         f"User {owner_id} lost access; their group robots {listed} are paused. An admin can "
         "/channel takeover NAME.",
     )
+
+
+def robot_lang_set(name: str, chosen: Lang, lang: Lang) -> str:
+    shown = tr(lang, "中文", "Chinese") if chosen == "zh" else tr(lang, "英文", "English")
+    return tr(
+        lang,
+        f"「{esc(name)}」的提醒和摘要今后用{shown}。",
+        f"Alerts and digests to “{esc(name)}” are now in {shown}.",
+    )
