@@ -485,3 +485,34 @@ async def test_a_robot_waiting_for_its_slot_does_not_hold_the_tick(
     assert isinstance(second, RetryLater) and second.reason == "rate limited"
     assert 2.5 < second.seconds <= robots.INTERVAL["wecom"]
     assert len(robot.received) == 1
+
+
+async def test_a_5xx_retries_later_and_refused_content_is_skipped(
+    harness: BotHarness, servers: RobotServers
+) -> None:
+    await harness.send(add_command(servers, "feishu", "fs"))
+    await harness.send("/manage fs")
+    await harness.send("/subscribe keyword 固态电池")
+    robot = servers.robots[KEYS["feishu"]]
+    clock = services_of(harness.app).clock
+    assert isinstance(clock, Clock)
+    # A 502: not now; the alert goes at a later tick, once.
+    robot.forced.append((502, {}))
+    await add_elsewhere(harness.settings, project("p-5xx-1", name_zh="固态电池三期"))
+    report = await alerts_tick(harness.app)
+    assert report.postponed and not report.sent
+    clock.advance(60)
+    services_of(harness.app).robots.pacer = robot_jobs.RobotPacer()
+    assert (await alerts_tick(harness.app)).sent
+    assert sum("固态电池三期" in shown_text("feishu", b) for b in robot.received) == 1
+    # Refused for its content: skipped (not retried), and the robot stays active.
+    robot.forced.append((200, {"code": 19024, "msg": "Key Words Not Found"}))
+    await add_elsewhere(harness.settings, project("p-refused-1", name_zh="固态电池四期"))
+    services_of(harness.app).robots.pacer = robot_jobs.RobotPacer()
+    report = await alerts_tick(harness.app)
+    assert report.refused and not report.sent
+    clock.advance(3600)
+    services_of(harness.app).robots.pacer = robot_jobs.RobotPacer()
+    await alerts_tick(harness.app)
+    assert not any("固态电池四期" in shown_text("feishu", b) for b in robot.received)
+    assert (await harness.store.channels())[0].status == "active"
