@@ -44,6 +44,15 @@ class Robot:
     forced: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
 
 
+def webhook_url(host: str, kind: str, key: str) -> str:
+    base = f"http://{host}"
+    if kind == "wecom":
+        return f"{base}/cgi-bin/webhook/send?key={key}"
+    if kind == "dingtalk":
+        return f"{base}/robot/send?access_token={key}"
+    return f"{base}/open-apis/bot/v2/hook/{key}"
+
+
 def _text_of(kind: str, body: dict[str, Any]) -> str:
     if kind == "feishu":
         return json.dumps(body.get("content", {}), ensure_ascii=False)
@@ -69,12 +78,7 @@ class RobotServers:
         return robot
 
     def url(self, kind: str, key: str) -> str:
-        base = f"http://{self.host}"
-        if kind == "wecom":
-            return f"{base}/cgi-bin/webhook/send?key={key}"
-        if kind == "dingtalk":
-            return f"{base}/robot/send?access_token={key}"
-        return f"{base}/open-apis/bot/v2/hook/{key}"
+        return webhook_url(self.host, kind, key)
 
     async def start(self) -> None:
         app = web.Application(client_max_size=1024 * 1024)
@@ -264,3 +268,49 @@ def shown_text(kind: str, body: dict[str, Any]) -> str:
 
 def decoded_query(url: str) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+
+
+async def _serve(robots_per_kind: int, secret: str) -> None:
+    """Run as a separate process (bench/bench_channels.py): ``robots_per_kind`` robots of
+    each kind named ``{kind}bench{n:04d}``; GET /stats answers every robot's counts."""
+    import asyncio
+
+    fake = RobotServers()
+    for kind in ("wecom", "dingtalk", "feishu"):
+        for n in range(robots_per_kind):
+            fake.add(kind, f"{kind}bench{n:04d}", secret if kind != "wecom" else None)
+
+    async def stats(request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                key: {
+                    "kind": r.kind,
+                    "arrivals": r.arrivals,
+                    "rate_answers": r.rate_answers,
+                    "texts": [shown_text(r.kind, b) for b in r.received],
+                }
+                for key, r in fake.robots.items()
+            }
+        )
+
+    await fake.start()
+    assert fake._runner is not None
+    extra = web.Application()
+    extra.router.add_get("/stats", stats)
+    runner = web.AppRunner(extra, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server = site._server
+    assert server is not None
+    stats_port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(f"{fake.port} {stats_port}", flush=True)
+    while True:
+        await asyncio.sleep(3600)
+
+
+if __name__ == "__main__":
+    import asyncio
+    import sys
+
+    asyncio.run(_serve(int(sys.argv[1]), sys.argv[2]))

@@ -46,6 +46,7 @@ TIMEOUT = 10.0  # seconds for one webhook call
 # handed back as "not now" (the engine parks the item until the slot), so robots waiting
 # for their slots never hold the tick's workers that Telegram chats need.
 ROBOT_MAX_WAIT = 1.0
+RECORD_EVERY = 60.0  # seconds: "last delivery" is written at most this often per robot
 
 
 @dataclass
@@ -103,6 +104,15 @@ class Robots:
 
     pacer: RobotPacer = field(default_factory=RobotPacer)
     _client: httpx.AsyncClient | None = None
+    _recorded: dict[int, float] = field(default_factory=dict)
+
+    def due_record(self, chat_id: int) -> bool:
+        """Whether to write this robot's last delivery now (not on every message)."""
+        now = time.monotonic()
+        if now - self._recorded.get(chat_id, -RECORD_EVERY) < RECORD_EVERY:
+            return False
+        self._recorded[chat_id] = now
+        return True
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -156,7 +166,8 @@ class RobotChannel:
                 return RetryLater(backoff(attempts + 1), f"network: {described}")
             log.error("%s channel %r refused a message (%s)", kind, channel.name, described)
             return Refused(described)
-        await self.store.record_channel_delivery(self.chat_id)
+        if self.robots.due_record(self.chat_id):
+            await self.store.record_channel_delivery(self.chat_id)
         return Sent(0)
 
     async def on_gone(self, reason: str) -> None:
