@@ -267,6 +267,8 @@ async def _pause_channels(context: BotContext, owner_id: int) -> None:
     paused = await context.store.pause_channels_of(owner_id, "owner revoked")
     if not paused:
         return
+    for channel in paused:
+        context.services.robots.forget(channel.chat_id)
     names = [c.name for c in paused]
     for admin in all_admins(context):
         admin_lang = as_lang(await context.store.user_lang(admin))

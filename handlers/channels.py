@@ -104,6 +104,7 @@ async def channel(update: Update, context: BotContext) -> None:
             await message.reply_html(texts.not_found(rest[0], lang))
             return
         await context.store.remove_channel(found.chat_id)
+        context.services.robots.forget(found.chat_id)
         log.info("channel %r removed by %s", found.name, user.id)
         await message.reply_html(texts.removed(found.name, lang))
     elif action == "rename" and len(rest) == 2:
@@ -115,6 +116,7 @@ async def channel(update: Update, context: BotContext) -> None:
         elif not await context.store.rename_channel(found.chat_id, rest[1]):
             await message.reply_html(texts.name_taken(rest[1], lang))
         else:
+            context.services.robots.forget(found.chat_id)
             await message.reply_html(texts.renamed(found.name, rest[1], lang))
     elif action == "takeover" and len(rest) == 1:
         if not is_admin(context, user.id):
@@ -125,6 +127,7 @@ async def channel(update: Update, context: BotContext) -> None:
             await message.reply_html(texts.not_found(rest[0], lang))
             return
         await context.store.take_over_channel(found.chat_id, user.id)
+        context.services.robots.forget(found.chat_id)
         await message.reply_html(texts.taken_over(found.name, lang))
     else:
         await message.reply_html(texts.usage(lang))
@@ -216,6 +219,7 @@ async def _test(update: Update, context: BotContext, name: str) -> None:
     )
     if found.status != "active" and owner_ok:
         await context.store.set_channel_status(found.chat_id, "active")
+        context.services.robots.forget(found.chat_id)
         await message.reply_html(texts.reactivated(found.name, lang))
 
 

@@ -47,6 +47,7 @@ TIMEOUT = 10.0  # seconds for one webhook call
 # for their slots never hold the tick's workers that Telegram chats need.
 ROBOT_MAX_WAIT = 1.0
 RECORD_EVERY = 60.0  # seconds: "last delivery" is written at most this often per robot
+CACHE_SECONDS = 5.0  # a robot's stored row is read again after this (handlers forget it at once)
 
 
 @dataclass
@@ -105,6 +106,22 @@ class Robots:
     pacer: RobotPacer = field(default_factory=RobotPacer)
     _client: httpx.AsyncClient | None = None
     _recorded: dict[int, float] = field(default_factory=dict)
+    _rows: dict[int, tuple[float, ChannelRecord | None]] = field(default_factory=dict)
+
+    async def channel(self, store: Store, chat_id: int) -> ChannelRecord | None:
+        """The robot's row, read at most every CACHE_SECONDS (every send would otherwise
+        queue a read in front of the engines' own)."""
+        now = time.monotonic()
+        cached = self._rows.get(chat_id)
+        if cached is not None and now - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        row = await store.channel(chat_id)
+        self._rows[chat_id] = (now, row)
+        return row
+
+    def forget(self, chat_id: int) -> None:
+        """A handler changed the robot (status, name, owner, removal): read it afresh."""
+        self._rows.pop(chat_id, None)
 
     def due_record(self, chat_id: int) -> bool:
         """Whether to write this robot's last delivery now (not on every message)."""
@@ -139,7 +156,7 @@ class RobotChannel:
     thread_id: int | None = None
 
     async def deliver(self, message: Outgoing, *, attempts: int = 0) -> Outcome:
-        channel = await self.store.channel(self.chat_id)
+        channel = await self.robots.channel(self.store, self.chat_id)
         if channel is None:
             return Gone("channel removed")
         if channel.status != "active":
@@ -177,6 +194,7 @@ class RobotChannel:
         if channel is None:
             return
         await self.store.set_channel_status(self.chat_id, "inactive", reason)
+        self.robots.forget(self.chat_id)
         log.warning("%s channel %r inactive: %s", channel.kind, channel.name, reason)
         await tell_owner(self.store, self.bot, self.telegram_pacer, channel, reason)
 
