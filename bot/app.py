@@ -19,11 +19,14 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
+from bot.inbound import CleaningApplication
 from bot.jobs import start_jobs
+from bot.ops import start_error_counter, stop_error_counter
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
 from storage.base import utcnow
+from storage.recipients import private_recipients
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ def build_application(
         .token(token or settings.token_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
+        .application_class(CleaningApplication)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(
@@ -74,7 +78,12 @@ def build_application(
         # connection, so the final getUpdates that confirms handled updates times out and
         # they are answered again after a restart (python-telegram-bot #3893).
         builder = builder.get_updates_connection_pool_size(2)
+        if settings.proxy_url is not None:
+            # Every Bot API call and file download, getUpdates included; nothing else.
+            proxy = settings.proxy_url.get_secret_value()
+            builder = builder.proxy(proxy).get_updates_proxy(proxy)
     app = builder.build()
+    # Services.ops starts here: the uptime /status shows counts from now.
     app.bot_data[SERVICES_KEY] = Services(settings=settings, clock=now)
     handlers.register(app)
     return app
@@ -90,6 +99,9 @@ async def post_init(app: BotApp) -> None:
     """Open and seed the store, register the command menu, start the periodic jobs."""
     services = services_of(app)
     store = await Store.open(services.settings.database_path, now=services.clock)
+    if services.settings.access == "private":
+        # Alerts and digests reach only approved users and groups (and the bot's admins).
+        store.recipients = private_recipients(services.settings.admin_ids)
     services.store = store
     report = await store.seed()
     if report is not None:
@@ -97,6 +109,7 @@ async def post_init(app: BotApp) -> None:
             "seeded the store: %d new, %d updated", report.count("new"), report.count("updated")
         )
     await start_jobs(app)
+    start_error_counter(services.ops)
     await set_menu(app)
 
 
@@ -119,6 +132,7 @@ async def set_menu(app: BotApp) -> None:
 
 async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
+    stop_error_counter(services.ops)
     await services.robots.close()
     if services.store is not None:
         await services.store.close()

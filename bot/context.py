@@ -16,6 +16,7 @@ from bot.core.robots import is_channel_id
 from bot.core.zone_cache import FactsView
 from bot.jobs.delivery import Destination, Pacer, TelegramChat
 from bot.jobs.robots import RobotChannel, Robots
+from bot.ops import Ops
 from bot.settings import Settings
 from bot.texts.common import Lang, as_lang
 from storage import Store
@@ -49,6 +50,8 @@ class Services:
     pacer: Pacer = field(init=False)
     # Workplace-IM group robots: one HTTP client and their own pacer (bot/jobs/robots.py).
     robots: Robots = field(default_factory=Robots)
+    # For /status: start time, the last tick of each job, errors by kind (bot/ops.py).
+    ops: Ops = field(default_factory=Ops)
 
     def __post_init__(self) -> None:
         # The pacer's per-chat spacing runs on the app's clock, so tests can move it.

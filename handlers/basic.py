@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sqlite3
 import time
 import traceback
 
@@ -23,6 +24,7 @@ from bot.context import BotApp, BotContext
 from bot.texts import basic as texts
 from bot.texts import channels as robot_texts
 from bot.texts.common import Lang
+from storage.health import fault_line, fault_of
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,23 @@ async def unknown(update: Update, context: BotContext) -> None:
 ADMIN_REPORT_INTERVAL = 300.0  # seconds between two error reports to the admins
 
 
+def _locked(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+async def _tell_busy(update: object, context: BotContext) -> None:
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.store_busy(context.lang), show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_html(texts.store_busy(context.lang))
+    except TelegramError:
+        log.warning("could not tell the user that the store is busy")
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log first, then tell the user briefly and the admins in short, escaped form.
 
@@ -120,23 +139,59 @@ async def on_error(update: object, context: BotContext) -> None:
     """
     error = context.error
     if isinstance(error, NetworkError | RetryAfter | Conflict):
-        log.warning("Telegram call failed: %s", error)
+        log.warning("Telegram call failed: %s", error, extra={"error_kind": "telegram"})
         return
-    log.error("update failed: %s", error, exc_info=error)
-    if isinstance(update, Update) and update.effective_message is not None:
+    if isinstance(error, sqlite3.OperationalError) and _locked(error):
+        # Another writer (a big import) held the store longer than the busy timeout.
+        log.warning(
+            "the store was busy: %s (%s)",
+            error,
+            context.settings.database_path,
+            extra={"error_kind": "storage:locked"},
+        )
+        await _tell_busy(update, context)
+        return
+    if (
+        isinstance(update, Update)
+        and update.callback_query is not None
+        and isinstance(error, ValueError | OverflowError)
+    ):
+        # Button data a handler could not parse: outdated or forged, not a bug to report.
+        log.warning("a button press could not be handled: %s", error)
         try:
-            await update.effective_message.reply_html(texts.internal_error(context.lang))
+            await update.callback_query.answer(texts.button_expired(context.lang))
+        except TelegramError as exc:
+            log.info("could not answer the press: %s", exc)
+        return
+    fault = fault_of(error) if error is not None else None
+    if fault is not None:
+        # A storage fault is no bug: one line naming the cause, no traceback.
+        log.error(
+            "update failed: %s",
+            fault_line(fault, context.settings.database_path),
+            extra={"error_kind": f"storage:{fault}"},
+        )
+    else:
+        log.error("update failed: %s", error, exc_info=error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        reply = texts.storage_fault(context.lang, fault) if fault else None
+        try:
+            await update.effective_message.reply_html(reply or texts.internal_error(context.lang))
         except TelegramError:
             log.warning("could not tell the user about the error")
-    if error is None:
-        return
+    if error is None or fault == "locked":
+        return  # a busy database passes on its own: nothing for the admins to do
     # At most one report per interval: a bug hit by every update must not flood the admins.
     now = time.monotonic()
     last = context.services.last_error_report
     if last is not None and now - last < ADMIN_REPORT_INTERVAL:
         return
     context.services.last_error_report = now
-    summary = "".join(traceback.format_exception_only(type(error), error)).strip()
+    summary = (
+        fault_line(fault, context.settings.database_path)
+        if fault
+        else "".join(traceback.format_exception_only(type(error), error)).strip()
+    )
     where = "update" if isinstance(update, Update) else "job"
     for admin_id in sorted(context.settings.admin_ids)[:5]:
         try:

@@ -17,6 +17,7 @@ import json
 import time
 import urllib.parse
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,17 @@ class Robot:
     rate_answers: int = 0
     # Tests switch these on: every answer is this (status, body) instead, N times.
     forced: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
+
+
+@web.middleware
+async def _close_after(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every answer says Connection: close, so a connection's handler task ends with it
+    (the test harness waits for every task an update started) and no client reuses it."""
+    response = await handler(request)
+    response.force_close()
+    return response
 
 
 def webhook_url(host: str, kind: str, key: str) -> str:
@@ -81,7 +93,7 @@ class RobotServers:
         return webhook_url(self.host, kind, key)
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=1024 * 1024)
+        app = web.Application(client_max_size=1024 * 1024, middlewares=[_close_after])
         app.router.add_post("/cgi-bin/webhook/send", self._wecom)
         app.router.add_post("/robot/send", self._dingtalk)
         app.router.add_post("/open-apis/bot/v2/hook/{key}", self._feishu)

@@ -33,12 +33,15 @@ CHANNEL_KINDS: tuple[ChannelKind, ...] = ("wecom", "dingtalk", "feishu")
 CHANNEL_ID_BASE = -(2**53)
 
 
+CHANNEL_ID_MIN = CHANNEL_ID_BASE - 2**31  # room for two billion channels
+
+
 def channel_chat_id(number: int) -> int:
     return CHANNEL_ID_BASE - number
 
 
 def is_channel_id(chat_id: int) -> bool:
-    return chat_id < CHANNEL_ID_BASE
+    return CHANNEL_ID_MIN <= chat_id < CHANNEL_ID_BASE
 
 
 # ---- URL checks ---------------------------------------------------------------------------

@@ -58,6 +58,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "revoke", "撤销用户的使用权限", "Withdraw a user's access", "/revoke 123456789", admin=True
     ),
+    Command("status", "运行状态", "Health of the bot", "/status", admin=True),
+    Command("users", "用户和群的审批", "Approved, pending, revoked users", "/users", admin=True),
 )
 
 
@@ -131,6 +133,39 @@ def internal_error(lang: Lang) -> str:
     )
 
 
+def storage_fault(lang: Lang, fault: str) -> str:
+    """The reply when the database failed under a command: what happened, what to do."""
+    zh, en = {
+        "locked": (
+            "数据库正忙（可能正在导入大量数据），这次操作没有执行。请稍等片刻再试。",
+            "The database is busy (probably a large import); nothing was changed. "
+            "Please try again in a moment.",
+        ),
+        "full": (
+            "服务器磁盘已满，这次操作没有保存。已通知管理员。",
+            "The server's disk is full; nothing was saved. The admins have been told.",
+        ),
+        "readonly": (
+            "数据库目前是只读的，这次操作没有保存。已通知管理员。",
+            "The database is read-only at the moment; nothing was saved. "
+            "The admins have been told.",
+        ),
+        "corrupt": (
+            "数据库文件损坏，无法完成这次操作。已通知管理员（需要从备份恢复）。",
+            "The database file is damaged; this could not be done. The admins have been "
+            "told (it needs a restore from a backup).",
+        ),
+    }.get(
+        fault,
+        (
+            "读写数据库时出错（磁盘故障），这次操作没有完成。已通知管理员。",
+            "Reading or writing the database failed (a disk error); this was not done. "
+            "The admins have been told.",
+        ),
+    )
+    return tr(lang, zh, en)
+
+
 def admin_error_report(update_summary: str, error: str) -> str:
     return f"⚠️ <b>Error</b>\n{esc(update_summary[:300])}\n<code>{esc(error[:1500])}</code>"
 
@@ -138,3 +173,12 @@ def admin_error_report(update_summary: str, error: str) -> str:
 def button_expired(lang: Lang) -> str:
     """callback answer (plain text) for a button whose data no handler knows (old or odd)."""
     return tr(lang, "这个按钮已失效。", "This button no longer works.")
+
+
+def store_busy(lang: Lang) -> str:
+    """The store stayed locked (a large import is being written): wait, nothing was lost."""
+    return tr(
+        lang,
+        "数据库正忙（可能正在写入一个大文件），请稍等片刻再试一次。",
+        "The database is busy (probably writing a large import); please try again in a moment.",
+    )
