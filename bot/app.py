@@ -137,6 +137,7 @@ async def set_menu(app: BotApp) -> None:
 async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
     stop_error_counter(services.ops)
+    await services.robots.close()
     if services.store is not None:
         await services.store.close()
         services.store = None

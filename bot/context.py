@@ -12,8 +12,10 @@ from telegram import Bot
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.lookup import TokenStore
+from bot.core.robots import is_channel_id
 from bot.core.zone_cache import FactsView
 from bot.jobs.delivery import Destination, Pacer, TelegramChat
+from bot.jobs.robots import RobotChannel, Robots
 from bot.ops import Ops
 from bot.settings import Settings
 from bot.texts.common import Lang, as_lang
@@ -46,6 +48,8 @@ class Services:
     alert_tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     digest_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     pacer: Pacer = field(init=False)
+    # Workplace-IM group robots: one HTTP client and their own pacer (bot/jobs/robots.py).
+    robots: Robots = field(default_factory=Robots)
     # For /status: start time, the last tick of each job, errors by kind (bot/ops.py).
     ops: Ops = field(default_factory=Ops)
 
@@ -54,8 +58,10 @@ class Services:
         self.pacer = Pacer(clock=lambda: self.clock().timestamp())
 
     def destination(self, bot: Bot, chat_id: int, thread_id: int | None = None) -> Destination:
-        """Where the engines send a chat's messages. Today always the Telegram chat itself;
-        another kind of destination (a workplace-IM robot) is chosen here, not in the engines."""
+        """Where the engines send a chat's messages: the Telegram chat itself, or for a
+        synthetic channel id (bot/core/robots.py) the workplace-IM group robot."""
+        if is_channel_id(chat_id) and self.store is not None:
+            return RobotChannel(self.robots, self.store, bot, self.pacer, chat_id)
         return TelegramChat(bot, self.pacer, chat_id, thread_id)
 
 

@@ -16,6 +16,12 @@ from urllib.parse import quote
 # (``bot123%3AAA...``, as a server echoing the request path writes it) and after "bot".
 _TOKEN_SHAPE = re.compile(r"(?<![0-9])\d{5,12}(?::|%3[aA]|%253[aA])[A-Za-z0-9_-]{20,}")
 REDACTED = "[REDACTED]"
+# Robot webhooks (bot/core/robots.py): the key or token in the URL, the Feishu hook id, a
+# DingTalk signature, and a secret typed in /channel add.
+_ROBOT_SHAPES = (
+    re.compile(r"(?i)\b(key|access_token|sign|secret)=[^&\s\"']+"),
+    re.compile(r"(/open-apis/bot/v2/hook/)[A-Za-z0-9_-]+"),
+)
 
 # The chat of the update being handled (set once per update, see handlers/ops.py), so every
 # log line written while handling it carries the chat id in JSON logs.
@@ -38,6 +44,8 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret:
             for form in _forms(secret):
                 text = text.replace(form, REDACTED)
+    text = _ROBOT_SHAPES[0].sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    text = _ROBOT_SHAPES[1].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     return _TOKEN_SHAPE.sub(REDACTED, text)
 
 
@@ -147,6 +155,9 @@ def setup_logging(
     # httpx logs every request URL, which holds the token, at INFO.
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # aiosqlite logs every statement with its parameters at DEBUG: group robots' webhook
+    # secrets (stored to send) would appear in them, in no shape redaction can recognise.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
     # With max_retries=0 the limiter logs every 429 with a traceback although bot/jobs/delivery.py
     # handles it (parks the chat and logs one line).
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

@@ -28,6 +28,7 @@ _HINTS: dict[str, str] = {
     "llm_base_url": "set BOT_LLM_BASE_URL like https://api.example.com/v1 (or leave it empty)",
     "llm_api_key": "set BOT_LLM_API_KEY to the endpoint's key (or leave it empty)",
     "llm_model": "set BOT_LLM_MODEL to the endpoint's model name, e.g. deepseek-chat",
+    "channel_hosts": "set BOT_CHANNEL_HOSTS to comma-separated host[:port], e.g. 127.0.0.1:8099",
     "proxy_url": "set BOT_PROXY_URL like socks5://user:pass@127.0.0.1:1080 or http://host:3128",
     "webhook_url": "set BOT_WEBHOOK_URL to the public https URL Telegram posts to, "
     "or leave it empty for long polling",
@@ -70,6 +71,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
+    # Robot webhooks (/channel add): when set, only these hosts (host or host:port) are
+    # allowed, plain http included; for tests and private deployments. Empty: the platforms'.
+    channel_hosts: Annotated[frozenset[str], NoDecode] = Field(default_factory=frozenset)
     proxy_url: SecretStr | None = None
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1:8443"
@@ -135,6 +139,18 @@ class Settings(BaseSettings):
                     raise ValueError(f"{part!r} is not a numeric user id")
                 ids.append(int(part))
             return frozenset(ids)
+        return value
+
+    @field_validator("channel_hosts", mode="before")
+    @classmethod
+    def _parse_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            hosts = [p.strip().lower() for p in value.split(",") if p.strip()]
+            for host in hosts:
+                name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+                if not name or any(c in name for c in "/@ ?#") or (port and not port.isdigit()):
+                    raise ValueError(f"{host!r} is not host or host:port")
+            return frozenset(hosts)
         return value
 
     @field_validator("proxy_url", mode="before")

@@ -6,7 +6,18 @@
 from __future__ import annotations
 
 from bot.context import BotApp
-from handlers import access, admin, articles, basic, forged, lookup, ops, review, subscriptions
+from handlers import (
+    access,
+    admin,
+    articles,
+    basic,
+    channels,
+    forged,
+    lookup,
+    ops,
+    review,
+    subscriptions,
+)
 from handlers import digest as digest_handlers
 
 
@@ -25,6 +36,7 @@ def register(app: BotApp) -> None:
     lookup.register(app)
     subscriptions.register(app)
     digest_handlers.register(app)
+    channels.register(app)
     ops.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)

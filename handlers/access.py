@@ -25,6 +25,7 @@ from telegram.ext import (
 from bot.callbacks import AccessDecision, pattern, unpack
 from bot.context import BotApp, BotContext
 from bot.texts import admin as texts
+from bot.texts import channels as channel_texts
 from bot.texts.common import as_lang
 from handlers.basic import is_admin
 
@@ -277,6 +278,26 @@ async def _decide_again(update: Update, context: BotContext, command: str) -> No
     await context.store.set_user_status(target, "denied", actor.id)
     told = await _tell(context, target, "revoked" if current == "approved" else "denied")
     await message.reply_html(texts.access_changed(lang, target, "denied", current, told))
+    await _pause_channels(context, target)
+
+
+async def _pause_channels(context: BotContext, owner_id: int) -> None:
+    """The person who added group robots lost access: those pause and the admins hear
+    (an admin can /channel takeover)."""
+    paused = await context.store.pause_channels_of(owner_id, "owner revoked")
+    if not paused:
+        return
+    for channel in paused:
+        context.services.robots.forget(channel.chat_id)
+    names = [c.name for c in paused]
+    for admin in all_admins(context):
+        admin_lang = as_lang(await context.store.user_lang(admin))
+        try:
+            await context.bot.send_message(
+                admin, channel_texts.owner_revoked(names, owner_id, admin_lang), parse_mode="HTML"
+            )
+        except TelegramError as exc:
+            log.warning("could not tell admin %s about paused channels: %s", admin, exc)
 
 
 async def _tell(context: BotContext, user_id: int, what: str) -> bool:

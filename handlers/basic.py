@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import BotApp, BotContext
 from bot.texts import basic as texts
+from bot.texts import channels as robot_texts
 from bot.texts.common import Lang
 from storage.health import fault_line, fault_of
 
@@ -85,6 +86,17 @@ async def lang(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.lang_usage(context.lang))
         return
     chosen = aliases[choice]
+    # A group robot selected with /manage NAME: the language of its alerts and digests.
+    from handlers.channels import managed_robot  # handlers.channels imports this module
+
+    chat = update.effective_chat
+    robot = await managed_robot(context, chat.type if chat else "", user.id)
+    if robot is not None:
+        await context.store.set_chat_lang(robot.id, chosen)
+        await message.reply_html(
+            robot_texts.robot_lang_set(robot.title or "", chosen, context.lang)
+        )
+        return
     await context.store.set_user_lang(user.id, chosen)
     context.user_data["lang"] = chosen
     await message.reply_html(texts.lang_set(chosen))

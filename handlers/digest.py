@@ -27,6 +27,7 @@ from bot.core.schedule import (
 from bot.jobs.digests import next_for, send_more, send_now
 from bot.texts import digest as texts
 from bot.texts.common import Lang
+from handlers.channels import managed_robot
 from handlers.common import edit_in_place
 from handlers.subscriptions import may_manage
 
@@ -40,15 +41,16 @@ def _chat_lang(context: BotContext) -> Lang:
 
 
 async def _ensure(update: Update, context: BotContext) -> ChatRecord | None:
-    chat = update.effective_chat
+    chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return None
-    known = await context.store.ensure_chat(chat.id, chat.type, chat.title)
+    robot = await managed_robot(context, chat.type, user.id if user else None)
+    known = robot or await context.store.ensure_chat(chat.id, chat.type, chat.title)
     if known.next_digest_at is None and known.digest_kind != "off":
         # A chat the tick has not scheduled yet: schedule it now, so /digest can say when.
         next_at = next_for(known, context.settings.timezone, context.now())
         await context.store.set_next_digest_times([(known.id, next_at)])
-        known = await context.store.chat(chat.id) or known
+        known = await context.store.chat(known.id) or known
     return known
 
 

@@ -17,6 +17,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks
 from bot.context import BotApp, BotContext
+from bot.core.robots import is_channel_id
 from bot.texts import basic as texts
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,9 @@ def forged(data: object) -> bool:
     if isinstance(found, callbacks.AccessDecision):
         return not 1 <= found.user_id < MAX_ID
     if isinstance(found, callbacks.Manage):
-        return found.group_id is not None and not -MAX_ID < found.group_id < 0
+        group = found.group_id
+        # A group, or a group robot's synthetic id (bot/core/robots.py).
+        return group is not None and not (-MAX_ID < group < 0 or is_channel_id(group))
     if isinstance(found, callbacks.Unsubscribe):
         return not 1 <= found.subscription_id < MAX_ID
     if isinstance(found, callbacks.DigestButton) and found.action == "time":

@@ -49,10 +49,13 @@ from bot.context import BotApp, BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
 from bot.core.records import ChatRecord, SubKind, SubscribeResult, Subscription
+from bot.core.robots import CHANNEL_KINDS
 from bot.texts import admin as admin_texts
+from bot.texts import channels as channel_texts
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
+from handlers.channels import MANAGED_KEY, managed_channel, may_manage_channel, visible_channels
 from handlers.common import edit_in_place
 from storage.subscription_queries import MAX_SUBSCRIPTIONS
 
@@ -61,7 +64,6 @@ log = logging.getLogger(__name__)
 ADMIN_CACHE_SECONDS = 300.0
 ADMIN_CACHE_MAX = 5000
 PAGE_SIZE = 10
-MANAGED_KEY = "managed_chat"  # user_data: the group a private chat manages
 SCOPED_KEY = "managed_messages"  # user_data: message id -> the chat its buttons act on
 SCOPED_MAX = 100
 MANAGE_MAX = 50  # groups listed by /manage
@@ -191,6 +193,9 @@ async def _manageable(
 ) -> ChatRecord | None:
     """The group, when the bot is still in it and this user may manage it."""
     known = await context.store.chat(group_id)
+    if known is not None and known.type in CHANNEL_KINDS:
+        # A group robot: its owner and the bot's admins, whatever its status.
+        return known if await may_manage_channel(context, known.id, user_id) else None
     if known is not None and known.migrated_to is not None:
         known = await context.store.chat(known.migrated_to)
     if known is None or not known.active or known.type not in ("group", "supergroup"):
@@ -856,6 +861,21 @@ async def manage(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.manage_off(lang))
         return
     groups = await _eligible_groups(context, user.id)
+    # Group robots (/channel) are offered next to groups; /manage NAME selects one by name.
+    robots = [await context.store.chat(c.chat_id) for c in await visible_channels(context, user.id)]
+    groups += [r for r in robots if r is not None][:MANAGE_MAX]
+    if context.args:
+        named = " ".join(context.args).strip()
+        found = await managed_channel(context, named, user.id)
+        picked = next((g for g in groups if found is not None and g.id == found.chat_id), None)
+        if picked is None:
+            await message.reply_html(channel_texts.not_found(named, lang))
+            return
+        _user_data(context)[MANAGED_KEY] = picked.id
+        await message.reply_html(
+            texts.manage_selected(texts.group_name(picked.title, picked.id), lang)
+        )
+        return
     managed = _managed_id(context)
     current = next((g for g in groups if g.id == managed), None)
     if current is None:

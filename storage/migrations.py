@@ -296,4 +296,24 @@ MIGRATIONS: tuple[str, ...] = (
             ON DELETE CASCADE ON UPDATE CASCADE
     );
     """,
+    # 6: workplace-IM group robots (WeCom, DingTalk, Feishu) as delivery destinations. Each
+    #    is also a row of ``chats`` with a synthetic id below -(2**53) (bot/core/robots.py),
+    #    so subscriptions, alert mode, digest schedule and the delivery and digest records
+    #    work for it unchanged; this table holds what sending needs and who manages it.
+    """
+    CREATE TABLE channels (
+        chat_id INTEGER PRIMARY KEY REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('wecom', 'dingtalk', 'feishu')),
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        url TEXT NOT NULL,
+        secret TEXT,
+        owner_id INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active'
+            CHECK (status IN ('active', 'paused', 'inactive')),
+        status_reason TEXT,
+        last_delivery_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX channels_owner ON channels(owner_id);
+    """,
 )

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.base import StoreBase, utcnow
+from storage.channel_queries import ChannelQueries
 from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
 from storage.fact_queries import FactQueries
@@ -26,9 +27,10 @@ class Store(
     OpsQueries,
     ReviewQueries,
     QuestionQueries,
+    ChannelQueries,
 ):
     """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, operations,
-    the review queue of articles and the questions' name index and context."""
+    the review queue of articles, the questions' name index and context, and group robots."""
 
     @classmethod
     async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:

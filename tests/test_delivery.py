@@ -85,10 +85,14 @@ class Robot:
     answers: list[Outcome]
     thread_id: int | None = None
     got: list[Outgoing] = field(default_factory=list)
+    told_gone: list[str] = field(default_factory=list)
 
     async def deliver(self, message: Outgoing, *, attempts: int = 0) -> Outcome:
         self.got.append(message)
         return self.answers.pop(0)
+
+    async def on_gone(self, reason: str) -> None:
+        self.told_gone.append(reason)
 
 
 @dataclass
@@ -133,6 +137,13 @@ async def test_one_outcome_handler_for_any_destination(tmp_path: Path) -> None:
         assert await one(-500, Gone("Forbidden: bot was kicked")) == "gone: "
         gone = await store.chat(-500)
         assert gone is not None and not gone.active
+        # The destination hears it is gone (a robot tells its owner), and only then.
+        robot = Robot(-500, [Gone("Forbidden: bot was kicked")])
+        await settle(store, robot, await robot.deliver(message), Recorder(), "test")
+        assert robot.told_gone == ["Forbidden: bot was kicked"]
+        refused = Robot(-300, [Refused("too long")])
+        await settle(store, refused, await refused.deliver(message), Recorder(), "test")
+        assert refused.told_gone == []
         # Migrated: the chat's row moves to the new id.
         assert await one(-100, Migrated(-1009)) == "migrated: "
         old = await store.chat(-100)

@@ -530,3 +530,25 @@ class NamedRef:
 
     id: str
     names: tuple[str, ...]
+
+
+# ---- from storage/channel_queries.py ---------------------------------------
+
+
+ChannelStatus = Literal["active", "paused", "inactive"]
+
+
+@dataclass(frozen=True)
+class ChannelRecord:
+    """A workplace-IM group robot (bot/core/robots.py): its chat id (synthetic, so the
+    engines treat it as a chat), where and how to send, who manages it, its state."""
+
+    chat_id: int
+    kind: str  # wecom | dingtalk | feishu
+    name: str
+    url: str
+    secret: str | None
+    owner_id: int
+    status: ChannelStatus
+    status_reason: str | None
+    last_delivery_at: datetime | None

@@ -218,6 +218,9 @@ class Destination(Protocol):
 
     async def deliver(self, message: Outgoing, *, attempts: int = 0) -> Outcome: ...
 
+    async def on_gone(self, reason: str) -> None:
+        """Called by ``settle`` after the store marked the destination inactive."""
+
 
 @dataclass(frozen=True)
 class TelegramChat:
@@ -248,6 +251,9 @@ class TelegramChat:
             markup=markup,
             attempts=attempts,
         )
+
+    async def on_gone(self, reason: str) -> None:
+        """Nothing more: a chat that blocked or removed the bot cannot be told."""
 
 
 # ---- the one outcome handler --------------------------------------------------------------
@@ -305,6 +311,7 @@ async def settle(
             return "abandoned"
         await store.set_chat_active(chat_id, False)
         log.info("chat %s is gone (%s): no more alerts or digests", chat_id, outcome.reason)
+        await to.on_gone(outcome.reason)
         return "gone"
     log.error("%s to %s refused: %s", what, chat_id, outcome.reason)
     await parcel.abandon()
