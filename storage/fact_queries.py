@@ -204,9 +204,12 @@ class FactQueries(StoreBase):
         return _load(Zone, row) if row else None
 
     async def zone_names(self) -> list[tuple[str, str]]:
-        """(normalised name, zone id) for every name a live zone answers to."""
+        """(normalised name, zone id) for every name a live zone answers to (its record's names
+        and the directory's)."""
         rows = await self.fetchall(
             "SELECT n.name, n.zone_id FROM zone_names n JOIN zones z ON z.id = n.zone_id "
+            "WHERE z.deleted_at IS NULL UNION "
+            "SELECT n.name, n.zone_id FROM directory_names n JOIN zones z ON z.id = n.zone_id "
             "WHERE z.deleted_at IS NULL"
         )
         return [(str(r[0]), str(r[1])) for r in rows]
@@ -645,10 +648,10 @@ class _Writer:
             (zone.id, zone.name_zh, zone.short_zh, zone.name_en, body),
         )
         await self.db.execute("DELETE FROM zone_names WHERE zone_id = ?", (zone.id,))
-        for name in zone_name_forms(zone):
-            await self.db.execute(
-                "INSERT OR IGNORE INTO zone_names(name, zone_id) VALUES (?, ?)", (name, zone.id)
-            )
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO zone_names(name, zone_id) VALUES (?, ?)",
+            [(name, zone.id) for name in sorted(zone_name_forms(zone))],
+        )
         await _index(
             self.db,
             "zone",
@@ -847,7 +850,9 @@ def zone_name_forms(zone: Zone) -> set[str]:
     names = {zone.id, zone.name_zh, zone.short_zh, zone.name_en, *zone.aliases}
     stem = place_stem(zone.short_zh)
     names |= {stem, place_stem(zone.name_zh), pinyin(stem)}
-    if zone.city:
+    # The city only where it is the zone's own place (昆山市 for 昆山高新区): a prefecture
+    # such as 苏州 holds many zones and is a place to list, not one zone's name.
+    if zone.city and stem.startswith(zone.city.removesuffix("市")):
         names.add(zone.city.removesuffix("市"))
     forms = {normalise(n) for n in names if n}
     return {f for f in forms if f}

@@ -9,12 +9,15 @@ from pathlib import Path
 from storage.base import StoreBase, utcnow
 from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
+from storage.directory import DirectoryQueries
 from storage.fact_queries import FactQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
-class Store(FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries):
+class Store(
+    FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries, DirectoryQueries
+):
     """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
 
     @classmethod

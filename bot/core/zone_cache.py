@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.directory import Places
 from bot.core.matching import ZoneIndex
+from storage.directory import DirectoryEntry
 from storage.fact_queries import ZoneCounts
 from storage.models import SectorArea, SectorLabel, Zone
 
@@ -23,6 +25,8 @@ class FactsView:
     zones: dict[str, Zone]
     areas: dict[str, SectorArea]
     labels: dict[str, SectorLabel]
+    directory: dict[str, DirectoryEntry] = field(default_factory=dict)
+    places: Places = field(default_factory=Places)
     _counts: dict[str, ZoneCounts] | None = field(default=None, repr=False)
     _sector_counts: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -36,12 +40,7 @@ class FactsView:
 
     def exact_zone(self, query: str) -> set[str]:
         """Zones whose own name (not a prefix or near miss) the query is."""
-        from storage.text import normalise, pinyin
-
-        text = normalise(query[:200])
-        if not text:
-            return set()
-        return set(self.index.names.get(text) or self.index.names.get(pinyin(text)) or ())
+        return self.index.exact(query)
 
     async def counts(self, store: Any) -> dict[str, ZoneCounts]:
         """Projects and events per zone, counted once per facts version."""
@@ -67,12 +66,21 @@ async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
     if view is not None and view.version == version:
         return view
     zones = {z.id: z for z in await store.zones()}
+    counts = await store.zone_counts()
+    directory = {e.zone_id: e for e in await store.directory_entries()}
     view = FactsView(
         version=version,
-        index=ZoneIndex.build(await store.zone_names()),
+        index=ZoneIndex.build(
+            await store.zone_names(),
+            weights={z: c.projects + c.events for z, c in counts.items()},
+            types={z: e.types for z, e in directory.items()},
+        ),
         zones=zones,
         areas={a.id: a for a in await store.areas()},
         labels={lb.label: lb for lb in await store.labels()},
+        directory=directory,
+        places=Places.build(directory.values()),
+        _counts=counts,
     )
     holder[CACHE_KEY] = view
     return view
