@@ -123,10 +123,22 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
 async def _import(settings: Settings, path: Path) -> int:
     from bot.core.importing import load_any
     from storage import Store
+    from storage.directory import is_directory_file, read_directory
 
     store = await Store.open(settings.database_path)
     try:
         await store.seed()
+        await store.load_directory()
+        if is_directory_file(path):
+            # A directory file (the shipped national_zones.csv format): adds or corrects rows.
+            directory = await store.load_directory(read_directory(path), via="cli")
+            assert directory is not None
+            print(
+                f"imported {path.name}: {len(directory.zones_created)} zones created, "
+                f"{len(directory.added)} directory rows added, "
+                f"{len(directory.corrected)} corrected"
+            )
+            return 0
         facts = await load_any(path, store)
         report = await store.apply_facts(facts, via="cli")
     finally:

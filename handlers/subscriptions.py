@@ -40,6 +40,7 @@ from bot.alerts_job import start_alerts_job
 from bot.context import BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
+from bot.texts import directory as directory_texts
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
@@ -473,6 +474,11 @@ async def _subscribe_target(
         text = texts.already(target.kind, target.name, lang)
     else:
         text = texts.subscribed(target.kind, target.name, lang, thread is not None)
+    if target.kind == "zone" and result is not SubscribeResult.LIMIT:
+        counts = await context.store.zone_count(target.value)
+        if counts.projects == 0 and counts.events == 0:
+            # A directory zone with nothing recorded yet: accepted, and said plainly.
+            text += "\n" + directory_texts.nothing_recorded_yet(target.name, lang)
     await _reply(message, context, scope, text)
 
 

@@ -15,18 +15,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
 
-from storage.base import StoreBase, iso, write_audit
-from storage.facts import SEED_PACKAGE, FactFileError
+from storage.base import StoreBase, iso
+from storage.facts import MAX_FACT_FILE_BYTES, SEED_PACKAGE, FactFileError
 from storage.models import Id, Record, Source, Zone
 from storage.text import normalise, place_stem
 
 DIRECTORY_FILE = "national_zones.csv"
 # Bump when DirectoryEntry.names() changes, so the shipped directory's names are rebuilt.
-NAMES_VERSION = "names-1"
+NAMES_VERSION = "names-2"
 ZoneType = Literal["hitech", "etdz"]
 ZONE_TYPES: tuple[ZoneType, ...] = ("hitech", "etdz")
 
@@ -181,10 +182,13 @@ class DirectoryEntry(Record):
             stems |= {self.county_city, self.county_city.removesuffix("市")}
         found = {self.name, self.short, *self.aliases, self.name_en, *stems}
         place = self.pinyin.replace(" ", "")
-        for zone_type in self.types:
-            for word in TYPE_WORDS[zone_type]:
-                found.add(place + word)
-                found.add(place_stem(self.short) + word)
+        stem = place_stem(self.short)
+        # Place + type (kunshan hitech, 昆山高新技术产业开发区) only for a name that is place +
+        # type: 苏州工业园区 must not answer to 苏州高新区, the zone next door.
+        if any(self.short == stem + word for word in ("高新区", "经开区")):
+            for zone_type in self.types:
+                for word in TYPE_WORDS[zone_type]:
+                    found |= {place + word, stem + word}
         forms = {normalise(n) for n in found if n}
         return {f for f in forms if f}
 
@@ -281,6 +285,26 @@ def parse_directory(text: str, name: str = DIRECTORY_FILE) -> tuple[DirectoryEnt
     return tuple(entries)
 
 
+def is_directory_file(path: Path) -> bool:
+    """A CSV whose header is the directory's (id,name,short,types,...)."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return False
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        header = handle.readline().strip().split(",")
+    return header[:4] == list(COLUMNS[:4])
+
+
+def read_directory(path: Path) -> tuple[DirectoryEntry, ...]:
+    """A directory file checked whole (FactFileError names each bad row and field)."""
+    if path.stat().st_size > MAX_FACT_FILE_BYTES:
+        raise FactFileError([f"{path} is larger than 20 MB"])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FactFileError([f"{path} is not UTF-8 text; save it as UTF-8"]) from None
+    return parse_directory(text, path.name)
+
+
 def load_shipped_directory() -> tuple[DirectoryEntry, ...]:
     text = resources.files(SEED_PACKAGE).joinpath(DIRECTORY_FILE).read_text(encoding="utf-8")
     return parse_directory(text)
@@ -344,55 +368,68 @@ class DirectoryQueries(StoreBase):
             writer = _Writer(db, now, via, actor_id, ApplyReport())
             for listed in DIRECTORY_SOURCES:
                 await writer.simple("sources", listed.id, listed)
-            for entry in rows:
-                if entry.zone_id in deleted:
-                    continue  # a zone an admin deleted stays deleted; its id is not reused
+            live = [e for e in rows if e.zone_id not in deleted]
+            # A zone an admin deleted stays deleted; its id is never reused.
+            fresh = [e for e in live if e.zone_id not in existing]
+            report.zones_created = [e.zone_id for e in fresh]
+            await writer.new_zones([e.zone() for e in fresh])
+            for entry in live:
                 source = existing.get(entry.zone_id)
-                if source is None or source in DIRECTORY_SOURCE_IDS:
-                    if source is None:
-                        report.zones_created.append(entry.zone_id)
-                    await writer.zone(entry.zone())
+                if source is None:
+                    continue
+                if source in DIRECTORY_SOURCE_IDS:
+                    await writer.zone(entry.zone())  # corrected when the row changed
                 else:
                     report.joined.append(entry.zone_id)
-                # The names are rewritten on every load: how names are formed may change
-                # with the bot even when the row does not.
-                await db.execute("DELETE FROM directory_names WHERE zone_id = ?", (entry.zone_id,))
-                await db.executemany(
-                    "INSERT OR IGNORE INTO directory_names(name, zone_id) VALUES (?, ?)",
-                    [(name, entry.zone_id) for name in sorted(entry.names())],
-                )
-                body = _entry_body(entry)
-                before = held.get(entry.zone_id)
-                if before == body:
-                    continue
+            # The names are rewritten on every load: how names are formed may change with
+            # the bot even when the rows do not.
+            await db.executemany(
+                "DELETE FROM directory_names WHERE zone_id = ?", [(e.zone_id,) for e in live]
+            )
+            await db.executemany(
+                "INSERT OR IGNORE INTO directory_names(name, zone_id) VALUES (?, ?)",
+                [(name, e.zone_id) for e in live for name in sorted(e.names())],
+            )
+            changed = [
+                (e, held.get(e.zone_id)) for e in live if held.get(e.zone_id) != _entry_body(e)
+            ]
+            for entry, before in changed:
                 (report.added if before is None else report.corrected).append(entry.zone_id)
-                await db.execute(
-                    "INSERT INTO directory(zone_id, row, province, city, county_city, types, body) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(zone_id) DO UPDATE SET "
-                    "row = excluded.row, province = excluded.province, city = excluded.city, "
-                    "county_city = excluded.county_city, types = excluded.types, "
-                    "body = excluded.body",
+            await db.executemany(
+                "INSERT INTO directory(zone_id, row, province, city, county_city, types, body) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(zone_id) DO UPDATE SET "
+                "row = excluded.row, province = excluded.province, city = excluded.city, "
+                "county_city = excluded.county_city, types = excluded.types, "
+                "body = excluded.body",
+                [
                     (
-                        entry.zone_id,
-                        entry.row,
-                        entry.province,
-                        entry.city,
-                        entry.county_city,
-                        "|".join(entry.types),
-                        body,
-                    ),
-                )
-                await write_audit(
-                    db,
-                    now,
-                    actor_id,
-                    via,
-                    "directory",
-                    entry.zone_id,
-                    "new" if before is None else "update",
-                    before,
-                    body,
-                )
+                        e.zone_id,
+                        e.row,
+                        e.province,
+                        e.city,
+                        e.county_city,
+                        "|".join(e.types),
+                        _entry_body(e),
+                    )
+                    for e, _ in changed
+                ],
+            )
+            await db.executemany(
+                "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
+                "VALUES (?, ?, ?, 'directory', ?, ?, ?, ?)",
+                [
+                    (
+                        now,
+                        actor_id,
+                        via,
+                        e.zone_id,
+                        "new" if b is None else "update",
+                        b,
+                        _entry_body(e),
+                    )
+                    for e, b in changed
+                ],
+            )
             if shipped:
                 await db.execute(
                     "INSERT INTO meta(key, value) VALUES ('directory', ?) "

@@ -165,10 +165,19 @@ def directory_card(
     return Reply("\n".join(lines), buttons)
 
 
+def nothing_recorded_yet(name: str, lang: Lang) -> str:
+    """Said when a chat follows a zone with no records: the subscription stands."""
+    return tr(
+        lang,
+        f"ℹ️ 本库暂无{esc(name)}的签约或活动记录；有新记录时会提醒您。",
+        f"ℹ️ Nothing is recorded for {esc(name)} yet; you will be told when something is.",
+    )
+
+
 def others_buttons(others: Sequence[Zone], lang: Lang) -> list[list[Button]]:
     """Buttons to the other zones a name also fits (昆山: the ETDZ beside the hi-tech zone)."""
     shown = [
-        (tr(lang, "同名：", "Also: ") + clip(_title(z, lang), 24), callback("z", z.id))
+        (tr(lang, "或：", "Or: ") + clip(_title(z, lang), 24), callback("z", z.id))
         for z in others[:6]
     ]
     return [shown[i : i + 2] for i in range(0, len(shown), 2)]
@@ -176,9 +185,7 @@ def others_buttons(others: Sequence[Zone], lang: Lang) -> list[list[Button]]:
 
 def others_line(others: Sequence[Zone], lang: Lang) -> str:
     names = tr(lang, "、", ", ").join(esc(_title(z, lang)) for z in others[:6])
-    return tr(
-        lang, f"同名的还有：{names}（见下方按钮）", f"The name also fits: {names} (buttons below)"
-    )
+    return tr(lang, f"也可能是：{names}（见下方按钮）", f"Or perhaps: {names} (buttons below)")
 
 
 # ---- /zones --------------------------------------------------------------------------------
