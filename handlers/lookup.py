@@ -729,7 +729,8 @@ async def stats(update: Update, context: BotContext) -> None:
             await _deliver(message, outcome)
             return
     if match.kind == "empty":
-        zones = sorted(view.zones.values(), key=lambda z: z.id)[:20]
+        zones = sorted(view.zones.values(), key=lambda z: (-view.index.weights.get(z.id, 0), z.id))
+        zones = zones[:20]
         await _reply(message, _chart_choices(texts.zone_choices(lang, zones, None)))
         return
     reply = await _zone_answer(context, view, query, lang)
@@ -960,7 +961,11 @@ async def inline(update: Update, context: BotContext) -> None:
         )
 
     match = view.index.resolve(query) if query else None
-    zone_ids = list(match.zone_ids) if match is not None else sorted(view.zones)[:INLINE_RESULTS]
+    zone_ids = (
+        [*match.zone_ids, *match.others]
+        if match is not None
+        else sorted(view.zones, key=lambda z: (-view.index.weights.get(z, 0), z))[:INLINE_RESULTS]
+    )
     for zone_id in zone_ids[:5] if query else zone_ids:
         zone_record = view.zones.get(zone_id)
         if zone_record is None:

@@ -398,6 +398,9 @@ async def test_loading_the_directory_sends_nothing_and_is_idempotent(store: Stor
     assert (await store.zone("kunshan")) is not None
     kunshan = await store.zone("kunshan")
     assert kunshan is not None and kunshan.source == "p000-kunshan"  # page facts kept
+    in_suzhou = await store.directory_zone_ids(city="苏州市")
+    assert len(in_suzhou) == _count(city="苏州市") + 1 and in_suzhou[0] == "suzhou-hitech"
+    assert await store.directory_zone_ids(city="昆山市", zone_type="etdz") == ["kunshan-etdz"]
     assert await store.directory_type_counts(province="江苏省") == {
         "hitech": _count("江苏省", "hitech") + 1,
         "etdz": _count("江苏省", "etdz"),
@@ -411,3 +414,12 @@ async def test_a_zone_deleted_by_an_admin_stays_deleted(store: Store) -> None:
     assert await store.delete_record("zone", "hefei-hitech", via="test")
     await store.load_directory([BY_ID["hefei-hitech"].model_copy(update={"note": "x"})])
     assert await store.zone("hefei-hitech") is None
+
+
+async def test_subscribe_picker_stays_within_telegrams_button_limit(bot: BotHarness) -> None:
+    calls = await bot.send("/subscribe")
+    data = _data(calls)
+    zones = [d for d in data if d.startswith("sub:zone:")]
+    assert "sub:zone:kunshan" in zones and len(zones) < 30
+    assert len(data) <= 100
+    assert "/subscribe zone 合肥高新区" in text_of(calls)

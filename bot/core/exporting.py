@@ -26,7 +26,8 @@ from bot.core.importing import (
     figures_text,
     quote_formula,
 )
-from bot.core.matching import ZoneIndex, resolve_sector
+from bot.core.matching import resolve_sector
+from bot.core.zone_cache import zone_index
 from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Zone
 from storage.user_queries import NamedRef
 
@@ -190,7 +191,7 @@ async def resolve_scope(store: Any, query: str | None, kind: str = "any") -> Sco
         return Scope()
     suggestions: tuple[str, ...] = ()
     if kind in ("any", "zone"):
-        index = ZoneIndex.build(await store.zone_names())
+        index = await zone_index(store)
         match = index.resolve(text)
         if match.kind == "found" and match.zone_id is not None:
             zone = await store.zone(match.zone_id)

@@ -35,6 +35,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import ValidationError
 
 from bot.core.matching import ZoneIndex
+from bot.core.zone_cache import zone_index
 from storage.base import StoreBase
 from storage.facts import MAX_FACT_FILE_BYTES, FactFileError, load_text
 from storage.models import (
@@ -404,17 +405,16 @@ class Catalog:
 async def zone_resolver(store: Any) -> Resolver:
     """A resolver that knows only the zones: enough to check one typed zone name."""
     cat = Catalog.empty()
-    cat.zones = ZoneIndex.build(await store.zone_names())
+    cat.zones = await zone_index(store)
     cat.zone_ids = frozenset(z.id for z in await store.zones())
     return Resolver(cat)
 
 
 async def catalog(store: Any) -> Catalog:
     """Everything ``build`` needs from the store, read once per import."""
-    pairs = await store.zone_names()
     zone_ids = frozenset(z.id for z in await store.zones())
     return Catalog(
-        zones=ZoneIndex.build(pairs),
+        zones=await zone_index(store),
         zone_ids=zone_ids,
         areas=await store.areas(),
         labels=await store.labels(),

@@ -59,6 +59,17 @@ class FactsView:
         return self._sector_counts[key]
 
 
+async def zone_index(store: Any) -> ZoneIndex:
+    """Every zone name, with each zone's records and types: the index every lookup and every
+    import resolves zone names with (so 昆山 is 昆山高新区, the one with records, everywhere)."""
+    counts = await store.zone_counts()
+    return ZoneIndex.build(
+        await store.zone_names(),
+        weights={z: c.projects + c.events for z, c in counts.items()},
+        types={e.zone_id: e.types for e in await store.directory_entries()},
+    )
+
+
 async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
     """The current view from ``holder`` (bot_data extras), rebuilt if the facts changed."""
     version = await store.facts_version()

@@ -165,6 +165,26 @@ def directory_card(
     return Reply("\n".join(lines), buttons)
 
 
+def also_follow(names: Sequence[str], lang: Lang) -> str:
+    """After following the zone with records: others the same name fits, as buttons."""
+    shown = esc(tr(lang, "、", ", ").join(names[:6]))
+    return tr(
+        lang,
+        f"同一名称还可能指：{shown}。如也要订阅，请点下方按钮。",
+        f"The name may also mean {shown}; tap below to follow it too.",
+    )
+
+
+def picker_more(lang: Lang) -> str:
+    """Under the /subscribe buttons: the other zones of the directory are followed by name."""
+    return tr(
+        lang,
+        "其他国家级园区请按名称订阅，如 /subscribe zone 合肥高新区（/zones 查看名录）。",
+        "Follow any other national zone by name, e.g. /subscribe zone hefei hitech "
+        "(/zones lists them).",
+    )
+
+
 def nothing_recorded_yet(name: str, lang: Lang) -> str:
     """Said when a chat follows a zone with no records: the subscription stands."""
     return tr(
