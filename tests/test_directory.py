@@ -334,6 +334,11 @@ async def test_plain_directory_questions_are_answered_from_the_store(bot: BotHar
     assert _first_line(listed) == f"国家级园区：苏州市（{_count(city='苏州市')} 个）"
     where = text_of(await bot.send("合肥高新区在哪个省"))
     assert where.startswith("合肥高新区 位于 安徽省 合肥市")
+    shared = await bot.send("昆山在哪里")
+    assert text_of(shared).startswith("昆山高新区 位于 江苏省 苏州市 昆山市")
+    assert "z:kunshan-etdz" in _data(shared)
+    choice = await bot.send("福州在哪个省")
+    assert {"z:fuzhou-hitech", "z:fuzhou-etdz"} <= set(_data(choice))
     counted = text_of(await bot.send("江苏有多少个高新区"))
     assert f"高新区 {_count('江苏省', 'hitech')} 个" in counted
     national = text_of(await bot.send("how many etdzs are there", lang="en"))
@@ -423,3 +428,30 @@ async def test_subscribe_picker_stays_within_telegrams_button_limit(bot: BotHarn
     assert "sub:zone:kunshan" in zones and len(zones) < 30
     assert len(data) <= 100
     assert "/subscribe zone 合肥高新区" in text_of(calls)
+
+
+async def test_a_digest_holds_a_directory_zones_new_record_and_never_the_directory(
+    bot: BotHarness, settings: Settings
+) -> None:
+    await bot.send("/subscribe zone 苏州工业园区")
+    empty = text_of(await bot.send("/digest now"))
+    assert "没有新的" in empty  # loading 411 zones is not news
+    other = await Store.open(settings.database_path)
+    try:
+        await other.apply_facts(
+            FactFile(
+                projects=(
+                    Project(
+                        id="t-sip-lab",
+                        zone="suzhou-industrial-park",
+                        name_zh="园区测试实验室项目",
+                        source="p000-kunshan",
+                    ),
+                )
+            ),
+            via="test",
+        )
+    finally:
+        await other.close()
+    digest = text_of(await bot.send("/digest now"))
+    assert "招商摘要" in digest and "园区测试实验室项目" in digest and "苏州工业园区" in digest

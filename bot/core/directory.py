@@ -224,7 +224,8 @@ class DirectoryAnswer:
     """A directory question understood: what to show.
 
     ``list``: the zones of ``filter``; ``count``: how many of each type ``filter`` holds;
-    ``where``: the province and city of ``zone_ids`` (one zone, or choices when several fit).
+    ``where``: the province and city of ``zone_ids[0]``; any further ids are other zones the
+    name fits (offered beside it, or as choices when none of them has records).
     """
 
     kind: AnswerKind
@@ -286,7 +287,8 @@ def _place(text: str, places: Places, types: tuple[str, ...]) -> DirectoryFilter
 def _where(zone_text: str, index: ZoneIndex) -> DirectoryAnswer | None:
     match = index.resolve(zone_text)
     if match.kind == "found":
-        return DirectoryAnswer("where", zone_ids=match.zone_ids)
+        # The zone, then the others the name also fits (昆山: 昆山经开区 too).
+        return DirectoryAnswer("where", zone_ids=(*match.zone_ids, *match.others))
     if match.kind == "ambiguous":
         return DirectoryAnswer("where", zone_ids=match.zone_ids)
     return None
