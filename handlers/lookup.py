@@ -376,7 +376,7 @@ def _filter_of_key(context: BotContext, key: str) -> DirectoryFilter | None:
 
 
 async def directory_reply(
-    context: BotContext, view: FactsView, answer: DirectoryAnswer, lang: Lang, admin: bool
+    context: BotContext, view: FactsView, answer: DirectoryAnswer, lang: Lang
 ) -> texts.Reply | None:
     """The reply to a directory question (which zones, how many, where)."""
     if answer.kind == "list":
@@ -771,7 +771,7 @@ async def question(update: Update, context: BotContext) -> None:
     admin = _admin(update, context)
     answer = zone_directory.answer_question(query, view.places, view.index)
     if answer is not None:
-        directory_answer = await directory_reply(context, view, answer, lang, admin)
+        directory_answer = await directory_reply(context, view, answer, lang)
         if directory_answer is not None:
             await _reply(message, directory_answer)
             return

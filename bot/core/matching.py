@@ -6,6 +6,7 @@ from ``store.zone_names()`` and the sector lists, and keeps it while the facts a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -83,6 +84,24 @@ class ZoneIndex:
     names: dict[str, set[str]] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _sorted: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def sorted_names(self) -> list[str]:
+        """Every name in order, built once: prefixes by bisection, near misses over a list."""
+        if self._sorted is None or len(self._sorted) != len(self.names):
+            self._sorted = sorted(self.names)
+        return self._sorted
+
+    def with_prefix(self, text: str) -> set[str]:
+        """Zones with a name that starts with ``text``."""
+        keys = self.sorted_names
+        found: set[str] = set()
+        for position in range(bisect_left(keys, text), len(keys)):
+            if not keys[position].startswith(text):
+                break
+            found |= self.names[keys[position]]
+        return found
 
     @classmethod
     def build(
@@ -128,11 +147,11 @@ class ZoneIndex:
                 return ZoneMatch("none", suggestions=self._ranked(at_place)[:3])
         # Prefixes: "kun" finds kunshan; one letter is too little to mean anything.
         if len(text) >= 2:
-            prefixed = {z for name, ids in self.names.items() if name.startswith(text) for z in ids}
+            prefixed = self.with_prefix(text)
             if prefixed:
                 return self._typed(prefixed, wanted)
         # Near misses: rank by similarity; accept the best only when it stands clear.
-        scored = process.extract(text, list(self.names), scorer=fuzz.ratio, limit=12)
+        scored = process.extract(text, self.sorted_names, scorer=fuzz.ratio, limit=12)
         best: dict[str, float] = {}
         for name, score, _ in scored:
             for zone_id in self.names[name]:
