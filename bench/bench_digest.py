@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_application
 from bot.context import services_of
+from bot.core.records import Event, EventKind, FactFile, Figure, Project
+from bot.jobs.digests import digest_tick, plan_digests
 from bot.settings import Settings
-from handlers.digest import digest_tick, plan_digests
 from storage import Store
 from storage.base import iso
-from storage.models import Event, EventKind, FactFile, Figure, Project
 from tests.botapi_server import FakeBotApi
 
 TOKEN = "123456:bench-token"

@@ -120,9 +120,9 @@ def _zone_names(count: int) -> list[str]:
 
 def generate(path: Path, zones: int, projects: int, events: int) -> None:
     """Write the big store through Store.apply_facts, in batches (child process)."""
+    from bot.core.records import FactFile
+    from bot.core.text import pinyin
     from storage import Store
-    from storage.models import FactFile
-    from storage.text import pinyin
 
     async def run() -> None:
         store = await Store.open(path)
@@ -270,8 +270,8 @@ async def load_directory_once(path: Path) -> float:
 
 def directory_queries() -> list[str]:
     """/zone queries a user would type for the directory's zones, in several scripts."""
+    from bot.core.directory_rows import load_shipped_directory
     from bot.core.traditional import TRADITIONAL
-    from storage.directory import load_shipped_directory
 
     to_traditional = {s: t for t, s in TRADITIONAL.items()}
     queries: list[str] = []
@@ -286,9 +286,9 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     from telegram import Update
 
     from bot.app import OFFLINE_TOKEN, build_application
+    from bot.core.text import pinyin
     from bot.local_api import LocalBotApi, message_update
     from bot.settings import Settings
-    from storage.text import pinyin
 
     sent_at: list[float] = []
     api = LocalBotApi(

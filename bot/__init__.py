@@ -1,4 +1,5 @@
-"""招商助手: the bot's wiring (settings, Application, console, delivery) and its texts."""
+"""招商助手: the bot's wiring (settings, Application, context, button data, console), its
+domain (core), delivery engines (jobs) and texts."""
 
 import os
 

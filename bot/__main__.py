@@ -12,10 +12,12 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
+from bot.core.factfile import FactFileError
+from bot.core.reads import CatalogReads
+from bot.core.records import FactFile
 from bot.logsafe import redact, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.base import StoreError
-from storage.facts import FactFileError
 
 log = logging.getLogger("bot")
 
@@ -120,10 +122,29 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run_console(settings, lang="en" if args.lang == "en" else "zh-hans"))
 
 
+async def load_any(path: Path, store: CatalogReads) -> FactFile:
+    """A file by its extension into a FactFile, or FactFileError worded for the terminal
+    (the bot's own words, in English, without HTML)."""
+    from bot.core.import_files import MAX_BYTES, FileProblem
+    from bot.core.importing import read_upload
+    from bot.texts.admin import cli_file_problem, cli_row_errors
+
+    if not path.is_file():
+        raise FactFileError([f"{path} does not exist or is not a file"])
+    if path.stat().st_size > MAX_BYTES:
+        raise FactFileError([f"{path.name} is larger than 20 MB"])
+    try:
+        result = await read_upload(path.name, path.read_bytes(), store)
+    except FileProblem as exc:
+        raise FactFileError([cli_file_problem(path.name, exc.code, exc.detail)]) from None
+    if not result.ok or result.facts is None:
+        raise FactFileError(result.problems or cli_row_errors(result.errors))
+    return result.facts
+
+
 async def _import(settings: Settings, path: Path) -> int:
-    from bot.core.importing import load_any
+    from bot.core.directory_rows import is_directory_file, read_directory
     from storage import Store
-    from storage.directory import is_directory_file, read_directory
 
     store = await Store.open(settings.database_path)
     try:

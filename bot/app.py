@@ -14,11 +14,12 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
-from bot.context import SERVICES_KEY, BotContext, Services, services_of
+from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
+from bot.jobs import start_jobs
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
@@ -37,7 +38,7 @@ def build_application(
     now: Callable[[], datetime] = utcnow,
     token: str | None = None,
     rate_limit: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> BotApp:
     """The bot's Application. ``request`` replaces HTTP (console mode and tests)."""
     builder = (
         ApplicationBuilder()
@@ -74,8 +75,7 @@ def build_application(
         # they are answered again after a restart (python-telegram-bot #3893).
         builder = builder.get_updates_connection_pool_size(2)
     app = builder.build()
-    app.bot_data[SERVICES_KEY] = Services(settings=settings)
-    app.bot_data["now"] = now
+    app.bot_data[SERVICES_KEY] = Services(settings=settings, clock=now)
     handlers.register(app)
     return app
 
@@ -86,11 +86,10 @@ def _tz(settings: Settings) -> Any:
     return ZoneInfo(settings.timezone)
 
 
-async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def post_init(app: BotApp) -> None:
     """Open and seed the store, register the command menu, start the periodic jobs."""
     services = services_of(app)
-    now = app.bot_data.get("now", utcnow)
-    store = await Store.open(services.settings.database_path, now=now)
+    store = await Store.open(services.settings.database_path, now=services.clock)
     services.store = store
     report = await store.seed()
     if report is not None:
@@ -105,11 +104,11 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
             len(directory.added),
             len(directory.corrected),
         )
-    await handlers.on_startup(app)
+    await start_jobs(app)
     await set_menu(app)
 
 
-async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
+async def set_menu(app: BotApp) -> None:
     """The command menu in Chinese (default) and English; admins' commands for chat admins."""
     try:
         for lang_code, lang in ((None, "zh"), ("en", "en")):
@@ -126,7 +125,7 @@ async def set_menu(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("could not set the command menu: %s", exc)
 
 
-async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
     if services.store is not None:
         await services.store.close()

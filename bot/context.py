@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
+from telegram import Bot
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.core.lookup import TokenStore
+from bot.core.zone_cache import FactsView
+from bot.jobs.delivery import Destination, Pacer, TelegramChat
 from bot.settings import Settings
 from bot.texts.common import Lang, as_lang
 from storage import Store
+from storage.base import utcnow
+
+Clock = Callable[[], datetime]
 
 
 @dataclass
@@ -17,10 +27,33 @@ class Services:
     """What handlers and jobs share, kept in bot_data under one key."""
 
     settings: Settings
+    # The one clock every handler and job reads (tests set it; the store gets the same one).
+    clock: Clock = utcnow
     store: Store | None = None
     # Short-lived answers from Telegram (group admin checks), keyed by (chat, user).
     admin_cache: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Users promoted in the store, read once (None: not read yet); /promote and /demote edit it.
+    promoted_admins: set[int] | None = None
+    # When the last error was reported to the admins (time.monotonic()); None: never.
+    last_error_report: float | None = None
+    # Lookups: the facts at hand (rebuilt when the facts change), the queries behind button
+    # tokens, and rendered charts keyed by (facts version, zone, language).
+    facts: FactsView | None = None
+    lookup_tokens: TokenStore = field(default_factory=TokenStore)
+    charts: dict[tuple[int, str, str], bytes] = field(default_factory=dict)
+    # Delivery: one tick of alerts at a time, one digest per chat at a time, one pacer.
+    alert_tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    digest_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    pacer: Pacer = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The pacer's per-chat spacing runs on the app's clock, so tests can move it.
+        self.pacer = Pacer(clock=lambda: self.clock().timestamp())
+
+    def destination(self, bot: Bot, chat_id: int, thread_id: int | None = None) -> Destination:
+        """Where the engines send a chat's messages. Today always the Telegram chat itself;
+        another kind of destination (a workplace-IM robot) is chosen here, not in the engines."""
+        return TelegramChat(bot, self.pacer, chat_id, thread_id)
 
 
 SERVICES_KEY = "services"
@@ -43,6 +76,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @property
     def settings(self) -> Settings:
         return self.services.settings
+
+    @property
+    def app(self) -> BotApp:
+        """The Application, typed (PTB types it with an unbound context type)."""
+        return cast(BotApp, self.application)
+
+    def now(self) -> datetime:
+        """The app's clock, read now."""
+        return self.services.clock()
 
     @property
     def lang(self) -> Lang:

@@ -3,6 +3,7 @@
 Console mode and the tests run the real Application over it: nothing leaves the process, no
 token is needed, and every call the bot makes is recorded. It checks what Telegram checks
 (text length, HTML entities, callback_data size) so a reply Telegram would refuse fails here.
+It is production code, not a test helper: `python -m bot console` depends on it.
 """
 
 from __future__ import annotations

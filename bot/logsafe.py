@@ -40,6 +40,6 @@ def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     # httpx logs every request URL, which holds the token, at INFO.
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
-    # With max_retries=0 the limiter logs every 429 with a traceback although bot/delivery.py
+    # With max_retries=0 the limiter logs every 429 with a traceback although bot/jobs/delivery.py
     # handles it (parks the chat and logs one line).
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

@@ -1,17 +1,16 @@
 """Telegram handlers: each module translates one area's updates into store calls and replies.
 
-``register`` adds every module's handlers in order; ``on_startup`` starts their periodic jobs.
+``register`` adds every module's handlers in order. The periodic jobs are bot/jobs.
 """
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
+from bot.context import BotApp
 from handlers import access, admin, basic, lookup, subscriptions
 from handlers import digest as digest_handlers
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     access.register(app)
     # The /add and /edit conversation goes first in its group, so typed answers reach it.
     admin.register(app)
@@ -21,9 +20,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     digest_handlers.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)
-
-
-async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
-    """Called from post_init once the store is open (jobs, caches)."""
-    await subscriptions.start_jobs(app)
-    await digest_handlers.on_startup(app)

@@ -16,21 +16,20 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     TypeHandler,
 )
 
-from bot.context import BotContext
+from bot.callbacks import AccessDecision, pattern, unpack
+from bot.context import BotApp, BotContext
 from bot.texts import admin as texts
 from bot.texts.common import as_lang
 from handlers.basic import is_admin
 
 log = logging.getLogger(__name__)
 
-PROMOTED_KEY = "promoted_admins"
 MAX_USER_ID = 2**53  # Telegram user ids fit in 52 bits; group ids are negative
 _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 _IN = ("member", "administrator", "creator")
@@ -38,12 +37,11 @@ _OUT = ("left", "kicked")
 
 
 async def load_admins(context: BotContext) -> set[int]:
-    """Promoted admins, read from the store once and kept in services.extra."""
-    extra = context.services.extra
-    if PROMOTED_KEY not in extra:
-        extra[PROMOTED_KEY] = await context.store.promoted_admins()
-    promoted: set[int] = extra[PROMOTED_KEY]
-    return promoted
+    """Promoted admins, read from the store once and kept in the services."""
+    services = context.services
+    if services.promoted_admins is None:
+        services.promoted_admins = await context.store.promoted_admins()
+    return services.promoted_admins
 
 
 def user_id_arg(text: str) -> int | None:
@@ -67,7 +65,7 @@ def target_user(update: Update, context: BotContext) -> int | None:
 
 
 def all_admins(context: BotContext) -> list[int]:
-    promoted: set[int] = context.services.extra.get(PROMOTED_KEY, set())
+    promoted = context.services.promoted_admins or set()
     return sorted(set(context.settings.admin_ids) | promoted)
 
 
@@ -157,8 +155,10 @@ async def _request(update: Update, context: BotContext, user: User) -> None:
         markup = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(approve, callback_data=f"acc:ok:{user.id}"),
-                    InlineKeyboardButton(deny, callback_data=f"acc:no:{user.id}"),
+                    InlineKeyboardButton(
+                        approve, callback_data=AccessDecision(True, user.id).pack()
+                    ),
+                    InlineKeyboardButton(deny, callback_data=AccessDecision(False, user.id).pack()),
                 ]
             ]
         )
@@ -177,19 +177,19 @@ async def _request(update: Update, context: BotContext, user: User) -> None:
 async def decide(update: Update, context: BotContext) -> None:
     """Approve/Deny on an access card: admins only; the user is told either way."""
     query = update.callback_query
-    if query is None or query.data is None or query.from_user is None:
+    pressed = unpack(query.data) if query is not None else None
+    if query is None or not isinstance(pressed, AccessDecision) or query.from_user is None:
         return
     lang = context.lang
     if not is_admin(context, query.from_user.id):
         await query.answer(texts.admin_only(lang), show_alert=True)
         return
-    _, verdict, raw_id = query.data.split(":", 2)
-    user_id = int(raw_id)
+    user_id = pressed.user_id
     current = await context.store.user(user_id)
     if current is not None and current.status in ("approved", "denied"):
         await query.answer(texts.already_decided(lang, current.status))
         return
-    approved = verdict == "ok"
+    approved = pressed.approve
     await context.store.set_user_status(
         user_id, "approved" if approved else "denied", query.from_user.id
     )
@@ -292,8 +292,8 @@ async def _bot_membership(change: ChatMemberUpdated, context: BotContext) -> Non
         await context.store.set_chat_approved(chat.id, chat.type, chat.title, False, adder.id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(TypeHandler(Update, gate), group=-1)
-    app.add_handler(CallbackQueryHandler(decide, pattern=r"^acc:(ok|no):-?\d+$"))
+    app.add_handler(CallbackQueryHandler(decide, pattern=pattern(AccessDecision)))
     app.add_handler(CommandHandler("approve", approve))
     app.add_handler(CommandHandler("revoke", revoke))

@@ -11,7 +11,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -21,18 +20,28 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import BotContext
-from bot.core import exporting, importing
+from bot.callbacks import Admin, pattern, unpack
+from bot.context import BotApp, BotContext
+from bot.core import (
+    exporting,
+    import_catalog,
+    import_check,
+    import_files,
+    import_resolve,
+    importing,
+)
 from bot.core.exporting import ExportScopeError
-from bot.core.importing import FileProblem, Resolver, Table
+from bot.core.factfile import FactFileError
+from bot.core.import_files import FileProblem, Table
+from bot.core.import_resolve import Resolver
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
 from bot.texts import admin as texts
 from bot.texts.common import event_kind, split_message, stage
-from handlers.access import PROMOTED_KEY, load_admins, target_user
+from handlers.access import load_admins, target_user
 from handlers.basic import is_admin
-from storage.facts import FactFileError
-from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
 
 log = logging.getLogger(__name__)
+_CANCEL = Admin("cancel").pack()
 
 ASK, CONFIRM, KIND = range(3)
 CONVERSATION_TIMEOUT = 15 * 60
@@ -119,8 +128,8 @@ async def add(update: Update, context: BotContext) -> int:
         markup = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(signing, callback_data="adm:kind:signing"),
-                    InlineKeyboardButton(event, callback_data="adm:kind:event"),
+                    InlineKeyboardButton(signing, callback_data=Admin("kind", "signing").pack()),
+                    InlineKeyboardButton(event, callback_data=Admin("kind", "event").pack()),
                 ]
             ]
         )
@@ -131,9 +140,10 @@ async def add(update: Update, context: BotContext) -> int:
 
 async def add_kind(update: Update, context: BotContext) -> int:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     await query.answer()
-    kind = query.data.rsplit(":", 1)[-1]
+    kind = choice.key
     assert isinstance(query.message, Message)
     return await _begin(query.message, context, kind)
 
@@ -179,10 +189,10 @@ async def _values_of(context: BotContext, record: Project | Event) -> dict[str, 
     if isinstance(record, Project):
         companies = exporting.names_by_id(await context.store.company_refs())
         row = exporting.signing_rows([record], zones, companies, sources)[0]
-        columns = importing.SIGNING_COLUMNS
+        columns = import_files.SIGNING_COLUMNS
     else:
         row = exporting.event_rows([record], zones, sources)[0]
-        columns = importing.EVENT_COLUMNS
+        columns = import_files.EVENT_COLUMNS
     values = {k: v for k, v in zip(columns, row, strict=True) if v}
     values["zone"] = record.zone
     return values
@@ -201,25 +211,29 @@ async def _ask(message: Message, context: BotContext, draft: Draft) -> None:
             held = [z for z in zones if z.id in counts]
             zones = sorted(held, key=lambda z: -(counts[z.id].projects + counts[z.id].events))
         buttons = [
-            InlineKeyboardButton(z.short_zh, callback_data=f"adm:v:zone:{z.id}") for z in zones[:12]
+            InlineKeyboardButton(z.short_zh, callback_data=Admin("v", "zone", z.id).pack())
+            for z in zones[:12]
         ]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     elif key == "stage":
         buttons = [
-            InlineKeyboardButton(stage(s, lang), callback_data=f"adm:v:stage:{s.value}")
+            InlineKeyboardButton(stage(s, lang), callback_data=Admin("v", "stage", s.value).pack())
             for s in STAGE_ZH
         ]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     elif key == "kind":
         buttons = [
-            InlineKeyboardButton(event_kind(k, lang), callback_data=f"adm:v:kind:{k.value}")
+            InlineKeyboardButton(
+                event_kind(k, lang), callback_data=Admin("v", "kind", k.value).pack()
+            )
             for k in EVENT_KIND_ZH
         ]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    tail = [InlineKeyboardButton(texts.cancel_button(lang), callback_data="adm:cancel")]
+    tail = [InlineKeyboardButton(texts.cancel_button(lang), callback_data=_CANCEL)]
     if optional and not draft.single:
         tail.insert(
-            0, InlineKeyboardButton(texts.skip_button(lang), callback_data=f"adm:skip:{key}")
+            0,
+            InlineKeyboardButton(texts.skip_button(lang), callback_data=Admin("skip", key).pack()),
         )
     rows.append(tail)
     if draft.single:
@@ -233,13 +247,14 @@ async def _summary(message: Message, context: BotContext, draft: Draft) -> None:
     lang = context.lang
     keys = [k for k, _ in draft.steps]
     buttons = [
-        InlineKeyboardButton(texts.field_name(lang, k), callback_data=f"adm:f:{k}") for k in keys
+        InlineKeyboardButton(texts.field_name(lang, k), callback_data=Admin("f", k).pack())
+        for k in keys
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(
         [
-            InlineKeyboardButton(texts.save_button(lang), callback_data="adm:save"),
-            InlineKeyboardButton(texts.cancel_button(lang), callback_data="adm:cancel"),
+            InlineKeyboardButton(texts.save_button(lang), callback_data=Admin("save").pack()),
+            InlineKeyboardButton(texts.cancel_button(lang), callback_data=_CANCEL),
         ]
     )
     shown = dict(draft.values)
@@ -269,8 +284,8 @@ async def _accept(message: Message, context: BotContext, draft: Draft, value: st
 async def _resolver(context: BotContext, key: str) -> Resolver:
     # Only a zone answer needs the store's names; the full catalog is read on Save.
     if key == "zone":
-        return await importing.zone_resolver(context.store)
-    return Resolver(importing.Catalog.empty())
+        return await import_resolve.zone_resolver(context.store)
+    return Resolver(import_catalog.Catalog.empty())
 
 
 async def typed(update: Update, context: BotContext) -> int:
@@ -279,7 +294,7 @@ async def typed(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if message is None or draft is None:
         return ConversationHandler.END
-    value, error = importing.check_value(
+    value, error = import_check.check_value(
         draft.key, message.text or "", await _resolver(context, draft.key)
     )
     if error is not None:
@@ -294,19 +309,19 @@ async def pressed(update: Update, context: BotContext) -> int:
     """A choice button (adm:v:FIELD:VALUE) or Skip (adm:skip:FIELD) while asking."""
     query = update.callback_query
     draft = _draft(context)
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     if draft is None or not isinstance(query.message, Message):
         await query.answer(texts.stale_button(context.lang))
         return ConversationHandler.END
-    parts = query.data.split(":", 3)
-    field = parts[2]
+    field = choice.key
     if field != draft.key:
         await query.answer(texts.stale_button(context.lang))
         return ASK
     await query.answer()
-    if parts[1] == "skip":
+    if choice.action == "skip":
         return await _accept(query.message, context, draft, None)
-    value, error = importing.check_value(field, parts[3], await _resolver(context, field))
+    value, error = import_check.check_value(field, choice.value, await _resolver(context, field))
     if error is not None:  # pragma: no cover - buttons carry valid values
         await query.message.reply_html(texts.reask(context.lang, field, error.code, error.value))
         return ASK
@@ -317,12 +332,13 @@ async def change_field(update: Update, context: BotContext) -> int:
     """A field button on the summary: ask that one field again."""
     query = update.callback_query
     draft = _draft(context)
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     if draft is None or not isinstance(query.message, Message):
         await query.answer(texts.stale_button(context.lang))
         return ConversationHandler.END
     await query.answer()
-    key = query.data.split(":", 2)[2]
+    key = choice.key
     keys = [k for k, _ in draft.steps]
     if key not in keys:
         return CONFIRM
@@ -367,7 +383,7 @@ async def save(update: Update, context: BotContext) -> int:
     stamp = context.store.now().strftime("%Y%m%dt%H%M%S")
     name = user.full_name[:60]
     source = Source(id=f"u{user.id}-{stamp}", title=f"由 {name} 通过机器人录入")
-    cat = await importing.catalog(context.store)
+    cat = await import_catalog.catalog(context.store)
     # A changed fact without a typed source is credited to this editor, not the old source.
     builder = importing.Builder(cat, source, changed_by=f"{name} 通过机器人")
     table = Table(draft.kind, None, [(1, values)])  # type: ignore[arg-type]
@@ -459,8 +475,8 @@ async def delete(update: Update, context: BotContext) -> None:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(yes, callback_data=f"adm:del:{kind[0]}:{record.id}"),
-                InlineKeyboardButton(no, callback_data="adm:keep"),
+                InlineKeyboardButton(yes, callback_data=Admin("del", kind[0], record.id).pack()),
+                InlineKeyboardButton(no, callback_data=Admin("keep").pack()),
             ]
         ]
     )
@@ -471,16 +487,17 @@ async def delete(update: Update, context: BotContext) -> None:
 
 async def delete_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    choice = unpack(query.data) if query is not None else None
+    assert query is not None and isinstance(choice, Admin)
     if await _refuse(update, context):
         return
     lang = context.lang
-    if query.data == "adm:keep":
+    if choice.action == "keep":
         await query.answer()
         await _edit_or_reply(query.message, texts.kept(lang))
         return
-    _, _, short, record_id = query.data.split(":", 3)
-    kind = "project" if short == "p" else "event"
+    record_id = choice.value
+    kind = "project" if choice.key == "p" else "event"
     user_id = query.from_user.id if query.from_user else None
     done = await context.store.delete_record(kind, record_id, via="command", actor_id=user_id)
     await query.answer()
@@ -546,7 +563,7 @@ async def _set_role(update: Update, context: BotContext, command: str) -> None:
         if not already:
             await context.store.set_user_role(target, "admin", actor.id)
             promoted.add(target)
-        context.services.extra[PROMOTED_KEY] = promoted
+        context.services.promoted_admins = promoted
         await message.reply_html(texts.promoted(lang, target, already))
         return
     if target in context.settings.admin_ids:
@@ -613,8 +630,8 @@ async def document(update: Update, context: BotContext) -> None:
     doc = message.document
     name = (doc.file_name or "file")[:200]
     try:
-        importing.file_format(name)
-        if doc.file_size is not None and doc.file_size > importing.MAX_BYTES:
+        import_files.file_format(name)
+        if doc.file_size is not None and doc.file_size > import_files.MAX_BYTES:
             raise FileProblem("too_big")
         if doc.file_size == 0:
             raise FileProblem("empty")
@@ -674,7 +691,7 @@ async def _send_long(status: Message, text: str) -> None:
         await status.reply_html(part)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     with warnings.catch_warnings():
         # per_message=False with button handlers is intended: one conversation per user
         # and chat, whatever message the buttons sit on.
@@ -682,20 +699,20 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         conversation = ConversationHandler(
             entry_points=[CommandHandler("add", add), CommandHandler("edit", edit)],
             states={
-                KIND: [CallbackQueryHandler(add_kind, pattern=r"^adm:kind:(signing|event)$")],
+                KIND: [CallbackQueryHandler(add_kind, pattern=pattern(Admin, action="kind"))],
                 ASK: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                    CallbackQueryHandler(pressed, pattern=r"^adm:(v|skip):"),
+                    CallbackQueryHandler(pressed, pattern=pattern(Admin, action=("v", "skip"))),
                 ],
                 CONFIRM: [
-                    CallbackQueryHandler(save, pattern=r"^adm:save$"),
-                    CallbackQueryHandler(change_field, pattern=r"^adm:f:"),
+                    CallbackQueryHandler(save, pattern=pattern(Admin, action="save")),
+                    CallbackQueryHandler(change_field, pattern=pattern(Admin, action="f")),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
             fallbacks=[
                 CommandHandler("cancel", cancel),
-                CallbackQueryHandler(cancel, pattern=r"^adm:cancel$"),
+                CallbackQueryHandler(cancel, pattern=pattern(Admin, action="cancel")),
             ],
             per_chat=True,
             per_user=True,
@@ -704,8 +721,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             name="admin_entry",
         )
     app.add_handler(conversation)
-    app.add_handler(CallbackQueryHandler(delete_pressed, pattern=r"^adm:(del:[pe]:.+|keep)$"))
-    app.add_handler(CallbackQueryHandler(stale, pattern=r"^adm:"))
+    app.add_handler(
+        CallbackQueryHandler(delete_pressed, pattern=pattern(Admin, action=("del", "keep")))
+    )
+    app.add_handler(CallbackQueryHandler(stale, pattern=pattern(Admin)))
     app.add_handler(CommandHandler("delete", delete))
     app.add_handler(CommandHandler("history", history))
     app.add_handler(CommandHandler("promote", promote))

@@ -11,14 +11,15 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
-    Application,
+    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.context import BotContext
+from bot import callbacks
+from bot.context import BotApp, BotContext
 from bot.texts import basic as texts
 from bot.texts.common import Lang
 
@@ -42,7 +43,7 @@ def is_admin(context: BotContext, user_id: int | None) -> bool:
         return False
     if user_id in context.settings.admin_ids:
         return True
-    promoted: set[int] = context.services.extra.get("promoted_admins", set())
+    promoted = context.services.promoted_admins or set()
     return user_id in promoted
 
 
@@ -119,10 +120,10 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     # At most one report per interval: a bug hit by every update must not flood the admins.
     now = time.monotonic()
-    last = float(context.services.extra.get("last_error_report", -ADMIN_REPORT_INTERVAL))
-    if now - last < ADMIN_REPORT_INTERVAL:
+    last = context.services.last_error_report
+    if last is not None and now - last < ADMIN_REPORT_INTERVAL:
         return
-    context.services.extra["last_error_report"] = now
+    context.services.last_error_report = now
     summary = "".join(traceback.format_exception_only(type(error), error)).strip()
     where = "update" if isinstance(update, Update) else "job"
     for admin_id in sorted(context.settings.admin_ids)[:5]:
@@ -136,14 +137,21 @@ async def on_error(update: object, context: BotContext) -> None:
             log.warning("could not report the error to admin %s", html.escape(str(admin_id)))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(TypeHandler(Update, preload_user), group=-2)
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("lang", lang))
 
 
-def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
+async def old_button(update: Update, context: BotContext) -> None:
+    """A button whose data no kind in bot/callbacks.py recognises: say plainly it expired."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.button_expired(context.lang))
+
+
+def register_fallbacks(app: BotApp) -> None:
     """Added last so that every real command is tried first."""
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
+    app.add_handler(CallbackQueryHandler(old_button, pattern=callbacks.unknown))
     app.add_error_handler(on_error)

@@ -24,7 +24,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
@@ -32,32 +31,29 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotContext
+from bot.callbacks import Lookup, packed, pattern, unpack
+from bot.context import BotApp, BotContext
 from bot.core import directory as zone_directory
 from bot.core.directory import DirectoryAnswer, DirectoryFilter
+from bot.core.directory_rows import DIRECTORY_SOURCE_IDS
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
     Page,
     TokenStore,
     closest_zones,
-    fits,
-    parse_page,
 )
 from bot.core.matching import ZoneMatch, resolve_sector
+from bot.core.records import SearchHit, ZoneCounts
+from bot.core.text import normalise
 from bot.core.zone_cache import FactsView, facts_view
 from bot.texts import directory as directory_texts
 from bot.texts import lookup as texts
 from bot.texts.common import Lang, split_message
 from storage import Store
-from storage.directory import DIRECTORY_SOURCE_IDS
-from storage.fact_queries import SearchHit, ZoneCounts
-from storage.text import normalise
 
 log = logging.getLogger(__name__)
 
-TOKENS_KEY = "lookup_tokens"
-CHARTS_KEY = "lookup_charts"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 CARD_PROJECTS = 5
 CARD_EVENTS = 5
@@ -78,7 +74,9 @@ class Outcome:
 
 
 async def _view(context: BotContext) -> FactsView:
-    return await facts_view(context.store, context.services.extra)
+    services = context.services
+    services.facts = await facts_view(context.store, services.facts)
+    return services.facts
 
 
 def _names(view: FactsView) -> texts.Names:
@@ -86,10 +84,7 @@ def _names(view: FactsView) -> texts.Names:
 
 
 def _tokens(context: BotContext) -> TokenStore:
-    store = context.services.extra.get(TOKENS_KEY)
-    if store is None:
-        store = context.services.extra[TOKENS_KEY] = TokenStore()
-    return store
+    return context.services.lookup_tokens
 
 
 def _markup(reply: texts.Reply) -> InlineKeyboardMarkup | None:
@@ -287,7 +282,7 @@ async def _load_hits(store: Store, view: FactsView, hits: list[SearchHit]) -> li
             record = await store.company(hit.record_id)
         else:
             record = await store.figure(hit.record_id)
-        found.append(texts.Found(hit, record))  # type: ignore[arg-type]
+        found.append(texts.Found(hit, record))
     return found
 
 
@@ -440,7 +435,7 @@ async def sector_reply(
     name = match.label or match.area or query
     key = (
         name
-        if fits("sp", name, 999999, "e") and not name.startswith("~")
+        if packed(Lookup("sp", name, 999999, edit=True)) is not None and not name.startswith("~")
         else "~" + _tokens(context).put(name)
     )
     return texts.sector_card(
@@ -549,7 +544,7 @@ async def stats_outcome(
     if not found:
         return Outcome([texts.no_breakdown(lang, zone)])
     outcome = Outcome()
-    charts: dict[tuple[int, str, str], bytes] = context.services.extra.setdefault(CHARTS_KEY, {})
+    charts = context.services.charts
     for breakdown in found[:3]:
         source = await store.source(breakdown.head.source)
         cache_key = (view.version, breakdown.head.id, lang)
@@ -882,14 +877,14 @@ async def _answer(query: object, text: str | None) -> None:
 async def _on_button(context: BotContext, data: str, admin: bool) -> tuple[Outcome, bool]:
     """(what to show, whether to edit the pressed message in place)."""
     lang = context.lang
-    parts = data.split(":")
-    prefix = parts[0]
-    edit = parts[-1] == "e"
-    if parts[-1] == "n":
+    pressed = unpack(data)
+    if not isinstance(pressed, Lookup):
+        return Outcome(notice=texts.unknown_button(lang)), False
+    if pressed.counter:
         return Outcome(), False  # the page counter between the arrows: nothing to show
+    prefix, edit = pressed.kind, pressed.edit
     view = await _view(context)
-    arg = parts[1] if len(parts) > 1 else ""
-    page = parse_page(parts[2]) if len(parts) > 2 else 0
+    arg, page = pressed.arg, pressed.page or 0
     reply: texts.Reply | None = None
     if prefix == "z":
         reply = await zone_reply(context, view, arg, lang, admin=admin)
@@ -918,13 +913,11 @@ async def _on_button(context: BotContext, data: str, admin: bool) -> tuple[Outco
         if text is None:
             return Outcome(notice=texts.expired(lang)), False
         reply = await search_reply(context, view, text, page, lang)
-    elif prefix in ("sp", "sc"):
+    else:  # sp, sc
         name = _tokens(context).get(arg[1:]) if arg.startswith("~") else arg
         if not name:
             return Outcome(notice=texts.expired(lang)), False
         reply = await sector_reply(context, view, name, page, lang)
-    else:
-        return Outcome(notice=texts.unknown_button(lang)), False
     if reply is None:
         return Outcome(notice=texts.gone(lang)), False
     return Outcome([reply]), edit
@@ -974,7 +967,7 @@ async def inline(update: Update, context: BotContext) -> None:
         card = await zone_reply(context, view, zone_id, lang)
         if card is not None:
             card.buttons = []
-        await add(f"z:{zone_id}", title, description, card)
+        await add(Lookup("z", zone_id).pack(), title, description, card)
     builders = {
         "project": project_reply,
         "company": company_reply,
@@ -991,15 +984,15 @@ async def inline(update: Update, context: BotContext) -> None:
             if card is not None:
                 card.buttons = []
             title, description = texts.inline_hit_title(lang, found, _names(view))
-            prefix = texts.KIND_PREFIX[found.hit.kind]
-            await add(f"{prefix}:{found.hit.record_id}", title, description, card)
+            result_id = Lookup.record(found.hit.kind, found.hit.record_id).pack()
+            await add(result_id, title, description, card)
     await inline_query.answer(results, cache_time=30)
 
 
 # ---- registration --------------------------------------------------------------------------
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("zone", zone))
     app.add_handler(CommandHandler("zones", zones))
     app.add_handler(CommandHandler("sector", sector))
@@ -1007,7 +1000,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("project", project))
     app.add_handler(CommandHandler("search", search))
     app.add_handler(CommandHandler("stats", stats))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^(z|zl|zp|ze|zc|p|e|c|f|s|sp|sc):"))
+    app.add_handler(CallbackQueryHandler(button, pattern=pattern(Lookup)))
     app.add_handler(InlineQueryHandler(inline))
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, question)

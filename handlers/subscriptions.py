@@ -14,7 +14,7 @@ import logging
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -28,7 +28,6 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -36,25 +35,33 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts_job import start_alerts_job
-from bot.context import BotContext
+from bot.callbacks import (
+    AlertMode,
+    Manage,
+    Subscribe,
+    SubscriptionsPage,
+    Unsubscribe,
+    packed,
+    pattern,
+    unpack,
+)
+from bot.context import BotApp, BotContext
 from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
+from bot.core.records import ChatRecord, SubKind, SubscribeResult, Subscription
 from bot.core.zone_cache import zone_index
 from bot.texts import directory as directory_texts
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
 from handlers.common import edit_in_place
-from storage.chat_queries import Chat as StoredChat
-from storage.subscription_queries import MAX_SUBSCRIPTIONS, SubscribeResult, Subscription
+from storage.subscription_queries import MAX_SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 300.0
 ADMIN_CACHE_MAX = 5000
 PAGE_SIZE = 10
-MAX_CALLBACK = 64
 MANAGED_KEY = "managed_chat"  # user_data: the group a private chat manages
 SCOPED_KEY = "managed_messages"  # user_data: message id -> the chat its buttons act on
 SCOPED_MAX = 100
@@ -90,7 +97,7 @@ _MARKS = ("✅ ", "⬜ ")
 class Target:
     """Something a chat can follow, with the name to show for it."""
 
-    kind: str
+    kind: SubKind
     value: str
     name: str
 
@@ -170,7 +177,7 @@ def _managed_id(context: BotContext) -> int | None:
     return value if isinstance(value, int) else None
 
 
-async def _manageable(context: BotContext, group_id: int, user_id: int) -> StoredChat | None:
+async def _manageable(context: BotContext, group_id: int, user_id: int) -> ChatRecord | None:
     """The group, when the bot is still in it and this user may manage it."""
     known = await context.store.chat(group_id)
     if known is not None and known.migrated_to is not None:
@@ -377,8 +384,7 @@ def _clean_keyword(words: list[str]) -> str:
 
 
 def _sub_data(target: Target) -> str | None:
-    data = f"sub:{target.kind}:{target.value}"
-    return data if len(data.encode()) <= MAX_CALLBACK else None
+    return packed(Subscribe(target.kind, target.value))
 
 
 def _choice_markup(
@@ -477,7 +483,7 @@ async def _subscribe_target(
             (s.thread_id for s in held if (s.kind, s.value) == (target.kind, target.value)),
             None,
         )
-    result = await context.store.subscribe(scope.chat_id, target.kind, target.value, thread)  # type: ignore[arg-type]
+    result = await context.store.subscribe(scope.chat_id, target.kind, target.value, thread)
     if result is SubscribeResult.LIMIT:
         text = texts.limit_reached(MAX_SUBSCRIPTIONS, lang)
     elif result is SubscribeResult.ALREADY:
@@ -594,7 +600,7 @@ async def _list_view(
         [
             InlineKeyboardButton(
                 texts.remove_button(start + n, f"{texts.kind_name(v.kind, lang)} {v.name}"),
-                callback_data=f"unsub:{v.id}:{page}",
+                callback_data=Unsubscribe(v.id, page).pack(),
             )
         ]
         for n, v in enumerate(views, start=1)
@@ -602,11 +608,15 @@ async def _list_view(
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton(texts.page_button(False, lang), callback_data=f"subs:{page - 1}")
+            InlineKeyboardButton(
+                texts.page_button(False, lang), callback_data=SubscriptionsPage(page - 1).pack()
+            )
         )
     if page + 1 < pages:
         nav.append(
-            InlineKeyboardButton(texts.page_button(True, lang), callback_data=f"subs:{page + 1}")
+            InlineKeyboardButton(
+                texts.page_button(True, lang), callback_data=SubscriptionsPage(page + 1).pack()
+            )
         )
     if nav:
         rows.append(nav)
@@ -655,7 +665,7 @@ def _mode_markup(current: str, lang: Lang) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    texts.mode_button(m, current, lang), callback_data=f"alerts:{m}"
+                    texts.mode_button(m, current, lang), callback_data=AlertMode(m).pack()
                 )
                 for m in ("instant", "digest", "off")
             ]
@@ -666,27 +676,38 @@ def _mode_markup(current: str, lang: Lang) -> InlineKeyboardMarkup:
 # ---- buttons ----------------------------------------------------------------------------
 
 
-async def on_sub_button(update: Update, context: BotContext) -> None:
-    """sub:KIND:VALUE on a picker, a choice list, a zone or a sector card: toggle it."""
+B = TypeVar("B", Subscribe, Unsubscribe, SubscriptionsPage, AlertMode)
+
+
+async def _pressed(
+    update: Update, context: BotContext, kind: type[B], *, change: bool = True
+) -> tuple[CallbackQuery, Message, Chat, B, Scope] | None:
+    """A button of ``kind`` on a message in a chat, and the scope it may act on; None when
+    it may not act (the press is answered: stale, or not allowed here)."""
     query = update.callback_query
     if query is None:
-        return
-    lang = context.lang
+        return None
     message = query.message if isinstance(query.message, Message) else None
     chat = update.effective_chat
-    parts = (query.data or "").split(":", 2)
-    if (
-        message is None
-        or chat is None
-        or len(parts) != 3
-        or parts[1] not in ("zone", "sector", "keyword")
-    ):
-        await query.answer(texts.toast_stale(lang))
-        return
-    scope = await _button_scope(update, context, query, message)
+    pressed = unpack(query.data)
+    if message is None or chat is None or not isinstance(pressed, kind):
+        # A page turn has nothing to go stale; the others say what happened.
+        await query.answer(None if kind is SubscriptionsPage else texts.toast_stale(context.lang))
+        return None
+    scope = await _button_scope(update, context, query, message, change=change)
     if scope is None:
+        return None
+    return query, message, chat, pressed, scope
+
+
+async def on_sub_button(update: Update, context: BotContext) -> None:
+    """sub:KIND:VALUE on a picker, a choice list, a zone or a sector card: toggle it."""
+    found = await _pressed(update, context, Subscribe)
+    if found is None:
         return
-    kind, value = parts[1], parts[2]
+    query, message, chat, pressed, scope = found
+    lang = context.lang
+    kind, value = pressed.kind, pressed.value
     name = await _target_name(context, kind, value)
     if name is None or (kind == "keyword" and keyword_error(value)):
         await query.answer(texts.toast_stale(lang))
@@ -699,7 +720,7 @@ async def on_sub_button(update: Update, context: BotContext) -> None:
         )
     else:
         thread = _thread(message) if scope.group is None else None
-        result = await store.subscribe(scope.chat_id, kind, value, thread)  # type: ignore[arg-type]
+        result = await store.subscribe(scope.chat_id, kind, value, thread)
         if result is SubscribeResult.LIMIT:
             await query.answer(texts.toast_limit(MAX_SUBSCRIPTIONS, lang), show_alert=True)
             return
@@ -722,9 +743,9 @@ async def _relabel(message: Message, context: BotContext, chat_id: int) -> None:
         new_row = []
         for button in row:
             data = button.callback_data if isinstance(button.callback_data, str) else None
-            parts = data.split(":", 2) if data else []
-            if len(parts) == 3 and parts[0] == "sub":
-                on = (parts[1], parts[2]) in held
+            shown = unpack(data)
+            if isinstance(shown, Subscribe):
+                on = (shown.kind, shown.value) in held
                 if button.text.startswith(_MARKS):
                     text = (_MARKS[0] if on else _MARKS[1]) + button.text[len(_MARKS[0]) :]
                 else:
@@ -741,21 +762,13 @@ async def _relabel(message: Message, context: BotContext, chat_id: int) -> None:
 
 async def on_unsub_button(update: Update, context: BotContext) -> None:
     """unsub:ID:PAGE on the list: remove that subscription and redraw the list."""
-    query = update.callback_query
-    if query is None:
+    found = await _pressed(update, context, Unsubscribe)
+    if found is None:
         return
+    query, message, _, pressed, scope = found
     lang = context.lang
-    message = query.message if isinstance(query.message, Message) else None
-    chat = update.effective_chat
-    parts = (query.data or "").split(":")
-    if message is None or chat is None or len(parts) != 3 or not parts[1].isdigit():
-        await query.answer(texts.toast_stale(lang))
-        return
-    scope = await _button_scope(update, context, query, message)
-    if scope is None:
-        return
-    page = int(parts[2]) if parts[2].isdigit() else 0
-    removed = await context.store.unsubscribe_id(scope.chat_id, int(parts[1]))
+    page = pressed.page
+    removed = await context.store.unsubscribe_id(scope.chat_id, pressed.subscription_id)
     if removed is None:
         await query.answer(texts.toast_stale(lang))
     else:
@@ -767,20 +780,12 @@ async def on_unsub_button(update: Update, context: BotContext) -> None:
 
 async def on_list_page(update: Update, context: BotContext) -> None:
     """subs:PAGE: another page of the list."""
-    query = update.callback_query
-    if query is None:
+    found = await _pressed(update, context, SubscriptionsPage, change=False)
+    if found is None:
         return
-    message = query.message if isinstance(query.message, Message) else None
-    chat = update.effective_chat
-    page_text = (query.data or "").partition(":")[2]
-    if message is None or chat is None or not page_text.isdigit():
-        await query.answer()
-        return
-    scope = await _button_scope(update, context, query, message, change=False)
-    if scope is None:
-        return
+    query, message, _, pressed, scope = found
     await query.answer()
-    await _redraw_list(message, context, scope, int(page_text))
+    await _redraw_list(message, context, scope, pressed.page)
 
 
 async def _redraw_list(message: Message, context: BotContext, scope: Scope, page: int) -> None:
@@ -790,21 +795,14 @@ async def _redraw_list(message: Message, context: BotContext, scope: Scope, page
 
 async def on_mode_button(update: Update, context: BotContext) -> None:
     """alerts:MODE: set the alert mode and show it in place."""
-    query = update.callback_query
-    if query is None:
+    found = await _pressed(update, context, AlertMode)
+    if found is None:
         return
+    query, message, chat, pressed, scope = found
     lang = context.lang
-    message = query.message if isinstance(query.message, Message) else None
-    chat = update.effective_chat
-    mode = (query.data or "").partition(":")[2]
-    if message is None or chat is None or mode not in ("instant", "digest", "off"):
-        await query.answer(texts.toast_stale(lang))
-        return
-    scope = await _button_scope(update, context, query, message)
-    if scope is None:
-        return
+    mode = pressed.mode
     await _ready(scope, chat, context)
-    await context.store.set_alert_mode(scope.chat_id, mode)  # type: ignore[arg-type]
+    await context.store.set_alert_mode(scope.chat_id, mode)
     await query.answer(texts.toast_in_group(scope.group, texts.mode_name(mode, lang), lang))
     await edit_in_place(
         message.edit_text(
@@ -818,7 +816,7 @@ async def on_mode_button(update: Update, context: BotContext) -> None:
 # ---- /manage: a group's subscriptions from a private chat --------------------------------
 
 
-async def _eligible_groups(context: BotContext, user_id: int) -> list[StoredChat]:
+async def _eligible_groups(context: BotContext, user_id: int) -> list[ChatRecord]:
     """Groups the bot is in where this user is an administrator (or any, for bot admins)."""
     found = []
     for group in await context.store.active_groups():
@@ -830,13 +828,13 @@ async def _eligible_groups(context: BotContext, user_id: int) -> list[StoredChat
 
 
 def _manage_markup(
-    groups: list[StoredChat], current: int | None, lang: Lang
+    groups: list[ChatRecord], current: int | None, lang: Lang
 ) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
                 texts.manage_button(texts.group_name(g.title, g.id), g.id == current, lang),
-                callback_data=f"mg:{g.id}",
+                callback_data=Manage(g.id).pack(),
             )
         ]
         for g in groups
@@ -844,7 +842,7 @@ def _manage_markup(
     rows.append(
         [
             InlineKeyboardButton(
-                texts.manage_off_button(current is None, lang), callback_data="mg:off"
+                texts.manage_off_button(current is None, lang), callback_data=Manage(None).pack()
             )
         ]
     )
@@ -887,20 +885,22 @@ async def on_manage_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     message = query.message if isinstance(query.message, Message) else None
     chat, user = update.effective_chat, update.effective_user
-    value = (query.data or "").partition(":")[2]
-    if message is None or chat is None or user is None or chat.type != ChatType.PRIVATE:
+    pressed = unpack(query.data)
+    if (
+        message is None
+        or chat is None
+        or user is None
+        or chat.type != ChatType.PRIVATE
+        or not isinstance(pressed, Manage)
+    ):
         await query.answer(texts.toast_stale(lang))
         return
-    if value == "off":
+    if pressed.group_id is None:
         _user_data(context).pop(MANAGED_KEY, None)
         await query.answer(texts.toast_manage_off(lang))
         await edit_in_place(message.edit_text(texts.manage_off(lang), parse_mode="HTML"))
         return
-    try:
-        group_id = int(value)
-    except ValueError:
-        await query.answer(texts.toast_stale(lang))
-        return
+    group_id = pressed.group_id
     group = await _manageable(context, group_id, user.id)
     if group is None:
         if _managed_id(context) == group_id:
@@ -966,17 +966,17 @@ async def on_migrate(update: Update, context: BotContext) -> None:
         log.info("chat %s migrated to %s", old, new)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("subscribe", subscribe))
     app.add_handler(CommandHandler("unsubscribe", unsubscribe))
     app.add_handler(CommandHandler("subscriptions", subscriptions))
     app.add_handler(CommandHandler("alerts", alerts))
     app.add_handler(CommandHandler("manage", manage))
-    app.add_handler(CallbackQueryHandler(on_sub_button, pattern=r"^sub:"))
-    app.add_handler(CallbackQueryHandler(on_unsub_button, pattern=r"^unsub:"))
-    app.add_handler(CallbackQueryHandler(on_list_page, pattern=r"^subs:"))
-    app.add_handler(CallbackQueryHandler(on_mode_button, pattern=r"^alerts:"))
-    app.add_handler(CallbackQueryHandler(on_manage_button, pattern=r"^mg:"))
+    app.add_handler(CallbackQueryHandler(on_sub_button, pattern=pattern(Subscribe)))
+    app.add_handler(CallbackQueryHandler(on_unsub_button, pattern=pattern(Unsubscribe)))
+    app.add_handler(CallbackQueryHandler(on_list_page, pattern=pattern(SubscriptionsPage)))
+    app.add_handler(CallbackQueryHandler(on_mode_button, pattern=pattern(AlertMode)))
+    app.add_handler(CallbackQueryHandler(on_manage_button, pattern=pattern(Manage)))
     app.add_handler(
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=GROUP
     )
@@ -984,8 +984,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(
         CommandHandler("start", on_group_start, filters=filters.ChatType.GROUPS), group=GROUP
     )
-
-
-async def start_jobs(app: Application) -> None:  # type: ignore[type-arg]
-    """Called from on_startup: the alert job."""
-    await start_alerts_job(app)

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import cast
 
 import aiosqlite
 
-from storage.base import StoreBase, iso
-
-
-@dataclass(frozen=True)
-class Chat:
-    id: int
-    type: str
-    title: str | None
-    lang: str | None
-    active: bool
-    approved: bool
-    migrated_to: int | None
-    alert_mode: str
-    timezone: str | None
-    digest_kind: str
-    digest_time: str
-    digest_weekday: int
-    next_digest_at: str | None
-    digest_seq: int
-
+from bot.core.records import AlertMode, ChatRecord, DigestKind
+from storage.base import StoreBase, from_iso, iso
 
 _COLUMNS = (
     "id, type, title, lang, active, approved, migrated_to, alert_mode, timezone, digest_kind, "
@@ -33,8 +15,8 @@ _COLUMNS = (
 )
 
 
-def _chat(row: aiosqlite.Row) -> Chat:
-    return Chat(
+def _chat(row: aiosqlite.Row) -> ChatRecord:
+    return ChatRecord(
         id=int(row["id"]),
         type=str(row["type"]),
         title=row["title"],
@@ -42,12 +24,12 @@ def _chat(row: aiosqlite.Row) -> Chat:
         active=bool(row["active"]),
         approved=bool(row["approved"]),
         migrated_to=row["migrated_to"],
-        alert_mode=str(row["alert_mode"]),
+        alert_mode=cast(AlertMode, str(row["alert_mode"])),
         timezone=row["timezone"],
-        digest_kind=str(row["digest_kind"]),
+        digest_kind=cast(DigestKind, str(row["digest_kind"])),
         digest_time=str(row["digest_time"]),
         digest_weekday=int(row["digest_weekday"]),
-        next_digest_at=row["next_digest_at"],
+        next_digest_at=from_iso(row["next_digest_at"]) if row["next_digest_at"] else None,
         digest_seq=int(row["digest_seq"]),
     )
 
@@ -57,7 +39,7 @@ class ChatQueries(StoreBase):
 
     async def ensure_chat(
         self, chat_id: int, chat_type: str, title: str | None = None, lang: str | None = None
-    ) -> Chat:
+    ) -> ChatRecord:
         """The chat's row, created on first sight; title and type kept current."""
         now = iso(self.now())
         async with self.transaction() as db:
@@ -72,11 +54,11 @@ class ChatQueries(StoreBase):
         assert chat is not None
         return chat
 
-    async def chat(self, chat_id: int) -> Chat | None:
+    async def chat(self, chat_id: int) -> ChatRecord | None:
         row = await self.fetchone(f"SELECT {_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
         return _chat(row) if row else None
 
-    async def active_groups(self) -> list[Chat]:
+    async def active_groups(self) -> list[ChatRecord]:
         """Groups and supergroups the bot is still in (not migrated away), by title."""
         rows = await self.fetchall(
             f"SELECT {_COLUMNS} FROM chats WHERE type IN ('group', 'supergroup') "

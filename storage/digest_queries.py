@@ -12,58 +12,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import aiosqlite
 
+from bot.core.records import (
+    Change,
+    ChatRecord,
+    DigestRow,
+    Event,
+    Project,
+    Pruned,
+    StoredPlan,
+    Subscription,
+    WindowItem,
+)
 from storage.base import StoreBase, iso
-from storage.chat_queries import _COLUMNS, Chat, _chat
-from storage.models import Event, Project
+from storage.chat_queries import _COLUMNS, _chat
 
 # The subscriptions module owns how a feed item is seen for matching; digests reuse it.
-from storage.subscription_queries import (
-    GIVE_UP_ATTEMPTS,
-    AlertCandidate,
-    Subscription,
-    record_candidates,
-)
-
-
-@dataclass(frozen=True)
-class DigestRow:
-    chat_id: int
-    period: str
-    from_seq: int
-    to_seq: int
-    parts_sent: int
-    created_at: str
-    sent_at: str | None
-
-    @property
-    def done(self) -> bool:
-        return self.sent_at is not None
-
-
-# A stored digest plan: for each part, the (feed seq, change as shown) of its items in order.
-StoredPlan = tuple[tuple[tuple[int, str], ...], ...]
-
-
-@dataclass(frozen=True)
-class Pruned:
-    """What one clean-up removed."""
-
-    deliveries: int
-    digests: int
-
-
-@dataclass(frozen=True)
-class WindowItem:
-    """A feed item of a digest's window: how alerts see it, its change, and the record."""
-
-    candidate: AlertCandidate
-    change: str
-    record: Project | Event
+from storage.subscription_queries import GIVE_UP_ATTEMPTS, record_candidates
 
 
 def _digest(row: aiosqlite.Row) -> DigestRow:
@@ -120,7 +89,7 @@ class DigestQueries(StoreBase):
                 (timezone, iso(next_at) if next_at else None, chat_id),
             )
 
-    async def unscheduled_chats(self, limit: int = 5000) -> list[Chat]:
+    async def unscheduled_chats(self, limit: int = 5000) -> list[ChatRecord]:
         """Active chats whose digest is on but has no due time yet (new chats, old rows)."""
         rows = await self.fetchall(
             f"SELECT {_COLUMNS} FROM chats WHERE active = 1 AND digest_kind != 'off' "
@@ -139,7 +108,7 @@ class DigestQueries(StoreBase):
                 [(iso(at) if at else None, chat_id) for chat_id, at in times],
             )
 
-    async def due_chats(self, now: datetime, limit: int = 20000) -> list[Chat]:
+    async def due_chats(self, now: datetime, limit: int = 20000) -> list[ChatRecord]:
         """Chats whose digest is due at ``now``: active, digest on, alerts not switched off.
 
         A chat whose time passed while the bot was down is due too (catch-up), once.
@@ -212,7 +181,7 @@ class DigestQueries(StoreBase):
                     data = json.loads(row["body"])
                     data["learned_at"] = row["learned_at"]
                     records[(kind, str(row["id"]))] = model.model_validate(data)
-        changes = {int(r["seq"]): str(r["change"]) for r in rows}
+        changes = {int(r["seq"]): cast(Change, str(r["change"])) for r in rows}
         return [
             WindowItem(c, changes[c.seq], records[(c.kind, c.record_id)])
             for c in candidates
@@ -416,4 +385,4 @@ class DigestQueries(StoreBase):
             )
 
 
-__all__ = ["DigestQueries", "DigestRow", "Pruned", "StoredPlan", "WindowItem"]
+__all__ = ["DigestQueries"]

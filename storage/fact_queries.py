@@ -6,27 +6,32 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 from pydantic import BaseModel
 
-from storage.base import StoreBase, iso, write_audit
-from storage.facts import KnownIds, check, dump, load_seed
-from storage.models import (
+from bot.core.factfile import KnownIds, check, dump, load_seed
+from bot.core.records import (
+    ApplyReport,
     Company,
     Event,
     FactFile,
+    FeedItem,
+    HitKind,
     Project,
+    RecordKind,
+    SearchHit,
     SectorArea,
     SectorLabel,
     Source,
     Zone,
+    ZoneCounts,
     ZoneFigure,
 )
-from storage.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
+from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
+from storage.base import StoreBase, iso, write_audit
 
-RecordKind = Literal["project", "event"]
 M = TypeVar("M", bound=BaseModel)
 
 _SECTIONS: tuple[str, ...] = (
@@ -39,48 +44,6 @@ _SECTIONS: tuple[str, ...] = (
     "events",
     "figures",
 )
-
-
-@dataclass
-class ApplyReport:
-    """What applying a fact file did, per section: new, updated, unchanged ids."""
-
-    new: dict[str, list[str]] = field(default_factory=dict)
-    updated: dict[str, list[str]] = field(default_factory=dict)
-    unchanged: dict[str, list[str]] = field(default_factory=dict)
-    skipped_deleted: list[str] = field(default_factory=list)
-
-    def add(self, bucket: str, section: str, record_id: str) -> None:
-        getattr(self, bucket).setdefault(section, []).append(record_id)
-
-    def count(self, bucket: str) -> int:
-        return sum(len(ids) for ids in getattr(self, bucket).values())
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """One entry of the feed: a new record or a stage change, in the order it was stored."""
-
-    seq: int
-    kind: RecordKind
-    record_id: str
-    change: Literal["new", "stage"]
-    at: str
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    kind: str
-    record_id: str
-    zone_id: str | None
-    title: str
-    score: float
-
-
-@dataclass(frozen=True)
-class ZoneCounts:
-    projects: int
-    events: int
 
 
 def _body(model: BaseModel) -> str:
@@ -390,7 +353,7 @@ class FactQueries(StoreBase):
         )
         return [
             SearchHit(
-                kind=str(r[0]),
+                kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
                 title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),
@@ -467,7 +430,7 @@ class FactQueries(StoreBase):
         )
         return [
             SearchHit(
-                kind=str(r[0]),
+                kind=cast(HitKind, str(r[0])),
                 record_id=str(r[1]),
                 zone_id=r[2],
                 title=str(r[3]).replace(" ", "") if _mostly_han(str(r[3])) else str(r[3]),

@@ -10,71 +10,30 @@ same way, and a restart continues where the watermark stands.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, cast
 
 import aiosqlite
 
+from bot.core.records import (
+    AlertCandidate,
+    AlertMode,
+    Change,
+    Matcher,
+    PendingDelivery,
+    RecordKind,
+    SectorLabel,
+    SubKind,
+    SubscribeResult,
+    Subscription,
+)
 from storage.base import StoreBase, iso
-from storage.models import SectorLabel
 
-SubKind = Literal["zone", "sector", "keyword"]
-AlertMode = Literal["instant", "digest", "off"]
 MAX_SUBSCRIPTIONS = 200
 GIVE_UP_ATTEMPTS = 99  # a delivery at this count is abandoned (Telegram refused the message)
 WATERMARK_KEY = "alerts_seq"
 PER_CHAT_BATCH = 30  # a chat's alerts read per tick; the job sends a few messages of them
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: int
-    chat_id: int
-    kind: SubKind
-    value: str
-    thread_id: int | None
-    since_seq: int
-
-
-class SubscribeResult(StrEnum):
-    ADDED = "added"
-    ALREADY = "already"
-    LIMIT = "limit"
-
-
-@dataclass(frozen=True)
-class AlertCandidate:
-    """A feed item as matching sees it: where it is, its sector labels and its words."""
-
-    seq: int
-    kind: str
-    record_id: str
-    zone_id: str
-    labels: frozenset[str]
-    text: str
-
-
-# (candidates, subscriptions of chats that take instant alerts, all labels) -> for each
-# (chat id, seq) owed an alert, the forum topic to send it to.
-Matcher = Callable[
-    [Sequence[AlertCandidate], Sequence[Subscription], Sequence[SectorLabel]],
-    dict[tuple[int, int], int | None],
-]
-
-
-@dataclass(frozen=True)
-class PendingDelivery:
-    chat_id: int
-    seq: int
-    thread_id: int | None
-    attempts: int
-    kind: str
-    record_id: str
-    change: str
-    lang: str | None
 
 
 def _subscription(row: aiosqlite.Row) -> Subscription:
@@ -270,9 +229,9 @@ class SubscriptionQueries(StoreBase):
                 seq=int(r["seq"]),
                 thread_id=r["thread_id"],
                 attempts=int(r["attempts"]),
-                kind=str(r["kind"]),
+                kind=cast(RecordKind, str(r["kind"])),
                 record_id=str(r["record_id"]),
-                change=str(r["change"]),
+                change=cast(Change, str(r["change"])),
                 lang=r["lang"],
             )
             for r in rows
@@ -383,7 +342,7 @@ async def record_candidates(
         found.append(
             AlertCandidate(
                 seq=int(item["seq"]),
-                kind=kind,
+                kind=cast(RecordKind, kind),
                 record_id=record_id,
                 zone_id=str(row["zone_id"]),
                 labels=labels,

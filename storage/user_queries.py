@@ -8,46 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, cast
 
+from bot.core.records import AuditEntry, Event, NamedRef, Project, UserInfo, UserRole, UserStatus
 from storage.base import StoreBase, iso, write_audit
-from storage.models import Event, Project
 
 M = TypeVar("M", Project, Event)
-UserStatus = Literal["new", "pending", "approved", "denied"]
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    id: int
-    name: str | None
-    username: str | None
-    role: str
-    status: str
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change of one record: who, when, how, and the stored body before and after."""
-
-    id: int
-    at: str
-    actor_id: int | None
-    via: str
-    kind: str
-    record_id: str
-    action: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class NamedRef:
-    """A company or source id with the names it can be written as in a spreadsheet."""
-
-    id: str
-    names: tuple[str, ...]
 
 
 class UserQueries(StoreBase):
@@ -73,7 +39,8 @@ class UserQueries(StoreBase):
         )
         if row is None:
             return None
-        return UserInfo(int(row[0]), row[1], row[2], str(row[3]), str(row[4]))
+        role, status = cast(UserRole, str(row[3])), cast(UserStatus, str(row[4]))
+        return UserInfo(int(row[0]), row[1], row[2], role, status)
 
     async def user_status(self, user_id: int) -> str:
         value = await self.scalar("SELECT status FROM users WHERE id = ?", (user_id,))

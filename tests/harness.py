@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.app import OFFLINE_TOKEN, build_application
-from bot.context import services_of
+from bot.context import BotApp, services_of
 from bot.local_api import (
     ApiCall,
     LocalBotApi,
@@ -45,7 +44,7 @@ class BotHarness:
     def __init__(self, settings: Settings, now: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
         self.api = LocalBotApi()
-        self.app: Application = build_application(  # type: ignore[type-arg]
+        self.app: BotApp = build_application(
             settings, request=self.api, token=OFFLINE_TOKEN, rate_limit=False, now=now
         )
         self._message_ids = 0

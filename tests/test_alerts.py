@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from bot import delivery
-from bot.alerts_job import JOB_NAME, alerts_tick
+from bot.context import services_of
 from bot.core import alerts
+from bot.core.records import AlertCandidate, Event, FactFile, Project, SectorLabel, Subscription
+from bot.jobs import delivery
+from bot.jobs.alerts import JOB_NAME, alerts_tick
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
 from storage import Store
-from storage.models import Event, FactFile, Project, SectorLabel
-from storage.subscription_queries import AlertCandidate, Subscription
 from tests.harness import ADMIN_ID, USER_ID, BotHarness
 
 SOURCE = "p000-kunshan"
@@ -474,7 +474,7 @@ async def test_a_chat_with_thousands_waiting_does_not_starve_the_others(
         (str(await store.max_seq()),),
     )
 
-    due = await store.pending_deliveries(harness.app.bot_data["now"]())
+    due = await store.pending_deliveries(services_of(harness.app).clock())
     assert {row.chat_id for row in due} == {busy, quiet}
     assert sum(1 for row in due if row.chat_id == busy) == 30
 

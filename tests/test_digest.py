@@ -14,18 +14,23 @@ import pytest
 
 from bot.context import services_of
 from bot.core.digest import DigestIndex, Entry, build_digest, headline
-from bot.delivery import PACER_KEY, Pacer
+from bot.core.records import AlertCandidate, Event, EventKind, FactFile, Figure, Project
+from bot.core.values import Amount, Qualifier
+from bot.jobs import digests as digest_module
+from bot.jobs.delivery import Pacer
+from bot.jobs.digests import TICK_NAME, digest_tick
 from bot.local_api import ApiCall, html_to_plain, utf16_len
 from bot.settings import Settings
 from bot.texts.digest import render_digest
-from handlers import digest as digest_module
-from handlers.digest import TICK_NAME, digest_tick
 from storage.base import StoreError
 from storage.lock import InstanceLock
-from storage.models import Event, EventKind, FactFile, Figure, Project
-from storage.subscription_queries import AlertCandidate
-from storage.values import Amount, Qualifier
 from tests.harness import USER_ID, BotHarness, make_settings
+
+
+def iso_at(text: str) -> datetime:
+    """A stored time as written in the tests (ISO 8601, UTC)."""
+    return datetime.fromisoformat(text)
+
 
 GROUP_ID = -1001234567890
 
@@ -52,7 +57,7 @@ def _fast_pacer(harness: BotHarness, clock: Clock) -> None:
     def seconds() -> float:
         return clock.now.timestamp() + 10.0 * next(looks)
 
-    services_of(harness.app).extra[PACER_KEY] = Pacer(clock=seconds)
+    services_of(harness.app).pacer = Pacer(clock=seconds)
 
 
 async def _start(settings: Settings, clock: Clock) -> BotHarness:
@@ -116,7 +121,7 @@ async def test_daily_0830_shanghai_fires_at_0030_utc_and_not_before(
     await follow(harness)
     await digest_tick(harness.app, clock.now)  # schedules the new chat
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-02T00:30:00+00:00"
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-02T00:30:00+00:00")
     await add(harness, project(1))
 
     await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 29, 59))
@@ -133,7 +138,7 @@ async def test_daily_0830_shanghai_fires_at_0030_utc_and_not_before(
     await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 31))
     assert len(digests_to(harness)) == 1
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-03T00:30:00+00:00"
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-03T00:30:00+00:00")
 
 
 async def test_weekly_monday_digest(harness: BotHarness, clock: Clock) -> None:
@@ -150,7 +155,7 @@ async def test_weekly_monday_digest(harness: BotHarness, clock: Clock) -> None:
     assert len(digests_to(harness)) == 1
     assert "2026-W11" in html_to_plain(digests_to(harness)[0].text)
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-16T00:30:00+00:00"
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-16T00:30:00+00:00")
 
 
 async def test_berlin_chat_keeps_local_0830_across_dst(harness: BotHarness, clock: Clock) -> None:
@@ -160,13 +165,13 @@ async def test_berlin_chat_keeps_local_0830_across_dst(harness: BotHarness, cloc
     assert "Europe/Berlin" in html_to_plain(calls[-1].text)
     await harness.send("/digest 08:30")
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-28T07:30:00+00:00"  # CET
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-28T07:30:00+00:00")  # CET
 
     await add(harness, project(1))
     await digest_tick(harness.app, clock.set(2026, 3, 28, 7, 30))
     assert len(digests_to(harness)) == 1
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-29T06:30:00+00:00"  # CEST
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-29T06:30:00+00:00")  # CEST
 
     await add(harness, project(2))
     await digest_tick(harness.app, clock.set(2026, 3, 29, 6, 29))
@@ -198,7 +203,7 @@ async def test_catch_up_after_downtime_sends_one_digest_not_one_per_day(
         text = html_to_plain(sent[0].text)
         assert "第1号" in text and "第2号" in text
         chat = await bot.store.chat(USER_ID)
-        assert chat is not None and chat.next_digest_at == "2026-03-06T00:30:00+00:00"
+        assert chat is not None and chat.next_digest_at == iso_at("2026-03-06T00:30:00+00:00")
     finally:
         await bot.stop()
 
@@ -263,7 +268,7 @@ async def test_restart_in_the_middle_of_a_three_part_digest(
         assert row is not None and row.parts_sent == 3 and row.sent_at is not None
         chat = await bot.store.chat(USER_ID)
         assert chat is not None and chat.digest_seq == row.to_seq
-        assert chat.next_digest_at == "2026-03-03T00:30:00+00:00"
+        assert chat.next_digest_at == iso_at("2026-03-03T00:30:00+00:00")
 
         # Later ticks today and tomorrow's (nothing new) send nothing more.
         await digest_tick(bot.app, clock.set(2026, 3, 2, 5, 0))
@@ -312,7 +317,7 @@ async def test_rate_limited_digest_waits_and_then_goes_out_once(
     await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 30))
     assert digests_to(harness) == []
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-02T00:32:00+00:00"
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-02T00:32:00+00:00")
     await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 31))
     assert digests_to(harness) == []
     await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 32))
@@ -380,7 +385,7 @@ async def test_empty_period_sends_nothing_and_moves_on(harness: BotHarness, cloc
     await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 30))
     assert harness.api.sent("sendMessage", USER_ID) == []
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-03T00:30:00+00:00"
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-03T00:30:00+00:00")
     assert chat.digest_seq == await harness.store.max_seq()
 
 
@@ -664,7 +669,7 @@ async def test_alerts_back_on_start_from_now_without_a_catch_up_digest(
     await digest_tick(harness.app, clock.now)
     assert digests_to(harness) == []
     chat = await harness.store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-06T00:30:00+00:00"
+    assert chat is not None and chat.next_digest_at == iso_at("2026-03-06T00:30:00+00:00")
     assert chat.digest_seq == await harness.store.max_seq()
 
     await add(harness, project(2))
@@ -710,7 +715,9 @@ async def test_a_database_error_for_one_chat_does_not_stop_the_others(
     assert digests_to(harness, USER_ID) == []
     assert len(digests_to(harness, other)) == 1
     chat = await store.chat(USER_ID)
-    assert chat is not None and chat.next_digest_at == "2026-03-02T00:45:00+00:00"  # retried
+    assert chat is not None and chat.next_digest_at == iso_at(
+        "2026-03-02T00:45:00+00:00"
+    )  # retried
 
     monkeypatch.setattr(store, "open_digest", real_open)
     await digest_tick(harness.app, clock.set(2026, 3, 2, 0, 45))
@@ -738,7 +745,7 @@ async def test_clean_up_forgets_old_history_only(harness: BotHarness, clock: Clo
     await store.open_digest(USER_ID, "d2026-03-03", 0, seqs[1], [[(seqs[1], "new")]])  # pending
     clock.set(2026, 4, 24, 0, 0)
     await harness.send("/digest now", chat_id=4242)  # a recent digest; leaves a chat lock
-    assert 4242 in services_of(harness.app).extra["digest_locks"]
+    assert 4242 in services_of(harness.app).digest_locks
 
     clock.set(2026, 4, 25, 0, 0)  # 54 days after the first, 5 after the recent one
     report = await digest_module.cleanup(harness.app)
@@ -749,7 +756,7 @@ async def test_clean_up_forgets_old_history_only(harness: BotHarness, clock: Clo
     assert await store.digest(USER_ID, "d2026-03-03") is not None
     assert await store.digest_plans([(USER_ID, "d2026-03-02")]) == {}
     assert await store.digest_plans([(USER_ID, "d2026-03-03")]) != {}
-    assert services_of(harness.app).extra.get("digest_locks") == {}
+    assert services_of(harness.app).digest_locks == {}
 
 
 async def test_the_clean_up_job_runs_every_six_hours(harness: BotHarness) -> None:

@@ -11,12 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts_job import alerts_tick
+from bot.core.directory_rows import (
+    COLUMNS,
+    DirectoryEntry,
+    load_shipped_directory,
+    parse_directory,
+)
+from bot.core.factfile import FactFileError
+from bot.core.records import FactFile, Project
+from bot.jobs.alerts import alerts_tick
 from bot.settings import Settings
 from storage import Store
-from storage.directory import COLUMNS, DirectoryEntry, load_shipped_directory, parse_directory
-from storage.facts import FactFileError
-from storage.models import FactFile, Project
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, text_of
 
 SHIPPED = load_shipped_directory()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.factfile import load_seed
+from bot.core.records import Stage
+from bot.core.values import Qualifier
 from storage import Store
-from storage.facts import load_seed
-from storage.models import Stage
-from storage.values import Qualifier
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from bot.core import exporting, importing
+from bot.core import exporting, import_resolve, importing
 from storage import Store
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, text_of
 
@@ -446,10 +446,10 @@ async def test_template_is_sent_and_its_headers_are_accepted(bot: BotHarness) ->
 
 
 def test_figures_round_trip() -> None:
-    figures = importing.parse_figures("参赛项目=21个; 落地|landed=约6个")
-    assert importing.figures_text(figures) == "参赛项目=21个; 落地|landed=约6个"
+    figures = import_resolve.parse_figures("参赛项目=21个; 落地|landed=约6个")
+    assert import_resolve.figures_text(figures) == "参赛项目=21个; 落地|landed=约6个"
     with pytest.raises(ValueError):
-        importing.parse_figures("参赛项目 21个")
+        import_resolve.parse_figures("参赛项目 21个")
 
 
 # ---- the command line ---------------------------------------------------------------------

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from bot.core.factfile import load_seed
+from bot.core.records import FactFile, Project, Source
 from bot.local_api import ApiCall, callback_update, message_update
 from bot.texts.lookup import place_pinyin, plural
-from storage.facts import load_seed
-from storage.models import FactFile, Project, Source
 from tests.harness import BotHarness, text_of
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.lookup import Page, TokenStore, callback, closest_zones
+from bot.core.factfile import load_seed
+from bot.core.lookup import Page, TokenStore, closest_zones
 from bot.core.matching import ZoneIndex, resolve_sector, sector_labels
 from storage.fact_queries import zone_name_forms
-from storage.facts import load_seed
 
 FACTS = load_seed()
 INDEX = ZoneIndex.build((name, z.id) for z in FACTS.zones for name in zone_name_forms(z))
@@ -95,17 +95,6 @@ def test_label_without_area_covers_only_itself() -> None:
     match = resolve_sector("香薰日化", AREAS, LABELS)
     assert match.kind == "found" and match.area is None
     assert match.labels == frozenset({"香薰日化"})
-
-
-def test_callback_data_is_checked_against_64_bytes() -> None:
-    assert callback("zp", "kunshan", 2) == "zp:kunshan:2"
-    assert len(callback("zp", "x" * 48, 999, "e").encode()) <= 64
-    try:
-        callback("s", "昆山" * 20)
-    except ValueError:
-        pass
-    else:  # pragma: no cover
-        raise AssertionError("over-long callback_data accepted")
 
 
 def test_token_store_keeps_recent_queries() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.factfile import FactFileError, load_seed, load_text
 from storage import Store, StoreError
-from storage.facts import FactFileError, load_seed, load_text
 from storage.migrations import MIGRATIONS
 
 NEW_PROJECT = """

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import delivery
-from bot.alerts_job import alerts_tick
 from bot.context import services_of
+from bot.core.records import FactFile, Zone
+from bot.jobs import delivery
+from bot.jobs.alerts import alerts_tick
 from bot.local_api import ApiCall, callback_update, message_update
 from bot.settings import Settings
-from storage.models import FactFile, Zone
 from storage.subscription_queries import MAX_SUBSCRIPTIONS
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
 from tests.test_alerts import Clock, add_elsewhere, alerts_to, project

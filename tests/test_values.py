@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from bot.core.values import Amount, PartialDate, Qualifier, Quantity
 from bot.local_api import html_to_plain, utf16_len
 from bot.texts.common import date, esc, money, quantity, split_message
-from storage.values import Amount, PartialDate, Qualifier, Quantity
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_a_huge_line_is_never_cut_inside_an_entity_or_a_tag() -> None:
 
 
 def test_search_terms_skip_lone_letters_and_control_characters() -> None:
-    from storage.text import fts_query, normalise
+    from bot.core.text import fts_query, normalise
 
     assert fts_query("<b>&</b>") is None
     assert fts_query("b 电池") == '"电 池"'

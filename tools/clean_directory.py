@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-from storage.directory import COLUMNS as DIRECTORY_COLUMNS
+from bot.core.directory_rows import COLUMNS as DIRECTORY_COLUMNS
 
 # The four zones of the newspaper page keep the ids the seed facts gave them.
 SEED_IDS = {

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from storage.models import SectorLabel
-from storage.subscription_queries import AlertCandidate, Subscription
-from storage.text import normalise
+from bot.core.records import AlertCandidate, SectorLabel, Subscription
+from bot.core.text import normalise
 
 LIST_ABOVE = 3  # more than this many items at once to one chat: one message listing them
 LIST_SIZE = 10  # items per list message (well under Telegram's 4096 characters)

@@ -15,10 +15,9 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.core.alerts import covered_labels, keyword_key
-from storage.models import Event, Project, SectorLabel
-from storage.subscription_queries import AlertCandidate, Subscription
-from storage.text import normalise
-from storage.values import Amount, Qualifier
+from bot.core.records import AlertCandidate, Event, Project, SectorLabel, Subscription
+from bot.core.text import normalise
+from bot.core.values import Amount, Qualifier
 
 RecordKind = Literal["project", "event"]
 NO_SECTOR = ""  # the group of records that carry no sector label

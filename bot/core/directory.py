@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.core.directory_rows import PROVINCES, ZONE_TYPES, DirectoryEntry
 from bot.core.matching import ZoneIndex, mixed_pinyin
+from bot.core.text import normalise
 from bot.core.traditional import simplified
-from storage.directory import PROVINCES, ZONE_TYPES, DirectoryEntry
-from storage.text import normalise
 
 # Words naming a type, longest first; None: any national zone (开发区, 园区, zones).
 _TYPE_WORDS: tuple[tuple[str, str | None], ...] = (

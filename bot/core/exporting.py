@@ -16,20 +16,19 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from bot.core.importing import (
+from bot.core.import_files import (
     EVENT_COLUMNS,
     EVENT_ZH,
     SIGNING_COLUMNS,
     SIGNING_ZH,
-    figures_text,
     quote_formula,
 )
+from bot.core.import_resolve import figures_text
 from bot.core.matching import resolve_sector
+from bot.core.reads import RecordReads
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, NamedRef, Project, Zone
 from bot.core.zone_cache import zone_index
-from storage.models import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Zone
-from storage.user_queries import NamedRef
 
 SIGNINGS_SHEET = "签约项目 signings"
 EVENTS_SHEET = "活动 events"
@@ -184,7 +183,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]
     return buffer.getvalue()
 
 
-async def resolve_scope(store: Any, query: str | None, kind: str = "any") -> Scope:
+async def resolve_scope(store: RecordReads, query: str | None, kind: str = "any") -> Scope:
     """A zone (any name /zone takes) or else a sector (area or label); all when empty."""
     text = (query or "").strip()
     if not text:
@@ -226,7 +225,7 @@ async def resolve_scope(store: Any, query: str | None, kind: str = "any") -> Sco
     raise ExportScopeError("unknown", text, (*suggestions, *sector.suggestions))
 
 
-async def export(store: Any, scope: Scope) -> Export:
+async def export(store: RecordReads, scope: Scope) -> Export:
     """Projects and events of a scope as one XLSX (two sheets) and two CSV files."""
     projects = await store.live_projects(scope.zone_id, scope.labels)
     events = await store.live_events(scope.zone_id, scope.labels)
@@ -279,7 +278,7 @@ def template_files() -> list[tuple[str, bytes]]:
 
 
 async def export_files(
-    store: Any, out: Path, zone: str | None = None, sector: str | None = None
+    store: RecordReads, out: Path, zone: str | None = None, sector: str | None = None
 ) -> list[Path]:
     """For the command line: write an export's files into ``out``; their paths."""
     zone_scope = await resolve_scope(store, zone, "zone")

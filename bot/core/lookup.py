@@ -1,4 +1,4 @@
-"""Pure helpers of the lookups: callback data within Telegram's 64 bytes, short tokens, paging."""
+"""Pure helpers of the lookups: short tokens for long queries, paging, nearest zone names."""
 
 from __future__ import annotations
 
@@ -6,21 +6,8 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
-MAX_CALLBACK = 64
 PAGE_SIZE = 10
 MAX_QUERY = 100  # characters; longer input is not a name or a search worth running
-
-
-def callback(*parts: object) -> str:
-    """``prefix:id:page`` as callback_data; raises if Telegram would refuse it."""
-    data = ":".join(str(p) for p in parts)
-    if not 1 <= len(data.encode()) <= MAX_CALLBACK:
-        raise ValueError(f"callback_data of {len(data.encode())} bytes: {data[:80]!r}")
-    return data
-
-
-def fits(*parts: object) -> bool:
-    return len(":".join(str(p) for p in parts).encode()) <= MAX_CALLBACK
 
 
 def token(text: str) -> str:
@@ -74,11 +61,6 @@ class Page:
         return self.number + 1 < self.count
 
 
-def parse_page(text: str) -> int:
-    """A page number from callback data; anything odd is the first page."""
-    return int(text) if text.isdigit() and len(text) <= 6 else 0
-
-
 def closest_zones(names: dict[str, set[str]], query: str, limit: int = 3) -> list[str]:
     """Zone ids whose names are nearest to the query, also by pinyin (苏州 → suzhou ...).
 
@@ -86,7 +68,7 @@ def closest_zones(names: dict[str, set[str]], query: str, limit: int = 3) -> lis
     """
     from rapidfuzz import fuzz, process
 
-    from storage.text import normalise, pinyin
+    from bot.core.text import normalise, pinyin
 
     text = normalise(query[:200])
     if not text or not names:

@@ -14,9 +14,9 @@ from typing import Literal
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from bot.core.records import SectorArea, SectorLabel
+from bot.core.text import normalise, pinyin
 from bot.core.traditional import simplified
-from storage.models import SectorArea, SectorLabel
-from storage.text import normalise, pinyin
 
 MatchKind = Literal["found", "ambiguous", "none", "empty"]
 MAX_QUERY = 100  # characters of a name worth matching; longer input is not a name

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-DigestKind = Literal["daily", "weekly", "off"]
+from bot.core.records import DigestKind
+
 DEFAULT_TIME = "08:30"
 
 WEEKDAY_NAMES_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -7,15 +7,12 @@ reading every zone's names each time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.core.directory import Places
+from bot.core.directory_rows import DirectoryEntry
 from bot.core.matching import ZoneIndex
-from storage.directory import DirectoryEntry
-from storage.fact_queries import ZoneCounts
-from storage.models import SectorArea, SectorLabel, Zone
-
-CACHE_KEY = "lookup_facts"
+from bot.core.reads import FactsReads, ZoneReads
+from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCounts
 
 
 @dataclass
@@ -42,13 +39,13 @@ class FactsView:
         """Zones whose own name (not a prefix or near miss) the query is."""
         return self.index.exact(query)
 
-    async def counts(self, store: Any) -> dict[str, ZoneCounts]:
+    async def counts(self, store: FactsReads) -> dict[str, ZoneCounts]:
         """Projects and events per zone, counted once per facts version."""
         if self._counts is None:
             self._counts = await store.zone_counts()
         return self._counts
 
-    async def sector_counts(self, store: Any, labels: list[str]) -> tuple[int, int]:
+    async def sector_counts(self, store: FactsReads, labels: list[str]) -> tuple[int, int]:
         """(projects, events) carrying any of the labels, counted once per facts version."""
         key = tuple(sorted(labels))
         if key not in self._sector_counts:
@@ -59,7 +56,7 @@ class FactsView:
         return self._sector_counts[key]
 
 
-async def zone_index(store: Any) -> ZoneIndex:
+async def zone_index(store: ZoneReads) -> ZoneIndex:
     """Every zone name, with each zone's records and types: the index every lookup and every
     import resolves zone names with (so 昆山 is 昆山高新区, the one with records, everywhere)."""
     counts = await store.zone_counts()
@@ -70,10 +67,9 @@ async def zone_index(store: Any) -> ZoneIndex:
     )
 
 
-async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
-    """The current view from ``holder`` (bot_data extras), rebuilt if the facts changed."""
+async def facts_view(store: FactsReads, view: FactsView | None) -> FactsView:
+    """``view`` if the facts are unchanged since it was built, else a new one."""
     version = await store.facts_version()
-    view: FactsView | None = holder.get(CACHE_KEY)
     if view is not None and view.version == version:
         return view
     zones = {z.id: z for z in await store.zones()}
@@ -93,5 +89,4 @@ async def facts_view(store: Any, holder: dict[str, Any]) -> FactsView:
         places=Places.build(directory.values()),
         _counts=counts,
     )
-    holder[CACHE_KEY] = view
     return view

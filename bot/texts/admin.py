@@ -5,13 +5,16 @@ Both languages stand side by side; every stored or typed string is escaped here.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.importing import EVENT_ZH, SIGNING_ZH, ImportResult, RowError
+from bot.core.import_files import EVENT_ZH, SIGNING_ZH, RowError
+from bot.core.importing import ImportResult
+from bot.core.records import AuditEntry
 from bot.texts.common import Lang, clip, esc, tr
-from storage.user_queries import AuditEntry
 
 # ---- access -------------------------------------------------------------------------------
 
@@ -700,3 +703,20 @@ def template_caption(lang: Lang) -> str:
         "Import templates: Chinese or English headers; one file holds signings or events. "
         "Fill one in and send it to me.",
     )
+
+
+# ---- the command line (python -m bot import): the same words, plain text, in English ------
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def cli_file_problem(name: str, code: str, detail: str) -> str:
+    """A file the CLI cannot read, as the bot words it, without HTML."""
+    return f"{name}: {_plain(clip(file_problem(code, detail, 'en'), 500))}"
+
+
+def cli_row_errors(errors: Sequence[RowError]) -> list[str]:
+    """Each bad cell of a file, as the bot words it, without HTML."""
+    return [_plain(row_error("en", e)) for e in errors]

@@ -133,3 +133,8 @@ def internal_error(lang: Lang) -> str:
 
 def admin_error_report(update_summary: str, error: str) -> str:
     return f"⚠️ <b>Error</b>\n{esc(update_summary[:300])}\n<code>{esc(error[:1500])}</code>"
+
+
+def button_expired(lang: Lang) -> str:
+    """callback answer (plain text) for a button whose data no handler knows (old or odd)."""
+    return tr(lang, "这个按钮已失效。", "This button no longer works.")

@@ -11,8 +11,8 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from storage.models import EVENT_KIND_ZH, STAGE_ZH, EventKind, Stage
-from storage.values import Amount, PartialDate, Qualifier, Quantity, plain_decimal
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, EventKind, Stage
+from bot.core.values import Amount, PartialDate, Qualifier, Quantity, plain_decimal
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")

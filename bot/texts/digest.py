@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.callbacks import DigestAction, DigestButton, Lookup
 from bot.core.digest import NO_SECTOR, Digest, Entry, Headline
+from bot.core.records import Company, Event, Project, Zone
 from bot.core.schedule import WEEKDAY_NAMES_EN, WEEKDAY_NAMES_ZH
+from bot.core.values import Quantity
 from bot.texts.common import (
     Lang,
     clip,
@@ -28,8 +31,6 @@ from bot.texts.common import (
     stage,
     tr,
 )
-from storage.models import Company, Event, Project, Zone
-from storage.values import Quantity
 
 # Parts are measured as HTML (longer than the visible text Telegram counts), with room to spare
 # for the continuation heading.
@@ -177,7 +178,7 @@ def _button_label(entry: Entry, lang: Lang) -> str:
 
 
 def _callback(entry: Entry) -> str:
-    return f"{'p' if entry.kind == 'project' else 'e'}:{entry.record_id}"
+    return Lookup("p" if entry.kind == "project" else "e", entry.record_id).pack()
 
 
 def render_digest(
@@ -342,16 +343,20 @@ def schedule(
     return "\n".join(lines)
 
 
+def _dg(action: DigestAction) -> str:
+    return DigestButton(action).pack()
+
+
 def schedule_buttons(kind: str, lang: Lang) -> list[list[tuple[str, str]]]:
     mark = "✓ "
     return [
         [
-            ((mark if kind == "daily" else "") + tr(lang, "每天", "Daily"), "dg:daily"),
-            ((mark if kind == "weekly" else "") + tr(lang, "每周", "Weekly"), "dg:weekly"),
-            ((mark if kind == "off" else "") + tr(lang, "关闭", "Off"), "dg:off"),
+            ((mark if kind == "daily" else "") + tr(lang, "每天", "Daily"), _dg("daily")),
+            ((mark if kind == "weekly" else "") + tr(lang, "每周", "Weekly"), _dg("weekly")),
+            ((mark if kind == "off" else "") + tr(lang, "关闭", "Off"), _dg("off")),
         ],
-        [(t, f"dg:t:{t}") for t in ("07:30", "08:30", "09:00", "18:00")],
-        [(tr(lang, "立即发送", "Send now"), "dg:now")],
+        [(t, DigestButton("time", t).pack()) for t in ("07:30", "08:30", "09:00", "18:00")],
+        [(tr(lang, "立即发送", "Send now"), _dg("now"))],
     ]
 
 

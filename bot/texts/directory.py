@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.callbacks import Lookup, Subscribe, packed
 from bot.core.directory import DirectoryFilter, province_stem
-from bot.core.lookup import Page, callback, fits
+from bot.core.directory_rows import DirectoryEntry
+from bot.core.lookup import Page
+from bot.core.records import Source, Zone, ZoneCounts
 from bot.texts.common import Lang, clip, esc, tr
 from bot.texts.lookup import ECHO, Button, Reply, place_pinyin, plural
 from bot.texts.lookup import _nav as nav_row
 from bot.texts.lookup import _numbered_buttons as numbered_buttons
-from storage.directory import DirectoryEntry
-from storage.fact_queries import ZoneCounts
-from storage.models import Source, Zone
 
 TYPE_ZH = {"hitech": "国家级高新区", "etdz": "国家级经开区"}
 TYPE_EN = {"hitech": "national hi-tech zone", "etdz": "national ETDZ"}
@@ -159,7 +159,7 @@ def directory_card(
             )
         )
     buttons: list[list[Button]] = [
-        [(tr(lang, "🔔 订阅", "🔔 Subscribe"), callback("sub", "zone", zone.id))]
+        [(tr(lang, "🔔 订阅", "🔔 Subscribe"), Subscribe("zone", zone.id).pack())]
     ]
     buttons += others_buttons(others, lang)
     return Reply("\n".join(lines), buttons)
@@ -197,7 +197,7 @@ def nothing_recorded_yet(name: str, lang: Lang) -> str:
 def others_buttons(others: Sequence[Zone], lang: Lang) -> list[list[Button]]:
     """Buttons to the other zones a name also fits (昆山: the ETDZ beside the hi-tech zone)."""
     shown = [
-        (tr(lang, "或：", "Or: ") + clip(_title(z, lang), 24), callback("z", z.id))
+        (tr(lang, "或：", "Or: ") + clip(_title(z, lang), 24), Lookup("z", z.id).pack())
         for z in others[:6]
     ]
     return [shown[i : i + 2] for i in range(0, len(shown), 2)]
@@ -230,14 +230,14 @@ def place_button(wanted: DirectoryFilter, count: int, key: str, lang: Lang) -> B
     label = filter_text(wanted, lang)
     return (
         clip(tr(lang, f"📋 {label}全部园区（{count}）", f"📋 All in {label} ({count})"), 40),
-        callback("zl", key, 0),
+        Lookup("zl", key, 0).pack(),
     )
 
 
 def filter_key(wanted: DirectoryFilter, tokens: object) -> str:
     """The filter as callback data, or a token for one too long (kept server-side)."""
     key = wanted.key()
-    if fits("zl", key, 999, "e"):
+    if packed(Lookup("zl", key, 999, edit=True)) is not None:
         return key
     return "~" + tokens.put(key)  # type: ignore[attr-defined]
 
@@ -309,7 +309,7 @@ def zone_list(
             + (f" {esc(detail)}" if detail else "")
             + f" — {held}"
         )
-        items.append((_title(zone, lang), callback("z", zone.id)))
+        items.append((_title(zone, lang), Lookup("z", zone.id).pack()))
     buttons = numbered_buttons(items, page.offset + 1)
     nav = nav_row("zl", key, page, lang)
     if nav:
@@ -331,14 +331,17 @@ def _chooser(
     ):
         choice = DirectoryFilter(wanted.province, wanted.cities, (zone_type,) if zone_type else ())
         mark = "• " if choice.types == wanted.types else ""
-        if fits("zl", choice.key(), 0, "e"):
-            types.append((mark + label, callback("zl", choice.key(), 0, "e")))
+        data = packed(Lookup("zl", choice.key(), 0, edit=True))
+        if data is not None:
+            types.append((mark + label, data))
     rows = [types]
     cells: list[Button] = []
     for province, count in provinces:
         choice = DirectoryFilter(province, (), wanted.types)
         name = province_stem(province) if lang == "zh" else place_pinyin(province)
-        cells.append((f"{name} {count}", callback("zl", choice.key(), 0, "e")))
+        data = packed(Lookup("zl", choice.key(), 0, edit=True))
+        if data is not None:
+            cells.append((f"{name} {count}", data))
     rows += [cells[i : i + 4] for i in range(0, len(cells), 4)]
     return rows
 
@@ -375,8 +378,8 @@ def count_answer(lang: Lang, wanted: DirectoryFilter, counts: Mapping[str, int])
     )
     key = wanted.key()
     buttons = (
-        [[(tr(lang, "查看名单", "See the list"), callback("zl", key, 0))]]
-        if fits("zl", key, 0)
+        [[(tr(lang, "查看名单", "See the list"), Lookup("zl", key, 0).pack())]]
+        if packed(Lookup("zl", key, 0)) is not None
         else []
     )
     return Reply(text, buttons)
@@ -413,7 +416,7 @@ def where_answer(
             f"<b>{esc(_title(zone, lang))}</b> 位于 {esc(place)}{esc(how)}",
             f"<b>{esc(_title(zone, lang))}</b> is in {esc(place)}{esc(how)}",
         )
-    buttons = [[(tr(lang, "查看园区", "Open the zone"), callback("z", zone.id))]]
+    buttons = [[(tr(lang, "查看园区", "Open the zone"), Lookup("z", zone.id).pack())]]
     if others:
         text += "\n" + others_line(others, lang)
         buttons += others_buttons(others, lang)

@@ -13,8 +13,23 @@ from decimal import Decimal
 
 from pypinyin import Style, lazy_pinyin
 
+from bot.callbacks import Lookup, LookupKind, Subscribe, packed
 from bot.core.charts import Bar, BarChart
-from bot.core.lookup import Page, callback, fits
+from bot.core.lookup import Page
+from bot.core.records import (
+    Company,
+    Event,
+    Project,
+    SearchHit,
+    SectorArea,
+    SectorLabel,
+    Source,
+    Zone,
+    ZoneCounts,
+    ZoneFigure,
+)
+from bot.core.text import has_han
+from bot.core.values import Quantity
 from bot.texts.common import (
     Lang,
     clip,
@@ -27,19 +42,6 @@ from bot.texts.common import (
     stage,
     tr,
 )
-from storage.fact_queries import SearchHit, ZoneCounts
-from storage.models import (
-    Company,
-    Event,
-    Project,
-    SectorArea,
-    SectorLabel,
-    Source,
-    Zone,
-    ZoneFigure,
-)
-from storage.text import has_han
-from storage.values import Quantity
 
 Button = tuple[str, str]  # (label, callback_data)
 ECHO = 40  # characters of the user's input echoed back in a reply
@@ -247,14 +249,23 @@ def event_line(event: Event, names: Names, lang: Lang) -> str:
     return " · ".join(parts)
 
 
-def _nav(prefix: str, key: str, page: Page, lang: Lang) -> list[Button]:
+def _nav(prefix: LookupKind, key: str, page: Page, lang: Lang) -> list[Button]:
     row: list[Button] = []
     if page.has_prev:
-        row.append((tr(lang, "◀ 上一页", "◀ Prev"), callback(prefix, key, page.number - 1, "e")))
+        row.append(
+            (tr(lang, "◀ 上一页", "◀ Prev"), Lookup(prefix, key, page.number - 1, edit=True).pack())
+        )
     if page.count > 1:
-        row.append((f"{page.number + 1}/{page.count}", callback(prefix, key, page.number, "n")))
+        row.append(
+            (
+                f"{page.number + 1}/{page.count}",
+                Lookup(prefix, key, page.number, counter=True).pack(),
+            )
+        )
     if page.has_next:
-        row.append((tr(lang, "下一页 ▶", "Next ▶"), callback(prefix, key, page.number + 1, "e")))
+        row.append(
+            (tr(lang, "下一页 ▶", "Next ▶"), Lookup(prefix, key, page.number + 1, edit=True).pack())
+        )
     return row
 
 
@@ -318,7 +329,9 @@ def zone_choices(lang: Lang, zones: Sequence[Zone], query: str | None) -> Reply:
         )
     else:
         head = tr(lang, "请选择园区（或发送 /zone 名称）：", "Choose a zone (or send /zone NAME):")
-    buttons = [[(_button_label(_zone_title(z, lang)), callback("z", z.id))] for z in zones[:20]]
+    buttons = [
+        [(_button_label(_zone_title(z, lang)), Lookup("z", z.id).pack())] for z in zones[:20]
+    ]
     return Reply(head, buttons)
 
 
@@ -329,7 +342,9 @@ def no_zone(lang: Lang, query: str, suggestions: Sequence[Zone]) -> Reply:
         text += tr(lang, "最接近的是：", " The closest names:")
     else:
         text += tr(lang, "发送 /zones 查看全部园区。", " Send /zones for the list.")
-    buttons = [[(_button_label(_zone_title(z, lang)), callback("z", z.id))] for z in suggestions]
+    buttons = [
+        [(_button_label(_zone_title(z, lang)), Lookup("z", z.id).pack())] for z in suggestions
+    ]
     return Reply(text, buttons)
 
 
@@ -427,17 +442,17 @@ def zone_card(
         lines.append(f"[{number}] {source_line(sources.get(source_id), lang)}")
     buttons = [
         [
-            (tr(lang, "🔔 订阅", "🔔 Subscribe"), callback("sub", "zone", zone.id)),
-            (tr(lang, "📊 图表", "📊 Chart"), callback("zc", zone.id)),
+            (tr(lang, "🔔 订阅", "🔔 Subscribe"), Subscribe("zone", zone.id).pack()),
+            (tr(lang, "📊 图表", "📊 Chart"), Lookup("zc", zone.id).pack()),
         ],
         [
             (
                 tr(lang, f"项目（{counts.projects}）", f"Projects ({counts.projects})"),
-                callback("zp", zone.id, 0),
+                Lookup("zp", zone.id, 0).pack(),
             ),
             (
                 tr(lang, f"活动（{counts.events}）", f"Events ({counts.events})"),
-                callback("ze", zone.id, 0),
+                Lookup("ze", zone.id, 0).pack(),
             ),
         ],
     ]
@@ -479,12 +494,12 @@ def zone_projects(
         lines.append(
             f"{number}. " + project_line(project, companies.get(project.company or ""), names, lang)
         )
-        items.append((pick(lang, project.name_zh, project.name_en), callback("p", project.id)))
+        items.append((pick(lang, project.name_zh, project.name_en), Lookup("p", project.id).pack()))
     buttons = _numbered_buttons(items, page.offset + 1)
     nav = _nav("zp", zone.id, page, lang)
     if nav:
         buttons.append(nav)
-    buttons.append([(tr(lang, "↩ 园区概况", "↩ Zone profile"), callback("z", zone.id))])
+    buttons.append([(tr(lang, "↩ 园区概况", "↩ Zone profile"), Lookup("z", zone.id).pack())])
     return Reply("\n".join(lines), buttons)
 
 
@@ -501,12 +516,12 @@ def zone_events(lang: Lang, zone: Zone, events: Sequence[Event], names: Names, p
     items = []
     for number, event in enumerate(events, page.offset + 1):
         lines.append(f"{number}. " + event_line(event, names, lang))
-        items.append((pick(lang, event.title_zh, event.title_en), callback("e", event.id)))
+        items.append((pick(lang, event.title_zh, event.title_en), Lookup("e", event.id).pack()))
     buttons = _numbered_buttons(items, page.offset + 1)
     nav = _nav("ze", zone.id, page, lang)
     if nav:
         buttons.append(nav)
-    buttons.append([(tr(lang, "↩ 园区概况", "↩ Zone profile"), callback("z", zone.id))])
+    buttons.append([(tr(lang, "↩ 园区概况", "↩ Zone profile"), Lookup("z", zone.id).pack())])
     return Reply("\n".join(lines), buttons)
 
 
@@ -515,7 +530,7 @@ def zone_events(lang: Lang, zone: Zone, events: Sequence[Event], names: Names, p
 
 def sector_key_button(name: str) -> str | None:
     """callback_data that reopens a sector by name, if the name fits."""
-    return callback("sc", name) if fits("sc", name) else None
+    return packed(Lookup("sc", name))
 
 
 def no_sector(lang: Lang, query: str, suggestions: Sequence[str], ambiguous: bool) -> Reply:
@@ -580,7 +595,7 @@ def sector_card(
         lines.append(
             f"{number}. " + project_line(project, companies.get(project.company or ""), names, lang)
         )
-        items.append((pick(lang, project.name_zh, project.name_en), callback("p", project.id)))
+        items.append((pick(lang, project.name_zh, project.name_en), Lookup("p", project.id).pack()))
     if not projects:
         lines.append(tr(lang, "本页无项目。", "No projects on this page."))
     lines.append("")
@@ -593,7 +608,7 @@ def sector_card(
     if not events:
         lines.append(tr(lang, "本页无活动。", "No events on this page."))
     buttons = _numbered_buttons(items, page.offset + 1)
-    event_items = [(pick(lang, e.title_zh, e.title_en), callback("e", e.id)) for e in events]
+    event_items = [(pick(lang, e.title_zh, e.title_en), Lookup("e", e.id).pack()) for e in events]
     buttons += [
         [(_button_label(tr(lang, "活动 ", "Event ") + str(start + i) + " " + label_), data)]
         for i, (label_, data) in enumerate(event_items)
@@ -602,12 +617,12 @@ def sector_card(
     if nav:
         buttons.append(nav)
     sub_key = area or label or ""
-    if fits("sub", "sector", sub_key):
+    if packed(Subscribe("sector", sub_key)) is not None:
         buttons.append(
             [
                 (
                     tr(lang, "🔔 订阅此行业", "🔔 Follow this sector"),
-                    callback("sub", "sector", sub_key),
+                    Subscribe("sector", sub_key).pack(),
                 )
             ]
         )
@@ -643,7 +658,7 @@ def sectors_list(
         )
         if shown:
             lines.append("  " + esc(shown))
-        buttons.append([(_button_label(names.area(area.id, lang)), callback("sc", area.id))])
+        buttons.append([(_button_label(names.area(area.id, lang)), Lookup("sc", area.id).pack())])
     loose = [lb for lb in labels if lb.area is None or lb.area not in names.areas]
     if loose:
         lines.append(tr(lang, "• <b>未对应国家分类</b>", "• <b>No national area</b>"))
@@ -736,11 +751,11 @@ def project_card(
         lines.append(
             tr(lang, "收录于：", "Recorded: ") + esc(project.learned_at.strftime("%Y-%m-%d"))
         )
-    buttons = [[(tr(lang, "🏙 园区", "🏙 Zone"), callback("z", project.zone))]]
+    buttons = [[(tr(lang, "🏙 园区", "🏙 Zone"), Lookup("z", project.zone).pack())]]
     if company is not None:
-        buttons[0].append((tr(lang, "🏢 企业", "🏢 Company"), callback("c", company.id)))
+        buttons[0].append((tr(lang, "🏢 企业", "🏢 Company"), Lookup("c", company.id).pack()))
     if event is not None:
-        buttons[0].append((tr(lang, "📅 活动", "📅 Event"), callback("e", event.id)))
+        buttons[0].append((tr(lang, "📅 活动", "📅 Event"), Lookup("e", event.id).pack()))
     return Reply("\n".join(lines), buttons)
 
 
@@ -790,12 +805,14 @@ def company_card(
     buttons: list[list[Button]] = []
     row: list[Button] = []
     if company.zone:
-        row.append((tr(lang, "🏙 园区", "🏙 Zone"), callback("z", company.zone)))
+        row.append((tr(lang, "🏙 园区", "🏙 Zone"), Lookup("z", company.zone).pack()))
     row += [
-        (_button_label(pick(lang, p.name_zh, p.name_en)), callback("p", p.id)) for p in projects[:3]
+        (_button_label(pick(lang, p.name_zh, p.name_en)), Lookup("p", p.id).pack())
+        for p in projects[:3]
     ]
     row += [
-        (_button_label(pick(lang, e.title_zh, e.title_en)), callback("e", e.id)) for e in events[:3]
+        (_button_label(pick(lang, e.title_zh, e.title_en)), Lookup("e", e.id).pack())
+        for e in events[:3]
     ]
     buttons = [row[i : i + 2] for i in range(0, len(row), 2)]
     return Reply("\n".join(lines), buttons)
@@ -838,11 +855,12 @@ def event_card(
         lines.append(tr(lang, "<b>相关项目</b>", "<b>Projects</b>"))
         lines.extend("• " + project_line(p, None, names, lang) for p in projects)
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
-    row: list[Button] = [(tr(lang, "🏙 园区", "🏙 Zone"), callback("z", event.zone))]
+    row: list[Button] = [(tr(lang, "🏙 园区", "🏙 Zone"), Lookup("z", event.zone).pack())]
     row += [
-        (_button_label(pick(lang, p.name_zh, p.name_en)), callback("p", p.id)) for p in projects[:5]
+        (_button_label(pick(lang, p.name_zh, p.name_en)), Lookup("p", p.id).pack())
+        for p in projects[:5]
     ]
-    row += [(_button_label(_company_name(c, lang)), callback("c", c.id)) for c in shown[:4]]
+    row += [(_button_label(_company_name(c, lang)), Lookup("c", c.id).pack()) for c in shown[:4]]
     return Reply("\n".join(lines), [row[i : i + 2] for i in range(0, len(row), 2)])
 
 
@@ -863,8 +881,8 @@ def figure_card(lang: Lang, figure: ZoneFigure, names: Names, source: Source | N
         "\n".join(lines),
         [
             [
-                (tr(lang, "🏙 园区", "🏙 Zone"), callback("z", figure.zone)),
-                (tr(lang, "📊 图表", "📊 Chart"), callback("zc", figure.zone)),
+                (tr(lang, "🏙 园区", "🏙 Zone"), Lookup("z", figure.zone).pack()),
+                (tr(lang, "📊 图表", "📊 Chart"), Lookup("zc", figure.zone).pack()),
             ]
         ],
     )
@@ -881,7 +899,7 @@ def project_choices(lang: Lang, query: str, hits: Sequence[SearchHit]) -> Reply:
         [
             (
                 _button_label(("🏢 " if h.kind == "company" else "📌 ") + h.title, 40),
-                callback("c" if h.kind == "company" else "p", h.record_id),
+                Lookup("c" if h.kind == "company" else "p", h.record_id).pack(),
             )
         ]
         for h in hits
@@ -910,7 +928,6 @@ KIND_EN = {
     "company": "company",
     "figure": "figure",
 }
-KIND_PREFIX = {"zone": "z", "project": "p", "event": "e", "company": "c", "figure": "f"}
 
 
 @dataclass(frozen=True)
@@ -995,7 +1012,7 @@ def search_results(
     for number, item in enumerate(found, page.offset + 1):
         line, title = _found_line(item, names, lang)
         lines.append(f"{number}. {line}")
-        items.append((title, callback(KIND_PREFIX.get(item.hit.kind, "z"), item.hit.record_id)))
+        items.append((title, Lookup.record(item.hit.kind, item.hit.record_id).pack()))
     buttons = _numbered_buttons(items, page.offset + 1)
     nav = _nav("s", key, page, lang)
     if nav:
@@ -1031,7 +1048,7 @@ def breakdowns(figures: Sequence[ZoneFigure]) -> list[Breakdown]:
 def _sum_check(b: Breakdown, lang: Lang) -> str:
     total, parts = b.head.value.value, b.parts_sum
     unit = b.head.value.unit
-    from storage.values import plain_decimal
+    from bot.core.values import plain_decimal
 
     if parts == total:
         return tr(
@@ -1099,7 +1116,8 @@ def stats_text(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> R
     lines.append(esc(_sum_check(b, lang)))
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
     return Reply(
-        "\n".join(lines), [[(tr(lang, "🏙 园区概况", "🏙 Zone profile"), callback("z", zone.id))]]
+        "\n".join(lines),
+        [[(tr(lang, "🏙 园区概况", "🏙 Zone profile"), Lookup("z", zone.id).pack())]],
     )
 
 
@@ -1111,7 +1129,7 @@ def no_breakdown(lang: Lang, zone: Zone) -> Reply:
             f"资料中没有{name}按行业划分的签约数据，无法作图。",
             f"The facts give no sector breakdown of signings for {name}, so there is no chart.",
         ),
-        [[(tr(lang, "🏙 园区概况", "🏙 Zone profile"), callback("z", zone.id))]],
+        [[(tr(lang, "🏙 园区概况", "🏙 Zone profile"), Lookup("z", zone.id).pack())]],
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.records import Event, Project, Zone
 from bot.texts.common import Lang, clip, date, esc, event_kind, money, pick, quantity, stage, tr
-from storage.models import Event, Project, Zone
 
 KIND_ZH = {"zone": "园区", "sector": "行业", "keyword": "关键词"}
 KIND_EN = {"zone": "Zone", "sector": "Sector", "keyword": "Keyword"}

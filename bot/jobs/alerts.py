@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application
-
-from bot.context import BotContext, services_of
+from bot.callbacks import Lookup, packed
+from bot.context import BotApp, BotContext, Clock, services_of
 from bot.core import alerts
-from bot.delivery import Gone, Migrated, Pacer, Refused, RetryLater, Sent, app_pacer, send
+from bot.core.records import Change, Event, PendingDelivery, Project, RecordKind
+from bot.jobs.delivery import (
+    Button,
+    Migrated,
+    Outgoing,
+    RetryLater,
+    settle,
+)
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
-from storage.base import utcnow
-from storage.subscription_queries import PER_CHAT_BATCH, PendingDelivery
+from storage.subscription_queries import PER_CHAT_BATCH
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +41,6 @@ MESSAGES_PER_CHAT = 3  # per tick, so one busy chat cannot hold a tick for long
 # ones and a count of the rest, pointing to the digest, instead of a flood of messages.
 FLOOD_ABOVE = 30
 MAX_NETWORK_ATTEMPTS = 50
-LOCK_KEY = "alert_tick_lock"
-RECORD_PREFIX = {"project": "p", "event": "e"}
 
 
 @dataclass
@@ -54,7 +55,7 @@ class TickReport:
     refused: list[int] = field(default_factory=list)
 
 
-async def start_alerts_job(app: Application) -> None:  # type: ignore[type-arg]
+async def start_alerts_job(app: BotApp) -> None:
     """Run the tick every INTERVAL seconds, first one second after start."""
     queue = app.job_queue
     if queue is None:
@@ -74,7 +75,7 @@ async def start_alerts_job(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _run(context: BotContext) -> None:
-    report = await alerts_tick(context.application)
+    report = await alerts_tick(context.app)
     if report.planned or report.sent or report.postponed or report.gone:
         log.info(
             "alerts: %d queued, %d sent, %d chats postponed, %d chats gone",
@@ -85,34 +86,28 @@ async def _run(context: BotContext) -> None:
         )
 
 
-def _clock(app: Application) -> Callable[[], datetime]:  # type: ignore[type-arg]
-    clock: Callable[[], datetime] = app.bot_data.get("now", utcnow)
-    return clock
-
-
-async def alerts_tick(app: Application, now: datetime | None = None) -> TickReport:  # type: ignore[type-arg]
+async def alerts_tick(app: BotApp, now: datetime | None = None) -> TickReport:
     """Plan, then send every due alert once. Callable directly (tests) or by the job."""
     services = services_of(app)
     store = services.store
     report = TickReport()
     if store is None:
         return report
-    lock = services.extra.setdefault(LOCK_KEY, asyncio.Lock())
+    lock = services.alert_tick_lock
     if lock.locked():
         return report  # the previous tick is still sending
     async with lock:
         report.planned = await store.plan_deliveries(alerts.match)
-        moment = now or _clock(app)()
+        moment = now or services_of(app).clock()
         pending = await store.pending_deliveries(moment)
         if not pending:
             return report
         per_chat = alerts.by_destination((row.chat_id, row) for row in pending)
         gate = asyncio.Semaphore(CONCURRENCY)
-        pacer = app_pacer(app)
 
         async def one(chat_id: int, rows: list[PendingDelivery]) -> None:
             async with gate:
-                await _deliver_chat(app, store, pacer, chat_id, rows, moment, report)
+                await _deliver_chat(app, store, chat_id, rows, moment, report)
 
         results = await asyncio.gather(
             *(one(chat_id, rows) for chat_id, rows in per_chat.items()), return_exceptions=True
@@ -124,9 +119,8 @@ async def alerts_tick(app: Application, now: datetime | None = None) -> TickRepo
 
 
 async def _deliver_chat(
-    app: Application,  # type: ignore[type-arg]
+    app: BotApp,
     store: Store,
-    pacer: Pacer,
     chat_id: int,
     rows: list[PendingDelivery],
     moment: datetime,
@@ -158,90 +152,87 @@ async def _deliver_chat(
         seqs = [row.seq for row in item.items]
         shown = [records[row.seq] for row in item.items]
         attempts = max(row.attempts for row in item.items)
-        text, markup = _message(shown, [row.record_id for row in item.items], lang)
+        message = _message(shown, [row.record_id for row in item.items], lang)
         if settle_to is not None:
-            text += "\n\n" + texts.flood_rest(total - len(shown), lang)
-        outcome = await send(
-            app.bot,
-            pacer,
-            chat_id,
-            text,
-            thread_id=item.thread_id,
-            markup=markup,
-            attempts=attempts,
-        )
-        if isinstance(outcome, Sent):
-            if settle_to is not None:
-                await store.settle_pending(chat_id, settle_to, _clock(app)())
-            else:
-                await store.mark_sent(chat_id, seqs, _clock(app)())
+            message = replace(
+                message, text=message.text + "\n\n" + texts.flood_rest(total - len(shown), lang)
+            )
+        to = services_of(app).destination(app.bot, chat_id, item.thread_id)
+        later = [row.seq for b in bundles[index:] for row in b.items]
+        clock = services_of(app).clock
+        parcel = _AlertParcel(store, clock, chat_id, seqs, later, settle_to, attempts, moment)
+        outcome = await to.deliver(message, attempts=attempts)
+        settled = await settle(store, to, outcome, parcel, "alerts")
+        if settled == "sent":
             report.sent.setdefault(chat_id, []).extend(seqs)
-        elif isinstance(outcome, RetryLater):
-            later = [row.seq for b in bundles[index:] for row in b.items]
-            network = outcome.reason != "rate limited"
-            count = min(attempts + 1, MAX_NETWORK_ATTEMPTS) if network else attempts
-            await store.postpone(chat_id, later, moment + timedelta(seconds=outcome.seconds), count)
-            report.postponed[chat_id] = outcome.seconds
-            log.info("alerts to %s wait %.0fs: %s", chat_id, outcome.seconds, outcome.reason)
-            return
-        elif isinstance(outcome, Migrated):
-            await store.migrate_chat(chat_id, outcome.new_chat_id)
-            report.migrated[chat_id] = outcome.new_chat_id
-            return  # the rows moved with the chat; the next tick sends to the new id
-        elif isinstance(outcome, Gone):
-            if item.thread_id is not None and _topic_gone(outcome.reason):
-                await store.give_up(chat_id, seqs)  # that topic is gone, not the chat
-                report.refused.extend(seqs)
-                continue
-            await store.set_chat_active(chat_id, False)
-            report.gone.append(chat_id)
-            log.info("chat %s is gone (%s): alerts stopped", chat_id, outcome.reason)
-            return
-        elif isinstance(outcome, Refused):
-            await store.give_up(chat_id, seqs)
+        elif settled == "abandoned":
             report.refused.extend(seqs)
+        else:
+            if isinstance(outcome, RetryLater):
+                report.postponed[chat_id] = outcome.seconds
+            elif isinstance(outcome, Migrated):
+                report.migrated[chat_id] = outcome.new_chat_id
+            else:
+                report.gone.append(chat_id)
+            return  # postponed, moved (the next tick sends to the new id) or gone
 
 
-def _topic_gone(reason: str) -> bool:
-    lowered = reason.lower()
-    return "thread" in lowered or "topic" in lowered
+@dataclass
+class _AlertParcel:
+    """One alert message's deliveries, recorded by outcome."""
+
+    store: Store
+    clock: Clock
+    chat_id: int
+    seqs: list[int]
+    later: list[int]  # this bundle's and the next ones': a 429 parks them all
+    settle_to: int | None  # a flood: everything owed up to this seq is settled by this one
+    attempts: int
+    moment: datetime
+
+    async def accepted(self) -> None:
+        if self.settle_to is not None:
+            await self.store.settle_pending(self.chat_id, self.settle_to, self.clock())
+        else:
+            await self.store.mark_sent(self.chat_id, self.seqs, self.clock())
+
+    async def postpone(self, later: RetryLater) -> None:
+        network = later.reason != "rate limited"
+        count = min(self.attempts + 1, MAX_NETWORK_ATTEMPTS) if network else self.attempts
+        until = self.moment + timedelta(seconds=later.seconds)
+        await self.store.postpone(self.chat_id, self.later, until, count)
+
+    async def abandon(self) -> None:
+        await self.store.give_up(self.chat_id, self.seqs)
 
 
-def _message(
-    shown: Sequence[texts.AlertRecord], record_ids: Sequence[str], lang: Lang
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    buttons: list[list[InlineKeyboardButton]] = []
+def _message(shown: Sequence[texts.AlertRecord], record_ids: Sequence[str], lang: Lang) -> Outgoing:
+    buttons: list[tuple[Button, ...]] = []
     for number, (item, record_id) in enumerate(zip(shown, record_ids, strict=True), start=1):
-        data = record_callback(item.kind, record_id)
+        data = packed(Lookup.record(item.kind, record_id))  # None: over 64 bytes
         if data is None:
             continue
         label = (
             texts.details_button(lang) if len(shown) == 1 else texts.list_button(number, item, lang)
         )
-        buttons.append([InlineKeyboardButton(label, callback_data=data)])
+        buttons.append(((label, data),))
     text = texts.alert(shown[0], lang) if len(shown) == 1 else texts.alert_list(shown, lang)
-    return text, InlineKeyboardMarkup(buttons) if buttons else None
-
-
-def record_callback(kind: str, record_id: str) -> str | None:
-    """callback_data of a 'full record' button (the lookups' project and event cards, p:ID
-    and e:ID), or None when it would not fit in 64 bytes."""
-    data = f"{RECORD_PREFIX.get(kind, kind)}:{record_id}"
-    return data if len(data.encode()) <= 64 else None
+    return Outgoing(text, tuple(buttons))
 
 
 async def load_record(
-    store: Store, kind: str, record_id: str, change: str = "new"
+    store: Store, kind: RecordKind, record_id: str, change: Change = "new"
 ) -> texts.AlertRecord | None:
     """A project or event with its zone and companies, ready for the texts; None if deleted."""
-    record: Any = (
-        await store.project(record_id) if kind == "project" else await store.event(record_id)
-    )
+    record: Project | Event | None
+    if kind == "project":
+        record = await store.project(record_id)
+        company_ids = [record.company] if record is not None and record.company else []
+    else:
+        record = await store.event(record_id)
+        company_ids = list(record.companies) if record is not None else []
     if record is None:
         return None
-    company_ids = [record.company] if kind == "project" and record.company else []
-    if kind == "event":
-        company_ids = list(record.companies)
     companies = await store.companies(company_ids)
     names = tuple(
         companies[c].short_zh or companies[c].name_zh for c in company_ids if c in companies

@@ -1,8 +1,12 @@
-"""Sending to a chat under Telegram's limits, and telling what a failure means.
+"""Sending to a destination under its limits, and one answer to every outcome.
 
-Alerts and digests both send through ``send``: it waits for the chat's pacing slot, sends,
-and turns Telegram's answer into an Outcome the caller records (sent, retry later, chat gone,
-chat migrated, refused). Nothing here touches the store.
+Alerts and digests both hand an ``Outgoing`` message to a ``Destination`` (today a Telegram
+chat, ``TelegramChat``; another kind, such as a workplace-IM robot, implements the same two
+attributes and one method). Its ``deliver`` waits for the pacing slot, sends, and turns the
+answer into an Outcome (sent, retry later, gone, migrated, refused) without raising.
+``settle`` is the one place that says what each outcome means for the chat (429: parked;
+blocked: inactive; migrated: moved to the new id; refused: that message abandoned) and asks
+the engine's ``Parcel`` to record its own part (mark sent, postpone, give up).
 """
 
 from __future__ import annotations
@@ -12,15 +16,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Literal, Protocol
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application
-
-from bot.context import services_of
-from storage.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -131,20 +131,6 @@ class Pacer:
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)
 
 
-PACER_KEY = "pacer"
-
-
-def app_pacer(app: Application) -> Pacer:  # type: ignore[type-arg]
-    """The one pacer alerts and digests share, on the app's clock (tests can set it)."""
-    extra = services_of(app).extra
-    pacer = extra.get(PACER_KEY)
-    if not isinstance(pacer, Pacer):
-        clock: Callable[[], datetime] = app.bot_data.get("now", utcnow)
-        pacer = Pacer(clock=lambda: clock().timestamp())
-        extra[PACER_KEY] = pacer
-    return pacer
-
-
 def backoff(attempts: int, base: float = 5.0, cap: float = 900.0) -> float:
     """Seconds before retry number ``attempts`` after a transient failure."""
     return float(min(cap, base * (2 ** max(0, attempts - 1))))
@@ -198,3 +184,122 @@ async def send(
         # message did arrive, an accepted risk: a late duplicate beats a lost alert.
         return RetryLater(backoff(attempts + 1), f"network: {exc.message}")
     return Sent(message.message_id)
+
+
+# ---- destinations -------------------------------------------------------------------------
+
+Button = tuple[str, str]  # (label, callback data from bot/callbacks.py)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message as the engines make it: HTML text (rendered by bot/texts) and rows of
+    buttons. A destination that has no buttons leaves them out."""
+
+    text: str
+    rows: tuple[tuple[Button, ...], ...] = ()
+
+
+class Destination(Protocol):
+    """Where an engine's messages go. ``chat_id`` is the key the store keeps the chat's
+    deliveries, digests and state under; ``thread_id`` a topic within it, if any."""
+
+    @property
+    def chat_id(self) -> int: ...
+
+    @property
+    def thread_id(self) -> int | None: ...
+
+    async def deliver(self, message: Outgoing, *, attempts: int = 0) -> Outcome: ...
+
+
+@dataclass(frozen=True)
+class TelegramChat:
+    """A Telegram chat (or a forum topic of one), paced by the app's one Pacer."""
+
+    bot: Bot
+    pacer: Pacer
+    chat_id: int
+    thread_id: int | None = None
+
+    async def deliver(self, message: Outgoing, *, attempts: int = 0) -> Outcome:
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in message.rows
+                ]
+            )
+            if message.rows
+            else None
+        )
+        return await send(
+            self.bot,
+            self.pacer,
+            self.chat_id,
+            message.text,
+            thread_id=self.thread_id,
+            markup=markup,
+            attempts=attempts,
+        )
+
+
+# ---- the one outcome handler --------------------------------------------------------------
+
+
+class ChatStates(Protocol):
+    """The store's writes ``settle`` makes about a chat itself."""
+
+    async def set_chat_active(self, chat_id: int, active: bool) -> None: ...
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None: ...
+
+
+class Parcel(Protocol):
+    """What an engine records for the message it sent, outcome by outcome."""
+
+    async def accepted(self) -> None:
+        """Telegram accepted it: mark it sent."""
+
+    async def postpone(self, later: RetryLater) -> None:
+        """Not now (429 or the network): park it until ``later.seconds`` from now."""
+
+    async def abandon(self) -> None:
+        """This message can never go (refused, or its topic is gone): give it up."""
+
+
+Settled = Literal["sent", "postponed", "gone", "migrated", "abandoned"]
+
+
+def topic_gone(reason: str) -> bool:
+    lowered = reason.lower()
+    return "thread" in lowered or "topic" in lowered
+
+
+async def settle(
+    store: ChatStates, to: Destination, outcome: Outcome, parcel: Parcel, what: str
+) -> Settled:
+    """Record one send's outcome: the parcel's own part, and the chat's state when the
+    answer is about the chat (gone, migrated). ``what`` names the engine in logs."""
+    chat_id = to.chat_id
+    if isinstance(outcome, Sent):
+        await parcel.accepted()
+        return "sent"
+    if isinstance(outcome, RetryLater):
+        await parcel.postpone(outcome)
+        log.info("%s to %s wait %.0fs: %s", what, chat_id, outcome.seconds, outcome.reason)
+        return "postponed"
+    if isinstance(outcome, Migrated):
+        # The chat's rows follow it to the new id; the next tick sends there.
+        await store.migrate_chat(chat_id, outcome.new_chat_id)
+        return "migrated"
+    if isinstance(outcome, Gone):
+        if to.thread_id is not None and topic_gone(outcome.reason):
+            await parcel.abandon()  # that topic is gone, not the chat
+            return "abandoned"
+        await store.set_chat_active(chat_id, False)
+        log.info("chat %s is gone (%s): no more alerts or digests", chat_id, outcome.reason)
+        return "gone"
+    log.error("%s to %s refused: %s", what, chat_id, outcome.reason)
+    await parcel.abandon()
+    return "abandoned"

@@ -1,19 +1,24 @@
-"""The records of the fact store: zones, sectors, companies, projects, events, figures, sources.
+"""The domain's records: the facts (zones, sectors, companies, projects, events, figures,
+sources) and what the store hands back about chats, subscriptions, deliveries and digests.
 
 One set of frozen pydantic models serves the fact file (what people write), the store (what SQL
-returns) and the views (what is rendered). Value types keep the source's precision.
+returns) and the views (what is rendered). Value types keep the source's precision. The plain
+dataclasses below them are the store's answers; ``storage`` imports them from here, never the
+reverse.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from storage.values import Amount, PartialDate, Quantity
+from bot.core.values import Amount, PartialDate, Quantity
 
 
 def _to_date(value: Any) -> Any:
@@ -298,3 +303,212 @@ class FactFile(Record):
     projects: tuple[Project, ...] = ()
     events: tuple[Event, ...] = ()
     figures: tuple[ZoneFigure, ...] = ()
+
+
+# ---- from storage/chat_queries.py ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ChatRecord:
+    """A chat as the store keeps it (not telegram.Chat): its settings and digest schedule."""
+
+    id: int
+    type: str
+    title: str | None
+    lang: str | None
+    active: bool
+    approved: bool
+    migrated_to: int | None
+    alert_mode: AlertMode
+    timezone: str | None
+    digest_kind: DigestKind
+    digest_time: str
+    digest_weekday: int
+    next_digest_at: datetime | None
+    digest_seq: int
+
+
+# ---- from storage/digest_queries.py ----------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    chat_id: int
+    period: str
+    from_seq: int
+    to_seq: int
+    parts_sent: int
+    created_at: str
+    sent_at: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.sent_at is not None
+
+
+# A stored digest plan: for each part, the (feed seq, change as shown) of its items in order.
+StoredPlan = tuple[tuple[tuple[int, str], ...], ...]
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one clean-up removed."""
+
+    deliveries: int
+    digests: int
+
+
+@dataclass(frozen=True)
+class WindowItem:
+    """A feed item of a digest's window: how alerts see it, its change, and the record."""
+
+    candidate: AlertCandidate
+    change: Change
+    record: Project | Event
+
+
+# ---- from storage/fact_queries.py ----------------------------------------
+
+
+RecordKind = Literal["project", "event"]
+HitKind = Literal["zone", "project", "event", "company", "figure"]  # what search finds
+
+
+@dataclass
+class ApplyReport:
+    """What applying a fact file did, per section: new, updated, unchanged ids."""
+
+    new: dict[str, list[str]] = field(default_factory=dict)
+    updated: dict[str, list[str]] = field(default_factory=dict)
+    unchanged: dict[str, list[str]] = field(default_factory=dict)
+    skipped_deleted: list[str] = field(default_factory=list)
+
+    def add(self, bucket: str, section: str, record_id: str) -> None:
+        getattr(self, bucket).setdefault(section, []).append(record_id)
+
+    def count(self, bucket: str) -> int:
+        return sum(len(ids) for ids in getattr(self, bucket).values())
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of the feed: a new record or a stage change, in the order it was stored."""
+
+    seq: int
+    kind: RecordKind
+    record_id: str
+    change: Literal["new", "stage"]
+    at: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: HitKind
+    record_id: str
+    zone_id: str | None
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ZoneCounts:
+    projects: int
+    events: int
+
+
+# ---- from storage/subscription_queries.py ----------------------------------------
+
+
+SubKind = Literal["zone", "sector", "keyword"]
+
+
+AlertMode = Literal["instant", "digest", "off"]
+DigestKind = Literal["daily", "weekly", "off"]
+Change = Literal["new", "stage"]  # a feed item: a new record, or a record's new stage
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    chat_id: int
+    kind: SubKind
+    value: str
+    thread_id: int | None
+    since_seq: int
+
+
+class SubscribeResult(StrEnum):
+    ADDED = "added"
+    ALREADY = "already"
+    LIMIT = "limit"
+
+
+@dataclass(frozen=True)
+class AlertCandidate:
+    """A feed item as matching sees it: where it is, its sector labels and its words."""
+
+    seq: int
+    kind: RecordKind
+    record_id: str
+    zone_id: str
+    labels: frozenset[str]
+    text: str
+
+
+# (candidates, subscriptions of chats that take instant alerts, all labels) -> for each
+# (chat id, seq) owed an alert, the forum topic to send it to.
+Matcher = Callable[
+    [Sequence[AlertCandidate], Sequence[Subscription], Sequence[SectorLabel]],
+    dict[tuple[int, int], int | None],
+]
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    chat_id: int
+    seq: int
+    thread_id: int | None
+    attempts: int
+    kind: RecordKind
+    record_id: str
+    change: Change
+    lang: str | None
+
+
+# ---- from storage/user_queries.py ----------------------------------------
+
+
+UserStatus = Literal["new", "pending", "approved", "denied"]
+UserRole = Literal["user", "admin"]
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    name: str | None
+    username: str | None
+    role: UserRole
+    status: UserStatus
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change of one record: who, when, how, and the stored body before and after."""
+
+    id: int
+    at: str
+    actor_id: int | None
+    via: str
+    kind: str
+    record_id: str
+    action: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class NamedRef:
+    """A company or source id with the names it can be written as in a spreadsheet."""
+
+    id: str
+    names: tuple[str, ...]

@@ -1,0 +1,329 @@
+"""Import, step 1: file bytes into tables (CSV, XLSX), the column contract, cleaned cells, and
+the structured errors of the steps (FileProblem for a whole file, RowError for a cell)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.core.factfile import MAX_FACT_FILE_BYTES
+from bot.core.text import normalise
+
+TableKind = Literal["signing", "event"]
+
+
+SIGNING_COLUMNS: tuple[str, ...] = (
+    "zone",
+    "company",
+    "project",
+    "sector",
+    "stage",
+    "date",
+    "investment",
+    "registered_capital",
+    "land_mu",
+    "annual_output",
+    "note",
+    "source",
+)
+
+
+EVENT_COLUMNS: tuple[str, ...] = ("zone", "title", "kind", "date", "figures", "note", "source")
+
+
+SIGNING_ZH: dict[str, str] = {
+    "zone": "园区",
+    "company": "企业",
+    "project": "项目",
+    "sector": "行业",
+    "stage": "阶段",
+    "date": "日期",
+    "investment": "总投资",
+    "registered_capital": "注册资本",
+    "land_mu": "用地亩",
+    "annual_output": "达产产值",
+    "note": "备注",
+    "source": "来源",
+}
+
+
+EVENT_ZH: dict[str, str] = {
+    "zone": "园区",
+    "title": "名称",
+    "kind": "类型",
+    "date": "日期",
+    "figures": "数据",
+    "note": "备注",
+    "source": "来源",
+}
+
+
+_HEADER_KEYS: dict[str, str] = {
+    **{k: k for k in (*SIGNING_COLUMNS, *EVENT_COLUMNS)},
+    **{normalise(k): k for k in (*SIGNING_COLUMNS, *EVENT_COLUMNS)},
+    **{normalise(v): k for v, k in ((v, k) for k, v in SIGNING_ZH.items())},
+    **{normalise(v): k for v, k in ((v, k) for k, v in EVENT_ZH.items())},
+    # Common variants staff type.
+    "用地": "land_mu",
+    "用地亩数": "land_mu",
+    "投资": "investment",
+    "总投资额": "investment",
+    "企业名称": "company",
+    "项目名称": "project",
+    "产业": "sector",
+    "活动": "title",
+    "活动名称": "title",
+}
+
+
+SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml", ".json": "yaml"}
+
+
+MAX_BYTES = MAX_FACT_FILE_BYTES
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read: ``code`` says why (texts render it in both languages)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad cell (or row): spreadsheet row number as Excel shows it (the header is row 1)."""
+
+    row: int
+    field: str
+    code: str
+    value: str = ""
+    detail: str = ""
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.sheet} " if self.sheet else ""
+        value = f" {self.value!r}" if self.value else ""
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{where}row {self.row}, field {self.field}: {self.code}{value}{detail}"
+
+
+@dataclass
+class Table:
+    """One sheet (or CSV file) of one kind: its rows as column key -> cell text."""
+
+    kind: TableKind
+    sheet: str | None
+    rows: list[tuple[int, dict[str, str]]]
+    ignored_columns: tuple[str, ...] = ()
+
+
+def file_format(name: str) -> str:
+    """csv, xlsx or yaml by the file name; FileProblem for anything else."""
+    suffix = Path(name).suffix.lower()
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    if suffix in (".xls", ".et", ".numbers", ".ods"):
+        raise FileProblem("old_spreadsheet", suffix)
+    raise FileProblem("type", suffix or "(none)")
+
+
+MULTILINE_KEYS = frozenset({"note", "figures"})
+
+
+_FORMULA_START = re.compile(r"'*[=+\-@]")
+
+
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+
+
+def clean_text(text: str, multiline: bool = False) -> str:
+    """Text without control (Cc) or format (Cf) characters; notes keep newlines and tabs.
+
+    Whitespace controls become a space (a newline in a name separates words); the others go.
+    """
+    if text.isprintable():  # the usual case: nothing to remove
+        return text.strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    out = []
+    for char in text:
+        if multiline and char in "\n\t":
+            out.append(char)
+        elif unicodedata.category(char) in ("Cc", "Cf"):
+            if char.isspace():
+                out.append(" ")
+        elif char in "\u2028\u2029":  # Zl/Zp: line breaks by another name
+            out.append("\n" if multiline else " ")
+        else:
+            out.append(char)
+    return "".join(out).strip()
+
+
+def quote_formula(text: str) -> str:
+    """Export: a leading ``'`` so that ``=1+2`` stays text in Excel and WPS (read back as is)."""
+    return f"'{text}" if _FORMULA_START.match(text) else text
+
+
+def unquote_formula(text: str) -> str:
+    """Import: drop the one ``'`` that ``quote_formula`` added."""
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text) else text
+
+
+def clean_cell(key: str, text: str) -> str:
+    """A cell's text as stored: cleaned, and the formula guard removed."""
+    return unquote_formula(clean_text(text, key in MULTILINE_KEYS))
+
+
+def _header_key(cell: str) -> str | None:
+    text = clean_text(cell)
+    if not text:
+        return None
+    key = _HEADER_KEYS.get(normalise(text)) or _HEADER_KEYS.get(text.lower())
+    if key:
+        return key
+    # Template headers carry both languages: 园区 zone, 园区(zone), 园区/zone.
+    for part in re.split(r"[\s()（）/|]+", text):
+        key = _HEADER_KEYS.get(normalise(part)) or _HEADER_KEYS.get(part.lower())
+        if key:
+            return key
+    return None
+
+
+def _table(
+    header: Sequence[str], body: list[tuple[int, list[str]]], sheet: str | None
+) -> Table | None:
+    """A table from a header row and data rows; None when the header names no column we know."""
+    keys = [_header_key(h) for h in header]
+    known = {k for k in keys if k}
+    if "project" in known and "title" in known:
+        raise FileProblem("mixed", sheet or "")
+    if "project" in known:
+        kind: TableKind = "signing"
+    elif "title" in known:
+        kind = "event"
+    else:
+        return None
+    if "zone" not in known:
+        raise FileProblem("missing_column", "zone / 园区")
+    columns = SIGNING_COLUMNS if kind == "signing" else EVENT_COLUMNS
+    ignored = tuple(
+        h.strip() for h, k in zip(header, keys, strict=True) if h.strip() and k not in columns
+    )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in body:
+        values: dict[str, str] = {}
+        for key, cell in zip(keys, cells, strict=False):
+            if key not in columns or key in values:
+                continue
+            text = clean_cell(key, cell)
+            if text:
+                values[key] = text
+        if values:
+            rows.append((number, values))
+    return Table(kind, sheet, rows, ignored)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Text and encoding of a CSV: UTF-8 (with or without BOM), UTF-16, else GBK/GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gbk"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise FileProblem("encoding")
+
+
+def read_csv(data: bytes) -> tuple[Table, str]:
+    text, encoding = decode_text(data)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    if delimiter == "," and first.count(";") > first.count(","):
+        delimiter = ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise FileProblem("csv", str(exc)) from None
+    header_at = next((i for i, line in enumerate(lines) if any(c.strip() for c in line)), None)
+    if header_at is None:
+        raise FileProblem("empty")
+    body = [(i + 1, line) for i, line in enumerate(lines) if i > header_at]
+    table = _table(lines[header_at], body, None)
+    if table is None:
+        # A GBK file misread would show no known header either; say which it is.
+        raise FileProblem("headers", ", ".join(c for c in lines[header_at][:12] if c)[:200])
+    return table, encoding
+
+
+def _cell_text(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        # A cell formatted without a day (yyyy-mm, yyyy"年"m"月") keeps month precision.
+        fmt = str(getattr(cell, "number_format", "") or "").lower()
+        if "d" not in fmt and ("m" in fmt or "月" in fmt):
+            return f"{value.year:04d}-{value.month:02d}"
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip()
+
+
+def read_xlsx(data: bytes) -> list[Table]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileProblem("xlsx_broken", type(exc).__name__) from None
+    tables: list[Table] = []
+    try:
+        for sheet in book.worksheets:
+            header: list[str] | None = None
+            body: list[tuple[int, list[str]]] = []
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                texts = [_cell_text(c) for c in cells]
+                if header is None:
+                    if any(texts):
+                        header = texts
+                    continue
+                body.append((number, texts))
+            if header is None:
+                continue
+            table = _table(header, body, sheet.title)
+            if table is not None:
+                tables.append(table)
+    finally:
+        book.close()
+    if not tables:
+        raise FileProblem("headers", "")
+    return tables

@@ -1,0 +1,72 @@
+"""What the domain reads from the store, as Protocols: ``storage.Store`` satisfies each, and
+a test can hand core a small fake of just these methods. Core never imports storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+from bot.core.directory_rows import DirectoryEntry
+from bot.core.records import (
+    Event,
+    NamedRef,
+    Project,
+    RecordKind,
+    SectorArea,
+    SectorLabel,
+    Zone,
+    ZoneCounts,
+)
+
+
+class ZoneReads(Protocol):
+    """Zones and sectors: enough to resolve a typed zone or sector name (the zones' records
+    and directory types rank the zones a name fits)."""
+
+    async def zones(self) -> list[Zone]: ...
+
+    async def zone_names(self) -> list[tuple[str, str]]: ...
+
+    async def zone_counts(self) -> dict[str, ZoneCounts]: ...
+
+    async def directory_entries(self) -> list[DirectoryEntry]: ...
+
+    async def areas(self) -> list[SectorArea]: ...
+
+    async def labels(self) -> list[SectorLabel]: ...
+
+
+class FactsReads(ZoneReads, Protocol):
+    """The lookups' view of the facts (bot/core/zone_cache.py)."""
+
+    async def facts_version(self) -> int: ...
+
+    async def count_with_labels(self, kind: RecordKind, labels: Sequence[str]) -> int: ...
+
+
+class RecordReads(ZoneReads, Protocol):
+    """Every live record with the names rows may use (imports resolve, exports write)."""
+
+    async def zone(self, zone_id: str) -> Zone | None: ...
+
+    async def live_projects(
+        self, zone_id: str | None = None, labels: Sequence[str] | None = None
+    ) -> list[Project]: ...
+
+    async def live_events(
+        self, zone_id: str | None = None, labels: Sequence[str] | None = None
+    ) -> list[Event]: ...
+
+    async def company_refs(self) -> list[NamedRef]: ...
+
+    async def source_refs(self) -> list[NamedRef]: ...
+
+
+class CatalogReads(RecordReads, Protocol):
+    """What an import reads once to resolve and check its rows (bot/core/importing.py)."""
+
+    async def taken_ids(self, table: Literal["projects", "events", "companies"]) -> set[str]: ...
+
+    async def deleted_names(
+        self, kind: Literal["project", "event"]
+    ) -> list[tuple[str, str, str]]: ...
