@@ -19,11 +19,13 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
+from bot.inbound import CleaningApplication
 from bot.jobs import start_jobs
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
 from storage.base import utcnow
+from storage.recipients import private_recipients
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ def build_application(
         .token(token or settings.token_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
+        .application_class(CleaningApplication)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(
@@ -90,6 +93,9 @@ async def post_init(app: BotApp) -> None:
     """Open and seed the store, register the command menu, start the periodic jobs."""
     services = services_of(app)
     store = await Store.open(services.settings.database_path, now=services.clock)
+    if services.settings.access == "private":
+        # Alerts and digests reach only approved users and groups (and the bot's admins).
+        store.recipients = private_recipients(services.settings.admin_ids)
     services.store = store
     report = await store.seed()
     if report is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000000001
@@ -147,7 +148,8 @@ class LocalBotApi(BaseRequest):
     """Answers Bot API calls in-process; records them in ``calls``.
 
     ``fail_next`` queues error answers per method (status, description, parameters) so tests
-    can provoke a 429, 403 or a group migration without a server.
+    can provoke a 429, 403 or a group migration without a server; status 0 makes that call
+    time out (TimedOut, as when Telegram does not answer in time).
     """
 
     def __init__(self, on_call: Callable[[ApiCall], None] | None = None) -> None:
@@ -230,6 +232,11 @@ class LocalBotApi(BaseRequest):
                 files[name] = (filename, raw)
         call = ApiCall(api_method, params, files)
         self.calls.append(call)
+        queued = self.fail_next.get(api_method)
+        if queued and queued[0][0] == 0:
+            queued.pop(0)
+            call.error = "timed out"
+            raise TimedOut()
         status, payload = self._answer(call)
         if self.on_call is not None:
             self.on_call(call)

@@ -5,16 +5,30 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from urllib.parse import quote
 
-# Anything shaped like a bot token, even one we were not told about.
-_TOKEN_SHAPE = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{20,}\b")
+# Anything shaped like a bot token, even one we were not told about, also URL-encoded
+# (``bot123%3AAA...``, as a server echoing the request path writes it) and after "bot".
+_TOKEN_SHAPE = re.compile(r"(?<![0-9])\d{5,12}(?::|%3[aA]|%253[aA])[A-Za-z0-9_-]{20,}")
 REDACTED = "[REDACTED]"
+
+
+def _forms(secret: str) -> list[str]:
+    """The secret as given and as it may appear in a URL; for a token also its part after
+    the colon, which is the secret proper whatever the colon became."""
+    forms = {secret, quote(secret, safe=""), quote(quote(secret, safe=""), safe="")}
+    _, colon, rest = secret.partition(":")
+    if colon and len(rest) >= 20:
+        forms.add(rest)
+    forms |= {f.replace("%3A", "%3a") for f in forms}
+    return sorted(forms, key=len, reverse=True)
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     for secret in secrets:
         if secret:
-            text = text.replace(secret, REDACTED)
+            for form in _forms(secret):
+                text = text.replace(form, REDACTED)
     return _TOKEN_SHAPE.sub(REDACTED, text)
 
 

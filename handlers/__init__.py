@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 from bot.context import BotApp
-from handlers import access, admin, basic, lookup, subscriptions
+from handlers import access, admin, basic, forged, lookup, subscriptions
 from handlers import digest as digest_handlers
 
 
 def register(app: BotApp) -> None:
+    # Forged or out-of-range button data is answered before any handler parses it.
+    forged.register(app)
     access.register(app)
     # The /add and /edit conversation goes first in its group, so typed answers reach it.
     admin.register(app)

@@ -70,11 +70,34 @@ def all_admins(context: BotContext) -> list[int]:
 
 
 async def gate(update: Update, context: BotContext) -> None:
-    """Before every handler: group approvals; in private mode, stop users not yet approved."""
+    """Before every handler: group approvals; in private mode, stop users not yet approved.
+
+    Fails closed: when deciding or refusing raises (a 502 or a timeout from the Bot API, a
+    busy database), the update still stops here and no other handler sees it.
+    """
+    try:
+        allowed = await _admit(update, context)
+    except Exception:
+        if context.settings.access != "private":
+            raise
+        log.exception("the access check failed; the update is dropped")
+        raise ApplicationHandlerStop from None
+    if allowed:
+        return
+    try:
+        await _refuse(update, context)
+    except Exception as exc:
+        # The refusal is a courtesy; the decision stands whatever happens while sending it.
+        log.warning("could not send the access refusal: %s", exc)
+    raise ApplicationHandlerStop
+
+
+async def _admit(update: Update, context: BotContext) -> bool:
+    """True when the update may reach the handlers (always in open mode)."""
     await load_admins(context)
     if update.my_chat_member is not None:
         await _bot_membership(update.my_chat_member, context)
-        return
+        return True
     message = update.effective_message
     # A group upgraded to a supergroup keeps its approval under the new id.
     if (
@@ -87,29 +110,25 @@ async def gate(update: Update, context: BotContext) -> None:
             new_chat.id, new_chat.type, new_chat.title, True, None
         )
     if context.settings.access != "private":
-        return
+        return True
+    if update.chat_member is not None or update.chat_join_request is not None:
+        return True  # membership changes: other handlers keep their state, nothing is answered
     user = update.effective_user
     chat = update.effective_chat
-    if (
-        update.effective_message is None
-        and update.callback_query is None
-        and update.inline_query is None
-    ):
-        return  # membership changes and the like: other handlers keep their state
     if user is None or user.is_bot:
-        raise ApplicationHandlerStop
+        return False
     if is_admin(context, user.id):
-        return
+        return True
     if chat is not None and chat.type in _GROUPS and await context.store.chat_approved(chat.id):
-        return
-    status = await context.store.user_status(user.id)
-    if status == "approved":
-        return
-    await _refuse(update, context, user, status)
-    raise ApplicationHandlerStop
+        return True
+    return await context.store.user_status(user.id) == "approved"
 
 
-async def _refuse(update: Update, context: BotContext, user: User, status: str) -> None:
+async def _refuse(update: Update, context: BotContext) -> None:
+    """Tell a stranger (once per update) that access must be requested."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
     lang = context.lang
     if update.callback_query is not None:
         await update.callback_query.answer(texts.need_access(lang), show_alert=True)
@@ -123,6 +142,7 @@ async def _refuse(update: Update, context: BotContext, user: User, status: str) 
         return
     text = message.text or ""
     if chat.type == ChatType.PRIVATE:
+        status = await context.store.user_status(user.id)
         if text.split("@")[0].split()[0:1] == ["/start"]:
             await _request(update, context, user)
         elif status == "pending":

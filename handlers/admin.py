@@ -100,9 +100,16 @@ def _draft(context: BotContext) -> Draft | None:
 
 
 async def _refuse(update: Update, context: BotContext) -> bool:
-    """True (after a short refusal) when the sender is not an admin."""
+    """True (after a short refusal) when the sender is not an admin.
+
+    Promoted admins are read from the store at each call, not from the cache, so a demotion
+    takes effect at the very next step or button, also in an /add begun before it.
+    """
     user = update.effective_user
-    if is_admin(context, user.id if user else None):
+    user_id = user.id if user else None
+    if user_id is not None and user_id not in context.settings.admin_ids:
+        context.services.promoted_admins = await context.store.promoted_admins()
+    if is_admin(context, user_id):
         return False
     if update.callback_query is not None:
         await update.callback_query.answer(texts.admin_only(context.lang), show_alert=True)
@@ -112,6 +119,15 @@ async def _refuse(update: Update, context: BotContext) -> bool:
 
 
 # ---- /add and /edit ---------------------------------------------------------------------
+
+
+async def _step_refused(update: Update, context: BotContext) -> bool:
+    """Each step of /add and /edit checks rights again; a demoted admin's draft is dropped."""
+    if not await _refuse(update, context):
+        return False
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    return True
 
 
 async def add(update: Update, context: BotContext) -> int:
@@ -139,6 +155,8 @@ async def add(update: Update, context: BotContext) -> int:
 
 
 async def add_kind(update: Update, context: BotContext) -> int:
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     choice = unpack(query.data) if query is not None else None
     assert query is not None and isinstance(choice, Admin)
@@ -290,6 +308,8 @@ async def _resolver(context: BotContext, key: str) -> Resolver:
 
 async def typed(update: Update, context: BotContext) -> int:
     """A typed answer: checked, re-asked with an example when it cannot be read."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     message = update.effective_message
     draft = _draft(context)
     if message is None or draft is None:
@@ -307,6 +327,8 @@ async def typed(update: Update, context: BotContext) -> int:
 
 async def pressed(update: Update, context: BotContext) -> int:
     """A choice button (adm:v:FIELD:VALUE) or Skip (adm:skip:FIELD) while asking."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     draft = _draft(context)
     choice = unpack(query.data) if query is not None else None
@@ -330,6 +352,8 @@ async def pressed(update: Update, context: BotContext) -> int:
 
 async def change_field(update: Update, context: BotContext) -> int:
     """A field button on the summary: ask that one field again."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     draft = _draft(context)
     choice = unpack(query.data) if query is not None else None
@@ -350,6 +374,8 @@ async def change_field(update: Update, context: BotContext) -> int:
 
 async def save(update: Update, context: BotContext) -> int:
     """Save: the same path as a file import (one transaction, audit, feed)."""
+    if await _step_refused(update, context):
+        return ConversationHandler.END
     query = update.callback_query
     draft = _draft(context)
     assert query is not None
@@ -731,4 +757,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("demote", demote))
     app.add_handler(CommandHandler("template", template))
     app.add_handler(CommandHandler("export", export))
-    app.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document))
+    # block=False: a long import runs as its own task; other users' updates go on meanwhile.
+    app.add_handler(
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document, block=False)
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sqlite3
 import time
 import traceback
 
@@ -100,6 +101,23 @@ async def unknown(update: Update, context: BotContext) -> None:
 ADMIN_REPORT_INTERVAL = 300.0  # seconds between two error reports to the admins
 
 
+def _locked(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+async def _tell_busy(update: object, context: BotContext) -> None:
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.store_busy(context.lang), show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_html(texts.store_busy(context.lang))
+    except TelegramError:
+        log.warning("could not tell the user that the store is busy")
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log first, then tell the user briefly and the admins in short, escaped form.
 
@@ -109,6 +127,23 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if isinstance(error, NetworkError | RetryAfter | Conflict):
         log.warning("Telegram call failed: %s", error)
+        return
+    if isinstance(error, sqlite3.OperationalError) and _locked(error):
+        # Another writer (a big import) held the store longer than the busy timeout.
+        log.warning("the store was busy: %s", error)
+        await _tell_busy(update, context)
+        return
+    if (
+        isinstance(update, Update)
+        and update.callback_query is not None
+        and isinstance(error, ValueError | OverflowError)
+    ):
+        # Button data a handler could not parse: outdated or forged, not a bug to report.
+        log.warning("a button press could not be handled: %s", error)
+        try:
+            await update.callback_query.answer(texts.button_expired(context.lang))
+        except TelegramError as exc:
+            log.info("could not answer the press: %s", exc)
         return
     log.error("update failed: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:

@@ -53,6 +53,7 @@ from bot.texts.common import Lang, split_message
 from storage import Store
 
 log = logging.getLogger(__name__)
+INLINE_PRIVATE_CACHE = 5  # seconds; per user (is_personal) in private mode
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 CARD_PROJECTS = 5
@@ -986,7 +987,11 @@ async def inline(update: Update, context: BotContext) -> None:
             title, description = texts.inline_hit_title(lang, found, _names(view))
             result_id = Lookup.record(found.hit.kind, found.hit.record_id).pack()
             await add(result_id, title, description, card)
-    await inline_query.answer(results, cache_time=30)
+    # Private mode: Telegram must never serve one user's results to another from its cache.
+    private = context.settings.access == "private"
+    await inline_query.answer(
+        results, cache_time=INLINE_PRIVATE_CACHE if private else 30, is_personal=private
+    )
 
 
 # ---- registration --------------------------------------------------------------------------

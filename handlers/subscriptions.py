@@ -50,6 +50,7 @@ from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
 from bot.core.records import ChatRecord, SubKind, SubscribeResult, Subscription
 from bot.core.zone_cache import zone_index
+from bot.texts import admin as admin_texts
 from bot.texts import directory as directory_texts
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
@@ -116,7 +117,11 @@ class Resolved:
 
 
 async def may_manage(update: Update, context: BotContext) -> bool:
-    """Private chats: the user. Groups: the group's admins (cached) and the bot's admins."""
+    """Private chats: the user. Groups: the group's admins and the bot's admins.
+
+    Called before a change, so the group's rights are asked afresh (a demoted administrator
+    loses control at once, not when a cached answer expires).
+    """
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return False
@@ -128,18 +133,24 @@ async def may_manage(update: Update, context: BotContext) -> bool:
         return message.sender_chat.id == chat.id and update.callback_query is None
     if user is None:
         return False
-    return await may_manage_group(context, chat.id, user.id)
+    return await may_manage_group(context, chat.id, user.id, fresh=True)
 
 
-async def may_manage_group(context: BotContext, chat_id: int, user_id: int) -> bool:
-    """The bot's admins, or the group's administrators and owner (asked, cached)."""
+async def may_manage_group(
+    context: BotContext, chat_id: int, user_id: int, *, fresh: bool = False
+) -> bool:
+    """The bot's admins, or the group's administrators and owner (asked; the answer is cached
+    for reads and listings, ``fresh`` asks again). With BOT_ACCESS=private an unapproved group
+    is managed by nobody: an approved user cannot bring it into the stream."""
+    if context.settings.access == "private" and not await context.store.chat_approved(chat_id):
+        return False
     if is_admin(context, user_id):
         return True
     cache = context.services.admin_cache
     key = (chat_id, user_id)
     now = time.monotonic()
     cached = cache.get(key)
-    if cached is not None and cached[0] > now:
+    if cached is not None and cached[0] > now and not fresh:
         return cached[1]
     try:
         member = await context.bot.get_chat_member(chat_id, user_id)
@@ -166,6 +177,7 @@ class Scope:
     chat_id: int
     group: str | None = None
     allowed: bool = True
+    unapproved: bool = False  # BOT_ACCESS=private and the group is not approved
 
 
 def _user_data(context: BotContext) -> dict[Any, Any]:
@@ -177,14 +189,16 @@ def _managed_id(context: BotContext) -> int | None:
     return value if isinstance(value, int) else None
 
 
-async def _manageable(context: BotContext, group_id: int, user_id: int) -> ChatRecord | None:
+async def _manageable(
+    context: BotContext, group_id: int, user_id: int, *, fresh: bool = False
+) -> ChatRecord | None:
     """The group, when the bot is still in it and this user may manage it."""
     known = await context.store.chat(group_id)
     if known is not None and known.migrated_to is not None:
         known = await context.store.chat(known.migrated_to)
     if known is None or not known.active or known.type not in ("group", "supergroup"):
         return None
-    if not await may_manage_group(context, known.id, user_id):
+    if not await may_manage_group(context, known.id, user_id, fresh=fresh):
         return None
     return known
 
@@ -199,10 +213,17 @@ async def _scope(update: Update, context: BotContext, *, change: bool = True) ->
     assert chat is not None
     managed = _managed_id(context) if chat.type == ChatType.PRIVATE else None
     if managed is None:
-        return Scope(chat.id, allowed=(not change) or await may_manage(update, context))
+        if (not change) or await may_manage(update, context):
+            return Scope(chat.id)
+        unapproved = (
+            chat.type != ChatType.PRIVATE
+            and context.settings.access == "private"
+            and not await context.store.chat_approved(chat.id)
+        )
+        return Scope(chat.id, allowed=False, unapproved=unapproved)
     known = await context.store.chat(managed)
     name = texts.group_name(known.title if known else None, managed)
-    group = await _manageable(context, managed, user.id) if user is not None else None
+    group = await _manageable(context, managed, user.id, fresh=change) if user is not None else None
     if group is None:
         _user_data(context).pop(MANAGED_KEY, None)
         return Scope(managed, name, allowed=False)
@@ -246,12 +267,16 @@ async def _button_scope(
 
 
 def _refusal(scope: Scope, lang: Lang) -> str:
+    if scope.unapproved:
+        return admin_texts.group_not_approved(lang)
     if scope.group is not None:
         return texts.managed_refused(scope.group, lang)
     return texts.group_only_admins(lang)
 
 
 def _toast_refusal(scope: Scope, lang: Lang) -> str:
+    if scope.unapproved:
+        return admin_texts.group_not_approved(lang)
     if scope.group is not None:
         return texts.toast_not_group_admin(lang)
     return texts.toast_only_admins(lang)

@@ -12,8 +12,12 @@ from pathlib import Path
 import aiosqlite
 
 from storage.migrations import MIGRATIONS
+from storage.recipients import Recipients
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a writer waits for another one (a big import in another process) before "database
+# is locked": longer than the write transaction of a 200,000-row import.
+BUSY_TIMEOUT_MS = 60_000
 
 
 class StoreError(Exception):
@@ -62,6 +66,8 @@ class StoreBase:
         self.now = now
         self._write_lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
+        # Who alerts and digests may reach (BOT_ACCESS=private narrows it; see recipients.py).
+        self.recipients = Recipients()
 
     @classmethod
     async def connect(cls, path: Path, now: Callable[[], datetime] = utcnow) -> StoreBase:
@@ -78,7 +84,7 @@ class StoreBase:
         db.row_factory = aiosqlite.Row
         store = cls(db, path, now)
         try:
-            await db.execute("PRAGMA busy_timeout = 5000")
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA synchronous = NORMAL")
@@ -88,7 +94,7 @@ class StoreBase:
             reader = await aiosqlite.connect(path, isolation_level=None)
             reader.row_factory = aiosqlite.Row
             store._reader = reader
-            await reader.execute("PRAGMA busy_timeout = 5000")
+            await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await reader.execute("PRAGMA foreign_keys = ON")
             await reader.execute("PRAGMA query_only = ON")
         except sqlite3.DatabaseError as exc:

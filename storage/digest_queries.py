@@ -109,15 +109,17 @@ class DigestQueries(StoreBase):
             )
 
     async def due_chats(self, now: datetime, limit: int = 20000) -> list[ChatRecord]:
-        """Chats whose digest is due at ``now``: active, digest on, alerts not switched off.
+        """Chats whose digest is due at ``now``: active, digest on, alerts not switched off,
+        and allowed to receive (``recipients``).
 
         A chat whose time passed while the bot was down is due too (catch-up), once.
         """
+        allowed, allowed_params = self.recipients.condition("chats")
         rows = await self.fetchall(
             f"SELECT {_COLUMNS} FROM chats WHERE active = 1 AND next_digest_at IS NOT NULL "
             "AND next_digest_at <= ? AND digest_kind != 'off' AND alert_mode != 'off' "
-            "ORDER BY next_digest_at, id LIMIT ?",
-            (iso(now), limit),
+            f"AND {allowed} ORDER BY next_digest_at, id LIMIT ?",
+            (iso(now), *allowed_params, limit),
         )
         return [_chat(r) for r in rows]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,7 @@ from bot.core.records import (
     ZoneFigure,
 )
 from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
+from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
 
 M = TypeVar("M", bound=BaseModel)
@@ -82,6 +84,20 @@ class FactQueries(StoreBase):
         """Check a whole fact file, then write it in one transaction (all or nothing)."""
         check(facts, await self.known_ids())
         report = ApplyReport()
+        # Outside the write transaction (and off the event loop): the names the search text
+        # needs, then every record's body and search text.
+        zone_ids = {r.zone for r in facts.events} | {r.zone for r in facts.projects}
+        companies = await bulk_records.stored_names(
+            self._read,
+            "companies",
+            {c for r in facts.projects if r.company for c in [r.company]}
+            | {c for r in facts.events for c in r.companies},
+        )
+        companies.update(bulk_records.model_names(facts.companies))
+        zones = await bulk_records.stored_names(self._read, "zones", zone_ids)
+        zones.update(bulk_records.model_names(facts.zones))
+        events = await asyncio.to_thread(bulk_records.prepare, facts.events, companies, zones)
+        projects = await asyncio.to_thread(bulk_records.prepare, facts.projects, companies, zones)
         now = iso(self.now())
         async with self.transaction() as db:
             writer = _Writer(db, now, via, actor_id, report)
@@ -95,10 +111,8 @@ class FactQueries(StoreBase):
                 await writer.zone(zone)
             for company in facts.companies:
                 await writer.company(company)
-            for event in facts.events:
-                await writer.record("event", event)
-            for project in facts.projects:
-                await writer.record("project", project)
+            await bulk_records.write(db, "event", events, now, via, actor_id, report)
+            await bulk_records.write(db, "project", projects, now, via, actor_id, report)
             for figure in facts.figures:
                 await writer.figure(figure)
         return report
@@ -745,80 +759,6 @@ class _Writer:
                     if data.get(k)
                 )
         return names
-
-    async def record(self, kind: RecordKind, record: Project | Event) -> None:
-        table = "projects" if kind == "project" else "events"
-        body = _body(record)
-        row = await self._existing(table, record.id)
-        action = await self._decide(table, table, record.id, body)
-        if action is None:
-            return
-        if isinstance(record, Project):
-            stage = record.stage.value if record.stage else None
-            await self.db.execute(
-                "INSERT INTO projects(id, zone_id, company_id, stage, body, learned_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "zone_id = excluded.zone_id, company_id = excluded.company_id, "
-                "stage = excluded.stage, body = excluded.body, updated_at = excluded.updated_at",
-                (record.id, record.zone, record.company, stage, body, self.now, self.now),
-            )
-            old_stage = json.loads(row["body"]).get("stage") if row is not None else None
-            stage_changed = row is not None and old_stage != stage and stage is not None
-            title = f"{record.name_zh} {record.name_en or ''}"
-            extra = [
-                *await self._names("companies", [record.company]),
-                *record.highlights_zh,
-                *record.highlights_en,
-                record.note,
-                record.note_en,
-                record.chain_role,
-            ]
-        else:
-            await self.db.execute(
-                "INSERT INTO events(id, zone_id, kind, body, learned_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "zone_id = excluded.zone_id, kind = excluded.kind, body = excluded.body, "
-                "updated_at = excluded.updated_at",
-                (record.id, record.zone, record.kind.value, body, self.now, self.now),
-            )
-            stage_changed = False
-            title = f"{record.title_zh} {record.title_en or ''}"
-            figures = [f"{f.name_zh} {f.name_en} {f.value.text()}" for f in record.figures]
-            extra = [
-                *await self._names("companies", record.companies),
-                *figures,
-                *record.places,
-                record.summary_zh,
-                record.summary_en,
-            ]
-        await self.db.execute(
-            "DELETE FROM record_labels WHERE kind = ? AND record_id = ?", (kind, record.id)
-        )
-        for label in record.sectors:
-            await self.db.execute(
-                "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
-                (kind, record.id, label),
-            )
-        zone_names = await self._names("zones", [record.zone])
-        await _index(
-            self.db, kind, record.id, record.zone, title, [*extra, *record.sectors, *zone_names]
-        )
-        if action == "new" or stage_changed:
-            await self.db.execute(
-                "INSERT INTO feed(kind, record_id, change, at) VALUES (?, ?, ?, ?)",
-                (kind, record.id, "new" if action == "new" else "stage", self.now),
-            )
-        await write_audit(
-            self.db,
-            self.now,
-            self.actor_id,
-            self.via,
-            kind,
-            record.id,
-            action,
-            row["body"] if row is not None else None,
-            body,
-        )
 
     async def figure(self, figure: ZoneFigure) -> None:
         body = _body(figure)

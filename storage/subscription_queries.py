@@ -175,11 +175,12 @@ class SubscriptionQueries(StoreBase):
             if not items:
                 return 0, False
             last = int(items[-1]["seq"])
+            allowed, allowed_params = self.recipients.condition("c")
             async with db.execute(
                 f"SELECT {_SUB_COLUMNS} FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
                 "WHERE c.active = 1 AND c.alert_mode = 'instant' AND s.since_seq < ? "
-                "ORDER BY s.id",
-                (last,),
+                f"AND {allowed} ORDER BY s.id",
+                (last, *allowed_params),
             ) as cursor:
                 subs = [_subscription(r) for r in await cursor.fetchall()]
             inserted = 0
@@ -211,6 +212,7 @@ class SubscriptionQueries(StoreBase):
         At most ``per_chat`` of each chat's, so a chat with thousands waiting cannot fill the
         batch: every due chat gets its turn in every tick.
         """
+        allowed, allowed_params = self.recipients.condition("c")
         rows = await self.fetchall(
             "SELECT d.chat_id, d.seq, d.thread_id, d.attempts, f.kind, f.record_id, f.change, "
             "COALESCE(c.lang, u.lang) AS lang "
@@ -219,9 +221,9 @@ class SubscriptionQueries(StoreBase):
             "WHERE sent_at IS NULL AND attempts < ? AND (not_before IS NULL OR not_before <= ?)"
             ") d JOIN chats c ON c.id = d.chat_id JOIN feed f ON f.seq = d.seq "
             "LEFT JOIN users u ON u.id = d.chat_id "
-            "WHERE d.turn <= ? AND c.active = 1 AND c.alert_mode = 'instant' "
+            f"WHERE d.turn <= ? AND c.active = 1 AND c.alert_mode = 'instant' AND {allowed} "
             "ORDER BY d.chat_id, d.seq LIMIT ?",
-            (GIVE_UP_ATTEMPTS, iso(now), per_chat, limit),
+            (GIVE_UP_ATTEMPTS, iso(now), per_chat, *allowed_params, limit),
         )
         return [
             PendingDelivery(

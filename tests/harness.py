@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.warnings import PTBUserWarning
 
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.context import BotApp, services_of
@@ -67,9 +70,21 @@ class BotHarness:
         return store
 
     async def process(self, raw: dict[str, Any]) -> list[ApiCall]:
+        """Process one update, including what its non-blocking handlers (file imports) do."""
         before = len(self.api.calls)
-        await self.app.process_update(Update.de_json(raw, self.app.bot))
+        tasks = await self.process_nowait(raw)
+        if tasks:
+            await asyncio.wait(tasks, timeout=120)
         return self.api.calls[before:]
+
+    async def process_nowait(self, raw: dict[str, Any]) -> set[asyncio.Task[Any]]:
+        """Process one update; the tasks its non-blocking handlers started are returned."""
+        running = asyncio.all_tasks()
+        with warnings.catch_warnings():
+            # Outside run_polling PTB warns that it will not await these; process() does.
+            warnings.filterwarnings("ignore", "Tasks created via", PTBUserWarning)
+            await self.app.process_update(Update.de_json(raw, self.app.bot))
+        return asyncio.all_tasks() - running
 
     async def send(
         self,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,12 +144,22 @@ def _head(key: str, zh: dict[str, str], style: str) -> str:
     return f"{zh[key]} {key}"
 
 
+# What XML 1.0 (so XLSX) cannot hold and UTF-8 cannot encode: dropped from exported cells, so
+# an export never fails on text stored before imports were cleaned (issue 15).
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def writable(value: object) -> object:
+    """A cell value as an export can write it."""
+    return _UNWRITABLE.sub("", value) if isinstance(value, str) else value
+
+
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     """UTF-8 with BOM and CRLF, as Excel and WPS expect."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([quote_formula(str(v)) for v in row] for row in rows)
+    writer.writerows([quote_formula(str(writable(str(v)))) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -165,7 +176,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([writable(v) for v in row])
             for cell in sheet[sheet.max_row]:
                 # openpyxl takes "=1+2" for a formula; a stored name is always text.
                 if isinstance(cell.value, str):

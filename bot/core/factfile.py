@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.core.records import FactFile
+from bot.core.text import clean_tree
 
 SEED_PACKAGE = "bot.facts"
 SEED_FILE = "seed.yaml"
@@ -123,16 +124,45 @@ def parse(data: Any) -> FactFile:
     """Validate decoded data as a FactFile; errors name the record and field."""
     if not isinstance(data, dict):
         raise FactFileError(["the file must be a mapping with sections such as zones, projects"])
+    # The cleaning step every import path shares: no control character or lone surrogate
+    # reaches the store (it would break every later export).
+    data = clean_tree(data)
     try:
         return FactFile.model_validate(data)
     except ValidationError as exc:
         raise FactFileError([_describe(dict(e), data) for e in exc.errors()]) from None
 
 
+MAX_YAML_DEPTH = 40  # a fact file nests about 5 deep; 50,000 "[" must not exhaust the stack
+
+
+class _NestingTooDeep(Exception):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than MAX_YAML_DEPTH before recursing."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _NestingTooDeep
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def load_text(text: str, name: str = "file") -> FactFile:
     """Decode YAML (JSON is YAML too) and validate it."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
+    except (_NestingTooDeep, RecursionError):
+        raise FactFileError(
+            [f"{name} is nested more than {MAX_YAML_DEPTH} levels deep; a fact file needs a few"]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

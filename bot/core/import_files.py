@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.core.factfile import MAX_FACT_FILE_BYTES
-from bot.core.text import normalise
+from bot.core.text import clean_text, normalise
 
 TableKind = Literal["signing", "event"]
 
@@ -89,6 +89,17 @@ SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml", ".j
 
 
 MAX_BYTES = MAX_FACT_FILE_BYTES
+# Limits that keep a small hostile file from taking the memory and the CPU (issue 15).
+MAX_ROWS = 200_000  # data rows a file (all sheets)
+MAX_COLUMNS = 64  # read from each row; a template has 12
+MAX_DECLARED_COLUMNS = 1024
+BLANK_ROWS = 10_000  # empty rows tolerated in a sheet beyond MAX_ROWS
+MAX_CELL_CHARS = 5000
+MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX's members, unpacked, together
+MAX_RATIO = 100  # unpacked / packed size of any member bigger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_ZIP_ENTRIES = 1000
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
 
 
 class FileProblem(Exception):
@@ -141,33 +152,8 @@ def file_format(name: str) -> str:
 MULTILINE_KEYS = frozenset({"note", "figures"})
 
 
-_FORMULA_START = re.compile(r"'*[=+\-@]")
-
-
-_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
-
-
-def clean_text(text: str, multiline: bool = False) -> str:
-    """Text without control (Cc) or format (Cf) characters; notes keep newlines and tabs.
-
-    Whitespace controls become a space (a newline in a name separates words); the others go.
-    """
-    if text.isprintable():  # the usual case: nothing to remove
-        return text.strip()
-    if multiline:
-        text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
-    out = []
-    for char in text:
-        if multiline and char in "\n\t":
-            out.append(char)
-        elif unicodedata.category(char) in ("Cc", "Cf"):
-            if char.isspace():
-                out.append(" ")
-        elif char in "\u2028\u2029":  # Zl/Zp: line breaks by another name
-            out.append("\n" if multiline else " ")
-        else:
-            out.append(char)
-    return "".join(out).strip()
+# OWASP: = + - @ and a leading TAB or CR make a spreadsheet take a cell for a formula.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
 
 def quote_formula(text: str) -> str:
@@ -226,6 +212,8 @@ def _table(
         for key, cell in zip(keys, cells, strict=False):
             if key not in columns or key in values:
                 continue
+            if len(cell) > MAX_CELL_CHARS:
+                raise FileProblem("cell_too_long", f"{sheet or ''} row {number}".strip())
             text = clean_cell(key, cell)
             if text:
                 values[key] = text
@@ -264,8 +252,18 @@ def read_csv(data: bytes) -> tuple[Table, str]:
     if delimiter == "," and first.count(";") > first.count(","):
         delimiter = ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines: list[list[str]] = []
+    filled = 0
     try:
-        lines = list(reader)
+        for line in reader:
+            while line and not line[-1].strip():
+                line.pop()  # Excel's CSV pads rows with empty cells
+            lines.append(line)
+            filled += bool(line)
+            if filled > MAX_ROWS + 1 or len(lines) > MAX_ROWS + BLANK_ROWS:
+                raise FileProblem("too_many_rows", f"> {MAX_ROWS}")
+            if len(line) > MAX_COLUMNS:
+                raise FileProblem("too_many_columns", f"{len(line)}")
     except csv.Error as exc:
         raise FileProblem("csv", str(exc)) from None
     header_at = next((i for i, line in enumerate(lines) if any(c.strip() for c in line)), None)
@@ -298,24 +296,99 @@ def _cell_text(cell: Any) -> str:
     return str(value).strip()
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + (char - 64)
+    return number
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse a zip bomb before any parser sees it: members, unpacked size, ratio, and each
+    sheet's declared dimension. FileProblem says which limit it passed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise FileProblem("xlsx_broken", type(exc).__name__) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_ENTRIES:
+            raise FileProblem("unpacked_too_big", f"{len(members)} members")
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNZIPPED:
+            raise FileProblem("unpacked_too_big", f"{total // (1024 * 1024)} MB")
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+                raise FileProblem("unpacked_too_big", f"{member.filename} {ratio:.0f}:1")
+        for member in members:
+            if not member.filename.startswith("xl/worksheets/"):
+                continue
+            try:
+                with archive.open(member) as handle:
+                    head = handle.read(4096)
+            except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+                raise FileProblem("xlsx_broken", type(exc).__name__) from None
+            found = _DIMENSION.search(head)
+            if found is None or found.group(4) is None:
+                continue
+            rows = int(found.group(4))
+            columns = _column_number(found.group(3))
+            if rows > MAX_ROWS + BLANK_ROWS:
+                raise FileProblem("too_many_rows", f"{rows}")
+            if columns > MAX_DECLARED_COLUMNS:
+                raise FileProblem("too_many_columns", f"{columns}")
+
+
+_VALUE = operator.attrgetter("value")
+
+
+def _limited_text(cell: Any, sheet: str) -> str:
+    text = _cell_text(cell)
+    if len(text) > MAX_CELL_CHARS:
+        where = getattr(cell, "coordinate", "")
+        raise FileProblem("cell_too_long", f"{sheet} {where}".strip())
+    return text
+
+
 def read_xlsx(data: bytes) -> list[Table]:
+    """Sheets into tables, in openpyxl's streaming mode and within the limits above.
+
+    Synchronous and CPU-bound: callers on the event loop run it in a worker thread.
+    """
     import openpyxl
 
+    check_xlsx_archive(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FileProblem("xlsx_broken", type(exc).__name__) from None
     tables: list[Table] = []
+    rows_seen = 0
     try:
         for sheet in book.worksheets:
             header: list[str] | None = None
             body: list[tuple[int, list[str]]] = []
-            for number, cells in enumerate(sheet.iter_rows(), start=1):
-                texts = [_cell_text(c) for c in cells]
-                if header is None:
-                    if any(texts):
-                        header = texts
+            # The declared dimension is not trusted: rows and cells are read as they come,
+            # only up to MAX_COLUMNS wide, empty rows skipped, and the count is bounded.
+            sheet.reset_dimensions()  # type: ignore[union-attr]
+            for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+                if number > MAX_ROWS + BLANK_ROWS:
+                    raise FileProblem("too_many_rows", f"> {MAX_ROWS}")
+                values = list(map(_VALUE, cells))
+                if values.count(None) == len(values):
+                    continue  # blank (the usual padding of a sparse sheet): skipped cheaply
+                texts = [_limited_text(c, sheet.title) for c in cells]
+                while texts and not texts[-1]:
+                    texts.pop()
+                if not texts:
                     continue
+                if header is None:
+                    header = texts
+                    continue
+                rows_seen += 1
+                if rows_seen > MAX_ROWS:
+                    raise FileProblem("too_many_rows", f"> {MAX_ROWS}")
                 body.append((number, texts))
             if header is None:
                 continue

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.mmseg import seg as _segment
 
 _DROP = re.compile(r"[\s'’‘`\-‐‑–—_.,，。·・/\\()（）\[\]{}\"“”<>《》!?！？:：;；@#*+=|~]+")
 _HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
@@ -25,11 +27,52 @@ ZONE_SUFFIXES = (
 )
 
 
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+
+
+def clean_text(text: str, multiline: bool = False) -> str:
+    """Text without control (Cc), format (Cf) or lone surrogate (Cs) characters; notes keep
+    newlines and tabs. The one cleaning step of every way text comes in (files, /add, /edit).
+
+    Whitespace controls become a space (a newline in a name separates words); the others go.
+    """
+    if text.isprintable():  # the usual case: nothing to remove
+        return text.strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    out = []
+    for char in text:
+        if multiline and char in "\n\t":
+            out.append(char)
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            if char.isspace():
+                out.append(" ")
+        elif char in "\u2028\u2029":  # Zl/Zp: line breaks by another name
+            out.append("\n" if multiline else " ")
+        else:
+            out.append(char)
+    return "".join(out).strip()
+
+
+def clean_tree(data: object) -> object:
+    """Every string in decoded YAML or JSON cleaned (keys too), newlines kept."""
+    if isinstance(data, str):
+        return clean_text(data, multiline=True)
+    if isinstance(data, dict):
+        return {clean_tree(k): clean_tree(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [clean_tree(v) for v in data]
+    return data
+
+
 def strip_controls(text: str) -> str:
     """Drop control and format characters (bell, zero-width, bidi marks) a paste brings in."""
+    if text.isprintable():  # the usual case, checked in C
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Fold a name for comparison: NFKC, lower case, no spaces, apostrophes, hyphens or
     control characters."""
@@ -49,6 +92,11 @@ def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower()
 
 
+@lru_cache(maxsize=100_000)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    return tuple(s.lower() for s in lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -62,7 +110,9 @@ def pinyin_terms(text: str, longest: int = 4) -> str:
     """
     words: list[str] = []
     for run in _HAN_RUN.findall(text):
-        syllables = [s.lower() for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
+        # pypinyin reads a run word by word (its own segmentation); the words repeat across
+        # records (项目, 电池, 有限公司), so each word's reading is computed once.
+        syllables = [s for word in _segment.cut(run) for s in _word_pinyin(word)]
         for size in range(2, longest + 1):
             for start in range(len(syllables) - size + 1):
                 words.append("".join(syllables[start : start + size]))

@@ -542,6 +542,24 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "Cannot open this XLSX file (it may be damaged or not an Excel file).",
     ),
     "csv": ("CSV 格式有误：{detail}。", "The CSV is malformed: {detail}."),
+    "unpacked_too_big": (
+        "这个 XLSX 解压后过大或压缩比异常（{detail}），为安全起见不予读取。"
+        "请只保留数据表，另存为新的 .xlsx 后再发送。",
+        "This XLSX unpacks to too much data or is compressed suspiciously well ({detail}), so "
+        "it was not read. Keep only the data sheets, save as a new .xlsx and send it again.",
+    ),
+    "too_many_rows": (
+        "行数过多（{detail}）：每个文件最多 200000 行，请拆分成几个文件。",
+        "Too many rows ({detail}): at most 200000 rows a file; split it into several files.",
+    ),
+    "too_many_columns": (
+        "列数过多（{detail}）：最多 64 列，请删去多余的列。",
+        "Too many columns ({detail}): at most 64; delete the extra columns.",
+    ),
+    "cell_too_long": (
+        "单元格内容过长（{detail}）：每格最多 5000 个字符。",
+        "A cell is too long ({detail}): at most 5000 characters a cell.",
+    ),
     "download": ("下载文件失败，请稍后重试。", "Could not download the file; please try again."),
 }
 

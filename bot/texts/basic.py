@@ -138,3 +138,12 @@ def admin_error_report(update_summary: str, error: str) -> str:
 def button_expired(lang: Lang) -> str:
     """callback answer (plain text) for a button whose data no handler knows (old or odd)."""
     return tr(lang, "这个按钮已失效。", "This button no longer works.")
+
+
+def store_busy(lang: Lang) -> str:
+    """The store stayed locked (a large import is being written): wait, nothing was lost."""
+    return tr(
+        lang,
+        "数据库正忙（可能正在写入一个大文件），请稍等片刻再试一次。",
+        "The database is busy (probably writing a large import); please try again in a moment.",
+    )

@@ -1,0 +1,209 @@
+"""Benchmark of large imports (issue 15, item 7).
+
+    python bench/bench_import.py [--rows 200000] [--busy-rows 20000] [--users 20]
+
+Big: writes a CSV of ``--rows`` new signings (names of three words drawn from 58, so each
+name is new while its words repeat, as in real files) and runs ``python -m bot import FILE``
+on a fresh store in a child process; prints its wall time and peak RSS (the child's own
+maximum, from wait4).
+
+Busy: while ``python -m bot import`` loads ``--busy-rows`` more rows into the same store in
+another process, the real Application (over the in-process Bot API, same database file)
+answers /subscribe and /zone from ``--users`` users in turn and runs the alerts tick; prints
+how many commands were answered, how many failed ("something went wrong"), the slowest
+answer, and how many alerts ticks failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ZONES = ("昆山", "咸宁", "常德", "嘉兴")
+SECTORS = ("新能源", "电子信息", "装备制造", "新材料", "生物医药", "汽车零部件")
+STAGES = ("签约", "洽谈", "开工", "投产")
+WORDS = (
+    "固态电池",
+    "储能",
+    "光伏",
+    "芯片",
+    "半导体",
+    "传感器",
+    "机器人",
+    "塔机",
+    "起重",
+    "压力容器",
+    "幕墙",
+    "铝型材",
+    "电解质",
+    "汽车",
+    "零部件",
+    "热管理",
+    "悬架",
+    "密封",
+    "传动",
+    "医疗",
+    "器械",
+    "生物",
+    "制药",
+    "疫苗",
+    "香薰",
+    "新材料",
+    "智能",
+    "装备",
+    "精密",
+    "模具",
+    "数控",
+    "激光",
+    "显示",
+    "面板",
+    "电子",
+    "元件",
+    "线缆",
+    "光纤",
+    "通信",
+    "基站",
+    "服务器",
+    "算力",
+    "数据",
+    "软件",
+    "平台",
+    "物流",
+    "冷链",
+    "食品",
+    "纺织",
+    "化工",
+    "涂料",
+    "环保",
+    "水处理",
+    "风电",
+    "氢能",
+    "充电桩",
+    "电机",
+    "电控",
+)
+HEADER = "园区,企业,项目,行业,阶段,日期,总投资,注册资本,用地亩,达产产值,备注,来源"
+
+
+def write_csv(path: Path, rows: int, tag: str) -> None:
+    rng = random.Random(rows)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADER + "\n")
+        for n in range(rows):
+            out.write(
+                f"{rng.choice(ZONES)},,{tag}{''.join(rng.sample(WORDS, 3))}项目{n}号,"
+                f"{rng.choice(SECTORS)},"
+                f"{rng.choice(STAGES)},2025-{n % 12 + 1:02d},{n % 90 + 1}亿,,{n % 300 + 10},,,\n"
+            )
+
+
+def env_for(database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update(BOT_DATABASE_PATH=str(database), BOT_ACCESS="open", BOT_LOG_LEVEL="WARNING")
+    return env
+
+
+def run_import(database: Path, csv_path: Path, cwd: Path) -> tuple[float, float, int, str]:
+    """Seconds, peak RSS in MB, exit code and the output tail of ``python -m bot import``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "import", str(csv_path)],
+        cwd=cwd,
+        env=env_for(database) | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert proc.stdout is not None
+    output = proc.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    return seconds, usage.ru_maxrss / 1024, proc.returncode, output[-400:]
+
+
+async def busy(database: Path, csv_path: Path, cwd: Path, users: int) -> str:
+    from bot.jobs.alerts import alerts_tick
+    from tests.harness import BotHarness, make_settings, text_of
+
+    settings = make_settings(cwd, database_path=database)
+    bot = BotHarness(settings)
+    await bot.start()
+    answered = failed = ticks_failed = 0
+    latencies: list[float] = []
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "import",
+            str(csv_path),
+            cwd=cwd,
+            env=env_for(database) | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        n = 0
+        while proc.returncode is None:
+            user = 5000 + n % users
+            command = ("/subscribe keyword 电池{n}", "/zone 昆山")[n % 2].format(n=n)
+            started = time.perf_counter()
+            calls = await bot.send(command, chat_id=user)
+            latencies.append(time.perf_counter() - started)
+            text = text_of(calls)
+            answered += bool(text)
+            failed += "出错" in text or not text
+            if n % 20 == 0:
+                try:
+                    await alerts_tick(bot.app)
+                except Exception:
+                    ticks_failed += 1
+            n += 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(proc.wait(), 0.05)
+        code = proc.returncode
+    finally:
+        await bot.stop()
+    slowest = max(latencies) if latencies else 0.0
+    median = statistics.median(latencies) if latencies else 0.0
+    return (
+        f"busy: import exit {code}; {answered} commands answered, {failed} failed; "
+        f"answer median {median * 1000:.0f} ms, slowest {slowest * 1000:.0f} ms; "
+        f"alerts ticks failed: {ticks_failed}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--busy-rows", type=int, default=20_000)
+    parser.add_argument("--users", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        work = Path(folder)
+        big, small = work / "big.csv", work / "busy.csv"
+        write_csv(big, args.rows, "大批")
+        write_csv(small, args.busy_rows, "并发")
+        database = work / "bench.sqlite3"
+        seconds, rss, code, tail = run_import(database, big, work)
+        print(
+            f"import: {args.rows} rows ({big.stat().st_size / 1e6:.1f} MB CSV) by the CLI "
+            f"in {seconds:.1f} s, peak RSS {rss:.0f} MB, exit {code}"
+        )
+        if code != 0:
+            print(tail)
+        print(asyncio.run(busy(database, small, work, args.users)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""Projects and events of a fact file written in bulk (issue 15, item 7).
+
+Everything that depends only on the records (the search text with its pinyin, the labels, the
+bodies) is prepared before the write transaction, off the event loop. Inside the transaction
+only the decisions that depend on what is stored (new, updated, unchanged, deleted) are made,
+and each table is written with one ``executemany``: the transaction stays short, so other
+writers wait for it instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import aiosqlite
+from pydantic import BaseModel
+
+from bot.core.records import Company, Event, Project, Zone
+from bot.core.text import fts_text, pinyin_terms
+
+RecordKind = Literal["project", "event"]
+CHUNK = 500  # ids per IN (...) query
+_NAME_KEYS = ("name_zh", "short_zh", "name_en", "parent")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One record as it will be stored: body, columns, labels, and its search text."""
+
+    record_id: str
+    zone_id: str
+    body: str
+    columns: tuple[Any, ...]  # the kind-specific columns after id (see _UPSERT)
+    stage: str | None
+    labels: tuple[str, ...]
+    title: str
+    text: str
+
+
+_UPSERT = {
+    "project": (
+        "INSERT INTO projects(id, zone_id, company_id, stage, body, learned_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "zone_id = excluded.zone_id, company_id = excluded.company_id, "
+        "stage = excluded.stage, body = excluded.body, updated_at = excluded.updated_at"
+    ),
+    "event": (
+        "INSERT INTO events(id, zone_id, kind, body, learned_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "zone_id = excluded.zone_id, kind = excluded.kind, body = excluded.body, "
+        "updated_at = excluded.updated_at"
+    ),
+}
+
+
+def names_of(data: Mapping[str, Any]) -> list[str]:
+    """The names a company or zone body answers to, for the search text of its records."""
+    return [str(data[k]) for k in _NAME_KEYS if data.get(k)]
+
+
+def model_names(models: Iterable[Company | Zone]) -> dict[str, list[str]]:
+    return {m.id: names_of(m.model_dump()) for m in models}
+
+
+def _body(model: BaseModel) -> str:
+    return model.model_dump_json(exclude={"learned_at"}, exclude_none=True)
+
+
+def prepare(
+    records: Sequence[Project | Event],
+    companies: Mapping[str, list[str]],
+    zones: Mapping[str, list[str]],
+) -> list[Prepared]:
+    """Bodies and search texts (CPU-bound: pinyin); run in a worker thread for big files."""
+    out: list[Prepared] = []
+    for record in records:
+        if isinstance(record, Project):
+            stage = record.stage.value if record.stage else None
+            columns: tuple[Any, ...] = (record.company, stage)
+            title = f"{record.name_zh} {record.name_en or ''}"
+            extra = [
+                *(companies.get(record.company, []) if record.company else []),
+                *record.highlights_zh,
+                *record.highlights_en,
+                record.note,
+                record.note_en,
+                record.chain_role,
+            ]
+        else:
+            stage = None
+            columns = (record.kind.value,)
+            title = f"{record.title_zh} {record.title_en or ''}"
+            figures = [f"{f.name_zh} {f.name_en} {f.value.text()}" for f in record.figures]
+            extra = [
+                *(n for c in record.companies for n in companies.get(c, [])),
+                *figures,
+                *record.places,
+                record.summary_zh,
+                record.summary_en,
+            ]
+        parts = [*extra, *record.sectors, *zones.get(record.zone, [])]
+        text = " ".join(part for part in parts if part)
+        out.append(
+            Prepared(
+                record_id=record.id,
+                zone_id=record.zone,
+                body=_body(record),
+                columns=columns,
+                stage=stage,
+                labels=tuple(record.sectors),
+                title=fts_text(title),
+                text=f"{fts_text(text)} {pinyin_terms(title)}",
+            )
+        )
+    return out
+
+
+async def stored_names(
+    db: aiosqlite.Connection, table: str, ids: Iterable[str]
+) -> dict[str, list[str]]:
+    """Names of these companies or zones as stored (for ids the file does not define)."""
+    wanted = sorted(set(ids))
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        async with db.execute(
+            f"SELECT id, body FROM {table} WHERE id IN ({marks})", tuple(chunk)
+        ) as cursor:
+            for row in await cursor.fetchall():
+                found[str(row[0])] = names_of(json.loads(row[1]))
+    return found
+
+
+async def _existing(
+    db: aiosqlite.Connection, table: str, ids: Sequence[str]
+) -> dict[str, tuple[str, str | None]]:
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        async with db.execute(
+            f"SELECT id, body, deleted_at FROM {table} WHERE id IN ({marks})", tuple(chunk)
+        ) as cursor:
+            for row in await cursor.fetchall():
+                found[str(row[0])] = (str(row[1]), row[2])
+    return found
+
+
+async def write(
+    db: aiosqlite.Connection,
+    kind: RecordKind,
+    prepared: Sequence[Prepared],
+    now: str,
+    via: str,
+    actor_id: int | None,
+    report: Any,
+) -> None:
+    """Inside the caller's transaction: decide each record against the store, then write
+    every table in one statement each. ``report`` is the ApplyReport to fill."""
+    table = "projects" if kind == "project" else "events"
+    existing = await _existing(db, table, [p.record_id for p in prepared])
+    upserts: list[tuple[Any, ...]] = []
+    changed: list[Prepared] = []
+    updated: list[tuple[str, str]] = []
+    feed: list[tuple[str, str, str, str]] = []
+    audit: list[tuple[Any, ...]] = []
+    for item in prepared:
+        row = existing.get(item.record_id)
+        if row is None:
+            action = "new"
+        elif row[1] is not None:
+            report.skipped_deleted.append(f"{table}:{item.record_id}")
+            continue
+        elif row[0] == item.body:
+            report.add("unchanged", table, item.record_id)
+            continue
+        else:
+            action = "update"
+            updated.append((kind, item.record_id))
+        report.add("new" if action == "new" else "updated", table, item.record_id)
+        upserts.append((item.record_id, item.zone_id, *item.columns, item.body, now, now))
+        changed.append(item)
+        before = row[0] if row is not None else None
+        old_stage = json.loads(before).get("stage") if before is not None else None
+        stage_changed = before is not None and item.stage is not None and old_stage != item.stage
+        if action == "new" or stage_changed:
+            feed.append((kind, item.record_id, "new" if action == "new" else "stage", now))
+        audit.append((now, actor_id, via, kind, item.record_id, action, before, item.body))
+    if not changed:
+        return
+    await db.executemany(_UPSERT[kind], upserts)
+    if updated:
+        await db.executemany("DELETE FROM record_labels WHERE kind = ? AND record_id = ?", updated)
+        await db.executemany(
+            "DELETE FROM search_index WHERE rowid IN "
+            "(SELECT id FROM search_docs WHERE kind = ? AND record_id = ?)",
+            updated,
+        )
+        await db.executemany("DELETE FROM search_docs WHERE kind = ? AND record_id = ?", updated)
+    await db.executemany(
+        "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
+        [(kind, item.record_id, label) for item in changed for label in item.labels],
+    )
+    async with db.execute("SELECT COALESCE(MAX(id), 0) FROM search_docs") as cursor:
+        top = await cursor.fetchone()
+    base = int(top[0]) if top is not None else 0
+    await db.executemany(
+        "INSERT INTO search_docs(id, kind, record_id, zone_id) VALUES (?, ?, ?, ?)",
+        [(base + n, kind, item.record_id, item.zone_id) for n, item in enumerate(changed, 1)],
+    )
+    await db.executemany(
+        "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
+        [(base + n, item.title, item.text) for n, item in enumerate(changed, 1)],
+    )
+    if feed:
+        await db.executemany(
+            "INSERT INTO feed(kind, record_id, change, at) VALUES (?, ?, ?, ?)", feed
+        )
+    await db.executemany(
+        "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        audit,
+    )
