@@ -1,16 +1,20 @@
-"""Entry point: ``python -m bot`` (run), ``console``, ``import FILE``, ``export``."""
+"""Entry point: ``python -m bot`` (run), ``console``, ``import FILE``, ``export``, ``backup FILE``,
+``restore FILE``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
 
 from bot.core.factfile import FactFileError
 from bot.core.reads import CatalogReads
@@ -18,6 +22,7 @@ from bot.core.records import FactFile
 from bot.logsafe import redact, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.base import StoreError
+from storage.health import fault_line, fault_of
 
 log = logging.getLogger("bot")
 
@@ -63,6 +68,21 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--zone", default=None, help="only this zone (any name /zone takes)")
     exporter.add_argument("--sector", default=None, help="only this sector (area or label)")
     exporter.add_argument("--out", type=Path, default=Path("export"), help="output folder")
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database to FILE (safe while the bot runs)",
+        description="Copies the database with SQLite's online backup API (a running bot "
+        "goes on meanwhile), checks the copy (integrity_check) and prints what it holds.",
+    )
+    backup.add_argument("file", type=Path, help="where to write the backup")
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup in place of the database (stop the bot first)",
+        description="Refuses while a bot runs on the database. Checks FILE (SQLite, this "
+        "bot's schema, not newer than this bot, intact), keeps the current database as "
+        "<database>.before-restore and swaps FILE in atomically.",
+    )
+    restore.add_argument("file", type=Path, help="the backup to restore")
     return parser
 
 
@@ -73,44 +93,163 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    secrets = (settings.token.get_secret_value(),) if settings.token else ()
-    setup_logging(settings.log_level, secrets)
+    secrets = settings.secrets()
+    setup_logging(settings.log_level, secrets, settings.log_format)
     try:
         if args.command == "console":
             return _console(settings, args)
-        if args.command == "import":
-            return asyncio.run(_import(settings, args.file))
-        if args.command == "export":
+        if args.command in ("import", "export"):
+            from storage.health import check_database
+
+            check_database(settings.database_path)  # refused in one line, never half-used
+            if args.command == "import":
+                return asyncio.run(_import(settings, args.file))
             return asyncio.run(_export(settings, args))
+        if args.command == "backup":
+            return _backup(settings, args.file)
+        if args.command == "restore":
+            return _restore(settings, args.file)
         return _run(settings)
     except (SettingsError, StoreError, FactFileError) as exc:
-        print(f"error: {redact(str(exc), secrets)}", file=sys.stderr)
-        return 2
+        return _fail(settings, redact(str(exc), secrets))
+    except (sqlite3.Error, OSError) as exc:
+        # A storage fault (locked, full, read-only, damaged): one line naming the cause.
+        fault = fault_of(exc)
+        if fault is None:
+            raise
+        return _fail(settings, fault_line(fault, settings.database_path))
+
+
+def _fail(settings: Settings, message: str) -> int:
+    """The one line an expected failure ends with: ``error: …``, or a JSON log line."""
+    if settings.log_format == "json":
+        log.critical("error: %s", message)
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 def _run(settings: Settings) -> int:
     from bot.app import build_application
+    from storage.health import check_database
     from storage.lock import InstanceLock
 
+    # Local checks first (settings, then the database), so a bad file is reported as such
+    # even when the network is down; Telegram comes last.
     settings.token_value()  # a missing token stops here with its own clear line
     with InstanceLock(settings.database_path):
+        check_database(settings.database_path)
         app = build_application(settings)
-        log.info("starting; database %s", settings.database_path)
+        log.info("starting (%s); database %s", settings.mode, settings.database_path)
         try:
-            # run_polling handles SIGINT/SIGTERM: it stops fetching, lets handlers and jobs
-            # finish, runs post_shutdown, and returns.
-            app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-        except InvalidToken:
-            # PTB's own message repeats the token: say it in our words instead.
+            # run_polling/run_webhook handle SIGINT/SIGTERM: they stop fetching, let handlers
+            # and jobs finish, run post_shutdown, and return.
+            if settings.webhook_url is not None:
+                _run_webhook(app, settings)
+            else:
+                # Polling deletes any webhook first (python-telegram-bot always does).
+                app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        except TelegramError as exc:
+            # PTB's "Invalid server response", or an error status whose body "failed" parsing
+            # (said by the cause: PTB re-raises a 404 as "token rejected").
+            answer = _not_json(exc)
+            if answer is not None:
+                raise SettingsError(_not_the_bot_api(settings, answer)) from None
+            if isinstance(exc, InvalidToken):
+                # PTB's own message repeats the token: say it in our words instead.
+                raise SettingsError(
+                    "BOT_TOKEN was rejected by Telegram; check it with @BotFather"
+                ) from None
+            if isinstance(exc, NetworkError):
+                raise SettingsError(_unreachable(settings, exc.message[:200])) from None
             raise SettingsError(
-                "BOT_TOKEN was rejected by Telegram; check it with @BotFather"
-            ) from None
-        except NetworkError as exc:
-            raise SettingsError(
-                f"cannot reach the Bot API at {settings.api_base_url} ({exc.message}); "
-                "check the network or BOT_API_BASE_URL"
+                f"the Bot API at {settings.api_base_url} refused to start the bot: {exc.message}"
             ) from None
     log.info("stopped")
+    return 0
+
+
+def _not_json(error: BaseException) -> str | None:
+    """The HTTP status of an answer that was not JSON, if that is what ``error`` comes from."""
+    cause: BaseException | None = error
+    while cause is not None:
+        text = str(cause)
+        if "Invalid server response" in text:
+            return "200"
+        if ". Parsing the server response" in text:
+            return text.partition(". Parsing")[0][:60]
+        cause = cause.__cause__
+    return None
+
+
+def _not_the_bot_api(settings: Settings, status: str) -> str:
+    return (
+        f"the Bot API at {settings.api_base_url} answered with something that is not the Bot "
+        f"API ({status}, not JSON: a captive portal or a wrong address?); check "
+        f"BOT_API_BASE_URL{' and BOT_PROXY_URL' if settings.proxy_url else ''}"
+    )
+
+
+def _unreachable(settings: Settings, reason: str) -> str:
+    if settings.proxy_url is not None:
+        return (
+            f"cannot reach the Bot API at {settings.api_base_url} through the proxy "
+            f"{settings.proxy_shown()} ({reason}); check BOT_PROXY_URL (and BOT_API_BASE_URL)"
+        )
+    return (
+        f"cannot reach the Bot API at {settings.api_base_url} ({reason}); "
+        "check the network or BOT_API_BASE_URL"
+    )
+
+
+def _run_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    host, _, port = settings.webhook_listen.rpartition(":")
+    # The reverse proxy forwards the public URL's path unchanged to this listener.
+    path = urlsplit(settings.webhook_url).path.strip("/")
+    try:
+        app.run_webhook(
+            listen=host.strip("[]"),
+            port=int(port),
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot listen on BOT_WEBHOOK_LISTEN={settings.webhook_listen}: {exc.strerror}"
+        ) from None
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    from storage.backup import backup
+
+    report = backup(settings.database_path, target)
+    print(f"backed up {settings.database_path} to {report.summary()}; integrity_check: ok")
+    return 0
+
+
+def _restore(settings: Settings, source: Path) -> int:
+    from storage.backup import restore
+    from storage.lock import InstanceLock
+
+    # The bot's own single-instance lock: held by a running bot, so restore refuses; held
+    # here, so no bot starts halfway through the swap.
+    lock = InstanceLock(settings.database_path)
+    try:
+        lock.acquire()
+    except StoreError as exc:
+        raise StoreError(f"nothing was restored: {exc}") from None
+    try:
+        counts, kept = restore(source, settings.database_path)
+    finally:
+        lock.release()
+    shown = ", ".join(f"{n} {name}" for name, n in counts.items())
+    print(f"restored {source} into {settings.database_path}: {shown}")
+    if kept is not None:
+        print(f"the previous database is kept as {kept}")
     return 0
 
 

@@ -21,6 +21,7 @@ import handlers
 from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
 from bot.inbound import CleaningApplication
 from bot.jobs import start_jobs
+from bot.ops import start_error_counter, stop_error_counter
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
 from storage import Store
@@ -77,7 +78,12 @@ def build_application(
         # connection, so the final getUpdates that confirms handled updates times out and
         # they are answered again after a restart (python-telegram-bot #3893).
         builder = builder.get_updates_connection_pool_size(2)
+        if settings.proxy_url is not None:
+            # Every Bot API call and file download, getUpdates included; nothing else.
+            proxy = settings.proxy_url.get_secret_value()
+            builder = builder.proxy(proxy).get_updates_proxy(proxy)
     app = builder.build()
+    # Services.ops starts here: the uptime /status shows counts from now.
     app.bot_data[SERVICES_KEY] = Services(settings=settings, clock=now)
     handlers.register(app)
     return app
@@ -111,6 +117,7 @@ async def post_init(app: BotApp) -> None:
             len(directory.corrected),
         )
     await start_jobs(app)
+    start_error_counter(services.ops)
     await set_menu(app)
 
 
@@ -133,6 +140,7 @@ async def set_menu(app: BotApp) -> None:
 
 async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
+    stop_error_counter(services.ops)
     if services.store is not None:
         await services.store.close()
         services.store = None

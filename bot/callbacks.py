@@ -130,6 +130,16 @@ class SubscriptionsPage:
 
 
 @dataclass(frozen=True)
+class UsersPage:
+    """Another page of /users (admins): ``users:PAGE``."""
+
+    page: int
+
+    def pack(self) -> str:
+        return _join("users", self.page)
+
+
+@dataclass(frozen=True)
 class AlertMode:
     """/alerts buttons: ``alerts:MODE``."""
 
@@ -209,6 +219,7 @@ Callback = (
     | Subscribe
     | Unsubscribe
     | SubscriptionsPage
+    | UsersPage
     | AlertMode
     | Manage
     | DigestButton
@@ -239,6 +250,8 @@ def _unpack(data: str) -> Callback | None:
         return None
     if prefix == "subs":
         return SubscriptionsPage(int(rest)) if rest.isdigit() and len(rest) <= 6 else None
+    if prefix == "users":
+        return UsersPage(int(rest)) if rest.isdigit() and len(rest) <= 6 else None
     if prefix == "alerts":
         return AlertMode(rest) if rest in ("instant", "digest", "off") else None  # type: ignore[arg-type]
     if prefix == "mg":

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.core.lookup import TokenStore
 from bot.core.zone_cache import FactsView
 from bot.jobs.delivery import Destination, Pacer, TelegramChat
+from bot.ops import Ops
 from bot.settings import Settings
 from bot.texts.common import Lang, as_lang
 from storage import Store
@@ -45,6 +46,8 @@ class Services:
     alert_tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     digest_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     pacer: Pacer = field(init=False)
+    # For /status: start time, the last tick of each job, errors by kind (bot/ops.py).
+    ops: Ops = field(default_factory=Ops)
 
     def __post_init__(self) -> None:
         # The pacer's per-chat spacing runs on the app's clock, so tests can move it.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -22,7 +24,17 @@ _HINTS: dict[str, str] = {
     "admin_ids": "set BOT_ADMIN_IDS to comma-separated numeric Telegram user ids, e.g. 12345,67890",
     "log_level": "set BOT_LOG_LEVEL to one of DEBUG, INFO, WARNING, ERROR",
     "access": "set BOT_ACCESS to private or open",
+    "proxy_url": "set BOT_PROXY_URL like socks5://user:pass@127.0.0.1:1080 or http://host:3128",
+    "webhook_url": "set BOT_WEBHOOK_URL to the public https URL Telegram posts to, "
+    "or leave it empty for long polling",
+    "webhook_listen": "set BOT_WEBHOOK_LISTEN to host:port, e.g. 127.0.0.1:8443",
+    "webhook_secret": "set BOT_WEBHOOK_SECRET to 1-256 characters of A-Z, a-z, 0-9, _ and -",
+    "backup_dir": "set BOT_BACKUP_DIR to a folder for daily backups, or leave it empty",
+    "backup_keep": "set BOT_BACKUP_KEEP to how many daily backups to keep (1 or more)",
+    "log_format": "set BOT_LOG_FORMAT to text or json",
 }
+
+PROXY_SCHEMES = ("http://", "https://", "socks5://", "socks5h://")
 
 
 class SettingsError(Exception):
@@ -47,6 +59,13 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     access: Literal["private", "open"] = "private"
+    proxy_url: SecretStr | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1:8443"
+    webhook_secret: SecretStr | None = None
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=1000)
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("token", mode="before")
     @classmethod
@@ -89,7 +108,69 @@ class Settings(BaseSettings):
             return frozenset(ids)
         return value
 
-    @field_validator("log_level", "access", mode="before")
+    @field_validator("proxy_url", mode="before")
+    @classmethod
+    def _proxy_shape(cls, value: object) -> object:
+        if value is None or str(value).strip() == "":
+            return None
+        text = str(value).strip()
+        if not text.lower().startswith(PROXY_SCHEMES):
+            raise ValueError("must start with http://, https://, socks5:// or socks5h://")
+        parts = urlsplit(text)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if not parts.hostname or port is None:
+            # Never echo the value: it may hold the proxy's password.
+            raise ValueError("needs a host and a port")
+        return text
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url_shape(cls, value: object) -> object:
+        if value is None or str(value).strip() == "":
+            return None
+        text = str(value).strip()
+        parts = urlsplit(text)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError("must be a public https:// URL (Telegram posts only to https)")
+        return text
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen_shape(cls, value: str) -> str:
+        host, sep, port = value.strip().rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"{value!r} is not host:port")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret_shape(cls, value: object) -> object:
+        if value is None or str(value) == "":
+            return None
+        text = str(value).strip()
+        # Telegram's rule for secret_token; never echo the value.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", text):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return text
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_dir(cls, value: object) -> object:
+        return None if value is None or str(value).strip() == "" else value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "BOT_WEBHOOK_SECRET is required when BOT_WEBHOOK_URL is set; "
+                f"{_HINTS['webhook_secret']} (e.g. the output of: openssl rand -hex 32)"
+            )
+        return self
+
+    @field_validator("log_level", "access", "log_format", mode="before")
     @classmethod
     def _normalise_case(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
@@ -99,7 +180,7 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("access", mode="before")
+    @field_validator("access", "log_format", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
@@ -113,6 +194,30 @@ class Settings(BaseSettings):
             )
         return self.token.get_secret_value()
 
+    @property
+    def mode(self) -> Literal["polling", "webhook"]:
+        return "webhook" if self.webhook_url else "polling"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value a log line, error or reply must never show."""
+        found: list[str] = []
+        if self.token is not None:
+            found.append(self.token.get_secret_value())
+        if self.webhook_secret is not None:
+            found.append(self.webhook_secret.get_secret_value())
+        if self.proxy_url is not None:
+            parts = urlsplit(self.proxy_url.get_secret_value())
+            found += [unquote(p) for p in (parts.password,) if p]
+            found += [p for p in (parts.password,) if p]
+        return tuple(dict.fromkeys(s for s in found if s))
+
+    def proxy_shown(self) -> str | None:
+        """The proxy URL as it may be shown: scheme, host and port, no user or password."""
+        if self.proxy_url is None:
+            return None
+        parts = urlsplit(self.proxy_url.get_secret_value())
+        return f"{parts.scheme}://{parts.hostname}:{parts.port}"
+
 
 def load_settings(**overrides: object) -> Settings:
     """Build Settings, turning a validation error into one line naming the setting and the fix."""
@@ -122,5 +227,7 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
         reason = str(first["msg"]).removeprefix("Value error, ")
+        if field == "?" and reason.startswith("BOT_"):
+            raise SettingsError(reason) from None
         hint = _HINTS.get(field, "see .env.example")
         raise SettingsError(f"BOT_{field.upper()} is invalid: {reason}; {hint}") from None

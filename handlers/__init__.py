@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from bot.context import BotApp
-from handlers import access, admin, basic, forged, lookup, subscriptions
+from handlers import access, admin, basic, forged, lookup, ops, subscriptions
 from handlers import digest as digest_handlers
 
 
@@ -20,5 +20,6 @@ def register(app: BotApp) -> None:
     lookup.register(app)
     subscriptions.register(app)
     digest_handlers.register(app)
+    ops.register(app)
     # Fallbacks last: the unknown-command pointer and the error handler.
     basic.register_fallbacks(app)

@@ -23,6 +23,7 @@ from bot import callbacks
 from bot.context import BotApp, BotContext
 from bot.texts import basic as texts
 from bot.texts.common import Lang
+from storage.health import fault_line, fault_of
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +127,16 @@ async def on_error(update: object, context: BotContext) -> None:
     """
     error = context.error
     if isinstance(error, NetworkError | RetryAfter | Conflict):
-        log.warning("Telegram call failed: %s", error)
+        log.warning("Telegram call failed: %s", error, extra={"error_kind": "telegram"})
         return
     if isinstance(error, sqlite3.OperationalError) and _locked(error):
         # Another writer (a big import) held the store longer than the busy timeout.
-        log.warning("the store was busy: %s", error)
+        log.warning(
+            "the store was busy: %s (%s)",
+            error,
+            context.settings.database_path,
+            extra={"error_kind": "storage:locked"},
+        )
         await _tell_busy(update, context)
         return
     if (
@@ -145,21 +151,35 @@ async def on_error(update: object, context: BotContext) -> None:
         except TelegramError as exc:
             log.info("could not answer the press: %s", exc)
         return
-    log.error("update failed: %s", error, exc_info=error)
+    fault = fault_of(error) if error is not None else None
+    if fault is not None:
+        # A storage fault is no bug: one line naming the cause, no traceback.
+        log.error(
+            "update failed: %s",
+            fault_line(fault, context.settings.database_path),
+            extra={"error_kind": f"storage:{fault}"},
+        )
+    else:
+        log.error("update failed: %s", error, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
+        reply = texts.storage_fault(context.lang, fault) if fault else None
         try:
-            await update.effective_message.reply_html(texts.internal_error(context.lang))
+            await update.effective_message.reply_html(reply or texts.internal_error(context.lang))
         except TelegramError:
             log.warning("could not tell the user about the error")
-    if error is None:
-        return
+    if error is None or fault == "locked":
+        return  # a busy database passes on its own: nothing for the admins to do
     # At most one report per interval: a bug hit by every update must not flood the admins.
     now = time.monotonic()
     last = context.services.last_error_report
     if last is not None and now - last < ADMIN_REPORT_INTERVAL:
         return
     context.services.last_error_report = now
-    summary = "".join(traceback.format_exception_only(type(error), error)).strip()
+    summary = (
+        fault_line(fault, context.settings.database_path)
+        if fault
+        else "".join(traceback.format_exception_only(type(error), error)).strip()
+    )
     where = "update" if isinstance(update, Update) else "job"
     for admin_id in sorted(context.settings.admin_ids)[:5]:
         try:

@@ -11,12 +11,19 @@ from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
 from storage.directory import DirectoryQueries
 from storage.fact_queries import FactQueries
+from storage.ops_queries import OpsQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
 
 class Store(
-    FactQueries, ChatQueries, UserQueries, DigestQueries, SubscriptionQueries, DirectoryQueries
+    FactQueries,
+    ChatQueries,
+    UserQueries,
+    DigestQueries,
+    SubscriptionQueries,
+    OpsQueries,
+    DirectoryQueries,
 ):
     """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
 

@@ -568,6 +568,11 @@ class FakeBotApi:
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.update_log: list[JSONDict] = []
         self.files: dict[str, StoredFile] = {}
+        # method -> an answer with this body (not JSON at all) instead of the method's JSON.
+        self.raw_answers: dict[str, bytes] = {}
+        self.raw_status = 200  # the status of those answers
+        # The parameters of the last setWebhook, None while no webhook is set.
+        self.webhook: JSONDict | None = None
 
         self.port = 0
         self.host = "127.0.0.1"
@@ -1088,6 +1093,11 @@ class FakeBotApi:
         raw_name = request.match_info["method"]
         name, handler = self._methods.get(raw_name.lower(), (raw_name, None))
         self.calls[name] += 1
+        if name in self.raw_answers:
+            # A captive portal or a misconfigured proxy: 200 with a body that is not JSON.
+            return web.Response(
+                body=self.raw_answers[name], status=self.raw_status, content_type="text/html"
+            )
         record = SentRecord(method=name, chat_id=None, params={})
         try:
             record.params, record.files = await self._read_params(request)
@@ -1301,6 +1311,12 @@ class FakeBotApi:
 
     async def _m_getUpdates(self, c: _Call) -> Any:
         p = c.params
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = _opt_int(p, "offset") or 0
         limit = min(100, max(1, _opt_int(p, "limit") or 100))
         timeout = max(0.0, float(p.get("timeout") or 0))
@@ -1334,7 +1350,35 @@ class FakeBotApi:
         if _bool_param(p, "drop_pending_updates"):
             self._updates.clear()
             self._notify()
+        self.webhook = None
         return True
+
+    async def _m_setWebhook(self, c: _Call) -> Any:
+        p = c.params
+        url = str(p.get("url") or "")
+        if not url:
+            self.webhook = None  # Telegram: an empty url removes the webhook
+            return True
+        if not url.startswith("https://"):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _bad("bad webhook: secret token contains unallowed characters")
+        if _bool_param(p, "drop_pending_updates"):
+            self._updates.clear()
+        self.webhook = dict(p)
+        # Telegram ends a long poll in flight when a webhook is set.
+        self._poll_generation += 1
+        self._notify()
+        return True
+
+    async def _m_getWebhookInfo(self, c: _Call) -> Any:
+        hook = self.webhook or {}
+        return {
+            "url": str(hook.get("url") or ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _commands_key(self, p: JSONDict) -> tuple[str, str]:
         lang = str(p.get("language_code") or "")

@@ -528,3 +528,18 @@ async def test_ptb_application_polls_and_replies(server: FakeBotApi) -> None:
         await app.updater.stop()
         await app.stop()
     assert server.calls["deleteWebhook"] == 1 and server.validation_errors == []
+
+
+async def test_set_webhook_blocks_get_updates_until_delete_webhook(
+    server: FakeBotApi, bot: telegram.Bot
+) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)https url"):
+        await bot.set_webhook("http://bot.example.test/hook")
+    assert await bot.set_webhook("https://bot.example.test/hook", secret_token="s3cr3t_-")
+    assert server.webhook is not None and server.webhook["secret_token"] == "s3cr3t_-"
+    assert (await bot.get_webhook_info()).url == "https://bot.example.test/hook"
+    with pytest.raises(telegram.error.Conflict, match="webhook is active"):
+        await bot.get_updates(timeout=0)
+    assert await bot.delete_webhook()
+    assert server.webhook is None
+    assert await bot.get_updates(timeout=0) == ()

@@ -21,6 +21,7 @@ from bot.callbacks import (
     SubscriptionsPage,
     TooLong,
     Unsubscribe,
+    UsersPage,
     packed,
     pattern,
     unpack,
@@ -47,6 +48,7 @@ EVERY_KIND: list[Callback] = [
     Subscribe("keyword", "固态电池"),
     Unsubscribe(LONGEST_SUB, 999999),
     SubscriptionsPage(999999),
+    UsersPage(999999),
     *(AlertMode(mode) for mode in ("instant", "digest", "off")),  # type: ignore[arg-type]
     Manage(LONGEST_GROUP),
     Manage(None),

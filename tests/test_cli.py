@@ -25,7 +25,9 @@ def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
     )
 
 
-@pytest.mark.parametrize("command", [[], ["console"], ["import"], ["export"], ["run"]])
+@pytest.mark.parametrize(
+    "command", [[], ["console"], ["import"], ["export"], ["run"], ["backup"], ["restore"]]
+)
 def test_every_entry_point_has_help(tmp_path: Path, command: list[str]) -> None:
     result = run(tmp_path, *command, "--help")
     assert result.returncode == 0

@@ -26,6 +26,7 @@ from bot.jobs.delivery import (
     RetryLater,
     settle,
 )
+from bot.ops import record_tick
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang
 from storage import Store
@@ -76,6 +77,8 @@ async def start_alerts_job(app: BotApp) -> None:
 
 async def _run(context: BotContext) -> None:
     report = await alerts_tick(context.app)
+    sent = sum(len(s) for s in report.sent.values())
+    record_tick(context.services.ops, "alerts", {"sent": sent, "postponed": len(report.postponed)})
     if report.planned or report.sent or report.postponed or report.gone:
         log.info(
             "alerts: %d queued, %d sent, %d chats postponed, %d chats gone",

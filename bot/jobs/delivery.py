@@ -126,6 +126,12 @@ class Pacer:
                 await asyncio.sleep(delay)
             self._overall_next = max(self._overall_next, now) + 1.0 / self.overall_rate
 
+    def held_chats(self) -> int:
+        """Chats held back longer than their own pace: Telegram asked us to wait (429)."""
+        return sum(
+            1 for chat_id in list(self._next) if self.wait_time(chat_id) > self.interval(chat_id)
+        )
+
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram asked us to wait (429): no send to this chat before then."""
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)

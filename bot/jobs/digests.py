@@ -32,6 +32,7 @@ from bot.core.digest import Digest, DigestIndex, Entry, build_digest, digest_thr
 from bot.core.records import ChatRecord, Company, DigestRow, Pruned, StoredPlan, Zone
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
 from bot.jobs.delivery import Outgoing, RetryLater, settle
+from bot.ops import record_tick
 from bot.texts import digest as texts
 from bot.texts.common import Lang, as_lang
 from storage import Store
@@ -427,7 +428,8 @@ async def _cleanup_job(context: BotContext) -> None:
 
 
 async def _tick_job(context: BotContext) -> None:
-    await digest_tick(context.app)
+    report = await digest_tick(context.app)
+    record_tick(context.services.ops, "digest", {"due": report.due, **report.results})
 
 
 def start_job(app: BotApp) -> None:

@@ -58,6 +58,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "revoke", "撤销用户的使用权限", "Withdraw a user's access", "/revoke 123456789", admin=True
     ),
+    Command("status", "运行状态", "Health of the bot", "/status", admin=True),
+    Command("users", "用户和群的审批", "Approved, pending, revoked users", "/users", admin=True),
 )
 
 
@@ -129,6 +131,39 @@ def internal_error(lang: Lang) -> str:
         "抱歉，处理时出错了，已通知管理员。请稍后再试。",
         "Sorry, something went wrong; the admins have been told. Please try again later.",
     )
+
+
+def storage_fault(lang: Lang, fault: str) -> str:
+    """The reply when the database failed under a command: what happened, what to do."""
+    zh, en = {
+        "locked": (
+            "数据库正忙（可能正在导入大量数据），这次操作没有执行。请稍等片刻再试。",
+            "The database is busy (probably a large import); nothing was changed. "
+            "Please try again in a moment.",
+        ),
+        "full": (
+            "服务器磁盘已满，这次操作没有保存。已通知管理员。",
+            "The server's disk is full; nothing was saved. The admins have been told.",
+        ),
+        "readonly": (
+            "数据库目前是只读的，这次操作没有保存。已通知管理员。",
+            "The database is read-only at the moment; nothing was saved. "
+            "The admins have been told.",
+        ),
+        "corrupt": (
+            "数据库文件损坏，无法完成这次操作。已通知管理员（需要从备份恢复）。",
+            "The database file is damaged; this could not be done. The admins have been "
+            "told (it needs a restore from a backup).",
+        ),
+    }.get(
+        fault,
+        (
+            "读写数据库时出错（磁盘故障），这次操作没有完成。已通知管理员。",
+            "Reading or writing the database failed (a disk error); this was not done. "
+            "The admins have been told.",
+        ),
+    )
+    return tr(lang, zh, en)
 
 
 def admin_error_report(update_summary: str, error: str) -> str:
