@@ -1,5 +1,5 @@
 """Entry point: ``python -m bot`` (run), ``console``, ``import FILE``, ``export``, ``backup FILE``,
-``restore FILE``."""
+``restore FILE``, ``extract FILE_OR_URL``."""
 
 from __future__ import annotations
 
@@ -68,6 +68,28 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--zone", default=None, help="only this zone (any name /zone takes)")
     exporter.add_argument("--sector", default=None, help="only this sector (area or label)")
     exporter.add_argument("--out", type=Path, default=Path("export"), help="output folder")
+    extractor = commands.add_parser(
+        "extract",
+        help="draft fact files from news articles, for review before import",
+        description="For each article (a .txt, .md, .html, .docx or .pdf file, or a link) "
+        "writes DIR/<stem>.yaml: draft records (zone, companies, projects, events, "
+        "figures) in the fact-file format, each with the sentence it came from under "
+        "`review:`. Numbers are copied as written. Review the file, then load it with "
+        "`python -m bot import`. Zones already in the store are referred to by id.",
+    )
+    extractor.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="FILE_OR_URL",
+        help="article files (.txt .md .html .docx .pdf) or links (http/https)",
+    )
+    extractor.add_argument("--out", type=Path, default=Path("drafts"), help="output folder")
+    extractor.add_argument(
+        "--zone",
+        default=None,
+        help="the zone (id or any name /zone takes) for articles that name none the rules "
+        "recognise; a zone the article names always wins",
+    )
     backup = commands.add_parser(
         "backup",
         help="copy the database to FILE (safe while the bot runs)",
@@ -105,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "import":
                 return asyncio.run(_import(settings, args.file))
             return asyncio.run(_export(settings, args))
+        if args.command == "extract":
+            from storage.health import check_database
+
+            check_database(settings.database_path)  # refused in one line, never half-used
+            return asyncio.run(_extract(settings, args))
         if args.command == "backup":
             return _backup(settings, args.file)
         if args.command == "restore":
@@ -333,6 +360,41 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     for path in paths:
         print(path)
     return 0
+
+
+async def _extract(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.extraction import KnownZone
+    from bot.extract_cli import run
+    from storage import Store
+
+    store = await Store.open(settings.database_path)
+    try:
+        await store.seed()
+        zones = [
+            KnownZone(z.id, tuple(n for n in (z.name_zh, z.short_zh, *z.aliases) if n))
+            for z in await store.zones()
+        ]
+        labels = {label.label: label.area for label in await store.labels()}
+    finally:
+        await store.close()
+    zone_id = None
+    if args.zone:
+        wanted = args.zone.strip().casefold()
+        found = [z.id for z in zones if wanted in (z.id, *(n.casefold() for n in z.names))]
+        if len(found) != 1:
+            print(f"error: {args.zone!r} is not one zone in the store", file=sys.stderr)
+            return 2
+        zone_id = found[0]
+    # In a worker thread: links are fetched there with their own event loop.
+    return await asyncio.to_thread(
+        run,
+        args.inputs,
+        args.out,
+        zones,
+        labels,
+        zone_id,
+        allow_private=settings.fetch_allow_private,
+    )
 
 
 if __name__ == "__main__":

@@ -214,6 +214,58 @@ class Admin:
         return _join("adm", self.action, *args)
 
 
+@dataclass(frozen=True)
+class ArticleOffer:
+    """The question before an admin's article is read: ``art:go|no:TOKEN``."""
+
+    extract: bool
+    token: str
+
+    def pack(self) -> str:
+        return _join("art", "go" if self.extract else "no", self.token)
+
+
+ReviewAction = Literal["a", "m", "all", "y", "n", "e", "f"]
+# How many numbers follow the article id: an offset (m) or a card's position (y, n, e, f).
+_REVIEW_NUMBERS: dict[str, int] = {"a": 0, "all": 0, "m": 1, "y": 1, "n": 1, "e": 1, "f": 1}
+
+
+@dataclass(frozen=True)
+class ReviewButton:
+    """/review: ``rv:a:ART`` opens an article, ``rv:m:ART:OFFSET`` more cards, ``rv:all:ART``
+    accepts the rest, ``rv:y|n|e:ART:POS`` accepts, rejects or edits a card, and
+    ``rv:f:ART:POS:FIELD`` picks the field to edit."""
+
+    action: ReviewAction
+    article: int
+    number: int = 0
+    field: str = ""
+
+    def pack(self) -> str:
+        parts: list[object] = [self.article]
+        if _REVIEW_NUMBERS[self.action]:
+            parts.append(self.number)
+        if self.action == "f":
+            parts.append(self.field)
+        return _join("rv", self.action, *parts)
+
+
+def _review(rest: str) -> ReviewButton | None:
+    parts = rest.split(":")
+    action = parts[0]
+    numbers = _REVIEW_NUMBERS.get(action)
+    if numbers is None:
+        return None
+    want = 2 + numbers + (1 if action == "f" else 0)
+    if len(parts) != want or not all(p.isdigit() and len(p) <= 9 for p in parts[1 : 2 + numbers]):
+        return None
+    field = parts[-1] if action == "f" else ""
+    if action == "f" and not (field.replace("_", "").isalnum() and field.isascii()):
+        return None
+    number = int(parts[2]) if numbers else 0
+    return ReviewButton(action, int(parts[1]), number, field)  # type: ignore[arg-type]
+
+
 Callback = (
     Lookup
     | Subscribe
@@ -225,6 +277,8 @@ Callback = (
     | DigestButton
     | AccessDecision
     | Admin
+    | ArticleOffer
+    | ReviewButton
 )
 
 
@@ -284,6 +338,14 @@ def _unpack(data: str) -> Callback | None:
         if action == "del" and values[0] not in ("p", "e"):
             return None
         return Admin(action, *values)  # type: ignore[arg-type]
+    if prefix == "art":
+        action, _, token = rest.partition(":")
+        hexdigits = token and all(c in "0123456789abcdef" for c in token)
+        if action in ("go", "no") and hexdigits and len(token) <= 16:
+            return ArticleOffer(action == "go", token)
+        return None
+    if prefix == "rv":
+        return _review(rest)
     return None
 
 

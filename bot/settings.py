@@ -24,6 +24,10 @@ _HINTS: dict[str, str] = {
     "admin_ids": "set BOT_ADMIN_IDS to comma-separated numeric Telegram user ids, e.g. 12345,67890",
     "log_level": "set BOT_LOG_LEVEL to one of DEBUG, INFO, WARNING, ERROR",
     "access": "set BOT_ACCESS to private or open",
+    "fetch_allow_private": "set BOT_FETCH_ALLOW_PRIVATE to true or false",
+    "llm_base_url": "set BOT_LLM_BASE_URL like https://api.example.com/v1 (or leave it empty)",
+    "llm_api_key": "set BOT_LLM_API_KEY to the endpoint's key (or leave it empty)",
+    "llm_model": "set BOT_LLM_MODEL to the endpoint's model name, e.g. deepseek-chat",
     "proxy_url": "set BOT_PROXY_URL like socks5://user:pass@127.0.0.1:1080 or http://host:3128",
     "webhook_url": "set BOT_WEBHOOK_URL to the public https URL Telegram posts to, "
     "or leave it empty for long polling",
@@ -59,6 +63,13 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     access: Literal["private", "open"] = "private"
+    # Links to private, loopback and link-local addresses are refused unless this is set
+    # (tests on 127.0.0.1, intranet news sites).
+    fetch_allow_private: bool = False
+    # Optional OpenAI-compatible endpoint proposing drafts beside the rules; off when unset.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
     proxy_url: SecretStr | None = None
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1:8443"
@@ -85,6 +96,24 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _llm_url_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @field_validator("timezone")
     @classmethod
@@ -205,6 +234,8 @@ class Settings(BaseSettings):
             found.append(self.token.get_secret_value())
         if self.webhook_secret is not None:
             found.append(self.webhook_secret.get_secret_value())
+        if self.llm_api_key is not None:
+            found.append(self.llm_api_key.get_secret_value())
         if self.proxy_url is not None:
             parts = urlsplit(self.proxy_url.get_secret_value())
             found += [unquote(p) for p in (parts.password,) if p]

@@ -92,7 +92,7 @@ def prepare(
             stage = None
             columns = (record.kind.value,)
             title = f"{record.title_zh} {record.title_en or ''}"
-            figures = [f"{f.name_zh} {f.name_en} {f.value.text()}" for f in record.figures]
+            figures = [f"{f.name_zh} {f.name_en or ''} {f.value.text()}" for f in record.figures]
             extra = [
                 *(n for c in record.companies for n in companies.get(c, [])),
                 *figures,

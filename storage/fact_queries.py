@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -79,9 +79,18 @@ class FactQueries(StoreBase):
         )
 
     async def apply_facts(
-        self, facts: FactFile, via: str, actor_id: int | None = None
+        self,
+        facts: FactFile,
+        via: str,
+        actor_id: int | None = None,
+        *,
+        first: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
     ) -> ApplyReport:
-        """Check a whole fact file, then write it in one transaction (all or nothing)."""
+        """Check a whole fact file, then write it in one transaction (all or nothing).
+
+        ``first`` runs inside that transaction before anything is written (the review queue
+        marks a card accepted there); if it raises, nothing is written.
+        """
         check(facts, await self.known_ids())
         report = ApplyReport()
         # Outside the write transaction (and off the event loop): the names the search text
@@ -100,6 +109,8 @@ class FactQueries(StoreBase):
         projects = await asyncio.to_thread(bulk_records.prepare, facts.projects, companies, zones)
         now = iso(self.now())
         async with self.transaction() as db:
+            if first is not None:
+                await first(db)
             writer = _Writer(db, now, via, actor_id, report)
             for source in facts.sources:
                 await writer.simple("sources", source.id, source)
@@ -544,7 +555,7 @@ def _index_texts(title: str, body: Iterable[str | None]) -> tuple[str, str]:
 
 def _zone_index(zone: Zone) -> tuple[str, list[str | None]]:
     """A zone's search title and body."""
-    return f"{zone.short_zh} {zone.name_en}", [
+    return f"{zone.short_zh} {zone.name_en or ''}", [
         zone.name_zh,
         zone.province,
         zone.city,
@@ -642,7 +653,7 @@ class _Writer:
             "INSERT INTO zones(id, name_zh, short_zh, name_en, body) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET name_zh = excluded.name_zh, "
             "short_zh = excluded.short_zh, name_en = excluded.name_en, body = excluded.body",
-            (zone.id, zone.name_zh, zone.short_zh, zone.name_en, body),
+            (zone.id, zone.name_zh, zone.short_zh, zone.name_en or "", body),
         )
         await self.db.execute("DELETE FROM zone_names WHERE zone_id = ?", (zone.id,))
         await self.db.executemany(
@@ -677,7 +688,7 @@ class _Writer:
         await self.db.executemany(
             "INSERT INTO zones(id, name_zh, short_zh, name_en, body) VALUES (?, ?, ?, ?, ?)",
             [
-                (z.id, z.name_zh, z.short_zh, z.name_en, b)
+                (z.id, z.name_zh, z.short_zh, z.name_en or "", b)
                 for z, b in zip(zones, bodies, strict=True)
             ],
         )
@@ -777,7 +788,7 @@ class _Writer:
             "figure",
             figure.id,
             figure.zone,
-            f"{figure.name_zh} {figure.name_en}",
+            f"{figure.name_zh} {figure.name_en or ''}",
             [figure.value.text(), figure.sector, figure.note, figure.note_en, *zone_names],
         )
         await write_audit(
@@ -795,7 +806,7 @@ class _Writer:
 
 def zone_name_forms(zone: Zone) -> set[str]:
     """Every normalised name a zone answers to: ids, names, place stem, pinyin, aliases."""
-    names = {zone.id, zone.name_zh, zone.short_zh, zone.name_en, *zone.aliases}
+    names = {zone.id, zone.name_zh, zone.short_zh, zone.name_en or zone.short_zh, *zone.aliases}
     stem = place_stem(zone.short_zh)
     names |= {stem, place_stem(zone.name_zh), pinyin(stem)}
     # The city only where it is the zone's own place (昆山市 for 昆山高新区): a prefecture

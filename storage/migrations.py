@@ -202,7 +202,46 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_sent ON deliveries(sent_at) WHERE sent_at IS NOT NULL;
     CREATE INDEX digests_sent ON digests(sent_at) WHERE sent_at IS NOT NULL;
     """,
-    # 3: the directory of national zones: reference data (types, places, where each row comes
+    # 3: the review queue of articles: each article once (by link or text), its draft cards,
+    #    who accepted or rejected each and when.
+    """
+    CREATE TABLE review_articles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT,
+        text_hash TEXT NOT NULL UNIQUE,
+        title TEXT,
+        outlet TEXT,
+        published TEXT,
+        source_id TEXT NOT NULL,
+        support TEXT NOT NULL,
+        submitted_by INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX review_articles_url ON review_articles(url) WHERE url IS NOT NULL;
+    CREATE TABLE review_items (
+        article_id INTEGER NOT NULL REFERENCES review_articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        section TEXT NOT NULL
+            CHECK (section IN ('projects', 'events', 'figures', 'companies')),
+        record TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        target TEXT,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'accepted', 'rejected')),
+        decided_by INTEGER,
+        decided_at TEXT,
+        PRIMARY KEY (article_id, position)
+    );
+    CREATE INDEX review_items_pending ON review_items(status, article_id);
+    -- The smallest hashes of each article's sentences, to know a report again when it comes
+    -- with another title line, byline or footer.
+    CREATE TABLE review_prints (
+        article_id INTEGER NOT NULL REFERENCES review_articles(id) ON DELETE CASCADE,
+        print TEXT NOT NULL,
+        PRIMARY KEY (print, article_id)
+    );
+    """,
+    # 4: the directory of national zones: reference data (types, places, where each row comes
     #    from), one row per zone, and the extra names it answers to. Never in the feed: a
     #    directory row is not news.
     """

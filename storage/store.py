@@ -12,6 +12,7 @@ from storage.digest_queries import DigestQueries
 from storage.directory import DirectoryQueries
 from storage.fact_queries import FactQueries
 from storage.ops_queries import OpsQueries
+from storage.review_queries import ReviewQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
 
@@ -23,9 +24,11 @@ class Store(
     DigestQueries,
     SubscriptionQueries,
     OpsQueries,
+    ReviewQueries,
     DirectoryQueries,
 ):
-    """Facts, chats and subscriptions, deliveries, digests, users and the audit trail."""
+    """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, operations,
+    the review queue of articles and the zone directory."""
 
     @classmethod
     async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:

@@ -207,7 +207,7 @@ async def test_duplicate_rows_are_refused(bot: BotHarness) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "size", "expected"),
     [
-        ("report.pdf", b"%PDF-1.4", None, "不支持的文件类型"),
+        ("report.doc", b"\xd0\xcf\x11\xe0", None, "不支持的文件类型"),  # .pdf is an article now
         ("old.xls", b"\xd0\xcf\x11\xe0", None, ".xlsx"),
         ("empty.csv", b"", None, "文件是空的"),
         ("huge.csv", b"x", 21 * 1024 * 1024, "20 MB"),

@@ -209,7 +209,7 @@ async def resolve_scope(store: RecordReads, query: str | None, kind: str = "any"
                 zone_id=match.zone_id,
                 name=match.zone_id,
                 title_zh=zone.short_zh if zone else match.zone_id,
-                title_en=zone.name_en if zone else match.zone_id,
+                title_en=(zone.name_en or zone.short_zh) if zone else match.zone_id,
             )
         if match.kind == "ambiguous":
             raise ExportScopeError("ambiguous", text, match.zone_ids)

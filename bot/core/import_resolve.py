@@ -81,7 +81,7 @@ def figures_text(figures: Sequence[Figure]) -> str:
     """The figures column as ``parse_figures`` reads it back."""
     parts = []
     for f in figures:
-        name = f.name_zh if f.name_en == f.name_zh else f"{f.name_zh}|{f.name_en}"
+        name = f.name_zh if f.name_en in (None, f.name_zh) else f"{f.name_zh}|{f.name_en}"
         parts.append(f"{name}={f.value.text()}")
     return "; ".join(parts)
 

@@ -79,6 +79,11 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 # Notes, summaries and descriptions: long enough for any press item, short enough that a card
 # stays within one Telegram message.
 LongText = Annotated[str, Field(max_length=3000)]
+# What a drafted record's fields rest on, for the person who reviews it: field name -> the
+# sentence it came from (or a remark such as "年份取自文章日期"). Import keeps it with the record.
+Review = dict[
+    Annotated[str, Field(min_length=1, max_length=50)], Annotated[str, Field(max_length=1000)]
+]
 
 
 class Record(BaseModel):
@@ -169,6 +174,7 @@ class Source(Record):
     authors: tuple[str, ...] = ()
     locator: str | None = None
     note: LongText | None = None
+    review: Review | None = None
 
 
 class SectorArea(Record):
@@ -197,7 +203,7 @@ class Zone(Record):
     id: Id
     name_zh: Text
     short_zh: Text
-    name_en: Text
+    name_en: str | None = None  # never invented: cards show the Chinese name where none is known
     province: str | None = None
     city: str | None = None
     level: str | None = None
@@ -207,6 +213,7 @@ class Zone(Record):
     summary_zh: LongText | None = None
     summary_en: LongText | None = None
     source: Id
+    review: Review | None = None
 
 
 class Company(Record):
@@ -219,9 +226,11 @@ class Company(Record):
     zone: Id | None = None
     founded: DateP | None = None
     people: tuple[Person, ...] = ()
+    highlights_zh: tuple[str, ...] = ()
     description_zh: LongText | None = None
     description_en: LongText | None = None
     source: Id
+    review: Review | None = None
 
 
 class Project(Record):
@@ -242,20 +251,27 @@ class Project(Record):
     floor_area_m2: Number | None = None
     highlights_zh: tuple[str, ...] = ()
     highlights_en: tuple[str, ...] = ()
+    # Labelled figures with no field of their own: 协议投资, 计划总投资, 授信, 税收, 就业 ...
+    figures: tuple[Figure, ...] = ()
     chain_role: str | None = None
     event: Id | None = None
     note: LongText | None = None
     note_en: LongText | None = None
     source: Id
+    review: Review | None = None
     learned_at: datetime | None = None
 
 
 class Figure(Record):
-    """A number reported within an event: 21 projects competed, 86 intents, 37 hired."""
+    """A number reported within an event or a project, with its own label: 21 projects
+    competed, 86 intents, 协议投资 5亿元, 年创税收 约6000余万元."""
 
     name_zh: Text
-    name_en: Text
+    name_en: str | None = None
     value: Number
+
+
+Project.model_rebuild()
 
 
 class Event(Record):
@@ -272,6 +288,7 @@ class Event(Record):
     summary_zh: LongText | None = None
     summary_en: LongText | None = None
     source: Id
+    review: Review | None = None
     learned_at: datetime | None = None
 
 
@@ -281,7 +298,7 @@ class ZoneFigure(Record):
     id: Id
     zone: Id
     name_zh: Text
-    name_en: Text
+    name_en: str | None = None
     value: Number
     period: DateP | None = None
     sector: str | None = None
@@ -289,6 +306,7 @@ class ZoneFigure(Record):
     note: LongText | None = None
     note_en: LongText | None = None
     source: Id
+    review: Review | None = None
 
 
 class FactFile(Record):

@@ -7,7 +7,7 @@ and keep exactly the precision given; nothing here rounds, converts currency or 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -170,8 +170,16 @@ _MONEY_UNITS: dict[str, tuple[str, Decimal]] = {
 }
 _UNIT_ALIASES = {"万": "万元", "亿": "亿元", "w": "万元", "W": "万元", "": "万元"}
 _AMOUNT = re.compile(
-    r"^(约|近|超|逾)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多)?\s*(亿美元|万美元|美元|亿元|万元|元|亿|万|w|W)?\s*(左右|以上|多)?$"
+    r"^(约|近|超过|超|逾|不足|不到)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多|余)?\s*"
+    r"(?:(亿|万)(多|余)?(美元|元)?|(美元|元)|(w|W))?\s*(左右|以上|多|余)?$"
 )
+# Hedges as the press writes them; a value written with one keeps its wording (see `written`).
+_HEDGES = re.compile(r"约|近|超|逾|多|余|以上|左右|不足|不到")
+
+
+def _reworded(raw: str, canonical: str) -> bool:
+    """Whether the canonical form words the hedge differently (超 -> 多, 近 -> 约, 以上 -> 多)."""
+    return _HEDGES.findall(raw) != _HEDGES.findall(canonical)
 
 
 def _plain(value: Decimal) -> str:
@@ -189,6 +197,9 @@ class Amount:
     value: Decimal
     unit: str = "万元"
     qualifier: Qualifier | None = None
+    # The text as the source wrote it (超550亿元, 约6000余万元), kept where the canonical form
+    # would reword its hedge; not part of equality: 超550亿元 and 550多亿元 are the same amount.
+    written: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.unit not in _MONEY_UNITS:
@@ -205,18 +216,23 @@ class Amount:
         match = _AMOUNT.match(raw)
         if not match:
             raise ValueError(f"cannot read amount {text!r} (write 3亿, 3000万 or 1.5亿元)")
-        prefix, number, many, unit, suffix = match.groups()
+        prefix, number, many, scale, many2, currency, plain, short, suffix = match.groups()
         try:
             value = Decimal(number)
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
             raise ValueError(f"cannot read amount {text!r}") from exc
-        unit = _UNIT_ALIASES.get(unit or "", unit or "")
+        unit = f"{scale}{currency or '元'}" if scale else (plain or short or "")
+        unit = _UNIT_ALIASES.get(unit, unit)
+        many = many or many2
         qualifier: Qualifier | None = None
         if prefix in ("约", "近") or suffix == "左右":
             qualifier = Qualifier.ABOUT
-        elif prefix in ("超", "逾") or many or suffix in ("以上", "多"):
+        elif prefix in ("超", "超过", "逾") or many or suffix in ("以上", "多", "余"):
             qualifier = Qualifier.OVER
-        return cls(value=value, unit=unit, qualifier=qualifier)
+        amount = cls(value=value, unit=unit, qualifier=qualifier)
+        if _reworded(raw, amount.text()):
+            amount = cls(value=value, unit=unit, qualifier=qualifier, written=raw)
+        return amount
 
     @property
     def currency(self) -> str:
@@ -227,7 +243,10 @@ class Amount:
         return self.value * _MONEY_UNITS[self.unit][1]
 
     def text(self) -> str:
-        """The canonical stored form, which parse() reads back: 约15亿元, 6.63亿元, 500万美元."""
+        """The stored form, which parse() reads back: 约15亿元, 6.63亿元, 500万美元, and a
+        hedged value as written (超550亿元 stays 超550亿元, never 550多亿元)."""
+        if self.written:
+            return self.written
         head = "约" if self.qualifier is Qualifier.ABOUT else ""
         tail = "多" if self.qualifier is Qualifier.OVER else ""
         return f"{head}{_plain(self.value)}{tail}{self.unit}"
@@ -240,12 +259,14 @@ class Quantity:
     value: Decimal
     unit: str = ""
     qualifier: Qualifier | None = None
+    written: str | None = field(default=None, compare=False)  # as in Amount
 
     @classmethod
     def parse(cls, text: str, unit: str = "") -> Quantity:
         raw = text.strip().replace(",", "")
         match = re.fullmatch(
-            r"(约|近|超|逾)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多)?\s*(.*?)\s*(左右|以上)?", raw
+            r"(约|近|超过|超|逾|不足|不到)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多|余)?\s*(.*?)\s*(左右|以上)?",
+            raw,
         )
         if not match or not match.group(2):
             raise ValueError(f"cannot read number {text!r}")
@@ -254,11 +275,18 @@ class Quantity:
         qualifier: Qualifier | None = None
         if prefix in ("约", "近") or suffix == "左右":
             qualifier = Qualifier.ABOUT
-        elif prefix in ("超", "逾") or many or suffix == "以上":
+        elif prefix in ("超", "超过", "逾") or many or suffix == "以上":
             qualifier = Qualifier.OVER
-        return cls(value=value, unit=written_unit or unit, qualifier=qualifier)
+        if re.match(r"[多余]", written_unit or ""):  # 6000余万元: the hedge after 万 goes with it
+            qualifier = qualifier or Qualifier.OVER
+        quantity = cls(value=value, unit=written_unit or unit, qualifier=qualifier)
+        if _reworded(raw, quantity.text()):
+            quantity = cls(value, written_unit or unit, qualifier, written=raw)
+        return quantity
 
     def text(self) -> str:
+        if self.written:
+            return self.written
         head = "约" if self.qualifier is Qualifier.ABOUT else ""
         tail = "多" if self.qualifier is Qualifier.OVER else ""
         return f"{head}{_plain(self.value)}{tail}{self.unit}"

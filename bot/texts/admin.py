@@ -459,6 +459,7 @@ _VIA: dict[str, tuple[str, str]] = {
     "file": ("文件导入", "file import"),
     "cli": ("命令行", "command line"),
     "seed": ("内置数据", "shipped facts"),
+    "review": ("文章草稿审核", "article review"),
 }
 
 

@@ -50,6 +50,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("delete", "删除记录", "Delete a record", "/delete p-12", admin=True),
     Command("template", "导入模板", "Import templates", "/template", admin=True),
+    Command(
+        "review",
+        "审核文章提取的草稿（发文章、链接或文件给我即可提取）",
+        "Review drafts from articles (send me an article, a link or a file)",
+        "/review",
+        admin=True,
+    ),
     Command("export", "导出表格", "Export spreadsheets", "/export 昆山", admin=True),
     Command("history", "记录的修改历史", "A record's change history", "/history p-12", admin=True),
     Command("promote", "设为管理员", "Make a user an admin", "/promote 123456789", admin=True),

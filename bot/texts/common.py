@@ -54,6 +54,8 @@ def money(amount: Amount, lang: Lang = "zh") -> str:
     """
     if lang == "en":
         return _money_en(amount)
+    if amount.written:
+        return amount.written  # a hedge the canonical form would reword (超550亿元): as written
     hedge_head = "约" if amount.qualifier is Qualifier.ABOUT else ""
     hedge_tail = "多" if amount.qualifier is Qualifier.OVER else ""
     if amount.currency != "CNY":
@@ -100,7 +102,7 @@ _UNITS_EN = {
 def quantity(value: Quantity, lang: Lang = "zh") -> str:
     """A figure with its unit and hedge: 159个, 约150亩, 20多件 / about 150 mu, over 20."""
     if value.unit in ("亿元", "万元", "元", "万美元", "亿美元", "美元"):
-        return money(Amount(value.value, value.unit, value.qualifier), lang)
+        return money(Amount(value.value, value.unit, value.qualifier, value.written), lang)
     if lang == "zh":
         return value.text()
     hedge = _hedge_en(value.qualifier)

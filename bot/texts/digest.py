@@ -106,7 +106,7 @@ def _zone_name(zone_id: str, zones: Mapping[str, Zone], lang: Lang) -> str:
     zone = zones.get(zone_id)
     if zone is None:
         return zone_id
-    return zone.name_en if lang == "en" else zone.short_zh
+    return (zone.name_en or zone.short_zh) if lang == "en" else zone.short_zh
 
 
 def _sector_name(label: str, label_en: Mapping[str, str | None], lang: Lang) -> str:
@@ -153,7 +153,10 @@ def _project_line(
 
 def _with_unit(value: Quantity, unit: str) -> Quantity:
     """The field names the unit (land_mu is in 亩); a bare number gets it for display."""
-    return value if value.unit else Quantity(value.value, unit, value.qualifier)
+    if value.unit:
+        return value
+    written = value.written + unit if value.written else None  # 300余 -> 300余亩, as written
+    return Quantity(value.value, unit, value.qualifier, written)
 
 
 def _event_line(event: Event, lang: Lang) -> str:
@@ -163,7 +166,7 @@ def _event_line(event: Event, lang: Lang) -> str:
     if event.date is not None:
         facts.append(date(event.date, lang))
     for figure in event.figures:
-        label = figure.name_en if lang == "en" else figure.name_zh
+        label = (figure.name_en or figure.name_zh) if lang == "en" else figure.name_zh
         facts.append(f"{label} {quantity(figure.value, lang)}")
     return head + (" — " + esc(" · ".join(facts)) if facts else "")
 

@@ -61,7 +61,7 @@ def entry_place(entry: DirectoryEntry, lang: Lang) -> str:
 
 
 def _title(zone: Zone, lang: Lang) -> str:
-    return zone.short_zh if lang == "zh" else zone.name_en
+    return zone.short_zh if lang == "zh" else zone.name_en or zone.short_zh
 
 
 def _source_text(source: Source | None, source_id: str, lang: Lang) -> str:
@@ -136,7 +136,9 @@ def directory_card(
     lines = [f"<b>{esc(_title(zone, lang))}</b>"]
     if lang == "zh" and zone.name_zh != zone.short_zh:
         lines[0] += f"（{esc(zone.name_zh)}）"
-    lines.append(esc(zone.name_en if lang == "zh" else zone.name_zh))
+    second = zone.name_en if lang == "zh" else zone.name_zh
+    if second:
+        lines.append(esc(second))
     if entry is not None:
         lines += directory_lines(entry, sources, lang)
     lines.append("")

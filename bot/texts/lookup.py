@@ -65,7 +65,7 @@ class Names:
         zone = self.zones.get(zone_id or "")
         if zone is None:
             return zone_id or tr(lang, "园区未说明", "zone not given")
-        return zone.short_zh if lang == "zh" else zone.name_en
+        return pick(lang, zone.short_zh, zone.name_en)
 
     def label(self, label: str, lang: Lang) -> str:
         found = self.labels.get(label)
@@ -97,7 +97,7 @@ def _button_label(text: str, limit: int = 28) -> str:
 
 
 def _zone_title(zone: Zone, lang: Lang) -> str:
-    return zone.short_zh if lang == "zh" else zone.name_en
+    return pick(lang, zone.short_zh, zone.name_en)
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
@@ -177,6 +177,13 @@ def source_line(source: Source | None, lang: Lang) -> str:
     if not source.publication and source.date is None and source.locator:
         parts.append(tr(lang, "未注明刊物和日期", "publication and date not given"))
     return tr(lang, "；", "; ").join(parts)
+
+
+def _with(written: str | None, unit: str) -> str | None:
+    """A value written without its unit (约150 in land_mu) shown with it (约150亩)."""
+    if written is None or written.endswith(unit) or unit in written:
+        return written
+    return written + unit
 
 
 def amounts(project: Project, lang: Lang) -> str:
@@ -377,7 +384,8 @@ def zone_card(
     if lang == "zh":
         if zone.name_zh != title:
             lines[0] += f"（{esc(zone.name_zh)}）"
-        lines.append(esc(zone.name_en))
+        if zone.name_en:
+            lines.append(esc(zone.name_en))
     place = zone_place(zone, lang)
     if place:
         lines.append("📍 " + esc(place))
@@ -484,7 +492,7 @@ def zone_projects(
         tr(
             lang,
             f"<b>{esc(zone.short_zh)}的项目</b>（共 {page.total} 个）",
-            f"<b>Projects of {esc(zone.name_en)}</b> ({page.total})",
+            f"<b>Projects of {esc(pick(lang, zone.short_zh, zone.name_en))}</b> ({page.total})",
         )
     ]
     if not projects:
@@ -508,7 +516,8 @@ def zone_events(lang: Lang, zone: Zone, events: Sequence[Event], names: Names, p
         tr(
             lang,
             f"<b>{esc(zone.short_zh)}的活动与计划</b>（共 {page.total} 项）",
-            f"<b>Events and programmes of {esc(zone.name_en)}</b> ({page.total})",
+            f"<b>Events and programmes of {esc(pick(lang, zone.short_zh, zone.name_en))}</b> "
+            f"({page.total})",
         )
     ]
     if not events:
@@ -725,12 +734,17 @@ def project_card(
     lines.append(tr(lang, "金额：", "Amounts: ") + esc(amounts(project, lang)))
     if project.land_mu is not None:
         land = project.land_mu
-        land = Quantity(land.value, land.unit or "亩", land.qualifier)
+        land = Quantity(land.value, land.unit or "亩", land.qualifier, _with(land.written, "亩"))
         lines.append(tr(lang, "用地：", "Land: ") + esc(quantity(land, lang)))
     if project.floor_area_m2 is not None:
         area = project.floor_area_m2
-        area = Quantity(area.value, area.unit or "平方米", area.qualifier)
+        area = Quantity(
+            area.value, area.unit or "平方米", area.qualifier, _with(area.written, "平方米")
+        )
         lines.append(tr(lang, "建筑面积：", "Floor area: ") + esc(quantity(area, lang)))
+    for figure in project.figures:
+        label = pick(lang, figure.name_zh, figure.name_en)
+        lines.append(f"{esc(label)}{tr(lang, '：', ': ')}{esc(quantity(figure.value, lang))}")
     if project.chain_role:
         lines.append(tr(lang, "产业链作用：", "Chain role: ") + esc(project.chain_role))
     highlights = (
@@ -793,6 +807,9 @@ def company_card(
     description = pick(lang, company.description_zh, company.description_en)
     if description:
         lines.append(esc(flow(description)))
+    if company.highlights_zh:  # the article's own words (drafted from news); Chinese only
+        lines.append(tr(lang, "要点：", "Highlights (as the source words them):"))
+        lines.extend(f"• {esc(h)}" for h in company.highlights_zh)
     if projects:
         lines.append("")
         lines.append(tr(lang, "<b>项目</b>", "<b>Projects</b>"))
@@ -1071,7 +1088,8 @@ def chart_spec(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> B
     title = tr(
         lang,
         f"{zone.short_zh} · {head} {quantity(b.head.value, lang)}（{period}）按领域",
-        f"{zone.name_en}: {head}, {quantity(b.head.value, lang)} ({period}), by sector",
+        f"{zone.name_en or zone.short_zh}: {head}, {quantity(b.head.value, lang)} ({period}), "
+        "by sector",
     )
     src = source.title if source else tr(lang, "来源未记录", "source not recorded")
     subtitle = tr(
@@ -1092,7 +1110,8 @@ def stats_caption(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -
     text = tr(
         lang,
         f"<b>{esc(zone.short_zh)} · {esc(head)}按领域</b>\n时期：{period}\n来源：",
-        f"<b>{esc(zone.name_en)}: {esc(head)} by sector</b>\nPeriod: {period}\nSource: ",
+        f"<b>{esc(zone.name_en or zone.short_zh)}: {esc(head)} by sector</b>\n"
+        f"Period: {period}\nSource: ",
     )
     if source is not None:
         # A caption holds 1024 characters: shorten the stored title before escaping it.
@@ -1139,7 +1158,7 @@ def no_breakdown(lang: Lang, zone: Zone) -> Reply:
 def inline_zone_title(lang: Lang, zone: Zone) -> tuple[str, str]:
     """(title, description) of an inline result; plain text."""
     return (
-        tr(lang, f"🏙 {zone.short_zh}", f"🏙 {zone.name_en}"),
+        tr(lang, f"🏙 {zone.short_zh}", f"🏙 {zone.name_en or zone.short_zh}"),
         zone_place(zone, lang) or pick(lang, zone.name_zh, zone.name_en),
     )
 

@@ -1,0 +1,116 @@
+"""Draft fact records from a Chinese 招商 news article (rule-based, offline).
+
+Pure: no Telegram, no SQL, no network. The caller reads the article (a file, a fetched page)
+into an `Article`, passes the zones already in the store as `KnownZone`s, and gets back a
+fact-file document (the YAML shape of bot/facts/seed.yaml) whose every record carries a
+`review:` mapping {field: evidence sentence} for the person who reviews the draft.
+
+Every number in a draft is copied from the article as written (hedge and unit included); a
+last check leaves out any string holding a number the article does not hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class ExtractionError(ValueError):
+    """The input is not something drafts can be made from (empty, too long, not an article).
+
+    `code` is stable for callers that word the message themselves: "empty", "too_long",
+    "not_article" (nothing recognised), "no_zone" (records drafted but the text names no zone
+    the rules recognise: call again with `zone=`); str(exc) is an English sentence for the
+    command line.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its main text (already taken out of HTML/PDF/...) and what the page says."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None  # EDTF/ISO date as given by the page, if any
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownZone:
+    """A zone already in the store: drafts refer to it by id instead of drafting it again."""
+
+    id: str
+    names: tuple[str, ...]  # full and short names and aliases
+
+
+# The sections of a draft that hold records (sources and labels aside).
+RECORD_KINDS = ("zones", "companies", "projects", "events", "figures")
+# The longest text drafted in one go (characters); longer input is refused, not cut.
+MAX_ARTICLE_CHARS = 200_000
+
+
+def extract(
+    article: Article,
+    zones: Sequence[KnownZone],
+    *,
+    source_id: str,
+    labels: Mapping[str, str | None] | None = None,
+    zone: str | None = None,
+) -> dict[str, Any]:
+    """A draft fact file for one article (see the module doc); ExtractionError on bad input.
+
+    `labels` are the sector labels already in the store with their national area: a drafted
+    sector that is one of them is not declared again; a new one is declared with the area the
+    taxonomy's keywords give it (or none). `zone` is the id of the zone to file records under
+    when the text names none the rules recognise (a zone the text names always wins).
+
+    Every number in the result is in the article as written; a string that would hold any
+    other number is left out.
+    """
+    text = article.text.strip()
+    if not text:
+        raise ExtractionError("empty", "the article is empty")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ExtractionError(
+            "too_long", f"the article is longer than {MAX_ARTICLE_CHARS} characters"
+        )
+    from bot.core.extraction.rules import Extractor, document, drop_foreign_numbers
+    from bot.core.extraction.text import normalise
+
+    known = [(zone.id, zone.names) for zone in zones]
+    extractor = Extractor(text, known, source_id, fallback_zone=zone, published=article.published)
+    extractor.run()
+    if not extractor.body:
+        raise ExtractionError("not_article", "no article text found (only a title or a byline)")
+    if not extractor.zone_id and (extractor.projects or extractor.events):
+        raise ExtractionError(
+            "no_zone",
+            "the article names no zone the rules recognise (高新区, 经开区, 开发区 …); "
+            "say which zone it is about (--zone ID)",
+        )
+    doc = document(
+        extractor,
+        article.title,
+        article.outlet,
+        article.author,
+        article.published,
+        article.url,
+        labels or {},
+    )
+    # The page's own title and credits count as the article's words too.
+    said = "\n".join(filter(None, (text, article.title, article.outlet, article.author)))
+    checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(said).replace(" ", ""))
+    if not any(checked.get(key) for key in RECORD_KINDS):
+        raise ExtractionError(
+            "not_article",
+            "nothing to draft: no zone, company, project, event or figure found "
+            "(is this a Chinese investment-promotion news article?)",
+        )
+    return checked

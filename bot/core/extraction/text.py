@@ -1,0 +1,176 @@
+"""Text helpers of the extractor: normalising, splitting, and numbers as the article writes them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Dashes that NFKC leaves alone; the scorer and the reviewer read them as one.
+_DASHES = str.maketrans({c: "-" for c in "–―‐‑‒−"})
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and punctuation to half-width), ㎡ kept as 平方米, no \\r."""
+    text = text.replace("㎡", "平方米").replace("\r\n", "\n").replace("\r", "\n")
+    # An ellipsis ends a list (项目A、项目B……21个项目): NFKC would make it "...", glued to
+    # the next number; read it as a comma instead.
+    text = re.sub(r"[…⋯]+", "，", text)
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    # NFKC turns the ideographic space into a space; runs of spaces inside a line become one.
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
+
+
+# A hedge before a number, but not the 约 of 签约/合约 or the 近 of 附近/最近.
+HEDGE_BEFORE = (
+    r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到)"
+)
+# Units a figure may carry. Money first (the longest forms first), then measures, then counts.
+MONEY_UNITS = (
+    "亿美元|万美元|美元|亿港元|万港元|港元|亿欧元|万欧元|欧元|亿日元|万日元|日元|亿元|万元|元"
+)
+OTHER_UNITS = (
+    "平方公里|平方米|公顷|亩|公里|千米|千瓦时|千瓦|兆瓦|吉瓦|万吨|吨|个|家|人|名|台|套|栋|幢|件|项|场|"
+    "条|户|座|所|批|款|次|位|辆|艘|架|株|间|片|只|块|颗|支|部|张|%"
+)
+NUMBER = re.compile(
+    rf"(?<![\d.,A-Za-z])(?P<hedge>{HEDGE_BEFORE})?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<many>多|余)?"
+    rf"(?P<unit>(?:亿|万|千)(?:多|余)?(?:{MONEY_UNITS}|{OTHER_UNITS})?|{MONEY_UNITS}|{OTHER_UNITS})"
+    r"(?P<after>以上|左右|多)?"
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number with its unit and hedge exactly as the article writes it."""
+
+    text: str
+    start: int
+    end: int
+    unit: str
+
+    @property
+    def is_money(self) -> bool:
+        return "元" in self.unit
+
+    @property
+    def base_unit(self) -> str:
+        """The unit without 亿/万/多/余: 元, 美元, 亩, 个 ..."""
+        return re.sub(r"^(?:亿|万|千)?(?:多|余)?", "", self.unit)
+
+
+def numbers(text: str) -> list[Number]:
+    """Every number with a unit in text, with its hedge (约150亩, 超550亿元, 100家以上)."""
+    found = []
+    for match in NUMBER.finditer(text):
+        unit = match.group("unit")
+        # 亿/万 alone is money in headlines (117亿项目) but 20万 人 is not: keep as written.
+        # A year (2025年) or a model number (RL205) never matches: 年 and letters are no unit.
+        found.append(Number(match.group(0), match.start(), match.end(), unit))
+    return found
+
+
+def _number_key(text: str) -> str:
+    """The scorer's normal form of a number: NFKC, no spaces, a trailing 元 dropped."""
+    text = normalise(text).replace(" ", "")
+    return text[:-1] if text.endswith("元") and len(text) > 1 else text
+
+
+def number_in(article: str, token: str) -> bool:
+    """Whether the normalised article holds token as a whole number (not 35亿 in 135亿)."""
+    value = _number_key(token)
+    bare = bool(value) and (value[-1].isdigit() or value[-1] in "亿万千百")
+    start = article.find(value)
+    while start != -1:
+        end = start + len(value)
+        before = article[max(0, start - 2) : start]
+        after = article[end : end + 2]
+        ok = True
+        if (
+            value[0].isdigit()
+            and before
+            and (before[-1].isdigit() or re.fullmatch(r"\d\.", before))
+        ):
+            ok = False
+        if value[-1].isdigit() and after and (after[0].isdigit() or re.fullmatch(r"\.\d", after)):
+            ok = False
+        if bare and after and after[0] in "美港欧日韩英":
+            ok = False
+        if ok:
+            return True
+        start = article.find(value, start + 1)
+    return False
+
+
+def foreign_numbers(value: str, article: str) -> list[str]:
+    """The numbers with units in value that the article does not hold as written."""
+    return [n.text for n in numbers(normalise(value)) if not number_in(article, n.text)]
+
+
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+# A comma ends a clause unless it separates thousands (1,200万元).
+CLAUSE_SPLIT = re.compile(r"(?:[，；;：:…]|(?<!\d),|,(?!\d{3}(?!\d)))+|(?<=[。！？!?])")
+
+
+# A sentence longer than this is read in pieces: news sentences are far shorter, and every
+# pattern then runs on a bounded text (drafting time stays linear in the article's length).
+MAX_SENTENCE = 300
+
+
+def sentences(paragraph: str) -> Iterator[str]:
+    """The sentences of a paragraph (ending at 。！？), each stripped, none empty, none longer
+    than MAX_SENTENCE (a longer run is cut at a comma or 、, else where no number is cut)."""
+    for part in re.split(r"(?<=[。！？!?])", paragraph):
+        part = part.strip()
+        while len(part) > MAX_SENTENCE:
+            window = part[:MAX_SENTENCE]
+            at = max(window.rfind(mark) for mark in "，,；;、 ")
+            if at < MAX_SENTENCE // 2:
+                at = len(cut(window, MAX_SENTENCE, keep_end=False)) - 1
+            if at < 1:
+                at = MAX_SENTENCE - 1
+            yield part[: at + 1]
+            part = part[at + 1 :].strip()
+        if part:
+            yield part
+
+
+def segments(sentence: str) -> list[str]:
+    """A sentence cut at ；: figures in one segment share their subject."""
+    return [s for s in re.split(r"[；;]", sentence) if s.strip()]
+
+
+def clauses(segment: str) -> list[str]:
+    """A segment cut at ，：… and at a 、 that follows a number (工业厂房13栋、综合配套房屋2栋)."""
+    out: list[str] = []
+    for part in CLAUSE_SPLIT.split(segment):
+        part = part.strip(" 。！？!?")
+        if not part:
+            continue
+        if "分别" in part:
+            out.append(part)
+            continue
+        pieces = re.split(r"(?:(?<=[个家人栋台项件套亩米元%])|(?<=以上|左右))、(?=\S*\d)", part)
+        out.extend(p for p in pieces if p)
+    return out
+
+
+CJK = r"\u4e00-\u9fff"
+
+
+def cut(text: str, limit: int, keep_end: bool = True) -> str:
+    """Text shortened to at most limit characters without cutting a number in two."""
+    if len(text) <= limit:
+        return text
+    if keep_end:
+        start = len(text) - limit
+        while start < len(text) and (text[start].isdigit() or text[start] in ".,"):
+            start += 1
+        return text[start:]
+    end = limit
+    while end > 0 and (text[end - 1].isdigit() or text[end - 1] in ".,"):
+        end -= 1
+    return text[:end]
