@@ -349,6 +349,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     store = await Store.open(settings.database_path)
     try:
         await store.seed()
+        await store.load_directory()
         paths = await export_files(store, args.out, zone=args.zone, sector=args.sector)
     except ExportScopeError as exc:
         choices = f" (did you mean: {', '.join(exc.choices)})" if exc.choices else ""
@@ -370,6 +371,8 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
     store = await Store.open(settings.database_path)
     try:
         await store.seed()
+        # The directory's zones are known zones: a draft refers to 绵阳高新区, not a copy.
+        await store.load_directory()
         zones = [
             KnownZone(z.id, tuple(n for n in (z.name_zh, z.short_zh, *z.aliases) if n))
             for z in await store.zones()
