@@ -18,6 +18,8 @@ import argparse
 import asyncio
 import logging
 import random
+import resource
+import sqlite3
 import sys
 import tempfile
 import time
@@ -29,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import build_application
 from bot.context import services_of
 from bot.core.records import Event, EventKind, FactFile, Figure, Project
-from bot.jobs.digests import digest_tick, plan_digests
+from bot.jobs.digests import MAX_ITEMS, digest_tick, plan_digests
 from bot.settings import Settings
 from storage import Store
 from storage.base import iso
@@ -118,8 +120,14 @@ async def bench_compute(chats: int, record_count: int, folder: Path) -> None:
         plans = await plan_digests(store, due, now, "Asia/Shanghai")
         elapsed = time.perf_counter() - start
         start = time.perf_counter()
-        parts = sum(len(p.parts) for p in plans)  # render every digest's text
+        # Render each digest in turn, as the tick does just before its send, and let it go.
+        parts = most = 0
+        for plan in plans:
+            count = len(plan.parts)
+            parts += count
+            most = max(most, count)
         rendering = time.perf_counter() - start
+        bare = _bare_planning_reads(store.path, now)
     finally:
         await store.close()
     with_content = [p for p in plans if not p.empty]
@@ -129,11 +137,45 @@ async def bench_compute(chats: int, record_count: int, folder: Path) -> None:
         f"({items / max(1, len(with_content)):.0f} items each on average): selected and "
         f"counted in {elapsed:.2f} s"
     )
+    print(f"         bare SQLite, the same reads (due chats, subscriptions, window): {bare:.2f} s")
     print(
         f"render:  all {parts} message parts of those digests rendered in {rendering:.2f} s "
         f"(done per chat just before its send; {rendering / max(1, len(plans)) * 1000:.1f} ms "
-        "a chat)"
+        f"a chat); at most {most} messages in one digest (cap {MAX_ITEMS} items)"
     )
+    print(f"peak RSS after planning and rendering: {_peak_mb():.0f} MB")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _bare_planning_reads(path: Path, now: datetime) -> float:
+    """The reads plan_digests makes, run straight through sqlite3 (the floor)."""
+    db = sqlite3.connect(path)
+    try:
+        start = time.perf_counter()
+        due = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM chats WHERE active = 1 AND next_digest_at <= ?", (now.isoformat(),)
+            )
+        ]
+        db.execute("SELECT chat_id, kind, value FROM subscriptions").fetchall()
+        db.execute("SELECT chat_id, period FROM digests WHERE sent_at IS NULL").fetchall()
+        low = db.execute("SELECT MIN(digest_seq) FROM chats").fetchone()[0] or 0
+        rows = db.execute(
+            "SELECT f.seq, f.kind, f.record_id, p.body, e.body FROM feed f "
+            "LEFT JOIN projects p ON f.kind = 'project' AND p.id = f.record_id "
+            "LEFT JOIN events e ON f.kind = 'event' AND e.id = f.record_id WHERE f.seq > ?",
+            (low,),
+        ).fetchall()
+        db.execute("SELECT record_id, label FROM record_labels").fetchall()
+        db.execute("SELECT id, body FROM zones").fetchall()
+        assert due and rows
+        return time.perf_counter() - start
+    finally:
+        db.close()
 
 
 async def bench_send(chats: int, folder: Path) -> None:
@@ -143,6 +185,7 @@ async def bench_send(chats: int, folder: Path) -> None:
         _env_file=None,
         token=TOKEN,
         database_path=folder / "send.sqlite3",
+        access="open",  # every chat may get digests (private mode would want approvals)
         api_base_url=fake.base_url,
         api_file_base_url=fake.file_base_url,
     )

@@ -1,7 +1,8 @@
 """Benchmark of the lookups on a big generated store.
 
-    python bench/bench_lookup.py [--zones 2000 --projects 100000 --events 20000] [--runs 300]
-                                 [--directory]
+    python bench/bench_lookup.py [--zones 2000 --projects 300000 --events 60000] [--runs 300]
+    python bench/bench_lookup.py --projects 100000 --events 20000   # the earlier, smaller store
+    python bench/bench_lookup.py ... --directory   # also time the zone directory's first load
 
 Generates a store (in a child process, through the Store API, cached by size in the temp
 dir; --fresh rebuilds it), then runs /zone, /search and /sector updates through the real
@@ -337,12 +338,15 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     }
     timings: dict[str, list[float]] = {}
     first: dict[str, float] = {}
+    asked: dict[str, list[str]] = {}
     message_id = 0
     for command, make in commands.items():
         for run in range(runs + 1):
             message_id += 1
+            text = make()
+            asked.setdefault(command, []).append(text)
             raw = message_update(
-                f"{command} {make()}", chat_id=5000, user_id=5000, message_id=message_id
+                f"{command} {text}", chat_id=5000, user_id=5000, message_id=message_id
             )
             update = Update.de_json(raw, app.bot)
             sent_at.clear()
@@ -358,14 +362,105 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     assert app.post_shutdown is not None
     await app.post_shutdown(app)
     await app.shutdown()
-    return {"startup": startup, "timings": timings, "first": first, "refused": len(refused)}
+    bare = {
+        "/zone": bare_zone(path, runs),
+        "/search": bare_search(path, asked["/search"][1:]),
+    }
+    return {
+        "startup": startup,
+        "timings": timings,
+        "first": first,
+        "refused": len(refused),
+        "bare": bare,
+    }
+
+
+def bare_zone(path: Path, runs: int) -> list[float]:
+    """The floor of /zone: the reads its card needs, straight through sqlite3, for random
+    zones (ms each)."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    zones = [r[0] for r in db.execute("SELECT id FROM zones WHERE deleted_at IS NULL")]
+    rng = random.Random(4)
+    times = []
+    for _ in range(runs):
+        zone = rng.choice(zones)
+        began = time.perf_counter()
+        db.execute(
+            "SELECT body FROM figures WHERE zone_id = ? AND deleted_at IS NULL ORDER BY rowid",
+            (zone,),
+        ).fetchall()
+        projects = db.execute(
+            "SELECT body, learned_at, company_id FROM projects WHERE zone_id = ? "
+            "AND deleted_at IS NULL ORDER BY learned_at DESC, rowid DESC LIMIT 5",
+            (zone,),
+        ).fetchall()
+        db.execute(
+            "SELECT body, learned_at FROM events WHERE zone_id = ? AND deleted_at IS NULL "
+            "ORDER BY learned_at DESC, rowid DESC LIMIT 5",
+            (zone,),
+        ).fetchall()
+        companies = sorted({p[2] for p in projects if p[2]})
+        db.execute(
+            f"SELECT body FROM companies WHERE id IN ({','.join('?' * len(companies))})",
+            companies,
+        ).fetchall()
+        db.execute("SELECT body FROM sources WHERE id IN (?)", ("bench",)).fetchall()
+        db.execute(
+            "SELECT (SELECT COUNT(*) FROM projects WHERE zone_id = ? AND deleted_at IS NULL), "
+            "(SELECT COUNT(*) FROM events WHERE zone_id = ? AND deleted_at IS NULL)",
+            (zone, zone),
+        ).fetchone()
+        times.append((time.perf_counter() - began) * 1000)
+    db.close()
+    return times
+
+
+def bare_search(path: Path, queries: list[str]) -> list[float]:
+    """The floor of /search: the bounded count and the page, as storage runs them (ms)."""
+    import sqlite3
+
+    from bot.core.lookup import SEARCH_COUNT_CAP
+    from bot.core.text import fts_query
+
+    db = sqlite3.connect(path)
+    times = []
+    for text in queries:
+        query = fts_query(text)
+        began = time.perf_counter()
+        count = db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)",
+            (query, SEARCH_COUNT_CAP + 1),
+        ).fetchone()[0]
+        if count > SEARCH_COUNT_CAP:
+            in_title = f"{{title}} : ({query})"
+            db.execute(
+                "SELECT d.kind, d.record_id, d.zone_id, s.title FROM "
+                "(SELECT id, tier FROM (SELECT rowid AS id, 0 AS tier FROM search_index "
+                "WHERE search_index MATCH ? UNION ALL SELECT rowid, 1 FROM search_index "
+                "WHERE search_index MATCH ?) ORDER BY tier, id DESC LIMIT 10) p "
+                "JOIN search_index s ON s.rowid = p.id JOIN search_docs d ON d.id = p.id",
+                (in_title, f"({query}) NOT {in_title}"),
+            ).fetchall()
+        else:
+            db.execute(
+                "SELECT d.kind, d.record_id, d.zone_id, s.title, s.r FROM "
+                "(SELECT rowid AS id, title, rank AS r FROM search_index "
+                "WHERE search_index MATCH ? AND rank MATCH 'bm25(5.0, 1.0)' "
+                "ORDER BY rank LIMIT 10) s JOIN search_docs d ON d.id = s.id ORDER BY s.r",
+                (query,),
+            ).fetchall()
+        times.append((time.perf_counter() - began) * 1000)
+    db.close()
+    return times
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zones", type=int, default=2000)
-    parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--projects", type=int, default=300_000)
+    parser.add_argument("--events", type=int, default=60_000)
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--fresh", action="store_true", help="regenerate the store")
     parser.add_argument(
@@ -421,10 +516,17 @@ def main() -> int:
         f"({path.stat().st_size / 1e6:.0f} MB); {args.runs} updates per command"
     )
     for command, values in result["timings"].items():
-        print(
+        line = (
             f"{command:8s} p50 {statistics.median(values):6.1f} ms   "
             f"p99 {_pct(values, 0.99):6.1f} ms   first {result['first'][command]:6.1f} ms"
         )
+        bare = result["bare"].get(command)
+        if bare:
+            line += (
+                f"   bare SQLite p50 {statistics.median(bare):5.1f} ms "
+                f"p99 {_pct(bare, 0.99):5.1f} ms"
+            )
+        print(line)
     if load_seconds is not None:
         print(f"directory: first load {load_seconds:.2f} s; 1/3 of /zone queries name its zones")
     print(f"start-up {result['startup']:.2f} s (imports, build, initialize, post_init)")

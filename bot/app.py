@@ -9,7 +9,6 @@ from typing import Any
 
 from telegram import (
     BotCommand,
-    BotCommandScopeAllChatAdministrators,
     BotCommandScopeDefault,
     LinkPreviewOptions,
 )
@@ -21,6 +20,7 @@ import handlers
 from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
 from bot.inbound import CleaningApplication
 from bot.jobs import start_jobs
+from bot.menu import set_admin_menu
 from bot.ops import start_error_counter, stop_error_counter
 from bot.settings import Settings
 from bot.texts import basic as basic_texts
@@ -122,17 +122,21 @@ async def post_init(app: BotApp) -> None:
 
 
 async def set_menu(app: BotApp) -> None:
-    """The command menu in Chinese (default) and English; admins' commands for chat admins."""
+    """The command menu in Chinese (default) and English for everyone; the admin commands
+    only in the private chats of the bot's admins (configured and promoted), never for every
+    group administrator."""
+    services = services_of(app)
+    admins = set(services.settings.admin_ids)
+    if services.store is not None:
+        admins |= await services.store.promoted_admins()
     try:
         for lang_code, lang in ((None, "zh"), ("en", "en")):
             user_menu = [BotCommand(n, d) for n, d in basic_texts.menu(lang)]  # type: ignore[arg-type]
             await app.bot.set_my_commands(
                 user_menu, scope=BotCommandScopeDefault(), language_code=lang_code
             )
-            admin_menu = [BotCommand(n, d) for n, d in basic_texts.menu(lang, admin=True)]  # type: ignore[arg-type]
-            await app.bot.set_my_commands(
-                admin_menu, scope=BotCommandScopeAllChatAdministrators(), language_code=lang_code
-            )
+        for user_id in sorted(admins):
+            await set_admin_menu(app.bot, user_id, True)
     except TelegramError as exc:
         # A missing menu is cosmetic; the bot still answers every command.
         log.warning("could not set the command menu: %s", exc)

@@ -3,13 +3,15 @@
 Each kind is a frozen dataclass with ``pack()``; ``unpack(data)`` turns what a button sent back
 into one of them, or None for anything it does not recognise (forged, garbled, or a kind no
 longer made): it never raises. The wire format is the one buttons already sent in chats use
-(``z:kunshan``, ``zp:kunshan:2:e``, ``sub:zone:kunshan``, ``dg:t:08:30``, ``adm:del:p:ID``,
-...), so old buttons keep working. Telegram refuses callback data over 64 bytes: ``pack``
-raises ``TooLong`` and ``packed`` returns None for such a button, the one place that checks.
+(``z:kunshan``, ``zp:kunshan:2:e``, ``sub:zone:kunshan``, ``dg:t:08:30``, ``dm:d2026-03-29``,
+``adm:del:p:ID``, ...), so old buttons keep working. Telegram refuses callback data over 64
+bytes: ``pack`` raises ``TooLong`` and ``packed`` returns None for such a button, the one
+place that checks.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -178,6 +180,20 @@ class DigestButton:
 
 
 @dataclass(frozen=True)
+class DigestMore:
+    """Under a digest cut at its cap: ``dm:PERIOD``, the next held items of that digest (the
+    chat is the one the button is in; anyone there may press it)."""
+
+    period: str
+
+    def pack(self) -> str:
+        return _join("dm", self.period)
+
+
+_PERIOD = re.compile(r"^(d\d{4}-\d{2}-\d{2}|w\d{4}-W\d{2}|now-\d{1,12})$")
+
+
+@dataclass(frozen=True)
 class AccessDecision:
     """An admin approves or denies an access request: ``acc:ok:USER`` / ``acc:no:USER``."""
 
@@ -275,6 +291,7 @@ Callback = (
     | AlertMode
     | Manage
     | DigestButton
+    | DigestMore
     | AccessDecision
     | Admin
     | ArticleOffer
@@ -319,6 +336,8 @@ def _unpack(data: str) -> Callback | None:
         if rest.startswith("t:"):
             return DigestButton("time", rest[2:])
         return None
+    if prefix == "dm":
+        return DigestMore(rest) if _PERIOD.match(rest) else None
     if prefix == "acc":
         verdict, _, raw = rest.partition(":")
         user_id = _int(raw)

@@ -282,6 +282,9 @@ class LocalBotApi(BaseRequest):
     def _m_setMyCommands(self, call: ApiCall) -> bool:
         return True
 
+    def _m_deleteMyCommands(self, call: ApiCall) -> bool:
+        return True
+
     def _m_deleteWebhook(self, call: ApiCall) -> bool:
         return True
 

@@ -35,6 +35,7 @@ from bot.core.factfile import FactFileError
 from bot.core.import_files import FileProblem, Table
 from bot.core.import_resolve import Resolver
 from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
+from bot.menu import set_admin_menu
 from bot.texts import admin as texts
 from bot.texts.common import event_kind, split_message, stage
 from handlers.access import load_admins, target_user
@@ -183,7 +184,7 @@ async def edit(update: Update, context: BotContext) -> int:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "edit"))
         return ConversationHandler.END
-    record_id = context.args[0].strip()[:60]
+    record_id = await _record_ref(context, " ".join(context.args))
     record = await _live_record(context, record_id)
     if record is None:
         await message.reply_html(texts.not_found(context.lang, record_id))
@@ -194,6 +195,16 @@ async def edit(update: Update, context: BotContext) -> int:
     context.user_data[DRAFT] = draft
     await _summary(message, context, draft)
     return CONFIRM
+
+
+async def _record_ref(context: BotContext, typed: str) -> str:
+    """A record's id from what was typed: its id, or its exact name (德加能源固态电池总部项目)."""
+    text = " ".join(typed.split())[:120]
+    first = text.split(" ", 1)[0][:60] if text else ""
+    if await _live_record(context, first) is not None:
+        return first
+    await context.store.ensure_entity_names()
+    return await context.store.record_id_by_name(text) or first
 
 
 async def _live_record(context: BotContext, record_id: str) -> Project | Event | None:
@@ -490,7 +501,7 @@ async def delete(update: Update, context: BotContext) -> None:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "delete"))
         return
-    record_id = context.args[0].strip()[:60]
+    record_id = await _record_ref(context, " ".join(context.args))
     record = await _live_record(context, record_id)
     if record is None:
         await message.reply_html(texts.not_found(context.lang, record_id))
@@ -549,7 +560,7 @@ async def history(update: Update, context: BotContext) -> None:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "history"))
         return
-    record_id = context.args[0].strip()[:60]
+    record_id = await _record_ref(context, " ".join(context.args))
     kind = await context.store.record_kind(record_id)
     if kind is None:
         await message.reply_html(texts.not_found(context.lang, record_id))
@@ -589,6 +600,7 @@ async def _set_role(update: Update, context: BotContext, command: str) -> None:
         if not already:
             await context.store.set_user_role(target, "admin", actor.id)
             promoted.add(target)
+            await set_admin_menu(context.bot, target, True)
         context.services.promoted_admins = promoted
         await message.reply_html(texts.promoted(lang, target, already))
         return
@@ -599,6 +611,7 @@ async def _set_role(update: Update, context: BotContext, command: str) -> None:
     if was_admin:
         await context.store.set_user_role(target, "user", actor.id)
         promoted.discard(target)
+        await set_admin_menu(context.bot, target, False)
     await message.reply_html(texts.demoted(lang, target, was_admin))
 
 

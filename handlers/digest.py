@@ -10,7 +10,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import DigestButton, pattern, unpack
+from bot.callbacks import DigestButton, DigestMore, pattern, unpack
 from bot.context import BotApp, BotContext
 from bot.core.records import ChatRecord
 from bot.core.schedule import (
@@ -24,7 +24,7 @@ from bot.core.schedule import (
     resolve_timezone,
     zone_of,
 )
-from bot.jobs.digests import next_for, send_now
+from bot.jobs.digests import next_for, send_more, send_now
 from bot.texts import digest as texts
 from bot.texts.common import Lang
 from handlers.common import edit_in_place
@@ -199,10 +199,32 @@ async def digest_button(update: Update, context: BotContext) -> None:
     await edit_in_place(query.edit_message_text(text, parse_mode="HTML", reply_markup=markup))
 
 
+async def digest_more(update: Update, context: BotContext) -> None:
+    """dm:PERIOD under a digest cut at its cap: the next items, for anyone in the chat."""
+    query = update.callback_query
+    pressed = unpack(query.data) if query is not None else None
+    chat = update.effective_chat
+    if query is None or not isinstance(pressed, DigestMore) or chat is None:
+        return
+    lang = _chat_lang(context)
+    message = update.effective_message
+    thread_id = message.message_thread_id if message is not None else None
+    if message is not None and not message.is_topic_message:
+        thread_id = None
+    result = await send_more(context.app, chat.id, pressed.period, thread_id)
+    if result == "nothing":
+        await query.answer(texts.no_more(lang), show_alert=True)
+    elif result == "busy":
+        await query.answer(texts.busy(lang), show_alert=True)
+    else:
+        await query.answer()
+
+
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("digest", digest))
     app.add_handler(CommandHandler("timezone", timezone))
     app.add_handler(CallbackQueryHandler(digest_button, pattern=pattern(DigestButton)))
+    app.add_handler(CallbackQueryHandler(digest_more, pattern=pattern(DigestMore)))
 
 
 __all__ = ["register"]

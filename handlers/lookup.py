@@ -39,6 +39,7 @@ from bot.core.directory_rows import DIRECTORY_SOURCE_IDS
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
+    SEARCH_COUNT_CAP,
     Page,
     TokenStore,
     closest_zones,
@@ -270,19 +271,14 @@ async def figure_reply(
 
 
 async def _load_hits(store: Store, view: FactsView, hits: list[SearchHit]) -> list[texts.Found]:
+    records = await store.hit_records(hits)
     found = []
     for hit in hits:
         record: object
         if hit.kind == "zone":
             record = view.zones.get(hit.record_id)
-        elif hit.kind == "project":
-            record = await store.project(hit.record_id)
-        elif hit.kind == "event":
-            record = await store.event(hit.record_id)
-        elif hit.kind == "company":
-            record = await store.company(hit.record_id)
         else:
-            record = await store.figure(hit.record_id)
+            record = records.get((hit.kind, hit.record_id))
         found.append(texts.Found(hit, record))
     return found
 
@@ -295,7 +291,8 @@ async def search_reply(
     # The zone the query names (kunshan: the one with records among 昆山's two) ranks first.
     prefer = named.zone_id if named is not None and named.kind == "found" else None
     total = await store.search_count(query)
-    page = Page.of(page_no, total)
+    # Counted up to the cap only: a one-word search may match most of the store.
+    page = Page.of(page_no, min(total, SEARCH_COUNT_CAP))
     hits = (
         await store.search(query, limit=PAGE_SIZE, offset=page.offset, prefer_zone=prefer)
         if total
@@ -303,7 +300,8 @@ async def search_reply(
     )
     found = await _load_hits(store, view, hits)
     key = _tokens(context).put(query)
-    reply = texts.search_results(lang, query, found, _names(view), page, key)
+    more = total > SEARCH_COUNT_CAP
+    reply = texts.search_results(lang, query, found, _names(view), page, key, more=more)
     if not found:
         # Nothing in the text: a zone's pinyin, prefix or near miss may still be meant.
         match = view.index.resolve(query)
@@ -746,13 +744,18 @@ def _chart_choices(reply: texts.Reply) -> texts.Reply:
 
 
 async def question(update: Update, context: BotContext) -> None:
-    """Plain text in a private chat (or a mention in a group): a zone's name or a search."""
+    """Plain text in a private chat (or, in a group, a mention of the bot or a reply to it):
+    a question in the user's own words, answered in one reply (handlers/ask.py)."""
     message = update.effective_message
     if message is None or not message.text:
         return
     text: str | None = message.text
     if message.chat.type != "private":
         text = _without_mention(message, context.bot.username)
+        replied = message.reply_to_message
+        to_bot = replied is not None and replied.from_user is not None
+        if text is None and to_bot and replied.from_user.id == context.bot.id:  # type: ignore[union-attr]
+            text = message.text
     if text is None:
         return
     lang = context.lang
@@ -760,46 +763,19 @@ async def question(update: Update, context: BotContext) -> None:
     if not query:
         await _reply(message, texts.usage(lang, "search"))
         return
-    if _too_long(query):
-        await _reply(message, texts.too_long(lang, MAX_QUERY))
-        return
-    view = await _view(context)
-    admin = _admin(update, context)
-    answer = zone_directory.answer_question(query, view.places, view.index)
-    if answer is not None:
-        directory_answer = await directory_reply(context, view, answer, lang)
-        if directory_answer is not None:
-            await _reply(message, directory_answer)
-            return
-    exact = view.exact_zone(query)
-    if exact:
-        # A zone's own name (昆山, 崑山, 昆山经开区): that zone, or the one with records and
-        # the others beside it, or a choice.
-        found = view.index.resolve(query)
-        if found.kind == "found":
-            reply = await zone_reply(
-                context, view, found.zone_id, lang, others=found.others, admin=admin
-            )
-            if reply is not None:
-                await _reply(message, reply)
+    if not _too_long(query):
+        # Directory questions (苏州有哪些国家级开发区, 合肥高新区在哪个省, 江苏有多少个高新区)
+        # are answered from the zone directory; everything else goes to the question engine.
+        view = await _view(context)
+        answer = zone_directory.answer_question(query, view.places, view.index)
+        if answer is not None:
+            directory_answer = await directory_reply(context, view, answer, lang)
+            if directory_answer is not None:
+                await _reply(message, directory_answer)
                 return
-        await _reply(
-            message,
-            texts.zone_choices(
-                lang, [view.zones[z] for z in found.zone_ids if z in view.zones], query
-            ),
-        )
-        return
-    match = view.index.resolve(query)
-    if match.kind == "found" and await context.store.search_count(query) == 0:
-        # Not in any text, but a prefix or near miss of a zone's name (kunshn): the zone.
-        zone_card = await zone_reply(
-            context, view, match.zone_id, lang, others=match.others, admin=admin
-        )
-        if zone_card is not None:
-            await _reply(message, zone_card)
-            return
-    await _reply(message, await search_reply(context, view, query, 0, lang))
+    from handlers import ask
+
+    await ask.question(update, context, query, message)
 
 
 def _without_mention(message: Message, username: str | None) -> str | None:
@@ -1015,7 +991,7 @@ def register(app: BotApp) -> None:
             filters.ChatType.GROUPS
             & filters.TEXT
             & ~filters.COMMAND
-            & filters.Entity(MessageEntity.MENTION),
+            & (filters.Entity(MessageEntity.MENTION) | filters.REPLY),
             question,
         )
     )

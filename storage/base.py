@@ -66,6 +66,14 @@ class StoreBase:
         self.now = now
         self._write_lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
+        # A plain connection used only for PRAGMA data_version, on the event loop's thread: a
+        # few microseconds, no round trip to aiosqlite's thread. Its value moves whenever any
+        # other connection commits (ours or another process's), which tells cached reads
+        # (the facts version) when to look again.
+        self._watch: sqlite3.Connection | None = None
+        self._facts_version: tuple[int, int] | None = None
+        # Search counts of the current facts version: (version, {query: count}).
+        self._search_counts: tuple[int, dict[str, int]] = (-1, {})
         # Who alerts and digests may reach (BOT_ACCESS=private narrows it; see recipients.py).
         self.recipients = Recipients()
 
@@ -97,6 +105,8 @@ class StoreBase:
             await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await reader.execute("PRAGMA foreign_keys = ON")
             await reader.execute("PRAGMA query_only = ON")
+            store._watch = sqlite3.connect(path, isolation_level=None)
+            store._watch.execute("PRAGMA query_only = ON")
         except sqlite3.DatabaseError as exc:
             await store.close()
             raise StoreError(f"{path} cannot be used as the bot's database: {exc}") from None
@@ -106,6 +116,9 @@ class StoreBase:
         return store
 
     async def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -150,18 +163,30 @@ class StoreBase:
                     await self._db.execute("ROLLBACK")
                 raise
 
+    def data_version(self) -> int | None:
+        """A number that changes whenever anyone commits to the file; None if not watched."""
+        if self._watch is None:
+            return None
+        row = self._watch.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
     @property
     def _read(self) -> aiosqlite.Connection:
         return self._reader if self._reader is not None else self._db
 
     async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-        """Rows of a read, on the reading connection (committed data only)."""
-        async with self._read.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Rows of a read, on the reading connection (committed data only).
+
+        One round trip to aiosqlite's thread (execute, fetch and close there), not three.
+        """
+        return list(await self._read.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
-        async with self._read.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """The first row of a read (callers ask for one row: by key, or LIMIT 1)."""
+        rows = await self._read.execute_fetchall(sql, params)
+        for row in rows:
+            return row
+        return None
 
     async def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
         row = await self.fetchone(sql, params)

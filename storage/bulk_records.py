@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from bot.core.records import Company, Event, Project, Zone
 from bot.core.text import fts_text, pinyin_terms
+from storage.name_index import name_forms
 
 RecordKind = Literal["project", "event"]
 CHUNK = 500  # ids per IN (...) query
@@ -37,6 +38,7 @@ class Prepared:
     labels: tuple[str, ...]
     title: str
     text: str
+    names: tuple[tuple[str, int], ...] = ()  # the name index's rows (storage/name_index.py)
 
 
 _UPSERT = {
@@ -53,6 +55,12 @@ _UPSERT = {
         "updated_at = excluded.updated_at"
     ),
 }
+
+
+def own_names(record: Project | Event) -> tuple[str | None, ...]:
+    if isinstance(record, Project):
+        return (record.name_zh, record.name_en)
+    return (record.title_zh, record.title_en)
 
 
 def names_of(data: Mapping[str, Any]) -> list[str]:
@@ -112,6 +120,12 @@ def prepare(
                 labels=tuple(record.sectors),
                 title=fts_text(title),
                 text=f"{fts_text(text)} {pinyin_terms(title)}",
+                names=tuple(
+                    name_forms(
+                        "project" if isinstance(record, Project) else "event",
+                        own_names(record),
+                    ).items()
+                ),
             )
         )
     return out
@@ -200,6 +214,11 @@ async def write(
             updated,
         )
         await db.executemany("DELETE FROM search_docs WHERE kind = ? AND record_id = ?", updated)
+        await db.executemany("DELETE FROM entity_names WHERE kind = ? AND record_id = ?", updated)
+    await db.executemany(
+        "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) VALUES (?, ?, ?, ?)",
+        [(name, kind, item.record_id, quality) for item in changed for name, quality in item.names],
+    )
     await db.executemany(
         "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
         [(kind, item.record_id, label) for item in changed for label in item.labels],

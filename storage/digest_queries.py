@@ -247,9 +247,11 @@ class DigestQueries(StoreBase):
         from_seq: int,
         to_seq: int,
         plan: Sequence[Sequence[tuple[int, str]]] = (),
+        held: Sequence[tuple[int, str]] = (),
     ) -> DigestRow:
         """The (chat, period) digest: created with this feed range and this plan (the items of
-        each part), or the existing one as it is, plan included."""
+        each part), or the existing one as it is, plan included. ``held``: the items past
+        the digest's cap, kept for its "more" button, numbered on from the plan's."""
         async with self.transaction() as db:
             cursor = await db.execute(
                 "INSERT OR IGNORE INTO digests(chat_id, period, from_seq, to_seq, created_at) "
@@ -266,9 +268,42 @@ class DigestQueries(StoreBase):
                         for position, (seq, change) in enumerate(items)
                     ],
                 )
+                shown = sum(len(items) for items in plan)
+                await db.executemany(
+                    "INSERT INTO digest_held(chat_id, period, number, seq, change) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (chat_id, period, shown + 1 + i, seq, change)
+                        for i, (seq, change) in enumerate(held)
+                    ],
+                )
         found = await self.digest(chat_id, period)
         assert found is not None
         return found
+
+    async def held_items(self, chat_id: int, period: str, limit: int) -> list[tuple[int, int, str]]:
+        """The next held items of a digest: (number, feed seq, change), in order."""
+        rows = await self.fetchall(
+            "SELECT number, seq, change FROM digest_held WHERE chat_id = ? AND period = ? "
+            "ORDER BY number LIMIT ?",
+            (chat_id, period, limit),
+        )
+        return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+    async def held_count(self, chat_id: int, period: str) -> int:
+        value = await self.scalar(
+            "SELECT COUNT(*) FROM digest_held WHERE chat_id = ? AND period = ?",
+            (chat_id, period),
+        )
+        return int(str(value))
+
+    async def release_held(self, chat_id: int, period: str, upto_number: int) -> None:
+        """Held items up to this number were shown (Telegram accepted them)."""
+        async with self.transaction() as db:
+            await db.execute(
+                "DELETE FROM digest_held WHERE chat_id = ? AND period = ? AND number <= ?",
+                (chat_id, period, upto_number),
+            )
 
     async def digest_plans(
         self, keys: Sequence[tuple[int, str]]
@@ -373,11 +408,12 @@ class DigestQueries(StoreBase):
                 "AND seq IN (SELECT seq FROM feed WHERE at < ?)",
                 (GIVE_UP_ATTEMPTS, iso(before)),
             )
-            await db.execute(
-                "DELETE FROM digest_items WHERE (chat_id, period) IN (SELECT chat_id, period "
-                "FROM digests WHERE sent_at IS NOT NULL AND sent_at < ?)",
-                (iso(before),),
-            )
+            for table in ("digest_items", "digest_held"):
+                await db.execute(
+                    f"DELETE FROM {table} WHERE (chat_id, period) IN (SELECT chat_id, period "
+                    "FROM digests WHERE sent_at IS NOT NULL AND sent_at < ?)",
+                    (iso(before),),
+                )
             digests = await db.execute(
                 "DELETE FROM digests WHERE sent_at IS NOT NULL AND sent_at < ?", (iso(before),)
             )

@@ -241,7 +241,62 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (print, article_id)
     );
     """,
-    # 4: the directory of national zones: reference data (types, places, where each row comes
+    # 4: questions in staff's own words. ``entity_names``: every name (and stem and pinyin) a
+    #    company, project or event answers to, folded, so a question's words are looked up by
+    #    key instead of scanning records; filled by the fact writer, back-filled once for stores
+    #    made before it (meta 'entity_names'). ``ask_context``: what each person last talked
+    #    about in each chat, for follow-ups (它, 其中, "and the ..."); read only when fresh.
+    """
+    CREATE TABLE entity_names (
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('company', 'project', 'event')),
+        record_id TEXT NOT NULL,
+        quality INTEGER NOT NULL,
+        PRIMARY KEY (name, kind, record_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX entity_names_record ON entity_names(kind, record_id);
+    CREATE TABLE ask_context (
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        zone_id TEXT,
+        focus_kind TEXT,
+        focus_id TEXT,
+        figure_id TEXT,
+        greeted INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, user_id)
+    );
+    CREATE INDEX projects_stage ON projects(stage) WHERE deleted_at IS NULL;
+    CREATE INDEX projects_company ON projects(company_id) WHERE deleted_at IS NULL;
+    CREATE INDEX projects_event ON projects(json_extract(body, '$.event'));
+    -- A store with no records yet fills the name index as records arrive: nothing to back-fill.
+    INSERT INTO meta(key, value) SELECT 'entity_names', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM companies) AND NOT EXISTS (SELECT 1 FROM projects)
+        AND NOT EXISTS (SELECT 1 FROM events);
+    """,
+    # 5: the zone card's order (a zone's newest projects and events first) read straight
+    #    from an index instead of sorting every record of the zone. IF NOT EXISTS: this was
+    #    number 3, then 4, on its branch before merges renumbered it.
+    """
+    CREATE INDEX IF NOT EXISTS projects_zone_learned ON projects(zone_id, learned_at)
+        WHERE deleted_at IS NULL;
+    CREATE INDEX IF NOT EXISTS events_zone_learned ON events(zone_id, learned_at)
+        WHERE deleted_at IS NULL;
+    -- A digest shows at most a capped number of items; the rest wait here, for that chat,
+    -- until someone presses the digest's "more" button. ``number`` is the item's number in
+    -- the digest (numbering carries on from the items shown).
+    CREATE TABLE IF NOT EXISTS digest_held (
+        chat_id INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('new', 'stage')),
+        PRIMARY KEY (chat_id, period, number),
+        FOREIGN KEY (chat_id, period) REFERENCES digests(chat_id, period)
+            ON DELETE CASCADE ON UPDATE CASCADE
+    );
+    """,
+    # 6: the directory of national zones: reference data (types, places, where each row comes
     #    from), one row per zone, and the extra names it answers to. Never in the feed: a
     #    directory row is not news.
     """

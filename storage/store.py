@@ -12,6 +12,7 @@ from storage.digest_queries import DigestQueries
 from storage.directory import DirectoryQueries
 from storage.fact_queries import FactQueries
 from storage.ops_queries import OpsQueries
+from storage.question_queries import QuestionQueries
 from storage.review_queries import ReviewQueries
 from storage.subscription_queries import SubscriptionQueries
 from storage.user_queries import UserQueries
@@ -25,10 +26,12 @@ class Store(
     SubscriptionQueries,
     OpsQueries,
     ReviewQueries,
+    QuestionQueries,
     DirectoryQueries,
 ):
     """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, operations,
-    the review queue of articles and the zone directory."""
+    the review queue of articles, the questions' name index and context, and the zone
+    directory."""
 
     @classmethod
     async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:

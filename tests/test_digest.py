@@ -238,8 +238,11 @@ def _fail_second_send(harness: BotHarness, status: int, description: str) -> Non
 
 
 async def test_restart_in_the_middle_of_a_three_part_digest(
-    settings: Settings, clock: Clock
+    settings: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Splitting and resuming a digest of many parts, whatever the cap (tests/test_digest_cap.py
+    # checks the cap itself): every item shown by the tick.
+    monkeypatch.setattr(digest_module, "MAX_ITEMS", 1000)
     bot = await _start(settings, clock)
     await follow(bot)
     await digest_tick(bot.app, clock.now)
@@ -390,8 +393,11 @@ async def test_empty_period_sends_nothing_and_moves_on(harness: BotHarness, cloc
 
 
 async def test_large_digest_splits_at_item_boundaries_below_4096(
-    harness: BotHarness, clock: Clock
+    harness: BotHarness, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Splitting and resuming a digest of many parts, whatever the cap (tests/test_digest_cap.py
+    # checks the cap itself): every item shown by the tick.
+    monkeypatch.setattr(digest_module, "MAX_ITEMS", 1000)
     await follow(harness)
     await digest_tick(harness.app, clock.now)
     records = [project(n, name_zh=f"项目{n:03d}" + "长" * 120) for n in range(120)]
@@ -582,8 +588,11 @@ async def _stored_record_ids(harness: BotHarness, period: str) -> list[list[str]
 
 
 async def test_a_resumed_digest_sends_the_rest_of_its_stored_plan_whatever_changed(
-    harness: BotHarness, clock: Clock
+    harness: BotHarness, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Splitting and resuming a digest of many parts, whatever the cap (tests/test_digest_cap.py
+    # checks the cap itself): every item shown by the tick.
+    monkeypatch.setattr(digest_module, "MAX_ITEMS", 1000)
     await follow(harness)
     await digest_tick(harness.app, clock.now)
     await add(harness, *(project(n, name_zh=f"测试项目{n:03d}" + "甲" * 60) for n in range(90)))

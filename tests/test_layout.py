@@ -105,7 +105,7 @@ def test_no_sql_outside_storage() -> None:
 
 
 # Every prefix button data has had, old and new.
-_PREFIXES = "z|zl|zp|ze|zc|p|e|c|f|s|sp|sc|sub|unsub|subs|alerts|mg|dg|acc|adm"
+_PREFIXES = "z|zl|zp|ze|zc|p|e|c|f|s|sp|sc|sub|unsub|subs|alerts|mg|dg|dm|acc|adm"
 _DATA_LITERAL = re.compile(rf"^({_PREFIXES}):[^\s%]")
 
 

@@ -1,7 +1,8 @@
 """PNG charts of zone figures: a pure function from labelled numbers to image bytes.
 
 matplotlib runs headless (Agg) with the Noto Sans CJK font shipped in the noto_cjk_sans_otc
-package registered, so Chinese labels render as glyphs, not boxes.
+package registered, so Chinese labels render as glyphs, not boxes. matplotlib is imported on
+the first chart, not with this module: it costs start-up time and memory most runs never need.
 """
 
 from __future__ import annotations
@@ -10,14 +11,6 @@ import io
 import os
 from dataclasses import dataclass
 from functools import cache
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 CJK_FAMILY = "Noto Sans CJK SC"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -48,6 +41,11 @@ def font_path() -> str:
 @cache
 def register_font() -> str:
     """Add the CJK font to matplotlib once; return the family name to ask for."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
     font_manager.fontManager.addfont(font_path())
     return CJK_FAMILY
 
@@ -55,6 +53,9 @@ def register_font() -> str:
 def render_bars(chart: BarChart) -> bytes:
     """A horizontal bar chart as PNG bytes, largest bar on top."""
     family = register_font()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     bars = sorted(chart.bars, key=lambda b: b.value)
     height = max(3.0, 1.2 + 0.45 * len(bars))
     figure = Figure(figsize=(8.0, height + 1.0), dpi=110)

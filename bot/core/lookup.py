@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 PAGE_SIZE = 10
 MAX_QUERY = 100  # characters; longer input is not a name or a search worth running
+# Search results are counted (and paged) up to this many; more reads as "1,000+".
+SEARCH_COUNT_CAP = 1000
 
 
 def token(text: str) -> str:

@@ -15,7 +15,7 @@ from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from bot.core.records import SectorArea, SectorLabel
-from bot.core.text import normalise, pinyin
+from bot.core.text import has_han, normalise, pinyin
 from bot.core.traditional import simplified
 
 MatchKind = Literal["found", "ambiguous", "none", "empty"]
@@ -225,7 +225,10 @@ def resolve_sector(
             area_names[normalise(name)] = area.id
     label_names: dict[str, str] = {}
     for lb in labels:
-        for name in (lb.label, lb.name_en or "", pinyin(lb.label)):
+        # A label's pinyin only for Latin input: Han input never matches it, and reading
+        # pinyin loads pypinyin's dictionaries.
+        read = "" if has_han(text) else pinyin(lb.label)
+        for name in (lb.label, lb.name_en or "", read):
             if name:
                 label_names[normalise(name)] = lb.label
     candidates = {

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.mmseg import seg as _segment
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 _DROP = re.compile(r"[\s'’‘`\-‐‑–—_.,，。·・/\\()（）\[\]{}\"“”<>《》!?！？:：;；@#*+=|~]+")
 _HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
@@ -87,14 +86,47 @@ def place_stem(name: str) -> str:
     return name
 
 
+@cache
+def _reader() -> Callable[[str], list[str]]:
+    """pypinyin's toneless reader, imported on first use: its dictionaries take tens of MB,
+    and most lookups (a name typed in Chinese or Latin) never need them."""
+    # pypinyin copies its dictionaries unless told not to; we never customise them.
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin import Style, lazy_pinyin
+
+    def read(text: str) -> list[str]:
+        return [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore")]
+
+    return read
+
+
+def syllables(text: str) -> list[str]:
+    """Toneless pinyin syllables of the Han characters in ``text`` (others are dropped)."""
+    if not has_han(text):
+        return []  # what pypinyin answers too, without loading it
+    return _reader()(text)
+
+
 def pinyin(text: str) -> str:
     """Toneless pinyin without separators (昆山 -> kunshan); review it for polyphones."""
-    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower()
+    return "".join(syllables(text))
 
 
 @lru_cache(maxsize=100_000)
 def _word_pinyin(word: str) -> tuple[str, ...]:
-    return tuple(s.lower() for s in lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+    return tuple(syllables(word))
+
+
+@cache
+def _segmenter() -> Callable[[str], list[str]]:
+    """pypinyin's word segmentation, loaded with its dictionaries on first use."""
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin.seg.mmseg import seg
+
+    def cut(text: str) -> list[str]:
+        return list(seg.cut(text))
+
+    return cut
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -112,10 +144,10 @@ def pinyin_terms(text: str, longest: int = 4) -> str:
     for run in _HAN_RUN.findall(text):
         # pypinyin reads a run word by word (its own segmentation); the words repeat across
         # records (项目, 电池, 有限公司), so each word's reading is computed once.
-        syllables = [s for word in _segment.cut(run) for s in _word_pinyin(word)]
+        read = [s for word in _segmenter()(run) for s in _word_pinyin(word)]
         for size in range(2, longest + 1):
-            for start in range(len(syllables) - size + 1):
-                words.append("".join(syllables[start : start + size]))
+            for start in range(len(read) - size + 1):
+                words.append("".join(read[start : start + size]))
     return " ".join(dict.fromkeys(words))
 
 

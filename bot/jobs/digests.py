@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -48,21 +49,42 @@ CLEANUP_NAME = "history_cleanup"
 CLEANUP_INTERVAL = 6 * 3600.0  # seconds between clean-ups
 CLEANUP_FIRST = 300.0  # the first one a few minutes after start, out of the start-up rush
 KEEP_HISTORY = timedelta(days=30)  # sent alerts and finished digests are kept this long
+# Items one digest shows; the rest wait behind its "more" button, so a busy day never
+# becomes dozens of messages. Each press shows this many more.
+MAX_ITEMS = 30
+RENDERED_KEPT = 256  # renderings kept per tick for chats that share a selection
 
 
 # ---- planning: what each due chat gets ---------------------------------------------------
 
 
+def capped(digest: Digest, cap: int | None = None) -> tuple[list[Entry], list[Entry]]:
+    """The digest's items in the order shown, split at the cap (MAX_ITEMS): (shown, held)."""
+    cap = MAX_ITEMS if cap is None else cap
+    ordered = [
+        entry
+        for group in digest.groups
+        for sector in group.sectors
+        for entry in (*sector.projects, *sector.events)
+    ]
+    return ordered[:cap], ordered[cap:]
+
+
 @dataclass
 class Renderer:
-    """What rendering needs, shared by every plan of one tick; renderings are cached by
-    (language, period, selection), so chats that get the same items share one."""
+    """What rendering needs, shared by every plan of one tick. A digest's text is rendered
+    when it is sent, not when planned; the last few renderings are kept by (language,
+    period, selection) so chats that get the same items share one, and each item's line is
+    kept for the tick (items are few, chats many), so memory stays bounded."""
 
     index: DigestIndex
     zones: dict[str, Zone]
     companies: dict[str, Company]
     label_en: dict[str, str | None]
-    _parts: dict[tuple[str, str, int], tuple[texts.DigestPart, ...]] = field(default_factory=dict)
+    _parts: OrderedDict[tuple[str, str, int], tuple[texts.DigestPart, ...]] = field(
+        default_factory=OrderedDict
+    )
+    _held: OrderedDict[int, tuple[tuple[int, str], ...]] = field(default_factory=OrderedDict)
     _lines: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
     _by_seq: dict[int, Entry] | None = None
 
@@ -89,12 +111,30 @@ class Renderer:
         )
 
     def parts(self, lang: Lang, period: str, bits: int) -> tuple[texts.DigestPart, ...]:
+        """The parts of the items shown (up to the cap); the headline counts every item."""
         key = (lang, period, bits)
         found = self._parts.get(key)
         if found is None:
-            found = self._render(build_digest(self.index.entries_of(bits)), period, lang)
+            whole = build_digest(self.index.entries_of(bits))
+            shown, held = capped(whole)
+            # The headline counts every item (computed once, by build_digest).
+            digest = Digest(whole.headline, regroup(shown).groups)
+            found = self._render(digest, period, lang)
             self._parts[key] = found
+            self._held[bits] = tuple((e.seq, e.change) for e in held)
+            for cache in (self._parts, self._held):
+                while len(cache) > RENDERED_KEPT:
+                    cache.popitem(last=False)
+        else:
+            self._parts.move_to_end(key)
         return found
+
+    def held(self, lang: Lang, period: str, bits: int) -> tuple[tuple[int, str], ...]:
+        """The items past the cap, (feed seq, change), in the order they would show."""
+        if bits not in self._held:
+            self._parts.pop((lang, period, bits), None)
+            self.parts(lang, period, bits)
+        return self._held[bits]
 
     def stored_parts(
         self, lang: Lang, period: str, stored: StoredPlan, start: int
@@ -152,6 +192,11 @@ class DigestPlan:
     @property
     def parts(self) -> tuple[texts.DigestPart, ...]:
         return self.renderer.parts(self.lang, self.period, self.selection)
+
+    @property
+    def held(self) -> tuple[tuple[int, str], ...]:
+        """Items past the cap: stored with the digest, shown by its "more" button."""
+        return self.renderer.held(self.lang, self.period, self.selection)
 
 
 def next_for(chat: ChatRecord, default_tz: str, now: datetime) -> datetime | None:
@@ -254,9 +299,12 @@ def drop_free_locks(app: BotApp) -> int:
 
 
 def _message(part: texts.DigestPart) -> Outgoing:
-    """A digest part's text and its buttons, two to a row."""
+    """A digest part's text and its buttons, two to a row (a "more" button on its own)."""
     buttons = part.buttons
-    return Outgoing(part.text, tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
+    more = [b for b in buttons if b[1].startswith("dm:")]
+    items = [b for b in buttons if not b[1].startswith("dm:")]
+    rows = [tuple(items[i : i + 2]) for i in range(0, len(items), 2)]
+    return Outgoing(part.text, (*rows, *((b,) for b in more)))
 
 
 @dataclass
@@ -310,6 +358,7 @@ async def deliver(
                 )
             else:  # a digest opened before plans were stored: the old way, re-selected
                 batches = [(n, (plan.parts[n],)) for n in range(row.parts_sent, len(plan.parts))]
+            held = await store.held_count(chat_id, plan.period)
         else:
             if current.digest_seq != plan.from_seq or await store.pending_digest(chat_id):
                 return "stale", 0
@@ -323,9 +372,20 @@ async def deliver(
                 return "already", 0
             parts = plan.parts
             row = await store.open_digest(
-                chat_id, plan.period, plan.from_seq, plan.to_seq, [p.items for p in parts]
+                chat_id,
+                plan.period,
+                plan.from_seq,
+                plan.to_seq,
+                [p.items for p in parts],
+                held=plan.held,
             )
             batches = [(n, (parts[n],)) for n in range(row.parts_sent, len(parts))]
+            held = len(plan.held)
+        if held and batches:
+            # The last message says how many items wait and carries the "more" button.
+            number, messages = batches[-1]
+            last = texts.with_more(messages[-1], plan.period, held, plan.lang)
+            batches[-1] = (number, (*messages[:-1], last))
         to = services_of(app).destination(app.bot, chat_id, plan.thread_id)
         parcel = _DigestParcel(store, chat_id, now)
         for number, messages in batches:
@@ -340,6 +400,80 @@ async def deliver(
             await store.record_digest_part(chat_id, plan.period, number + 1)
         await store.finish_digest(chat_id, plan.period, plan.next_at)
         return "sent", parcel.sent
+
+
+@dataclass
+class _MoreParcel:
+    """A "more" message: counted when accepted; a 429 or a refusal stops the batch (the
+    items stay held, the next press shows them)."""
+
+    sent: int = 0
+    stopped: bool = False
+
+    async def accepted(self) -> None:
+        self.sent += 1
+
+    async def postpone(self, later: RetryLater) -> None:
+        self.stopped = True
+
+    async def abandon(self) -> None:
+        self.stopped = True
+
+
+MoreResult = Literal["sent", "nothing", "busy", "failed"]
+
+
+async def send_more(
+    app: BotApp, chat_id: int, period: str, thread_id: int | None = None
+) -> MoreResult:
+    """The next MAX_ITEMS held items of a chat's digest, as new messages; the last one has
+    the "more" button again while items remain. Held items are released only once Telegram
+    accepted every message that shows them."""
+    store = services_of(app).store
+    assert store is not None
+    lock = _lock(app, chat_id)
+    if lock.locked():
+        return "busy"  # the chat's digest (or another press) is being sent right now
+    async with lock:
+        held = await store.held_items(chat_id, period, MAX_ITEMS)
+        if not held:
+            return "nothing"
+        left = await store.held_count(chat_id, period) - len(held)
+        seqs = {seq: change for _, seq, change in held}
+        window = await store.digest_window(min(seqs) - 1, max(seqs))
+        by_seq = {w.candidate.seq: w for w in window}
+        entries = [
+            Entry.of(by_seq[seq].candidate, change, by_seq[seq].record)
+            for _, seq, change in held
+            if seq in by_seq  # a record deleted since is left out
+        ]
+        lang = as_lang((await store.chat_langs([chat_id])).get(chat_id))
+        parts: list[texts.DigestPart] = []
+        if entries:
+            labels = await store.labels()
+            zones = {z.id: z for z in await store.zones()}
+            company_ids = {getattr(e.record, "company", None) for e in entries}
+            companies = await store.companies(c for c in company_ids if c)
+            parts = texts.render_digest(
+                regroup(entries),
+                period=period,
+                lang=lang,
+                zones=zones,
+                companies=companies,
+                label_en={lb.label: lb.name_en for lb in labels},
+                first_number=held[0][0],
+                continued=True,
+            )
+        if parts and left:
+            parts[-1] = texts.with_more(parts[-1], period, left, lang)
+        to = services_of(app).destination(app.bot, chat_id, thread_id)
+        parcel = _MoreParcel()
+        for part in parts:
+            settled = await settle(store, to, await to.deliver(_message(part)), parcel, "digest")
+            if settled in ("postponed", "gone", "migrated") or parcel.stopped:
+                return "failed"
+        await store.release_held(chat_id, period, held[-1][0])
+        return "sent" if parts else await send_more(app, chat_id, period, thread_id)
 
 
 # ---- the tick -----------------------------------------------------------------------------
@@ -484,4 +618,12 @@ async def send_now(
     return "incomplete", count
 
 
-__all__ = ["DigestPlan", "cleanup", "digest_tick", "plan_digests", "send_now", "start_job"]
+__all__ = [
+    "DigestPlan",
+    "cleanup",
+    "digest_tick",
+    "plan_digests",
+    "send_more",
+    "send_now",
+    "start_job",
+]

@@ -409,8 +409,9 @@ def stale_button(lang: Lang) -> str:
 def edit_usage(lang: Lang, command: str) -> str:
     return tr(
         lang,
-        f"用法：/{command} 记录ID，例如 /{command} p-12",
-        f"Usage: /{command} ID, e.g. /{command} p-12",
+        f"用法：/{command} 项目或活动的名称（或编号），例如 /{command} 德加能源固态电池总部项目",
+        f"Usage: /{command} the project's or event's name (or id), "
+        f"e.g. /{command} 德加能源固态电池总部项目",
     )
 
 

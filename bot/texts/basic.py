@@ -45,10 +45,12 @@ COMMANDS: tuple[Command, ...] = (
         "edit",
         "修改记录",
         "Edit a record",
-        "/edit kunshan-dejia-solid-state-battery-hq",
+        "/edit 德加能源固态电池总部项目",
         admin=True,
     ),
-    Command("delete", "删除记录", "Delete a record", "/delete p-12", admin=True),
+    Command(
+        "delete", "删除记录", "Delete a record", "/delete 德加能源固态电池总部项目", admin=True
+    ),
     Command("template", "导入模板", "Import templates", "/template", admin=True),
     Command(
         "review",
@@ -58,7 +60,13 @@ COMMANDS: tuple[Command, ...] = (
         admin=True,
     ),
     Command("export", "导出表格", "Export spreadsheets", "/export 昆山", admin=True),
-    Command("history", "记录的修改历史", "A record's change history", "/history p-12", admin=True),
+    Command(
+        "history",
+        "记录的修改历史",
+        "A record's change history",
+        "/history 德加能源固态电池总部项目",
+        admin=True,
+    ),
     Command("promote", "设为管理员", "Make a user an admin", "/promote 123456789", admin=True),
     Command("demote", "取消管理员", "Remove an admin", "/demote 123456789", admin=True),
     Command("approve", "批准用户使用", "Let a user in", "/approve 123456789", admin=True),

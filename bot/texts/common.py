@@ -213,3 +213,14 @@ def clip(text: str, limit: int) -> str:
     """Shorten user-supplied text for echoing back (before escaping)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label_clip(text: str, limit: int) -> str:
+    """A button label: Latin text cut at a word boundary (never mid-name), Chinese by length."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not any("\u3400" <= ch <= "\u9fff" for ch in cut) and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"

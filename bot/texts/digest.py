@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import DigestAction, DigestButton, Lookup
+from bot.callbacks import DigestAction, DigestButton, DigestMore, Lookup
 from bot.core.digest import NO_SECTOR, Digest, Entry, Headline
 from bot.core.records import Company, Event, Project, Zone
 from bot.core.schedule import WEEKDAY_NAMES_EN, WEEKDAY_NAMES_ZH
@@ -283,6 +283,24 @@ def _pack(
             items_shown.append((block.entry.seq, block.entry.change))
     parts.append(DigestPart("\n".join(lines), tuple(buttons), tuple(items_shown)))
     return parts
+
+
+def with_more(part: DigestPart, period: str, held: int, lang: Lang) -> DigestPart:
+    """The last part of a digest cut at its cap: a line saying how many items wait, and the
+    button that shows the next ones."""
+    line = tr(
+        lang,
+        f"\n还有 {held} 条未显示，点「更多」查看（本群任何人都可以点）。",
+        f"\n{held} more {'item is' if held == 1 else 'items are'} waiting: press “More” "
+        "(anyone in this chat may).",
+    )
+    button = (tr(lang, f"更多（{held}）▶", f"More ({held}) ▶"), DigestMore(period).pack())
+    return DigestPart(part.text + "\n" + line, (*part.buttons, button), part.items)
+
+
+def no_more(lang: Lang) -> str:
+    """A "more" button pressed after everything was shown (or the digest was forgotten)."""
+    return tr(lang, "这份摘要已经全部显示。", "Everything in this digest has been shown.")
 
 
 # ---- /digest and /timezone ------------------------------------------------------------------

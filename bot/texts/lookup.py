@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pypinyin import Style, lazy_pinyin
-
 from bot.callbacks import Lookup, LookupKind, Subscribe, packed
 from bot.core.charts import Bar, BarChart
 from bot.core.lookup import Page
@@ -28,7 +26,7 @@ from bot.core.records import (
     ZoneCounts,
     ZoneFigure,
 )
-from bot.core.text import has_han
+from bot.core.text import has_han, syllables
 from bot.core.values import Quantity
 from bot.texts.common import (
     Lang,
@@ -36,6 +34,7 @@ from bot.texts.common import (
     date,
     esc,
     event_kind,
+    label_clip,
     money,
     pick,
     quantity,
@@ -88,16 +87,47 @@ def flow(text: str) -> str:
     return _WIDE_GAP.sub("", " ".join(text.split()))
 
 
+# Remarks on how a record was made (for admins and /history, not for the cards users read).
+RECORD_NOTES = (
+    "本记录",
+    "本库",
+    "一栏取自",
+    "页面并未列出产业清单",
+    "listed here",
+    "our classification",
+    "page writes the category",
+)
+_ASIDE = re.compile(r"[（(][^（）()]*[）)]")
+
+
+def public(text: str) -> str:
+    """Prose for users: asides and sentences that are remarks on the record itself removed."""
+    text = flow(text)
+    text = _ASIDE.sub(
+        lambda m: "" if any(n in m.group() for n in RECORD_NOTES) else m.group(), text
+    )
+    pieces = re.split(r"(?<=[。；！？!?])|(?<=[.;])\s+", text)
+    kept = [p for p in pieces if p and not any(n in p for n in RECORD_NOTES)]
+    return " ".join(k.strip() for k in kept).replace("。 ", "。").replace("； ", "；").strip()
+
+
 def _sep(lang: Lang) -> str:
     return tr(lang, "、", ", ")
 
 
-def _button_label(text: str, limit: int = 28) -> str:
-    return clip(text, limit) or "…"
+def _button_label(text: str, limit: int = 40) -> str:
+    return label_clip(text, limit) or "…"
 
 
 def _zone_title(zone: Zone, lang: Lang) -> str:
     return pick(lang, zone.short_zh, zone.name_en)
+
+
+def _zone_button(zone: Zone, lang: Lang) -> str:
+    """A zone's name on a button, whole: "… Hi-tech Zone" for "… Industrial Development Zone"."""
+    if lang == "zh" or not zone.name_en:
+        return zone.short_zh
+    return _button_label(zone.name_en.replace(" Industrial Development Zone", " Zone"))
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
@@ -137,7 +167,7 @@ def place_pinyin(name: str) -> str:
     if not has_han(stem):
         return stem  # already in Latin letters
     out = ""
-    for syllable in lazy_pinyin(stem, style=Style.NORMAL, errors="ignore"):
+    for syllable in syllables(stem):
         if out and syllable[:1] in ("a", "o", "e"):
             out += "'"
         out += syllable
@@ -167,7 +197,10 @@ def source_line(source: Source | None, lang: Lang) -> str:
     """
     if source is None:
         return tr(lang, "来源未记录", "source not recorded")
-    parts = [esc(source.title)]
+    title = esc(source.title)
+    if source.locator and source.locator.startswith(("https://", "http://")):
+        title = f'<a href="{esc(source.locator)}">{title}</a>'  # a source with a link links
+    parts = [title]
     if source.publication:
         parts.append(esc(source.publication))
     if source.date is not None:
@@ -336,9 +369,7 @@ def zone_choices(lang: Lang, zones: Sequence[Zone], query: str | None) -> Reply:
         )
     else:
         head = tr(lang, "请选择园区（或发送 /zone 名称）：", "Choose a zone (or send /zone NAME):")
-    buttons = [
-        [(_button_label(_zone_title(z, lang)), Lookup("z", z.id).pack())] for z in zones[:20]
-    ]
+    buttons = [[(_zone_button(z, lang), Lookup("z", z.id).pack())] for z in zones[:20]]
     return Reply(head, buttons)
 
 
@@ -349,9 +380,7 @@ def no_zone(lang: Lang, query: str, suggestions: Sequence[Zone]) -> Reply:
         text += tr(lang, "最接近的是：", " The closest names:")
     else:
         text += tr(lang, "发送 /zones 查看全部园区。", " Send /zones for the list.")
-    buttons = [
-        [(_button_label(_zone_title(z, lang)), Lookup("z", z.id).pack())] for z in suggestions
-    ]
+    buttons = [[(_zone_button(z, lang), Lookup("z", z.id).pack())] for z in suggestions]
     return Reply(text, buttons)
 
 
@@ -402,7 +431,7 @@ def zone_card(
     summary = pick(lang, zone.summary_zh, zone.summary_en)
     if summary:
         lines.append("")
-        lines.append(esc(flow(summary)) + " " + cite(zone.source))
+        lines.append(esc(public(summary)) + " " + cite(zone.source))
     if figures:
         lines.append("")
         lines.append(
@@ -757,9 +786,9 @@ def project_card(
         lines.append(
             tr(lang, "相关活动：", "Event: ") + esc(pick(lang, event.title_zh, event.title_en))
         )
-    note = pick(lang, project.note, project.note_en)
+    note = public(pick(lang, project.note, project.note_en))
     if note:
-        lines.append(tr(lang, "备注：", "Note: ") + esc(flow(note)))
+        lines.append(tr(lang, "备注：", "Note: ") + esc(note))
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
     if project.learned_at is not None:
         lines.append(
@@ -804,7 +833,7 @@ def company_card(
     for person in company.people:
         role = pick(lang, person.role_zh, person.role_en)
         lines.append(tr(lang, "人物：", "People: ") + esc(f"{person.name} {role}".strip()))
-    description = pick(lang, company.description_zh, company.description_en)
+    description = public(pick(lang, company.description_zh, company.description_en))
     if description:
         lines.append(esc(flow(description)))
     if company.highlights_zh:  # the article's own words (drafted from news); Chinese only
@@ -890,7 +919,7 @@ def figure_card(lang: Lang, figure: ZoneFigure, names: Names, source: Source | N
     ]
     if figure.sector:
         lines.append(tr(lang, "行业：", "Sector: ") + esc(names.label(figure.sector, lang)))
-    note = pick(lang, figure.note, figure.note_en)
+    note = public(pick(lang, figure.note, figure.note_en))
     if note:
         lines.append(tr(lang, "备注：", "Note: ") + esc(note))
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
@@ -1006,8 +1035,17 @@ def _found_line(found: Found, names: Names, lang: Lang) -> tuple[str, str]:
 
 
 def search_results(
-    lang: Lang, query: str, found: Sequence[Found], names: Names, page: Page, key: str
+    lang: Lang,
+    query: str,
+    found: Sequence[Found],
+    names: Names,
+    page: Page,
+    key: str,
+    *,
+    more: bool = False,
 ) -> Reply:
+    """One page of search results. ``more``: matches went past the count's cap (page.total):
+    the count reads "1,000+" and the pages cover the best-ranked ones."""
     shown = esc(clip(query, ECHO))
     if not found:
         return Reply(
@@ -1018,13 +1056,19 @@ def search_results(
                 "or browse /zones and /sectors.",
             )
         )
-    lines = [
-        tr(
+    if more:
+        head = tr(
+            lang,
+            f"<b>搜索“{shown}”</b>：{page.total:,}+ 条，按相关度列出前 {page.total:,} 条",
+            f"<b>Search “{shown}”</b>: {page.total:,}+ results; the best {page.total:,} listed",
+        )
+    else:
+        head = tr(
             lang,
             f"<b>搜索“{shown}”</b>：共 {page.total} 条",
             f"<b>Search “{shown}”</b>: {plural(page.total, 'result')}",
         )
-    ]
+    lines = [head]
     items = []
     for number, item in enumerate(found, page.offset + 1):
         line, title = _found_line(item, names, lang)
@@ -1062,23 +1106,9 @@ def breakdowns(figures: Sequence[ZoneFigure]) -> list[Breakdown]:
     return result
 
 
-def _sum_check(b: Breakdown, lang: Lang) -> str:
-    total, parts = b.head.value.value, b.parts_sum
-    unit = b.head.value.unit
-    from bot.core.values import plain_decimal
-
-    if parts == total:
-        return tr(
-            lang,
-            f"各项合计 {plain_decimal(parts)}{unit}，与总数一致",
-            f"The parts add up to {plain_decimal(parts)}, the stated total",
-        )
-    return tr(
-        lang,
-        f"各项合计 {plain_decimal(parts)}{unit}，总数 {plain_decimal(total)}{unit}"
-        f"（差 {plain_decimal(total - parts)}）",
-        f"The parts add up to {plain_decimal(parts)}; the stated total is {plain_decimal(total)}",
-    )
+def _footer(lang: Lang) -> str:
+    """Whether the parts add up is a check for admins; users see where the numbers come from."""
+    return tr(lang, "数据来自报道原文", "Figures as the source reports them")
 
 
 def chart_spec(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> BarChart:
@@ -1101,7 +1131,7 @@ def chart_spec(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> B
         Bar(pick(lang, p.name_zh, p.name_en), float(p.value.value), quantity(p.value, lang))
         for p in b.parts
     )
-    return BarChart(title=title, subtitle=subtitle, footer=_sum_check(b, lang), bars=bars)
+    return BarChart(title=title, subtitle=subtitle, footer=_footer(lang), bars=bars)
 
 
 def stats_caption(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> str:
@@ -1129,10 +1159,9 @@ def stats_text(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> R
     for part in sorted(b.parts, key=lambda p: -p.value.value):
         name = pick(lang, part.name_zh, part.name_en)
         lines.append(f"• {esc(name)}{tr(lang, '：', ': ')}{esc(quantity(part.value, lang))}")
-        note = pick(lang, part.note, part.note_en)
+        note = public(pick(lang, part.note, part.note_en))
         if note:
             lines.append(f"  <i>{esc(note)}</i>")
-    lines.append(esc(_sum_check(b, lang)))
     lines.append(tr(lang, "来源：", "Source: ") + source_line(source, lang))
     return Reply(
         "\n".join(lines),

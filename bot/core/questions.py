@@ -1,0 +1,547 @@
+"""Questions in staff's own words: parsing and planning, no Telegram and no SQL.
+
+A message is folded (NFKC, lower case), checked for small talk, then read for what it asks:
+intents (who, when, how many, ...), stage and time words, a pointer back (它, 其中, "it"), and
+the names it contains. Names are found by looking every short stretch of the message (and its
+pinyin) up in the store's name index, so the cost follows the message, not the store. What is
+left once names, question words and filler are gone are the terms, which rank the sentences of
+the records in question. Every word list lives in ``ask_words.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pypinyin import Style, lazy_pinyin
+
+from bot.core.text import normalise, pinyin
+
+WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
+CONTEXT_TTL_S = 30 * 60  # a follow-up refers to what was said in the last 30 minutes
+MAX_NAME = 24  # characters of the longest name looked up
+SmallTalk = Literal["greeting", "thanks", "help"]
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&'.\-]*")
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_MONTHS = re.compile(r"(\d{1,2})\s*(?:[-—–~至到]\s*(\d{1,2})\s*)?月")
+_EN_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        1,
+    )
+    for m in names
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    greetings: frozenset[str]
+    thanks: frozenset[str]
+    capabilities: frozenset[str]
+    question_words: tuple[str, ...]
+    english_stop: frozenset[str]
+    edge_chars: str
+    followups_zh: tuple[str, ...]
+    followups_en: tuple[str, ...]
+    zone_followups: tuple[str, ...]
+    synonyms: tuple[tuple[str, ...], ...]
+    generic: frozenset[str]
+    intents: dict[str, tuple[str, ...]]
+    intent_not: dict[str, tuple[str, ...]]
+    stages: dict[str, str]
+    this_year: tuple[str, ...]
+    last_year: tuple[str, ...]
+    future: tuple[str, ...]
+    zone_suffixes_zh: tuple[str, ...]
+    zone_suffixes_en: tuple[str, ...]
+    # pinyin of the Chinese intent words, for questions typed in pinyin (dongshizhang)
+    intent_pinyin: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _longest_first(items: Iterable[Any]) -> tuple[str, ...]:
+    folded = {fold(str(i)) for i in items if str(i).strip()}
+    return tuple(sorted(folded, key=lambda s: (-len(s), s)))
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, one space between words."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    data: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    intents = {k: _longest_first(v) for k, v in data["intents"].items()}
+    intent_pinyin = {
+        k: tuple(pinyin(w) for w in v if _HAN.search(w) and len(w) >= 2) for k, v in intents.items()
+    }
+    return Words(
+        greetings=frozenset(fold(w) for w in data["greetings"]),
+        thanks=frozenset(fold(w) for w in data["thanks"]),
+        capabilities=frozenset(fold(w) for w in data["capabilities"]),
+        question_words=_longest_first(data["question_words"]),
+        english_stop=frozenset(fold(w) for w in data["english_stop"]),
+        edge_chars=str(data["edge_chars"]),
+        followups_zh=_longest_first(data["followups"]["zh"]),
+        followups_en=_longest_first(data["followups"]["en"]),
+        zone_followups=_longest_first(data["zone_followups"]),
+        synonyms=tuple(_longest_first(g) for g in data["synonyms"]),
+        generic=frozenset(fold(w) for w in data["generic"]),
+        intents=intents,
+        intent_not={k: _longest_first(v) for k, v in data["intent_not"].items()},
+        stages={fold(k): str(v) for k, v in data["stages"].items()},
+        this_year=_longest_first(data["this_year"]),
+        last_year=_longest_first(data["last_year"]),
+        future=_longest_first(data["future"]),
+        zone_suffixes_zh=_longest_first(data["zone_suffixes_zh"]),
+        zone_suffixes_en=_longest_first(data["zone_suffixes_en"]),
+        intent_pinyin=intent_pinyin,
+    )
+
+
+# ---- small talk ------------------------------------------------------------------------------
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """A greeting, thanks or "what can you do": the whole message, give or take punctuation."""
+    bare = _PUNCT.sub(" ", fold(text)).strip()
+    if not bare:
+        return None
+    w = words()
+    squeezed = bare.replace(" ", "")
+    if bare in w.capabilities or squeezed in {c.replace(" ", "") for c in w.capabilities}:
+        return "help"
+    # 你好呀, 你好啊, 嗨嗨: a greeting with an interjection is still a greeting.
+    stripped = squeezed.rstrip("呀啊哈吖嘛~")
+    for kind, bag in (("greeting", w.greetings), ("thanks", w.thanks)):
+        plain = {b.replace(" ", "") for b in bag}
+        if bare in bag or squeezed in plain or stripped in plain:
+            return kind  # type: ignore[return-value]
+        # 你好，请问… is a question with manners: only two-word greetings count ("hi there").
+        parts = bare.split()
+        if len(parts) == 2 and parts[0] in bag and parts[1] in ("there", "bot", "all", "everyone"):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+# ---- parsing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a message asks, before names are looked up."""
+
+    text: str  # folded
+    han: bool  # mostly Chinese
+    intents: frozenset[str]
+    stages: tuple[str, ...]  # stage ids (signed, construction, ...) and "landed"
+    months: tuple[int, ...]  # months named (3月 -> (3,); 1-5月 -> (1, 5))
+    this_year: bool
+    followup: bool
+    zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
+    future: bool = False  # 明年: no source can have that figure yet
+
+
+def _contains(text: str, word: str) -> bool:
+    if _HAN.search(word):
+        return word in text
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+
+
+def parse(text: str) -> Parsed:
+    folded = fold(text)
+    w = words()
+    han_count = len(_HAN.findall(folded))
+    latin = len(re.findall(r"[a-z]", folded))
+    han = han_count * 2 >= latin or han_count >= 4
+    intents = set()
+    for name, keys in w.intents.items():
+        masked = folded
+        for not_word in w.intent_not.get(name, ()):
+            masked = masked.replace(not_word, " ")
+        if any(_contains(masked, k) for k in keys):
+            intents.add(name)
+    if not han:
+        squeezed = folded.replace(" ", "")
+        for name, keys in w.intent_pinyin.items():
+            if any(k and k in squeezed for k in keys):
+                intents.add(name)
+    # 注册资本 / registered capital is money, not the stage 注册.
+    staged = folded
+    for k in w.intents["capital"]:
+        staged = staged.replace(k, " ")
+    stages = tuple(dict.fromkeys(v for k, v in w.stages.items() if _contains(staged, k)))
+    months: list[int] = []
+    for match in _MONTHS.finditer(folded):
+        first = int(match.group(1))
+        if 1 <= first <= 12:
+            months.append(first)
+        if match.group(2) and 1 <= int(match.group(2)) <= 12:
+            months.append(int(match.group(2)))
+    for word in re.findall(r"[a-z]+", folded):
+        if (word in _EN_MONTHS and word != "may") or (word == "may" and "jan" in folded):
+            months.append(_EN_MONTHS[word])
+    this_year = any(_contains(folded, k) for k in w.this_year)
+    followup = _has_followup(folded, han)
+    zone_pointer = any(_contains(folded, z) for z in w.zone_followups)
+    future = any(_contains(folded, k) for k in w.future)
+    return Parsed(
+        folded,
+        han,
+        frozenset(intents),
+        stages,
+        tuple(months),
+        this_year,
+        followup,
+        zone_pointer,
+        future,
+    )
+
+
+def _has_followup(folded: str, han: bool) -> bool:
+    w = words()
+    if han:
+        if any(f in folded for f in w.followups_zh if len(f) >= 2 or f in ("它", "其", "该")):
+            return True
+        # 那新一代信息技术呢？ — "and what about ...": a new value for the last question.
+        bare = _PUNCT.sub("", folded)
+        return bare.startswith("那") or bare.endswith("呢")
+    return any(_contains(folded, f) for f in w.followups_en)
+
+
+# ---- names -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Key:
+    """A stretch of the message to look up: its folded text, where it sits, how it was made."""
+
+    key: str
+    start: int
+    end: int
+    by_pinyin: bool = False
+    surface: str = ""
+
+
+def squeeze(text: str) -> str:
+    """The message as names are indexed: folded, no spaces or punctuation."""
+    return normalise(text)
+
+
+def name_keys(text: str) -> list[Key]:
+    """Every stretch of the message a name could be, and its pinyin (德佳 reads as 德加)."""
+    keys: dict[tuple[str, bool], Key] = {}
+    flat = squeeze(text)[:200]
+    runs = [(m.start(), m.group()) for m in re.finditer(r"[\u3400-\u9fff\uf900-\ufaff]+", flat)]
+    for start, run in runs:
+        syllables = [s.lower() for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
+        if len(syllables) != len(run):
+            syllables = []
+        for i in range(len(run)):
+            for j in range(i + 2, min(len(run), i + MAX_NAME) + 1):
+                piece = run[i:j]
+                keys.setdefault((piece, False), Key(piece, start + i, start + j, False, piece))
+                if syllables and j - i <= 10:
+                    py = "".join(syllables[i:j])
+                    keys.setdefault((py, True), Key(py, start + i, start + j, True, piece))
+    # Latin words: consecutive words joined (zoomlion construction crane -> one key)
+    folded = fold(text)[:300]
+    tokens = [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(folded)]
+    offset = 1000  # Latin spans live apart from Han spans
+    for i in range(len(tokens)):
+        for j in range(i + 1, min(len(tokens), i + 7) + 1):
+            joined = normalise("".join(t[2] for t in tokens[i:j]))
+            if len(joined) < 3:
+                continue
+            surface = folded[tokens[i][0] : tokens[j - 1][1]]
+            keys.setdefault(
+                (joined, False),
+                Key(joined, offset + tokens[i][0], offset + tokens[j - 1][1], False, surface),
+            )
+    return list(keys.values())
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A name the store knows, found in the message."""
+
+    kind: str  # zone, company, project, event
+    record_id: str
+    key: Key
+    quality: int
+
+    @property
+    def guessed(self) -> bool:
+        """Found by sound only (德家 for 德加): the answer says which name it took."""
+        return self.key.by_pinyin and _HAN.search(self.key.surface) is not None
+
+
+def pick_names(hits: Sequence[NameHit]) -> list[NameHit]:
+    """The longest names first, none overlapping another; exact spellings over sound-alikes."""
+    ranked = sorted(
+        hits,
+        key=lambda h: (
+            -(h.key.end - h.key.start),
+            h.key.by_pinyin,
+            -h.quality,
+            h.kind != "zone",
+            h.record_id,
+        ),
+    )
+    taken: list[tuple[int, int]] = []
+    chosen: list[NameHit] = []
+    for hit in ranked:
+        span = (hit.key.start, hit.key.end)
+        if any(span[0] < e and s < span[1] for s, e in taken):
+            # The same stretch naming several records (a company and its only project): keep.
+            if any(
+                c.key.start == hit.key.start and c.key.end == hit.key.end and c.kind != hit.kind
+                for c in chosen
+            ):
+                chosen.append(hit)
+            continue
+        taken.append(span)
+        chosen.append(hit)
+    return chosen
+
+
+def residue(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The squeezed message with the found names blanked out."""
+    flat = list(squeeze(text)[:200])
+    for start, end in spans:
+        for i in range(max(0, start), min(len(flat), end)):
+            flat[i] = " "
+    return "".join(flat)
+
+
+# ---- terms and sentences ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing the question is about, with the words that stand for it."""
+
+    variants: tuple[str, ...]
+    weight: float
+    typed: str = ""  # the word as the question has it (searched for in full text)
+
+    @property
+    def word(self) -> str:
+        return self.typed or self.variants[0]
+
+
+def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit]:
+    """Content words once names, question words and filler are gone, with their synonyms."""
+    w = words()
+    units: list[Unit] = []
+    seen: set[str] = set()
+    text = rest
+    # Question forms (在哪, 多少, 做了什么, 哪些公司) ask; they are not what is asked about.
+    asking = ("where", "when", "count", "does", "companies")
+    forms = [k for name in asking for k in w.intents[name] if len(k) >= 2]
+    # Time words (今年, 去年, 明年) filter or qualify; they are not what is asked about.
+    forms += [k for k in (*w.this_year, *w.last_year, *w.future) if _HAN.search(k)]
+    for word in sorted((*forms, *w.question_words, *w.followups_zh), key=lambda x: -len(x)):
+        if _HAN.search(word):
+            text = text.replace(word, " ")
+    # Synonym groups first, on the whole residue (幕墙 stays, 塔式起重机 -> 塔机 ...).
+    for group in w.synonyms:
+        for word in group:
+            # One-character variants (赛, 销) only rank sentences: they would cut words apart.
+            if _HAN.search(word) and len(word) >= 2 and word in text:
+                units.append(Unit(group, 2.0, word))
+                seen.add(word)
+                text = text.replace(word, " ")
+                break
+    for word in sorted(w.generic, key=lambda x: -len(x)):
+        if _HAN.search(word) and word in text:
+            # A generic word splits a run (桂花方面 -> 桂花 + 方面) and counts a little.
+            units.append(Unit((word,), 0.25, word))
+            text = text.replace(word, " ")
+    for raw in _HAN_RUN.findall(text):
+        run = raw.strip(w.edge_chars)
+        if len(run) < 2 or run in seen:
+            continue
+        weight = 0.5 if run in w.generic else 1.0
+        if len(run) <= 4:
+            units.append(Unit((run,), weight * (1.0 + 0.25 * len(run)), run))
+        else:
+            units.append(Unit((run,), 2.5, run))
+        if len(run) >= 3:
+            # No word breaks in Chinese: the run's pairs of characters also count, a little.
+            for i in range(len(run) - 1):
+                pair = run[i : i + 2]
+                units.append(Unit((pair,), 0.25 if pair in w.generic else 0.6, pair))
+    # English words (and Latin model names such as RL205-10E).
+    english = latin_rest if latin_rest is not None else parsed.text
+    for word in re.findall(r"[a-z0-9][a-z0-9\-]*", english):
+        if word in w.english_stop or len(word) < 2:
+            continue
+        found = next((g for g in w.synonyms if word in g), ())
+        variants = found if found else (word, word.rstrip("s")) if len(word) > 3 else (word,)
+        weight = 0.5 if word in w.generic else 1.5
+        if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word):
+            weight = 3.0  # a model or code (RL205-10E): rarer and surer than any word
+        units.append(Unit(tuple(dict.fromkeys(variants)), weight, word))
+    return units
+
+
+def search_words(units: Sequence[Unit], limit: int = 10) -> list[str]:
+    """Words worth a full-text search: not generic, the heaviest first, then the character
+    pairs of long terms (a term may not be a word of the text: 祖冲之当县令)."""
+    w = words()
+    out: list[str] = []
+    for unit in sorted(units, key=lambda u: -u.weight):
+        word = unit.word
+        if word in w.generic or len(word) < 2 or word in out:
+            continue
+        if unit.weight < 1.0 and len(out) >= 4:
+            continue
+        out.append(word)
+        if len(unit.variants) > 1:
+            # A synonym group searches as its Chinese words too (比赛 finds 大赛).
+            extra = [v for v in unit.variants if _HAN.search(v) and len(v) >= 2 and v != word]
+            out.extend(extra[:4])
+        if len(out) >= limit:
+            break
+    return out[: limit + 4]
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；！!？?])|(?<=\.)\s+")
+
+
+def sentences(text: str | None) -> list[str]:
+    """A record's text cut into sentences (。；! ? and English full stops)."""
+    if not text:
+        return []
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s and s.strip()]
+
+
+def score(sentence: str, units: Sequence[Unit]) -> float:
+    lowered = fold(sentence)
+    total = 0.0
+    for unit in units:
+        if any(_contains(lowered, v) for v in unit.variants):
+            total += unit.weight
+    return total
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence of a record, to answer with."""
+
+    kind: str
+    record_id: str
+    text: str
+    bonus: float = 0.0
+
+
+def best_passages(
+    passages: Sequence[Passage], units: Sequence[Unit], most: int = 2
+) -> list[tuple[float, Passage]]:
+    """The sentences that answer best: the top one, and a second one nearly as good."""
+    if not units:
+        return []
+    ranked = sorted(
+        ((score(p.text, units) + p.bonus, i, p) for i, p in enumerate(passages)),
+        key=lambda t: (-t[0], t[1]),
+    )
+    ranked = [r for r in ranked if r[0] - r[2].bonus > 0]
+    if not ranked:
+        return []
+    best = ranked[0][0]
+    chosen = [(ranked[0][0], ranked[0][2])]
+    for value, _i, passage in ranked[1:]:
+        if len(chosen) >= most:
+            break
+        if value >= best * 0.75 and passage.text != chosen[0][1].text:
+            chosen.append((value, passage))
+    return chosen
+
+
+# ---- zones the store doesn't hold ------------------------------------------------------------
+
+
+def named_zone(text: str) -> str | None:
+    """A zone-like name in the message (苏州工业园区, Suzhou Industrial Park), as typed."""
+    w = words()
+    folded = fold(text)
+    for suffix in w.zone_suffixes_zh:
+        match = re.search(rf"([\u4e00-\u9fff]{{2,6}}?){re.escape(suffix)}", folded)
+        if match:
+            head = match.group(1)
+            for word in ("请问", "帮我查", "查一下", "你们"):
+                head = head.removeprefix(word)
+            # 四个高新区, 哪个园区, 这个园区: not a name.
+            if len(head) >= 2 and not re.search(
+                r"[哪几这那该每各个些们里本该其一二两三四五六七八九十]", head
+            ):
+                return head + suffix
+    for suffix in w.zone_suffixes_en:
+        match = re.search(rf"((?:[a-z]+ ){{1,3}}){re.escape(suffix)}", folded)
+        if match:
+            kept = [
+                t for t in match.group(1).split() if t not in w.english_stop and t not in ("did",)
+            ]
+            if kept:
+                return " ".join([*kept, suffix]).title()
+    return None
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+
+def number(value: Any) -> float:
+    return float(value)
+
+
+def months_overlap(months: Sequence[int], start: int | None, end: int | None) -> bool:
+    if not months or start is None:
+        return True
+    last = end or start
+    return any(start <= m <= last for m in months)
+
+
+_KIND_WORD = re.compile(
+    r"([\u4e00-\u9fffa-z0-9]{2,12}?)(?:那个|这个|那家|这家|的)?(项目|公司|企业)"
+)
+
+
+def kind_phrases(rest: str) -> list[tuple[str, str]]:
+    """(word, kind) for "幕墙那个项目", "南玻公司": a word naming a project or company by part
+    of its name, once question words are gone."""
+    w = words()
+    out: list[tuple[str, str]] = []
+    for match in _KIND_WORD.finditer(rest):
+        word = match.group(1)
+        for qw in (*w.question_words, *w.followups_zh):
+            if _HAN.search(qw):
+                word = word.replace(qw, " ")
+        runs = [r for r in word.split() if len(r) >= 2]
+        if runs:
+            kind = "project" if match.group(2) == "项目" else "company"
+            out.append((runs[-1], kind))
+    return out

@@ -1,0 +1,1246 @@
+"""Plain messages: questions in staff's own words, answered in one reply.
+
+Parse (bot.core.questions), look names up in the store's name index and the zone names, decide
+what is asked, read the few records it needs, render (bot.texts.answers), reply once. What the
+person talked about is kept per (chat, user) in the store for follow-ups (它, 其中, "and the").
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from telegram import Message, Update
+
+from bot.context import BotContext
+from bot.core import questions as q
+from bot.core.records import Company, Event, Project, Zone, ZoneFigure
+from bot.core.text import has_han, normalise
+from bot.core.zone_cache import FactsView
+from bot.texts import answers as t
+from bot.texts import lookup as lookup_texts
+from bot.texts.common import Lang, date, pick
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
+NAMED = ("company", "project", "event")
+FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
+MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
+ROLE_WORDS = (
+    "董事长",
+    "总经理",
+    "负责人",
+    "总裁",
+    "创始人",
+    "老板",
+    "chairman",
+    "ceo",
+    "founder",
+    "president",
+)
+STRUCTURED = {"who", "when", "where", "founded", "companies", *MONEY_INTENTS}
+
+
+@dataclass
+class Focus:
+    """What the answer is about; saved as the context of the next follow-up."""
+
+    zone_id: str | None = None
+    kind: str | None = None
+    record_id: str | None = None
+    figure_id: str | None = None
+
+
+@dataclass
+class Outcome:
+    reply: lookup_texts.Reply
+    focus: Focus = field(default_factory=Focus)
+
+
+class Asker:
+    """One question, answered against the store."""
+
+    def __init__(self, context: BotContext, view: FactsView, lang: Lang) -> None:
+        self.soft = False
+        self.zone_named = False
+        self.name_units: list[q.Unit] = []
+        self.context = context
+        self.store = context.store
+        self.view = view
+        self.lang = lang
+        self.names = lookup_texts.Names(view.zones, view.labels, view.areas)
+
+    # ---- entry ------------------------------------------------------------------------
+
+    async def answer(self, text: str, ctx: Focus | None) -> Outcome:
+        parsed = q.parse(text)
+        hits = await self._names(text)
+        chosen = q.pick_names(hits)
+        zones = [h for h in chosen if h.kind == "zone"]
+        named = [h for h in chosen if h.kind != "zone"]
+        if not named:
+            fuzzy = await self._near_miss(text, chosen)
+            if fuzzy is not None:
+                named = [fuzzy]
+                chosen = [*chosen, fuzzy]
+        if not named:
+            by_part = await self._by_part(text, chosen)
+            if by_part is not None:
+                named = [by_part]
+                chosen = [*chosen, by_part]
+        guessed = next((h for h in named if h.guessed), None)
+        if not zones and not named:
+            unknown = q.named_zone(text)
+            if unknown and not self.view.exact_zone(unknown):
+                known = await self._zones_with_records()
+                return Outcome(t.zone_not_held(self.lang, unknown, known))
+        focus = Focus()
+        if zones:
+            focus.zone_id = zones[0].record_id
+        self.soft = False
+        self.zone_named = bool(zones)
+        if named:
+            focus.kind, focus.record_id = named[0].kind, named[0].record_id
+        elif ctx is not None and ctx.record_id and not parsed.zone_pointer:
+            if parsed.followup:
+                focus.kind, focus.record_id = ctx.kind, ctx.record_id
+            elif not _asks_for_a_list(parsed) and (
+                not zones or ctx.zone_id in {h.record_id for h in zones}
+            ):
+                # No pointer word: the last record stays in question unless the words of
+                # this one fit another record clearly better (checked in _decide).
+                focus.kind, focus.record_id = ctx.kind, ctx.record_id
+                self.soft = True
+        # The last zone, unless a list over the store is asked for (最近有什么签约).
+        pointed = parsed.followup or parsed.zone_pointer or not _asks_for_a_list(parsed)
+        if focus.zone_id is None and ctx is not None and not named and pointed:
+            focus.zone_id = ctx.zone_id
+        if ctx is not None and not named and not zones:
+            focus.figure_id = ctx.figure_id
+        spans = [(h.key.start, h.key.end) for h in chosen if h.key.start < 1000]
+        latin_spans = [
+            (h.key.start - 1000, h.key.end - 1000) for h in chosen if h.key.start >= 1000
+        ]
+        rest = q.residue(text, spans)
+        latin_rest = _blank(q.fold(text), latin_spans)
+        units = q.terms(parsed, rest, latin_rest)
+        # Names found still tell figures apart (已落户昆山的项目 vs 参赛项目).
+        self.name_units = [
+            q.Unit((h.key.surface,), 1.0, h.key.surface) for h in chosen if h.key.surface
+        ]
+        plain = not parsed.intents and not parsed.stages and not parsed.followup
+        if plain and not units:
+            # Just a name (昆山, 德加能源, 幕墙项目): its full card, as the lookups show it.
+            card = await self._card(zones, named)
+            if card is not None:
+                return Outcome(card, focus)
+        if plain and not zones and not named and not await self.store.search_count(text):
+            match = self.view.index.resolve(text)  # kunshn: a near miss of a zone's name
+            if match.kind == "found":
+                hit = q.NameHit("zone", match.zone_id, q.Key(text, 0, 0), 3)
+                card = await self._card([hit], [])
+                if card is not None:
+                    return Outcome(card, Focus(zone_id=match.zone_id))
+        if plain and not named and "?" not in parsed.text and await self.store.search_count(text):
+            # Keywords, not a question (电池, 昆山 电池): the ranked matches, as /search shows.
+            from handlers.lookup import search_reply
+
+            return Outcome(await search_reply(self.context, self.view, text, 0, self.lang), focus)
+        outcome = await self._decide(parsed, focus, units, text)
+        if guessed is not None and outcome is not None:
+            outcome.reply.text = (
+                t.compose(
+                    self.lang,
+                    t.Answer(
+                        guessed=await self._title(guessed.kind, guessed.record_id),
+                        typed=guessed.key.surface,
+                    ),
+                ).text
+                + "\n"
+                + outcome.reply.text
+            )
+        if outcome is None:
+            if await self.store.search_count(text):
+                # Words that are in the store but answer nothing asked: the ranked matches.
+                from handlers.lookup import search_reply
+
+                return Outcome(await search_reply(self.context, self.view, text, 0, self.lang))
+            return Outcome(t.nothing_found(self.lang, text), focus)
+        return outcome
+
+    async def _card(
+        self, zones: list[q.NameHit], named: list[q.NameHit]
+    ) -> lookup_texts.Reply | None:
+        from handlers import lookup
+
+        if len(named) == 1 and not zones:
+            hit = named[0]
+            if hit.kind == "company":
+                owned = await self.store.projects_of_company(hit.record_id)
+                if len(owned) == 1:
+                    return await lookup.project_reply(
+                        self.context, self.view, owned[0].id, self.lang
+                    )
+                return await lookup.company_reply(self.context, self.view, hit.record_id, self.lang)
+            if hit.kind == "project":
+                return await lookup.project_reply(self.context, self.view, hit.record_id, self.lang)
+            if hit.kind == "event":
+                return await lookup.event_reply(self.context, self.view, hit.record_id, self.lang)
+        if len(zones) == 1 and not named:
+            return await lookup.zone_reply(self.context, self.view, zones[0].record_id, self.lang)
+        return None
+
+    async def _names(self, text: str) -> list[q.NameHit]:
+        keys = q.name_keys(text)
+        hits: list[q.NameHit] = []
+        index = self.view.index.names
+        for key in keys:
+            for zone_id in sorted(index.get(key.key, ())):
+                if key.by_pinyin and key.surface and not _zone_sound_ok(key):
+                    continue
+                hits.append(q.NameHit("zone", zone_id, key, 3))
+        await self.store.ensure_entity_names()
+        rows = await self.store.find_names([k.key for k in keys])
+        by_key: dict[str, list[q.Key]] = {}
+        for key in keys:
+            by_key.setdefault(key.key, []).append(key)
+        for row in rows:
+            for key in by_key.get(row.name, ()):
+                if key.by_pinyin and row.quality >= 3 and has_han(row.name):
+                    continue  # a Chinese name matched as Chinese already
+                hits.append(q.NameHit(row.kind, row.record_id, key, row.quality))
+        return hits
+
+    async def _by_part(self, text: str, chosen: list[q.NameHit]) -> q.NameHit | None:
+        """幕墙那个项目: the one project (or company) whose name holds the word."""
+        rest = q.residue(text, [(h.key.start, h.key.end) for h in chosen if h.key.start < 1000])
+        for word, kind in q.kind_phrases(rest):
+            hits = await self.store.search_kinds(word, (kind,), limit=3)
+            named = [h for h in hits if word in normalise(h.title)]
+            if len(named) == 1:
+                flat = q.squeeze(text)
+                at = flat.find(word)
+                key = q.Key(word, at, at + len(word), False, word)
+                return q.NameHit(kind, named[0].record_id, key, 2)
+        return None
+
+    async def _near_miss(self, text: str, chosen: list[q.NameHit]) -> q.NameHit | None:
+        """中联重工 for 中联重科: names sharing the first two characters, close enough."""
+        rest = q.residue(text, [(h.key.start, h.key.end) for h in chosen if h.key.start < 1000])
+        w = q.words()
+        for word in w.question_words:
+            if len(word) >= 2:
+                rest = rest.replace(word, " ")
+        for run in [r for r in rest.split() if len(r) >= 3][:3]:
+            for start in range(0, max(1, len(run) - 2)):
+                piece = run[start:]
+                rows = await self.store.names_with_prefix(piece[:2])
+                best: tuple[float, q.NameRow] | None = None  # type: ignore[name-defined]
+                for row in rows:
+                    if not has_han(row.name) or len(row.name) < 3:
+                        continue
+                    value = fuzz.ratio(row.name, piece[: len(row.name)])
+                    if value >= 74 and (best is None or value > best[0]):
+                        best = (value, row)
+                if best is not None:
+                    row = best[1]
+                    flat = q.squeeze(text)
+                    at = flat.find(piece[: len(row.name)])
+                    key = q.Key(row.name, at, at + len(row.name), True, piece[: len(row.name)])
+                    return q.NameHit(row.kind, row.record_id, key, row.quality)
+        return None
+
+    # ---- deciding -----------------------------------------------------------------------
+
+    async def _decide(
+        self, parsed: q.Parsed, focus: Focus, units: list[q.Unit], text: str
+    ) -> Outcome | None:
+        intents = parsed.intents
+        if "zones_list" in intents and focus.record_id is None:
+            zones = sorted(self.view.zones.values(), key=lambda z: z.id)
+            counts = await self.view.counts(self.store)
+            with_records = {z for z, c in counts.items() if c.projects or c.events}
+            return Outcome(t.zones_held(self.lang, zones, with_records), Focus())
+        record = await self._load(focus.kind, focus.record_id)
+        if record is None:
+            focus.kind = focus.record_id = None
+        # A company asked about as a project (丰茂项目投产了吗, 德加能源项目哪年签约): its project.
+        if isinstance(record, Company) and (
+            "项目" in parsed.text
+            or "project" in parsed.text
+            or parsed.stages
+            or any(i in intents for i in MONEY_INTENTS)
+            or ("when" in intents and "founded" not in intents)
+        ):
+            owned = await self.store.projects_of_company(record.id)
+            if owned:
+                record, focus.kind, focus.record_id = owned[0], "project", owned[0].id
+        if (
+            record is not None
+            and "leading" in intents
+            and (self.soft or not isinstance(record, Company))
+        ):
+            # 主导产业 belongs to a zone: the zone of the record in question.
+            focus.zone_id = focus.zone_id or getattr(record, "zone", None)
+            record, focus.kind, focus.record_id = None, None, None
+        sectors = self._sectors(parsed.text)
+        wants_figure = bool(intents & FIGURE_INTENTS) or (
+            bool(sectors) and focus.figure_id is not None
+        )
+        if not isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS):
+            wants_figure = True  # 注册资本多少 of a zone: a reported figure
+        if self.soft and record is not None and not (wants_figure and sectors):
+            record = await self._better_record(record, focus, units)
+        if focus.zone_id is None and record is not None:
+            focus.zone_id = getattr(record, "zone", None)
+        if wants_figure and not (
+            isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS)
+        ):
+            found = await self._figures(parsed, focus, record, sectors, units)
+            if found is not None:
+                return found
+        if record is not None:
+            structured = await self._about(parsed, focus, record, units)
+            if structured is not None:
+                return structured
+        if parsed.stages and (record is None or (self.soft and isinstance(record, Event))):
+            listed = await self._stage_list(parsed, focus)
+            if listed is not None:
+                return listed
+        if "recent" in intents and record is None:
+            recent = await self._recent(parsed, focus, units)
+            if recent is not None:
+                return recent
+        if record is None and focus.zone_id and self.zone_named and "where" in intents:
+            zone = self.view.zones.get(focus.zone_id)
+            if zone is not None:
+                return await self._zone_answer(zone, [t.zone_where(zone, lang=self.lang)], focus)
+        if record is None and focus.zone_id and "leading" in intents:
+            zone = self.view.zones.get(focus.zone_id)
+            if zone is not None:
+                return await self._zone_answer(
+                    zone, t.leading_lines(zone, self.lang, self.names), focus
+                )
+        if record is None and intents & STRUCTURED:
+            # 谁给雅加达绿洲双塔提供的塔机: the record the words fit best, asked as by name.
+            best = await self._best_sentences(parsed, focus, None, units)
+            if best and best[0][1].kind in NAMED:
+                top = best[0][1]
+                target = await self._load(top.kind, top.record_id)
+                if target is not None:
+                    sub = Focus(
+                        zone_id=getattr(target, "zone", None),
+                        kind=top.kind,
+                        record_id=top.record_id,
+                    )
+                    answered = await self._about(parsed, sub, target, units)
+                    if answered is not None:
+                        return answered
+        return await self._passages(parsed, focus, record, units, text)
+
+    async def _better_record(self, record: object, focus: Focus, units: list[q.Unit]) -> object:
+        """The last record, unless this question's words fit another one clearly better."""
+        words = q.search_words(units)
+        if not words:
+            return record
+        typed = [q.Unit((u.word,), u.weight, u.word) for u in units]
+
+        def fit(rec: object) -> float:
+            text = _record_text(rec, True) + " " + _record_text(rec, False)
+            return q.score(text, units) + q.score(_title_of(rec), typed)
+
+        own = fit(record)
+        best: tuple[float, object] | None = None
+        for hit in await self.store.search_any(words, kinds=NAMED, limit=5):
+            if hit.record_id == getattr(record, "id", None):
+                continue
+            other = await self._load(hit.kind, hit.record_id)
+            if other is None:
+                continue
+            if self.zone_named and getattr(other, "zone", None) != focus.zone_id:
+                continue  # the zone named in this question stays
+            value = fit(other)
+            if best is None or value > best[0]:
+                best = (value, other)
+        if best is not None and best[0] > own + 0.9:
+            chosen = best[1]
+            focus.kind, focus.record_id = _kind(chosen), getattr(chosen, "id", None)
+            focus.zone_id = getattr(chosen, "zone", None) or focus.zone_id
+            focus.figure_id = None
+            return chosen
+        return record
+
+    # ---- figures ------------------------------------------------------------------------
+
+    def _sectors(self, text: str) -> list[str]:
+        """Sector labels the message names (新材料, new materials), longest first."""
+        found: list[tuple[int, str]] = []
+        folded = text
+        for lb in self.view.labels.values():
+            for name in (lb.label, lb.name_en):
+                if name and len(name) >= 2 and q.fold(name) in folded:
+                    found.append((folded.index(q.fold(name)), lb.label))
+                    break
+        found.sort()
+        out: list[str] = []
+        for _, label in found:
+            if not any(label in o or o in label for o in out):
+                out.append(label)
+        return out
+
+    async def _figures(
+        self,
+        parsed: q.Parsed,
+        focus: Focus,
+        record: object,
+        sectors: list[str],
+        units: list[q.Unit],
+    ) -> Outcome | None:
+        intents = parsed.intents
+        lang = self.lang
+        content = units
+        units = [*units, *self.name_units]
+        event_fit = (
+            max(q.score(f"{f.name_zh} {f.name_en or ''}", units) for f in record.figures)
+            if isinstance(record, Event) and record.figures
+            else 0.0
+        )
+        if self.soft and focus.zone_id and isinstance(record, Event):
+            zone_fit = max(
+                (
+                    q.score(f"{f.name_zh} {f.name_en or ''}", units)
+                    for f in await self.store.zone_figures(focus.zone_id)
+                ),
+                default=0.0,
+            )
+            if zone_fit > event_fit:
+                record = None
+        content_fit = (
+            max(q.score(f"{f.name_zh} {f.name_en or ''}", content) for f in record.figures)
+            if isinstance(record, Event) and record.figures
+            else 0.0
+        )
+        if isinstance(record, Event) and record.figures and not sectors and content_fit >= 1.0:
+            return await self._event_figure_answer(record, units, focus)
+        # Comparing zones: 四个高新区里哪个招引的项目最多
+        zone_words = ("高新区", "园区", "zone", "park")
+        if (
+            ("most" in intents or "least" in intents or "compare" in intents)
+            and any(w in parsed.text for w in zone_words)
+            and not sectors
+            and (focus.zone_id is None or "哪个" in parsed.text or "which" in parsed.text)
+        ):
+            heads = await self.store.head_figures()
+            if heads:
+                best_name = max(
+                    heads,
+                    key=lambda f: (
+                        q.score(f"{f.name_zh} {f.name_en or ''}", units)
+                        + 0.1 * (f.value.unit == "个")
+                    ),
+                )
+                same = [
+                    f
+                    for f in heads
+                    if f.name_zh == best_name.name_zh and f.value.unit == best_name.value.unit
+                ]
+                lines = t.zone_ranking_lines(
+                    same, len(self.view.zones), "least" not in intents, lang, self.names
+                )
+                sources = [await self.store.source(f.source) for f in same[:3]]
+                answer = t.Answer(
+                    lines=lines,
+                    sources=sources,
+                    buttons=[
+                        [t.card_button("zone", f.zone, self.names.zone(f.zone, lang), lang)]
+                        for f in same[:3]
+                    ],
+                )
+                return Outcome(
+                    t.compose(lang, answer), Focus(zone_id=same[0].zone, figure_id=same[0].id)
+                )
+        zone_id = focus.zone_id
+        if zone_id is None and focus.figure_id:
+            got = await self.store.figures_by_id([focus.figure_id])
+            zone_id = got[0].zone if got else None
+        pool: list[ZoneFigure] = []
+        if zone_id:
+            pool = await self.store.zone_figures(zone_id)
+        else:
+            words = sectors + q.search_words(units)
+            hits = await self.store.search_any(words, kinds=("figure",), limit=12) if words else []
+            pool = await self.store.figures_by_id([h.record_id for h in hits])
+        if not pool:
+            return await self._event_figures(parsed, focus, units, content, 0.0, zone_id)
+        by_id = {f.id: f for f in pool}
+        picked = [f for s in sectors for f in pool if f.sector == s]
+        if sectors and len(picked) < len(sectors):
+            # 医美 names the part 生命健康(医美): match the label inside figure names too.
+            for s in sectors:
+                if not any(f.sector == s for f in picked):
+                    picked += [f for f in pool if s in f.name_zh and f not in picked]
+        heads = [f for f in pool if f.part_of is None]
+        parent_id = picked[0].part_of if picked else None
+        if parent_id is None and focus.figure_id in by_id:
+            anchor = by_id[focus.figure_id]  # type: ignore[index]
+            if anchor.part_of or any(f.part_of == anchor.id for f in pool):
+                parent_id = anchor.part_of or anchor.id
+        if parent_id is None:
+            with_parts = [h for h in heads if any(f.part_of == h.id for f in pool)]
+            if with_parts:
+                parent_id = max(
+                    with_parts, key=lambda h: q.score(f"{h.name_zh} {h.name_en or ''}", units)
+                ).id
+        parts = [f for f in pool if parent_id and f.part_of == parent_id]
+        lines = []
+        shown: list[ZoneFigure] = []
+        if ("most" in intents or "least" in intents) and parts and not picked:
+            lines = t.extreme_lines(parts, "most" in intents, lang, self.names)
+            head = by_id.get(parent_id or "")
+            if head is not None:
+                lines.insert(0, t.figure_line(head, lang, self.names))
+            shown = [head] if head else parts[:1]
+        elif len(picked) >= 2 and "compare" in intents:
+            lines = t.compare_lines(picked[0], picked[1], lang, self.names)
+            shown = picked[:2]
+        elif picked:
+            lines = [t.figure_line(f, lang, self.names) for f in picked]
+            shown = picked
+        else:
+            if not intents & {"count", "breakdown", *MONEY_INTENTS}:
+                return None
+            scored = sorted(
+                pool,
+                key=lambda f: -(q.score(f"{f.name_zh} {f.name_en or ''} {f.sector or ''}", units)),
+            )
+            top = scored[0]
+            top_fit = q.score(f"{top.name_zh} {top.name_en or ''} {top.sector or ''}", content)
+            # A figure reported with an event (6 entries landed) may fit better than a total.
+            found = await self._event_figures(parsed, focus, units, content, top_fit, zone_id)
+            if found is not None:
+                return found
+            if q.score(f"{top.name_zh} {top.name_en or ''} {top.sector or ''}", content) < 1.0:
+                return None
+            if "breakdown" in intents or "each" in intents:
+                kids = [f for f in pool if f.part_of == top.id]
+                lines = [t.figure_line(top, lang, self.names)] + [
+                    t.figure_line(k, lang, self.names, False) for k in kids
+                ]
+            else:
+                lines = [t.figure_line(top, lang, self.names)]
+            shown = [top]
+        if not shown:
+            return None
+        months = parsed.months
+        if (
+            months
+            and shown[0].period is not None
+            and not q.months_overlap(months, shown[0].period.month, shown[0].period.end_month)
+        ):
+            lines.append(t.period_mismatch(shown[0], lang))
+        if parsed.future:
+            lines.insert(0, t.future_unknown(lang))
+        first = shown[0]
+        sources = [await self.store.source(first.source)]
+        answer = t.Answer(
+            lines=lines,
+            sources=sources,
+            buttons=[
+                [
+                    t.card_button(
+                        "figure", first.id, pick(lang, first.name_zh, first.name_en), lang
+                    ),
+                    t.card_button("zone", first.zone, self.names.zone(first.zone, lang), lang),
+                ]
+            ],
+        )
+        return Outcome(t.compose(lang, answer), Focus(zone_id=first.zone, figure_id=first.id))
+
+    async def _event_figures(
+        self,
+        parsed: q.Parsed,
+        focus: Focus,
+        units: list[q.Unit],
+        content: list[q.Unit],
+        to_beat: float,
+        zone_id: str | None,
+    ) -> Outcome | None:
+        """The event whose reported figures fit the question (21 entries, 86 intents)."""
+        if not parsed.intents & {"count"}:
+            return None
+        words = q.search_words(content)
+        restrict = zone_id if self.zone_named else None
+        hits = (
+            await self.store.search_any(words, kinds=("event",), zone_id=restrict, limit=4)
+            if words
+            else []
+        )
+        for hit in hits:
+            event = await self.store.event(hit.record_id)
+            if event is None or not event.figures:
+                continue
+            fit = 0.0
+            for figure in event.figures:
+                name = f"{figure.name_zh} {figure.name_en or ''}"
+                # The event's own name adds what the figure's name leaves out (参赛 -> 大赛).
+                own = q.score(name, content)
+                if own < 1.0:
+                    continue  # the figure itself must fit the question, not just its event
+                loose = [u for u in content if q.score(name, [u]) == 0]
+                fit = max(fit, own + 0.5 * q.score(_title_of(event), loose))
+            if fit > to_beat and fit >= 1.0:
+                sub = Focus(zone_id=event.zone, kind="event", record_id=event.id)
+                return await self._event_figure_answer(event, content, sub)
+        return None
+
+    async def _event_figure_answer(
+        self, record: Event, units: list[q.Unit], focus: Focus
+    ) -> Outcome:
+        lang = self.lang
+        # Words that name the event itself (招聘会, 塔机) don't tell its figures apart.
+        title = _title_of(record)
+        telling = [u for u in units if q.score(title, [u]) == 0] or units
+        ranked = sorted(
+            record.figures, key=lambda f: -q.score(f"{f.name_zh} {f.name_en or ''}", telling)
+        )
+        best = ranked[0]
+        if (
+            q.score(f"{best.name_zh} {best.name_en or ''}", telling) <= 0
+            and len(record.figures) > 1
+        ):
+            lines = [
+                t.event_figure_line(f.name_zh, f.name_en, f.value, lang) for f in record.figures
+            ]
+        else:
+            lines = [t.event_figure_line(best.name_zh, best.name_en, best.value, lang)]
+        answer = t.Answer(
+            head=t.record_head("event", record, lang, self.names),
+            lines=lines,
+            when=_esc_date(record.date, lang),
+            sources=[await self.store.source(record.source)],
+            buttons=[
+                [
+                    t.card_button(
+                        "event", record.id, pick(lang, record.title_zh, record.title_en), lang
+                    )
+                ]
+            ],
+        )
+        return Outcome(t.compose(lang, answer), focus)
+
+    # ---- one record -------------------------------------------------------------------
+
+    async def _about(
+        self, parsed: q.Parsed, focus: Focus, record: object, units: list[q.Unit]
+    ) -> Outcome | None:
+        """Structured answers: who, founded, where, when, stage, money and land."""
+        intents = parsed.intents
+        lang = self.lang
+        lines: list[str] = []
+        company: Company | None = None
+        project: Project | None = None
+        if isinstance(record, Company):
+            company = record
+        elif isinstance(record, Project):
+            project = record
+            if record.company and (intents & {"who", "founded", "does"}):
+                company = await self.store.company(record.company)
+        if "who" in intents:
+            role = next((r for r in ROLE_WORDS if r in parsed.text), None)
+            if company is not None and (company.people or role is not None):
+                # 和谁合作 asks for a partner, not a person: only a role word or known people.
+                lines += (
+                    t.people_lines(company, role, lang) if company.people else [t.no_people(lang)]
+                )
+            elif isinstance(record, Event) and record.companies:
+                found = await self.store.companies(record.companies)
+                makers = [c for c in found.values() if c.kind == "company"] or list(found.values())
+                lines.append(t.companies_line(makers, lang))
+        if "companies" in intents and isinstance(record, Event) and "who" not in intents:
+            found = await self.store.companies(record.companies)
+            makers = [c for c in found.values() if c.kind == "company"]
+            if makers:
+                lines.append(t.companies_line(makers, lang))
+        if "founded" in intents and company is not None:
+            lines.append(t.founded_line(company, lang))
+        if "where" in intents:
+            if isinstance(record, Company):
+                zone_id = record.zone
+                if zone_id is None:
+                    owned = await self.store.projects_of_company(record.id)
+                    zone_id = owned[0].zone if owned else None
+                lines.append(t.where_company(record, self.view.zones.get(zone_id or ""), lang))
+            elif isinstance(record, Event | Project):
+                places = record.places if isinstance(record, Event) else ()
+                lines += t.where_record(self.view.zones.get(record.zone), record.zone, places, lang)
+        if project is not None:
+            wants = [i for i in MONEY_INTENTS if i in intents]
+            if wants:
+                lines += t.money_lines(project, wants, lang)
+            if parsed.stages or ("when" in intents and "founded" not in intents):
+                lines.append(t.stage_line(project, lang))
+                lines += t.asked_stage_lines(project, parsed.stages, lang)
+        elif isinstance(record, Event) and "when" in intents:
+            lines.append(t.event_date_line(record, lang))
+        if not lines:
+            return None
+        best = await self._best_sentences(parsed, focus, record, units)
+        answer = await self._answer_for(record, lines)
+        if isinstance(record, Event) and "when" in intents:
+            answer.when = None
+        if best and (
+            "why" in intents
+            or "does" in intents
+            or any("未" in line or "not " in line for line in lines)
+        ):
+            answer.lines += [t.sentence(p.text) for _s, p in best[:1]]
+        return Outcome(t.compose(lang, answer), focus)
+
+    async def _answer_for(self, record: object, lines: list[str]) -> t.Answer:
+        lang = self.lang
+        kind = _kind(record)
+        record_id = getattr(record, "id", "")
+        title = await self._title(kind, record_id)
+        buttons = [[t.card_button(kind, record_id, title, lang)]]
+        if isinstance(record, Project) and record.company:
+            buttons.append(
+                [
+                    t.card_button(
+                        "company",
+                        record.company,
+                        await self._title("company", record.company),
+                        lang,
+                    )
+                ]
+            )
+        source_id = getattr(record, "source", None)
+        when = None
+        if isinstance(record, Event):
+            when = _esc_date(record.date, lang)
+        return t.Answer(
+            head=t.record_head(kind, record, lang, self.names),
+            lines=lines,
+            when=when,
+            sources=[await self.store.source(source_id)] if source_id else [],
+            buttons=buttons,
+        )
+
+    async def _zone_answer(self, zone: Zone, lines: list[str], focus: Focus) -> Outcome:
+        answer = t.Answer(
+            head=t.record_head("zone", zone, self.lang, self.names),
+            lines=lines,
+            sources=[await self.store.source(zone.source)],
+            buttons=[
+                [t.card_button("zone", zone.id, t.zone_name(zone, zone.id, self.lang), self.lang)]
+            ],
+        )
+        return Outcome(t.compose(self.lang, answer), Focus(zone_id=zone.id))
+
+    # ---- lists --------------------------------------------------------------------------
+
+    async def _stage_list(self, parsed: q.Parsed, focus: Focus) -> Outcome | None:
+        lang = self.lang
+        stages = [s for s in parsed.stages if s != "landed"]
+        if "landed" in parsed.stages:
+            found = await self.store.landed_projects(focus.zone_id)
+            if stages:
+                found += await self.store.projects_at_stage(stages, focus.zone_id)
+        else:
+            found = await self.store.projects_at_stage(stages, focus.zone_id)
+        unique: dict[str, Project] = {p.id: p for p in found}
+        items = list(unique.values())
+        if parsed.months:
+            items = [
+                p
+                for p in items
+                if any(
+                    d is not None
+                    and d.month is not None
+                    and q.months_overlap(parsed.months, d.month, d.end_month)
+                    for d in (p.stage_date, p.landed_date)
+                )
+            ]
+        zone = self.view.zones.get(focus.zone_id or "")
+        zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
+        if not items:
+            text = t.no_stage_items(lang, parsed.stages, parsed.months, zone_label)
+            return Outcome(lookup_texts.Reply(text), focus)
+        companies = await self.store.companies(p.company for p in items if p.company)
+        lines = [t.stage_list_head(lang, parsed.stages, parsed.months, zone_label, len(items))]
+        lines += [
+            t.project_item(p, companies.get(p.company or ""), lang, self.names) for p in items[:8]
+        ]
+        if (parsed.this_year or parsed.months) and any(
+            p.stage_date is not None and p.stage_date.year is None for p in items
+        ):
+            lines.append(t.year_caveat(lang))
+        sources = [await self.store.source(p.source) for p in items[:2]]
+        buttons = [
+            [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+            for p in items[:4]
+        ]
+        answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
+        new_focus = Focus(zone_id=focus.zone_id)
+        if len(items) == 1:
+            new_focus = Focus(zone_id=items[0].zone, kind="project", record_id=items[0].id)
+        return Outcome(t.compose(lang, answer), new_focus)
+
+    async def _recent(self, parsed: q.Parsed, focus: Focus, units: list[q.Unit]) -> Outcome | None:
+        lang = self.lang
+        words = q.search_words(units)
+        events: list[Event] = []
+        projects: list[Project] = []
+        matched: Event | Project | None = None  # the one item the words point at, if any
+        if words:
+            restrict = focus.zone_id if self.zone_named else None
+            hits = await self.store.search_any(
+                words, kinds=("event", "project"), zone_id=restrict, limit=8
+            )
+            for hit in hits:
+                loaded = await self._load(hit.kind, hit.record_id)
+                if isinstance(loaded, Event):
+                    events.append(loaded)
+                elif isinstance(loaded, Project):
+                    projects.append(loaded)
+            # Keep those whose own words match best (最近有什么比赛 -> the competition).
+            if events or projects:
+                scored = [
+                    (q.score(_record_text(r, parsed.han), units), r) for r in [*events, *projects]
+                ]
+                top = max(s for s, _ in scored)
+                if top > 0:
+                    keep = {id(r) for s, r in scored if s >= top * 0.6}
+                    events = [e for e in events if id(e) in keep]
+                    projects = [p for p in projects if id(p) in keep]
+                    tops = [r for s, r in scored if s == top]
+                    if len(tops) == 1:
+                        matched = tops[0]  # type: ignore[assignment]
+        if not events and not projects:
+            if focus.zone_id:
+                events = await self.store.events_in_zone(focus.zone_id, limit=6)
+                projects = await self.store.projects_in_zone(focus.zone_id, limit=4)
+            else:
+                events = await self.store.latest_events(5)
+                projects = await self.store.latest_projects(3)
+        if not events and not projects:
+            return None
+        zone = self.view.zones.get(focus.zone_id or "")
+        head = t.list_head(
+            lang,
+            f"{zone.short_zh if zone else ''}最近的动态",
+            f"Latest in {zone.name_en or zone.short_zh}" if zone else "Latest items",
+        )
+        companies = await self.store.companies(p.company for p in projects if p.company)
+        lines = [head]
+        lines += [t.event_item(e, lang, self.names) for e in events[:6]]
+        lines += [
+            t.project_item(p, companies.get(p.company or ""), lang, self.names)
+            for p in projects[:4]
+        ]
+        sources = [await self.store.source(e.source) for e in events[:2]]
+        sources += [await self.store.source(p.source) for p in projects[:1]]
+        buttons = [
+            [t.card_button("event", e.id, pick(lang, e.title_zh, e.title_en), lang)]
+            for e in events[:3]
+        ]
+        buttons += [
+            [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+            for p in projects[:2]
+        ]
+        answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
+        new_focus = Focus(zone_id=focus.zone_id)
+        if matched is not None:
+            new_focus = Focus(zone_id=matched.zone, kind=_kind(matched), record_id=matched.id)
+        return Outcome(t.compose(lang, answer), new_focus)
+
+    # ---- sentences ----------------------------------------------------------------------
+
+    async def _candidates(
+        self, parsed: q.Parsed, focus: Focus, record: object, units: list[q.Unit]
+    ) -> list[tuple[object, float]]:
+        """The records whose sentences may answer: the one in question and its relatives
+        (a bonus), the zone, and what a full-text search of the question's words finds."""
+        found: list[tuple[object, float]] = []
+        seen: set[tuple[str, str]] = set()
+
+        def add(rec: object, bonus: float) -> None:
+            key = (_kind(rec), getattr(rec, "id", ""))
+            if rec is not None and key not in seen:
+                seen.add(key)
+                found.append((rec, bonus))
+
+        if record is not None:
+            add(record, 2.0)
+            if isinstance(record, Company):
+                for p in await self.store.projects_of_company(record.id):
+                    add(p, 1.2)
+                name = record.short_zh or record.name_zh
+                for hit in await self.store.search_kinds(name, ("event",), limit=3):
+                    add(await self._load("event", hit.record_id), 1.0)
+            elif isinstance(record, Project):
+                if record.company:
+                    add(await self.store.company(record.company), 1.0)
+                if record.event:
+                    add(await self.store.event(record.event), 0.8)
+            elif isinstance(record, Event):
+                for c in (await self.store.companies(record.companies)).values():
+                    add(c, 0.6)
+                for p in (await self.store.projects_of_event(record.id))[:10]:
+                    add(p, 0.8)
+        zone = self.view.zones.get(focus.zone_id or "")
+        if zone is not None:
+            add(zone, 0.6 if record is None else 0.2)
+        words = q.search_words(units)
+        if words:
+            restrict = focus.zone_id if record is None and self.zone_named else None
+            hits = await self.store.search_any(
+                words, kinds=("zone", "company", "project", "event"), zone_id=restrict, limit=8
+            )
+            for hit in hits:
+                rec = (
+                    self.view.zones.get(hit.record_id)
+                    if hit.kind == "zone"
+                    else await self._load(hit.kind, hit.record_id)
+                )
+                add(rec, 0.0)
+        return found
+
+    async def _best_sentences(
+        self, parsed: q.Parsed, focus: Focus, record: object, units: list[q.Unit]
+    ) -> list[tuple[float, q.Passage]]:
+        candidates = await self._candidates(parsed, focus, record, units)
+        passages: list[q.Passage] = []
+        # In titles, a synonym group counts only by the word as typed (too loose otherwise).
+        plain = [q.Unit((u.word,), u.weight, u.word) for u in units]
+        for rec, bonus in candidates:
+            if self.soft and rec is record:
+                bonus -= 1.0
+            # A record found by its words whose own name holds them (祖冲之杯 … 北京赛) ranks
+            # up; not the record in question (it has its bonus) and not a zone.
+            if (record is None or self.soft) and rec is not record and not isinstance(rec, Zone):
+                bonus += min(1.5, 0.5 * q.score(_title_of(rec), plain))
+            for text in _texts(rec, parsed.han):
+                for s in q.sentences(text):
+                    if _record_note(s):
+                        continue
+                    passages.append(q.Passage(_kind(rec), getattr(rec, "id", ""), s, bonus))
+        return q.best_passages(passages, units)
+
+    async def _passages(
+        self, parsed: q.Parsed, focus: Focus, record: object, units: list[q.Unit], text: str
+    ) -> Outcome | None:
+        lang = self.lang
+        best = await self._best_sentences(parsed, focus, record, units)
+        strong = [(s, p) for s, p in best if s - p.bonus >= 1.0]
+        if not strong:
+            if record is not None:
+                # Nothing on what was asked (员工人数): say so, then what is known of it.
+                return await self._summary(record, focus, unknown=bool(units))
+            zone = self.view.zones.get(focus.zone_id or "") if self.zone_named else None
+            if zone is not None:
+                # Nothing answers it directly: say so, and give the zone's gist.
+                lines = [t.no_direct_answer(lang), *_zone_summary_lines(zone, lang)]
+                return await self._zone_answer(zone, lines, focus)
+            return None
+        top = strong[0][1]
+        if (
+            record is not None
+            and not self.soft
+            and top.bonus < 0.8
+            and top.record_id != getattr(record, "id", None)
+        ):
+            # Asked about a record by name: its own gist, not another record's sentence.
+            return await self._summary(record, focus)
+        rec = (
+            await self._load(top.kind, top.record_id)
+            if top.kind != "zone"
+            else self.view.zones.get(top.record_id)
+        )
+        if rec is None:
+            return None
+        lines = [t.sentence(p.text) for _s, p in strong if p.record_id == top.record_id]
+        extra_source = None
+        top_raw = strong[0][0] - top.bonus
+        for value, other in strong[1:]:
+            # A sentence of another record that fits the words better than the first one's
+            # (its company's own record vs the matchmaking event): shown too, with its name.
+            if other.record_id != top.record_id and value - other.bonus > top_raw:
+                rec2 = await self._load(other.kind, other.record_id)
+                if rec2 is not None:
+                    title = await self._title(other.kind, other.record_id)
+                    lines.append(t.sentence(other.text) + t.also_from(title, lang))
+                    extra_source = getattr(rec2, "source", None)
+        if isinstance(rec, Zone):
+            outcome = await self._zone_answer(rec, lines, focus)
+            outcome.focus = Focus(zone_id=rec.id, kind=focus.kind, record_id=focus.record_id)
+            return outcome
+        answer = await self._answer_for(rec, lines)
+        if extra_source:
+            answer.sources.append(await self.store.source(extra_source))
+        new_focus = Focus(
+            zone_id=getattr(rec, "zone", None) or focus.zone_id,
+            kind=_kind(rec),
+            record_id=top.record_id,
+        )
+        return Outcome(t.compose(lang, answer), new_focus)
+
+    async def _summary(self, record: object, focus: Focus, unknown: bool = False) -> Outcome:
+        """A record asked about by name alone (帮我查一下德加能源): its gist in two sentences;
+        ``unknown``: the question asked for something the sources don't say, said first."""
+        lang = self.lang
+        lines: list[str] = [t.not_stated(lang)] if unknown else []
+        texts = [
+            s
+            for text in _texts(record, lang == "zh")
+            for s in q.sentences(text)
+            if not _record_note(s)
+        ]
+        if isinstance(record, Project):
+            lines.append(t.stage_line(record, lang))
+        if isinstance(record, Company) and record.people:
+            lines += t.people_lines(record, None, lang)
+        lines += [t.sentence(s) for s in texts[:2]]
+        answer = await self._answer_for(record, lines)
+        if isinstance(record, Company):
+            for p in (await self.store.projects_of_company(record.id))[:2]:
+                answer.buttons.append(
+                    [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+                )
+        return Outcome(t.compose(lang, answer), focus)
+
+    # ---- loading ------------------------------------------------------------------------
+
+    async def _load(self, kind: str | None, record_id: str | None) -> object:
+        if not kind or not record_id:
+            return None
+        if kind == "company":
+            return await self.store.company(record_id)
+        if kind == "project":
+            return await self.store.project(record_id)
+        if kind == "event":
+            return await self.store.event(record_id)
+        return None
+
+    async def _title(self, kind: str, record_id: str) -> str:
+        record = await self._load(kind, record_id)
+        if isinstance(record, Company):
+            return t.company_name(record, self.lang)
+        if isinstance(record, Project):
+            return pick(self.lang, record.name_zh, record.name_en)
+        if isinstance(record, Event):
+            return pick(self.lang, record.title_zh, record.title_en)
+        zone = self.view.zones.get(record_id)
+        return t.zone_name(zone, record_id, self.lang) if zone else record_id
+
+    async def _zones_with_records(self) -> list[Zone]:
+        counts = await self.view.counts(self.store)
+        return [z for z in sorted(self.view.zones.values(), key=lambda z: z.id) if z.id in counts]
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+
+def _asks_for_a_list(parsed: q.Parsed) -> bool:
+    """最近有什么签约, 3月签约了什么: a list over the store, not more on the last record."""
+    if "recent" in parsed.intents or "zones_list" in parsed.intents:
+        return True
+    listy = ("什么", "哪些", "what", "which")
+    return bool(parsed.stages) and any(w in parsed.text for w in listy)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(chars), end)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _zone_sound_ok(key: q.Key) -> bool:
+    """A zone found by the sound of what was typed: only a near spelling (坤山 -> 昆山)."""
+    return len(key.surface) >= 2
+
+
+def _kind(record: object) -> str:
+    if isinstance(record, Company):
+        return "company"
+    if isinstance(record, Project):
+        return "project"
+    if isinstance(record, Event):
+        return "event"
+    if isinstance(record, Zone):
+        return "zone"
+    return "figure"
+
+
+def _record_note(sentence: str) -> bool:
+    """Notes on how a record was made are for admins, never an answer."""
+    extra = ("页面原文写作", "行业标签为本库")
+    return any(w in sentence for w in (*lookup_texts.RECORD_NOTES, *extra))
+
+
+def _texts(record: object, han: bool) -> list[str]:
+    """A record's prose in the question's language (the other language as a fallback)."""
+
+    def both(zh: str | None, en: str | None) -> list[str]:
+        first, second = (zh, en) if han else (en, zh)
+        return [x for x in (first,) if x] or [x for x in (second,) if x]
+
+    if isinstance(record, Company):
+        out = both(record.description_zh, record.description_en)
+        if record.founded is not None:
+            out.append(
+                f"成立于{date(record.founded, 'zh')}。"
+                if han
+                else f"Founded in {date(record.founded, 'en')}."
+            )
+        for p in record.people:
+            out.append(f"{p.role_zh or ''}{p.name}。" if han else f"{p.role_en or ''} {p.name}.")
+        return out
+    if isinstance(record, Project):
+        highlights = list(record.highlights_zh if han else record.highlights_en) or list(
+            record.highlights_zh
+        )
+        # The highlights are one list (热管理系统、空气悬架系统…): one passage, not four.
+        joined = ("、" if han else ", ").join(h.rstrip("。.;；") for h in highlights)
+        return [
+            *((joined + ("。" if han else "."),) if joined else ()),
+            *both(record.note, record.note_en),
+        ]
+    if isinstance(record, Event):
+        figures = [
+            (
+                f"{f.name_zh}{f.value.text()}。"
+                if han
+                else f"{f.name_en or f.name_zh}: {f.value.text()}."
+            )
+            for f in record.figures
+        ]
+        return [*both(record.summary_zh, record.summary_en), *figures]
+    if isinstance(record, Zone):
+        return both(record.summary_zh, record.summary_en)
+    return []
+
+
+def _title_of(record: object) -> str:
+    if isinstance(record, Event):
+        return f"{record.title_zh} {record.title_en or ''}"
+    if isinstance(record, Project):
+        return f"{record.name_zh} {record.name_en or ''}"
+    if isinstance(record, Company):
+        return f"{record.name_zh} {record.short_zh or ''} {record.name_en or ''}"
+    if isinstance(record, Zone):
+        return f"{record.name_zh} {record.short_zh} {record.name_en or ''}"
+    return ""
+
+
+def _record_text(record: object, han: bool) -> str:
+    title = ""
+    if isinstance(record, Event):
+        title = f"{record.title_zh} {record.title_en or ''} {record.kind.value}"
+    elif isinstance(record, Project):
+        title = f"{record.name_zh} {record.name_en or ''}"
+    return title + " " + " ".join(_texts(record, han))
+
+
+def _zone_summary_lines(zone: Zone, lang: Lang) -> list[str]:
+    text = pick(lang, zone.summary_zh, zone.summary_en)
+    return [t.sentence(s) for s in q.sentences(text)[:2] if not _record_note(s)]
+
+
+def _esc_date(value: object, lang: Lang) -> str:
+    return t.esc(date(value, lang))  # type: ignore[arg-type]
+
+
+# ---- the handler -------------------------------------------------------------------------------
+
+
+async def question(update: Update, context: BotContext, text: str, message: Message) -> None:
+    """Answer one plain message (already stripped of the bot's mention) with one reply."""
+    lang = context.lang
+    query = " ".join(text.split())
+    store = context.store
+    chat_id = message.chat.id
+    user = update.effective_user
+    user_id = user.id if user is not None else chat_id
+    saved = await store.ask_context(chat_id, user_id, q.CONTEXT_TTL_S)
+    talk = q.small_talk(query)
+    if talk is not None:
+        first = talk == "greeting" and (saved is None or not saved.greeted)
+        view = await _view(context)
+        reply = t.hint(lang, talk, await _examples(context, view), first)
+        await _send(message, reply)
+        await store.set_ask_context(
+            chat_id,
+            user_id,
+            zone_id=saved.zone_id if saved and saved.fresh else None,
+            focus_kind=saved.focus_kind if saved and saved.fresh else None,
+            focus_id=saved.focus_id if saved and saved.fresh else None,
+            figure_id=saved.figure_id if saved and saved.fresh else None,
+            greeted=True,
+        )
+        return
+    if len(query) > MAX_QUESTION:
+        await _send(message, lookup_texts.too_long(lang, MAX_QUESTION))
+        return
+    view = await _view(context)
+    ctx = (
+        Focus(saved.zone_id, saved.focus_kind, saved.focus_id, saved.figure_id)
+        if saved is not None and saved.fresh
+        else None
+    )
+    outcome = await Asker(context, view, lang).answer(query, ctx)
+    await _send(message, outcome.reply)
+    keep = outcome.focus
+    if keep.zone_id or keep.record_id or keep.figure_id:
+        await store.set_ask_context(
+            chat_id,
+            user_id,
+            zone_id=keep.zone_id,
+            focus_kind=keep.kind if keep.record_id else None,
+            focus_id=keep.record_id,
+            figure_id=keep.figure_id,
+            greeted=bool(saved and saved.greeted),
+        )
+
+
+async def _examples(context: BotContext, view: FactsView) -> list[tuple[str, str]]:
+    """Two example questions about what the store holds (never raw ids)."""
+    counts = await view.counts(context.store)
+    ranked = sorted(
+        view.zones.values(),
+        key=lambda z: (
+            -(counts[z.id].projects + counts[z.id].events) if z.id in counts else 0,
+            z.id,
+        ),
+    )
+    if not ranked:
+        return [
+            ("最近有什么签约？", "What was signed recently?"),
+            ("你们收录了哪些园区？", "Which zones do you cover?"),
+        ]
+    zone = ranked[0]
+    return [
+        (
+            f"{zone.short_zh}最近有什么签约？",
+            f"What has {zone.name_en or zone.short_zh} signed recently?",
+        ),
+        (
+            f"{zone.short_zh}的主导产业有哪些？",
+            f"What are the leading industries of {zone.name_en or zone.short_zh}?",
+        ),
+    ]
+
+
+async def _view(context: BotContext) -> FactsView:
+    from handlers.lookup import _view as lookup_view
+
+    return await lookup_view(context)
+
+
+async def _send(message: Message, reply: lookup_texts.Reply) -> None:
+    from handlers.lookup import _reply
+
+    await _reply(message, reply)

@@ -1,0 +1,243 @@
+"""SQL for questions in staff's own words: the name index, follow-up context, filtered lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import cast
+
+from bot.core.records import Company, Event, HitKind, Project, SearchHit, ZoneFigure
+from bot.core.text import fts_text, normalise
+from storage.base import StoreBase, from_iso, iso
+from storage.fact_queries import _load, unspace
+from storage.name_index import index_names
+
+MAX_KEYS = 2000  # looked-up stretches of one message (SQLite allows 32766 parameters)
+
+
+@dataclass(frozen=True)
+class NameRow:
+    name: str
+    kind: str
+    record_id: str
+    quality: int
+
+
+@dataclass(frozen=True)
+class AskContext:
+    """What one person last talked about in one chat."""
+
+    zone_id: str | None
+    focus_kind: str | None
+    focus_id: str | None
+    figure_id: str | None
+    greeted: bool
+    fresh: bool  # within the time a follow-up may refer back
+
+
+class QuestionQueries(StoreBase):
+    async def ensure_entity_names(self) -> None:
+        """Fill the name index once for a store made before it existed."""
+        if getattr(self, "_names_ready", False):
+            return
+        done = await self.scalar("SELECT value FROM meta WHERE key = 'entity_names'")
+        if done != "1":
+            companies = await self.fetchall(
+                "SELECT id, body FROM companies WHERE deleted_at IS NULL"
+            )
+            projects = await self.fetchall(
+                "SELECT id, body, learned_at FROM projects WHERE deleted_at IS NULL"
+            )
+            events = await self.fetchall(
+                "SELECT id, body, learned_at FROM events WHERE deleted_at IS NULL"
+            )
+            async with self.transaction() as db:
+                for row in companies:
+                    c = _load(Company, row)
+                    await index_names(
+                        db, "company", c.id, (c.name_zh, c.short_zh, c.name_en), c.parent
+                    )
+                for row in projects:
+                    p = _load(Project, row, learned=True)
+                    await index_names(db, "project", p.id, (p.name_zh, p.name_en))
+                for row in events:
+                    e = _load(Event, row, learned=True)
+                    await index_names(db, "event", e.id, (e.title_zh, e.title_en))
+                await db.execute(
+                    "INSERT INTO meta(key, value) VALUES ('entity_names', '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                )
+        self._names_ready = True
+
+    async def find_names(self, keys: Sequence[str]) -> list[NameRow]:
+        """Index rows whose name is one of the keys (one indexed read)."""
+        wanted = sorted(set(keys))[:MAX_KEYS]
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = await self.fetchall(
+            f"SELECT name, kind, record_id, quality FROM entity_names WHERE name IN ({marks}) "
+            "LIMIT 400",
+            tuple(wanted),
+        )
+        return [NameRow(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+    async def record_id_by_name(self, name: str) -> str | None:
+        """The one project or event whose own name this is (None when none or several)."""
+        rows = await self.fetchall(
+            "SELECT record_id FROM entity_names WHERE name = ? AND quality = 3 "
+            "AND kind IN ('project', 'event') LIMIT 2",
+            (normalise(name),),
+        )
+        return str(rows[0][0]) if len(rows) == 1 else None
+
+    async def names_with_prefix(self, prefix: str, limit: int = 60) -> list[NameRow]:
+        """Names starting with ``prefix`` (a range read on the key), for near misses."""
+        if not prefix:
+            return []
+        rows = await self.fetchall(
+            "SELECT name, kind, record_id, quality FROM entity_names "
+            "WHERE name >= ? AND name < ? AND quality >= 2 LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        )
+        return [NameRow(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+    # ---- follow-up context ------------------------------------------------------------
+
+    async def ask_context(self, chat_id: int, user_id: int, ttl_s: int) -> AskContext | None:
+        row = await self.fetchone(
+            "SELECT zone_id, focus_kind, focus_id, figure_id, greeted, updated_at "
+            "FROM ask_context WHERE chat_id = ? AND user_id = ?",
+            (chat_id, user_id),
+        )
+        if row is None:
+            return None
+        fresh = self.now() - from_iso(str(row[5])) <= timedelta(seconds=ttl_s)
+        return AskContext(row[0], row[1], row[2], row[3], bool(row[4]), fresh)
+
+    async def set_ask_context(
+        self,
+        chat_id: int,
+        user_id: int,
+        *,
+        zone_id: str | None,
+        focus_kind: str | None,
+        focus_id: str | None,
+        figure_id: str | None,
+        greeted: bool,
+    ) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO ask_context(chat_id, user_id, zone_id, focus_kind, focus_id, "
+                "figure_id, greeted, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(chat_id, user_id) DO UPDATE SET zone_id = excluded.zone_id, "
+                "focus_kind = excluded.focus_kind, focus_id = excluded.focus_id, "
+                "figure_id = excluded.figure_id, greeted = excluded.greeted, "
+                "updated_at = excluded.updated_at",
+                (
+                    chat_id,
+                    user_id,
+                    zone_id,
+                    focus_kind,
+                    focus_id,
+                    figure_id,
+                    int(greeted),
+                    iso(self.now()),
+                ),
+            )
+
+    # ---- filtered lists ---------------------------------------------------------------
+
+    async def projects_at_stage(
+        self, stages: Sequence[str], zone_id: str | None = None, limit: int = 50
+    ) -> list[Project]:
+        """Newest first, projects at one of the stages (the stage index answers it)."""
+        if not stages:
+            return []
+        marks = ",".join("?" * len(stages))
+        zone_sql = " AND zone_id = ?" if zone_id else ""
+        rows = await self.fetchall(
+            f"SELECT body, learned_at FROM projects WHERE deleted_at IS NULL AND stage IN ({marks})"
+            f"{zone_sql} ORDER BY rowid DESC LIMIT ?",
+            (*stages, *((zone_id,) if zone_id else ()), limit),
+        )
+        return [_load(Project, r, learned=True) for r in rows]
+
+    async def landed_projects(self, zone_id: str | None = None, limit: int = 50) -> list[Project]:
+        zone_sql = " AND zone_id = ?" if zone_id else ""
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM projects WHERE deleted_at IS NULL AND stage IS NOT NULL"
+            f"{zone_sql} ORDER BY rowid DESC LIMIT ?",
+            (*((zone_id,) if zone_id else ()), limit),
+        )
+        found = [_load(Project, r, learned=True) for r in rows]
+        return [p for p in found if p.landed]
+
+    async def latest_projects(self, limit: int = 5) -> list[Project]:
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM projects WHERE deleted_at IS NULL "
+            "ORDER BY rowid DESC LIMIT ?",
+            (limit,),
+        )
+        return [_load(Project, r, learned=True) for r in rows]
+
+    async def latest_events(self, limit: int = 5) -> list[Event]:
+        rows = await self.fetchall(
+            "SELECT body, learned_at FROM events WHERE deleted_at IS NULL "
+            "ORDER BY rowid DESC LIMIT ?",
+            (limit,),
+        )
+        return [_load(Event, r, learned=True) for r in rows]
+
+    async def head_figures(self, limit: int = 200) -> list[ZoneFigure]:
+        """Zone figures that are not parts of another (totals), for comparing zones."""
+        rows = await self.fetchall(
+            "SELECT body FROM figures WHERE deleted_at IS NULL "
+            "AND json_extract(body, '$.part_of') IS NULL ORDER BY rowid LIMIT ?",
+            (limit,),
+        )
+        return [_load(ZoneFigure, r) for r in rows]
+
+    async def figures_by_id(self, ids: Sequence[str]) -> list[ZoneFigure]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self.fetchall(
+            f"SELECT body FROM figures WHERE deleted_at IS NULL AND id IN ({marks})", tuple(ids)
+        )
+        return [_load(ZoneFigure, r) for r in rows]
+
+    async def search_any(
+        self,
+        words: Sequence[str],
+        kinds: Sequence[str] = ("zone", "company", "project", "event", "figure"),
+        zone_id: str | None = None,
+        limit: int = 8,
+    ) -> list[SearchHit]:
+        """Records matching any of the words, best first (words matched in titles count more)."""
+        phrases = []
+        for word in words[:8]:
+            pieces = fts_text(word).replace('"', " ").split()
+            if pieces:
+                phrases.append('"' + " ".join(pieces) + '"')
+        if not phrases or not kinds:
+            return []
+        marks = ",".join("?" * len(kinds))
+        zone_sql = " AND d.zone_id = ?" if zone_id else ""
+        rows = await self.fetchall(
+            "SELECT d.kind, d.record_id, d.zone_id, s.title, bm25(search_index, 5.0, 1.0) AS r "
+            "FROM search_index s JOIN search_docs d ON d.id = s.rowid "
+            f"WHERE search_index MATCH ? AND d.kind IN ({marks}){zone_sql} ORDER BY r LIMIT ?",
+            (" OR ".join(phrases), *kinds, *((zone_id,) if zone_id else ()), limit),
+        )
+        return [
+            SearchHit(
+                kind=cast(HitKind, str(r[0])),
+                record_id=str(r[1]),
+                zone_id=r[2],
+                title=unspace(str(r[3])),
+                score=float(r[4]),
+            )
+            for r in rows
+        ]

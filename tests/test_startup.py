@@ -1,0 +1,66 @@
+"""Start-up stays light: heavy libraries load on first use, not when the app is built."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HEAVY = ("matplotlib", "pypinyin")
+
+
+def _loaded_after(code: str, tmp_path: Path) -> list[str]:
+    """Which of the heavy libraries a fresh interpreter holds after running ``code``."""
+    script = (
+        f"import json, sys\n{code}\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+BUILD = (
+    "from bot.app import OFFLINE_TOKEN, build_application\n"
+    "from bot.local_api import LocalBotApi\n"
+    "from bot.settings import Settings\n"
+    "settings = Settings(_env_file=None, database_path='{db}')\n"
+    "app = build_application(settings, request=LocalBotApi(), token=OFFLINE_TOKEN)\n"
+)
+
+
+def test_building_the_app_imports_neither_matplotlib_nor_pypinyin(tmp_path: Path) -> None:
+    code = BUILD.format(db=tmp_path / "bot.sqlite3")
+    assert _loaded_after(code, tmp_path) == []
+
+
+def test_the_first_chart_loads_matplotlib(tmp_path: Path) -> None:
+    code = BUILD.format(db=tmp_path / "bot.sqlite3") + (
+        "from bot.core.charts import Bar, BarChart, render_bars\n"
+        "png = render_bars(BarChart('t', 's', 'f', (Bar('新能源', 3.0, '3个'),)))\n"
+        "assert png.startswith(b'\\x89PNG')\n"
+    )
+    assert "matplotlib" in _loaded_after(code, tmp_path)
+
+
+def test_reading_han_as_pinyin_loads_pypinyin_on_demand(tmp_path: Path) -> None:
+    # Han text read as pinyin (for matching and the English card) loads pypinyin then.
+    code = "from bot.core.text import pinyin\nassert pinyin('昆山') == 'kunshan'\n"
+    assert _loaded_after(code, tmp_path) == ["pypinyin"]
+
+
+def test_latin_text_needs_no_pinyin_dictionary(tmp_path: Path) -> None:
+    code = (
+        "from bot.core.text import pinyin, pinyin_terms\n"
+        "assert pinyin('kunshn') == '' and pinyin_terms('Kunshan Hi-tech') == ''\n"
+    )
+    assert _loaded_after(code, tmp_path) == []
