@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from bot.core.records import SectorArea, SectorLabel
@@ -63,6 +62,10 @@ def _place_part(text: str) -> str:
 
 def mixed_pinyin(text: str) -> str:
     """Han characters as pinyin, everything else kept: kunshan高新区 -> kunshangaoxinqu."""
+    if not has_han(text):
+        return text.lower()
+    from pypinyin import Style, lazy_pinyin  # loaded on first use: it costs start-up time
+
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")).lower()
 
 
