@@ -4,8 +4,9 @@
 
 Big: writes a CSV of ``--rows`` new signings (names of three words drawn from 58, so each
 name is new while its words repeat, as in real files) and runs ``python -m bot import FILE``
-on a fresh store in a child process; prints its wall time and peak RSS (the child's own
-maximum, from wait4).
+on a fresh store in a child process; prints its wall time, its CPU time (user + system: what
+the import costs whatever else runs on the machine) and peak RSS (the child's own maximum,
+from wait4).
 
 Busy: while ``python -m bot import`` loads ``--busy-rows`` more rows into the same store in
 another process, the real Application (over the in-process Bot API, same database file)
@@ -114,8 +115,9 @@ def env_for(database: Path) -> dict[str, str]:
     return env
 
 
-def run_import(database: Path, csv_path: Path, cwd: Path) -> tuple[float, float, int, str]:
-    """Seconds, peak RSS in MB, exit code and the output tail of ``python -m bot import``."""
+def run_import(database: Path, csv_path: Path, cwd: Path) -> tuple[float, float, float, int, str]:
+    """Seconds, CPU seconds, peak RSS in MB, exit code and the output tail of
+    ``python -m bot import``."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "import", str(csv_path)],
@@ -129,7 +131,8 @@ def run_import(database: Path, csv_path: Path, cwd: Path) -> tuple[float, float,
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    return seconds, usage.ru_maxrss / 1024, proc.returncode, output[-400:]
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, proc.returncode, output[-400:]
 
 
 async def busy(database: Path, csv_path: Path, cwd: Path, users: int) -> str:
@@ -195,10 +198,10 @@ def main() -> None:
         write_csv(big, args.rows, "大批")
         write_csv(small, args.busy_rows, "并发")
         database = work / "bench.sqlite3"
-        seconds, rss, code, tail = run_import(database, big, work)
+        seconds, cpu, rss, code, tail = run_import(database, big, work)
         print(
             f"import: {args.rows} rows ({big.stat().st_size / 1e6:.1f} MB CSV) by the CLI "
-            f"in {seconds:.1f} s, peak RSS {rss:.0f} MB, exit {code}"
+            f"in {seconds:.1f} s (CPU {cpu:.1f} s), peak RSS {rss:.0f} MB, exit {code}"
         )
         if code != 0:
             print(tail)

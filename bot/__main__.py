@@ -10,6 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -23,6 +24,9 @@ from bot.logsafe import redact, setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.base import StoreError
 from storage.health import fault_line, fault_of
+
+if TYPE_CHECKING:
+    from bot.core.importing import Flush
 
 log = logging.getLogger("bot")
 
@@ -288,9 +292,10 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run_console(settings, lang="en" if args.lang == "en" else "zh-hans"))
 
 
-async def load_any(path: Path, store: CatalogReads) -> FactFile:
+async def load_any(path: Path, store: CatalogReads, flush: Flush | None = None) -> FactFile:
     """A file by its extension into a FactFile, or FactFileError worded for the terminal
-    (the bot's own words, in English, without HTML)."""
+    (the bot's own words, in English, without HTML). ``flush``: receives a spreadsheet's
+    records in chunks (then not in the FactFile)."""
     from bot.core.import_files import MAX_BYTES, FileProblem
     from bot.core.importing import read_upload
     from bot.texts.admin import cli_file_problem, cli_row_errors
@@ -300,7 +305,7 @@ async def load_any(path: Path, store: CatalogReads) -> FactFile:
     if path.stat().st_size > MAX_BYTES:
         raise FactFileError([f"{path.name} is larger than 20 MB"])
     try:
-        result = await read_upload(path.name, path.read_bytes(), store)
+        result = await read_upload(path.name, path.read_bytes(), store, flush=flush)
     except FileProblem as exc:
         raise FactFileError([cli_file_problem(path.name, exc.code, exc.detail)]) from None
     if not result.ok or result.facts is None:
@@ -326,8 +331,14 @@ async def _import(settings: Settings, path: Path) -> int:
                 f"{len(directory.corrected)} corrected"
             )
             return 0
-        facts = await load_any(path, store)
-        report = await store.apply_facts(facts, via="cli")
+        # A big spreadsheet's records are staged in chunks outside the store while the file
+        # is validated, and copied in by apply_facts in its one transaction.
+        spool = await store.open_spool()
+        try:
+            facts = await load_any(path, store, flush=spool.add)
+            report = await store.apply_facts(facts, via="cli", spool=spool)
+        finally:
+            spool.close()
     finally:
         await store.close()
     print(

@@ -35,6 +35,7 @@ from bot.core.records import (
 from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
 from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
+from storage.import_spool import ImportSpool
 from storage.name_index import index_names, unindex_names
 
 M = TypeVar("M", bound=BaseModel)
@@ -81,6 +82,11 @@ class FactQueries(StoreBase):
             figures=await ids("SELECT id FROM figures WHERE deleted_at IS NULL"),
         )
 
+    async def open_spool(self) -> ImportSpool:
+        """A scratch place for the records of a big import (see storage/import_spool.py);
+        the caller closes it."""
+        return ImportSpool(self._read, await self.known_ids())
+
     async def apply_facts(
         self,
         facts: FactFile,
@@ -88,11 +94,13 @@ class FactQueries(StoreBase):
         actor_id: int | None = None,
         *,
         first: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
+        spool: ImportSpool | None = None,
     ) -> ApplyReport:
         """Check a whole fact file, then write it in one transaction (all or nothing).
 
         ``first`` runs inside that transaction before anything is written (the review queue
-        marks a card accepted there); if it raises, nothing is written.
+        marks a card accepted there); if it raises, nothing is written. ``spool``: more records
+        of the same file, staged and checked already (a big import by the CLI).
         """
         check(facts, await self.known_ids())
         report = ApplyReport()
@@ -125,8 +133,16 @@ class FactQueries(StoreBase):
                 await writer.zone(zone)
             for company in facts.companies:
                 await writer.company(company)
-            await bulk_records.write(db, "event", events, now, via, actor_id, report)
-            await bulk_records.write(db, "project", projects, now, via, actor_id, report)
+            batches: tuple[tuple[bulk_records.RecordKind, list[bulk_records.Prepared]], ...] = (
+                ("event", events),
+                ("project", projects),
+            )
+            for kind, prepared in batches:
+                await bulk_records.write(db, kind, prepared, now, via, actor_id, report)
+                staged = spool.chunks(kind) if spool is not None else iter(())
+                # Read back one chunk at a time (off the loop): memory stays flat.
+                while (chunk := await asyncio.to_thread(next, staged, None)) is not None:
+                    await bulk_records.write(db, kind, chunk, now, via, actor_id, report)
             for figure in facts.figures:
                 await writer.figure(figure)
         return report

@@ -8,7 +8,7 @@ import io
 import operator
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -137,6 +137,20 @@ class Table:
     sheet: str | None
     rows: list[tuple[int, dict[str, str]]]
     ignored_columns: tuple[str, ...] = ()
+    # A big CSV read for streaming keeps its text, not its rows: ``later`` reads them again
+    # (checked already) and ``later_count`` says how many there are.
+    later: Callable[[], Iterator[tuple[int, dict[str, str]]]] | None = None
+    later_count: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.later is None else self.later_count
+
+    def each(self) -> Iterator[tuple[int, dict[str, str]]]:
+        if self.later is None:
+            yield from self.rows
+        else:
+            yield from self.later()
 
 
 def file_format(name: str) -> str:
@@ -186,40 +200,61 @@ def _header_key(cell: str) -> str | None:
     return None
 
 
-def _table(
-    header: Sequence[str], body: list[tuple[int, list[str]]], sheet: str | None
-) -> Table | None:
-    """A table from a header row and data rows; None when the header names no column we know."""
-    keys = [_header_key(h) for h in header]
-    known = {k for k in keys if k}
-    if "project" in known and "title" in known:
-        raise FileProblem("mixed", sheet or "")
-    if "project" in known:
-        kind: TableKind = "signing"
-    elif "title" in known:
-        kind = "event"
-    else:
-        return None
-    if "zone" not in known:
-        raise FileProblem("missing_column", "zone / 园区")
-    columns = SIGNING_COLUMNS if kind == "signing" else EVENT_COLUMNS
-    ignored = tuple(
-        h.strip() for h, k in zip(header, keys, strict=True) if h.strip() and k not in columns
-    )
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in body:
+class _TableReader:
+    """Rows of one sheet turned into column key -> cleaned text as they are read (no copy of
+    the whole sheet kept): a 200,000-row file is held once, as the table."""
+
+    def __init__(self, header: Sequence[str], sheet: str | None) -> None:
+        keys = [_header_key(h) for h in header]
+        known = {k for k in keys if k}
+        if "project" in known and "title" in known:
+            raise FileProblem("mixed", sheet or "")
+        if "project" in known:
+            kind: TableKind = "signing"
+        elif "title" in known:
+            kind = "event"
+        else:
+            self.table: Table | None = None
+            return
+        if "zone" not in known:
+            raise FileProblem("missing_column", "zone / 园区")
+        columns = SIGNING_COLUMNS if kind == "signing" else EVENT_COLUMNS
+        ignored = tuple(
+            h.strip() for h, k in zip(header, keys, strict=True) if h.strip() and k not in columns
+        )
+        # (position, key, multiline) of each column kept; of a repeated column, the first
+        # cell with text counts.
+        self.wanted: list[tuple[int, str, bool]] = [
+            (position, key, key in MULTILINE_KEYS)
+            for position, key in enumerate(keys)
+            if key is not None and key in columns
+        ]
+        self.sheet = sheet
+        self.table = Table(kind, sheet, [], ignored)
+
+    def add(self, number: int, cells: Sequence[str]) -> None:
+        if self.table is None:
+            return
+        values = self.values(number, cells)
+        if values:
+            self.table.rows.append((number, values))
+
+    def values(self, number: int, cells: Sequence[str]) -> dict[str, str]:
+        """The row's cells by column key, cleaned; empty for a row with nothing in it."""
         values: dict[str, str] = {}
-        for key, cell in zip(keys, cells, strict=False):
-            if key not in columns or key in values:
+        width = len(cells)
+        for position, key, multiline in self.wanted:
+            if position >= width:
+                break
+            cell = cells[position]
+            if not cell or key in values:
                 continue
             if len(cell) > MAX_CELL_CHARS:
-                raise FileProblem("cell_too_long", f"{sheet or ''} row {number}".strip())
-            text = clean_cell(key, cell)
+                raise FileProblem("cell_too_long", f"{self.sheet or ''} row {number}".strip())
+            text = unquote_formula(clean_text(cell, multiline))
             if text:
                 values[key] = text
-        if values:
-            rows.append((number, values))
-    return Table(kind, sheet, rows, ignored)
+        return values
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -245,36 +280,73 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise FileProblem("encoding")
 
 
-def read_csv(data: bytes) -> tuple[Table, str]:
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends, without a second copy of the text (a StringIO
+    holds four bytes a character); files whose lines end in a lone CR go through StringIO."""
+    if _LONE_CR.search(text):
+        yield from io.StringIO(text, newline="")
+        return
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
+def read_csv(data: bytes, later: bool = False) -> tuple[Table, str]:
+    """The table of a CSV file and its encoding. ``later``: keep the text, not the rows (the
+    rows are checked and counted now, and read again by ``Table.each``): for big files."""
     text, encoding = decode_text(data)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     if delimiter == "," and first.count(";") > first.count(","):
         delimiter = ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines: list[list[str]] = []
-    filled = 0
+    table: _TableReader | None = None
+    header_at = 0
+    filled = rows = 0
     try:
-        for line in reader:
+        lines = csv.reader(_lines(text), delimiter=delimiter)
+        for count, line in enumerate(lines, start=1):
             while line and not line[-1].strip():
                 line.pop()  # Excel's CSV pads rows with empty cells
-            lines.append(line)
             filled += bool(line)
-            if filled > MAX_ROWS + 1 or len(lines) > MAX_ROWS + BLANK_ROWS:
+            if filled > MAX_ROWS + 1 or count > MAX_ROWS + BLANK_ROWS:
                 raise FileProblem("too_many_rows", f"> {MAX_ROWS}")
             if len(line) > MAX_COLUMNS:
                 raise FileProblem("too_many_columns", f"{len(line)}")
+            if table is not None:
+                if not later:
+                    table.add(count, line)
+                elif table.values(count, line):
+                    rows += 1
+            elif any(c.strip() for c in line):
+                header_at, table = count, _TableReader(line, None)
+                if table.table is None:
+                    # A GBK file misread would show no known header either; say which it is.
+                    raise FileProblem("headers", ", ".join(c for c in line[:12] if c)[:200])
     except csv.Error as exc:
         raise FileProblem("csv", str(exc)) from None
-    header_at = next((i for i, line in enumerate(lines) if any(c.strip() for c in line)), None)
-    if header_at is None:
+    if table is None or table.table is None:
         raise FileProblem("empty")
-    body = [(i + 1, line) for i, line in enumerate(lines) if i > header_at]
-    table = _table(lines[header_at], body, None)
-    if table is None:
-        # A GBK file misread would show no known header either; say which it is.
-        raise FileProblem("headers", ", ".join(c for c in lines[header_at][:12] if c)[:200])
-    return table, encoding
+    if later:
+        reader = table
+
+        def again() -> Iterator[tuple[int, dict[str, str]]]:
+            lines = csv.reader(_lines(text), delimiter=delimiter)
+            for count, line in enumerate(lines, start=1):
+                if count > header_at:
+                    values = reader.values(count, line)
+                    if values:
+                        yield count, values
+
+        table.table.later, table.table.later_count = again, rows
+    return table.table, encoding
 
 
 def _cell_text(cell: Any) -> str:
@@ -367,8 +439,7 @@ def read_xlsx(data: bytes) -> list[Table]:
     rows_seen = 0
     try:
         for sheet in book.worksheets:
-            header: list[str] | None = None
-            body: list[tuple[int, list[str]]] = []
+            reader: _TableReader | None = None
             # The declared dimension is not trusted: rows and cells are read as they come,
             # only up to MAX_COLUMNS wide, empty rows skipped, and the count is bounded.
             sheet.reset_dimensions()  # type: ignore[union-attr]
@@ -383,18 +454,15 @@ def read_xlsx(data: bytes) -> list[Table]:
                     texts.pop()
                 if not texts:
                     continue
-                if header is None:
-                    header = texts
+                if reader is None:
+                    reader = _TableReader(texts, sheet.title)
                     continue
                 rows_seen += 1
                 if rows_seen > MAX_ROWS:
                     raise FileProblem("too_many_rows", f"> {MAX_ROWS}")
-                body.append((number, texts))
-            if header is None:
-                continue
-            table = _table(header, body, sheet.title)
-            if table is not None:
-                tables.append(table)
+                reader.add(number, texts)
+            if reader is not None and reader.table is not None:
+                tables.append(reader.table)
     finally:
         book.close()
     if not tables:

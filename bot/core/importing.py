@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -101,6 +101,12 @@ class ImportResult:
 
 
 Progress = Callable[[int, int], Awaitable[None]]
+# Streaming (a big file by the CLI): every FLUSH_EVERY valid rows, the records built so far
+# are handed over (with the sources, labels and companies the file has added so far) and
+# dropped, so memory does not grow with the file. The receiver stages them outside the store;
+# nothing is written to the store before the whole file is valid.
+Flush = Callable[[FactFile], Awaitable[None]]
+FLUSH_EVERY = 2000
 
 
 @dataclass
@@ -132,7 +138,9 @@ class Builder:
         self.live_events = {(e.zone, normalise(e.title_zh)): e for e in cat.events}
         self.deleted_projects = {(z, normalise(n)): i for i, z, n in cat.deleted_projects}
         self.deleted_events = {(z, normalise(n)): i for i, z, n in cat.deleted_events}
-        self.seen: dict[tuple[str, str, str], int] = {}
+        # kind, zone and normalised name joined in one string (a 200,000-row file keeps them
+        # all: one string a row, not a tuple of three).
+        self.seen: dict[str, int] = {}
         self.target: Project | Event | None = None
 
     def _fail(self, table: Table, number: int, errors: list[RowError]) -> None:
@@ -178,7 +186,7 @@ class Builder:
         return source_id
 
     def _duplicate(self, kind: str, key: tuple[str, str], number: int) -> RowError | None:
-        full = (kind, *key)
+        full = "\x1f".join((kind, *key))
         if full in self.seen:
             return RowError(
                 0, "project" if kind == "p" else "title", "duplicate", "", str(self.seen[full])
@@ -398,31 +406,77 @@ async def build(
     cat: Catalog,
     source: Source,
     progress: Progress | None = None,
+    flush: Flush | None = None,
 ) -> ImportResult:
-    """Validate every row; the FactFile only when every row is valid."""
+    """Validate every row; the FactFile only when every row is valid. With ``flush``, the
+    records go to ``flush`` in chunks (the FactFile then holds none of them), and each
+    table's rows are released as they are validated."""
     builder = Builder(cat, source)
-    total = sum(len(t.rows) for t in tables)
+    total = sum(t.count for t in tables)
     done = 0
     for table in tables:
-        for number, values in table.rows:
+        for number, values in _rows(table, release=flush is not None):
             builder.row(table, number, values)
             done += 1
             if done % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # let other updates through during a long file
             if done % PROGRESS_EVERY == 0 and progress is not None:
                 await progress(done, total)
-    return await build_from(builder, tables)
+            if flush is not None and done % FLUSH_EVERY == 0:
+                await _flush(builder, flush)
+    if flush is not None:
+        await _flush(builder, flush)
+    return await build_from(builder, tables, total)
 
 
-async def build_from(builder: Builder, tables: Sequence[Table]) -> ImportResult:
-    """The result of rows already given to ``builder``."""
+def _rows(table: Table, release: bool) -> Iterator[tuple[int, dict[str, str]]]:
+    """The table's rows in order; with ``release``, each is dropped from the table once read."""
+    if not release or table.later is not None:
+        yield from table.each()
+        return
+    rows = table.rows[::-1]
+    table.rows.clear()
+    while rows:
+        yield rows.pop()
+
+
+def _facts(builder: Builder) -> FactFile:
+    """What the rows given to ``builder`` add: new sources, labels, companies, records."""
+    out = builder.out
+    resolver = builder.resolver
+    sources = [*resolver.new_sources.values(), *builder.change_sources.values()]
+    if out.used_file_source:
+        sources.append(builder.file_source)
+    return FactFile(
+        sources=tuple(sources),
+        labels=tuple(resolver.new_labels.values()),
+        companies=tuple(resolver.new_companies.values()),
+        projects=tuple(out.projects.values()),
+        events=tuple(out.events.values()),
+    )
+
+
+async def _flush(builder: Builder, flush: Flush) -> None:
+    """Hand the records built so far to ``flush`` and forget them; once a row has failed the
+    file will not be applied, so they are only dropped."""
+    if not builder.out.error_count and (builder.out.projects or builder.out.events):
+        await flush(_facts(builder))
+    builder.out.projects.clear()
+    builder.out.events.clear()
+
+
+async def build_from(
+    builder: Builder, tables: Sequence[Table], rows: int | None = None
+) -> ImportResult:
+    """The result of rows already given to ``builder`` (``rows``: how many, when the tables
+    no longer hold them)."""
     out = builder.out
     resolver = builder.resolver
     ignored = tuple(dict.fromkeys(c for t in tables for c in t.ignored_columns))
     result = ImportResult(
         facts=None,
         errors=out.errors,
-        rows=sum(len(t.rows) for t in tables),
+        rows=sum(t.count for t in tables) if rows is None else rows,
         new_labels=sorted(resolver.new_labels),
         new_companies=[c.name_zh for c in resolver.new_companies.values()],
         skipped_deleted=out.skipped_deleted,
@@ -431,16 +485,7 @@ async def build_from(builder: Builder, tables: Sequence[Table]) -> ImportResult:
     )
     if out.error_count:
         return result
-    sources = [*resolver.new_sources.values(), *builder.change_sources.values()]
-    if out.used_file_source:
-        sources.append(builder.file_source)
-    result.facts = FactFile(
-        sources=tuple(sources),
-        labels=tuple(resolver.new_labels.values()),
-        companies=tuple(resolver.new_companies.values()),
-        projects=tuple(out.projects.values()),
-        events=tuple(out.events.values()),
-    )
+    result.facts = _facts(builder)
     return result
 
 
@@ -450,8 +495,12 @@ async def read_upload(
     store: CatalogReads,
     progress: Progress | None = None,
     source: Source | None = None,
+    flush: Flush | None = None,
 ) -> ImportResult:
-    """Any accepted file's bytes into an ImportResult; FileProblem when the file is unreadable."""
+    """Any accepted file's bytes into an ImportResult; FileProblem when the file is unreadable.
+
+    ``flush``: receives the records of a spreadsheet in chunks (see ``build``); a YAML file's
+    records stay in the FactFile."""
     if len(data) > MAX_BYTES:
         raise FileProblem("too_big")
     kind = file_format(name)
@@ -471,12 +520,13 @@ async def read_upload(
     encoding = None
     # Parsing is CPU-bound: a worker thread, so other users are answered meanwhile.
     if kind == "csv":
-        table, encoding = await asyncio.to_thread(read_csv, data)
+        table, encoding = await asyncio.to_thread(read_csv, data, flush is not None)
         tables = [table]
     else:
         tables = await asyncio.to_thread(read_xlsx, data)
-    if not any(t.rows for t in tables):
+    del data  # a big file is held as its table (or its text) only
+    if not any(t.count for t in tables):
         raise FileProblem("no_rows")
-    result = await build(tables, await catalog(store), source or file_source(name), progress)
+    result = await build(tables, await catalog(store), source or file_source(name), progress, flush)
     result.encoding = encoding
     return result

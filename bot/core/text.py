@@ -129,6 +129,14 @@ def _segmenter() -> Callable[[str], list[str]]:
     return cut
 
 
+# Each Han character spaced out, for ``fts_text``: str.translate does it in C, several times
+# faster than a regex substitution (it matters for a 200,000-row import).
+_HAN_SPACED = {
+    code: f" {chr(code)} "
+    for first, last in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+    for code in range(first, last + 1)
+}
+
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -157,7 +165,7 @@ def has_han(text: str) -> bool:
 
 def fts_text(text: str) -> str:
     """Text for the FTS index: every Han character a token of its own."""
-    return _HAN.sub(r" \1 ", unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFKC", text).translate(_HAN_SPACED)
 
 
 def fts_query(text: str, max_terms: int = 8) -> str | None:

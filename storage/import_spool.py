@@ -1,0 +1,86 @@
+"""Records of a big import staged outside the store (issue 15, item 7).
+
+While a spreadsheet is validated, its records arrive here in chunks (``importing.build`` with
+``flush``): each chunk's references are checked, its bodies and search texts are prepared (off
+the event loop) and written to a scratch file in a temporary folder, and the records are
+dropped, so memory does not grow with the file. Nothing touches the store until the whole file
+is valid; then ``FactQueries.apply_facts`` copies the staged chunks into the store inside its
+one transaction (all or nothing), and ``close`` removes the scratch folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+import aiosqlite
+
+from bot.core.factfile import KnownIds, check
+from bot.core.records import Event, FactFile, Project
+from storage.bulk_records import Prepared, RecordKind, names_of, prepare, stored_names
+
+_KINDS: tuple[RecordKind, ...] = ("event", "project")
+
+
+class ImportSpool:
+    """Prepared records of one import, chunk by chunk, in a scratch folder."""
+
+    def __init__(self, read: aiosqlite.Connection, known: KnownIds) -> None:
+        self._read = read
+        self._known = known
+        self._folder = tempfile.TemporaryDirectory(prefix="import-spool-")
+        self._paths = {kind: Path(self._folder.name) / f"{kind}s.pickle" for kind in _KINDS}
+        self._files: dict[RecordKind, IO[bytes]] = {
+            kind: self._paths[kind].open("wb") for kind in _KINDS
+        }
+        self._companies: dict[str, list[str]] = {}
+        self._companies_seen = 0
+        self._zones: dict[str, list[str]] = {}
+        self.chunks_written = 0
+
+    async def add(self, facts: FactFile) -> None:
+        """Stage the records of ``facts`` (the file's sources, labels and companies so far
+        come along, for the reference check and the search text)."""
+        check(facts, self._known)
+        for company in facts.companies[self._companies_seen :]:
+            self._companies[company.id] = names_of(company.model_dump())
+        self._companies_seen = len(facts.companies)
+        wanted = {p.company for p in facts.projects if p.company} | {
+            c for e in facts.events for c in e.companies
+        }
+        missing = wanted - self._companies.keys()
+        if missing:
+            self._companies.update(await stored_names(self._read, "companies", missing))
+        zones = {r.zone for r in facts.projects} | {r.zone for r in facts.events}
+        missing = zones - self._zones.keys()
+        if missing:
+            self._zones.update(await stored_names(self._read, "zones", missing))
+        for kind in _KINDS:
+            records: Sequence[Project | Event] = facts.events if kind == "event" else facts.projects
+            if records:
+                await asyncio.to_thread(self._stage, kind, records)
+
+    def _stage(self, kind: RecordKind, records: Sequence[Project | Event]) -> None:
+        prepared = prepare(records, self._companies, self._zones)
+        pickle.dump(prepared, self._files[kind], protocol=pickle.HIGHEST_PROTOCOL)
+        self.chunks_written += 1
+
+    def chunks(self, kind: RecordKind) -> Iterator[list[Prepared]]:
+        """The staged chunks of one kind, in the order they came (read back one at a time)."""
+        self._files[kind].flush()
+        with self._paths[kind].open("rb") as handle:
+            while True:
+                try:
+                    chunk: list[Prepared] = pickle.load(handle)  # our own file, just written
+                except EOFError:
+                    return
+                yield chunk
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+        self._folder.cleanup()
