@@ -314,11 +314,23 @@ async def load_any(path: Path, store: CatalogReads, flush: Flush | None = None) 
 
 
 async def _import(settings: Settings, path: Path) -> int:
+    from bot.core.directory_rows import is_directory_file, read_directory
     from storage import Store
 
     store = await Store.open(settings.database_path)
     try:
         await store.seed()
+        await store.load_directory()
+        if is_directory_file(path):
+            # A directory file (the shipped national_zones.csv format): adds or corrects rows.
+            directory = await store.load_directory(read_directory(path), via="cli")
+            assert directory is not None
+            print(
+                f"imported {path.name}: {len(directory.zones_created)} zones created, "
+                f"{len(directory.added)} directory rows added, "
+                f"{len(directory.corrected)} corrected"
+            )
+            return 0
         # A big spreadsheet's records are staged in chunks outside the store while the file
         # is validated, and copied in by apply_facts in its one transaction.
         spool = await store.open_spool()
@@ -348,6 +360,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     store = await Store.open(settings.database_path)
     try:
         await store.seed()
+        await store.load_directory()
         paths = await export_files(store, args.out, zone=args.zone, sector=args.sector)
     except ExportScopeError as exc:
         choices = f" (did you mean: {', '.join(exc.choices)})" if exc.choices else ""
@@ -369,6 +382,8 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
     store = await Store.open(settings.database_path)
     try:
         await store.seed()
+        # The directory's zones are known zones: a draft refers to 绵阳高新区, not a copy.
+        await store.load_directory()
         zones = [
             KnownZone(z.id, tuple(n for n in (z.name_zh, z.short_zh, *z.aliases) if n))
             for z in await store.zones()

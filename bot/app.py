@@ -108,6 +108,14 @@ async def post_init(app: BotApp) -> None:
         log.info(
             "seeded the store: %d new, %d updated", report.count("new"), report.count("updated")
         )
+    directory = await store.load_directory()
+    if directory is not None:
+        log.info(
+            "loaded the zone directory: %d zones created, %d rows added, %d corrected",
+            len(directory.zones_created),
+            len(directory.added),
+            len(directory.corrected),
+        )
     await start_jobs(app)
     start_error_counter(services.ops)
     await set_menu(app)

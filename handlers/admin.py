@@ -233,12 +233,17 @@ async def _ask(message: Message, context: BotContext, draft: Draft) -> None:
     rows: list[list[InlineKeyboardButton]] = []
     if key == "zone":
         zones = await context.store.zones()
-        if len(zones) <= 12:
-            buttons = [
-                InlineKeyboardButton(z.short_zh, callback_data=Admin("v", "zone", z.id).pack())
-                for z in zones
-            ]
-            rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+        if len(zones) > 12:
+            # The directory holds hundreds: buttons for the zones with records (most first),
+            # any other is typed by name.
+            counts = await context.store.zone_counts()
+            held = [z for z in zones if z.id in counts]
+            zones = sorted(held, key=lambda z: -(counts[z.id].projects + counts[z.id].events))
+        buttons = [
+            InlineKeyboardButton(z.short_zh, callback_data=Admin("v", "zone", z.id).pack())
+            for z in zones[:12]
+        ]
+        rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     elif key == "stage":
         buttons = [
             InlineKeyboardButton(stage(s, lang), callback_data=Admin("v", "stage", s.value).pack())

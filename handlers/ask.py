@@ -198,7 +198,8 @@ class Asker:
         index = self.view.index.names
         for key in keys:
             for zone_id in sorted(index.get(key.key, ())):
-                if key.by_pinyin and key.surface and not _zone_sound_ok(key):
+                zone = self.view.zones.get(zone_id)
+                if key.by_pinyin and key.surface and not _zone_sound_ok(key, zone):
                     continue
                 hits.append(q.NameHit("zone", zone_id, key, 3))
         await self.store.ensure_entity_names()
@@ -1058,9 +1059,12 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _zone_sound_ok(key: q.Key) -> bool:
-    """A zone found by the sound of what was typed: only a near spelling (坤山 -> 昆山)."""
-    return len(key.surface) >= 2
+def _zone_sound_ok(key: q.Key, zone: Zone | None) -> bool:
+    """A zone found by the sound of what was typed: only a near spelling (坤山 -> 昆山), one
+    that shares a character with the zone's name (with 400 zones, 的氧 sounds like 德阳)."""
+    if len(key.surface) < 2 or zone is None:
+        return False
+    return any(ch in zone.short_zh or ch in zone.name_zh for ch in key.surface)
 
 
 def _kind(record: object) -> str:

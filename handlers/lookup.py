@@ -33,6 +33,9 @@ from telegram.ext import (
 
 from bot.callbacks import Lookup, packed, pattern, unpack
 from bot.context import BotApp, BotContext
+from bot.core import directory as zone_directory
+from bot.core.directory import DirectoryAnswer, DirectoryFilter
+from bot.core.directory_rows import DIRECTORY_SOURCE_IDS
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
@@ -41,10 +44,11 @@ from bot.core.lookup import (
     TokenStore,
     closest_zones,
 )
-from bot.core.matching import resolve_sector
-from bot.core.records import SearchHit
+from bot.core.matching import ZoneMatch, resolve_sector
+from bot.core.records import SearchHit, ZoneCounts
 from bot.core.text import normalise
 from bot.core.zone_cache import FactsView, facts_view
+from bot.texts import directory as directory_texts
 from bot.texts import lookup as texts
 from bot.texts.common import Lang, split_message
 from storage import Store
@@ -146,29 +150,62 @@ def _query_of(update: Update) -> str:
 
 
 async def zone_reply(
-    context: BotContext, view: FactsView, zone_id: str, lang: Lang
+    context: BotContext,
+    view: FactsView,
+    zone_id: str,
+    lang: Lang,
+    *,
+    others: tuple[str, ...] = (),
+    admin: bool = False,
 ) -> texts.Reply | None:
+    """A zone's card; a zone with nothing recorded gets the directory's honest card.
+
+    ``others``: zones the same name also fits, offered as buttons beside this one.
+    """
     zone = view.zones.get(zone_id)
     if zone is None:
         return None
     store = context.store
+    entry = view.directory.get(zone_id)
+    other_zones = [view.zones[z] for z in others if z in view.zones]
     figures = await store.zone_figures(zone_id)
+    counts = await store.zone_count(zone_id)
+    if not figures and counts == ZoneCounts(0, 0) and zone.source in DIRECTORY_SOURCE_IDS:
+        return directory_texts.directory_card(
+            lang,
+            zone,
+            entry,
+            await store.sources(entry.sources if entry else (zone.source,)),
+            admin=admin,
+            others=other_zones,
+        )
     projects = await store.projects_in_zone(zone_id, limit=CARD_PROJECTS)
     events = await store.events_in_zone(zone_id, limit=CARD_EVENTS)
     companies = await store.companies(p.company for p in projects if p.company)
     source_ids = {zone.source, *(f.source for f in figures), *(p.source for p in projects)}
     source_ids |= {e.source for e in events}
-    return texts.zone_card(
+    if entry is not None:
+        source_ids |= set(entry.sources)
+    sources = await store.sources(source_ids)
+    extra: list[str] = []
+    if entry is not None:
+        extra = ["", *directory_texts.directory_lines(entry, sources, lang, heading=True)]
+    if other_zones:
+        extra.append(directory_texts.others_line(other_zones, lang))
+    reply = texts.zone_card(
         lang,
         zone,
         names=_names(view),
-        counts=await store.zone_count(zone_id),
+        counts=counts,
         figures=figures,
         projects=projects,
         companies=companies,
         events=events,
-        sources=await store.sources(source_ids),
+        sources=sources,
+        directory=extra,
     )
+    reply.buttons += directory_texts.others_buttons(other_zones, lang)
+    return reply
 
 
 async def project_reply(
@@ -250,8 +287,9 @@ async def search_reply(
     context: BotContext, view: FactsView, query: str, page_no: int, lang: Lang
 ) -> texts.Reply:
     store = context.store
-    exact = view.exact_zone(query)
-    prefer = next(iter(exact)) if len(exact) == 1 else None
+    named = view.index.resolve(query) if view.exact_zone(query) else None
+    # The zone the query names (kunshan: the one with records among 昆山's two) ranks first.
+    prefer = named.zone_id if named is not None and named.kind == "found" else None
     total = await store.search_count(query)
     # Counted up to the cap only: a one-word search may match most of the store.
     page = Page.of(page_no, min(total, SEARCH_COUNT_CAP))
@@ -284,12 +322,73 @@ async def search_reply(
 
 
 async def zones_reply(
-    context: BotContext, view: FactsView, page_no: int, lang: Lang
+    context: BotContext,
+    view: FactsView,
+    page_no: int,
+    lang: Lang,
+    wanted: DirectoryFilter | None = None,
 ) -> texts.Reply:
-    zones = sorted(view.zones.values(), key=lambda z: z.id)
+    """/zones: zones with records first, then the directory by province; filters and pages."""
+    wanted = wanted or DirectoryFilter()
+    counts = await view.counts(context.store)
+    records = {z: c.projects + c.events for z, c in counts.items()}
+    entries = zone_directory.select(view.directory.values(), wanted)
+    chosen = [e.zone_id for e in zone_directory.ordered(entries, records)]
+    if wanted.empty:
+        # Zones outside the directory (added by staff) are listed too, by their records.
+        rest = [z for z in view.zones if z not in view.directory]
+        chosen = sorted(rest, key=lambda z: (-records.get(z, 0), z)) + chosen
+        chosen.sort(key=lambda z: -records.get(z, 0))
+    zones = [view.zones[z] for z in chosen if z in view.zones]
     page = Page.of(page_no, len(zones))
     shown = zones[page.offset : page.offset + page.size]
-    return texts.zone_list(lang, shown, await view.counts(context.store), page)
+    # The province chooser where no province or city is chosen yet.
+    chooser = (
+        zone_directory.provinces_held(entries)
+        if wanted.province is None and not wanted.cities
+        else []
+    )
+    return directory_texts.zone_list(
+        lang,
+        wanted,
+        shown,
+        view.directory,
+        counts,
+        page,
+        directory_texts.filter_key(wanted, _tokens(context)),
+        totals=zone_directory.type_counts(entries),
+        provinces=chooser,
+        unknown=wanted.unknown,
+    )
+
+
+def _filter_of_key(context: BotContext, key: str) -> DirectoryFilter | None:
+    if key.startswith("~"):
+        stored = _tokens(context).get(key[1:])
+        return DirectoryFilter.from_key(stored) if stored is not None else None
+    return DirectoryFilter.from_key(key)
+
+
+async def directory_reply(
+    context: BotContext, view: FactsView, answer: DirectoryAnswer, lang: Lang
+) -> texts.Reply | None:
+    """The reply to a directory question (which zones, how many, where)."""
+    if answer.kind == "list":
+        return await zones_reply(context, view, 0, lang, answer.filter)
+    if answer.kind == "count":
+        entries = zone_directory.select(view.directory.values(), answer.filter)
+        return directory_texts.count_answer(
+            lang, answer.filter, zone_directory.type_counts(entries)
+        )
+    zones = [view.zones[z] for z in answer.zone_ids if z in view.zones]
+    if not zones:
+        return None
+    if len(zones) > 1 and all(
+        view.index.weights.get(z.id, 0) == view.index.weights.get(zones[0].id, 0) for z in zones
+    ):
+        return texts.zone_choices(lang, zones, None)
+    first, others = zones[0], zones[1:]
+    return directory_texts.where_answer(lang, first, view.directory.get(first.id), others)
 
 
 async def zone_projects_reply(
@@ -482,31 +581,71 @@ async def zone(update: Update, context: BotContext) -> None:
         await _reply(message, texts.too_long(lang, MAX_QUERY))
         return
     view = await _view(context)
-    await _reply(message, await _zone_answer(context, view, query, lang))
+    await _reply(message, await _zone_answer(context, view, query, lang, _admin(update, context)))
 
 
-async def _zone_answer(context: BotContext, view: FactsView, query: str, lang: Lang) -> texts.Reply:
+async def _zone_answer(
+    context: BotContext, view: FactsView, query: str, lang: Lang, admin: bool = False
+) -> texts.Reply:
     match = view.index.resolve(query)
     if match.kind == "empty":
         return await zones_reply(context, view, 0, lang)
     if match.kind == "found":
-        reply = await zone_reply(context, view, match.zone_id, lang)
+        reply = await zone_reply(
+            context, view, match.zone_id, lang, others=match.others, admin=admin
+        )
         if reply is not None:
             return reply
     ids = match.zone_ids or match.suggestions or tuple(closest_zones(view.index.names, query))
     zones = [view.zones[z] for z in ids if z in view.zones]
     if match.kind == "ambiguous":
-        return texts.zone_choices(lang, zones, query)
-    return texts.no_zone(lang, query, zones)
+        reply = texts.zone_choices(lang, zones, query)
+    else:
+        reply = texts.no_zone(lang, query, zones)
+    _add_place_button(context, view, query, match, reply, lang)
+    return reply
+
+
+def _add_place_button(
+    context: BotContext,
+    view: FactsView,
+    query: str,
+    match: ZoneMatch,
+    reply: texts.Reply,
+    lang: Lang,
+) -> None:
+    """苏州 names a city too: offer every zone there (/zones 苏州) beside the choices."""
+    wanted = zone_directory.parse_filter(query, view.places)
+    if wanted.unknown or (wanted.province is None and not wanted.cities):
+        return
+    if match.kind == "none" and wanted.types:
+        return
+    held = zone_directory.select(view.directory.values(), wanted)
+    if not held:
+        return
+    key = directory_texts.filter_key(wanted, _tokens(context))
+    reply.buttons.append([directory_texts.place_button(wanted, len(held), key, lang)])
+
+
+def _admin(update: Update, context: BotContext) -> bool:
+    from handlers.basic import is_admin
+
+    user = update.effective_user
+    return is_admin(context, user.id if user else None)
 
 
 async def zones(update: Update, context: BotContext) -> None:
-    """/zones: every zone with its counts of projects and events, as buttons."""
+    """/zones [province|city|type]: the zones, those with records first, filtered and paged."""
     message = update.effective_message
     if message is None:
         return
+    query = _query_of(update)
+    if _too_long(query):
+        await _reply(message, texts.too_long(context.lang, MAX_QUERY))
+        return
     view = await _view(context)
-    await _reply(message, await zones_reply(context, view, 0, context.lang))
+    wanted = zone_directory.parse_filter(query, view.places) if query else None
+    await _reply(message, await zones_reply(context, view, 0, context.lang, wanted))
 
 
 async def sector(update: Update, context: BotContext) -> None:
@@ -584,7 +723,8 @@ async def stats(update: Update, context: BotContext) -> None:
             await _deliver(message, outcome)
             return
     if match.kind == "empty":
-        zones = sorted(view.zones.values(), key=lambda z: z.id)[:20]
+        zones = sorted(view.zones.values(), key=lambda z: (-view.index.weights.get(z.id, 0), z.id))
+        zones = zones[:20]
         await _reply(message, _chart_choices(texts.zone_choices(lang, zones, None)))
         return
     reply = await _zone_answer(context, view, query, lang)
@@ -623,6 +763,16 @@ async def question(update: Update, context: BotContext) -> None:
     if not query:
         await _reply(message, texts.usage(lang, "search"))
         return
+    if not _too_long(query):
+        # Directory questions (苏州有哪些国家级开发区, 合肥高新区在哪个省, 江苏有多少个高新区)
+        # are answered from the zone directory; everything else goes to the question engine.
+        view = await _view(context)
+        answer = zone_directory.answer_question(query, view.places, view.index)
+        if answer is not None:
+            directory_answer = await directory_reply(context, view, answer, lang)
+            if directory_answer is not None:
+                await _reply(message, directory_answer)
+                return
     from handlers import ask
 
     await ask.question(update, context, query, message)
@@ -653,7 +803,7 @@ async def button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     try:
-        outcome, edit = await _on_button(context, query.data or "")
+        outcome, edit = await _on_button(context, query.data or "", _admin(update, context))
     except Exception:
         await _answer(query, None)
         raise
@@ -701,7 +851,7 @@ async def _answer(query: object, text: str | None) -> None:
         log.info("could not answer a button press: %s", exc)
 
 
-async def _on_button(context: BotContext, data: str) -> tuple[Outcome, bool]:
+async def _on_button(context: BotContext, data: str, admin: bool) -> tuple[Outcome, bool]:
     """(what to show, whether to edit the pressed message in place)."""
     lang = context.lang
     pressed = unpack(data)
@@ -714,9 +864,12 @@ async def _on_button(context: BotContext, data: str) -> tuple[Outcome, bool]:
     arg, page = pressed.arg, pressed.page or 0
     reply: texts.Reply | None = None
     if prefix == "z":
-        reply = await zone_reply(context, view, arg, lang)
+        reply = await zone_reply(context, view, arg, lang, admin=admin)
     elif prefix == "zl":
-        reply = await zones_reply(context, view, page, lang)
+        wanted = _filter_of_key(context, arg)
+        if wanted is None:
+            return Outcome(notice=texts.expired(lang)), False
+        reply = await zones_reply(context, view, page, lang, wanted)
     elif prefix == "zp":
         reply = await zone_projects_reply(context, view, arg, page, lang)
     elif prefix == "ze":
@@ -778,7 +931,11 @@ async def inline(update: Update, context: BotContext) -> None:
         )
 
     match = view.index.resolve(query) if query else None
-    zone_ids = list(match.zone_ids) if match is not None else sorted(view.zones)[:INLINE_RESULTS]
+    zone_ids = (
+        [*match.zone_ids, *match.others]
+        if match is not None
+        else sorted(view.zones, key=lambda z: (-view.index.weights.get(z, 0), z))[:INLINE_RESULTS]
+    )
     for zone_id in zone_ids[:5] if query else zone_ids:
         zone_record = view.zones.get(zone_id)
         if zone_record is None:

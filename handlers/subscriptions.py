@@ -50,8 +50,10 @@ from bot.core.alerts import keyword_error, keyword_key
 from bot.core.matching import ZoneIndex, resolve_sector
 from bot.core.records import ChatRecord, SubKind, SubscribeResult, Subscription
 from bot.core.robots import CHANNEL_KINDS
+from bot.core.zone_cache import zone_index
 from bot.texts import admin as admin_texts
 from bot.texts import channels as channel_texts
+from bot.texts import directory as directory_texts
 from bot.texts import subscriptions as texts
 from bot.texts.common import Lang, pick
 from handlers.basic import is_admin
@@ -110,6 +112,7 @@ class Resolved:
     found: Target | None = None
     choices: tuple[Target, ...] = ()
     suggestions: tuple[str, ...] = ()
+    others: tuple[Target, ...] = ()  # with found: other zones the name fits, offered beside it
 
 
 # ---- who may change a chat's subscriptions ------------------------------------------------
@@ -343,7 +346,7 @@ def _thread(message: Message | None) -> int | None:
 async def _names(context: BotContext) -> tuple[ZoneIndex, dict[str, str], dict[str, str]]:
     """Zone index, zone id -> name, sector value -> name (in the reader's language)."""
     store, lang = context.store, context.lang
-    index = ZoneIndex.build(await store.zone_names())
+    index = await zone_index(store)
     zones = {z.id: pick(lang, z.short_zh, z.name_en) for z in await store.zones()}
     sectors = {a.id: pick(lang, a.name_zh, a.name_en) for a in await store.areas()}
     sectors.update({lb.label: lb.label for lb in await store.labels()})
@@ -362,7 +365,11 @@ async def _resolve_zone(context: BotContext, query: str) -> Resolved:
     index, zones, _ = await _names(context)
     match = index.resolve(query)
     if match.kind == "found":
-        return Resolved(found=Target("zone", match.zone_id, zones.get(match.zone_id, "")))
+        # 昆山: the zone with records is followed at once, 昆山经开区 offered beside it.
+        return Resolved(
+            found=Target("zone", match.zone_id, zones.get(match.zone_id, "")),
+            others=tuple(Target("zone", z, zones.get(z, z)) for z in match.others),
+        )
     if match.kind == "ambiguous":
         return Resolved(choices=tuple(Target("zone", z, zones.get(z, z)) for z in match.zone_ids))
     return Resolved(suggestions=tuple(zones.get(z, z) for z in match.suggestions))
@@ -396,7 +403,7 @@ async def _resolve_any(context: BotContext, query: str) -> Resolved:
         *([sector.found] if sector.found else sector.choices),
     ]
     if len(options) == 1:
-        return Resolved(found=options[0])
+        return Resolved(found=options[0], others=zone.others if zone.found else ())
     if options:
         return Resolved(choices=tuple(options))
     return Resolved(suggestions=(*zone.suggestions, *sector.suggestions)[:5])
@@ -469,7 +476,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
     else:
         resolved = await _resolve_any(context, query)
     if resolved.found is not None:
-        await _subscribe_target(message, context, scope, resolved.found)
+        await _subscribe_target(message, context, scope, resolved.found, resolved.others)
         return
     subscribed = await _subscribed_set(context, scope.chat_id)
     if resolved.choices:
@@ -490,7 +497,11 @@ async def subscribe(update: Update, context: BotContext) -> None:
 
 
 async def _subscribe_target(
-    message: Message, context: BotContext, scope: Scope, target: Target
+    message: Message,
+    context: BotContext,
+    scope: Scope,
+    target: Target,
+    others: tuple[Target, ...] = (),
 ) -> None:
     lang = context.lang
     if scope.group is None:
@@ -509,18 +520,39 @@ async def _subscribe_target(
         text = texts.already(target.kind, target.name, lang)
     else:
         text = texts.subscribed(target.kind, target.name, lang, thread is not None)
-    await _reply(message, context, scope, text)
+    if target.kind == "zone" and result is not SubscribeResult.LIMIT:
+        counts = await context.store.zone_count(target.value)
+        if counts.projects == 0 and counts.events == 0:
+            # A directory zone with nothing recorded yet: accepted, and said plainly.
+            text += "\n" + directory_texts.nothing_recorded_yet(target.name, lang)
+    markup = None
+    if others:
+        text += "\n" + directory_texts.also_follow([o.name for o in others], lang)
+        subscribed = await _subscribed_set(context, scope.chat_id)
+        markup = _choice_markup(list(others), subscribed, lang)
+    await _reply(message, context, scope, text, markup)
+
+
+PICKER_ZONES = 24
 
 
 async def _show_picker(message: Message, context: BotContext, scope: Scope) -> None:
     lang = context.lang
     _, zones, _ = await _names(context)
     areas = await context.store.areas()
-    targets = [Target("zone", z, name) for z, name in zones.items()]
-    targets += [Target("sector", a.id, pick(lang, a.name_zh, a.name_en)) for a in areas]
     subscribed = await _subscribed_set(context, scope.chat_id)
+    # The directory holds hundreds of zones: buttons for those with records and those the
+    # chat follows (Telegram takes 100 buttons at most); any other by name.
+    counts = await context.store.zone_counts()
+    shown = [z for z in zones if z in counts or ("zone", z) in subscribed]
+    shown.sort(key=lambda z: -(counts[z].projects + counts[z].events) if z in counts else 0)
+    targets = [Target("zone", z, zones[z]) for z in shown[:PICKER_ZONES]]
+    targets += [Target("sector", a.id, pick(lang, a.name_zh, a.name_en)) for a in areas]
     markup = _choice_markup(targets, subscribed, lang)
-    await _reply(message, context, scope, texts.picker(lang), markup)
+    text = texts.picker(lang)
+    if len(zones) > len(targets):
+        text += "\n" + directory_texts.picker_more(lang)
+    await _reply(message, context, scope, text, markup)
 
 
 # ---- /unsubscribe and /subscriptions ----------------------------------------------------

@@ -211,9 +211,12 @@ class FactQueries(StoreBase):
         return _load(Zone, row) if row else None
 
     async def zone_names(self) -> list[tuple[str, str]]:
-        """(normalised name, zone id) for every name a live zone answers to."""
+        """(normalised name, zone id) for every name a live zone answers to (its record's names
+        and the directory's)."""
         rows = await self.fetchall(
             "SELECT n.name, n.zone_id FROM zone_names n JOIN zones z ON z.id = n.zone_id "
+            "WHERE z.deleted_at IS NULL UNION "
+            "SELECT n.name, n.zone_id FROM directory_names n JOIN zones z ON z.id = n.zone_id "
             "WHERE z.deleted_at IS NULL"
         )
         return [(str(r[0]), str(r[1])) for r in rows]
@@ -662,12 +665,32 @@ async def _index(
         "INSERT INTO search_docs(kind, record_id, zone_id) VALUES (?, ?, ?)",
         (kind, record_id, zone_id),
     )
-    text = " ".join(part for part in body if part)
-    # The title's pinyin goes into the body: found by pinyin, ranked below a title match.
     await db.execute(
         "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
-        (cursor.lastrowid, fts_text(title), f"{fts_text(text)} {pinyin_terms(title)}"),
+        (cursor.lastrowid, *_index_texts(title, body)),
     )
+
+
+def _index_texts(title: str, body: Iterable[str | None]) -> tuple[str, str]:
+    """(title, body) as the FTS index holds them."""
+    text = " ".join(part for part in body if part)
+    # The title's pinyin goes into the body: found by pinyin, ranked below a title match.
+    return fts_text(title), f"{fts_text(text)} {pinyin_terms(title)}"
+
+
+def _zone_index(zone: Zone) -> tuple[str, list[str | None]]:
+    """A zone's search title and body."""
+    return f"{zone.short_zh} {zone.name_en or ''}", [
+        zone.name_zh,
+        zone.province,
+        zone.city,
+        *zone.aliases,
+        *zone.leading,
+        *zone.emerging,
+        zone.summary_zh,
+        zone.summary_en,
+        pinyin(place_stem(zone.short_zh)),
+    ]
 
 
 @dataclass
@@ -758,28 +781,11 @@ class _Writer:
             (zone.id, zone.name_zh, zone.short_zh, zone.name_en or "", body),
         )
         await self.db.execute("DELETE FROM zone_names WHERE zone_id = ?", (zone.id,))
-        for name in zone_name_forms(zone):
-            await self.db.execute(
-                "INSERT OR IGNORE INTO zone_names(name, zone_id) VALUES (?, ?)", (name, zone.id)
-            )
-        await _index(
-            self.db,
-            "zone",
-            zone.id,
-            zone.id,
-            f"{zone.short_zh} {zone.name_en or ''}",
-            [
-                zone.name_zh,
-                zone.province,
-                zone.city,
-                *zone.aliases,
-                *zone.leading,
-                *zone.emerging,
-                zone.summary_zh,
-                zone.summary_en,
-                pinyin(place_stem(zone.short_zh)),
-            ],
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO zone_names(name, zone_id) VALUES (?, ?)",
+            [(name, zone.id) for name in sorted(zone_name_forms(zone))],
         )
+        await _index(self.db, "zone", zone.id, zone.id, *_zone_index(zone))
         await write_audit(
             self.db,
             self.now,
@@ -791,6 +797,48 @@ class _Writer:
             before["body"] if before else None,
             body,
         )
+
+    async def new_zones(self, zones: Sequence[Zone]) -> None:
+        """Insert zones the store has never held, a few statements for all of them.
+
+        For reference data such as the zone directory (hundreds of zones at first start):
+        the same rows ``zone`` writes, without a round trip per zone.
+        """
+        if not zones:
+            return
+        async with self.db.execute("SELECT COALESCE(MAX(id), 0) FROM search_docs") as cursor:
+            row = await cursor.fetchone()
+        first = int(row[0]) + 1 if row else 1
+        bodies = [_body(z) for z in zones]
+        await self.db.executemany(
+            "INSERT INTO zones(id, name_zh, short_zh, name_en, body) VALUES (?, ?, ?, ?, ?)",
+            [
+                (z.id, z.name_zh, z.short_zh, z.name_en or "", b)
+                for z, b in zip(zones, bodies, strict=True)
+            ],
+        )
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO zone_names(name, zone_id) VALUES (?, ?)",
+            [(name, z.id) for z in zones for name in sorted(zone_name_forms(z))],
+        )
+        await self.db.executemany(
+            "INSERT INTO search_docs(id, kind, record_id, zone_id) VALUES (?, 'zone', ?, ?)",
+            [(first + i, z.id, z.id) for i, z in enumerate(zones)],
+        )
+        await self.db.executemany(
+            "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
+            [(first + i, *_index_texts(*_zone_index(z))) for i, z in enumerate(zones)],
+        )
+        await self.db.executemany(
+            "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
+            "VALUES (?, ?, ?, 'zone', ?, 'new', NULL, ?)",
+            [
+                (self.now, self.actor_id, self.via, z.id, b)
+                for z, b in zip(zones, bodies, strict=True)
+            ],
+        )
+        for zone in zones:
+            self.report.add("new", "zones", zone.id)
 
     async def company(self, company: Company) -> None:
         body = _body(company)
@@ -888,7 +936,9 @@ def zone_name_forms(zone: Zone) -> set[str]:
     names = {zone.id, zone.name_zh, zone.short_zh, zone.name_en or zone.short_zh, *zone.aliases}
     stem = place_stem(zone.short_zh)
     names |= {stem, place_stem(zone.name_zh), pinyin(stem)}
-    if zone.city:
+    # The city only where it is the zone's own place (昆山市 for 昆山高新区): a prefecture
+    # such as 苏州 holds many zones and is a place to list, not one zone's name.
+    if zone.city and stem.startswith(zone.city.removesuffix("市")):
         names.add(zone.city.removesuffix("市"))
     forms = {normalise(n) for n in names if n}
     return {f for f in forms if f}

@@ -316,4 +316,25 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX channels_owner ON channels(owner_id);
     """,
+    # 7: the directory of national zones: reference data (types, places, where each row comes
+    #    from), one row per zone, and the extra names it answers to. Never in the feed: a
+    #    directory row is not news.
+    """
+    CREATE TABLE directory (
+        zone_id TEXT PRIMARY KEY REFERENCES zones(id),
+        row INTEGER NOT NULL,
+        province TEXT NOT NULL,
+        city TEXT NOT NULL,
+        county_city TEXT,
+        types TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX directory_province ON directory(province);
+    CREATE INDEX directory_city ON directory(city);
+    CREATE TABLE directory_names (
+        name TEXT NOT NULL,
+        zone_id TEXT NOT NULL REFERENCES zones(id) ON DELETE CASCADE,
+        PRIMARY KEY (name, zone_id)
+    );
+    """,
 )

@@ -10,6 +10,7 @@ from storage.base import StoreBase, utcnow
 from storage.channel_queries import ChannelQueries
 from storage.chat_queries import ChatQueries
 from storage.digest_queries import DigestQueries
+from storage.directory import DirectoryQueries
 from storage.fact_queries import FactQueries
 from storage.ops_queries import OpsQueries
 from storage.question_queries import QuestionQueries
@@ -28,9 +29,11 @@ class Store(
     ReviewQueries,
     QuestionQueries,
     ChannelQueries,
+    DirectoryQueries,
 ):
     """Facts, chats and subscriptions, deliveries, digests, users, the audit trail, operations,
-    the review queue of articles, the questions' name index and context, and group robots."""
+    the review queue of articles, the questions' name index and context, group robots and the
+    zone directory."""
 
     @classmethod
     async def open(cls, path: Path, now: Callable[[], datetime] = utcnow) -> Store:

@@ -72,9 +72,9 @@ async def test_zone_money_has_no_thousands_commas(bot: BotHarness) -> None:
 
 
 async def test_unknown_zone_suggests_closest_names_as_buttons(bot: BotHarness) -> None:
-    calls = await bot.send("/zone 苏州")
+    calls = await bot.send("/zone 东京湾")
     _no_errors(calls)
-    assert "没有与“苏州”匹配的园区" in text_of(calls)
+    assert "没有与“东京湾”匹配的园区" in text_of(calls)
     assert any(d.startswith("z:") for d in _all_data(calls))
 
 
@@ -89,8 +89,8 @@ async def test_zones_lists_counts_and_buttons_open_a_zone(bot: BotHarness) -> No
     calls = await bot.send("/zones")
     _no_errors(calls)
     text = text_of(calls)
-    assert "昆山高新区 — 项目 4 · 活动 4" in text
-    assert "咸宁高新区 — 项目 0 · 活动 4" in text
+    assert "1. 昆山高新区 高新区 · 江苏省 苏州市 昆山市 — 收录 项目 4 · 活动 4" in text
+    assert "咸宁高新区 高新区 · 湖北省 咸宁市 — 收录 项目 0 · 活动 4" in text
     pressed = await bot.press(_with_buttons(calls), "z:changde")
     _no_errors(pressed)
     assert _answered(pressed)
@@ -638,11 +638,12 @@ def test_plural_counts_one_and_many() -> None:
 
 async def test_english_counts_use_singular_for_one(bot: BotHarness) -> None:
     zones = text_of(await bot.send("/zones", lang="en"))
-    assert "Jiaxing Hi-tech Zone — 1 project · 0 events" in zones
-    assert "— 0 projects · 1 event" in zones
+    jiaxing = "Jiaxing Hi-tech Zone hi-tech · Zhejiang, Jiaxing — recorded: 1 project · 0 events"
+    assert jiaxing in zones
+    assert "— recorded: 0 projects · 1 event" in zones
     assert "1 projects" not in zones and "1 events" not in zones
     card = text_of(await bot.send("/zone jiaxing", lang="en"))
-    assert "(1 project in all)" in card
+    assert "(1 project in all recorded here)" in card
 
 
 async def test_search_with_one_hit_says_one_result(bot: BotHarness) -> None:

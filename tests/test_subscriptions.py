@@ -69,15 +69,21 @@ async def test_ambiguous_name_offers_choices_and_a_press_subscribes(harness: Bot
         source="p000-kunshan",
     )
     await harness.store.apply_facts(FactFile(zones=(kaifa,)), via="test")
+    # The zone with records is followed at once; the other the name fits is offered beside it.
     calls = await harness.send("/subscribe 昆山")
     (reply,) = replies(calls)
-    assert reply.button_data() == ["sub:zone:kunshan", "sub:zone:kunshan-etdz"]
-    assert await subs_of(harness) == []
+    assert reply.button_data() == ["sub:zone:kunshan-etdz"]
+    assert "昆山经开区" in text_of(calls)
+    assert await subs_of(harness) == [("zone", "kunshan")]
     calls = await harness.press(reply, "sub:zone:kunshan-etdz")
-    assert await subs_of(harness) == [("zone", "kunshan-etdz")]
+    assert await subs_of(harness) == [("zone", "kunshan"), ("zone", "kunshan-etdz")]
     assert "已订阅" in answers(calls)[0]
     (edit,) = [c for c in calls if c.method == "editMessageReplyMarkup"]
-    assert [b["text"][0] for row in edit.buttons for b in row] == ["⬜", "✅"]
+    assert [b["text"][0] for row in edit.buttons for b in row] == ["✅"]
+    # Two zones without records share a name: a choice, nothing followed silently.
+    calls = await harness.send("/subscribe zone 福州")
+    (reply,) = replies(calls)
+    assert reply.button_data() == ["sub:zone:fuzhou-etdz", "sub:zone:fuzhou-hitech"]
 
 
 async def test_unknown_name_suggests_and_offers_keyword(harness: BotHarness) -> None:
@@ -90,7 +96,7 @@ async def test_unknown_name_suggests_and_offers_keyword(harness: BotHarness) -> 
 
 
 async def test_unknown_zone_gets_suggestions(harness: BotHarness) -> None:
-    calls = await harness.send("/subscribe zone 常熟")
+    calls = await harness.send("/subscribe zone 东京湾")
     assert "没有找到" in text_of(calls)
 
 

@@ -26,9 +26,10 @@ from bot.core.import_files import (
     quote_formula,
 )
 from bot.core.import_resolve import figures_text
-from bot.core.matching import ZoneIndex, resolve_sector
+from bot.core.matching import resolve_sector
 from bot.core.reads import RecordReads
 from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, NamedRef, Project, Zone
+from bot.core.zone_cache import zone_index
 
 SIGNINGS_SHEET = "签约项目 signings"
 EVENTS_SHEET = "活动 events"
@@ -200,7 +201,7 @@ async def resolve_scope(store: RecordReads, query: str | None, kind: str = "any"
         return Scope()
     suggestions: tuple[str, ...] = ()
     if kind in ("any", "zone"):
-        index = ZoneIndex.build(await store.zone_names())
+        index = await zone_index(store)
         match = index.resolve(text)
         if match.kind == "found" and match.zone_id is not None:
             zone = await store.zone(match.zone_id)

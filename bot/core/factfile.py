@@ -170,16 +170,20 @@ def load_text(text: str, name: str = "file") -> FactFile:
     return parse(data)
 
 
-def load_path(path: Path) -> FactFile:
+def read_file_text(path: Path) -> str:
+    """A fact file's text (UTF-8, at most 20 MB); FactFileError saying what is wrong."""
     if not path.is_file():
         raise FactFileError([f"{path} does not exist or is not a file"])
     if path.stat().st_size > MAX_FACT_FILE_BYTES:
         raise FactFileError([f"{path} is larger than 20 MB"])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise FactFileError([f"{path} is not UTF-8 text; save it as UTF-8"]) from None
-    return load_text(text, name=path.name)
+
+
+def load_path(path: Path) -> FactFile:
+    return load_text(read_file_text(path), name=path.name)
 
 
 def load_seed() -> FactFile:

@@ -13,6 +13,7 @@ from bot.core.records import (
     SectorArea,
     SectorLabel,
 )
+from bot.core.zone_cache import zone_index
 
 
 @dataclass
@@ -38,10 +39,9 @@ class Catalog:
 
 async def catalog(store: CatalogReads) -> Catalog:
     """Everything ``build`` needs from the store, read once per import."""
-    pairs = await store.zone_names()
     zone_ids = frozenset(z.id for z in await store.zones())
     return Catalog(
-        zones=ZoneIndex.build(pairs),
+        zones=await zone_index(store),
         zone_ids=zone_ids,
         areas=await store.areas(),
         labels=await store.labels(),

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from bot.core.import_catalog import Catalog
 from bot.core.import_files import RowError
-from bot.core.matching import ZoneIndex
 from bot.core.reads import ZoneReads
 from bot.core.records import (
     Company,
@@ -21,12 +20,13 @@ from bot.core.records import (
 )
 from bot.core.text import normalise
 from bot.core.values import Quantity
+from bot.core.zone_cache import zone_index
 
 
 async def zone_resolver(store: ZoneReads) -> Resolver:
     """A resolver that knows only the zones: enough to check one typed zone name."""
     cat = Catalog.empty()
-    cat.zones = ZoneIndex.build(await store.zone_names())
+    cat.zones = await zone_index(store)
     cat.zone_ids = frozenset(z.id for z in await store.zones())
     return Resolver(cat)
 

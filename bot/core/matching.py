@@ -6,6 +6,7 @@ from ``store.zone_names()`` and the sector lists, and keeps it while the facts a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -14,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.records import SectorArea, SectorLabel
 from bot.core.text import has_han, normalise, pinyin
+from bot.core.traditional import simplified
 
 MatchKind = Literal["found", "ambiguous", "none", "empty"]
 MAX_QUERY = 100  # characters of a name worth matching; longer input is not a name
@@ -21,11 +23,16 @@ MAX_QUERY = 100  # characters of a name worth matching; longer input is not a na
 
 @dataclass(frozen=True)
 class ZoneMatch:
-    """``found``: one zone; ``ambiguous``: choices; ``none``: suggestions; ``empty``: no query."""
+    """``found``: one zone; ``ambiguous``: choices; ``none``: suggestions; ``empty``: no query.
+
+    ``others``: with ``found``, the other zones the name also fits (昆山 is a high-tech zone
+    and an ETDZ): the one with records is shown, the others are offered beside it.
+    """
 
     kind: MatchKind
     zone_ids: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
 
     @property
     def zone_id(self) -> str:
@@ -33,35 +40,121 @@ class ZoneMatch:
         return self.zone_ids[0]
 
 
+# Words in a query that name a zone's type (昆山经开区, kunshan hitech): a near miss of
+# another type is not that zone.
+_TYPE_HINTS: dict[str, tuple[str, ...]] = {
+    "hitech": ("高新", "hitech", "hightech", "gaoxin"),
+    "etdz": ("经开", "经济技术", "etdz", "jingkai"),
+}
+
+
+def query_type(text: str) -> str | None:
+    """The zone type a normalised query names, if it names exactly one."""
+    named = [t for t, hints in _TYPE_HINTS.items() if any(h in text for h in hints)]
+    return named[0] if len(named) == 1 else None
+
+
+def _place_part(text: str) -> str:
+    """What comes before the first type word: 海口经开区 -> 海口, kunshan hitech -> kunshan."""
+    found = [text.find(h) for hints in _TYPE_HINTS.values() for h in hints if h in text]
+    return text[: min(found)] if found else ""
+
+
+def mixed_pinyin(text: str) -> str:
+    """Han characters as pinyin, everything else kept: kunshan高新区 -> kunshangaoxinqu."""
+    if not has_han(text):
+        return text.lower()
+    from pypinyin import Style, lazy_pinyin  # loaded on first use: it costs start-up time
+
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")).lower()
+
+
+def fold(query: str) -> str:
+    """A query folded for matching: traditional characters made simplified, then normalised."""
+    return normalise(simplified(query[: MAX_QUERY * 2]))
+
+
 @dataclass
 class ZoneIndex:
-    """Every normalised name each zone answers to."""
+    """Every normalised name each zone answers to.
+
+    ``weights``: records held per zone (projects and events): where a name fits several zones,
+    the one with records is the answer and the others are offered. ``types``: each zone's
+    types (hitech, etdz) from the directory, so a query naming a type is not matched by a
+    near miss of another type.
+    """
 
     names: dict[str, set[str]] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _sorted: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def sorted_names(self) -> list[str]:
+        """Every name in order, built once: prefixes by bisection, near misses over a list."""
+        if self._sorted is None or len(self._sorted) != len(self.names):
+            self._sorted = sorted(self.names)
+        return self._sorted
+
+    def with_prefix(self, text: str) -> set[str]:
+        """Zones with a name that starts with ``text``."""
+        keys = self.sorted_names
+        found: set[str] = set()
+        for position in range(bisect_left(keys, text), len(keys)):
+            if not keys[position].startswith(text):
+                break
+            found |= self.names[keys[position]]
+        return found
 
     @classmethod
-    def build(cls, pairs: Iterable[tuple[str, str]]) -> ZoneIndex:
-        index = cls()
+    def build(
+        cls,
+        pairs: Iterable[tuple[str, str]],
+        weights: dict[str, int] | None = None,
+        types: dict[str, tuple[str, ...]] | None = None,
+    ) -> ZoneIndex:
+        index = cls(weights=dict(weights or {}), types=dict(types or {}))
         for name, zone_id in pairs:
             index.names.setdefault(name, set()).add(zone_id)
         return index
 
+    def exact(self, query: str) -> set[str]:
+        """Zones whose own name (in any script: 崑山, kunshan高新区) the query is."""
+        text = fold(query)
+        if not text:
+            return set()
+        for form in (text, pinyin(text), mixed_pinyin(text)):
+            found = self.names.get(form)
+            if found:
+                return set(found)
+        return set()
+
     def resolve(self, query: str) -> ZoneMatch:
-        text = normalise(query[: MAX_QUERY * 2])
+        text = fold(query)
         if not text:
             return ZoneMatch("empty")
         if len(text) > MAX_QUERY:
             return ZoneMatch("none")
-        exact = self.names.get(text) or self.names.get(pinyin(text))
+        exact = self.exact(text)
         if exact:
-            return _found_or_choices(exact)
+            return self._found_or_choices(exact)
+        wanted = query_type(mixed_pinyin(text))
+        if wanted is not None:
+            # 海口经开区: the place is known (海口) but has no zone of that type: say so and
+            # offer the place's zones, never a near miss elsewhere (海安经开区).
+            at_place = self.exact(_place_part(text))
+            if at_place:
+                fitting = {z for z in at_place if wanted in self.types.get(z, (wanted,))}
+                if fitting:
+                    return self._found_or_choices(fitting)
+                return ZoneMatch("none", suggestions=self._ranked(at_place)[:3])
         # Prefixes: "kun" finds kunshan; one letter is too little to mean anything.
         if len(text) >= 2:
-            prefixed = {z for name, ids in self.names.items() if name.startswith(text) for z in ids}
+            prefixed = self.with_prefix(text)
             if prefixed:
-                return _found_or_choices(prefixed)
+                return self._typed(prefixed, wanted)
         # Near misses: rank by similarity; accept the best only when it stands clear.
-        scored = process.extract(text, list(self.names), scorer=fuzz.ratio, limit=12)
+        scored = process.extract(text, self.sorted_names, scorer=fuzz.ratio, limit=12)
         best: dict[str, float] = {}
         for name, score, _ in scored:
             for zone_id in self.names[name]:
@@ -69,13 +162,30 @@ class ZoneIndex:
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         if ranked and ranked[0][1] >= 80 and len(text) >= 3:
             close = [z for z, s in ranked if s >= ranked[0][1] - 3]
-            return _found_or_choices(set(close))
+            return self._typed(set(close), wanted)
         return ZoneMatch("none", suggestions=tuple(z for z, s in ranked[:3] if s >= 40))
 
+    def _typed(self, zone_ids: set[str], wanted: str | None) -> ZoneMatch:
+        """Prefix and near-miss matches; a type the query names must be the zone's type."""
+        if wanted is not None:
+            fitting = {z for z in zone_ids if wanted in self.types.get(z, (wanted,))}
+            if not fitting:
+                return ZoneMatch("none", suggestions=self._ranked(zone_ids)[:3])
+            zone_ids = fitting
+        return self._found_or_choices(zone_ids)
 
-def _found_or_choices(zone_ids: set[str]) -> ZoneMatch:
-    ordered = tuple(sorted(zone_ids))
-    return ZoneMatch("found" if len(ordered) == 1 else "ambiguous", ordered)
+    def _ranked(self, zone_ids: Iterable[str]) -> tuple[str, ...]:
+        """Zones with more records first, then by id."""
+        return tuple(sorted(zone_ids, key=lambda z: (-self.weights.get(z, 0), z)))
+
+    def _found_or_choices(self, zone_ids: set[str]) -> ZoneMatch:
+        ordered = self._ranked(zone_ids)
+        if len(ordered) == 1:
+            return ZoneMatch("found", ordered)
+        with_records = [z for z in ordered if self.weights.get(z, 0) > 0]
+        if len(with_records) == 1:
+            return ZoneMatch("found", (with_records[0],), others=ordered[1:])
+        return ZoneMatch("ambiguous", ordered)
 
 
 @dataclass(frozen=True)

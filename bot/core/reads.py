@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
+from bot.core.directory_rows import DirectoryEntry
 from bot.core.records import (
     Event,
     NamedRef,
@@ -19,11 +20,16 @@ from bot.core.records import (
 
 
 class ZoneReads(Protocol):
-    """Zones and sectors: enough to resolve a typed zone or sector name."""
+    """Zones and sectors: enough to resolve a typed zone or sector name (the zones' records
+    and directory types rank the zones a name fits)."""
 
     async def zones(self) -> list[Zone]: ...
 
     async def zone_names(self) -> list[tuple[str, str]]: ...
+
+    async def zone_counts(self) -> dict[str, ZoneCounts]: ...
+
+    async def directory_entries(self) -> list[DirectoryEntry]: ...
 
     async def areas(self) -> list[SectorArea]: ...
 
@@ -34,8 +40,6 @@ class FactsReads(ZoneReads, Protocol):
     """The lookups' view of the facts (bot/core/zone_cache.py)."""
 
     async def facts_version(self) -> int: ...
-
-    async def zone_counts(self) -> dict[str, ZoneCounts]: ...
 
     async def count_with_labels(self, kind: RecordKind, labels: Sequence[str]) -> int: ...
 

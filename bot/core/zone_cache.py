@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.directory import Places
+from bot.core.directory_rows import DirectoryEntry
 from bot.core.matching import ZoneIndex
-from bot.core.reads import FactsReads
+from bot.core.reads import FactsReads, ZoneReads
 from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCounts
 
 
@@ -20,6 +22,8 @@ class FactsView:
     zones: dict[str, Zone]
     areas: dict[str, SectorArea]
     labels: dict[str, SectorLabel]
+    directory: dict[str, DirectoryEntry] = field(default_factory=dict)
+    places: Places = field(default_factory=Places)
     _counts: dict[str, ZoneCounts] | None = field(default=None, repr=False)
     _sector_counts: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -33,12 +37,7 @@ class FactsView:
 
     def exact_zone(self, query: str) -> set[str]:
         """Zones whose own name (not a prefix or near miss) the query is."""
-        from bot.core.text import normalise, pinyin
-
-        text = normalise(query[:200])
-        if not text:
-            return set()
-        return set(self.index.names.get(text) or self.index.names.get(pinyin(text)) or ())
+        return self.index.exact(query)
 
     async def counts(self, store: FactsReads) -> dict[str, ZoneCounts]:
         """Projects and events per zone, counted once per facts version."""
@@ -57,17 +56,37 @@ class FactsView:
         return self._sector_counts[key]
 
 
+async def zone_index(store: ZoneReads) -> ZoneIndex:
+    """Every zone name, with each zone's records and types: the index every lookup and every
+    import resolves zone names with (so 昆山 is 昆山高新区, the one with records, everywhere)."""
+    counts = await store.zone_counts()
+    return ZoneIndex.build(
+        await store.zone_names(),
+        weights={z: c.projects + c.events for z, c in counts.items()},
+        types={e.zone_id: e.types for e in await store.directory_entries()},
+    )
+
+
 async def facts_view(store: FactsReads, view: FactsView | None) -> FactsView:
     """``view`` if the facts are unchanged since it was built, else a new one."""
     version = await store.facts_version()
     if view is not None and view.version == version:
         return view
     zones = {z.id: z for z in await store.zones()}
+    counts = await store.zone_counts()
+    directory = {e.zone_id: e for e in await store.directory_entries()}
     view = FactsView(
         version=version,
-        index=ZoneIndex.build(await store.zone_names()),
+        index=ZoneIndex.build(
+            await store.zone_names(),
+            weights={z: c.projects + c.events for z, c in counts.items()},
+            types={z: e.types for z, e in directory.items()},
+        ),
         zones=zones,
         areas={a.id: a for a in await store.areas()},
         labels={lb.label: lb for lb in await store.labels()},
+        directory=directory,
+        places=Places.build(directory.values()),
+        _counts=counts,
     )
     return view

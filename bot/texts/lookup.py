@@ -395,8 +395,12 @@ def zone_card(
     companies: Mapping[str, Company],
     events: Sequence[Event],
     sources: Mapping[str, Source],
+    directory: Sequence[str] = (),
 ) -> Reply:
-    """A zone's profile: place, industries, figures with period and source, latest records."""
+    """A zone's profile: place, industries, figures with period and source, latest records.
+
+    ``directory``: the zone directory's lines (already rendered), shown under the place.
+    """
     notes: list[str] = []  # source ids in order of first mention
 
     def cite(source_id: str) -> str:
@@ -414,6 +418,7 @@ def zone_card(
     place = zone_place(zone, lang)
     if place:
         lines.append("📍 " + esc(place))
+    lines.extend(directory)
     if zone.leading:
         lines.append(
             tr(lang, "主导产业：", "Leading industries: ") + _labels_line(zone.leading, names, lang)
@@ -429,7 +434,9 @@ def zone_card(
         lines.append(esc(public(summary)) + " " + cite(zone.source))
     if figures:
         lines.append("")
-        lines.append(tr(lang, "<b>主要数据</b>", "<b>Headline figures</b>"))
+        lines.append(
+            tr(lang, "<b>主要数据</b>（来源报道的数字）", "<b>Headline figures</b> (as reported)")
+        )
         by_id = {f.id: f for f in figures}
         heads = [f for f in figures if f.part_of is None or f.part_of not in by_id]
         for head in heads:
@@ -443,8 +450,8 @@ def zone_card(
         tr(lang, "<b>最新签约与项目</b>", "<b>Latest signings and projects</b>")
         + tr(
             lang,
-            f"（共 {counts.projects} 个项目）",
-            f" ({plural(counts.projects, 'project')} in all)",
+            f"（本库收录 {counts.projects} 个项目）",
+            f" ({plural(counts.projects, 'project')} in all recorded here)",
         )
     )
     if not projects:
@@ -460,7 +467,7 @@ def zone_card(
     lines.append("")
     lines.append(
         tr(lang, "<b>近期活动与计划</b>", "<b>Recent events and programmes</b>")
-        + tr(lang, f"（共 {counts.events} 项）", f" ({counts.events} in all)")
+        + tr(lang, f"（本库收录 {counts.events} 项）", f" ({counts.events} in all recorded here)")
     )
     if not events:
         lines.append(tr(lang, "暂无活动记录。", "No events recorded yet."))
@@ -500,34 +507,6 @@ def _figure_line(figure: ZoneFigure, lang: Lang, cite: object, with_period: bool
         text += tr(lang, "（", " (") + esc(date(figure.period, lang)) + tr(lang, "）", ")")
         text += " " + cite(figure.source)  # type: ignore[operator]
     return text
-
-
-def zone_list(
-    lang: Lang, zones: Sequence[Zone], counts: Mapping[str, ZoneCounts], page: Page
-) -> Reply:
-    lines = [tr(lang, f"<b>全部园区</b>（{page.total} 个）", f"<b>All zones</b> ({page.total})")]
-    items: list[tuple[str, str]] = []
-    for number, zone in enumerate(zones, page.offset + 1):
-        count = counts.get(zone.id, ZoneCounts(0, 0))
-        lines.append(
-            f"{number}. <b>{esc(_zone_title(zone, lang))}</b> — "
-            + tr(
-                lang,
-                f"项目 {count.projects} · 活动 {count.events}",
-                f"{plural(count.projects, 'project')} · {plural(count.events, 'event')}",
-            )
-        )
-        items.append(
-            (
-                f"{_zone_title(zone, lang)} ({count.projects}/{count.events})",
-                Lookup("z", zone.id).pack(),
-            )
-        )
-    buttons = _numbered_buttons(items, page.offset + 1)
-    nav = _nav("zl", "all", page, lang)
-    if nav:
-        buttons.append(nav)
-    return Reply("\n".join(lines), buttons)
 
 
 def zone_projects(
