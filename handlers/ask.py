@@ -80,6 +80,21 @@ class Asker:
         chosen = q.pick_names(hits)
         zones = [h for h in chosen if h.kind == "zone"]
         named = [h for h in chosen if h.kind != "zone"]
+        if zones and not named:
+            # A bare place name (北京) of a directory zone with no records may be part of a
+            # record's name (祖冲之杯北京赛): if a record is found with those words left in,
+            # the record is meant, not the zone.
+            counts = await self.view.counts(self.store)
+            weak = {
+                h.record_id
+                for h in zones
+                if h.record_id not in counts and not q.names_zone_type(h.key.surface)
+            }
+            flat = q.squeeze(text)
+            for hit in [h for h in zones if h.record_id in weak and h.key.start < 1000]:
+                if await self._inside_a_name(flat, hit.key.start, hit.key.end):
+                    chosen = [h for h in chosen if h.record_id != hit.record_id]
+            zones = [h for h in chosen if h.kind == "zone"]
         if not named:
             fuzzy = await self._near_miss(text, chosen)
             if fuzzy is not None:
@@ -104,11 +119,11 @@ class Asker:
         if named:
             focus.kind, focus.record_id = named[0].kind, named[0].record_id
         elif ctx is not None and ctx.record_id and not parsed.zone_pointer:
-            if parsed.followup:
+            same_zone = not zones or ctx.zone_id in {h.record_id for h in zones}
+            if parsed.followup and same_zone:
+                # "this" in "this year" is no pointer once another zone is named.
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
-            elif not _asks_for_a_list(parsed) and (
-                not zones or ctx.zone_id in {h.record_id for h in zones}
-            ):
+            elif not _asks_for_a_list(parsed) and same_zone:
                 # No pointer word: the last record stays in question unless the words of
                 # this one fit another record clearly better (checked in _decide).
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
@@ -213,6 +228,18 @@ class Asker:
                     continue  # a Chinese name matched as Chinese already
                 hits.append(q.NameHit(row.kind, row.record_id, key, row.quality))
         return hits
+
+    async def _inside_a_name(self, flat: str, start: int, end: int) -> bool:
+        """Whether the words at flat[start:end], with a neighbouring character, stand in a
+        record's name (北京 in 祖冲之杯北京赛)."""
+        windows = [flat[start : end + 1], flat[max(0, start - 1) : end]]
+        for window in windows:
+            if len(window) <= end - start or not has_han(window):
+                continue
+            hits = await self.store.search_kinds(window, ("event", "project", "company"), limit=3)
+            if any(window in normalise(h.title) for h in hits):
+                return True
+        return False
 
     async def _by_part(self, text: str, chosen: list[q.NameHit]) -> q.NameHit | None:
         """幕墙那个项目: the one project (or company) whose name holds the word."""

@@ -237,6 +237,21 @@ async def test_follow_ups_in_english(asker: BotHarness) -> None:
     assert "1.5 billion" in await ask(asker, "And the expected output at full production?", "en")
 
 
+async def test_naming_another_zone_ends_the_follow_up(asker: BotHarness) -> None:
+    # "this" in "this year" is no pointer back to the Fengmao base once a zone is named.
+    assert "150" in await ask(asker, "How much land will the Fengmao base use?", "en")
+    reply = await ask(asker, "How many projects did Suzhou Industrial Park sign this year?", "en")
+    assert "No record" in reply and "Fengmao" not in reply
+
+
+async def test_a_place_inside_a_records_name_is_not_a_zone(asker: BotHarness) -> None:
+    # 北京 names a directory zone with no records, but here it is part of 祖冲之杯北京赛.
+    reply = await ask(asker, "祖冲之杯北京赛是哪天收官的？")
+    assert "北京赛" in reply and "收官" in reply and "北京经开区" not in reply
+    # Alone it is still the place.
+    assert "北京经开区" in await ask(asker, "北京经开区有什么项目？")
+
+
 async def test_context_is_per_chat_and_user(asker: BotHarness) -> None:
     await ask(asker, "帮我查一下德加能源", chat_id=-100900, user_id=31, chat_type="private")
     other = await ask(asker, "它的董事长是谁？", chat_id=2002, user_id=2002)

@@ -299,6 +299,26 @@ class NameHit:
         return self.key.by_pinyin and _HAN.search(self.key.surface) is not None
 
 
+_ZONE_TYPE_WORDS = (
+    "高新",
+    "经开",
+    "开发区",
+    "园区",
+    "新区",
+    "hitech",
+    "hi-tech",
+    "etdz",
+    "zone",
+    "park",
+)
+
+
+def names_zone_type(surface: str) -> bool:
+    """Whether the words that found a zone say what kind of zone (昆山高新区, not just 昆山)."""
+    folded = surface.casefold()
+    return any(word in folded for word in _ZONE_TYPE_WORDS)
+
+
 def pick_names(hits: Sequence[NameHit]) -> list[NameHit]:
     """The longest names first, none overlapping another; exact spellings over sound-alikes."""
     ranked = sorted(
