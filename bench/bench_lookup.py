@@ -5,7 +5,8 @@
     python bench/bench_lookup.py ... --directory   # also time the zone directory's first load
 
 Generates a store (in a child process, through the Store API, cached by size in the temp
-dir; --fresh rebuilds it), then runs /zone, /search and /sector updates through the real
+dir; --fresh rebuilds it), then runs /zone, /search and /sector updates and plain questions
+("ask": messages in staff's own words, for the question engine) through the real
 Application over the in-process Bot API and prints, per command, p50 and p99 of the time from
 update in to sendMessage out; also start-up time (importing the bot, building the Application,
 initialize, post_init: opening the store) and the peak RSS of this process.
@@ -331,10 +332,25 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
             return rng.choice(cities) + " " + rng.choice(WORDS)
         return pinyin(rng.choice(cities))
 
+    def question() -> str:
+        """A plain message in staff's own words (the question engine, issue 13)."""
+        city, word = rng.choice(cities), rng.choice(WORDS)
+        return rng.choice(
+            [
+                f"{city}高新区有多少个{word}项目？",
+                f"{city}最近有什么签约？",
+                f"请问{city}的{word}项目投资多少？",
+                f"{word}领域哪个园区项目最多？",
+                f"What {word} projects did {pinyin(city)} sign recently?",
+                "德加能源的董事长是谁？",
+            ]
+        )
+
     commands = {
         "/zone": zone_query,
         "/search": search_query,
         "/sector": lambda: rng.choice(labels),
+        "ask": question,
     }
     timings: dict[str, list[float]] = {}
     first: dict[str, float] = {}
@@ -345,9 +361,8 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
             message_id += 1
             text = make()
             asked.setdefault(command, []).append(text)
-            raw = message_update(
-                f"{command} {text}", chat_id=5000, user_id=5000, message_id=message_id
-            )
+            typed = text if command == "ask" else f"{command} {text}"
+            raw = message_update(typed, chat_id=5000, user_id=5000, message_id=message_id)
             update = Update.de_json(raw, app.bot)
             sent_at.clear()
             began = time.perf_counter()

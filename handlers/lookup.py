@@ -190,8 +190,7 @@ async def zone_reply(
     extra: list[str] = []
     if entry is not None:
         extra = ["", *directory_texts.directory_lines(entry, sources, lang, heading=True)]
-    if other_zones:
-        extra.append(directory_texts.others_line(other_zones, lang))
+    also_meant = [directory_texts.others_line(other_zones, lang)] if other_zones else []
     reply = texts.zone_card(
         lang,
         zone,
@@ -203,6 +202,7 @@ async def zone_reply(
         events=events,
         sources=sources,
         directory=extra,
+        others=also_meant,
     )
     reply.buttons += directory_texts.others_buttons(other_zones, lang)
     return reply

@@ -147,6 +147,10 @@ async def test_the_page_zones_are_one_zone_each_with_page_and_directory_facts(
     assert "159个" in text and "德加能源固态电池总部项目" in text  # the page's facts
     assert "国家级园区名录" in text and "江苏省 苏州市 昆山市" in text  # the directory's
     assert "国家级开发区名单 A" in text and "报纸版面文章" in text  # each with its source
+    # The zone's own facts lead; the directory's reference lines follow its records.
+    assert text.index("主导产业") < text.index("最新签约") < text.index("国家级园区名录")
+    kunshan = text_of(await bot.send("/zone kunshan"))
+    assert kunshan.index("也可能是") < kunshan.index("主导产业")
 
 
 async def test_kunshan_answers_the_zone_with_records_and_offers_the_etdz(bot: BotHarness) -> None:

@@ -396,10 +396,13 @@ def zone_card(
     events: Sequence[Event],
     sources: Mapping[str, Source],
     directory: Sequence[str] = (),
+    others: Sequence[str] = (),
 ) -> Reply:
     """A zone's profile: place, industries, figures with period and source, latest records.
 
-    ``directory``: the zone directory's lines (already rendered), shown under the place.
+    ``others``: lines naming the other zones the query may have meant, shown under the place;
+    ``directory``: the zone directory's lines (already rendered), after the records: reference
+    data, not what a reader of this zone's card looks for first.
     """
     notes: list[str] = []  # source ids in order of first mention
 
@@ -418,7 +421,7 @@ def zone_card(
     place = zone_place(zone, lang)
     if place:
         lines.append("📍 " + esc(place))
-    lines.extend(directory)
+    lines.extend(others)
     if zone.leading:
         lines.append(
             tr(lang, "主导产业：", "Leading industries: ") + _labels_line(zone.leading, names, lang)
@@ -473,6 +476,7 @@ def zone_card(
         lines.append(tr(lang, "暂无活动记录。", "No events recorded yet."))
     for event in events:
         lines.append("• " + event_line(event, names, lang) + " " + cite(event.source))
+    lines.extend(directory)
     lines.append("")
     lines.append(tr(lang, "<b>来源</b>", "<b>Sources</b>"))
     for number, source_id in enumerate(notes, 1):
