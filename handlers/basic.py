@@ -21,6 +21,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import BotApp, BotContext
+from bot.logsafe import redact
 from bot.texts import basic as texts
 from bot.texts import channels as robot_texts
 from bot.texts.common import Lang
@@ -192,6 +193,8 @@ async def on_error(update: object, context: BotContext) -> None:
         if fault
         else "".join(traceback.format_exception_only(type(error), error)).strip()
     )
+    # Log lines are redacted by the formatter; this goes to a chat, so redact it here.
+    summary = redact(summary, context.settings.secrets())
     where = "update" if isinstance(update, Update) else "job"
     for admin_id in sorted(context.settings.admin_ids)[:5]:
         try:

@@ -115,6 +115,9 @@ class Recorder(httpx.AsyncBaseTransport):
         ["fe80::1%eth0"],
         ["fd00::5"],
         ["::ffff:10.0.0.1"],
+        ["fec0::1"],  # site-local
+        ["2002:7f00:1::"],  # 6to4 carrying 127.0.0.1
+        ["2002:c0a8:1::1"],  # 6to4 carrying 192.168.0.1
         ["100.64.0.1"],
         ["0.0.0.0"],
         ["93.184.216.34", "10.0.0.1"],  # one private answer among public ones is enough

@@ -403,3 +403,24 @@ def test_every_setting_is_documented_in_env_example_and_readme() -> None:
         name = f"BOT_{field.upper()}"
         assert f"\n{name}=" in example, name
         assert f"| `{name}` |" in readme, name
+
+
+async def test_the_admins_error_report_never_shows_a_secret(tmp_path: Path) -> None:
+    from telegram.ext import CommandHandler
+
+    key = "sk-test-" + "0123456789abcdef"
+    bot = BotHarness(make_settings(tmp_path, llm_api_key=key))
+
+    async def boom(update: Any, context: Any) -> None:
+        raise RuntimeError(f"the endpoint refused key {key}")
+
+    bot.app.add_handler(CommandHandler("boom", boom), group=5)
+    await bot.start()
+    try:
+        calls = await bot.send("/boom", user_id=ADMIN_ID, chat_id=ADMIN_ID)
+    finally:
+        await bot.stop()
+    reports = [c for c in calls if c.method == "sendMessage" and "RuntimeError" in (c.text or "")]
+    assert reports, [c.text for c in calls]
+    assert all(key not in (c.text or "") for c in calls)
+    assert REDACTED in (reports[0].text or "")
