@@ -189,7 +189,10 @@ async def zone_reply(
     sources = await store.sources(source_ids)
     extra: list[str] = []
     if entry is not None:
-        extra = ["", *directory_texts.directory_lines(entry, sources, lang, heading=True)]
+        extra = [
+            "",
+            *directory_texts.directory_lines(entry, sources, lang, heading=True, admin=admin),
+        ]
     also_meant = [directory_texts.others_line(other_zones, lang)] if other_zones else []
     reply = texts.zone_card(
         lang,

@@ -74,17 +74,39 @@ def _source_text(source: Source | None, source_id: str, lang: Lang) -> str:
 
 
 def directory_lines(
-    entry: DirectoryEntry, sources: Mapping[str, Source], lang: Lang, heading: bool = False
+    entry: DirectoryEntry,
+    sources: Mapping[str, Source],
+    lang: Lang,
+    heading: bool = False,
+    *,
+    admin: bool = False,
 ) -> list[str]:
-    """What the directory says of a zone, each value marked listed or derived, with sources.
+    """What the directory says of a zone, with its sources.
 
     ``heading``: on a card that also holds page facts, a line saying these are the directory's.
+    ``admin``: also how the row was made (which values are derived rather than listed, what is
+    still to verify): notes for the people who keep the facts, not for every reader.
     """
     lines = [tr(lang, "<b>国家级园区名录</b>", "<b>National zone directory</b>")] if heading else []
     lines += [
         tr(lang, "🏷 类型：", "🏷 Type: ") + esc(types_text(entry.types, lang)),
         "📍 " + esc(entry_place(entry, lang)),
     ]
+    if admin:
+        lines.append(_how_made(entry, lang))
+    aliases = [a for a in entry.aliases if a != entry.name]
+    if aliases:
+        lines.append(tr(lang, "别称：", "Also called: ") + esc(tr(lang, "、", ", ").join(aliases)))
+    if entry.flag and admin:
+        lines.append(tr(lang, "⚠️ 待核实：", "⚠️ To verify: ") + esc(_flag_text(entry.flag, lang)))
+    lines.append(tr(lang, "名录来源：", "Directory source: "))
+    for source_id in entry.sources:
+        lines.append("• " + _source_text(sources.get(source_id), source_id, lang))
+    return lines
+
+
+def _how_made(entry: DirectoryEntry, lang: Lang) -> str:
+    """Which of a row's values the lists give and which are derived from the name."""
     names = FIELD_ZH if lang == "zh" else FIELD_EN
     derived = tr(lang, "、", ", ").join(names[d] for d in entry.derived if d in names)
     if "province" in entry.derived:
@@ -99,16 +121,7 @@ def directory_lines(
             f"省份据名单 B；名单未列、由名称推断：{derived}",
             f"province as list B gives it; not listed, derived from the name: {derived}",
         )
-    lines.append(tr(lang, "（", "(") + esc(how) + tr(lang, "）", ")"))
-    aliases = [a for a in entry.aliases if a != entry.name]
-    if aliases:
-        lines.append(tr(lang, "别称：", "Also called: ") + esc(tr(lang, "、", ", ").join(aliases)))
-    if entry.flag:
-        lines.append(tr(lang, "⚠️ 待核实：", "⚠️ To verify: ") + esc(_flag_text(entry.flag, lang)))
-    lines.append(tr(lang, "名录来源：", "Directory source: "))
-    for source_id in entry.sources:
-        lines.append("• " + _source_text(sources.get(source_id), source_id, lang))
-    return lines
+    return tr(lang, "（", "(") + esc(how) + tr(lang, "）", ")")
 
 
 def _flag_text(flag: str, lang: Lang) -> str:
@@ -140,7 +153,7 @@ def directory_card(
     if second:
         lines.append(esc(second))
     if entry is not None:
-        lines += directory_lines(entry, sources, lang)
+        lines += directory_lines(entry, sources, lang, admin=admin)
     lines.append("")
     lines.append(
         tr(
