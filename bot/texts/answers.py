@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from bot.callbacks import Lookup
 from bot.core.records import Company, Event, Project, Source, Stage, Zone, ZoneFigure
-from bot.core.values import Quantity
+from bot.core.values import PartialDate, Quantity
 from bot.texts.common import Lang, clip, date, esc, label_clip, money, pick, quantity, stage, tr
-from bot.texts.lookup import Button, Names, Reply, flow, source_line
+from bot.texts.lookup import Button, Names, Reply, flow, plural, source_line
 
 BUTTON_LABEL = 40  # characters; Telegram shows about this many on a phone
 SENTENCE = 260  # characters of one quoted sentence
@@ -476,12 +476,17 @@ def list_head(lang: Lang, zh: str, en: str) -> str:
 
 
 def stage_list_head(
-    lang: Lang, stages: Sequence[str], months: Sequence[int], zone: str | None, count: int
+    lang: Lang,
+    stages: Sequence[str],
+    months: Sequence[int],
+    zone: str | None,
+    count: int,
+    asked: str | None = None,
 ) -> str:
+    """``asked``: the time as the question words it (2024年, 3月, last year)."""
     words_zh = "、".join(_stage_word(s, "zh") for s in stages)
     words_en = ", ".join(_stage_word(s, "en") for s in stages)
-    when_zh = ("—".join(str(m) for m in months) + "月") if months else ""
-    when_en = (" in " + "–".join(_month_en(m) for m in months)) if months else ""
+    when_zh, when_en = _when(months, asked)
     where_zh = zone + " " if zone else ""
     where_en = " in " + zone if zone else ""
     return tr(
@@ -491,13 +496,32 @@ def stage_list_head(
     )
 
 
+def _when(months: Sequence[int], asked: str | None) -> tuple[str, str]:
+    if asked:
+        return asked, f" ({asked})"
+    when_zh = ("—".join(str(m) for m in months) + "月") if months else ""
+    when_en = (" in " + "–".join(_month_en(m) for m in months)) if months else ""
+    return when_zh, when_en
+
+
+def closest_items(lang: Lang, count: int) -> str:
+    return tr(
+        lang,
+        f"最接近的是这些（{count}个，日期以各条为准）：",
+        f"The closest ({count}, each with its own date):",
+    )
+
+
 def no_stage_items(
-    lang: Lang, stages: Sequence[str], months: Sequence[int], zone: str | None
+    lang: Lang,
+    stages: Sequence[str],
+    months: Sequence[int],
+    zone: str | None,
+    asked: str | None = None,
 ) -> str:
     words_zh = "、".join(_stage_word(s, "zh") for s in stages)
     words_en = ", ".join(_stage_word(s, "en") for s in stages)
-    when_zh = ("—".join(str(m) for m in months) + "月") if months else ""
-    when_en = (" in " + "–".join(_month_en(m) for m in months)) if months else ""
+    when_zh, when_en = _when(months, asked)
     return tr(
         lang,
         f"库里没有{esc(zone or '')}{esc(when_zh)}{esc(words_zh)}的项目记录（页面未提及）。",
@@ -577,14 +601,6 @@ def not_stated(lang: Lang) -> str:
     )
 
 
-def future_unknown(lang: Lang) -> str:
-    return tr(
-        lang,
-        "页面没有未来时期的数字，库里暂无记录；已知的是：",
-        "No figure for a future period is known (no record); what the source gives:",
-    )
-
-
 def no_direct_answer(lang: Lang) -> str:
     return tr(
         lang,
@@ -642,13 +658,39 @@ def hint(lang: Lang, kind: str, examples: Sequence[tuple[str, str]], first: bool
     return Reply("\n".join(lines))
 
 
-def period_mismatch(figure: ZoneFigure, lang: Lang) -> str:
-    period = date(figure.period, lang)
+def period_not_held(asked: str, period: PartialDate | None, year_asked: bool, lang: Lang) -> str:
+    """First line of an answer whose fact is of another time than the one asked: say plainly
+    that the store has nothing for that time, then which period the closest fact covers (the
+    fact keeps its own period; it is never relabelled)."""
+    if period is None:
+        return tr(
+            lang,
+            f"库里没有{esc(asked)}的记录；最接近的是（日期未说明）：",
+            f"No record for {esc(asked)}; the closest (date not given):",
+        )
+    no_year = year_asked and period.year is None
     return tr(
         lang,
-        f"注意：这个数字的时期是{esc(period)}，与问的时间不同，页面没有给出别的时期的数字。",
-        f"Note: this figure covers {esc(period)}, not the time asked; "
-        "the source gives no other period.",
+        f"库里没有{esc(asked)}的数字；最接近的是{esc(date(period, 'zh'))}的"
+        + ("（来源未注明年份）" if no_year else "")
+        + "：",
+        f"No record for {esc(asked)}; the closest is for {esc(date(period, 'en'))}"
+        + (" (the source gives no year)" if no_year else "")
+        + ":",
+    )
+
+
+def no_zone_figure(zone: str, asked: str | None, projects: int, events: int, lang: Lang) -> str:
+    """A zone asked for a reported count it has none of: said, then what is held of it."""
+    when_zh = asked or ""
+    when_en = f" for {asked}" if asked else ""
+    return tr(
+        lang,
+        f"库里没有{esc(zone)}{esc(when_zh)}的项目数量（来源未报道这项数字）。"
+        f"本库收录该园区的记录：项目 {projects} 个、活动 {events} 个。",
+        f"No record of a project count{esc(when_en)} for {esc(zone)} (the sources report no "
+        f"such figure). Held here for this zone: {plural(projects, 'project')}, "
+        f"{plural(events, 'event')}.",
     )
 
 
