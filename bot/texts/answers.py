@@ -683,12 +683,12 @@ def period_not_held(asked: str, period: PartialDate | None, year_asked: bool, la
 def no_zone_figure(zone: str, asked: str | None, projects: int, events: int, lang: Lang) -> str:
     """A zone asked for a reported count it has none of: said, then what is held of it."""
     when_zh = asked or ""
-    when_en = f" for {asked}" if asked else ""
+    when_en = f" ({asked})" if asked else ""
     return tr(
         lang,
         f"库里没有{esc(zone)}{esc(when_zh)}的项目数量（来源未报道这项数字）。"
         f"本库收录该园区的记录：项目 {projects} 个、活动 {events} 个。",
-        f"No record of a project count{esc(when_en)} for {esc(zone)} (the sources report no "
+        f"No record of a project count for {esc(zone)}{esc(when_en)} (the sources report no "
         f"such figure). Held here for this zone: {plural(projects, 'project')}, "
         f"{plural(events, 'event')}.",
     )
