@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from telegram import (
@@ -35,7 +36,7 @@ from bot.callbacks import Lookup, packed, pattern, unpack
 from bot.context import BotApp, BotContext
 from bot.core import directory as zone_directory
 from bot.core.directory import DirectoryAnswer, DirectoryFilter
-from bot.core.directory_rows import DIRECTORY_SOURCE_IDS
+from bot.core.directory_rows import DIRECTORY_SOURCE_IDS, DirectoryEntry
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
@@ -362,7 +363,15 @@ async def zones_reply(
         totals=zone_directory.type_counts(entries),
         provinces=chooser,
         unknown=wanted.unknown,
+        city_provinces=_city_provinces(entries),
     )
+
+
+def _city_provinces(entries: Iterable[DirectoryEntry]) -> dict[str, str]:
+    """Each city (and county-level city) of these rows with its province."""
+    found = {e.city: e.province for e in entries}
+    found.update({e.county_city: e.province for e in entries if e.county_city})
+    return found
 
 
 def _filter_of_key(context: BotContext, key: str) -> DirectoryFilter | None:
@@ -627,7 +636,9 @@ def _add_place_button(
     if not held:
         return
     key = directory_texts.filter_key(wanted, _tokens(context))
-    reply.buttons.append([directory_texts.place_button(wanted, len(held), key, lang)])
+    reply.buttons.append(
+        [directory_texts.place_button(wanted, len(held), key, lang, _city_provinces(held))]
+    )
 
 
 def _admin(update: Update, context: BotContext) -> bool:

@@ -651,7 +651,7 @@ def hint(lang: Lang, kind: str, examples: Sequence[tuple[str, str]], first: bool
                 "想关注哪些园区或行业？发送 /subscribe 选择，例如 /subscribe zone 昆山"
                 " 或 /subscribe sector 新能源，新动态会推送给您。",
                 "Want to follow zones or sectors? Send /subscribe to pick, e.g. /subscribe zone "
-                "kunshan or /subscribe sector 新能源, and new items reach you.",
+                "kunshan or /subscribe sector new energy, and new items reach you.",
             )
         )
     lines.append(tr(lang, "全部命令：/help", "All commands: /help"))
