@@ -47,7 +47,7 @@ from bot.core.lookup import (
 )
 from bot.core.matching import ZoneMatch, resolve_sector
 from bot.core.records import SearchHit, ZoneCounts
-from bot.core.text import normalise
+from bot.core.text import normalise, search_words
 from bot.core.zone_cache import FactsView, facts_view
 from bot.texts import directory as directory_texts
 from bot.texts import lookup as texts
@@ -291,6 +291,9 @@ async def search_reply(
     context: BotContext, view: FactsView, query: str, page_no: int, lang: Lang
 ) -> texts.Reply:
     store = context.store
+    read = search_words(query)
+    if read.query is None:
+        return texts.search_nothing_to_search(lang, query)
     named = view.index.resolve(query) if view.exact_zone(query) else None
     # The zone the query names (kunshan: the one with records among 昆山's two) ranks first.
     prefer = named.zone_id if named is not None and named.kind == "found" else None
@@ -313,15 +316,17 @@ async def search_reply(
         zones = [view.zones[z] for z in ids if z in view.zones]
         if zones:
             reply = (
-                texts.no_zone(lang, query, zones)
-                if match.kind == "none"
-                else texts.zone_choices(lang, zones, query)
+                texts.zone_choices(lang, zones, query)
+                if match.kind == "ambiguous"
+                else texts.no_zone(lang, query, zones)
             )
             reply.text = (
                 texts.search_results(lang, query, [], _names(view), page, key).text
                 + "\n"
                 + reply.text
             )
+    if read.ignored:
+        reply.text += "\n" + texts.search_note(lang, read.ignored)
     return reply
 
 

@@ -615,7 +615,7 @@ async def test_typed_source_shows_its_title_without_the_missing_publication_note
     assert "来源：《新华日报》2025-06-01" in zh
     assert "未注明刊物和日期" not in zh
     en = text_of(await bot.send("/project 测试来源项目", lang="en"))
-    assert "Source: 《新华日报》2025-06-01" in en
+    assert "Source: (in Chinese) 《新华日报》2025-06-01" in en
     assert "publication and date not given" not in en
     # The source page itself (a document with a locator) names neither: it still says so.
     assert "未注明刊物和日期" in text_of(await bot.send("/project 丰茂"))

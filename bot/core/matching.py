@@ -19,6 +19,7 @@ from bot.core.traditional import simplified
 
 MatchKind = Literal["found", "ambiguous", "none", "empty"]
 MAX_QUERY = 100  # characters of a name worth matching; longer input is not a name
+SUGGEST_MIN = 65  # similarity (0-100) a name needs to be offered as "did you mean"
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ class ZoneIndex:
         if ranked and ranked[0][1] >= 80 and len(text) >= 3:
             close = [z for z, s in ranked if s >= ranked[0][1] - 3]
             return self._typed(set(close), wanted)
-        return ZoneMatch("none", suggestions=tuple(z for z, s in ranked[:3] if s >= 40))
+        # Suggestions only when genuinely close (typos score 75 and more; junk such as
+        # "<b>x</b>" or "'; drop table" scores 40-55 against some name and means nothing).
+        return ZoneMatch("none", suggestions=tuple(z for z, s in ranked[:3] if s >= SUGGEST_MIN))
 
     def _typed(self, zone_ids: set[str], wanted: str | None) -> ZoneMatch:
         """Prefix and near-miss matches; a type the query names must be the zone's type."""

@@ -1093,6 +1093,31 @@ def _found_line(found: Found, names: Names, lang: Lang) -> tuple[str, str]:
     return line, title
 
 
+def search_nothing_to_search(lang: Lang, query: str) -> Reply:
+    """A search with no word left to look for (symbols, single letters, OR/NOT)."""
+    shown = esc(clip(query, ECHO))
+    return Reply(
+        tr(
+            lang,
+            f"“{shown}”里没有可搜索的词：符号、单个字母和 AND/OR/NOT 都不算。"
+            "请输入关键词，如 /search 电池。",
+            f"Nothing to search for in “{shown}”: symbols, single letters and AND/OR/NOT "
+            "are left out. Send words, e.g. /search battery.",
+        )
+    )
+
+
+def search_note(lang: Lang, ignored: Sequence[str]) -> str:
+    """Said under a search that left something out: how the search reads what is typed."""
+    left = esc(clip(" ".join(ignored), ECHO))
+    return tr(
+        lang,
+        f'（未作搜索：{left}。所有词都须出现；整句请加引号，如 "固态 电池"。）',
+        f"(Left out: {left}. Every word must appear; put a phrase in double quotes, "
+        'e.g. "solid state".)',
+    )
+
+
 def search_results(
     lang: Lang,
     query: str,
