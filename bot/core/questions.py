@@ -278,12 +278,21 @@ def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
             labels.append(hit)
     first = last = None
     part = next((k for k in w.year_parts if _contains(folded, k)), None)
-    if part is not None:
+    leading = _FIRST_MONTHS_ZH.search(folded) or _FIRST_MONTHS_EN.search(folded)
+    count = _count_of(leading.group(1)) if leading else None
+    if leading is not None and count is not None and 1 <= count <= 12:
+        # 前5个月, the first five months: January to that month.
+        first, last = 1, count
+        labels.append(leading.group(0).strip())
+    elif part is not None:
         first, last = w.year_parts[part]
         if part not in labels:
             # "the first half", "the whole year"; Q1 and 上半年 stand alone.
             latin = not _HAN.search(part) and not re.fullmatch(r"[qh]\d", part)
-            labels.append(f"the {part}" if latin and not part.startswith("the ") else part)
+            if re.fullmatch(r"[qh]\d", part):
+                labels.append(part.upper())  # Q1, H2
+            else:
+                labels.append(f"the {part}" if latin and not part.startswith("the ") else part)
     elif months:
         first, last = min(months), max(months)
         found_months = _MONTHS.search(folded)
@@ -293,8 +302,45 @@ def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
     if relative == "next" and part is not None and first is not None and part in w.future:
         relative = None  # 下半年 is a part of this year, said of the future
         labels = [x for x in labels if x != part] + [part]
-    joiner = "" if any(_HAN.search(x) for x in labels) else " "
+    han = any(_HAN.search(x) for x in labels)
+    if not han and year is not None and len(labels) > 1:
+        labels = [*labels[1:], labels[0]]  # the year after the months: "the first half 2025"
+    joiner = "" if han else " "
     return AskedPeriod(joiner.join(dict.fromkeys(labels)), year, relative, first, last)
+
+
+_NUMBER_WORDS = {
+    **{w: n for n, w in enumerate("一二三四五六七八九十", 1)},
+    "两": 2,
+    "十一": 11,
+    "十二": 12,
+    **{
+        w: n
+        for n, w in enumerate(
+            (
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+            ),
+            1,
+        )
+    },
+}
+_FIRST_MONTHS_ZH = re.compile(r"前\s*(\d{1,2}|十[一二]|[一二两三四五六七八九十])\s*个?月")
+_FIRST_MONTHS_EN = re.compile(r"(?:the )?first (\d{1,2}|[a-z]+) months")
+
+
+def _count_of(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
 
 
 def _en_months(first: int, last: int) -> str:
