@@ -603,8 +603,22 @@ class Asker:
             found = await self._event_figures(parsed, focus, units, content, top_fit, zone_id)
             if found is not None:
                 return found
-            if q.score(f"{top.name_zh} {top.name_en or ''} {top.sector or ''}", content) < 1.0:
-                return None
+            if top_fit < 1.0:
+                # 昆山高新区前五个月招了多少项目: a count of projects, in words no figure's
+                # name shares; the zone's one headline count of projects answers it.
+                counts = [
+                    f
+                    for f in pool
+                    if f.part_of is None and f.value.unit == "个" and "项目" in f.name_zh
+                ]
+                asks_projects = "项目" in parsed.text or "project" in parsed.text
+                vague = not any(u.weight >= 1.0 for u in content)
+                asked_of_zone = record is None and self.zone_named and vague
+                if not (asked_of_zone and asks_projects and "count" in intents):
+                    return None
+                if len(counts) != 1:
+                    return None
+                top = counts[0]
             if "breakdown" in intents or "each" in intents:
                 kids = [f for f in pool if f.part_of == top.id]
                 lines = [t.figure_line(top, lang, self.names)] + [

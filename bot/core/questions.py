@@ -546,6 +546,10 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
     forms = [k for name in asking for k in w.intents[name] if len(k) >= 2]
     # Time words (今年, 去年, 明年) filter or qualify; they are not what is asked about.
     forms += [k for k in (*w.this_year, *w.last_year, *w.future) if _HAN.search(k)]
+    forms += [k for k in w.year_parts if _HAN.search(k)]
+    # The time asked (2027年, 前五个月, 1-5月) qualifies the question: not a word to match.
+    for pattern in (_FIRST_MONTHS_ZH, _MONTHS, _YEAR):
+        text = pattern.sub(" ", text)
     for word in sorted((*forms, *w.question_words, *w.followups_zh), key=lambda x: -len(x)):
         if _HAN.search(word):
             text = text.replace(word, " ")
