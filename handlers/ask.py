@@ -358,7 +358,10 @@ class Asker:
             recent = await self._recent(parsed, focus, units)
             if recent is not None:
                 return recent
-        if record is None and focus.zone_id and self.zone_named and "where" in intents:
+        vague = not any(u.weight >= 1.0 and u.word not in q.words().generic for u in units)
+        if record is None and focus.zone_id and self.zone_named and "where" in intents and vague:
+            # 昆山高新区在哪: the zone's place; "where were the Xianning job fairs held" asks
+            # about a record of the zone (its words say which), answered below.
             zone = self.view.zones.get(focus.zone_id)
             if zone is not None:
                 return await self._zone_answer(zone, [t.zone_where(zone, lang=self.lang)], focus)
@@ -830,6 +833,10 @@ class Asker:
         if not lines:
             return None
         best = await self._best_sentences(parsed, focus, record, units)
+        # Only a sentence of the record itself or a close relative (its company, its project)
+        # may follow: never another record's ("Founded in 2002" of Fengmao under Dejia).
+        own = getattr(record, "id", None)
+        best = [(v, p) for v, p in best if p.record_id == own or p.bonus >= 0.8]
         answer = await self._answer_for(record, lines)
         if isinstance(record, Event) and "when" in intents:
             answer.when = None

@@ -181,3 +181,24 @@ async def test_chinese_follow_ups_give_the_same_figures(asker: BotHarness) -> No
     assert "22个" in reply
     reply = await ask(asker, "新兴数字产业呢")
     assert "20个" in reply
+
+
+async def test_english_follow_ups_on_records_answer_from_that_record(asker: BotHarness) -> None:
+    reply = await ask(asker, "Who is the chairman of Dejia Energy?", "en")
+    assert "钱涛" in reply
+    reply = await ask(asker, "When was it founded?", "en")
+    assert "Founded: not given in the source." in reply
+    assert "2002" not in reply  # Fengmao's founding year is not Dejia's
+    reply = await ask(asker, "How big is the Fengmao land?", "en")
+    assert "Land: about 150 mu" in reply
+    reply = await ask(asker, "And its output?", "en")
+    assert "CNY 1.5 billion" in reply
+
+
+async def test_where_a_record_of_a_named_zone_was_held(asker: BotHarness) -> None:
+    reply = await ask(asker, "Where were the Xianning job fairs held?", "en")
+    assert "Places: Chongyang, Tongshan" in reply
+    reply = await ask(asker, "咸宁高新区的招聘会在哪里办的")
+    assert "地点：崇阳、通山" in reply
+    reply = await ask(asker, "昆山高新区在哪个省")
+    assert "江苏省" in reply

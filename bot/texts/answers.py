@@ -14,7 +14,7 @@ from bot.callbacks import Lookup
 from bot.core.records import Company, Event, Project, Source, Stage, Zone, ZoneFigure
 from bot.core.values import PartialDate, Quantity
 from bot.texts.common import Lang, clip, date, esc, label_clip, money, pick, quantity, stage, tr
-from bot.texts.lookup import Button, Names, Reply, flow, plural, source_line
+from bot.texts.lookup import Button, Names, Reply, flow, place_pinyin, plural, source_line
 
 BUTTON_LABEL = 40  # characters; Telegram shows about this many on a phone
 SENTENCE = 260  # characters of one quoted sentence
@@ -174,7 +174,10 @@ def where_record(zone: Zone | None, zone_id: str, places: Sequence[str], lang: L
     lines = []
     if places:
         lines.append(
-            tr(lang, "地点：", "Places: ") + "<b>" + esc(tr(lang, "、", ", ").join(places)) + "</b>"
+            tr(lang, "地点：", "Places: ")
+            + "<b>"
+            + esc(tr(lang, "、", ", ").join(p if lang == "zh" else place_pinyin(p) for p in places))
+            + "</b>"
         )
     lines.append(
         tr(lang, "所在园区：", "Zone: ")
@@ -307,7 +310,11 @@ def money_lines(project: Project, wants: Sequence[str], lang: Lang) -> list[str]
 
 def _amount(value: object, lang: Lang) -> str:
     if isinstance(value, Quantity):
-        return quantity(value, lang) + ("亩" if value.unit == "" and lang == "zh" else "")
+        if value.unit == "":
+            # Land is stored in 亩 without its unit (约150): shown with it, "about 150 mu".
+            written = value.written + "亩" if value.written and "亩" not in value.written else None
+            value = Quantity(value.value, "亩", value.qualifier, written or value.written)
+        return quantity(value, lang)
     return money(value, lang)  # type: ignore[arg-type]
 
 
