@@ -668,7 +668,9 @@ class Asker:
         )
         if covered:
             return False
-        lines.insert(0, t.period_not_held(asked.label, period, asked.has_year, self.lang))
+        lines.insert(
+            0, t.period_not_held(asked.label, period, asked.has_year, self.lang, figure=exact)
+        )
         return True
 
     def _figure_by_words(self, pool: list[ZoneFigure], content: list[q.Unit]) -> list[ZoneFigure]:
@@ -720,6 +722,16 @@ class Asker:
             if words
             else []
         )
+        # A figure's name is matched by words, not by one character of a synonym group
+        # (the 将 of 计划/将 is in 即将落户 too).
+        content = [
+            q.Unit(
+                tuple(v for v in u.variants if len(v) >= 2 or not has_han(v)) or (u.word,),
+                u.weight,
+                u.typed,
+            )
+            for u in content
+        ]
         for hit in hits:
             event = await self.store.event(hit.record_id)
             if event is None or not event.figures:

@@ -202,3 +202,17 @@ async def test_where_a_record_of_a_named_zone_was_held(asker: BotHarness) -> Non
     assert "地点：崇阳、通山" in reply
     reply = await ask(asker, "昆山高新区在哪个省")
     assert "江苏省" in reply
+
+
+async def test_a_planned_count_of_another_year_is_the_zone_headline(asker: BotHarness) -> None:
+    # 计划 (plan) shares a synonym group with 将, which is inside 即将落户: no event figure wins.
+    reply = await ask(asker, "2027年昆山高新区计划招引多少项目")
+    assert reply.startswith("库里没有2027年的数字") and "招引科技项目：159个（1—5月）" in reply
+    reply = await ask(asker, "How many new energy projects will Kunshan attract next year?", "en")
+    assert reply.startswith("No record for next year") and "New energy projects: 18" in reply
+
+
+async def test_a_dated_record_of_another_year_says_record(asker: BotHarness) -> None:
+    reply = await ask(asker, "德加能源2025年签约了吗")
+    assert "库里没有2025年的记录；最接近的是3月的（来源未注明年份）" in reply
+    assert "签约（3月" in reply

@@ -583,9 +583,10 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
                 units.append(Unit((pair,), 0.25 if pair in w.generic else 0.6, pair))
     # English words (and Latin model names such as RL205-10E).
     english = latin_rest if latin_rest is not None else parsed.text
+    timed = _time_words() if parsed.period is not None else frozenset()
     for word in re.findall(r"[a-z0-9][a-z0-9\-]*", english):
-        if word in w.english_stop or len(word) < 2:
-            continue
+        if word in w.english_stop or len(word) < 2 or word in timed:
+            continue  # "next year", "the first half", "in 2025": when, not what
         found = next((g for g in w.synonyms if word in g), ())
         variants = found if found else (word, word.rstrip("s")) if len(word) > 3 else (word,)
         weight = 0.5 if word in w.generic else 1.5
@@ -593,6 +594,18 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
             weight = 3.0  # a model or code (RL205-10E): rarer and surer than any word
         units.append(Unit(tuple(dict.fromkeys(variants)), weight, word))
     return units
+
+
+@lru_cache(maxsize=1)
+def _time_words() -> frozenset[str]:
+    """English words that only say when (next, year, half, q1, may, 2025 ...)."""
+    w = words()
+    phrases = (*w.this_year, *w.last_year, *w.future, *w.year_parts)
+    found = {part for p in phrases if not _HAN.search(p) for part in p.split()}
+    found |= set(_EN_MONTHS) | {"months", "month", "quarter", "quarters", "year", "years"}
+    found |= {str(y) for y in range(1990, 2100)}
+    found |= {k for k in _NUMBER_WORDS if k.isascii()}
+    return frozenset(found - {"all", "the", "of"})
 
 
 def search_words(units: Sequence[Unit], limit: int = 10) -> list[str]:

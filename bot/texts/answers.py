@@ -665,7 +665,9 @@ def hint(lang: Lang, kind: str, examples: Sequence[tuple[str, str]], first: bool
     return Reply("\n".join(lines))
 
 
-def period_not_held(asked: str, period: PartialDate | None, year_asked: bool, lang: Lang) -> str:
+def period_not_held(
+    asked: str, period: PartialDate | None, year_asked: bool, lang: Lang, *, figure: bool = True
+) -> str:
     """First line of an answer whose fact is of another time than the one asked: say plainly
     that the store has nothing for that time, then which period the closest fact covers (the
     fact keeps its own period; it is never relabelled)."""
@@ -676,9 +678,10 @@ def period_not_held(asked: str, period: PartialDate | None, year_asked: bool, la
             f"No record for {esc(asked)}; the closest (date not given):",
         )
     no_year = year_asked and period.year is None
+    noun = "数字" if figure else "记录"
     return tr(
         lang,
-        f"库里没有{esc(asked)}的数字；最接近的是{esc(date(period, 'zh'))}的"
+        f"库里没有{esc(asked)}的{noun}；最接近的是{esc(date(period, 'zh'))}的"
         + ("（来源未注明年份）" if no_year else "")
         + "：",
         f"No record for {esc(asked)}; the closest is for {esc(date(period, 'en'))}"
