@@ -6,6 +6,7 @@ from ``store.zone_names()`` and the sector lists, and keeps it while the facts a
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -64,7 +65,9 @@ def mixed_pinyin(text: str) -> str:
     """Han characters as pinyin, everything else kept: kunshan高新区 -> kunshangaoxinqu."""
     if not has_han(text):
         return text.lower()
-    from pypinyin import Style, lazy_pinyin  # loaded on first use: it costs start-up time
+    # Loaded on first use (it costs start-up time), without copies of its dictionaries.
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin import Style, lazy_pinyin
 
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")).lower()
 
@@ -123,8 +126,9 @@ class ZoneIndex:
         text = fold(query)
         if not text:
             return set()
-        for form in (text, pinyin(text), mixed_pinyin(text)):
-            found = self.names.get(form)
+        # The Han form first: pinyin is read (and pypinyin loaded) only when it is not a name.
+        for read in (str, pinyin, mixed_pinyin):
+            found = self.names.get(read(text))
             if found:
                 return set(found)
         return set()
