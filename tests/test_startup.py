@@ -70,7 +70,8 @@ def test_the_directory_places_and_a_han_zone_name_need_no_pinyin_dictionary(
     tmp_path: Path,
 ) -> None:
     # The directory's provinces and cities come with their pinyin (bot/core/place_pinyin.py),
-    # and a zone typed by its Han name is found before any pinyin is read.
+    # a zone typed by its Han name is found before any pinyin is read, and Han text that no
+    # reading could make a name (bot/core/han_readings.py) is not read as pinyin at all.
     code = (
         "from bot.core.directory import Places, parse_filter\n"
         "from bot.core.directory_rows import load_shipped_directory\n"
@@ -81,6 +82,7 @@ def test_the_directory_places_and_a_han_zone_name_need_no_pinyin_dictionary(
         "index = ZoneIndex.build([('昆山', 'kunshan'), ('kunshan', 'kunshan')])\n"
         "assert index.resolve('昆山').zone_id == 'kunshan'\n"
         "assert index.resolve('kunshna').zone_id == 'kunshan'\n"
+        "assert index.exact('固态电池') == set()  # cannot read as a name: pypinyin not asked\n"
     )
     assert _loaded_after(code, tmp_path) == []
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.core.homophones import could_read_as_name
 from bot.core.records import SectorArea, SectorLabel
 from bot.core.text import has_han, normalise, pinyin
 from bot.core.traditional import simplified
@@ -126,8 +127,15 @@ class ZoneIndex:
         text = fold(query)
         if not text:
             return set()
-        # The Han form first: pinyin is read (and pypinyin loaded) only when it is not a name.
-        for read in (str, pinyin, mixed_pinyin):
+        found = self.names.get(text)
+        if found:
+            return set(found)
+        # Read as pinyin (昆善 sounds as 昆山) only when some reading could be a name: most
+        # Han text cannot, and is told so without loading pypinyin's dictionaries.
+        han = has_han(text)
+        for read, keep_other in ((pinyin, False), (mixed_pinyin, True)):
+            if han and not could_read_as_name(text, self.sorted_names, keep_other=keep_other):
+                continue
             found = self.names.get(read(text))
             if found:
                 return set(found)
