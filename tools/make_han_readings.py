@@ -1,7 +1,7 @@
 """Write bot/core/han_readings.py: every toneless reading pypinyin can give each Han character.
 
-Run by hand after upgrading pypinyin (python tools/make_han_readings.py, then ruff format). A character's
-readings are its own (pinyin_dict, every heteronym) and those it takes inside each of
+Run by hand after upgrading pypinyin (python tools/make_han_readings.py, then ruff format).
+A character's readings are its own (pinyin_dict, every heteronym) and those it takes inside each of
 pypinyin's phrases, as ``lazy_pinyin(..., style=Style.NORMAL)`` reads them: whatever pypinyin
 answers for a character in any text is one of them. The zone index uses the table to tell,
 without loading pypinyin's dictionaries (about 50 MB), that a Han query cannot read as any
