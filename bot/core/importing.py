@@ -347,10 +347,13 @@ class Builder:
             return
         changed = (company_text is not None and company is None) or differs(existing, project)
         source = self._source(values, existing.source if existing else None, changed)
-        final: dict[str, Any] = {"source": source}
+        final: dict[str, Any] = {}
+        if source != project.source:
+            final["source"] = source
         if company_text and company is None:
             final["company"] = self.resolver.company(company_text, zone, source)
-        self.out.projects[project.id] = project.model_copy(update=final)
+        # Copied only when something changes (most rows: a new record from this file).
+        self.out.projects[project.id] = project.model_copy(update=final) if final else project
 
     def _event(
         self,
@@ -398,7 +401,9 @@ class Builder:
         source = self._source(
             values, existing.source if existing else None, differs(existing, event)
         )
-        self.out.events[event.id] = event.model_copy(update={"source": source})
+        if source != event.source:
+            event = event.model_copy(update={"source": source})
+        self.out.events[event.id] = event
 
 
 async def build(

@@ -123,8 +123,10 @@ class ZoneIndex:
         text = fold(query)
         if not text:
             return set()
-        for form in (text, pinyin(text), mixed_pinyin(text)):
-            found = self.names.get(form)
+        # Each form only when the one before it found nothing: pinyin is the costly part
+        # (an import resolves a zone for every row).
+        for read in (str, pinyin, mixed_pinyin):
+            found = self.names.get(read(text))
             if found:
                 return set(found)
         return set()
