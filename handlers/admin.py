@@ -687,7 +687,7 @@ async def document(update: Update, context: BotContext) -> None:
         path = Path(folder) / "upload"
         try:
             await (await doc.get_file()).download_to_drive(path)
-        except TelegramError as exc:
+        except (TelegramError, OSError) as exc:  # OSError: the scratch folder (disk full)
             log.warning("could not download %s: %s", name, exc)
             await _edit_or_reply(status, texts.file_problem("download", "", lang))
             return
