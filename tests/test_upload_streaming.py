@@ -179,3 +179,28 @@ async def test_streamed_upload_leaves_the_store_as_the_whole_file_path_does(
     for key in a:
         assert a[key] == b[key], key
     assert list(scratch.iterdir()) == []
+
+
+async def test_zone_cells_repeated_down_a_file_are_each_resolved_and_each_reported(
+    tmp_path: Path,
+) -> None:
+    # Each distinct zone cell is resolved once per import: a repeated bad cell must still be
+    # reported on every row that has it, and every spelling still finds its zone.
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        await store.seed()
+        await store.load_directory()
+        cells = ("昆山", "kunshan", "崑山", "昆山")
+        good = HEADER + "".join(f"\n{z},,{n}号项目,,,,,," for n, z in enumerate(cells)) + "\n"
+        result = await importing.read_upload("zones.csv", good.encode(), store)
+        assert result.ok and result.facts is not None
+        assert {p.zone for p in result.facts.projects} == {"kunshan"}
+        bad = f"{HEADER}\n火星,,甲项目,,,,,,\n昆山,,乙项目,,,,,,\n火星,,丙项目,,,,,,\n"
+        result = await importing.read_upload("zones.csv", bad.encode(), store)
+    finally:
+        await store.close()
+    assert not result.ok and result.error_count == 2
+    assert [(e.row, e.field, e.code, e.value) for e in result.errors] == [
+        (2, "zone", "zone_unknown", "火星"),
+        (4, "zone", "zone_unknown", "火星"),
+    ]
