@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.extraction.text import (
     CJK,
@@ -26,6 +26,9 @@ from bot.core.extraction.text import (
     segments,
     sentences,
 )
+
+if TYPE_CHECKING:
+    from bot.core.matching import ZoneIndex
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary (the kind of text, never the wording of one article)
@@ -552,8 +555,10 @@ class Extractor:
         source_id: str,
         fallback_zone: str | None = None,
         published: str | None = None,
+        index: ZoneIndex | None = None,
     ):
         self.fallback_zone = fallback_zone
+        self.index = index
         self.published = published
         self.raw = text
         self.source_id = source_id
@@ -713,11 +718,15 @@ class Extractor:
         if not mentions:
             self.zone_id = self.fallback_zone or ""
             return
+        resolved = self._resolve_mentions(mentions) if self.index is not None else {}
         # the zone named most (the title counts twice), a 高新区/经开区 before a park when even
         best = max(mentions.values(), key=lambda m: (m.count + m.rank / 2, -m.first))
-        forms = set().union(*(zone_forms(n) for n in best.names))
         self.zone_names = {n for n in best.names}
         self.zone_name = best.short
+        if best.short in resolved:
+            self.zone_id = resolved[best.short]
+            return
+        forms = set().union(*(zone_forms(n) for n in best.names))
         for zone_id, names in self.known:
             if any(zone_forms(n) & forms for n in names if re.search(ZONE_KINDS, n)):
                 self.zone_id = zone_id
@@ -738,6 +747,37 @@ class Extractor:
         if aliases:
             zone.put("aliases", aliases, evidence)
         self.zones.append(zone)
+
+    def _resolve_mentions(self, mentions: dict[str, ZoneMention]) -> dict[str, str]:
+        """Mentions the store's zone index knows (the resolver /zone uses: names, aliases,
+        the directory), by short form -> zone id. Mentions of one zone under several forms
+        (北京经济技术开发区, 北京亦庄开发区) are merged into one, so their counts add up."""
+        assert self.index is not None
+        resolved: dict[str, str] = {}
+        for mention in mentions.values():
+            for name in sorted(mention.names, key=len, reverse=True):
+                if not self.index.exact(name):
+                    continue  # only a name the zone answers to, never a prefix or near miss
+                match = self.index.resolve(name)
+                if match.kind == "found":
+                    resolved[mention.short] = match.zone_id
+                    break
+        by_zone: dict[str, ZoneMention] = {}
+        for short, zone_id in resolved.items():
+            mention = mentions[short]
+            kept = by_zone.get(zone_id)
+            if kept is None:
+                by_zone[zone_id] = mention
+                continue
+            # one zone: keep the form the text uses most, count every form
+            first, other = (kept, mention) if kept.count >= mention.count else (mention, kept)
+            first.count += other.count
+            first.names |= other.names
+            first.rank = max(first.rank, other.rank)
+            first.first = min(first.first, other.first)
+            by_zone[zone_id] = first
+            del mentions[other.short]
+        return {m.short: zone_id for zone_id, m in by_zone.items()}
 
     def _sentence_with(self, words: str) -> str | None:
         for paragraph in self.body:
