@@ -501,6 +501,43 @@ def find_zones(text: str) -> dict[str, ZoneMention]:
     return found
 
 
+# Names of zones in a store's index worth looking for as written: Chinese, naming a kind of zone.
+_KNOWN_KIND = re.compile(r"高新|经开|开发区|园区|新区|保税|自贸|科学城|科技城")
+_known_cache: tuple[int, int, dict[str, list[str]]] | None = None
+
+
+def _known_by_first(index: ZoneIndex) -> dict[str, list[str]]:
+    """The index's Chinese zone names by first character, longest first (built once per index)."""
+    global _known_cache
+    if _known_cache is not None and _known_cache[:2] == (id(index), len(index.names)):
+        return _known_cache[2]
+    by_first: dict[str, list[str]] = {}
+    for name in index.names:
+        if len(name) >= 4 and re.fullmatch(f"[{CJK}]+", name) and _KNOWN_KIND.search(name):
+            by_first.setdefault(name[0], []).append(name)
+    for names in by_first.values():
+        names.sort(key=len, reverse=True)
+    _known_cache = (id(index), len(index.names), by_first)
+    return by_first
+
+
+def known_names_in(text: str, index: ZoneIndex) -> list[tuple[int, str]]:
+    """(position, name) of each zone name of the index written in the text, longest first and
+    not overlapping."""
+    by_first = _known_by_first(index)
+    found: list[tuple[int, str]] = []
+    position = 0
+    while position < len(text):
+        for name in by_first.get(text[position], ()):
+            if text.startswith(name, position):
+                found.append((position, name))
+                position += len(name)
+                break
+        else:
+            position += 1
+    return found
+
+
 def zone_forms(name: str) -> set[str]:
     """The forms under which two zone names are the same zone (as the scorer reads them)."""
     base = re.sub(r"[(（].*?[)）]", "", normalise(name)).replace(" ", "")
@@ -714,11 +751,17 @@ class Extractor:
             self.events.append(event)
 
     def find_zone(self) -> None:
-        mentions = find_zones(((self.header.title or "") + "\n") * 2 + self.article)
+        mentions = find_zones(self._zone_text())
+        if not mentions and self.index is None:
+            self.zone_id = self.fallback_zone or ""
+            return
+        resolved: dict[str, str] = {}
+        if self.index is not None:
+            resolved = self._resolve_mentions(mentions)
+            self._add_known_mentions(mentions, resolved)
         if not mentions:
             self.zone_id = self.fallback_zone or ""
             return
-        resolved = self._resolve_mentions(mentions) if self.index is not None else {}
         # the zone named most (the title counts twice), a 高新区/经开区 before a park when even
         best = max(mentions.values(), key=lambda m: (m.count + m.rank / 2, -m.first))
         self.zone_names = {n for n in best.names}
@@ -755,7 +798,7 @@ class Extractor:
         assert self.index is not None
         resolved: dict[str, str] = {}
         for mention in mentions.values():
-            for name in sorted(mention.names, key=len, reverse=True):
+            for name in [*sorted(mention.names, key=len, reverse=True), mention.short]:
                 if not self.index.exact(name):
                     continue  # only a name the zone answers to, never a prefix or near miss
                 match = self.index.resolve(name)
@@ -778,6 +821,49 @@ class Extractor:
             by_zone[zone_id] = first
             del mentions[other.short]
         return {m.short: zone_id for zone_id, m in by_zone.items()}
+
+    def _zone_text(self) -> str:
+        return ((self.header.title or "") + "\n") * 2 + self.article
+
+    def _add_known_mentions(
+        self, mentions: dict[str, ZoneMention], resolved: dict[str, str]
+    ) -> None:
+        """Zones the index knows by a name the patterns miss (中关村科技园区, 呼和浩特经开区,
+        厦门火炬高技术产业开发区): each name of a zone found as written in the text counts as a
+        mention of that zone, beside (never on top of) what the patterns found."""
+        assert self.index is not None
+        text = self._zone_text()
+        hits: dict[str, list[tuple[int, str]]] = {}
+        for start, name in known_names_in(text, self.index):
+            match = self.index.resolve(name)
+            if match.kind == "found":
+                hits.setdefault(match.zone_id, []).append((start, name))
+        by_zone = {zone_id: short for short, zone_id in resolved.items()}
+        for zone_id, found in hits.items():
+            if zone_id in by_zone:
+                mention = mentions[by_zone[zone_id]]
+                mention.count = max(mention.count, len(found))
+                mention.names |= {name for _, name in found}
+                continue
+            names = {name for _, name in found}
+            short = min(names, key=len)
+            kind = next((k for k in _ZONE_RANK if k in short), "")
+            mention = ZoneMention(
+                short, names, _ZONE_RANK.get(kind, 1), len(found), first=min(s for s, _ in found)
+            )
+            mentions[short] = mention
+            resolved[short] = zone_id
+            by_zone[zone_id] = short
+        # A pattern's mention cut short inside a known name (浩特经开区 in 呼和浩特经开区) is
+        # that zone's mention.
+        for short in [s for s in mentions if s not in resolved]:
+            cut_short = mentions[short]
+            for zone_id, found in hits.items():
+                inside = {cut_short.short, *cut_short.names}
+                if any(part in name for _, name in found for part in inside):
+                    mentions[by_zone[zone_id]].names |= {n for n in cut_short.names if n in text}
+                    del mentions[short]
+                    break
 
     def _sentence_with(self, words: str) -> str | None:
         for paragraph in self.body:
