@@ -164,7 +164,7 @@ EVENT_REFERENCE = re.compile(
 PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
-    r"还|并|和|与|及|有|为|是|达(?![成到])|约定|在这|这批|这些|这)+"
+    r"还|并|和|与|及|有|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
@@ -1071,6 +1071,8 @@ class Extractor:
         for draft in self.events:
             other = draft.fields["_key"]
             if key == other or (len(key) >= 6 and (key in other or other in key)):
+                if "date" not in draft.fields:  # named first without a date (the headline)
+                    self._event_date(draft, evidence)
                 return draft
         draft = Draft("event", {"_key": key})
         draft.put("id", slug("e", title, self.taken), evidence)
@@ -1079,16 +1081,24 @@ class Extractor:
         kind = next((k for word, k in _EVENT_KIND if word in title), "other")
         draft.put("kind", kind, evidence)
         draft.put("title_zh", title, evidence)
-        date, note = self.date_in(evidence)
-        if date and not re.search(r"此前|先后|曾", evidence):
-            draft.put("date", date, evidence)
-            if note:
-                draft.review["date_note"] = note
+        self._event_date(draft, evidence)
         places = [z for z in self.zone_names if z in evidence]
         if places:
             draft.put("places", sorted(places, key=len)[-1:], evidence)
         self.events.append(draft)
         return draft
+
+    def _event_date(self, draft: Draft, evidence: str) -> None:
+        date, note = self.date_in(evidence)
+        if date and not re.search(r"此前|先后|曾", evidence):
+            draft.put("date", date, evidence)
+            if note:
+                draft.review["date_note"] = note
+            days = re.search(r"\d{1,2}日\s?(?:-|—|~|至|到)\s?(?:\d{1,2}月)?\d{1,2}日", evidence)
+            if days:  # 5月20日至22日: the first day is the date, the span is said
+                draft.review["date_note"] = (
+                    (note + "；" if note else "") + f"活动为期数日，日期取首日（原文：{days.group(0)}）"
+                )
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -1175,12 +1185,14 @@ class Extractor:
         if not (collective or PERIOD_WORDS.search(sentence) or MONTH_RANGE.search(sentence)):
             lead_company = next((c for c in companies if self._leads(c, bare)), None)
         project: Draft | None = None
-        if not projects and not collective and not events:
+        # 该项目由X公司投资建设，总投资…: the project named before, not a new one under X's name
+        refers_back = bool(context.last_project and PROJECT_REFERENCE.match(bare))
+        if not projects and not collective and not events and not refers_back:
             unnamed = self.unnamed_project(sentence, companies)
             projects = [unnamed] if unnamed is not None else []
         if len(projects) == 1 and not collective:
             project = projects[0]
-        elif not projects and context.last_project and PROJECT_REFERENCE.match(bare):
+        elif not projects and context.last_project and refers_back:
             project = context.last_project
         elif (
             not projects
@@ -1393,7 +1405,8 @@ class Extractor:
                 _figure_evidence(project, sentence)
             return
         # Money fields hold 元 and 美元 amounts (the value type's units); others stay figures.
-        money = number.is_money and unit in ("元", "美元")
+        # A range (10亿—15亿元) is no one amount: it stays a labelled figure, as written.
+        money = number.is_money and unit in ("元", "美元") and not number.is_range
         fields = (
             ("total_investment", r"(?:项目)?(?:总投资|投资总额|总投资额|投资)(?:额)?"),
             ("registered_capital", r".*注册资本.*"),
