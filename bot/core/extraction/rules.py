@@ -89,7 +89,8 @@ _GENERIC_PROJECT_WORDS = (
     "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|专业|月份|科创|孵化|招引|推进|撬动|吸引|积极|"
     "通过|大赛|资本|已经|更多|参赛|获奖|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
-    "这|此|其|个|批|类|的|和|与|及|等|、"
+    "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
+    "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -324,6 +325,19 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             for name in re.findall(rf"(?:作者|记者|文)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text):
                 if name not in head.authors:
                     head.authors.append(name)
+            continue
+        rest = re.sub(r"[|｜·/\s]+", " ", _FULL_DATE.sub("", text)).strip(" 日")
+        if (
+            meta
+            and index < 6
+            and len(rest) <= 16
+            and not re.search(r"[。，,：:]", text)
+            and re.fullmatch(rf"[{CJK}A-Za-z ]*", rest)
+        ):
+            # 北京日报客户端 | 2025-01-09, 济南高新区管委会 2024年05月23日: an outlet and its date
+            _set_date(head, "-".join(meta.groups()), text)
+            if len(rest) >= 2 and head.outlet is None:
+                head.outlet = rest
             continue
         is_title = (heading or (not body and len(text) <= 50)) and not re.search(r"[。！？]$", text)
         if is_title and head.title is None and len(text) <= 60:
@@ -717,9 +731,20 @@ class Extractor:
         for project in list(self.projects):
             name = project.fields["name_zh"]
             evidence = project.review.get("name_zh", "")
-            places = [p for p in FOREIGN_PLACES.findall(name + evidence) if p]
+            # abroad: a place in the project's name, or where the sentence puts it (在印尼…,
+            # 发往…); 德国博世…华东研发中心 is a foreign investor's project in the zone
+            places = [p for p in FOREIGN_PLACES.findall(name) if p] + [
+                m.group(1)
+                for m in re.finditer(
+                    rf"(?:在|位于|赴|于|发往|运往|出口到?|交付)({FOREIGN_PLACES.pattern})", evidence
+                )
+            ]
             if not places or any(z in name for z in self.zone_names):
                 continue
+            if re.search(
+                r"华东|华南|华北|华中|西南|西北|东北|中国|长三角|大湾区", name
+            ) or re.match(rf"(?:{FOREIGN_PLACES.pattern})[{CJK}]{{2,}}\([A-Za-z]", name):
+                continue  # 德国博世力士乐(Bosch Rexroth)华东研发中心: a foreign firm's project here
             self.projects.remove(project)
             event = Draft("event", {"_key": project.fields["_key"]}, dict(project.review))
             event.fields["id"] = "e" + project.fields["id"][1:]
@@ -980,6 +1005,11 @@ class Extractor:
                 else:
                     continue
             name = match.group("name")
+            opened = re.search(
+                rf"[{CJK}]{{2,12}}\([A-Za-z][A-Za-z .&'-]*\s$", sentence[: match.start()]
+            )
+            if opened and re.match(r"[A-Za-z][^(]*\)", name):
+                name = opened.group(0) + name  # 博世力士乐(Bosch Rexroth)华东研发中心项目
             if re.search(r"[“\"]", name):
                 name = re.split(r"[“”\"]", name)[-1] or name
             owner = next(
@@ -1009,6 +1039,11 @@ class Extractor:
                 name = f"{co}的合作项目"
             elif _GENERIC_PROJECT.match(name) or len(name) < 5:
                 continue
+            venue = re.search(
+                rf"在{re.escape(name)}(?:隆重)?(?:举行|举办|召开|开幕|启动)", sentence
+            )
+            if venue:
+                continue  # …仪式在创新产业园举行: the venue, not a project
             capacity = re.search(
                 r"(?:年产|年加工|年处理)[\d.]+(?:(?:万|亿)?(?:吨|台|套|件|辆|片|只|个))?$",
                 sentence[: sentence.find(name, match.start())],
@@ -1027,9 +1062,23 @@ class Extractor:
         key = re.sub(r"项目$", "", key)
         if len(key) < 3:
             return None
+        # 年产50万台X项目 in the headline is the body's 某公司X项目: the capacity is no part of
+        # what tells two projects apart
+        core = re.sub(r"^(?:年产|年加工|年处理)[\d.]+(?:万|亿)?[吨台套件辆片只个]?", "", key)
         for draft in self.projects:
             other = draft.fields.get("_key", "")
-            if key in other or other in key:
+            other_core = re.sub(
+                r"^(?:年产|年加工|年处理)[\d.]+(?:万|亿)?[吨台套件辆片只个]?", "", other
+            )
+            if (
+                key in other
+                or other in key
+                or (
+                    len(core) >= 5
+                    and len(other_core) >= 5
+                    and (core in other_core or other_core in core)
+                )
+            ):
                 if quoted and not draft.fields.get("_quoted"):
                     draft.fields["name_zh"] = name  # the quoted name is the project's own
                     draft.fields["_quoted"] = True
@@ -1097,8 +1146,8 @@ class Extractor:
             days = re.search(r"\d{1,2}日\s?(?:-|—|~|至|到)\s?(?:\d{1,2}月)?\d{1,2}日", evidence)
             if days:  # 5月20日至22日: the first day is the date, the span is said
                 draft.review["date_note"] = (
-                    (note + "；" if note else "") + f"活动为期数日，日期取首日（原文：{days.group(0)}）"
-                )
+                    note + "；" if note else ""
+                ) + f"活动为期数日，日期取首日（原文：{days.group(0)}）"
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -1144,10 +1193,18 @@ class Extractor:
 
     @staticmethod
     def _threshold(clause: str, number: Number) -> bool:
-        """过1亿元项目: a size band in a label, not a figure."""
+        """过1亿元项目, 超10亿元项目11个, 10亿元以上项目9个: a size band in a label, not a
+        figure (the count that follows is the figure)."""
         before = clause[max(0, number.start - 1) : number.start]
-        after = clause[number.end : number.end + 4]
-        return before == "过" and bool(re.match(r"(?:以上)?(?:的)?项目", after))
+        after = clause[number.end : number.end + 12]
+        if before == "过" and re.match(r"(?:以上)?(?:的)?项目", after):
+            return True
+        banded = number.is_money and (
+            re.match(r"超过?|逾|以上", number.text) or number.text.endswith(("以上", "以下"))
+        )
+        return bool(banded) and bool(
+            re.match(rf"(?:以上|以下)?的?[{CJK}]{{0,4}}?(?:项目|企业)(?:共|有|达)?\d", after)
+        )
 
     @staticmethod
     def figure(label: str, value: str, evidence: str) -> dict[str, Any]:
@@ -1378,7 +1435,9 @@ class Extractor:
             return
         current = project.fields.get("stage")
         order = [s for _, s in STAGES]
-        if current is None or order.index(best[1]) < order.index(current):
+        # the same stage again, now with its date (the headline said 投产, the body 1月8日…投产)
+        dated_again = current == best[1] and "stage_date" not in project.fields
+        if current is None or order.index(best[1]) < order.index(current) or dated_again:
             project.fields["stage"] = best[1]
             project.review["stage"] = sentence
             project.review["stage_note"] = f"阶段取自“{best[2]}”"

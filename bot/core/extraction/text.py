@@ -59,7 +59,9 @@ class Number:
     @property
     def is_range(self) -> bool:
         """10亿—15亿元, 3至5个: two ends, not one number."""
-        return bool(re.search(r"\d\s?(?:亿|万|千)?(?:元|美元)?\s?[-—~～至]\s?(?:约|近|超)?\d", self.text))
+        return bool(
+            re.search(r"\d\s?(?:亿|万|千)?(?:元|美元)?\s?[-—~～至]\s?(?:约|近|超)?\d", self.text)
+        )
 
     @property
     def base_unit(self) -> str:
