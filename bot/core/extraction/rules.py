@@ -90,7 +90,8 @@ _GENERIC_PROJECT_WORDS = (
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|专业|月份|科创|孵化|招引|推进|撬动|吸引|积极|"
     "通过|大赛|资本|已经|更多|参赛|获奖|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
     "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
-    "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再"
+    "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再|第[一二三四五六七八九十\\d]+批|先进制造业|"
+    "战略性新兴产业|新兴产业|先进|现代服务业|未来产业"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -137,7 +138,7 @@ STAGES = (
     ("施工", "construction"),
     ("在建", "construction"),
     ("建设中", "construction"),
-    ("注册", "registered"),
+    ("注册(?!资本|资金)", "registered"),
     ("签约", "signed"),
     ("落户", "signed"),
     ("落地", "signed"),
@@ -823,12 +824,26 @@ class Extractor:
         assert self.index is not None
         resolved: dict[str, str] = {}
         for mention in mentions.values():
-            for name in [*sorted(mention.names, key=len, reverse=True), mention.short]:
+            candidates = [*sorted(mention.names, key=len, reverse=True), mention.short]
+            # 广州开发区: the everyday name of the place's national ETDZ (广州经开区)
+            candidates += [re.sub(r"(?<!经济)开发区$", "经开区", n) for n in candidates]
+            for name in candidates:
                 if not self.index.exact(name):
                     continue  # only a name the zone answers to, never a prefix or near miss
                 match = self.index.resolve(name)
                 if match.kind == "found":
                     resolved[mention.short] = match.zone_id
+                    break
+        # 钱塘新区(杭州经济技术开发区), 杭州经开区(钱塘新区): the name in brackets is the same
+        # zone as the name before it
+        text = self._zone_text()
+        for short, mention in list(mentions.items()):
+            if short in resolved:
+                continue
+            for other, zone_id in list(resolved.items()):
+                pairs = [(a, b) for a in mention.names for b in mentions[other].names]
+                if any(f"{a}({b})" in text or f"{b}({a})" in text for a, b in pairs):
+                    resolved[short] = zone_id
                     break
         by_zone: dict[str, ZoneMention] = {}
         for short, zone_id in resolved.items():
@@ -901,6 +916,13 @@ class Extractor:
 
     def company(self, name: str, evidence: str, kind: str | None = None) -> Draft | None:
         name = name.strip('“”"、 ')
+        if re.match(r"[A-Za-z][^(]*\)", name):  # 赛默飞世尔科技(Thermo Fisher Scientific)…
+            at = evidence.find(name)
+            opened = re.search(rf"[{CJK}]{{2,12}}\([A-Za-z][A-Za-z .&'-]*\s?$", evidence[:at])
+            if at > 0 and opened:
+                latin = re.search(r"\([A-Za-z].*$", opened.group(0))
+                assert latin is not None
+                name = _trim_left(opened.group(0)[: latin.start()]) + latin.group(0) + name
         if len(name) < 2 or _GENERIC_ORG.match(name) or re.search(r"\d", name[:2]):
             return None
         if re.match(
@@ -1026,9 +1048,10 @@ class Extractor:
             if owner is not None and re.fullmatch(r"的?合作项目", name):
                 name = f"{owner.fields['name_zh']}的合作项目"
                 company_before = re.search(r"(?P<co>.+)的合作项目$", name)
-            name = re.sub(
-                r"^(?:年|月份?|日|号|个|家|项|批|名|多|余)+", "", _trim_left(name, _PROJECT_STOPS)
-            )
+            name = _trim_left(name, _PROJECT_STOPS)
+            at = sentence.find(name, match.start())
+            if at > 0 and sentence[at - 1].isdigit():  # 26日…, 5个…: the number's unit
+                name = re.sub(r"^(?:年|月份?|日|号|个|家|项|批|名|多|余)+", "", name)
             name = re.sub(
                 r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
             )
