@@ -840,8 +840,8 @@ class Extractor:
         for short, mention in list(mentions.items()):
             if short in resolved:
                 continue
-            for other, zone_id in list(resolved.items()):
-                pairs = [(a, b) for a in mention.names for b in mentions[other].names]
+            for known_short, zone_id in list(resolved.items()):
+                pairs = [(a, b) for a in mention.names for b in mentions[known_short].names]
                 if any(f"{a}({b})" in text or f"{b}({a})" in text for a, b in pairs):
                     resolved[short] = zone_id
                     break
