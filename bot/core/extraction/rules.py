@@ -1166,7 +1166,9 @@ class Extractor:
             draft.put("date", date, evidence)
             if note:
                 draft.review["date_note"] = note
-            days = re.search(r"\d{1,2}日\s?(?:-|—|~|至|到)\s?(?:\d{1,2}月)?\d{1,2}日", evidence)
+            days = re.search(
+                r"(?:\d{1,2}月)?\d{1,2}日\s?(?:-|—|~|至|到)\s?(?:\d{1,2}月)?\d{1,2}日", evidence
+            )
             if days:  # 5月20日至22日: the first day is the date, the span is said
                 draft.review["date_note"] = (
                     note + "；" if note else ""
