@@ -274,7 +274,11 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         line = raw.strip()
         if not line:
             continue
-        if index == 0 and line.startswith("#") and re.search(r"原文|改写|来源|转载|http", line):
+        if (
+            index == 0
+            and line.startswith("#")
+            and re.search(r"原文|改写|来源|转载|稿|摘自|http", line)
+        ):
             head.provenance = line.lstrip("# ").strip()
             continue
         heading = line.startswith("#")
@@ -1142,7 +1146,8 @@ class Extractor:
         key = re.sub(r"(?:仪式|活动|大会)$", "", key)
         for draft in self.events:
             other = draft.fields["_key"]
-            if key == other or (len(key) >= 6 and (key in other or other in key)):
+            shorter = min(len(key), len(other))
+            if key == other or (shorter >= 4 and len(key) >= 6 and (key in other or other in key)):
                 if "date" not in draft.fields:  # named first without a date (the headline)
                     self._event_date(draft, evidence)
                 return draft
@@ -1391,6 +1396,10 @@ class Extractor:
         if not self.zone_id:
             return
         name = label
+        whole = re.match(r"(.{0,8}?)全区", name)
+        if whole and self.zone_name and not any(z in name for z in self.zone_names):
+            # 全区实现地区生产总值: the whole zone, which the article names
+            name = f"{whole.group(1)}{self.zone_name}{name[whole.end() :]}"
         if words and not period and words not in name:
             name = f"{words}{name}"
         for draft in self.figures:
@@ -1411,6 +1420,8 @@ class Extractor:
                 )
         elif words:
             draft.review["period_note"] = f"原文期间为“{words}”"
+        if name != label and whole:
+            draft.review["name_note"] = f"原文为“全区”，指{self.zone_name}"
         self.figures.append(draft)
 
     def read_project(self, project: Draft, sentence: str, companies: list[Draft]) -> None:
