@@ -88,3 +88,25 @@ def test_a_foreign_firms_project_here_is_a_project_not_a_delivery_abroad() -> No
     assert project["registered_capital"] == "5000万美元"
     assert project["stage"] == "signed"  # 注册资本 is no registration
     assert all(e["kind"] != "delivery" for e in doc.get("events", []))
+
+
+def test_a_centre_being_built_is_a_project_with_its_figures() -> None:
+    doc = draft(
+        "长沙高新区再添一家总部企业\n"
+        "11日，湖南拓维数智科技有限公司在长沙高新区完成注册，注册资本5000万元。\n"
+        "据介绍，该公司计划在麓谷建设数字孪生研发中心，总投资约8亿元，届时可吸纳研发人员300人。\n"
+    )
+    (centre,) = [p for p in doc["projects"] if p["name_zh"] == "数字孪生研发中心"]
+    assert centre["total_investment"] == "约8亿元"
+    assert {"name_zh": "届时可吸纳研发人员", "value": "300人"} in centre["figures"]
+    assert all("再添" not in p["name_zh"] for p in doc["projects"])  # the headline's words
+
+
+def test_the_whole_zone_in_a_figure_label_is_the_zone_the_article_names() -> None:
+    doc = draft(
+        "无锡高新区一季度经济运行情况\n"
+        "2025年一季度，无锡高新区经济运行总体平稳。全区实现地区生产总值612.4亿元，同比增长6.8%。\n"
+    )
+    labels = {f["value"]: f for f in doc["figures"]}
+    assert labels["612.4亿元"]["name_zh"] == "无锡高新区实现地区生产总值"
+    assert "全区" in labels["612.4亿元"]["review"]["name_note"]

@@ -83,6 +83,12 @@ PROJECT = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·\-—“”\"]{{2,50}}?"
     r"(?:项目|基地|产业园|总部|工厂|工程)(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
 )
+# A centre, built or to be built: 建设数字孪生研发中心 (the verb makes it a project).
+BUILT_CENTRE = re.compile(
+    rf"(?:投资建设|建设|新建|打造|兴建)(?P<name>[{CJK}A-Za-z0-9]{{2,24}}?"
+    r"(?:研发中心|数据中心|创新中心|运营中心|制造中心|生产中心|结算中心|物流中心|检测中心))"
+    r"(?![{CJK}]*项目)"
+)
 _GENERIC_PROJECT_WORDS = (
     "重点|重大|产业|建设|优质|科技|科创|签约|投资|合作|招商|开工|投产|竣工|集中|新|工业|政府|入驻|储备|"
     "在建|续建|新建|市级|省级|亿元以上|优秀|高新|技术|高端|制造业|制造|服务业|外资|内资|民营|基础设施|"
@@ -1013,6 +1019,13 @@ class Extractor:
             if re.search(r"基地|项目|产业园|总部|工厂|工程|中心$", name) or named:
                 taken.append(quoted.span())
                 draft = self.project(name, evidence, quoted=True)
+                if draft and draft not in out:
+                    out.append(draft)
+        for match in BUILT_CENTRE.finditer(sentence):
+            # 在麓谷建设数字孪生研发中心: a centre being built is a project, not an institution
+            name = _trim_left(match.group("name"), _PROJECT_STOPS)
+            if len(name) >= 5 and not any(a <= match.start("name") < b for a, b in taken):
+                draft = self.project(name, evidence)
                 if draft and draft not in out:
                     out.append(draft)
         for match in PROJECT.finditer(sentence):
