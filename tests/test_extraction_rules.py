@@ -110,3 +110,24 @@ def test_the_whole_zone_in_a_figure_label_is_the_zone_the_article_names() -> Non
     labels = {f["value"]: f for f in doc["figures"]}
     assert labels["612.4亿元"]["name_zh"] == "无锡高新区实现地区生产总值"
     assert "全区" in labels["612.4亿元"]["review"]["name_note"]
+
+
+def test_a_demonstration_zone_a_quoted_meeting_and_a_foreign_investor() -> None:
+    doc = draft(
+        "山西转型综改示范区：前5个月签约项目86个\n"
+        "来源：山西日报 | 2024年06月18日 | 记者 王晓\n"
+        "1—5月，山西转型综改示范区共签约项目86个。5月16日，示范区在上海举办“晋沪合作”招商推介会，"
+        "现场签约项目15个，投资额128亿元。"
+        "新加坡益海嘉里粮油加工项目在山西转型综改示范区签约，总投资3亿元。\n"
+    )
+    (zone,) = doc["zones"]  # a 示范区 is a zone: the article is drafted, not refused
+    assert zone["short_zh"].endswith("示范区")
+    (source,) = doc["sources"]
+    assert source["publication"] == "山西日报" and source["date"] == "2024-06-18"
+    assert source["authors"] == ["王晓"]
+    (meeting,) = [e for e in doc["events"] if "推介会" in e["title_zh"]]
+    assert meeting["title_zh"] == "晋沪合作招商推介会" and meeting["date"] == "2024-05-16"
+    assert {"name_zh": "签约项目", "value": "15个"} in meeting["figures"]
+    (project,) = [p for p in doc["projects"] if "益海嘉里" in p["name_zh"]]
+    assert project["total_investment"] == "3亿元"  # a Singapore firm's project here
+    assert all(e["kind"] != "delivery" for e in doc["events"])

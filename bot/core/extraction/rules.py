@@ -40,7 +40,7 @@ PROVINCES = (
 _PROVINCE_PREFIX = re.compile(rf"^(?:中国)?(?:(?:{PROVINCES})(?:省|市|自治区|壮族自治区)?)?")
 ZONE_KINDS = (
     "高新技术产业开发区|经济技术开发区|高新区|经开区|综合保税区|综保区|自由贸易试验区|自贸区|"
-    "工业园区|产业园区|开发区|新区"
+    "工业园区|产业园区|开发区|示范区|新区"
 )
 ZONE = re.compile(
     rf"(?P<prefix>[{CJK}]{{2,12}}?)(?P<kind>{ZONE_KINDS})(?P<part>[(（][{CJK}]{{1,6}}[)）])?"
@@ -51,7 +51,15 @@ _ZONE_SHORT = {
     "综合保税区": "综保区",
     "自由贸易试验区": "自贸区",
 }
-_ZONE_RANK = {"高新区": 3, "经开区": 3, "综保区": 2, "自贸区": 2, "开发区": 2, "新区": 1}
+_ZONE_RANK = {
+    "高新区": 3,
+    "经开区": 3,
+    "综保区": 2,
+    "自贸区": 2,
+    "开发区": 2,
+    "示范区": 2,
+    "新区": 1,
+}
 # Characters and words after which a name starts (位于绵阳高新区, 与上海…公司, 的咸宁高新区).
 _LEFT_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|引进|入职|签约|落户|落地|投资|建设|举办|举行|"
@@ -119,6 +127,11 @@ EVENT_SUBJECT = re.compile(
 EVENT_HELD = re.compile(
     rf"(?:^|[，,。；;])(?P<title>[^，,。；;]{{2,40}}(?:{EVENT_NOUNS}))"
     r"(?:在[^，,。；;]{1,20}?)?(?:隆重)?(?:举行|举办|召开|开幕|启动|落幕|收官|闭幕|开工|落下帷幕)"
+)
+# A meeting known by its quoted name: 召开“新春第一会”, 举办“晋沪合作”招商推介会.
+QUOTED_EVENT = re.compile(
+    r"(?:召开|举办|举行|开展)(?:了)?(?P<title>“[^”]{2,16}”(?:[^，,。；;“”]{0,12}(?:会|节|周|月))?)"
+    r"(?=[，,。；;])"
 )
 PLAN_TITLE = re.compile(
     r"《(?P<title>[^》]{2,40}(?:计划|规划|方案|意见|办法|政策|措施|行动)(?:[(（][^()（）》]{2,12}[)）])?)》"
@@ -199,6 +212,14 @@ FOREIGN_PLACES = re.compile(
     r"缅甸|孟加拉|巴基斯坦|印度|沙特|利雅得|阿联酋|迪拜|卡塔尔|土耳其|伊朗|以色列|埃及|南非|尼日利亚|"
     r"肯尼亚|埃塞俄比亚|阿尔及利亚|俄罗斯|莫斯科|哈萨克斯坦|乌兹别克斯坦|蒙古|德国|法国|英国|意大利|"
     r"西班牙|荷兰|波兰|匈牙利|塞尔维亚|美国|加拿大|墨西哥|巴西|阿根廷|智利|秘鲁|澳大利亚|新西兰|日本|韩国"
+)
+# Countries (not cities): before a firm's name they say where the firm is from.
+FOREIGN_COUNTRIES = (
+    "印度尼西亚|印尼|马来西亚|新加坡|泰国|越南|菲律宾|柬埔寨|老挝|缅甸|孟加拉|巴基斯坦|印度|沙特|"
+    "阿联酋|卡塔尔|土耳其|伊朗|以色列|埃及|南非|尼日利亚|肯尼亚|埃塞俄比亚|阿尔及利亚|俄罗斯|"
+    "哈萨克斯坦|乌兹别克斯坦|蒙古|德国|法国|英国|意大利|西班牙|荷兰|波兰|匈牙利|塞尔维亚|美国|"
+    "加拿大|墨西哥|巴西|阿根廷|智利|秘鲁|澳大利亚|新西兰|日本|韩国|瑞士|瑞典|丹麦|芬兰|挪威|"
+    "比利时|奥地利"
 )
 # A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
 LEADER = re.compile(
@@ -309,7 +330,7 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
                 head.outlet = outlet
             continue
         credit = re.fullmatch(
-            r"(?:来源|来源于|稿源)[:：]\s*(?P<outlet>[^\s\d]{2,20})?\s*"
+            r"(?:来源|来源于|稿源)[:：]\s*(?P<outlet>[^\s\d|｜]{2,20})?\s*[|｜·]?\s*"
             r"(?:(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})日?)?.*",
             text,
         )
@@ -320,6 +341,11 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
                 _set_date(
                     head, f"{credit.group('y')}-{credit.group('m')}-{credit.group('d')}", text
                 )
+            for name in re.findall(
+                rf"(?:作者|记者|通讯员)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text
+            ):
+                if name not in head.authors:
+                    head.authors.append(name)
             continue
         if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对)[:：].*", text):
             continue
@@ -752,10 +778,13 @@ class Extractor:
             ]
             if not places or any(z in name for z in self.zone_names):
                 continue
-            if re.search(
-                r"华东|华南|华北|华中|西南|西北|东北|中国|长三角|大湾区", name
-            ) or re.match(rf"(?:{FOREIGN_PLACES.pattern})[{CJK}]{{2,}}\([A-Za-z]", name):
-                continue  # 德国博世力士乐(Bosch Rexroth)华东研发中心: a foreign firm's project here
+            nationality = re.match(rf"(?:{FOREIGN_COUNTRIES})(?!{FOREIGN_PLACES.pattern})", name)
+            if re.search(r"华东|华南|华北|华中|西南|西北|东北|中国|长三角|大湾区", name) or (
+                nationality and len(places) == 1
+            ):
+                # 德国博世力士乐…华东研发中心, 新加坡益海嘉里粮油加工项目: a foreign firm's
+                # project here (a country before a firm), not a place abroad (雅加达…项目)
+                continue
             self.projects.remove(project)
             event = Draft("event", {"_key": project.fields["_key"]}, dict(project.review))
             event.fields["id"] = "e" + project.fields["id"][1:]
@@ -795,6 +824,8 @@ class Extractor:
         if self.index is not None:
             resolved = self._resolve_mentions(mentions)
             self._add_known_mentions(mentions, resolved)
+        else:
+            self._merge_bracketed(mentions)
         if not mentions:
             self.zone_id = self.fallback_zone or ""
             return
@@ -826,6 +857,23 @@ class Extractor:
         if aliases:
             zone.put("aliases", aliases, evidence)
         self.zones.append(zone)
+
+    def _merge_bracketed(self, mentions: dict[str, ZoneMention]) -> None:
+        """青岛西海岸新区(青岛经济技术开发区): one zone under two names; the name of the higher
+        kind (经开区 over 新区; the outer one when even) stands for both."""
+        text = self._zone_text()
+        for outer in list(mentions.values()):
+            for inner in list(mentions.values()):
+                if outer is inner or outer.short not in mentions or inner.short not in mentions:
+                    continue
+                pairs = [(a, b) for a in outer.names for b in inner.names]
+                if not any(f"{a}({b})" in text for a, b in pairs):
+                    continue
+                keep, drop = (inner, outer) if inner.rank > outer.rank else (outer, inner)
+                keep.count += drop.count
+                keep.names |= drop.names
+                keep.first = min(keep.first, drop.first)
+                del mentions[drop.short]
 
     def _resolve_mentions(self, mentions: dict[str, ZoneMention]) -> dict[str, str]:
         """Mentions the store's zone index knows (the resolver /zone uses: names, aliases,
@@ -1097,6 +1145,8 @@ class Extractor:
 
     def project(self, name: str, evidence: str, quoted: bool = False) -> Draft | None:
         name = name.strip('“”"-—、 ')
+        # (Hyosung)氨纶扩产项目: the firm's English name, cut from the firm before it
+        name = re.sub(r"^\(?[A-Za-z][A-Za-z .&'-]*\)", "", name)
         name = re.sub(r"(?:建设|施工)$", "", name)
         key = re.sub(rf"[^{CJK}A-Za-z0-9]", "", name)
         key = re.sub(r"项目$", "", key)
@@ -1139,8 +1189,11 @@ class Extractor:
         titles += [m.group("title") for m in EVENT.finditer(sentence)]
         titles += [m.group("title") for m in EVENT_HELD.finditer(sentence)]
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
+        titles += [m.group("title") for m in QUOTED_EVENT.finditer(sentence)]
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
+            if title.count("“") != title.count("”"):  # a quote cut in half: 晋沪合作”招商推介会
+                title = title.replace("“", "").replace("”", "")
             title = re.sub(r"^(?:开展|举办|举行|召开|组织|了|\d+(?:多|余)?[场次届])+", "", title)
             title = _trim_left(title, re.compile(r".*(?:在[^，,]{1,6}?(?=举|召|开)|[，,])"))
             if (
