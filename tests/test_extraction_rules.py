@@ -131,3 +131,18 @@ def test_a_demonstration_zone_a_quoted_meeting_and_a_foreign_investor() -> None:
     (project,) = [p for p in doc["projects"] if "益海嘉里" in p["name_zh"]]
     assert project["total_investment"] == "3亿元"  # a Singapore firm's project here
     assert all(e["kind"] != "delivery" for e in doc["events"])
+
+
+def test_a_groups_company_is_one_name_and_months_are_no_count() -> None:
+    doc = draft(
+        "徐州经开区装备“出海”提速\n"
+        "11月20日，徐州经济技术开发区内的徐工集团工程机械股份有限公司举行出口发运仪式，"
+        "200台装载机发往沙特阿拉伯，货值约2.3亿元。"
+        "今年前10个月，徐州经开区装备制造业出口额达156.7亿元，50亿元至100亿元项目8个。\n"
+    )
+    assert [c["name_zh"] for c in doc["companies"]] == ["徐工集团工程机械股份有限公司"]
+    (event,) = doc["events"]
+    assert event["kind"] == "delivery" and event["date"] == "XXXX-11-20"
+    values = [f["value"] for f in doc["figures"]]
+    assert "10个" not in values  # 前10个月 is a span of time
+    assert "50亿元至100亿元" not in values and "8个" in values  # a band and its count

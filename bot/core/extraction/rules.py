@@ -80,6 +80,8 @@ COMPANY_SUFFIX = (
 COMPANY = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))"
     rf"(?![)）]|股份|有限|集团|公司|[{CJK}](?:公司|集团))"
+    # 徐工集团工程机械股份有限公司: a group's company is one name, not the group and a remnant
+    rf"(?<!集团(?=(?:(?![与和及同跟向在将为的等])[{CJK}]){{1,10}}(?:股份有限公司|有限责任公司|有限公司)))"
 )
 _SHORT_NAME = re.compile(r"[(（]以下简称[“\"]?([^”\")）]{2,16})[”\"]?[)）]")
 _GENERIC_ORG = re.compile(
@@ -142,6 +144,8 @@ _EVENT_KIND = (
     ("供需对接", "matchmaking"),
     ("对接会", "matchmaking"),
     ("路演", "roadshow"),
+    ("发运", "delivery"),
+    ("交付", "delivery"),
     ("赛", "competition"),
     ("计划", "plan"),
     ("规划", "plan"),
@@ -710,6 +714,16 @@ class Extractor:
             if 1 <= a < b <= 12:
                 y = f"{year:04d}" if year else "XXXX"
                 return f"{y}-{a:02d}/{y}-{b:02d}", self._period_words(sentence, match)
+        first = re.search(r"(?:(?P<year>\d{4})年)?前(?P<b>\d{1,2})个月", sentence)
+        if first and 2 <= int(first.group("b")) <= 12:  # 今年前10个月: 1-10月
+            b = int(first.group("b"))
+            year = (
+                int(first.group("year"))
+                if first.group("year")
+                else self._this_year(sentence, first)
+            )
+            y = f"{year:04d}" if year else "XXXX"
+            return f"{y}-01/{y}-{b:02d}", self._period_words(sentence, first)
         until = re.search(r"截至\d{1,2}月(?:底|末|份)?", sentence)
         if until:  # 截至11月底: a running total, its start not given
             return None, until.group(0)
@@ -1296,7 +1310,9 @@ class Extractor:
         if before == "过" and re.match(r"(?:以上)?(?:的)?项目", after):
             return True
         banded = number.is_money and (
-            re.match(r"超过?|逾|以上", number.text) or number.text.endswith(("以上", "以下"))
+            re.match(r"超过?|逾|以上", number.text)
+            or number.text.endswith(("以上", "以下"))
+            or number.is_range  # 50亿元至100亿元项目8个
         )
         return bool(banded) and bool(
             re.match(rf"(?:以上|以下)?的?[{CJK}]{{0,4}}?(?:项目|企业)(?:共|有|达)?\d", after)

@@ -86,6 +86,8 @@ def numbers(text: str) -> list[Number]:
         unit = match.group("unit")
         # 亿/万 alone is money in headlines (117亿项目) but 20万 人 is not: keep as written.
         # A year (2025年) or a model number (RL205) never matches: 年 and letters are no unit.
+        if unit == "个" and text[match.end() : match.end() + 1] == "月":
+            continue  # 前10个月: a span of time, not a count
         start = match.start()
         low = _RANGE_LOW.search(text, max(0, start - 24), start)
         if low is not None and not re.search(r"\d", match.group("hedge") or ""):
