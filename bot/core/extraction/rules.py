@@ -107,7 +107,8 @@ _GENERIC_PROJECT_WORDS = (
     "通过|大赛|资本|已经|更多|参赛|获奖|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
     "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
     "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再|第[一二三四五六七八九十\\d]+批|先进制造业|"
-    "战略性新兴产业|新兴产业|先进|现代服务业|未来产业"
+    "战略性新兴产业|新兴产业|先进|现代服务业|未来产业|春季|夏季|秋季|冬季|开复工|复工|续建|备案|"
+    "集中"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -1032,6 +1033,10 @@ class Extractor:
         for paragraph in self.body:
             for sentence in sentences(paragraph):
                 for match in COMPANY.finditer(sentence):
+                    if sentence.startswith("项目", match.end()) and not match.group(
+                        "name"
+                    ).endswith(("公司", "集团")):
+                        continue  # 南京数字创新中心项目: a project's name, not an institution
                     draft = self.company(trim_org(match.group("name")), sentence)
                     if draft is None:
                         continue
@@ -1136,6 +1141,11 @@ class Extractor:
             )
             for zone_name in sorted(self.zone_names, key=len, reverse=True):
                 name = name.replace(zone_name, "") if name.startswith(zone_name) else name
+            bare = name
+            for zone_name in self.zone_names:  # 南京江北新区新增…项目: the city before the zone
+                bare = re.sub(rf"^[{CJK}]{{0,4}}?{re.escape(zone_name)}", "", bare)
+            if _GENERIC_PROJECT.match(bare) and not company_before:
+                continue
             if _GENERIC_PROJECT.match(name) and company_before:
                 co = _trim_left(company_before.group("co"))
                 name = f"{co}的合作项目"
