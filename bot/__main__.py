@@ -411,6 +411,7 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
             )
             for cid, name_zh, short_zh, name_en, kind in await store.company_identities()
         ]
+        taken = await store.taken_ids("companies")
         labels = {label.label: label.area for label in await store.labels()}
     finally:
         await store.close()
@@ -436,6 +437,7 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
         allow_private=settings.fetch_allow_private,
         index=index,
         companies=companies,
+        taken_company_ids=taken,
     )
 
 

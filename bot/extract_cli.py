@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +149,7 @@ def run(
     allow_private: bool = False,
     index: ZoneIndex | None = None,
     companies: Sequence[KnownCompany] = (),
+    taken_company_ids: Collection[str] = (),
 ) -> int:
     """Draft each input; 0 when every input gave a draft file, 1 otherwise.
 
@@ -169,6 +170,7 @@ def run(
                 zone=zone,
                 index=index,
                 companies=companies,
+                taken_company_ids=taken_company_ids,
             )
             FactFile.model_validate(doc)  # what import reads; a failure here is our bug
         except (ArticleProblem, ExtractionError) as exc:

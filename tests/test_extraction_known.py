@@ -232,3 +232,27 @@ async def test_the_bot_files_an_article_under_the_zone_zone_resolves(bot: BotHar
     assert not queued.support.get("zones")  # the stored zone, never a drafted copy
     card = text_of(await bot.send("/zone 吉林经开区", chat_id=ADMIN_ID, user_id=ADMIN_ID))
     assert "吉林" in card
+
+
+def test_a_new_company_never_takes_an_id_another_stored_company_uses() -> None:
+    from bot.core.extraction.rules import slug
+
+    # Two names with the same first characters make the same id: the stored one keeps it.
+    same_id = slug("co", "恒星能源科技有限责任公司", set())
+    stored = KnownCompany(id=same_id, names=("恒星能源科技有限公司",))
+    text = (
+        "滨湖高新区签约新能源项目\n"
+        "5月5日，滨湖高新区与恒星能源科技有限责任公司签约，建设储能材料生产基地项目，"
+        "项目总投资10亿元。\n"
+    )
+    doc = extract(
+        Article(text), (), source_id="s", companies=[stored], taken_company_ids={"co-deleted"}
+    )
+    FactFile.model_validate(doc)
+    (company,) = doc["companies"]
+    assert company["name_zh"] == "恒星能源科技有限责任公司"
+    assert company["id"] != same_id and company["id"].startswith(same_id[:20])
+    assert doc["projects"][0]["company"] == company["id"]
+    # without the stored company the article's firm keeps its own id
+    alone = extract(Article(text), (), source_id="s")
+    assert alone["companies"][0]["id"] == same_id

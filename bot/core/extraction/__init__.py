@@ -11,7 +11,7 @@ last check leaves out any string holding a number the article does not hold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +72,7 @@ def extract(
     zone: str | None = None,
     index: ZoneIndex | None = None,
     companies: Sequence[KnownCompany] = (),
+    taken_company_ids: Collection[str] = (),
 ) -> dict[str, Any]:
     """A draft fact file for one article (see the module doc); ExtractionError on bad input.
 
@@ -84,7 +85,8 @@ def extract(
     national directory): where given, a zone the text names is resolved through it, exactly
     as /zone resolves the name; without it (or for a name it doesn't know) the rules compare
     the names of `zones` themselves. `companies` are the companies already in the store: a
-    drafted company of the same normalised name takes the stored company's id.
+    drafted company of the same normalised name takes the stored company's id, and a new one
+    never takes an id in `taken_company_ids` (every id the store has used, deleted included).
 
     Every number in the result is in the article as written; a string that would hold any
     other number is left out.
@@ -124,7 +126,7 @@ def extract(
     )
     # The page's own title and credits count as the article's words too.
     said = "\n".join(filter(None, (text, article.title, article.outlet, article.author)))
-    reuse_company_ids(doc, companies)
+    reuse_company_ids(doc, companies, taken_company_ids)
     checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(said).replace(" ", ""))
     if not any(checked.get(key) for key in RECORD_KINDS):
         raise ExtractionError(

@@ -14,7 +14,7 @@ does not lose the names the company is looked up by; a review note says what is 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,22 +54,45 @@ def _index(companies: Iterable[KnownCompany]) -> dict[str, KnownCompany]:
     return found
 
 
-def reuse_company_ids(doc: dict[str, Any], companies: Sequence[KnownCompany]) -> dict[str, str]:
+def _free(base: str, taken: Collection[str], used: set[str]) -> str:
+    for number in range(2, 10_000):
+        candidate = f"{base[:42]}-{number}"
+        if candidate not in taken and candidate not in used:
+            return candidate
+    raise ValueError(f"no free id near {base}")  # pragma: no cover - 10,000 namesakes
+
+
+def reuse_company_ids(
+    doc: dict[str, Any], companies: Sequence[KnownCompany], taken: Collection[str] = ()
+) -> dict[str, str]:
     """Give drafted companies the ids of stored companies of the same name, in place.
 
+    A drafted company the store does not have, whose id another stored company already uses
+    (two names with the same first characters make the same id), or a deleted one used, gets
+    a free id instead: importing it must not overwrite that other company. `taken` holds every
+    company id the store has used, deleted ones included.
+
     References (a project's `company`, an event's `companies`) follow. Returns the drafted id
-    -> stored id mapping (empty when nothing matched).
+    -> final id mapping (empty when nothing changed).
     """
-    if not companies or not doc.get("companies"):
+    if not doc.get("companies") or not (companies or taken):
         return {}
     by_name = _index(companies)
+    stored_ids = {c.id for c in companies} | set(taken)
     renamed: dict[str, str] = {}
     kept: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
+    drafted_ids = {str(r.get("id")) for r in doc["companies"]}
     for record in doc["companies"]:
         names = (record.get("name_zh"), record.get("short_zh"), record.get("name_en"))
         stored = next((by_name[k] for k in map(name_key, names) if k in by_name), None)
         if stored is None:
+            old = str(record.get("id"))
+            if old in stored_ids:  # another company's id: a new one for this company
+                new = _free(old, stored_ids, drafted_ids | seen_ids)
+                renamed[old] = new
+                record["id"] = new
+            seen_ids.add(str(record["id"]))
             kept.append(record)
             continue
         old = str(record.get("id"))
