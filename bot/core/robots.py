@@ -13,6 +13,7 @@ query the engines use for Telegram chats works unchanged for them.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -380,6 +381,16 @@ def bodies(kind: ChannelKind, html_text: str) -> list[dict[str, object]]:
     return feishu_bodies(html_text)
 
 
+@functools.lru_cache(maxsize=256)
+def encoded_bodies(kind: ChannelKind, html_text: str) -> tuple[bytes, ...]:
+    """``bodies`` as the JSON bytes posted. Cached: a fan-out sends one rendered message to
+    every robot of a kind, so it is read, split and encoded once, not once per robot."""
+    return tuple(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        for body in bodies(kind, html_text)
+    )
+
+
 # ---- signing ------------------------------------------------------------------------------
 
 
@@ -402,6 +413,12 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
     the body with the timestamp in seconds."""
     key = f"{timestamp_s}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+
+
+def feishu_signed(body: bytes, secret: str, timestamp_s: int) -> bytes:
+    """An encoded Feishu body (a JSON object) with ``timestamp`` and ``sign`` put first."""
+    head = json.dumps({"timestamp": str(timestamp_s), "sign": feishu_sign(secret, timestamp_s)})
+    return head[:-1].encode() + b"," + body[1:]
 
 
 # ---- rates --------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ TIMEOUT = 10.0  # seconds for one webhook call
 ROBOT_MAX_WAIT = 1.0
 RECORD_EVERY = 60.0  # seconds: "last delivery" is written at most this often per robot
 CACHE_SECONDS = 5.0  # a robot's stored row is read again after this (handlers forget it at once)
+POSTS_IN_FLIGHT = 8  # robot webhook posts at the same time, over all robots
 
 
 @dataclass
@@ -70,8 +71,16 @@ class RobotPacer:
                 await asyncio.sleep(delay)
             self._next[chat_id] = self.clock() + interval
 
+    def posting(self, chat_id: int, interval: float) -> None:
+        """The post leaves now (maybe later than its slot, after waiting for a place in
+        flight): the next one is spaced from now, so a late post never bunches with it."""
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + interval)
+
     def hold(self, chat_id: int, seconds: float) -> None:
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)
+
+
+_JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 
 async def post(
@@ -79,19 +88,17 @@ async def post(
     kind: ChannelKind,
     url: str,
     secret: str | None,
-    body: dict[str, object],
+    body: bytes,
 ) -> Verdict:
-    """One signed POST; the answer judged, never raised (a timeout or a broken connection
-    is transient)."""
+    """One signed POST of an encoded body (bot/core/robots.py ``encoded_bodies``); the answer
+    judged, never raised (a timeout or a broken connection is transient)."""
     target = url
-    payload = dict(body)
     if kind == "dingtalk":
         target = robots.dingtalk_url(url, secret, int(time.time() * 1000))
     elif kind == "feishu" and secret:
-        stamp = int(time.time())
-        payload = {"timestamp": str(stamp), "sign": robots.feishu_sign(secret, stamp), **payload}
+        body = robots.feishu_signed(body, secret, int(time.time()))
     try:
-        answer = await client.post(target, json=payload, timeout=TIMEOUT)
+        answer = await client.post(target, content=body, headers=_JSON, timeout=TIMEOUT)
     except httpx.TimeoutException:
         return Verdict("transient", None, "timeout")
     except httpx.HTTPError as exc:
@@ -101,9 +108,17 @@ async def post(
 
 @dataclass
 class Robots:
-    """What every robot destination shares: one HTTP client and one pacer."""
+    """What every robot destination shares: one HTTP client (kept-alive connections), one
+    pacer, and a bound on posts in flight.
+
+    The bound is what keeps a fan-out to hundreds of robots cheap: httpx's connection pool
+    costs more per request the more requests are in flight at once (measured on loopback:
+    about 1 ms of CPU a post at 8 in flight, 5-7 ms at 300), and the robots' pacing, not
+    the number of parallel posts, is what limits their rate.
+    """
 
     pacer: RobotPacer = field(default_factory=RobotPacer)
+    in_flight: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(POSTS_IN_FLIGHT))
     _client: httpx.AsyncClient | None = None
     _recorded: dict[int, float] = field(default_factory=dict)
     _rows: dict[int, tuple[float, ChannelRecord | None]] = field(default_factory=dict)
@@ -135,7 +150,15 @@ class Robots:
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
             # trust_env=False: no proxy from the environment sees the webhook URLs.
-            self._client = httpx.AsyncClient(trust_env=False, follow_redirects=False)
+            self._client = httpx.AsyncClient(
+                trust_env=False,
+                follow_redirects=False,
+                limits=httpx.Limits(
+                    max_connections=POSTS_IN_FLIGHT * 2,
+                    max_keepalive_connections=POSTS_IN_FLIGHT * 2,
+                    keepalive_expiry=30.0,
+                ),
+            )
         return self._client
 
     async def close(self) -> None:
@@ -166,9 +189,11 @@ class RobotChannel:
         held = pacer.wait_time(self.chat_id)
         if held > ROBOT_MAX_WAIT:
             return RetryLater(held, "rate limited")
-        for body in robots.bodies(kind, message.text):
+        for body in robots.encoded_bodies(kind, message.text):
             await pacer.slot(self.chat_id, robots.INTERVAL[kind])
-            verdict = await post(self.robots.client, kind, channel.url, channel.secret, body)
+            async with self.robots.in_flight:
+                pacer.posting(self.chat_id, robots.INTERVAL[kind])
+                verdict = await post(self.robots.client, kind, channel.url, channel.secret, body)
             if verdict.meaning == "ok":
                 continue
             described = f"{verdict.code}: {verdict.message}" if verdict.code else verdict.message
@@ -213,4 +238,4 @@ async def test_channel(
 ) -> Verdict:
     """The message sent on /channel add and /channel test, not paced (one at a time, by a
     person) and not recorded."""
-    return await post(client, kind, url, secret, robots.bodies(kind, text)[0])
+    return await post(client, kind, url, secret, robots.encoded_bodies(kind, text)[0])
