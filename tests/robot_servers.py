@@ -10,6 +10,7 @@ refusal, per robot key.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -45,6 +46,8 @@ class Robot:
     forced: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
     # A rate-limit storm: while on, every message gets the platform's own "too fast" answer.
     storm: bool = False
+    # Seconds the robot's webhook takes to answer (a slow platform).
+    delay: float = 0.0
 
 
 @web.middleware
@@ -162,6 +165,8 @@ class RobotServers:
         robot = self.robots.get(request.query.get("key", ""))
         if robot is None or robot.kind != "wecom":
             return self._refuse(None, 200, {"errcode": 93000, "errmsg": "invalid webhook url"})
+        if robot.delay:
+            await asyncio.sleep(robot.delay)
         if robot.forced:
             status, forced = robot.forced.popleft()
             return self._refuse(robot, status, forced)
@@ -184,6 +189,8 @@ class RobotServers:
         robot = self.robots.get(request.query.get("access_token", ""))
         if robot is None or robot.kind != "dingtalk":
             return self._refuse(None, 200, {"errcode": 300001, "errmsg": "token is not exist"})
+        if robot.delay:
+            await asyncio.sleep(robot.delay)
         if robot.forced:
             status, forced = robot.forced.popleft()
             return self._refuse(robot, status, forced)
@@ -232,6 +239,8 @@ class RobotServers:
                 200,
                 {"code": 19001, "msg": "param invalid: incoming webhook access token invalid"},
             )
+        if robot.delay:
+            await asyncio.sleep(robot.delay)
         if robot.forced:
             status, forced = robot.forced.popleft()
             return self._refuse(robot, status, forced)
@@ -295,8 +304,6 @@ def decoded_query(url: str) -> dict[str, list[str]]:
 async def _serve(robots_per_kind: int, secret: str) -> None:
     """Run as a separate process (bench/bench_channels.py): ``robots_per_kind`` robots of
     each kind named ``{kind}bench{n:04d}``; GET /stats answers every robot's counts."""
-    import asyncio
-
     fake = RobotServers(keep_alive=True)
     for kind in ("wecom", "dingtalk", "feishu"):
         for n in range(robots_per_kind):
@@ -350,7 +357,6 @@ async def _serve(robots_per_kind: int, secret: str) -> None:
 
 
 if __name__ == "__main__":
-    import asyncio
     import sys
 
     asyncio.run(_serve(int(sys.argv[1]), sys.argv[2]))
