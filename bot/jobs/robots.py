@@ -10,9 +10,10 @@ secret are never logged: log lines name the channel and the platform's code and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
@@ -63,18 +64,22 @@ class RobotPacer:
     def wait_time(self, chat_id: int) -> float:
         return max(0.0, self._next.get(chat_id, 0.0) - self.clock())
 
-    async def slot(self, chat_id: int, interval: float) -> None:
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int, interval: float) -> AsyncIterator[None]:
+        """One post to this robot: after its slot, one at a time, and the next one's slot
+        counted from when this one's answer came. A post reaches the platform before its
+        answer comes back, so however late a post leaves (a busy process, a place in
+        flight) or however slow the answer, two never reach the platform closer than
+        ``interval``: the platform's own window never sees more than the pacing allows."""
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
             delay = self.wait_time(chat_id)
             if delay > 0:
                 await asyncio.sleep(delay)
-            self._next[chat_id] = self.clock() + interval
-
-    def posting(self, chat_id: int, interval: float) -> None:
-        """The post leaves now (maybe later than its slot, after waiting for a place in
-        flight): the next one is spaced from now, so a late post never bunches with it."""
-        self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + interval)
+            try:
+                yield
+            finally:
+                self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + interval)
 
     def hold(self, chat_id: int, seconds: float) -> None:
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)
@@ -190,9 +195,7 @@ class RobotChannel:
         if held > ROBOT_MAX_WAIT:
             return RetryLater(held, "rate limited")
         for body in robots.encoded_bodies(kind, message.text):
-            await pacer.slot(self.chat_id, robots.INTERVAL[kind])
-            async with self.robots.in_flight:
-                pacer.posting(self.chat_id, robots.INTERVAL[kind])
+            async with pacer.turn(self.chat_id, robots.INTERVAL[kind]), self.robots.in_flight:
                 verdict = await post(self.robots.client, kind, channel.url, channel.secret, body)
             if verdict.meaning == "ok":
                 continue
