@@ -545,3 +545,21 @@ async def test_telegram_chats_never_wait_behind_slow_robots(
     assert len(report.sent) == 11
     for robot in servers.robots.values():
         assert "固态电池慢平台" in shown_text("wecom", robot.received[-1])
+
+
+async def test_the_pacer_keeps_the_platform_window_when_answers_come_late() -> None:
+    """A WeCom robot whose answers take 3 s (each post may reach the platform as late as its
+    answer): the 21st post waits until 60 s after the 1st one's answer, so the platform
+    never counts 21 in a minute, where even spacing alone would have sent it at 62.0 s."""
+    now = [0.0]
+    pacer = robot_jobs.RobotPacer(clock=lambda: now[0])
+    starts: list[float] = []
+    for _ in range(21):
+        now[0] += pacer.wait_time(-(2**53) - 1)
+        async with pacer.turn(-(2**53) - 1, "wecom"):
+            starts.append(now[0])
+            now[0] += 3.0  # the answer comes back
+    answers = [start + 3.0 for start in starts]
+    assert starts[19] == pytest.approx(19 * 3.1)
+    assert starts[20] > answers[0] + 60.0  # the first can have arrived no later than this
+    assert starts[20] > starts[19] + robots.INTERVAL["wecom"]

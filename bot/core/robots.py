@@ -426,6 +426,15 @@ def feishu_signed(body: bytes, secret: str, timestamp_s: int) -> bytes:
 # robot for 10 minutes); Feishu 5/second and 100/minute. Even spacing with a small margin
 # keeps every sliding window under the limit: 3.1 s (19.4/min) and 0.62 s (96.8/min, 1.6/s).
 INTERVAL: dict[ChannelKind, float] = {"wecom": 3.1, "dingtalk": 3.1, "feishu": 0.62}
+# The platforms' own windows, (messages, seconds): the pacer never lets a post leave while the
+# answers of the last ``messages`` posts came within ``seconds`` (so, as a post reaches the
+# platform before its answer comes back, however late posts leave or slow answers come,
+# the platform never counts more than its limit in its window).
+LIMITS: dict[ChannelKind, tuple[tuple[int, float], ...]] = {
+    "wecom": ((20, 60.0),),
+    "dingtalk": ((20, 60.0),),
+    "feishu": ((5, 1.0), (100, 60.0)),
+}
 # How long a rate-limit answer parks the robot.
 RATE_PARK: dict[ChannelKind, float] = {"wecom": 60.0, "dingtalk": 600.0, "feishu": 60.0}
 

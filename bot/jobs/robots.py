@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -52,34 +53,50 @@ CACHE_SECONDS = 5.0  # a robot's stored row is read again after this (handlers f
 POSTS_IN_FLIGHT = 8  # robot webhook posts at the same time, over all robots
 
 
+WINDOW_MARGIN = 0.1  # seconds added to a platform's window (its clock is not ours)
+
+
 @dataclass
 class RobotPacer:
-    """Even spacing per robot (bot/core/robots.py INTERVAL), on real time: the platforms
-    count real seconds. A robot's wait never holds up another robot or Telegram."""
+    """Per robot, on real time (the platforms count real seconds): even spacing from one
+    post's start to the next (bot/core/robots.py INTERVAL), one post at a time, and the
+    platform's own windows (LIMITS) counted from the answers, which no post can arrive after.
+    A robot's wait never holds up another robot or Telegram."""
 
     clock: Callable[[], float] = time.monotonic
     _next: dict[int, float] = field(default_factory=dict)
     _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    _answers: dict[int, deque[float]] = field(default_factory=dict)
+    _kinds: dict[int, ChannelKind] = field(default_factory=dict)
 
     def wait_time(self, chat_id: int) -> float:
-        return max(0.0, self._next.get(chat_id, 0.0) - self.clock())
+        now = self.clock()
+        wait = self._next.get(chat_id, 0.0) - now
+        answers = self._answers.get(chat_id)
+        kind = self._kinds.get(chat_id)
+        if answers and kind is not None:
+            for count, seconds in robots.LIMITS[kind]:
+                if len(answers) >= count:
+                    wait = max(wait, answers[-count] + seconds + WINDOW_MARGIN - now)
+        return max(0.0, wait)
 
     @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int, interval: float) -> AsyncIterator[None]:
-        """One post to this robot: after its slot, one at a time, and the next one's slot
-        counted from when this one's answer came. A post reaches the platform before its
-        answer comes back, so however late a post leaves (a busy process, a place in
-        flight) or however slow the answer, two never reach the platform closer than
-        ``interval``: the platform's own window never sees more than the pacing allows."""
+    async def turn(self, chat_id: int, kind: ChannelKind) -> AsyncIterator[None]:
+        """One post to this robot, when its spacing and its platform's windows allow; the
+        robot's posts go one at a time, and each one's answer time is kept for the windows."""
+        self._kinds[chat_id] = kind
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
-            delay = self.wait_time(chat_id)
-            if delay > 0:
+            while (delay := self.wait_time(chat_id)) > 0:
                 await asyncio.sleep(delay)
+            started = self.clock()
+            self._next[chat_id] = max(self._next.get(chat_id, 0.0), started + robots.INTERVAL[kind])
             try:
                 yield
             finally:
-                self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + interval)
+                size = max(count for count, _ in robots.LIMITS[kind])
+                answers = self._answers.setdefault(chat_id, deque(maxlen=size))
+                answers.append(self.clock())
 
     def hold(self, chat_id: int, seconds: float) -> None:
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self.clock() + seconds)
@@ -195,7 +212,7 @@ class RobotChannel:
         if held > ROBOT_MAX_WAIT:
             return RetryLater(held, "rate limited")
         for body in robots.encoded_bodies(kind, message.text):
-            async with pacer.turn(self.chat_id, robots.INTERVAL[kind]), self.robots.in_flight:
+            async with pacer.turn(self.chat_id, kind), self.robots.in_flight:
                 verdict = await post(self.robots.client, kind, channel.url, channel.secret, body)
             if verdict.meaning == "ok":
                 continue
