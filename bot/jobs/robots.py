@@ -51,8 +51,6 @@ ROBOT_MAX_WAIT = 1.0
 RECORD_EVERY = 60.0  # seconds: "last delivery" is written at most this often per robot
 CACHE_SECONDS = 5.0  # a robot's stored row is read again after this (handlers forget it at once)
 POSTS_IN_FLIGHT = 8  # robot webhook posts at the same time, over all robots
-
-
 WINDOW_MARGIN = 0.1  # seconds added to a platform's window (its clock is not ours)
 
 
