@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from telegram.error import TelegramError
 
@@ -234,6 +235,9 @@ async def plan_digests(
     companies = await store.companies(c for c in company_ids if c)
     label_en = {lb.label: lb.name_en for lb in labels}
     renderer = Renderer(index, zones, companies, label_en)
+    # Chats share a few schedules: each (schedule, zone) is worked out once per tick.
+    next_times: dict[tuple[str, str, int, ZoneInfo], datetime | None] = {}
+    periods: dict[tuple[str, datetime, ZoneInfo], str] = {}
     plans: list[DigestPlan] = []
     for chat in chats:
         chat_subs = subs.get(chat.id, [])
@@ -243,11 +247,13 @@ async def plan_digests(
             period, low, high = resume.period, resume.from_seq, resume.to_seq
         else:
             due = chat.next_digest_at or now
-            period = (
-                now_period_key(now)
-                if requested or chat.digest_kind == "off"
-                else period_key(chat.digest_kind, due, tz)
-            )
+            if requested or chat.digest_kind == "off":
+                period = now_period_key(now)
+            else:
+                period_of = (chat.digest_kind, due, tz)
+                if period_of not in periods:
+                    periods[period_of] = period_key(chat.digest_kind, due, tz)
+                period = periods[period_of]
             low, high = chat.digest_seq, upto
         lang = as_lang(langs.get(chat.id))
         selection = index.select_bits(chat_subs, low, high)
@@ -255,9 +261,10 @@ async def plan_digests(
         if period.startswith("now-") and stored_next is not None and stored_next > now:
             next_at: datetime | None = stored_next  # a digest on request leaves the schedule be
         else:
-            next_at = next_digest_at(
-                chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, now
-            )
+            schedule = (chat.digest_kind, chat.digest_time, chat.digest_weekday, tz)
+            if schedule not in next_times:
+                next_times[schedule] = next_digest_at(*schedule, now)
+            next_at = next_times[schedule]
         plans.append(
             DigestPlan(
                 chat=chat,
