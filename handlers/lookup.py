@@ -169,25 +169,24 @@ async def zone_reply(
     store = context.store
     entry = view.directory.get(zone_id)
     other_zones = [view.zones[z] for z in others if z in view.zones]
-    figures = await store.zone_figures(zone_id)
-    counts = await store.zone_count(zone_id)
+    read = await view.card_reads(
+        store,
+        zone_id,
+        projects=CARD_PROJECTS,
+        events=CARD_EVENTS,
+        sources=(zone.source, *(entry.sources if entry is not None else ())),
+        only_sources=(
+            (entry.sources if entry else (zone.source,))
+            if zone.source in DIRECTORY_SOURCE_IDS
+            else None
+        ),
+    )
+    figures, counts, sources = read.figures, read.counts, read.sources
     if not figures and counts == ZoneCounts(0, 0) and zone.source in DIRECTORY_SOURCE_IDS:
         return directory_texts.directory_card(
-            lang,
-            zone,
-            entry,
-            await store.sources(entry.sources if entry else (zone.source,)),
-            admin=admin,
-            others=other_zones,
+            lang, zone, entry, sources, admin=admin, others=other_zones
         )
-    projects = await store.projects_in_zone(zone_id, limit=CARD_PROJECTS)
-    events = await store.events_in_zone(zone_id, limit=CARD_EVENTS)
-    companies = await store.companies(p.company for p in projects if p.company)
-    source_ids = {zone.source, *(f.source for f in figures), *(p.source for p in projects)}
-    source_ids |= {e.source for e in events}
-    if entry is not None:
-        source_ids |= set(entry.sources)
-    sources = await store.sources(source_ids)
+    projects, events, companies = read.projects, read.events, read.companies
     extra: list[str] = []
     if entry is not None:
         extra = [

@@ -11,6 +11,7 @@ last part was accepted.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
@@ -133,28 +134,9 @@ class DigestQueries(StoreBase):
     # ---- what a digest holds ------------------------------------------------------------
 
     async def chat_subscriptions(self, chat_ids: Sequence[int]) -> dict[int, list[Subscription]]:
-        """Every subscription of these chats, oldest first, by chat."""
-        result: dict[int, list[Subscription]] = {}
+        """Every subscription of these chats, oldest first, by chat (one round trip)."""
         wanted = sorted(set(chat_ids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = await self.fetchall(
-                "SELECT id, chat_id, kind, value, thread_id, since_seq FROM subscriptions "
-                f"WHERE chat_id IN ({marks}) ORDER BY id",
-                tuple(chunk),
-            )
-            for row in rows:
-                sub = Subscription(
-                    id=int(row[0]),
-                    chat_id=int(row[1]),
-                    kind=row[2],
-                    value=str(row[3]),
-                    thread_id=row[4],
-                    since_seq=int(row[5]),
-                )
-                result.setdefault(sub.chat_id, []).append(sub)
-        return result
+        return await self.read(lambda conn: _subscriptions_of(conn, wanted))
 
     async def digest_window(self, after_seq: int, upto_seq: int) -> list[WindowItem]:
         """Feed items in (after_seq, upto_seq] whose record still exists, with the record.
@@ -424,3 +406,28 @@ class DigestQueries(StoreBase):
 
 
 __all__ = ["DigestQueries"]
+
+
+def _subscriptions_of(
+    conn: sqlite3.Connection, wanted: Sequence[int]
+) -> dict[int, list[Subscription]]:
+    result: dict[int, list[Subscription]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT id, chat_id, kind, value, thread_id, since_seq FROM subscriptions "
+            f"WHERE chat_id IN ({marks}) ORDER BY id",
+            tuple(chunk),
+        )
+        for row in rows:
+            sub = Subscription(
+                id=int(row[0]),
+                chat_id=int(row[1]),
+                kind=row[2],
+                value=str(row[3]),
+                thread_id=row[4],
+                since_seq=int(row[5]),
+            )
+            result.setdefault(sub.chat_id, []).append(sub)
+    return result

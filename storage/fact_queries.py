@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -29,6 +30,7 @@ from bot.core.records import (
     SectorLabel,
     Source,
     Zone,
+    ZoneCardReads,
     ZoneCounts,
     ZoneFigure,
 )
@@ -61,6 +63,62 @@ def _load(model: type[M], row: aiosqlite.Row, learned: bool = False) -> M:
     if learned:
         data["learned_at"] = row["learned_at"]
     return model.model_validate(data)
+
+
+def _zone_figures(conn: sqlite3.Connection, zone_id: str) -> list[ZoneFigure]:
+    rows = conn.execute(
+        "SELECT body FROM figures WHERE zone_id = ? AND deleted_at IS NULL ORDER BY rowid",
+        (zone_id,),
+    )
+    return [_load(ZoneFigure, r) for r in rows]
+
+
+def _zone_count(conn: sqlite3.Connection, zone_id: str) -> ZoneCounts:
+    row = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM projects WHERE zone_id = ? AND deleted_at IS NULL), "
+        "(SELECT COUNT(*) FROM events WHERE zone_id = ? AND deleted_at IS NULL)",
+        (zone_id, zone_id),
+    ).fetchone()
+    return ZoneCounts(int(row[0]), int(row[1]))
+
+
+Dated = TypeVar("Dated", Project, Event)
+
+
+def _in_zone(
+    conn: sqlite3.Connection, model: type[Dated], zone_id: str, limit: int, offset: int
+) -> list[Dated]:
+    """A zone's live projects or events, the latest learned first."""
+    table = "projects" if model is Project else "events"
+    rows = conn.execute(
+        f"SELECT body, learned_at FROM {table} WHERE zone_id = ? AND deleted_at IS NULL "
+        "ORDER BY learned_at DESC, rowid DESC LIMIT ? OFFSET ?",
+        (zone_id, limit, offset),
+    )
+    return [_load(model, r, learned=True) for r in rows]
+
+
+def _companies(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Company]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(
+        f"SELECT body FROM companies WHERE id IN ({marks}) AND deleted_at IS NULL",
+        tuple(wanted),
+    )
+    found = [_load(Company, r) for r in rows]
+    return {c.id: c for c in found}
+
+
+def _sources(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Source]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(f"SELECT body FROM sources WHERE id IN ({marks})", tuple(wanted))
+    found = [_load(Source, r) for r in rows]
+    return {s.id: s for s in found}
 
 
 class FactQueries(StoreBase):
@@ -232,29 +290,47 @@ class FactQueries(StoreBase):
         return {zone_id: ZoneCounts(p, e) for zone_id, (p, e) in counts.items()}
 
     async def zone_figures(self, zone_id: str) -> list[ZoneFigure]:
-        rows = await self.fetchall(
-            "SELECT body FROM figures WHERE zone_id = ? AND deleted_at IS NULL ORDER BY rowid",
-            (zone_id,),
-        )
-        return [_load(ZoneFigure, r) for r in rows]
+        return await self.read(lambda conn: _zone_figures(conn, zone_id))
 
     async def projects_in_zone(
         self, zone_id: str, limit: int = 10, offset: int = 0
     ) -> list[Project]:
-        rows = await self.fetchall(
-            "SELECT body, learned_at FROM projects WHERE zone_id = ? AND deleted_at IS NULL "
-            "ORDER BY learned_at DESC, rowid DESC LIMIT ? OFFSET ?",
-            (zone_id, limit, offset),
-        )
-        return [_load(Project, r, learned=True) for r in rows]
+        return await self.read(lambda conn: _in_zone(conn, Project, zone_id, limit, offset))
 
     async def events_in_zone(self, zone_id: str, limit: int = 10, offset: int = 0) -> list[Event]:
-        rows = await self.fetchall(
-            "SELECT body, learned_at FROM events WHERE zone_id = ? AND deleted_at IS NULL "
-            "ORDER BY learned_at DESC, rowid DESC LIMIT ? OFFSET ?",
-            (zone_id, limit, offset),
-        )
-        return [_load(Event, r, learned=True) for r in rows]
+        return await self.read(lambda conn: _in_zone(conn, Event, zone_id, limit, offset))
+
+    async def zone_card_reads(
+        self,
+        zone_id: str,
+        *,
+        projects: int,
+        events: int,
+        sources: Iterable[str],
+        only_sources: Iterable[str] | None = None,
+    ) -> ZoneCardReads:
+        """A zone card's reads in one round trip: figures, counts, the latest ``projects`` and
+        ``events``, their companies, and the sources of all of them plus ``sources``.
+
+        ``only_sources``: for a zone with no figures, projects or events, read these sources
+        alone (the directory's card) and nothing more.
+        """
+        also = set(sources)
+        alone = None if only_sources is None else set(only_sources)
+
+        def work(conn: sqlite3.Connection) -> ZoneCardReads:
+            figures = _zone_figures(conn, zone_id)
+            counts = _zone_count(conn, zone_id)
+            if alone is not None and not figures and counts == ZoneCounts(0, 0):
+                return ZoneCardReads(figures, counts, [], [], {}, _sources(conn, alone))
+            latest = _in_zone(conn, Project, zone_id, projects, 0)
+            recent = _in_zone(conn, Event, zone_id, events, 0)
+            companies = _companies(conn, (p.company for p in latest if p.company))
+            wanted = also | {f.source for f in figures} | {p.source for p in latest}
+            wanted |= {e.source for e in recent}
+            return ZoneCardReads(figures, counts, latest, recent, companies, _sources(conn, wanted))
+
+        return await self.read(work)
 
     async def project(self, project_id: str) -> Project | None:
         row = await self.fetchone(
@@ -293,29 +369,16 @@ class FactQueries(StoreBase):
         return _load(Company, row) if row else None
 
     async def companies(self, ids: Iterable[str]) -> dict[str, Company]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        rows = await self.fetchall(
-            f"SELECT body FROM companies WHERE id IN ({marks}) AND deleted_at IS NULL",
-            tuple(wanted),
-        )
-        found = [_load(Company, r) for r in rows]
-        return {c.id: c for c in found}
+        wanted = set(ids)
+        return await self.read(lambda conn: _companies(conn, wanted)) if wanted else {}
 
     async def source(self, source_id: str) -> Source | None:
         row = await self.fetchone("SELECT body FROM sources WHERE id = ?", (source_id,))
         return _load(Source, row) if row else None
 
     async def sources(self, ids: Iterable[str]) -> dict[str, Source]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        rows = await self.fetchall(f"SELECT body FROM sources WHERE id IN ({marks})", tuple(wanted))
-        found = [_load(Source, r) for r in rows]
-        return {s.id: s for s in found}
+        wanted = set(ids)
+        return await self.read(lambda conn: _sources(conn, wanted)) if wanted else {}
 
     async def areas(self) -> list[SectorArea]:
         rows = await self.fetchall("SELECT id, name_zh, name_en FROM areas ORDER BY rowid")
@@ -498,13 +561,7 @@ class FactQueries(StoreBase):
 
     async def zone_count(self, zone_id: str) -> ZoneCounts:
         """Live projects and events of one zone (the partial indexes answer it)."""
-        row = await self.fetchone(
-            "SELECT (SELECT COUNT(*) FROM projects WHERE zone_id = ? AND deleted_at IS NULL), "
-            "(SELECT COUNT(*) FROM events WHERE zone_id = ? AND deleted_at IS NULL)",
-            (zone_id, zone_id),
-        )
-        assert row is not None  # a SELECT without FROM always gives one row
-        return ZoneCounts(int(row[0]), int(row[1]))
+        return await self.read(lambda conn: _zone_count(conn, zone_id))
 
     async def search_kinds(
         self, text: str, kinds: Sequence[str], limit: int = 10

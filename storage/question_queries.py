@@ -157,9 +157,12 @@ class QuestionQueries(StoreBase):
             return []
         marks = ",".join("?" * len(stages))
         zone_sql = " AND zone_id = ?" if zone_id else ""
+        # In one zone, its few hundred projects are read through the zone index: "+stage"
+        # keeps SQLite from walking a whole stage's index (a quarter of the store) instead.
+        stage_sql = "+stage" if zone_id else "stage"
         rows = await self.fetchall(
-            f"SELECT body, learned_at FROM projects WHERE deleted_at IS NULL AND stage IN ({marks})"
-            f"{zone_sql} ORDER BY rowid DESC LIMIT ?",
+            "SELECT body, learned_at FROM projects WHERE deleted_at IS NULL "
+            f"AND {stage_sql} IN ({marks}){zone_sql} ORDER BY rowid DESC LIMIT ?",
             (*stages, *((zone_id,) if zone_id else ()), limit),
         )
         return [_load(Project, r, learned=True) for r in rows]

@@ -64,3 +64,35 @@ def test_latin_text_needs_no_pinyin_dictionary(tmp_path: Path) -> None:
         "assert pinyin('kunshn') == '' and pinyin_terms('Kunshan Hi-tech') == ''\n"
     )
     assert _loaded_after(code, tmp_path) == []
+
+
+def test_the_directory_places_and_a_han_zone_name_need_no_pinyin_dictionary(
+    tmp_path: Path,
+) -> None:
+    # The directory's provinces and cities come with their pinyin (bot/core/place_pinyin.py),
+    # a zone typed by its Han name is found before any pinyin is read, and Han text that no
+    # reading could make a name (bot/core/han_readings.py) is not read as pinyin at all.
+    code = (
+        "from bot.core.directory import Places, parse_filter\n"
+        "from bot.core.directory_rows import load_shipped_directory\n"
+        "from bot.core.matching import ZoneIndex\n"
+        "places = Places.build(load_shipped_directory())\n"
+        "assert parse_filter('jiangsu', places).province == '江苏省'\n"
+        "assert parse_filter('suzhou', places).cities\n"
+        "index = ZoneIndex.build([('昆山', 'kunshan'), ('kunshan', 'kunshan')])\n"
+        "assert index.resolve('昆山').zone_id == 'kunshan'\n"
+        "assert index.resolve('kunshna').zone_id == 'kunshan'\n"
+        "assert index.exact('固态电池') == set()  # cannot read as a name: pypinyin not asked\n"
+    )
+    assert _loaded_after(code, tmp_path) == []
+
+
+def test_the_han_spacing_table_fills_as_characters_are_met(tmp_path: Path) -> None:
+    # It used to hold all 28,000 Han code points from start-up on (4.5 MB).
+    code = (
+        "from bot.core import text\n"
+        "assert len(text._HAN_SPACED) == 0\n"
+        "assert text.fts_text('昆山 Kunshan') == ' 昆  山  Kunshan'\n"
+        "assert len(text._HAN_SPACED) == len(set('昆山 Kunshan'))\n"
+    )
+    assert _loaded_after(code, tmp_path) == []

@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot.core.directory_rows import PROVINCES, ZONE_TYPES, DirectoryEntry
 from bot.core.matching import ZoneIndex, mixed_pinyin
+from bot.core.place_pinyin import PLACE_PINYIN
 from bot.core.text import normalise
 from bot.core.traditional import simplified
 
@@ -58,6 +59,12 @@ _PREFECTURE = re.compile(
 )
 
 
+def _place_pinyin(stem: str) -> str:
+    """A place stem's pinyin: the shipped table's, or pypinyin's for a place it lacks."""
+    found = PLACE_PINYIN.get(stem)
+    return found if found is not None else mixed_pinyin(stem)
+
+
 def province_stem(name: str) -> str:
     """江苏省 -> 江苏, 广西壮族自治区 -> 广西, 上海市 -> 上海."""
     for suffix in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市"):
@@ -88,7 +95,7 @@ class Places:
     def build(cls, entries: Iterable[DirectoryEntry]) -> Places:
         provinces: dict[str, str] = {}
         for province in PROVINCES:
-            for form in (province, province_stem(province), mixed_pinyin(province_stem(province))):
+            for form in (province, province_stem(province), _place_pinyin(province_stem(province))):
                 provinces[normalise(form)] = province
         provinces["shaanxi"] = "陕西省"  # the official spelling that tells 陕西 from 山西
         cities: dict[str, set[str]] = {}
@@ -97,7 +104,7 @@ class Places:
                 if not city:
                     continue
                 stem = city_stem(city)
-                for form in (city, stem, mixed_pinyin(stem)):
+                for form in (city, stem, _place_pinyin(stem)):
                     key = normalise(form)
                     # A municipality is a province already (上海): keep it one place.
                     if key and key not in provinces:

@@ -6,6 +6,7 @@ from ``store.zone_names()`` and the sector lists, and keeps it while the facts a
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.core.homophones import could_read_as_name
 from bot.core.records import SectorArea, SectorLabel
 from bot.core.text import has_han, normalise, pinyin
 from bot.core.traditional import simplified
@@ -65,7 +67,9 @@ def mixed_pinyin(text: str) -> str:
     """Han characters as pinyin, everything else kept: kunshan高新区 -> kunshangaoxinqu."""
     if not has_han(text):
         return text.lower()
-    from pypinyin import Style, lazy_pinyin  # loaded on first use: it costs start-up time
+    # Loaded on first use (it costs start-up time), without copies of its dictionaries.
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin import Style, lazy_pinyin
 
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")).lower()
 
@@ -124,8 +128,16 @@ class ZoneIndex:
         text = fold(query)
         if not text:
             return set()
-        for form in (text, pinyin(text), mixed_pinyin(text)):
-            found = self.names.get(form)
+        found = self.names.get(text)
+        if found:
+            return set(found)
+        # Read as pinyin (昆善 sounds as 昆山) only when some reading could be a name: most
+        # Han text cannot, and is told so without loading pypinyin's dictionaries.
+        han = has_han(text)
+        for read, keep_other in ((pinyin, False), (mixed_pinyin, True)):
+            if han and not could_read_as_name(text, self.sorted_names, keep_other=keep_other):
+                continue
+            found = self.names.get(read(text))
             if found:
                 return set(found)
         return set()

@@ -3,7 +3,7 @@ a test can hand core a small fake of just these methods. Core never imports stor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol
 
 from bot.core.directory_rows import DirectoryEntry
@@ -15,6 +15,7 @@ from bot.core.records import (
     SectorArea,
     SectorLabel,
     Zone,
+    ZoneCardReads,
     ZoneCounts,
 )
 
@@ -40,6 +41,16 @@ class FactsReads(ZoneReads, Protocol):
     """The lookups' view of the facts (bot/core/zone_cache.py)."""
 
     async def facts_version(self) -> int: ...
+
+    async def zone_card_reads(
+        self,
+        zone_id: str,
+        *,
+        projects: int,
+        events: int,
+        sources: Iterable[str],
+        only_sources: Iterable[str] | None = None,
+    ) -> ZoneCardReads: ...
 
     async def count_with_labels(self, kind: RecordKind, labels: Sequence[str]) -> int: ...
 

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from bot.core.values import Amount, PartialDate, Quantity
+
+# A record is read again and again (every card, every digest), and its values are immutable:
+# each distinct text is parsed once (a bounded cache; errors are not kept).
+_parse_date = lru_cache(maxsize=2048)(PartialDate.parse)
+_parse_amount = lru_cache(maxsize=2048)(Amount.parse)
+_parse_quantity = lru_cache(maxsize=2048)(Quantity.parse)
 
 
 def _to_date(value: Any) -> Any:
@@ -27,7 +34,7 @@ def _to_date(value: Any) -> Any:
     if isinstance(value, int):
         return PartialDate(year=value)
     if isinstance(value, str):
-        return PartialDate.parse(value)
+        return _parse_date(value)
     # YAML reads 2025-03-14 as a date object.
     if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
         return PartialDate(year=value.year, month=value.month, day=value.day)
@@ -40,9 +47,9 @@ def _to_amount(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("an amount is not true/false")
     if isinstance(value, int | float | Decimal):
-        return Amount.parse(str(value))
+        return _parse_amount(str(value))
     if isinstance(value, str):
-        return Amount.parse(value)
+        return _parse_amount(value)
     raise ValueError(f"cannot read amount {value!r}")
 
 
@@ -52,7 +59,7 @@ def _to_quantity(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("a number is not true/false")
     if isinstance(value, int | float | Decimal | str):
-        quantity = Quantity.parse(str(value))
+        quantity = _parse_quantity(str(value))
         if quantity.value < 0:
             raise ValueError("a figure cannot be negative")
         return quantity
@@ -433,6 +440,18 @@ class SearchHit:
 class ZoneCounts:
     projects: int
     events: int
+
+
+@dataclass(frozen=True)
+class ZoneCardReads:
+    """Everything a zone's card shows, read in one round trip (storage ``zone_card_reads``)."""
+
+    figures: list[ZoneFigure]
+    counts: ZoneCounts
+    projects: list[Project]
+    events: list[Event]
+    companies: dict[str, Company]
+    sources: dict[str, Source]
 
 
 # ---- from storage/subscription_queries.py ----------------------------------------

@@ -6,13 +6,18 @@ reading every zone's names each time.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.directory import Places
 from bot.core.directory_rows import DirectoryEntry
 from bot.core.matching import ZoneIndex
 from bot.core.reads import FactsReads, ZoneReads
-from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCounts
+from bot.core.records import SectorArea, SectorLabel, Zone, ZoneCardReads, ZoneCounts
+
+CARDS_KEPT = 256  # zone cards' reads kept per facts version (the most recently shown)
+CardKey = tuple[str, int, int, tuple[str, ...], tuple[str, ...] | None]
 
 
 @dataclass
@@ -26,6 +31,7 @@ class FactsView:
     places: Places = field(default_factory=Places)
     _counts: dict[str, ZoneCounts] | None = field(default=None, repr=False)
     _sector_counts: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict, repr=False)
+    _cards: OrderedDict[CardKey, ZoneCardReads] = field(default_factory=OrderedDict, repr=False)
 
     @property
     def area_list(self) -> list[SectorArea]:
@@ -54,6 +60,38 @@ class FactsView:
                 await store.count_with_labels("event", key),
             )
         return self._sector_counts[key]
+
+    async def card_reads(
+        self,
+        store: FactsReads,
+        zone_id: str,
+        *,
+        projects: int,
+        events: int,
+        sources: Sequence[str],
+        only_sources: Sequence[str] | None,
+    ) -> ZoneCardReads:
+        """A zone card's reads, kept for this facts version (any fact written makes a new
+        view, so a card never shows a record older than the last write). The reads hold
+        no language or role: every reader's card is rendered from them afresh."""
+        key: CardKey = (
+            zone_id,
+            projects,
+            events,
+            tuple(sources),
+            None if only_sources is None else tuple(only_sources),
+        )
+        found = self._cards.get(key)
+        if found is not None:
+            self._cards.move_to_end(key)
+            return found
+        found = await store.zone_card_reads(
+            zone_id, projects=projects, events=events, sources=sources, only_sources=only_sources
+        )
+        self._cards[key] = found
+        if len(self._cards) > CARDS_KEPT:
+            self._cards.popitem(last=False)
+        return found
 
 
 async def zone_index(store: ZoneReads) -> ZoneIndex:

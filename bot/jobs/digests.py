@@ -25,13 +25,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from telegram.error import TelegramError
 
 from bot.context import BotApp, BotContext, services_of
 from bot.core.digest import Digest, DigestIndex, Entry, build_digest, digest_thread, regroup
 from bot.core.records import ChatRecord, Company, DigestRow, Pruned, StoredPlan, Zone
+from bot.core.robots import is_channel_id
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
+from bot.jobs.alerts import ROBOT_CONCURRENCY
 from bot.jobs.delivery import Outgoing, RetryLater, settle
 from bot.ops import record_tick
 from bot.texts import digest as texts
@@ -232,6 +235,9 @@ async def plan_digests(
     companies = await store.companies(c for c in company_ids if c)
     label_en = {lb.label: lb.name_en for lb in labels}
     renderer = Renderer(index, zones, companies, label_en)
+    # Chats share a few schedules: each (schedule, zone) is worked out once per tick.
+    next_times: dict[tuple[str, str, int, ZoneInfo], datetime | None] = {}
+    periods: dict[tuple[str, datetime, ZoneInfo], str] = {}
     plans: list[DigestPlan] = []
     for chat in chats:
         chat_subs = subs.get(chat.id, [])
@@ -241,11 +247,13 @@ async def plan_digests(
             period, low, high = resume.period, resume.from_seq, resume.to_seq
         else:
             due = chat.next_digest_at or now
-            period = (
-                now_period_key(now)
-                if requested or chat.digest_kind == "off"
-                else period_key(chat.digest_kind, due, tz)
-            )
+            if requested or chat.digest_kind == "off":
+                period = now_period_key(now)
+            else:
+                period_of = (chat.digest_kind, due, tz)
+                if period_of not in periods:
+                    periods[period_of] = period_key(chat.digest_kind, due, tz)
+                period = periods[period_of]
             low, high = chat.digest_seq, upto
         lang = as_lang(langs.get(chat.id))
         selection = index.select_bits(chat_subs, low, high)
@@ -253,9 +261,10 @@ async def plan_digests(
         if period.startswith("now-") and stored_next is not None and stored_next > now:
             next_at: datetime | None = stored_next  # a digest on request leaves the schedule be
         else:
-            next_at = next_digest_at(
-                chat.digest_kind, chat.digest_time, chat.digest_weekday, tz, now
-            )
+            schedule = (chat.digest_kind, chat.digest_time, chat.digest_weekday, tz)
+            if schedule not in next_times:
+                next_times[schedule] = next_digest_at(*schedule, now)
+            next_at = next_times[schedule]
         plans.append(
             DigestPlan(
                 chat=chat,
@@ -505,13 +514,14 @@ async def digest_tick(
     if not due:
         return TickReport(len(fresh), 0, results)
     plans = await plan_digests(store, due, moment, default_tz)
-    gate = asyncio.Semaphore(CONCURRENCY)
+    # Group robots have workers of their own, so they never hold up Telegram chats' digests.
+    gates = {False: asyncio.Semaphore(CONCURRENCY), True: asyncio.Semaphore(ROBOT_CONCURRENCY)}
 
     def count(result: str) -> None:
         results[result] = results.get(result, 0) + 1
 
     async def one(plan: DigestPlan) -> None:
-        async with gate:
+        async with gates[is_channel_id(plan.chat.id)]:
             try:
                 result, _ = await deliver(app, store, plan, moment)
             except (TelegramError, OSError, ValueError) as exc:
