@@ -166,7 +166,11 @@ class ZoneIndex:
             if prefixed:
                 return self._typed(prefixed, wanted)
         # Near misses: rank by similarity; accept the best only when it stands clear.
-        scored = process.extract(text, self.sorted_names, scorer=fuzz.ratio, limit=12)
+        # Below 40 a name is neither accepted nor suggested: the cut-off lets rapidfuzz skip
+        # most names on their lengths alone.
+        scored = process.extract(
+            text, self.sorted_names, scorer=fuzz.ratio, limit=12, score_cutoff=40
+        )
         best: dict[str, float] = {}
         for name, score, _ in scored:
             for zone_id in self.names[name]:
