@@ -1,12 +1,19 @@
 """Benchmark of large imports (issue 15, item 7).
 
     python bench/bench_import.py [--rows 200000] [--busy-rows 20000] [--users 20]
+                                 [--upload] [--upload-rows 200000]
 
 Big: writes a CSV of ``--rows`` new signings (names of three words drawn from 58, so each
 name is new while its words repeat, as in real files) and runs ``python -m bot import FILE``
 on a fresh store in a child process; prints its wall time, its CPU time (user + system: what
 the import costs whatever else runs on the machine) and peak RSS (the child's own maximum,
 from wait4).
+
+Upload (``--upload``): the same kind of file (``--upload-rows`` rows, 200,000 by default) sent
+to the bot by an admin, through the real Application over the in-process Bot API, in a child
+process of its own: prints the upload's wall time (document received to the final reply), the
+child's CPU time and peak RSS (which include starting the Application and the fake Telegram
+holding the file), and the reply's first line.
 
 Busy: while ``python -m bot import`` loads ``--busy-rows`` more rows into the same store in
 another process, the real Application (over the in-process Bot API, same database file)
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import statistics
@@ -118,9 +126,15 @@ def env_for(database: Path) -> dict[str, str]:
 def run_import(database: Path, csv_path: Path, cwd: Path) -> tuple[float, float, float, int, str]:
     """Seconds, CPU seconds, peak RSS in MB, exit code and the output tail of
     ``python -m bot import``."""
+    return run_child(["-m", "bot", "import", str(csv_path)], database, cwd)
+
+
+def run_child(args: list[str], database: Path, cwd: Path) -> tuple[float, float, float, int, str]:
+    """``python ARGS`` on ``database``: seconds, CPU seconds (user + system), peak RSS in MB
+    (from wait4), exit code and the output tail."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "import", str(csv_path)],
+        [sys.executable, *args],
         cwd=cwd,
         env=env_for(database) | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
         stdout=subprocess.PIPE,
@@ -132,7 +146,7 @@ def run_import(database: Path, csv_path: Path, cwd: Path) -> tuple[float, float,
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, usage.ru_maxrss / 1024, proc.returncode, output[-400:]
+    return seconds, cpu, usage.ru_maxrss / 1024, proc.returncode, output[-800:]
 
 
 async def busy(database: Path, csv_path: Path, cwd: Path, users: int) -> str:
@@ -186,26 +200,87 @@ async def busy(database: Path, csv_path: Path, cwd: Path, users: int) -> str:
     )
 
 
+async def upload(csv_path: Path, database: Path) -> dict[str, object]:
+    """In the child: one admin sends ``csv_path`` to the bot; the seconds until the final
+    reply, and that reply's first line."""
+    from bot.local_api import message_update
+    from tests.harness import ADMIN_ID, BotHarness, make_settings, text_of
+
+    bot = BotHarness(make_settings(database.parent, database_path=database))
+    await bot.start()
+    try:
+        bot.api.files["bench-file"] = csv_path.read_bytes()
+        document = {
+            "file_id": "bench-file",
+            "file_unique_id": "bench-file",
+            "file_name": csv_path.name,
+            "file_size": csv_path.stat().st_size,
+        }
+        before = len(bot.api.calls)
+        started = time.perf_counter()
+        raw = message_update(
+            "", chat_id=ADMIN_ID, user_id=ADMIN_ID, lang="zh-hans", document=document
+        )
+        tasks = await bot.process_nowait(raw)
+        if tasks:
+            await asyncio.wait(tasks)
+        seconds = time.perf_counter() - started
+        edits = [c for c in bot.api.calls[before:] if c.method == "editMessageText"]
+        final = text_of(edits[-1:]) if edits else text_of(bot.api.calls[before:])
+    finally:
+        await bot.stop()
+    return {"seconds": seconds, "reply": final.splitlines()[0] if final else ""}
+
+
+def run_upload(csv_path: Path, database: Path, cwd: Path) -> str:
+    """The upload in a child process of its own: wall time, CPU time and peak RSS."""
+    _, cpu, rss, code, output = run_child(
+        [__file__, "--upload-child", str(csv_path), str(database)], database, cwd
+    )
+    if code != 0:
+        return f"upload: exit {code}\n{output}"
+    result = json.loads(output.strip().splitlines()[-1])
+    return (
+        f"upload: {len(csv_path.read_text(encoding='utf-8').splitlines()) - 1} rows "
+        f"({csv_path.stat().st_size / 1e6:.1f} MB CSV) sent to the bot, answered in "
+        f"{result['seconds']:.1f} s (child CPU {cpu:.1f} s), peak RSS {rss:.0f} MB; "
+        f"reply: {result['reply']}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--busy-rows", type=int, default=20_000)
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--upload", action="store_true", help="also time a file sent to the bot")
+    parser.add_argument("--upload-only", action="store_true", help="only time the upload")
+    parser.add_argument("--upload-rows", type=int, default=200_000)
+    parser.add_argument("--upload-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.upload_child is not None:
+        print(json.dumps(asyncio.run(upload(*args.upload_child))))
+        return
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
         work = Path(folder)
-        big, small = work / "big.csv", work / "busy.csv"
-        write_csv(big, args.rows, "大批")
-        write_csv(small, args.busy_rows, "并发")
-        database = work / "bench.sqlite3"
-        seconds, cpu, rss, code, tail = run_import(database, big, work)
-        print(
-            f"import: {args.rows} rows ({big.stat().st_size / 1e6:.1f} MB CSV) by the CLI "
-            f"in {seconds:.1f} s (CPU {cpu:.1f} s), peak RSS {rss:.0f} MB, exit {code}"
-        )
-        if code != 0:
-            print(tail)
-        print(asyncio.run(busy(database, small, work, args.users)))
+        if not args.upload_only:
+            big, small = work / "big.csv", work / "busy.csv"
+            write_csv(big, args.rows, "大批")
+            write_csv(small, args.busy_rows, "并发")
+            database = work / "bench.sqlite3"
+            seconds, cpu, rss, code, tail = run_import(database, big, work)
+            print(
+                f"import: {args.rows} rows ({big.stat().st_size / 1e6:.1f} MB CSV) by the CLI "
+                f"in {seconds:.1f} s (CPU {cpu:.1f} s), peak RSS {rss:.0f} MB, exit {code}"
+            )
+            if code != 0:
+                print(tail)
+            print(asyncio.run(busy(database, small, work, args.users)))
+        if args.upload or args.upload_only:
+            sent = work / "upload.csv"
+            write_csv(sent, args.upload_rows, "上传")
+            (work / "upload").mkdir()
+            print(run_upload(sent, work / "upload" / "bot.sqlite3", work))
 
 
 if __name__ == "__main__":

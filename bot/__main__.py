@@ -94,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the zone (id or any name /zone takes) for articles that name none the rules "
         "recognise; a zone the article names always wins",
     )
+    extractor.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="the store whose zones (names, aliases, the national directory) and companies "
+        "drafts refer to (default: BOT_DATABASE_PATH)",
+    )
     backup = commands.add_parser(
         "backup",
         help="copy the database to FILE (safe while the bot runs)",
@@ -134,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "extract":
             from storage.health import check_database
 
+            if args.database is not None:
+                settings = settings.model_copy(update={"database_path": args.database})
             check_database(settings.database_path)  # refused in one line, never half-used
             return asyncio.run(_extract(settings, args))
         if args.command == "backup":
@@ -375,7 +384,8 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _extract(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.core.extraction import KnownZone
+    from bot.core.extraction import KnownCompany, KnownZone
+    from bot.core.zone_cache import zone_index
     from bot.extract_cli import run
     from storage import Store
 
@@ -388,13 +398,30 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
             KnownZone(z.id, tuple(n for n in (z.name_zh, z.short_zh, *z.aliases) if n))
             for z in await store.zones()
         ]
+        # Zone names resolve as /zone resolves them (aliases, pinyin, the directory).
+        index = await zone_index(store)
+        companies = [
+            KnownCompany(
+                id=cid,
+                names=tuple(n for n in (name_zh, short_zh, name_en) if n),
+                name_zh=name_zh,
+                short_zh=short_zh,
+                name_en=name_en,
+                kind=kind,
+            )
+            for cid, name_zh, short_zh, name_en, kind in await store.company_identities()
+        ]
+        taken = await store.taken_ids("companies")
         labels = {label.label: label.area for label in await store.labels()}
     finally:
         await store.close()
     zone_id = None
     if args.zone:
+        match = index.resolve(args.zone.strip())
         wanted = args.zone.strip().casefold()
         found = [z.id for z in zones if wanted in (z.id, *(n.casefold() for n in z.names))]
+        if not found and match.kind == "found":
+            found = [match.zone_id]
         if len(found) != 1:
             print(f"error: {args.zone!r} is not one zone in the store", file=sys.stderr)
             return 2
@@ -408,6 +435,9 @@ async def _extract(settings: Settings, args: argparse.Namespace) -> int:
         labels,
         zone_id,
         allow_private=settings.fetch_allow_private,
+        index=index,
+        companies=companies,
+        taken_company_ids=taken,
     )
 
 

@@ -13,14 +13,17 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bot.core.extraction import Article, ExtractionError, KnownZone, extract
+from bot.core.extraction import Article, ExtractionError, KnownCompany, KnownZone, extract
 from bot.core.records import FactFile
+
+if TYPE_CHECKING:
+    from bot.core.matching import ZoneIndex
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +147,15 @@ def run(
     zone: str | None = None,
     *,
     allow_private: bool = False,
+    index: ZoneIndex | None = None,
+    companies: Sequence[KnownCompany] = (),
+    taken_company_ids: Collection[str] = (),
 ) -> int:
-    """Draft each input; 0 when every input gave a draft file, 1 otherwise."""
+    """Draft each input; 0 when every input gave a draft file, 1 otherwise.
+
+    `index` (the store's zone index) and `companies` (the store's companies) make drafts refer
+    to the store's zones and companies by id; without them the rules match `zones` alone.
+    """
     failed = 0
     stems: set[str] = set()
     for name in inputs:
@@ -153,7 +163,14 @@ def run(
         try:
             article = read_article(name, allow_private=allow_private)
             doc = extract(
-                article, zones, source_id=source_id_for(article.text), labels=labels, zone=zone
+                article,
+                zones,
+                source_id=source_id_for(article.text),
+                labels=labels,
+                zone=zone,
+                index=index,
+                companies=companies,
+                taken_company_ids=taken_company_ids,
             )
             FactFile.model_validate(doc)  # what import reads; a failure here is our bug
         except (ArticleProblem, ExtractionError) as exc:

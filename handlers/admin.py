@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import tempfile
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
@@ -659,7 +662,9 @@ async def export(update: Update, context: BotContext) -> None:
 
 
 async def document(update: Update, context: BotContext) -> None:
-    """A file sent to the bot in private: validated whole, then applied in one transaction."""
+    """A file sent to the bot in private: downloaded to a scratch folder, validated row by row
+    (a spreadsheet's records staged in chunks outside the store, as ``python -m bot import``
+    does), then applied in one transaction: all or nothing."""
     message = update.effective_message
     if message is None or message.document is None:
         return
@@ -678,12 +683,24 @@ async def document(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.file_problem(exc.code, exc.detail, lang))
         return
     status = await message.reply_html(texts.import_started(lang, name))
-    try:
-        data = bytes(await (await doc.get_file()).download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("could not download %s: %s", name, exc)
-        await _edit_or_reply(status, texts.file_problem("download", "", lang))
-        return
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        path = Path(folder) / "upload"
+        try:
+            await (await doc.get_file()).download_to_drive(path)
+        except (TelegramError, OSError) as exc:  # OSError: the scratch folder (disk full)
+            log.warning("could not download %s: %s", name, exc)
+            await _edit_or_reply(status, texts.file_problem("download", "", lang))
+            return
+        if path.stat().st_size > import_files.MAX_BYTES:  # file_size is the sender's word
+            await _edit_or_reply(status, texts.file_problem("too_big", "", lang))
+            return
+        await _import_file(update, context, status, name, path)
+
+
+async def _import_file(
+    update: Update, context: BotContext, status: Message, name: str, path: Path
+) -> None:
+    lang = context.lang
 
     async def progress(done: int, total: int) -> None:
         try:
@@ -694,23 +711,38 @@ async def document(update: Update, context: BotContext) -> None:
             log.info("could not show import progress")
 
     user = update.effective_user
+    spool = await context.store.open_spool()
     try:
-        result = await importing.read_upload(name, data, context.store, progress)
-    except FileProblem as exc:
-        await _edit_or_reply(status, texts.file_problem(exc.code, exc.detail, lang))
-        return
-    if not result.ok or result.facts is None:
-        await _send_long(status, texts.import_failed(lang, name, result))
-        return
-    try:
-        report = await context.store.apply_facts(
-            result.facts, via="file", actor_id=user.id if user else None
-        )
-    except FactFileError as exc:
-        result.problems = exc.problems
-        result.error_count = len(exc.problems)
-        await _send_long(status, texts.import_failed(lang, name, result))
-        return
+        try:
+            # The bytes go straight to the reader, which keeps only what it needs of them.
+            result = await importing.read_upload(
+                name,
+                await asyncio.to_thread(path.read_bytes),
+                context.store,
+                progress,
+                flush=spool.add,
+            )
+        except FileProblem as exc:
+            await _edit_or_reply(status, texts.file_problem(exc.code, exc.detail, lang))
+            return
+        except FactFileError as exc:  # a staged chunk refers to something unknown
+            result = importing.ImportResult(
+                facts=None, problems=exc.problems, error_count=len(exc.problems)
+            )
+        if not result.ok or result.facts is None:
+            await _send_long(status, texts.import_failed(lang, name, result))
+            return
+        try:
+            report = await context.store.apply_facts(
+                result.facts, via="file", actor_id=user.id if user else None, spool=spool
+            )
+        except FactFileError as exc:
+            result.problems = exc.problems
+            result.error_count = len(exc.problems)
+            await _send_long(status, texts.import_failed(lang, name, result))
+            return
+    finally:
+        await asyncio.to_thread(spool.close)
     counted = ("projects", "events")
     new, updated, unchanged = (
         sum(len(getattr(report, bucket).get(s, [])) for s in counted)

@@ -36,6 +36,7 @@ from bot.articles.model import MAX_FILE_BYTES, checked
 from bot.articles.readers import ARTICLE_SUFFIXES, read_file
 from bot.callbacks import ArticleOffer, ReviewButton
 from bot.context import BotContext
+from bot.core.zone_cache import facts_view
 from bot.texts import admin as admin_texts
 from bot.texts import review as texts
 from handlers import lookup, review
@@ -233,12 +234,16 @@ async def pressed(update: Update, context: BotContext) -> None:
         await edit_in_place(message.edit_text(texts.reading(lang), parse_mode="HTML"))
     try:
         article = await _read(context, cand)
+        # The lookups' cached zone index: an article's zones resolve as /zone resolves them.
+        view = await facts_view(context.store, context.services.facts)
+        context.services.facts = view
         result = await draft_article(
             context.store,
             article,
             submitted_by=user.id,
             extractor=context.bot_data.get(EXTRACTOR),
             propose=_proposer(context),
+            index=view.index,
         )
     except ArticleError as exc:
         await _say(context, message, cand.chat_id, texts.article_error(lang, exc.code, exc.detail))

@@ -33,7 +33,7 @@ class Prepared:
     record_id: str
     zone_id: str
     body: str
-    columns: tuple[Any, ...]  # the kind-specific columns after id (see _UPSERT)
+    columns: tuple[Any, ...]  # the kind-specific columns after id (see _INSERT)
     stage: str | None
     labels: tuple[str, ...]
     title: str
@@ -41,19 +41,25 @@ class Prepared:
     names: tuple[tuple[str, int], ...] = ()  # the name index's rows (storage/name_index.py)
 
 
-_UPSERT = {
+# New records and changed ones are told apart before writing (``write``), so each gets its own
+# plain statement: an upsert (INSERT ... ON CONFLICT DO UPDATE) costs twice as much per row
+# with foreign keys on.
+_INSERT = {
     "project": (
         "INSERT INTO projects(id, zone_id, company_id, stage, body, learned_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        "zone_id = excluded.zone_id, company_id = excluded.company_id, "
-        "stage = excluded.stage, body = excluded.body, updated_at = excluded.updated_at"
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"
     ),
     "event": (
         "INSERT INTO events(id, zone_id, kind, body, learned_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        "zone_id = excluded.zone_id, kind = excluded.kind, body = excluded.body, "
-        "updated_at = excluded.updated_at"
+        "VALUES (?, ?, ?, ?, ?, ?)"
     ),
+}
+_UPDATE = {
+    "project": (
+        "UPDATE projects SET zone_id = ?, company_id = ?, stage = ?, body = ?, updated_at = ? "
+        "WHERE id = ?"
+    ),
+    "event": "UPDATE events SET zone_id = ?, kind = ?, body = ?, updated_at = ? WHERE id = ?",
 }
 
 
@@ -176,7 +182,8 @@ async def write(
     every table in one statement each. ``report`` is the ApplyReport to fill."""
     table = "projects" if kind == "project" else "events"
     existing = await _existing(db, table, [p.record_id for p in prepared])
-    upserts: list[tuple[Any, ...]] = []
+    inserts: list[tuple[Any, ...]] = []
+    changes: list[tuple[Any, ...]] = []
     changed: list[Prepared] = []
     updated: list[tuple[str, str]] = []
     feed: list[tuple[str, str, str, str]] = []
@@ -195,7 +202,10 @@ async def write(
             action = "update"
             updated.append((kind, item.record_id))
         report.add("new" if action == "new" else "updated", table, item.record_id)
-        upserts.append((item.record_id, item.zone_id, *item.columns, item.body, now, now))
+        if action == "new":
+            inserts.append((item.record_id, item.zone_id, *item.columns, item.body, now, now))
+        else:
+            changes.append((item.zone_id, *item.columns, item.body, now, item.record_id))
         changed.append(item)
         before = row[0] if row is not None else None
         old_stage = json.loads(before).get("stage") if before is not None else None
@@ -205,8 +215,10 @@ async def write(
         audit.append((now, actor_id, via, kind, item.record_id, action, before, item.body))
     if not changed:
         return
-    await db.executemany(_UPSERT[kind], upserts)
+    if inserts:
+        await db.executemany(_INSERT[kind], inserts)
     if updated:
+        await db.executemany(_UPDATE[kind], changes)
         await db.executemany("DELETE FROM record_labels WHERE kind = ? AND record_id = ?", updated)
         await db.executemany(
             "DELETE FROM search_index WHERE rowid IN "
@@ -215,13 +227,19 @@ async def write(
         )
         await db.executemany("DELETE FROM search_docs WHERE kind = ? AND record_id = ?", updated)
         await db.executemany("DELETE FROM entity_names WHERE kind = ? AND record_id = ?", updated)
+    # In key order: neighbouring rows land on the same B-tree pages (these tables are read
+    # by key only, so the order they are written in is not seen).
     await db.executemany(
         "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) VALUES (?, ?, ?, ?)",
-        [(name, kind, item.record_id, quality) for item in changed for name, quality in item.names],
+        sorted(
+            (name, kind, item.record_id, quality)
+            for item in changed
+            for name, quality in item.names
+        ),
     )
     await db.executemany(
         "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
-        [(kind, item.record_id, label) for item in changed for label in item.labels],
+        sorted((kind, item.record_id, label) for item in changed for label in item.labels),
     )
     async with db.execute("SELECT COALESCE(MAX(id), 0) FROM search_docs") as cursor:
         top = await cursor.fetchone()

@@ -193,6 +193,22 @@ class UserQueries(StoreBase):
         )
         return [NamedRef(str(r[0]), tuple(str(n) for n in r[1:] if n)) for r in rows]
 
+    async def company_identities(
+        self,
+    ) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+        """(id, name_zh, short_zh, name_en, kind) of every live company: drafts from articles
+        reuse the id of a company the store already has by name."""
+        rows = await self.fetchall(
+            "SELECT id, json_extract(body, '$.name_zh'), json_extract(body, '$.short_zh'), "
+            "json_extract(body, '$.name_en'), json_extract(body, '$.kind') FROM companies "
+            "WHERE deleted_at IS NULL ORDER BY rowid"
+        )
+
+        def text(value: object) -> str | None:
+            return None if value is None else str(value)
+
+        return [(str(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4])) for r in rows]
+
     async def source_refs(self) -> list[NamedRef]:
         rows = await self.fetchall(
             "SELECT id, json_extract(body, '$.title') FROM sources ORDER BY rowid"

@@ -10,6 +10,7 @@ refusal, per robot key.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -43,6 +44,10 @@ class Robot:
     rate_answers: int = 0
     # Tests switch these on: every answer is this (status, body) instead, N times.
     forced: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
+    # A rate-limit storm: while on, every message gets the platform's own "too fast" answer.
+    storm: bool = False
+    # Seconds the robot's webhook takes to answer (a slow platform).
+    delay: float = 0.0
 
 
 @web.middleware
@@ -74,7 +79,10 @@ def _text_of(kind: str, body: dict[str, Any]) -> str:
 class RobotServers:
     """All three platforms on one loopback port (paths tell them apart)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_alive: bool = False) -> None:
+        # In-process tests close every connection (see _close_after); the benchmark's servers
+        # keep them open, as the real platforms do, so a post costs what it costs there.
+        self.keep_alive = keep_alive
         self.robots: dict[str, Robot] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -93,7 +101,9 @@ class RobotServers:
         return webhook_url(self.host, kind, key)
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=1024 * 1024, middlewares=[_close_after])
+        app = web.Application(
+            client_max_size=1024 * 1024, middlewares=[] if self.keep_alive else [_close_after]
+        )
         app.router.add_post("/cgi-bin/webhook/send", self._wecom)
         app.router.add_post("/robot/send", self._dingtalk)
         app.router.add_post("/open-apis/bot/v2/hook/{key}", self._feishu)
@@ -116,6 +126,9 @@ class RobotServers:
         return len(window) >= limit
 
     def _rate_ok(self, robot: Robot) -> bool:
+        if robot.storm:
+            robot.rate_answers += 1
+            return False
         now = time.monotonic()
         while robot.sent_times and robot.sent_times[0] < now - 60:
             robot.sent_times.popleft()
@@ -152,6 +165,8 @@ class RobotServers:
         robot = self.robots.get(request.query.get("key", ""))
         if robot is None or robot.kind != "wecom":
             return self._refuse(None, 200, {"errcode": 93000, "errmsg": "invalid webhook url"})
+        if robot.delay:
+            await asyncio.sleep(robot.delay)
         if robot.forced:
             status, forced = robot.forced.popleft()
             return self._refuse(robot, status, forced)
@@ -174,6 +189,8 @@ class RobotServers:
         robot = self.robots.get(request.query.get("access_token", ""))
         if robot is None or robot.kind != "dingtalk":
             return self._refuse(None, 200, {"errcode": 300001, "errmsg": "token is not exist"})
+        if robot.delay:
+            await asyncio.sleep(robot.delay)
         if robot.forced:
             status, forced = robot.forced.popleft()
             return self._refuse(robot, status, forced)
@@ -222,6 +239,8 @@ class RobotServers:
                 200,
                 {"code": 19001, "msg": "param invalid: incoming webhook access token invalid"},
             )
+        if robot.delay:
+            await asyncio.sleep(robot.delay)
         if robot.forced:
             status, forced = robot.forced.popleft()
             return self._refuse(robot, status, forced)
@@ -285,21 +304,37 @@ def decoded_query(url: str) -> dict[str, list[str]]:
 async def _serve(robots_per_kind: int, secret: str) -> None:
     """Run as a separate process (bench/bench_channels.py): ``robots_per_kind`` robots of
     each kind named ``{kind}bench{n:04d}``; GET /stats answers every robot's counts."""
-    import asyncio
-
-    fake = RobotServers()
+    fake = RobotServers(keep_alive=True)
     for kind in ("wecom", "dingtalk", "feishu"):
         for n in range(robots_per_kind):
             fake.add(kind, f"{kind}bench{n:04d}", secret if kind != "wecom" else None)
 
     async def stats(request: web.Request) -> web.Response:
+        """Every robot's arrival times (time.monotonic(), comparable across processes on
+        Linux), its rate-limit answers, and the arrival time of the first message showing
+        the ``needle`` query parameter (null if none)."""
+        needle = request.query.get("needle", "")
+
+        def first(robot: Robot) -> float | None:
+            if not needle:
+                return None
+            return next(
+                (
+                    at
+                    for at, body in zip(robot.arrivals, robot.received, strict=True)
+                    if needle in shown_text(robot.kind, body)
+                ),
+                None,
+            )
+
         return web.json_response(
             {
                 key: {
                     "kind": r.kind,
                     "arrivals": r.arrivals,
                     "rate_answers": r.rate_answers,
-                    "texts": [shown_text(r.kind, b) for b in r.received],
+                    "rejected": len(r.rejected),
+                    "needle_at": first(r),
                 }
                 for key, r in fake.robots.items()
             }
@@ -322,7 +357,6 @@ async def _serve(robots_per_kind: int, secret: str) -> None:
 
 
 if __name__ == "__main__":
-    import asyncio
     import sys
 
     asyncio.run(_serve(int(sys.argv[1]), sys.argv[2]))

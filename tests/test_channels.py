@@ -3,6 +3,7 @@ whole path over the real Application against the fake platform servers on 127.0.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -516,3 +517,49 @@ async def test_a_5xx_retries_later_and_refused_content_is_skipped(
     await alerts_tick(harness.app)
     assert not any("固态电池四期" in shown_text("feishu", b) for b in robot.received)
     assert (await harness.store.channels())[0].status == "active"
+
+
+async def test_telegram_chats_never_wait_behind_slow_robots(
+    servers: RobotServers, harness: BotHarness
+) -> None:
+    """Ten robots whose platform takes 1.5 s to answer, and a Telegram user, all owed the
+    same alert: the user has it at once, while the robots are still being answered."""
+    await harness.send("/subscribe keyword 固态电池")
+    for n in range(10):
+        key = f"slowwecom{n:04d}"
+        servers.add("wecom", key).delay = 1.5
+        added = await harness.store.add_channel(
+            "wecom", f"wx{n}", servers.url("wecom", key), None, USER_ID, "zh"
+        )
+        assert added is not None
+        await harness.store.subscribe(added.chat_id, "keyword", "固态电池")
+    await add_elsewhere(harness.settings, project("p-slow-1", name_zh="固态电池慢平台"))
+    before = len(harness.api.calls)
+    started = time.monotonic()
+    tick = asyncio.create_task(alerts_tick(harness.app))
+    while "固态电池慢平台" not in text_of(harness.api.calls[before:]):
+        assert time.monotonic() - started < 1.0, "the Telegram alert waited behind the robots"
+        await asyncio.sleep(0.02)
+    assert sum(len(r.received) for r in servers.robots.values()) < 10  # robots still going
+    report = await tick
+    assert len(report.sent) == 11
+    for robot in servers.robots.values():
+        assert "固态电池慢平台" in shown_text("wecom", robot.received[-1])
+
+
+async def test_the_pacer_keeps_the_platform_window_when_answers_come_late() -> None:
+    """A WeCom robot whose answers take 3 s (each post may reach the platform as late as its
+    answer): the 21st post waits until 60 s after the 1st one's answer, so the platform
+    never counts 21 in a minute, where even spacing alone would have sent it at 62.0 s."""
+    now = [0.0]
+    pacer = robot_jobs.RobotPacer(clock=lambda: now[0])
+    starts: list[float] = []
+    for _ in range(21):
+        now[0] += pacer.wait_time(-(2**53) - 1)
+        async with pacer.turn(-(2**53) - 1, "wecom"):
+            starts.append(now[0])
+            now[0] += 3.0  # the answer comes back
+    answers = [start + 3.0 for start in starts]
+    assert starts[19] == pytest.approx(19 * 3.1)
+    assert starts[20] > answers[0] + 60.0  # the first can have arrived no later than this
+    assert starts[20] > starts[19] + robots.INTERVAL["wecom"]

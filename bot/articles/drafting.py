@@ -10,6 +10,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -17,7 +18,9 @@ from pydantic import BaseModel, ValidationError
 from bot.articles.fetch import normalise_url
 from bot.articles.model import ArticleError, ArticleText, sentence_prints, text_hash
 from bot.articles.review import Draft, DraftItem, Stored, match, split_draft
+from bot.core.matching import ZoneIndex
 from bot.core.records import Company, Event, Project, ZoneFigure
+from bot.core.zone_cache import zone_index
 from storage import Store
 from storage.review_queries import NewItem, ReviewArticle
 
@@ -43,14 +46,27 @@ def keeps_review() -> bool:
 
 
 def default_extractor(
-    article: ArticleText, zones: Sequence[ZoneNames], source_id: str, labels: Labels
+    article: ArticleText,
+    zones: Sequence[ZoneNames],
+    source_id: str,
+    labels: Labels,
+    *,
+    index: ZoneIndex | None = None,
 ) -> dict[str, Any]:
-    """The embedded rule-based extractor (bot.core.extraction), loaded on first use."""
+    """The embedded rule-based extractor (bot.core.extraction), loaded on first use.
+
+    ``index``: the store's zone index, so the zones an article names resolve as /zone
+    resolves them (aliases, pinyin, the national directory).
+    """
     from bot.core import extraction
 
     known = [extraction.KnownZone(id=zone_id, names=names) for zone_id, names in zones]
     return extraction.extract(
-        extraction.Article(**article.fields()), known, source_id=source_id, labels=labels
+        extraction.Article(**article.fields()),
+        known,
+        source_id=source_id,
+        labels=labels,
+        index=index,
     )
 
 
@@ -113,8 +129,12 @@ async def draft_article(
     submitted_by: int | None,
     extractor: Extractor | None = None,
     propose: Callable[[ArticleText, dict[str, Any], Sequence[ZoneNames]], Any] | None = None,
+    index: ZoneIndex | None = None,
 ) -> Drafted:
     """Queue an article's drafts for review, unless the same article is queued already.
+
+    ``index`` is the zone index the bot's lookups use (built from the store when not given):
+    the embedded extractor resolves the article's zones through it.
 
     ``propose`` (the optional language model) gets the article and the rule-based draft and
     returns the draft to queue; any failure there leaves the rule-based draft as it was.
@@ -128,7 +148,10 @@ async def draft_article(
     zones = await known_zones(store)
     source_id = f"art-{digest[:12]}"
     labels = {label.label: label.area for label in await store.labels()}
-    run = extractor or default_extractor
+    if extractor is None:
+        run: Extractor = partial(default_extractor, index=index or await zone_index(store))
+    else:
+        run = extractor
     try:
         doc = await asyncio.to_thread(run, article, zones, source_id, labels)
     except ValueError as exc:

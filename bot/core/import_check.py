@@ -4,6 +4,7 @@ dates; each problem a RowError for bot/texts to word."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -60,6 +61,23 @@ def check_value(key: str, text: str, resolver: Resolver) -> tuple[str, RowError 
     return text, None
 
 
+# A big file repeats its values (5亿, 120亩, 2025-03) on many rows: each distinct text is parsed
+# once. The values are frozen, so one parsed value may serve every row that wrote it.
+@lru_cache(maxsize=4096)
+def _amount(text: str) -> Amount:
+    return Amount.parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _land(text: str) -> Quantity:
+    return Quantity.parse(text, unit="亩")
+
+
+@lru_cache(maxsize=4096)
+def _date(text: str) -> PartialDate:
+    return PartialDate.parse(date_text(text))
+
+
 def money_cell(values: dict[str, str], key: str, errors: list[RowError]) -> Amount | None:
     text = values.get(key)
     if not text:
@@ -68,7 +86,7 @@ def money_cell(values: dict[str, str], key: str, errors: list[RowError]) -> Amou
         errors.append(RowError(0, key, "negative", text))
         return None
     try:
-        return Amount.parse(text)
+        return _amount(text)
     except ValueError:
         errors.append(RowError(0, key, "amount", text))
         return None
@@ -81,7 +99,7 @@ def land_cell(text: str | None, errors: list[RowError]) -> Quantity | None:
         errors.append(RowError(0, "land_mu", "negative", text))
         return None
     try:
-        quantity = Quantity.parse(text, unit="亩")
+        quantity = _land(text)
     except ValueError:
         errors.append(RowError(0, "land_mu", "number", text))
         return None
@@ -112,7 +130,7 @@ def date_cell(text: str | None, errors: list[RowError]) -> PartialDate | None:
     if not text:
         return None
     try:
-        return PartialDate.parse(date_text(text))
+        return _date(text)
     except ValueError:
         errors.append(RowError(0, "date", "date", text))
         return None

@@ -22,6 +22,10 @@ from bot.core.text import normalise
 from bot.core.values import Quantity
 from bot.core.zone_cache import zone_index
 
+MAX_ZONE_CELLS = (
+    10_000  # distinct zone cells remembered in one import (a file of typos stays bounded)
+)
+
 
 async def zone_resolver(store: ZoneReads) -> Resolver:
     """A resolver that knows only the zones: enough to check one typed zone name."""
@@ -118,11 +122,22 @@ class Resolver:
         self.new_labels: dict[str, SectorLabel] = {}
         self.new_companies: dict[str, Company] = {}
         self.new_sources: dict[str, Source] = {}
+        self.zone_cells: dict[str, tuple[str | None, RowError | None]] = {}
 
     def zone(self, text: str) -> tuple[str | None, RowError | None]:
         """(zone id, None) or (None, the error with its code and choices)."""
         if text in self.cat.zone_ids:
             return text, None
+        # A big file names the same few zones on every row: each distinct cell is resolved
+        # once (pinyin and near-miss ranking cost far more than the row itself).
+        known = self.zone_cells.get(text)
+        if known is None:
+            known = self._resolve_zone(text)
+            if len(self.zone_cells) < MAX_ZONE_CELLS:
+                self.zone_cells[text] = known
+        return known
+
+    def _resolve_zone(self, text: str) -> tuple[str | None, RowError | None]:
         match = self.cat.zones.resolve(text)
         if match.kind == "found":
             return match.zone_id, None

@@ -13,6 +13,7 @@ query the engines use for Telegram chats works unchanged for them.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -380,6 +381,16 @@ def bodies(kind: ChannelKind, html_text: str) -> list[dict[str, object]]:
     return feishu_bodies(html_text)
 
 
+@functools.lru_cache(maxsize=256)
+def encoded_bodies(kind: ChannelKind, html_text: str) -> tuple[bytes, ...]:
+    """``bodies`` as the JSON bytes posted. Cached: a fan-out sends one rendered message to
+    every robot of a kind, so it is read, split and encoded once, not once per robot."""
+    return tuple(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        for body in bodies(kind, html_text)
+    )
+
+
 # ---- signing ------------------------------------------------------------------------------
 
 
@@ -404,11 +415,26 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
 
 
+def feishu_signed(body: bytes, secret: str, timestamp_s: int) -> bytes:
+    """An encoded Feishu body (a JSON object) with ``timestamp`` and ``sign`` put first."""
+    head = json.dumps({"timestamp": str(timestamp_s), "sign": feishu_sign(secret, timestamp_s)})
+    return head[:-1].encode() + b"," + body[1:]
+
+
 # ---- rates --------------------------------------------------------------------------------
 # Per robot (the platforms' docs): WeCom 20/minute; DingTalk 20/minute (going over blocks the
 # robot for 10 minutes); Feishu 5/second and 100/minute. Even spacing with a small margin
 # keeps every sliding window under the limit: 3.1 s (19.4/min) and 0.62 s (96.8/min, 1.6/s).
 INTERVAL: dict[ChannelKind, float] = {"wecom": 3.1, "dingtalk": 3.1, "feishu": 0.62}
+# The platforms' own windows, (messages, seconds): the pacer never lets a post leave while the
+# answers of the last ``messages`` posts came within ``seconds`` (so, as a post reaches the
+# platform before its answer comes back, however late posts leave or slow answers come,
+# the platform never counts more than its limit in its window).
+LIMITS: dict[ChannelKind, tuple[tuple[int, float], ...]] = {
+    "wecom": ((20, 60.0),),
+    "dingtalk": ((20, 60.0),),
+    "feishu": ((5, 1.0), (100, 60.0)),
+}
 # How long a rate-limit answer parks the robot.
 RATE_PARK: dict[ChannelKind, float] = {"wecom": 60.0, "dingtalk": 600.0, "feishu": 60.0}
 

@@ -19,6 +19,7 @@ from bot.callbacks import Lookup, packed
 from bot.context import BotApp, BotContext, Clock, services_of
 from bot.core import alerts
 from bot.core.records import Change, Event, PendingDelivery, Project, RecordKind
+from bot.core.robots import is_channel_id
 from bot.jobs.delivery import (
     Button,
     Migrated,
@@ -36,7 +37,10 @@ log = logging.getLogger(__name__)
 
 JOB_NAME = "alerts"
 INTERVAL = 12.0  # seconds between ticks: a record stored elsewhere is seen within this
-CONCURRENCY = 8  # chats sent to at the same time
+CONCURRENCY = 8  # Telegram chats sent to at the same time
+# Group robots handled at the same time: most of them just wait for their own slots; posts in
+# flight are bounded separately (bot/jobs/robots.py POSTS_IN_FLIGHT).
+ROBOT_CONCURRENCY = 64
 MESSAGES_PER_CHAT = 3  # per tick, so one busy chat cannot hold a tick for long
 # More than this many alerts owed to one chat at once (a big import): one list of the first
 # ones and a count of the rest, pointing to the digest, instead of a flood of messages.
@@ -106,10 +110,12 @@ async def alerts_tick(app: BotApp, now: datetime | None = None) -> TickReport:
         if not pending:
             return report
         per_chat = alerts.by_destination((row.chat_id, row) for row in pending)
-        gate = asyncio.Semaphore(CONCURRENCY)
+        # Telegram chats and group robots each have their own workers: a robot waiting for
+        # its slot (or its webhook) never holds a place a Telegram chat is queued for.
+        gates = {False: asyncio.Semaphore(CONCURRENCY), True: asyncio.Semaphore(ROBOT_CONCURRENCY)}
 
         async def one(chat_id: int, rows: list[PendingDelivery]) -> None:
-            async with gate:
+            async with gates[is_channel_id(chat_id)]:
                 await _deliver_chat(app, store, chat_id, rows, moment, report)
 
         results = await asyncio.gather(

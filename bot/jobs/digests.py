@@ -32,7 +32,9 @@ from telegram.error import TelegramError
 from bot.context import BotApp, BotContext, services_of
 from bot.core.digest import Digest, DigestIndex, Entry, build_digest, digest_thread, regroup
 from bot.core.records import ChatRecord, Company, DigestRow, Pruned, StoredPlan, Zone
+from bot.core.robots import is_channel_id
 from bot.core.schedule import next_digest_at, now_period_key, period_key, zone_of
+from bot.jobs.alerts import ROBOT_CONCURRENCY
 from bot.jobs.delivery import Outgoing, RetryLater, settle
 from bot.ops import record_tick
 from bot.texts import digest as texts
@@ -512,13 +514,14 @@ async def digest_tick(
     if not due:
         return TickReport(len(fresh), 0, results)
     plans = await plan_digests(store, due, moment, default_tz)
-    gate = asyncio.Semaphore(CONCURRENCY)
+    # Group robots have workers of their own, so they never hold up Telegram chats' digests.
+    gates = {False: asyncio.Semaphore(CONCURRENCY), True: asyncio.Semaphore(ROBOT_CONCURRENCY)}
 
     def count(result: str) -> None:
         results[result] = results.get(result, 0) + 1
 
     async def one(plan: DigestPlan) -> None:
-        async with gate:
+        async with gates[is_channel_id(plan.chat.id)]:
             try:
                 result, _ = await deliver(app, store, plan, moment)
             except (TelegramError, OSError, ValueError) as exc:

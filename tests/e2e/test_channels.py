@@ -1,6 +1,7 @@
 """Group robots from the running bot (issue 14): a WeCom, a DingTalk and a Feishu robot
 registered over Telegram, a record imported by another process reaching each, the digest at
-its time, and a deleted robot turning inactive with its owner told. The fake robot servers
+its time, a rate-limit storm with nothing lost or repeated, and a deleted robot turning
+inactive with its owner told. The fake robot servers
 (tests/robot_servers.py) check shapes, sizes, signatures and rates as the platforms do."""
 
 from __future__ import annotations
@@ -46,7 +47,18 @@ def arrived(robots: RobotServers, kind: str, needle: str) -> int:
     return sum(needle in shown_text(kind, body) for body in robot.received)
 
 
-async def test_robots_get_alerts_and_digests_and_a_deleted_one_goes_inactive(
+def parked(bot: BotProcess) -> int:
+    """Robot deliveries waiting for a retry time at least half a minute away (parked)."""
+    soon = (datetime.now(UTC) + timedelta(seconds=30)).isoformat(timespec="seconds")
+    rows = bot.query(
+        "SELECT COUNT(*) FROM deliveries WHERE sent_at IS NULL AND not_before > ? "
+        "AND chat_id IN (SELECT chat_id FROM channels)",
+        (soon,),
+    )
+    return int(rows[0][0])
+
+
+async def test_robots_get_alerts_digests_survive_a_storm_and_a_deleted_one_goes_inactive(
     server: FakeBotApi,
     spawn: Callable[..., BotProcess],
     robots: RobotServers,
@@ -100,6 +112,62 @@ async def test_robots_get_alerts_and_digests_and_a_deleted_one_goes_inactive(
     )
     assert sent_digests == [(3,)]
     assert all(r.rate_answers == 0 and not r.rejected for r in robots.robots.values())
+
+    # A rate-limit storm: every robot answers its platform's own "too fast" code. The bot
+    # parks each robot (no hammering), and once the storm is over every message arrives,
+    # once: WeCom and Feishu after their minute's park, DingTalk (which blocks a robot for
+    # ten minutes) after its ten minutes, brought forward here by a restart.
+    for robot in robots.robots.values():
+        robot.storm = True
+    storm = ("苏州固态电池e2e风暴甲", "苏州固态电池e2e风暴乙")
+    await import_facts(
+        bot,
+        fact_file(tmp_path, ("kunshan-e2e-storm-1", storm[0]), ("kunshan-e2e-storm-2", storm[1])),
+    )
+    await wait_until(
+        server,
+        lambda: all(robots.robots[KEYS[k]].rate_answers >= 1 for k in KEYS),
+        60,
+        "a rate-limit answer from each robot",
+        process=bot,
+    )
+    await wait_until(
+        server,
+        lambda: parked(bot) == 6,
+        30,
+        "both storm alerts parked for each robot",
+        process=bot,
+    )
+    for robot in robots.robots.values():
+        robot.storm = False
+    limited = {k: robots.robots[KEYS[k]].rate_answers for k in KEYS}
+    assert all(n <= 2 for n in limited.values()), limited  # parked, not retried at once
+    await wait_until(
+        server,
+        lambda: all(arrived(robots, k, name) == 1 for k in ("wecom", "feishu") for name in storm),
+        150,
+        "the storm's alerts at the WeCom and Feishu robots after their park",
+        process=bot,
+    )
+    assert all(arrived(robots, "dingtalk", name) == 0 for name in storm)  # still blocked
+    assert await bot.terminate() == 0
+    bot.execute(
+        "UPDATE deliveries SET not_before = ? WHERE sent_at IS NULL AND chat_id IN "
+        "(SELECT chat_id FROM channels WHERE kind = 'dingtalk')",
+        (datetime.now(UTC).isoformat(timespec="seconds"),),
+    )
+    await bot.start_ready()
+    await wait_until(
+        server,
+        lambda: all(arrived(robots, "dingtalk", name) == 1 for name in storm),
+        60,
+        "the storm's alerts at the DingTalk robot after its block",
+        process=bot,
+    )
+    assert {k: robots.robots[KEYS[k]].rate_answers for k in KEYS} == limited
+    for kind in KEYS:
+        for name in storm:
+            assert arrived(robots, kind, name) == 1, (kind, name)
 
     # The WeCom robot is deleted from its group: inactive, and its owner hears of it.
     del robots.robots[KEYS["wecom"]]

@@ -11,9 +11,16 @@ last check leaves out any string holding a number the article does not hold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bot.core.extraction.known import KnownCompany
+
+if TYPE_CHECKING:
+    from bot.core.matching import ZoneIndex
+
+__all__ = ["Article", "ExtractionError", "KnownCompany", "KnownZone", "extract"]
 
 
 class ExtractionError(ValueError):
@@ -63,6 +70,9 @@ def extract(
     source_id: str,
     labels: Mapping[str, str | None] | None = None,
     zone: str | None = None,
+    index: ZoneIndex | None = None,
+    companies: Sequence[KnownCompany] = (),
+    taken_company_ids: Collection[str] = (),
 ) -> dict[str, Any]:
     """A draft fact file for one article (see the module doc); ExtractionError on bad input.
 
@@ -70,6 +80,13 @@ def extract(
     sector that is one of them is not declared again; a new one is declared with the area the
     taxonomy's keywords give it (or none). `zone` is the id of the zone to file records under
     when the text names none the rules recognise (a zone the text names always wins).
+
+    `index` is the store's zone index (the resolver /zone uses: names, aliases, pinyin, the
+    national directory): where given, a zone the text names is resolved through it, exactly
+    as /zone resolves the name; without it (or for a name it doesn't know) the rules compare
+    the names of `zones` themselves. `companies` are the companies already in the store: a
+    drafted company of the same normalised name takes the stored company's id, and a new one
+    never takes an id in `taken_company_ids` (every id the store has used, deleted included).
 
     Every number in the result is in the article as written; a string that would hold any
     other number is left out.
@@ -81,11 +98,14 @@ def extract(
         raise ExtractionError(
             "too_long", f"the article is longer than {MAX_ARTICLE_CHARS} characters"
         )
+    from bot.core.extraction.known import reuse_company_ids
     from bot.core.extraction.rules import Extractor, document, drop_foreign_numbers
     from bot.core.extraction.text import normalise
 
     known = [(zone.id, zone.names) for zone in zones]
-    extractor = Extractor(text, known, source_id, fallback_zone=zone, published=article.published)
+    extractor = Extractor(
+        text, known, source_id, fallback_zone=zone, published=article.published, index=index
+    )
     extractor.run()
     if not extractor.body:
         raise ExtractionError("not_article", "no article text found (only a title or a byline)")
@@ -106,6 +126,7 @@ def extract(
     )
     # The page's own title and credits count as the article's words too.
     said = "\n".join(filter(None, (text, article.title, article.outlet, article.author)))
+    reuse_company_ids(doc, companies, taken_company_ids)
     checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(said).replace(" ", ""))
     if not any(checked.get(key) for key in RECORD_KINDS):
         raise ExtractionError(

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.extraction.text import (
     CJK,
@@ -27,6 +27,9 @@ from bot.core.extraction.text import (
     sentences,
 )
 
+if TYPE_CHECKING:
+    from bot.core.matching import ZoneIndex
+
 # ---------------------------------------------------------------------------------------------
 # Vocabulary (the kind of text, never the wording of one article)
 
@@ -37,7 +40,7 @@ PROVINCES = (
 _PROVINCE_PREFIX = re.compile(rf"^(?:中国)?(?:(?:{PROVINCES})(?:省|市|自治区|壮族自治区)?)?")
 ZONE_KINDS = (
     "高新技术产业开发区|经济技术开发区|高新区|经开区|综合保税区|综保区|自由贸易试验区|自贸区|"
-    "工业园区|产业园区|开发区|新区"
+    "工业园区|产业园区|开发区|示范区|新区"
 )
 ZONE = re.compile(
     rf"(?P<prefix>[{CJK}]{{2,12}}?)(?P<kind>{ZONE_KINDS})(?P<part>[(（][{CJK}]{{1,6}}[)）])?"
@@ -48,7 +51,15 @@ _ZONE_SHORT = {
     "综合保税区": "综保区",
     "自由贸易试验区": "自贸区",
 }
-_ZONE_RANK = {"高新区": 3, "经开区": 3, "综保区": 2, "自贸区": 2, "开发区": 2, "新区": 1}
+_ZONE_RANK = {
+    "高新区": 3,
+    "经开区": 3,
+    "综保区": 2,
+    "自贸区": 2,
+    "开发区": 2,
+    "示范区": 2,
+    "新区": 1,
+}
 # Characters and words after which a name starts (位于绵阳高新区, 与上海…公司, 的咸宁高新区).
 _LEFT_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|引进|入职|签约|落户|落地|投资|建设|举办|举行|"
@@ -69,6 +80,8 @@ COMPANY_SUFFIX = (
 COMPANY = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))"
     rf"(?![)）]|股份|有限|集团|公司|[{CJK}](?:公司|集团))"
+    # 徐工集团工程机械股份有限公司: a group's company is one name, not the group and a remnant
+    rf"(?<!集团(?=(?:(?![与和及同跟向在将为的等])[{CJK}]){{1,10}}(?:股份有限公司|有限责任公司|有限公司)))"
 )
 _SHORT_NAME = re.compile(r"[(（]以下简称[“\"]?([^”\")）]{2,16})[”\"]?[)）]")
 _GENERIC_ORG = re.compile(
@@ -80,13 +93,22 @@ PROJECT = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·\-—“”\"]{{2,50}}?"
     r"(?:项目|基地|产业园|总部|工厂|工程)(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
 )
+# A centre, built or to be built: 建设数字孪生研发中心 (the verb makes it a project).
+BUILT_CENTRE = re.compile(
+    rf"(?:投资建设|建设|新建|打造|兴建)(?P<name>[{CJK}A-Za-z0-9]{{2,24}}?"
+    r"(?:研发中心|数据中心|创新中心|运营中心|制造中心|生产中心|结算中心|物流中心|检测中心))"
+    r"(?![{CJK}]*项目)"
+)
 _GENERIC_PROJECT_WORDS = (
     "重点|重大|产业|建设|优质|科技|科创|签约|投资|合作|招商|开工|投产|竣工|集中|新|工业|政府|入驻|储备|"
     "在建|续建|新建|市级|省级|亿元以上|优秀|高新|技术|高端|制造业|制造|服务业|外资|内资|民营|基础设施|"
     "民生|公共服务|其他|其余|各类|各|该|本|这些|这批|此批|上述|相关|所有|全部|一批|首批|多个|引进|重特大|"
     "落地|落户|研发|生产|产业化|示范|龙头|链主|配套|上下游|专业|月份|科创|孵化|招引|推进|撬动|吸引|积极|"
     "通过|大赛|资本|已经|更多|参赛|获奖|以|第[一二三四]季度|[一二三四]季度|上半年|下半年|年度|另有|利用|"
-    "这|此|其|个|批|类|的|和|与|及|等|、"
+    "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
+    "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再|第[一二三四五六七八九十\\d]+批|先进制造业|"
+    "战略性新兴产业|新兴产业|先进|现代服务业|未来产业|春季|夏季|秋季|冬季|开复工|复工|续建|备案|"
+    "集中"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -109,6 +131,11 @@ EVENT_HELD = re.compile(
     rf"(?:^|[，,。；;])(?P<title>[^，,。；;]{{2,40}}(?:{EVENT_NOUNS}))"
     r"(?:在[^，,。；;]{1,20}?)?(?:隆重)?(?:举行|举办|召开|开幕|启动|落幕|收官|闭幕|开工|落下帷幕)"
 )
+# A meeting known by its quoted name: 召开“新春第一会”, 举办“晋沪合作”招商推介会.
+QUOTED_EVENT = re.compile(
+    r"(?:召开|举办|举行|开展)(?:了)?(?P<title>“[^”]{2,16}”(?:[^，,。；;“”]{0,12}(?:会|节|周|月))?)"
+    r"(?=[，,。；;])"
+)
 PLAN_TITLE = re.compile(
     r"《(?P<title>[^》]{2,40}(?:计划|规划|方案|意见|办法|政策|措施|行动)(?:[(（][^()（）》]{2,12}[)）])?)》"
 )
@@ -118,6 +145,8 @@ _EVENT_KIND = (
     ("供需对接", "matchmaking"),
     ("对接会", "matchmaking"),
     ("路演", "roadshow"),
+    ("发运", "delivery"),
+    ("交付", "delivery"),
     ("赛", "competition"),
     ("计划", "plan"),
     ("规划", "plan"),
@@ -133,7 +162,7 @@ STAGES = (
     ("施工", "construction"),
     ("在建", "construction"),
     ("建设中", "construction"),
-    ("注册", "registered"),
+    ("注册(?!资本|资金)", "registered"),
     ("签约", "signed"),
     ("落户", "signed"),
     ("落地", "signed"),
@@ -161,7 +190,7 @@ EVENT_REFERENCE = re.compile(
 PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
-    r"还|并|和|与|及|有|为|是|达(?![成到])|约定|在这|这批|这些|这)+"
+    r"还|并|和|与|及|有|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
@@ -188,6 +217,14 @@ FOREIGN_PLACES = re.compile(
     r"缅甸|孟加拉|巴基斯坦|印度|沙特|利雅得|阿联酋|迪拜|卡塔尔|土耳其|伊朗|以色列|埃及|南非|尼日利亚|"
     r"肯尼亚|埃塞俄比亚|阿尔及利亚|俄罗斯|莫斯科|哈萨克斯坦|乌兹别克斯坦|蒙古|德国|法国|英国|意大利|"
     r"西班牙|荷兰|波兰|匈牙利|塞尔维亚|美国|加拿大|墨西哥|巴西|阿根廷|智利|秘鲁|澳大利亚|新西兰|日本|韩国"
+)
+# Countries (not cities): before a firm's name they say where the firm is from.
+FOREIGN_COUNTRIES = (
+    "印度尼西亚|印尼|马来西亚|新加坡|泰国|越南|菲律宾|柬埔寨|老挝|缅甸|孟加拉|巴基斯坦|印度|沙特|"
+    "阿联酋|卡塔尔|土耳其|伊朗|以色列|埃及|南非|尼日利亚|肯尼亚|埃塞俄比亚|阿尔及利亚|俄罗斯|"
+    "哈萨克斯坦|乌兹别克斯坦|蒙古|德国|法国|英国|意大利|西班牙|荷兰|波兰|匈牙利|塞尔维亚|美国|"
+    "加拿大|墨西哥|巴西|阿根廷|智利|秘鲁|澳大利亚|新西兰|日本|韩国|瑞士|瑞典|丹麦|芬兰|挪威|"
+    "比利时|奥地利"
 )
 # A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
 LEADER = re.compile(
@@ -269,7 +306,11 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
         line = raw.strip()
         if not line:
             continue
-        if index == 0 and line.startswith("#") and re.search(r"原文|改写|来源|转载|http", line):
+        if (
+            index == 0
+            and line.startswith("#")
+            and re.search(r"原文|改写|来源|转载|稿|摘自|http", line)
+        ):
             head.provenance = line.lstrip("# ").strip()
             continue
         heading = line.startswith("#")
@@ -294,7 +335,7 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
                 head.outlet = outlet
             continue
         credit = re.fullmatch(
-            r"(?:来源|来源于|稿源)[:：]\s*(?P<outlet>[^\s\d]{2,20})?\s*"
+            r"(?:来源|来源于|稿源)[:：]\s*(?P<outlet>[^\s\d|｜]{2,20})?\s*[|｜·]?\s*"
             r"(?:(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})日?)?.*",
             text,
         )
@@ -305,6 +346,11 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
                 _set_date(
                     head, f"{credit.group('y')}-{credit.group('m')}-{credit.group('d')}", text
                 )
+            for name in re.findall(
+                rf"(?:作者|记者|通讯员)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text
+            ):
+                if name not in head.authors:
+                    head.authors.append(name)
             continue
         if re.fullmatch(r"(?:编辑|责任编辑|责编|审核|校对)[:：].*", text):
             continue
@@ -321,6 +367,19 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             for name in re.findall(rf"(?:作者|记者|文)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text):
                 if name not in head.authors:
                     head.authors.append(name)
+            continue
+        rest = re.sub(r"[|｜·/\s]+", " ", _FULL_DATE.sub("", text)).strip(" 日")
+        if (
+            meta
+            and index < 6
+            and len(rest) <= 16
+            and not re.search(r"[。，,：:]", text)
+            and re.fullmatch(rf"[{CJK}A-Za-z ]*", rest)
+        ):
+            # 北京日报客户端 | 2025-01-09, 济南高新区管委会 2024年05月23日: an outlet and its date
+            _set_date(head, "-".join(meta.groups()), text)
+            if len(rest) >= 2 and head.outlet is None:
+                head.outlet = rest
             continue
         is_title = (heading or (not body and len(text) <= 50)) and not re.search(r"[。！？]$", text)
         if is_title and head.title is None and len(text) <= 60:
@@ -498,6 +557,43 @@ def find_zones(text: str) -> dict[str, ZoneMention]:
     return found
 
 
+# Names of zones in a store's index worth looking for as written: Chinese, naming a kind of zone.
+_KNOWN_KIND = re.compile(r"高新|经开|开发区|园区|新区|保税|自贸|科学城|科技城")
+_known_cache: tuple[int, int, dict[str, list[str]]] | None = None
+
+
+def _known_by_first(index: ZoneIndex) -> dict[str, list[str]]:
+    """The index's Chinese zone names by first character, longest first (built once per index)."""
+    global _known_cache
+    if _known_cache is not None and _known_cache[:2] == (id(index), len(index.names)):
+        return _known_cache[2]
+    by_first: dict[str, list[str]] = {}
+    for name in index.names:
+        if len(name) >= 4 and re.fullmatch(f"[{CJK}]+", name) and _KNOWN_KIND.search(name):
+            by_first.setdefault(name[0], []).append(name)
+    for names in by_first.values():
+        names.sort(key=len, reverse=True)
+    _known_cache = (id(index), len(index.names), by_first)
+    return by_first
+
+
+def known_names_in(text: str, index: ZoneIndex) -> list[tuple[int, str]]:
+    """(position, name) of each zone name of the index written in the text, longest first and
+    not overlapping."""
+    by_first = _known_by_first(index)
+    found: list[tuple[int, str]] = []
+    position = 0
+    while position < len(text):
+        for name in by_first.get(text[position], ()):
+            if text.startswith(name, position):
+                found.append((position, name))
+                position += len(name)
+                break
+        else:
+            position += 1
+    return found
+
+
 def zone_forms(name: str) -> set[str]:
     """The forms under which two zone names are the same zone (as the scorer reads them)."""
     base = re.sub(r"[(（].*?[)）]", "", normalise(name)).replace(" ", "")
@@ -552,8 +648,10 @@ class Extractor:
         source_id: str,
         fallback_zone: str | None = None,
         published: str | None = None,
+        index: ZoneIndex | None = None,
     ):
         self.fallback_zone = fallback_zone
+        self.index = index
         self.published = published
         self.raw = text
         self.source_id = source_id
@@ -617,6 +715,16 @@ class Extractor:
             if 1 <= a < b <= 12:
                 y = f"{year:04d}" if year else "XXXX"
                 return f"{y}-{a:02d}/{y}-{b:02d}", self._period_words(sentence, match)
+        first = re.search(r"(?:(?P<year>\d{4})年)?前(?P<b>\d{1,2})个月", sentence)
+        if first and 2 <= int(first.group("b")) <= 12:  # 今年前10个月: 1-10月
+            b = int(first.group("b"))
+            year = (
+                int(first.group("year"))
+                if first.group("year")
+                else self._this_year(sentence, first)
+            )
+            y = f"{year:04d}" if year else "XXXX"
+            return f"{y}-01/{y}-{b:02d}", self._period_words(sentence, first)
         until = re.search(r"截至\d{1,2}月(?:底|末|份)?", sentence)
         if until:  # 截至11月底: a running total, its start not given
             return None, until.group(0)
@@ -675,8 +783,22 @@ class Extractor:
         for project in list(self.projects):
             name = project.fields["name_zh"]
             evidence = project.review.get("name_zh", "")
-            places = [p for p in FOREIGN_PLACES.findall(name + evidence) if p]
+            # abroad: a place in the project's name, or where the sentence puts it (在印尼…,
+            # 发往…); 德国博世…华东研发中心 is a foreign investor's project in the zone
+            places = [p for p in FOREIGN_PLACES.findall(name) if p] + [
+                m.group(1)
+                for m in re.finditer(
+                    rf"(?:在|位于|赴|于|发往|运往|出口到?|交付)({FOREIGN_PLACES.pattern})", evidence
+                )
+            ]
             if not places or any(z in name for z in self.zone_names):
+                continue
+            nationality = re.match(rf"(?:{FOREIGN_COUNTRIES})(?!{FOREIGN_PLACES.pattern})", name)
+            if re.search(r"华东|华南|华北|华中|西南|西北|东北|中国|长三角|大湾区", name) or (
+                nationality and len(places) == 1
+            ):
+                # 德国博世力士乐…华东研发中心, 新加坡益海嘉里粮油加工项目: a foreign firm's
+                # project here (a country before a firm), not a place abroad (雅加达…项目)
                 continue
             self.projects.remove(project)
             event = Draft("event", {"_key": project.fields["_key"]}, dict(project.review))
@@ -709,15 +831,27 @@ class Extractor:
             self.events.append(event)
 
     def find_zone(self) -> None:
-        mentions = find_zones(((self.header.title or "") + "\n") * 2 + self.article)
+        mentions = find_zones(self._zone_text())
+        if not mentions and self.index is None:
+            self.zone_id = self.fallback_zone or ""
+            return
+        resolved: dict[str, str] = {}
+        if self.index is not None:
+            resolved = self._resolve_mentions(mentions)
+            self._add_known_mentions(mentions, resolved)
+        else:
+            self._merge_bracketed(mentions)
         if not mentions:
             self.zone_id = self.fallback_zone or ""
             return
         # the zone named most (the title counts twice), a 高新区/经开区 before a park when even
         best = max(mentions.values(), key=lambda m: (m.count + m.rank / 2, -m.first))
-        forms = set().union(*(zone_forms(n) for n in best.names))
         self.zone_names = {n for n in best.names}
         self.zone_name = best.short
+        if best.short in resolved:
+            self.zone_id = resolved[best.short]
+            return
+        forms = set().union(*(zone_forms(n) for n in best.names))
         for zone_id, names in self.known:
             if any(zone_forms(n) & forms for n in names if re.search(ZONE_KINDS, n)):
                 self.zone_id = zone_id
@@ -739,6 +873,111 @@ class Extractor:
             zone.put("aliases", aliases, evidence)
         self.zones.append(zone)
 
+    def _merge_bracketed(self, mentions: dict[str, ZoneMention]) -> None:
+        """青岛西海岸新区(青岛经济技术开发区): one zone under two names; the name of the higher
+        kind (经开区 over 新区; the outer one when even) stands for both."""
+        text = self._zone_text()
+        for outer in list(mentions.values()):
+            for inner in list(mentions.values()):
+                if outer is inner or outer.short not in mentions or inner.short not in mentions:
+                    continue
+                pairs = [(a, b) for a in outer.names for b in inner.names]
+                if not any(f"{a}({b})" in text for a, b in pairs):
+                    continue
+                keep, drop = (inner, outer) if inner.rank > outer.rank else (outer, inner)
+                keep.count += drop.count
+                keep.names |= drop.names
+                keep.first = min(keep.first, drop.first)
+                del mentions[drop.short]
+
+    def _resolve_mentions(self, mentions: dict[str, ZoneMention]) -> dict[str, str]:
+        """Mentions the store's zone index knows (the resolver /zone uses: names, aliases,
+        the directory), by short form -> zone id. Mentions of one zone under several forms
+        (北京经济技术开发区, 北京亦庄开发区) are merged into one, so their counts add up."""
+        assert self.index is not None
+        resolved: dict[str, str] = {}
+        for mention in mentions.values():
+            candidates = [*sorted(mention.names, key=len, reverse=True), mention.short]
+            # 广州开发区: the everyday name of the place's national ETDZ (广州经开区)
+            candidates += [re.sub(r"(?<!经济)开发区$", "经开区", n) for n in candidates]
+            for name in candidates:
+                if not self.index.exact(name):
+                    continue  # only a name the zone answers to, never a prefix or near miss
+                match = self.index.resolve(name)
+                if match.kind == "found":
+                    resolved[mention.short] = match.zone_id
+                    break
+        # 钱塘新区(杭州经济技术开发区), 杭州经开区(钱塘新区): the name in brackets is the same
+        # zone as the name before it
+        text = self._zone_text()
+        for short, mention in list(mentions.items()):
+            if short in resolved:
+                continue
+            for known_short, zone_id in list(resolved.items()):
+                pairs = [(a, b) for a in mention.names for b in mentions[known_short].names]
+                if any(f"{a}({b})" in text or f"{b}({a})" in text for a, b in pairs):
+                    resolved[short] = zone_id
+                    break
+        by_zone: dict[str, ZoneMention] = {}
+        for short, zone_id in resolved.items():
+            mention = mentions[short]
+            kept = by_zone.get(zone_id)
+            if kept is None:
+                by_zone[zone_id] = mention
+                continue
+            # one zone: keep the form the text uses most, count every form
+            first, other = (kept, mention) if kept.count >= mention.count else (mention, kept)
+            first.count += other.count
+            first.names |= other.names
+            first.rank = max(first.rank, other.rank)
+            first.first = min(first.first, other.first)
+            by_zone[zone_id] = first
+            del mentions[other.short]
+        return {m.short: zone_id for zone_id, m in by_zone.items()}
+
+    def _zone_text(self) -> str:
+        return ((self.header.title or "") + "\n") * 2 + self.article
+
+    def _add_known_mentions(
+        self, mentions: dict[str, ZoneMention], resolved: dict[str, str]
+    ) -> None:
+        """Zones the index knows by a name the patterns miss (中关村科技园区, 呼和浩特经开区,
+        厦门火炬高技术产业开发区): each name of a zone found as written in the text counts as a
+        mention of that zone, beside (never on top of) what the patterns found."""
+        assert self.index is not None
+        text = self._zone_text()
+        hits: dict[str, list[tuple[int, str]]] = {}
+        for start, name in known_names_in(text, self.index):
+            match = self.index.resolve(name)
+            if match.kind == "found":
+                hits.setdefault(match.zone_id, []).append((start, name))
+        by_zone = {zone_id: short for short, zone_id in resolved.items()}
+        for zone_id, found in hits.items():
+            if zone_id in by_zone:
+                mention = mentions[by_zone[zone_id]]
+                mention.count = max(mention.count, len(found))
+                mention.names |= {name for _, name in found}
+                continue
+            names = {name for _, name in found}
+            short = min(names, key=len)
+            kind = next((k for k in _ZONE_RANK if k in short), "")
+            mention = ZoneMention(
+                short, names, _ZONE_RANK.get(kind, 1), len(found), first=min(s for s, _ in found)
+            )
+            mentions[short] = mention
+            resolved[short] = zone_id
+            by_zone[zone_id] = short
+        # A pattern's mention cut short inside a known name (浩特经开区 in 呼和浩特经开区) is
+        # that zone's mention.
+        for short in [s for s in mentions if s not in resolved]:
+            cut_short = mentions[short]
+            for zone_id, found in hits.items():
+                inside = {cut_short.short, *cut_short.names}
+                if any(part in name for _, name in found for part in inside):
+                    mentions[by_zone[zone_id]].names |= {n for n in cut_short.names if n in text}
+                    del mentions[short]
+                    break
+
     def _sentence_with(self, words: str) -> str | None:
         for paragraph in self.body:
             for sentence in sentences(paragraph):
@@ -750,6 +989,13 @@ class Extractor:
 
     def company(self, name: str, evidence: str, kind: str | None = None) -> Draft | None:
         name = name.strip('“”"、 ')
+        if re.match(r"[A-Za-z][^(]*\)", name):  # 赛默飞世尔科技(Thermo Fisher Scientific)…
+            at = evidence.find(name)
+            opened = re.search(rf"[{CJK}]{{2,12}}\([A-Za-z][A-Za-z .&'-]*\s?$", evidence[:at])
+            if at > 0 and opened:
+                latin = re.search(r"\([A-Za-z].*$", opened.group(0))
+                assert latin is not None
+                name = _trim_left(opened.group(0)[: latin.start()]) + latin.group(0) + name
         if len(name) < 2 or _GENERIC_ORG.match(name) or re.search(r"\d", name[:2]):
             return None
         if re.match(
@@ -787,6 +1033,10 @@ class Extractor:
         for paragraph in self.body:
             for sentence in sentences(paragraph):
                 for match in COMPANY.finditer(sentence):
+                    if sentence.startswith("项目", match.end()) and not match.group(
+                        "name"
+                    ).endswith(("公司", "集团")):
+                        continue  # 南京数字创新中心项目: a project's name, not an institution
                     draft = self.company(trim_org(match.group("name")), sentence)
                     if draft is None:
                         continue
@@ -838,6 +1088,13 @@ class Extractor:
                 draft = self.project(name, evidence, quoted=True)
                 if draft and draft not in out:
                     out.append(draft)
+        for match in BUILT_CENTRE.finditer(sentence):
+            # 在麓谷建设数字孪生研发中心: a centre being built is a project, not an institution
+            name = _trim_left(match.group("name"), _PROJECT_STOPS)
+            if len(name) >= 5 and not any(a <= match.start("name") < b for a, b in taken):
+                draft = self.project(name, evidence)
+                if draft and draft not in out:
+                    out.append(draft)
         for match in PROJECT.finditer(sentence):
             clause_start = max(sentence.rfind(c, 0, match.start()) for c in "，,。；;") + 1
             if re.search(r"具有|拥有|包含|建有|设有|旗下", sentence[clause_start : match.end()]):
@@ -854,6 +1111,11 @@ class Extractor:
                 else:
                     continue
             name = match.group("name")
+            opened = re.search(
+                rf"[{CJK}]{{2,12}}\([A-Za-z][A-Za-z .&'-]*\s$", sentence[: match.start()]
+            )
+            if opened and re.match(r"[A-Za-z][^(]*\)", name):
+                name = opened.group(0) + name  # 博世力士乐(Bosch Rexroth)华东研发中心项目
             if re.search(r"[“\"]", name):
                 name = re.split(r"[“”\"]", name)[-1] or name
             owner = next(
@@ -870,19 +1132,30 @@ class Extractor:
             if owner is not None and re.fullmatch(r"的?合作项目", name):
                 name = f"{owner.fields['name_zh']}的合作项目"
                 company_before = re.search(r"(?P<co>.+)的合作项目$", name)
-            name = re.sub(
-                r"^(?:年|月份?|日|号|个|家|项|批|名|多|余)+", "", _trim_left(name, _PROJECT_STOPS)
-            )
+            name = _trim_left(name, _PROJECT_STOPS)
+            at = sentence.find(name, match.start())
+            if at > 0 and sentence[at - 1].isdigit():  # 26日…, 5个…: the number's unit
+                name = re.sub(r"^(?:年|月份?|日|号|个|家|项|批|名|多|余)+", "", name)
             name = re.sub(
                 r"^.*(?:招引|吸引|引进|推进|孵化|撬动|通过|包含|组建|打造|实施|抓好|做好)", "", name
             )
             for zone_name in sorted(self.zone_names, key=len, reverse=True):
                 name = name.replace(zone_name, "") if name.startswith(zone_name) else name
+            bare = name
+            for zone_name in self.zone_names:  # 南京江北新区新增…项目: the city before the zone
+                bare = re.sub(rf"^[{CJK}]{{0,4}}?{re.escape(zone_name)}", "", bare)
+            if _GENERIC_PROJECT.match(bare) and not company_before:
+                continue
             if _GENERIC_PROJECT.match(name) and company_before:
                 co = _trim_left(company_before.group("co"))
                 name = f"{co}的合作项目"
             elif _GENERIC_PROJECT.match(name) or len(name) < 5:
                 continue
+            venue = re.search(
+                rf"在{re.escape(name)}(?:隆重)?(?:举行|举办|召开|开幕|启动)", sentence
+            )
+            if venue:
+                continue  # …仪式在创新产业园举行: the venue, not a project
             capacity = re.search(
                 r"(?:年产|年加工|年处理)[\d.]+(?:(?:万|亿)?(?:吨|台|套|件|辆|片|只|个))?$",
                 sentence[: sentence.find(name, match.start())],
@@ -896,14 +1169,30 @@ class Extractor:
 
     def project(self, name: str, evidence: str, quoted: bool = False) -> Draft | None:
         name = name.strip('“”"-—、 ')
+        # (Hyosung)氨纶扩产项目: the firm's English name, cut from the firm before it
+        name = re.sub(r"^\(?[A-Za-z][A-Za-z .&'-]*\)", "", name)
         name = re.sub(r"(?:建设|施工)$", "", name)
         key = re.sub(rf"[^{CJK}A-Za-z0-9]", "", name)
         key = re.sub(r"项目$", "", key)
         if len(key) < 3:
             return None
+        # 年产50万台X项目 in the headline is the body's 某公司X项目: the capacity is no part of
+        # what tells two projects apart
+        core = re.sub(r"^(?:年产|年加工|年处理)[\d.]+(?:万|亿)?[吨台套件辆片只个]?", "", key)
         for draft in self.projects:
             other = draft.fields.get("_key", "")
-            if key in other or other in key:
+            other_core = re.sub(
+                r"^(?:年产|年加工|年处理)[\d.]+(?:万|亿)?[吨台套件辆片只个]?", "", other
+            )
+            if (
+                key in other
+                or other in key
+                or (
+                    len(core) >= 5
+                    and len(other_core) >= 5
+                    and (core in other_core or other_core in core)
+                )
+            ):
                 if quoted and not draft.fields.get("_quoted"):
                     draft.fields["name_zh"] = name  # the quoted name is the project's own
                     draft.fields["_quoted"] = True
@@ -924,8 +1213,11 @@ class Extractor:
         titles += [m.group("title") for m in EVENT.finditer(sentence)]
         titles += [m.group("title") for m in EVENT_HELD.finditer(sentence)]
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
+        titles += [m.group("title") for m in QUOTED_EVENT.finditer(sentence)]
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
+            if title.count("“") != title.count("”"):  # a quote cut in half: 晋沪合作”招商推介会
+                title = title.replace("“", "").replace("”", "")
             title = re.sub(r"^(?:开展|举办|举行|召开|组织|了|\d+(?:多|余)?[场次届])+", "", title)
             title = _trim_left(title, re.compile(r".*(?:在[^，,]{1,6}?(?=举|召|开)|[，,])"))
             if (
@@ -944,7 +1236,10 @@ class Extractor:
         key = re.sub(r"(?:仪式|活动|大会)$", "", key)
         for draft in self.events:
             other = draft.fields["_key"]
-            if key == other or (len(key) >= 6 and (key in other or other in key)):
+            shorter = min(len(key), len(other))
+            if key == other or (shorter >= 4 and len(key) >= 6 and (key in other or other in key)):
+                if "date" not in draft.fields:  # named first without a date (the headline)
+                    self._event_date(draft, evidence)
                 return draft
         draft = Draft("event", {"_key": key})
         draft.put("id", slug("e", title, self.taken), evidence)
@@ -953,16 +1248,26 @@ class Extractor:
         kind = next((k for word, k in _EVENT_KIND if word in title), "other")
         draft.put("kind", kind, evidence)
         draft.put("title_zh", title, evidence)
-        date, note = self.date_in(evidence)
-        if date and not re.search(r"此前|先后|曾", evidence):
-            draft.put("date", date, evidence)
-            if note:
-                draft.review["date_note"] = note
+        self._event_date(draft, evidence)
         places = [z for z in self.zone_names if z in evidence]
         if places:
             draft.put("places", sorted(places, key=len)[-1:], evidence)
         self.events.append(draft)
         return draft
+
+    def _event_date(self, draft: Draft, evidence: str) -> None:
+        date, note = self.date_in(evidence)
+        if date and not re.search(r"此前|先后|曾", evidence):
+            draft.put("date", date, evidence)
+            if note:
+                draft.review["date_note"] = note
+            days = re.search(
+                r"(?:\d{1,2}月)?\d{1,2}日\s?(?:-|—|~|至|到)\s?(?:\d{1,2}月)?\d{1,2}日", evidence
+            )
+            if days:  # 5月20日至22日: the first day is the date, the span is said
+                draft.review["date_note"] = (
+                    note + "；" if note else ""
+                ) + f"活动为期数日，日期取首日（原文：{days.group(0)}）"
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -1008,10 +1313,20 @@ class Extractor:
 
     @staticmethod
     def _threshold(clause: str, number: Number) -> bool:
-        """过1亿元项目: a size band in a label, not a figure."""
+        """过1亿元项目, 超10亿元项目11个, 10亿元以上项目9个: a size band in a label, not a
+        figure (the count that follows is the figure)."""
         before = clause[max(0, number.start - 1) : number.start]
-        after = clause[number.end : number.end + 4]
-        return before == "过" and bool(re.match(r"(?:以上)?(?:的)?项目", after))
+        after = clause[number.end : number.end + 12]
+        if before == "过" and re.match(r"(?:以上)?(?:的)?项目", after):
+            return True
+        banded = number.is_money and (
+            re.match(r"超过?|逾|以上", number.text)
+            or number.text.endswith(("以上", "以下"))
+            or number.is_range  # 50亿元至100亿元项目8个
+        )
+        return bool(banded) and bool(
+            re.match(rf"(?:以上|以下)?的?[{CJK}]{{0,4}}?(?:项目|企业)(?:共|有|达)?\d", after)
+        )
 
     @staticmethod
     def figure(label: str, value: str, evidence: str) -> dict[str, Any]:
@@ -1049,12 +1364,14 @@ class Extractor:
         if not (collective or PERIOD_WORDS.search(sentence) or MONTH_RANGE.search(sentence)):
             lead_company = next((c for c in companies if self._leads(c, bare)), None)
         project: Draft | None = None
-        if not projects and not collective and not events:
+        # 该项目由X公司投资建设，总投资…: the project named before, not a new one under X's name
+        refers_back = bool(context.last_project and PROJECT_REFERENCE.match(bare))
+        if not projects and not collective and not events and not refers_back:
             unnamed = self.unnamed_project(sentence, companies)
             projects = [unnamed] if unnamed is not None else []
         if len(projects) == 1 and not collective:
             project = projects[0]
-        elif not projects and context.last_project and PROJECT_REFERENCE.match(bare):
+        elif not projects and context.last_project and refers_back:
             project = context.last_project
         elif (
             not projects
@@ -1171,6 +1488,10 @@ class Extractor:
         if not self.zone_id:
             return
         name = label
+        whole = re.match(r"(.{0,8}?)全区", name)
+        if whole and self.zone_name and not any(z in name for z in self.zone_names):
+            # 全区实现地区生产总值: the whole zone, which the article names
+            name = f"{whole.group(1)}{self.zone_name}{name[whole.end() :]}"
         if words and not period and words not in name:
             name = f"{words}{name}"
         for draft in self.figures:
@@ -1191,6 +1512,8 @@ class Extractor:
                 )
         elif words:
             draft.review["period_note"] = f"原文期间为“{words}”"
+        if name != label and whole:
+            draft.review["name_note"] = f"原文为“全区”，指{self.zone_name}"
         self.figures.append(draft)
 
     def read_project(self, project: Draft, sentence: str, companies: list[Draft]) -> None:
@@ -1240,7 +1563,9 @@ class Extractor:
             return
         current = project.fields.get("stage")
         order = [s for _, s in STAGES]
-        if current is None or order.index(best[1]) < order.index(current):
+        # the same stage again, now with its date (the headline said 投产, the body 1月8日…投产)
+        dated_again = current == best[1] and "stage_date" not in project.fields
+        if current is None or order.index(best[1]) < order.index(current) or dated_again:
             project.fields["stage"] = best[1]
             project.review["stage"] = sentence
             project.review["stage_note"] = f"阶段取自“{best[2]}”"
@@ -1267,7 +1592,8 @@ class Extractor:
                 _figure_evidence(project, sentence)
             return
         # Money fields hold 元 and 美元 amounts (the value type's units); others stay figures.
-        money = number.is_money and unit in ("元", "美元")
+        # A range (10亿—15亿元) is no one amount: it stays a labelled figure, as written.
+        money = number.is_money and unit in ("元", "美元") and not number.is_range
         fields = (
             ("total_investment", r"(?:项目)?(?:总投资|投资总额|总投资额|投资)(?:额)?"),
             ("registered_capital", r".*注册资本.*"),

@@ -57,19 +57,44 @@ class Number:
         return "元" in self.unit
 
     @property
+    def is_range(self) -> bool:
+        """10亿—15亿元, 3至5个: two ends, not one number."""
+        return bool(
+            re.search(r"\d\s?(?:亿|万|千)?(?:元|美元)?\s?[-—~～至]\s?(?:约|近|超)?\d", self.text)
+        )
+
+    @property
     def base_unit(self) -> str:
         """The unit without 亿/万/多/余: 元, 美元, 亩, 个 ..."""
         return re.sub(r"^(?:亿|万|千)?(?:多|余)?", "", self.unit)
 
 
+# The low end of a range written before a number with a unit: 10亿—15亿元, 10-15亿元, 3至5个.
+_RANGE_LOW = re.compile(
+    rf"(?<![\d.,A-Za-z])(?:{HEDGE_BEFORE})?\d+(?:\.\d+)?(?:亿|万|千)?(?:{MONEY_UNITS}|{OTHER_UNITS})?"
+    r"\s?[-—~～至]\s?$"
+)
+
+
 def numbers(text: str) -> list[Number]:
-    """Every number with a unit in text, with its hedge (约150亩, 超550亿元, 100家以上)."""
-    found = []
+    """Every number with a unit in text, with its hedge (约150亩, 超550亿元, 100家以上).
+
+    A range is one number, as written (10亿—15亿元, 3-5个): its ends are not two figures.
+    """
+    found: list[Number] = []
     for match in NUMBER.finditer(text):
         unit = match.group("unit")
         # 亿/万 alone is money in headlines (117亿项目) but 20万 人 is not: keep as written.
         # A year (2025年) or a model number (RL205) never matches: 年 and letters are no unit.
-        found.append(Number(match.group(0), match.start(), match.end(), unit))
+        if unit == "个" and text[match.end() : match.end() + 1] == "月":
+            continue  # 前10个月: a span of time, not a count
+        start = match.start()
+        low = _RANGE_LOW.search(text, max(0, start - 24), start)
+        if low is not None and not re.search(r"\d", match.group("hedge") or ""):
+            if found and found[-1].start >= low.start():
+                found.pop()  # the low end was read as a number of its own: it is the range's
+            start = low.start()
+        found.append(Number(text[start : match.end()], start, match.end(), unit))
     return found
 
 
