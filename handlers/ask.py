@@ -17,6 +17,7 @@ from telegram import Message, Update
 from bot.context import BotContext
 from bot.core import questions as q
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
+from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
 from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
@@ -73,7 +74,10 @@ class Asker:
         self.view = view
         self.lang = lang
         self.names = lookup_texts.Names(view.zones, view.labels, view.areas)
-        self.year = context.now().year  # 今年 / last year are read against the app's clock
+        # 今年 / last year are the year where the staff are: the app's clock in the bot's time
+        # zone (at 16:00 UTC on 31 Dec it is already next year in China).
+        tz = zone_of(None, context.settings.timezone)
+        self.year = context.now().astimezone(tz).year
         self.parsed: q.Parsed | None = None
 
     # ---- entry ------------------------------------------------------------------------
@@ -498,9 +502,12 @@ class Asker:
                     for f in heads
                     if f.name_zh == best_name.name_zh and f.value.unit == best_name.value.unit
                 ]
+                same, apart = self._one_period(parsed, same)
                 lines = t.zone_ranking_lines(
                     same, len(self.view.zones), "least" not in intents, lang, self.names
                 )
+                if apart:
+                    lines += t.other_period_lines(apart, lang, self.names)
                 self._period_first(parsed, same[0].period, lines, exact=True)
                 sources = [await self.store.source(f.source) for f in same[:3]]
                 answer = t.Answer(
@@ -596,9 +603,13 @@ class Asker:
             dated = parsed.period is not None and parsed.period.has_year
             if not intents & {"count", "breakdown", *MONEY_INTENTS} and not dated:
                 return None
+            # Of figures that fit as well, the one of the time asked (今年: 2026, not 2025).
             scored = sorted(
                 pool,
-                key=lambda f: -(q.score(f"{f.name_zh} {f.name_en or ''} {f.sector or ''}", units)),
+                key=lambda f: (
+                    -(q.score(f"{f.name_zh} {f.name_en or ''} {f.sector or ''}", units)),
+                    not self._covers(parsed, f),
+                ),
             )
             top = scored[0]
             top_fit = q.score(f"{top.name_zh} {top.name_en or ''} {top.sector or ''}", content)
@@ -648,6 +659,41 @@ class Asker:
             ],
         )
         return Outcome(t.compose(lang, answer), Focus(zone_id=first.zone, figure_id=first.id))
+
+    def _covers(self, parsed: q.Parsed, figure: ZoneFigure) -> bool:
+        """Whether a figure is of exactly the time asked (any figure when none is asked)."""
+        p = figure.period
+        return q.period_covers(
+            parsed.period,
+            p.year if p else None,
+            p.month if p else None,
+            p.end_month if p else None,
+            self.year,
+            exact=True,
+        )
+
+    def _one_period(
+        self, parsed: q.Parsed, figures: list[ZoneFigure]
+    ) -> tuple[list[ZoneFigure], list[ZoneFigure]]:
+        """Figures to rank against each other, all of one period, and the rest (shown apart,
+        each with its own period, never ranked with them): those of the time asked when any
+        are, else those of the period most zones report (the latest on a tie)."""
+
+        if parsed.period is not None and any(self._covers(parsed, f) for f in figures):
+            keep = [f for f in figures if self._covers(parsed, f)]
+        else:
+            groups: dict[PartialDate | None, list[ZoneFigure]] = {}
+            for f in figures:
+                groups.setdefault(f.period, []).append(f)
+            keep = max(
+                groups.values(),
+                key=lambda g: (
+                    len(g),
+                    g[0].period.year or 0 if g[0].period else 0,
+                    g[0].period.month or 0 if g[0].period else 0,
+                ),
+            )
+        return keep, [f for f in figures if f not in keep]
 
     def _period_first(
         self, parsed: q.Parsed, period: PartialDate | None, lines: list[str], *, exact: bool

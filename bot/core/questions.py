@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -193,7 +194,6 @@ class Parsed:
     this_year: bool
     followup: bool
     zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
-    future: bool = False  # 明年: no source can have that figure yet
     period: AskedPeriod | None = None  # the time asked about, if the question names one
 
 
@@ -239,7 +239,6 @@ def parse(text: str) -> Parsed:
     this_year = any(_contains(folded, k) for k in w.this_year)
     followup = _has_followup(folded, han)
     zone_pointer = any(_contains(folded, z) for z in w.zone_followups)
-    future = any(_contains(folded, k) for k in w.future)
     return Parsed(
         folded,
         han,
@@ -249,13 +248,67 @@ def parse(text: str) -> Parsed:
         this_year,
         followup,
         zone_pointer,
-        future,
         asked_period(folded, tuple(months)),
     )
 
 
-# A year standing alone (2027年, in 2025), not part of a code (RL2050) or a range (2024-2026).
-_YEAR = re.compile(r"(?<![a-z0-9\-—–~])((?:19|20)\d{2})(?![\d\-—–~])\s*(年(?:度)?)?")
+# A number that may be a year (2027年, in 2025), not part of a code (RL2050), a range
+# (2024-2026) or a decimal; year_spans() decides whether it is one.
+_YEAR = re.compile(r"(?<![a-z0-9\-—–~.])((?:19|20)\d{2})(?![\d\-—–~.,])(\s*年(?:度)?)?")
+# After the number, a unit or an amount word makes it an amount (2000亿元, 2000亩, 2019家,
+# 2000 mu), never a year.
+_AMOUNT_AFTER = re.compile(
+    r"\s*(?:[多余亿万千百元亩个家人米吨台座平%％件项名位户套辆栋]"
+    r"|(?:mu|yuan|rmb|cny|usd|dollars?|people|persons?|workers?|jobs?|firms?|companies"
+    r"|company|enterprises?|projects?|units?|tons?|tonnes?|sqm|square|metres?|meters?|km|m2"
+    r"|percent|million|billion|thousand|hectares?|acres?|sets?|pieces?|households?)(?![a-z]))"
+)
+# Before the number, a word of time: 截至2025, 自2024以来, since 2024, in 2025.
+_TIME_BEFORE_ZH = ("截至", "截止", "截止到", "自", "从", "始于", "在")
+_TIME_BEFORE_EN = re.compile(
+    r"(?:^|[^a-z])(?:in|of|since|for|during|until|till|by|from|before|after|through)"
+    r"\s*$"
+)
+
+
+def year_spans(folded: str, current_year: int | None = None) -> list[tuple[int, int, int]]:
+    """Where a (folded) message names a year: (start, end, year), the end past 年/年度.
+
+    A number is a year when 年 follows it, a word of time precedes it (截至2025, since
+    2024), or it stands alone among English words (in 2025, 2025 figures); never when a unit
+    follows (2000亿元, 2000亩, 2019家, 2000 mu), nor past ten years from now.
+    """
+    cap = (current_year or datetime.now(UTC).year) + 10
+    found: list[tuple[int, int, int]] = []
+    for match in _YEAR.finditer(folded):
+        year = int(match.group(1))
+        if year > cap:
+            continue
+        if match.group(2):
+            found.append((match.start(), match.end(), year))
+            continue
+        after = folded[match.end(1) :]
+        if _AMOUNT_AFTER.match(after):
+            continue
+        before = folded[: match.start(1)]
+        if before.rstrip().endswith(_TIME_BEFORE_ZH) or _TIME_BEFORE_EN.search(before):
+            found.append((match.start(), match.end(1), year))
+            continue
+        # Alone among English words: no Chinese character right beside it.
+        left = before.rstrip()[-1:]
+        right = after.lstrip()[:1]
+        if not (left and _HAN.match(left)) and not (right and _HAN.match(right)):
+            found.append((match.start(), match.end(1), year))
+    return found
+
+
+def drop_years(text: str) -> str:
+    """The text with the years it names blanked (2025年 is when, not what)."""
+    for start, end, _ in reversed(year_spans(text)):
+        text = f"{text[:start]} {text[end:]}"
+    return text
+
+
 _YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-—–~至到]\s*(?:19|20)\d{2}")
 
 
@@ -266,10 +319,10 @@ def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
     year: int | None = None
     relative: Literal["this", "last", "next"] | None = None
     if not _YEAR_RANGE.search(folded):
-        found = _YEAR.search(folded)
-        if found:
-            year = int(found.group(1))
-            labels.append(found.group(0).strip())
+        spans = year_spans(folded)
+        if spans:
+            start, end, year = spans[0]
+            labels.append(folded[start:end].strip())
     for kind, bag in (("last", w.last_year), ("next", w.future), ("this", w.this_year)):
         hit = next((k for k in bag if _contains(folded, k)), None)
         if hit is not None and year is None and relative is None:
@@ -285,9 +338,11 @@ def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
         labels.append(leading.group(0).strip())
     elif part is not None:
         first, last = w.year_parts[part]
-        if part not in labels:
+        latin = not _HAN.search(part) and not re.fullmatch(r"[qh]\d", part)
+        if latin and year is not None and (first, last) == (1, 12):
+            pass  # "annual 2024", "the whole year 2024": the year says it all
+        elif part not in labels:
             # "the first half", "the whole year"; Q1 and 上半年 stand alone.
-            latin = not _HAN.search(part) and not re.fullmatch(r"[qh]\d", part)
             if re.fullmatch(r"[qh]\d", part):
                 labels.append(part.upper())  # Q1, H2
             else:
@@ -374,7 +429,9 @@ def period_covers(
     if asked.first_month is None:
         return True
     if month is None:
-        return False
+        # A figure of a whole year (2025年) answers 全年 / annual of that year.
+        whole = (asked.first_month, asked.last_month) == (1, 12)
+        return whole and year is not None
     last = end_month or month
     first_asked, last_asked = asked.first_month, asked.last_month or asked.first_month
     if exact:
@@ -548,7 +605,8 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
     forms += [k for k in (*w.this_year, *w.last_year, *w.future) if _HAN.search(k)]
     forms += [k for k in w.year_parts if _HAN.search(k)]
     # The time asked (2027年, 前五个月, 1-5月) qualifies the question: not a word to match.
-    for pattern in (_FIRST_MONTHS_ZH, _MONTHS, _YEAR):
+    text = drop_years(text)
+    for pattern in (_FIRST_MONTHS_ZH, _MONTHS):
         text = pattern.sub(" ", text)
     for word in sorted((*forms, *w.question_words, *w.followups_zh), key=lambda x: -len(x)):
         if _HAN.search(word):
@@ -582,7 +640,7 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
                 pair = run[i : i + 2]
                 units.append(Unit((pair,), 0.25 if pair in w.generic else 0.6, pair))
     # English words (and Latin model names such as RL205-10E).
-    english = latin_rest if latin_rest is not None else parsed.text
+    english = drop_years(latin_rest if latin_rest is not None else parsed.text)
     timed = _time_words() if parsed.period is not None else frozenset()
     for word in re.findall(r"[a-z0-9][a-z0-9\-]*", english):
         if word in w.english_stop or len(word) < 2 or word in timed:
@@ -598,12 +656,12 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
 
 @lru_cache(maxsize=1)
 def _time_words() -> frozenset[str]:
-    """English words that only say when (next, year, half, q1, may, 2025 ...)."""
+    """English words that only say when (next, year, half, q1, may ...); the years a message
+    names are dropped where they are found (drop_years), amounts (2000 mu) stay."""
     w = words()
     phrases = (*w.this_year, *w.last_year, *w.future, *w.year_parts)
     found = {part for p in phrases if not _HAN.search(p) for part in p.split()}
     found |= set(_EN_MONTHS) | {"months", "month", "quarter", "quarters", "year", "years"}
-    found |= {str(y) for y in range(1990, 2100)}
     found |= {k for k in _NUMBER_WORDS if k.isascii()}
     return frozenset(found - {"all", "the", "of"})
 

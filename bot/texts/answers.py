@@ -443,6 +443,18 @@ def zone_ranking_lines(
     return lines
 
 
+def other_period_lines(figures: Sequence[ZoneFigure], lang: Lang, names: Names) -> list[str]:
+    """Figures of other periods than the ranked ones: said apart, each with its own period."""
+    return [
+        tr(
+            lang,
+            "以下园区的数字时期不同，不能直接比较：",
+            "These zones report the figure for other periods, so it is not ranked with them:",
+        ),
+        *(figure_line(f, lang, names) for f in figures),
+    ]
+
+
 # ---- lists -------------------------------------------------------------------------------
 
 
