@@ -11,6 +11,7 @@ one transaction (all or nothing), and ``close`` removes the scratch folder.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -32,11 +33,18 @@ class ImportSpool:
     def __init__(self, read: aiosqlite.Connection, known: KnownIds) -> None:
         self._read = read
         self._known = known
-        self._folder = tempfile.TemporaryDirectory(prefix="import-spool-")
+        # OSError (no scratch space) reaches the caller, with nothing left behind.
+        self._folder = tempfile.TemporaryDirectory(
+            prefix="import-spool-", ignore_cleanup_errors=True
+        )
         self._paths = {kind: Path(self._folder.name) / f"{kind}s.pickle" for kind in _KINDS}
-        self._files: dict[RecordKind, IO[bytes]] = {
-            kind: self._paths[kind].open("wb") for kind in _KINDS
-        }
+        self._files: dict[RecordKind, IO[bytes]] = {}
+        try:
+            for kind in _KINDS:
+                self._files[kind] = self._paths[kind].open("wb")
+        except OSError:
+            self.close()
+            raise
         self._companies: dict[str, list[str]] = {}
         self._companies_seen = 0
         self._zones: dict[str, list[str]] = {}
@@ -81,6 +89,9 @@ class ImportSpool:
                 yield chunk
 
     def close(self) -> None:
+        """Remove the scratch folder; never raises (a failed flush of a staged chunk has
+        already been reported by ``add``, and the records are in the store or nowhere)."""
         for handle in self._files.values():
-            handle.close()
+            with contextlib.suppress(OSError):
+                handle.close()
         self._folder.cleanup()
