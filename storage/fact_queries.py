@@ -846,7 +846,9 @@ class _Writer:
             table.removesuffix("s"),
             value,
             "new" if row is None else "update",
-            None if row is None else json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False),
+            None
+            if row is None
+            else json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False),
             json.dumps(columns, ensure_ascii=False),
         )
 
