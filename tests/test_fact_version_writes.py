@@ -63,3 +63,15 @@ async def test_a_source_title_imported_by_the_cli_shows_on_the_next_card(
     text = text_of(await bot.send("/zone 昆山"))
     assert NEW_TITLE in text and OLD_TITLE not in text
     assert NEW_TITLE_EN in text_of(await bot.send("/zone 昆山", lang="en"))
+
+
+async def test_a_label_renamed_here_shows_on_the_next_card(bot: BotHarness) -> None:
+    assert "Leading industries: Electronic information" in text_of(
+        await bot.send("/zone 昆山", lang="en")
+    )
+    label = {"label": "电子信息", "name_en": "Electronics and information", "area": "ngit"}
+    await bot.store.apply_facts(FactFile.model_validate({"labels": [label]}), via="test")
+    text = text_of(await bot.send("/zone 昆山", lang="en"))
+    assert "Leading industries: Electronics and information" in text
+    # The change is in the record's history like any other fact write.
+    assert [e.action for e in await bot.store.history("label", "电子信息")] == ["new", "update"]
