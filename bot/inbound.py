@@ -5,9 +5,11 @@ encoded as UTF-8 and would fail every write and every reply that quotes the text
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from typing import Any
 
-from telegram import Update
+from telegram import TelegramObject, Update
 from telegram.ext import Application
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -31,8 +33,40 @@ def _clean(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
+# Per class, a getter of the attributes ``to_dict`` serialises (public ones and deprecated
+# private ones), all at once (operator.attrgetter reads them in C).
+_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _fields(obj: TelegramObject) -> Callable[[Any], tuple[Any, ...]]:
+    getter = _FIELDS.get(type(obj))
+    if getter is None:
+        slots = [s for c in type(obj).__mro__[:-1] for s in getattr(c, "__slots__", ())]
+        names = [s for s in slots if not s.startswith("_") or obj._is_deprecated_attr(s)]
+        getter = _FIELDS[type(obj)] = attrgetter(*names, "api_kwargs")
+    return getter
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether any string in the update (as ``to_dict`` would give it) holds a surrogate;
+    reads the objects in place, without converting them (most updates are clean)."""
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, TelegramObject):
+        items: Iterable[Any] = _fields(value)(value)
+    elif isinstance(value, list | tuple):
+        items = value
+    elif isinstance(value, Mapping):
+        items = value.values()
+    else:
+        return False
+    return any(item is not None and _has_surrogate(item) for item in items)
+
+
 def clean_update(update: Update) -> Update:
     """The same update, or a copy without lone surrogates when it held any."""
+    if not _has_surrogate(update):
+        return update
     data, changed = _clean(update.to_dict())
     if not changed:
         return update

@@ -111,3 +111,16 @@ def test_page_bounds() -> None:
     page = Page.of(99, 25)
     assert (page.number, page.count, page.offset) == (2, 3, 20)
     assert page.has_prev and not page.has_next
+
+
+def test_near_misses_are_scored_only_against_names_sharing_a_script() -> None:
+    # A name with no character in common with the query scores 0 and is never offered, so
+    # a Latin near miss is scored against the names holding Latin characters only.
+    index = ZoneIndex.build(
+        [("昆山", "kunshan"), ("kunshan", "kunshan"), ("苏州", "suzhou"), ("suzhou", "suzhou")]
+    )
+    assert index.near_miss_candidates("kunshax") == ["kunshan", "suzhou"]
+    assert index.near_miss_candidates("昆山区") == ["昆山", "苏州"]
+    assert index.near_miss_candidates("kunshan高新区") == index.sorted_names
+    assert index.resolve("kunshax").zone_id == "kunshan"
+    assert index.resolve("昆山市").zone_id == "kunshan"

@@ -53,8 +53,9 @@ def test_the_first_chart_loads_matplotlib(tmp_path: Path) -> None:
 
 
 def test_reading_han_as_pinyin_loads_pypinyin_on_demand(tmp_path: Path) -> None:
-    # Han text read as pinyin (for matching and the English card) loads pypinyin then.
-    code = "from bot.core.text import pinyin\nassert pinyin('昆山') == 'kunshan'\n"
+    # Han text read as pinyin (for matching and the English card) loads pypinyin then; 昆善
+    # is no text of the seed's or the directory's, whose readings are shipped.
+    code = "from bot.core.text import pinyin\nassert pinyin('昆善') == 'kunshan'\n"
     assert _loaded_after(code, tmp_path) == ["pypinyin"]
 
 
@@ -94,5 +95,32 @@ def test_the_han_spacing_table_fills_as_characters_are_met(tmp_path: Path) -> No
         "assert len(text._HAN_SPACED) == 0\n"
         "assert text.fts_text('昆山 Kunshan') == ' 昆  山  Kunshan'\n"
         "assert len(text._HAN_SPACED) == len(set('昆山 Kunshan'))\n"
+    )
+    assert _loaded_after(code, tmp_path) == []
+
+
+def test_a_new_stores_first_start_needs_no_pinyin_dictionary(tmp_path: Path) -> None:
+    # Seeding a new store and loading the zone directory index their names' pinyin: those
+    # readings are shipped (bot/core/seed_pinyin.json, tools/make_seed_pinyin.py).
+    code = (
+        "import asyncio\n"
+        "from pathlib import Path\n"
+        "from storage.store import Store\n"
+        "async def first_start():\n"
+        f"    store = await Store.open(Path({str(tmp_path / 'new.sqlite3')!r}))\n"
+        "    assert (await store.seed()).count('new') > 50\n"
+        "    assert len((await store.load_directory()).zones_created) > 400\n"
+        "    assert [h.title for h in await store.search('kunshan')]\n"
+        "    await store.close()\n"
+        "asyncio.run(first_start())\n"
+    )
+    assert _loaded_after(code, tmp_path) == []
+
+
+def test_a_question_in_latin_needs_no_pinyin_dictionary(tmp_path: Path) -> None:
+    # bot/core/questions.py reads Han runs as pinyin on first use, not when it is imported.
+    code = (
+        "from bot.core.questions import name_keys\n"
+        "assert any(k.key == 'kunshan' for k in name_keys('How many projects in Kunshan?'))\n"
     )
     assert _loaded_after(code, tmp_path) == []

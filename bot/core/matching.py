@@ -7,6 +7,7 @@ from ``store.zone_names()`` and the sector lists, and keeps it while the facts a
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,9 @@ def _place_part(text: str) -> str:
     return text[: min(found)] if found else ""
 
 
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def mixed_pinyin(text: str) -> str:
     """Han characters as pinyin, everything else kept: kunshan高新区 -> kunshangaoxinqu."""
     if not has_han(text):
@@ -71,6 +75,11 @@ def mixed_pinyin(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")).lower()
+
+
+def _all_han(text: str) -> bool:
+    """Whether every character of ``text`` is Han (the empty text is)."""
+    return not _NOT_HAN.search(text)
 
 
 def fold(query: str) -> str:
@@ -92,13 +101,31 @@ class ZoneIndex:
     weights: dict[str, int] = field(default_factory=dict)
     types: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _sorted: list[str] | None = field(default=None, repr=False)
+    _by_script: tuple[list[str], list[str]] | None = field(default=None, repr=False)
 
     @property
     def sorted_names(self) -> list[str]:
         """Every name in order, built once: prefixes by bisection, near misses over a list."""
         if self._sorted is None or len(self._sorted) != len(self.names):
             self._sorted = sorted(self.names)
+            self._by_script = None
         return self._sorted
+
+    def near_miss_candidates(self, text: str) -> list[str]:
+        """The names, in order, that share a character with ``text`` (any other scores 0): for
+        a query without Han characters, the names holding some other character; for a Han
+        query, the names holding a Han character; for a mixed one, all."""
+        names = self.sorted_names
+        if self._by_script is None:
+            self._by_script = (
+                [n for n in names if not _all_han(n)],
+                [n for n in names if has_han(n)],
+            )
+        if not has_han(text):
+            return self._by_script[0]
+        if _all_han(text):
+            return self._by_script[1]
+        return names
 
     def with_prefix(self, text: str) -> set[str]:
         """Zones with a name that starts with ``text``."""
@@ -166,7 +193,11 @@ class ZoneIndex:
             if prefixed:
                 return self._typed(prefixed, wanted)
         # Near misses: rank by similarity; accept the best only when it stands clear.
-        scored = process.extract(text, self.sorted_names, scorer=fuzz.ratio, limit=12)
+        # Below 40 a name is neither accepted nor suggested: the cut-off lets rapidfuzz skip
+        # most names on their lengths alone.
+        scored = process.extract(
+            text, self.near_miss_candidates(text), scorer=fuzz.ratio, limit=12, score_cutoff=40
+        )
         best: dict[str, float] = {}
         for name, score, _ in scored:
             for zone_id in self.names[name]:

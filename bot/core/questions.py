@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pypinyin import Style, lazy_pinyin
 
-from bot.core.text import normalise, pinyin
+from bot.core.text import normalise, pinyin, syllables
 
 WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
 CONTEXT_TTL_S = 30 * 60  # a follow-up refers to what was said in the last 30 minutes
@@ -257,15 +256,16 @@ def name_keys(text: str) -> list[Key]:
     flat = squeeze(text)[:200]
     runs = [(m.start(), m.group()) for m in re.finditer(r"[\u3400-\u9fff\uf900-\ufaff]+", flat)]
     for start, run in runs:
-        syllables = [s.lower() for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
-        if len(syllables) != len(run):
-            syllables = []
+        # pypinyin (loaded on the first Han question): toneless, lower case, non-Han dropped.
+        read = syllables(run)
+        if len(read) != len(run):
+            read = []
         for i in range(len(run)):
             for j in range(i + 2, min(len(run), i + MAX_NAME) + 1):
                 piece = run[i:j]
                 keys.setdefault((piece, False), Key(piece, start + i, start + j, False, piece))
-                if syllables and j - i <= 10:
-                    py = "".join(syllables[i:j])
+                if read and j - i <= 10:
+                    py = "".join(read[i:j])
                     keys.setdefault((py, True), Key(py, start + i, start + j, True, piece))
     # Latin words: consecutive words joined (zoomlion construction crane -> one key)
     folded = fold(text)[:300]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import Literal
 
 _DROP = re.compile(r"[\s'’‘`\-‐‑–—_.,，。·・/\\()（）\[\]{}\"“”<>《》!?！？:：;；@#*+=|~]+")
 _HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
@@ -86,6 +89,26 @@ def place_stem(name: str) -> str:
     return name
 
 
+ReadingKind = Literal["pinyin", "terms"]
+SEED_PINYIN_FILE = Path(__file__).with_name("seed_pinyin.json")
+
+
+@cache
+def _tables() -> Mapping[ReadingKind, Mapping[str, str]]:
+    """The shipped readings of the seed's and the directory's texts (tools/make_seed_pinyin.py),
+    so that a new store's first start (seeding it, loading the directory) never loads
+    pypinyin's dictionaries (about 54 MB resident)."""
+    with SEED_PINYIN_FILE.open(encoding="utf-8") as file:
+        tables: dict[ReadingKind, dict[str, str]] = json.load(file)
+    return tables
+
+
+def shipped_reading(kind: ReadingKind, text: str) -> str | None:
+    """The shipped reading of ``text`` (``pinyin``, or ``pinyin_terms`` with its default
+    ``longest``), or None when the table lacks it."""
+    return _tables()[kind].get(text)
+
+
 @cache
 def _reader() -> Callable[[str], list[str]]:
     """pypinyin's toneless reader, imported on first use: its dictionaries take tens of MB,
@@ -109,7 +132,10 @@ def syllables(text: str) -> list[str]:
 
 def pinyin(text: str) -> str:
     """Toneless pinyin without separators (昆山 -> kunshan); review it for polyphones."""
-    return "".join(syllables(text))
+    if not has_han(text):
+        return ""
+    shipped = shipped_reading("pinyin", text)
+    return shipped if shipped is not None else "".join(syllables(text))
 
 
 @lru_cache(maxsize=100_000)
@@ -191,6 +217,8 @@ def pinyin_terms(text: str, longest: int = 4) -> str:
     our words start. Polyphones are read in context by pypinyin; a wrong reading only adds a
     word nobody searches for.
     """
+    if longest == 4 and (shipped := shipped_reading("terms", text)) is not None:
+        return shipped
     words: list[str] = []
     for run in _HAN_RUN.findall(text):
         # pypinyin reads a run word by word (its own segmentation); the words repeat across
