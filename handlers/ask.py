@@ -8,6 +8,7 @@ person talked about is kept per (chat, user) in the store for follow-ups (它, �
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -17,6 +18,7 @@ from bot.context import BotContext
 from bot.core import questions as q
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.text import has_han, normalise
+from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
 from bot.texts import answers as t
 from bot.texts import lookup as lookup_texts
@@ -71,11 +73,14 @@ class Asker:
         self.view = view
         self.lang = lang
         self.names = lookup_texts.Names(view.zones, view.labels, view.areas)
+        self.year = context.now().year  # 今年 / last year are read against the app's clock
+        self.parsed: q.Parsed | None = None
 
     # ---- entry ------------------------------------------------------------------------
 
     async def answer(self, text: str, ctx: Focus | None) -> Outcome:
         parsed = q.parse(text)
+        self.parsed = parsed
         hits = await self._names(text)
         chosen = q.pick_names(hits)
         zones = [h for h in chosen if h.kind == "zone"]
@@ -314,8 +319,20 @@ class Asker:
             focus.zone_id = focus.zone_id or getattr(record, "zone", None)
             record, focus.kind, focus.record_id = None, None, None
         sectors = self._sectors(parsed.text)
-        wants_figure = bool(intents & FIGURE_INTENTS) or (
-            bool(sectors) and focus.figure_id is not None
+        other_year = parsed.period is not None and parsed.period.relative != "this"
+        wants_figure = (
+            bool(intents & FIGURE_INTENTS)
+            or (
+                focus.figure_id is not None
+                and (bool(sectors) or (record is None and (parsed.followup or parsed.period)))
+            )
+            or (
+                # "What will Kunshan attract in 2027?": a zone's figure asked of another year.
+                record is None
+                and other_year
+                and bool(parsed.period and parsed.period.has_year)
+                and focus.zone_id is not None
+            )
         )
         if not isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS):
             wants_figure = True  # 注册资本多少 of a zone: a reported figure
@@ -341,7 +358,10 @@ class Asker:
             recent = await self._recent(parsed, focus, units)
             if recent is not None:
                 return recent
-        if record is None and focus.zone_id and self.zone_named and "where" in intents:
+        vague = not any(u.weight >= 1.0 and u.word not in q.words().generic for u in units)
+        if record is None and focus.zone_id and self.zone_named and "where" in intents and vague:
+            # 昆山高新区在哪: the zone's place; "where were the Xianning job fairs held" asks
+            # about a record of the zone (its words say which), answered below.
             zone = self.view.zones.get(focus.zone_id)
             if zone is not None:
                 return await self._zone_answer(zone, [t.zone_where(zone, lang=self.lang)], focus)
@@ -406,10 +426,14 @@ class Asker:
         """Sector labels the message names (新材料, new materials), longest first."""
         found: list[tuple[int, str]] = []
         folded = text
+        aliases = q.words().sector_aliases
         for lb in self.view.labels.values():
-            for name in (lb.label, lb.name_en):
-                if name and len(name) >= 2 and q.fold(name) in folded:
-                    found.append((folded.index(q.fold(name)), lb.label))
+            for name in (lb.label, lb.name_en, *aliases.get(lb.label, ())):
+                if not name or len(name) < 2:
+                    continue
+                at = _find_word(folded.replace("-", " "), q.fold(name).replace("-", " "))
+                if at >= 0:
+                    found.append((at, lb.label))
                     break
         found.sort()
         out: list[str] = []
@@ -477,6 +501,7 @@ class Asker:
                 lines = t.zone_ranking_lines(
                     same, len(self.view.zones), "least" not in intents, lang, self.names
                 )
+                self._period_first(parsed, same[0].period, lines, exact=True)
                 sources = [await self.store.source(f.source) for f in same[:3]]
                 answer = t.Answer(
                     lines=lines,
@@ -501,7 +526,26 @@ class Asker:
             hits = await self.store.search_any(words, kinds=("figure",), limit=12) if words else []
             pool = await self.store.figures_by_id([h.record_id for h in hits])
         if not pool:
-            return await self._event_figures(parsed, focus, units, content, 0.0, zone_id)
+            found = await self._event_figures(parsed, focus, units, content, 0.0, zone_id)
+            if found is not None or not zone_id or not self.zone_named:
+                return found
+            zone = self.view.zones.get(zone_id)
+            asks_projects = "项目" in parsed.text or "project" in parsed.text
+            if zone is None or "count" not in intents or not asks_projects or parsed.stages:
+                return None
+            # 常德高新区1—5月招引了多少项目: the zone reports no such figure here; say so, and
+            # what the store does hold of it (records, not reported figures).
+            held = (await self.view.counts(self.store)).get(zone_id)
+            lines = [
+                t.no_zone_figure(
+                    t.zone_name(zone, zone_id, lang),
+                    parsed.period.label if parsed.period else None,
+                    held.projects if held else 0,
+                    held.events if held else 0,
+                    lang,
+                )
+            ]
+            return await self._zone_answer(zone, lines, focus)
         by_id = {f.id: f for f in pool}
         picked = [f for s in sectors for f in pool if f.sector == s]
         if sectors and len(picked) < len(sectors):
@@ -509,6 +553,18 @@ class Asker:
             for s in sectors:
                 if not any(f.sector == s for f in picked):
                     picked += [f for f in pool if s in f.name_zh and f not in picked]
+        if (
+            not picked
+            and focus.figure_id in by_id
+            and (parsed.followup or parsed.period)
+            and not intents & {"most", "least", "compare", "breakdown", "each"}
+        ):
+            # "And the emerging ones?", "那2027年呢": another figure named by its own words,
+            # or the same figure asked of another time.
+            anchor = by_id[focus.figure_id]  # type: ignore[index]
+            picked = self._figure_by_words(pool, content)
+            if not picked and parsed.period is not None:
+                picked = [anchor]
         heads = [f for f in pool if f.part_of is None]
         parent_id = picked[0].part_of if picked else None
         if parent_id is None and focus.figure_id in by_id:
@@ -537,7 +593,8 @@ class Asker:
             lines = [t.figure_line(f, lang, self.names) for f in picked]
             shown = picked
         else:
-            if not intents & {"count", "breakdown", *MONEY_INTENTS}:
+            dated = parsed.period is not None and parsed.period.has_year
+            if not intents & {"count", "breakdown", *MONEY_INTENTS} and not dated:
                 return None
             scored = sorted(
                 pool,
@@ -549,8 +606,22 @@ class Asker:
             found = await self._event_figures(parsed, focus, units, content, top_fit, zone_id)
             if found is not None:
                 return found
-            if q.score(f"{top.name_zh} {top.name_en or ''} {top.sector or ''}", content) < 1.0:
-                return None
+            if top_fit < 1.0:
+                # 昆山高新区前五个月招了多少项目: a count of projects, in words no figure's
+                # name shares; the zone's one headline count of projects answers it.
+                counts = [
+                    f
+                    for f in pool
+                    if f.part_of is None and f.value.unit == "个" and "项目" in f.name_zh
+                ]
+                asks_projects = "项目" in parsed.text or "project" in parsed.text
+                vague = not any(u.weight >= 1.0 for u in content)
+                asked_of_zone = record is None and self.zone_named and vague
+                if not (asked_of_zone and asks_projects and "count" in intents):
+                    return None
+                if len(counts) != 1:
+                    return None
+                top = counts[0]
             if "breakdown" in intents or "each" in intents:
                 kids = [f for f in pool if f.part_of == top.id]
                 lines = [t.figure_line(top, lang, self.names)] + [
@@ -561,15 +632,7 @@ class Asker:
             shown = [top]
         if not shown:
             return None
-        months = parsed.months
-        if (
-            months
-            and shown[0].period is not None
-            and not q.months_overlap(months, shown[0].period.month, shown[0].period.end_month)
-        ):
-            lines.append(t.period_mismatch(shown[0], lang))
-        if parsed.future:
-            lines.insert(0, t.future_unknown(lang))
+        self._period_first(parsed, shown[0].period, lines, exact=True)
         first = shown[0]
         sources = [await self.store.source(first.source)]
         answer = t.Answer(
@@ -585,6 +648,60 @@ class Asker:
             ],
         )
         return Outcome(t.compose(lang, answer), Focus(zone_id=first.zone, figure_id=first.id))
+
+    def _period_first(
+        self, parsed: q.Parsed, period: PartialDate | None, lines: list[str], *, exact: bool
+    ) -> bool:
+        """When the fact is not of the time asked (2027年, 上半年, last year), the answer's
+        first line says so and names the fact's own period; True when it did."""
+        asked = parsed.period
+        if asked is None:
+            return False
+        p = period
+        covered = q.period_covers(
+            asked,
+            p.year if p else None,
+            p.month if p else None,
+            p.end_month if p else None,
+            self.year,
+            exact=exact,
+        )
+        if covered:
+            return False
+        lines.insert(
+            0, t.period_not_held(asked.label, period, asked.has_year, self.lang, figure=exact)
+        )
+        return True
+
+    def _figure_by_words(self, pool: list[ZoneFigure], content: list[q.Unit]) -> list[ZoneFigure]:
+        """The one figure whose names hold the question's words ("the emerging ones",
+        "new-generation IT"); a word that fits several figures counts for less."""
+        w = q.words()
+        tokens: list[str] = []
+        for unit in content:
+            for part in re.split(r"[-\s]+", unit.word):
+                if len(part) >= 2 and part not in w.english_stop and part not in w.generic:
+                    tokens.append(part)
+        if not tokens:
+            return []
+
+        def names(f: ZoneFigure) -> str:
+            label = self.view.labels.get(f.sector or "")
+            extra = f"{f.sector or ''} {label.name_en if label and label.name_en else ''}"
+            return q.fold(f"{f.name_zh} {f.name_en or ''} {extra}")
+
+        texts = {f.id: names(f) for f in pool}
+        scores: dict[str, float] = dict.fromkeys(texts, 0.0)
+        for token in dict.fromkeys(tokens):
+            fits = [fid for fid, text in texts.items() if q.score(text, [q.Unit((token,), 1.0)])]
+            for fid in fits:
+                scores[fid] += 1.0 / len(fits)
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < 0.5:
+            return []
+        if len(ranked) > 1 and ranked[1][1] >= ranked[0][1]:
+            return []
+        return [f for f in pool if f.id == ranked[0][0]]
 
     async def _event_figures(
         self,
@@ -605,6 +722,16 @@ class Asker:
             if words
             else []
         )
+        # A figure's name is matched by words, not by one character of a synonym group
+        # (the 将 of 计划/将 is in 即将落户 too).
+        content = [
+            q.Unit(
+                tuple(v for v in u.variants if len(v) >= 2 or not has_han(v)) or (u.word,),
+                u.weight,
+                u.typed,
+            )
+            for u in content
+        ]
         for hit in hits:
             event = await self.store.event(hit.record_id)
             if event is None or not event.figures:
@@ -643,6 +770,8 @@ class Asker:
             ]
         else:
             lines = [t.event_figure_line(best.name_zh, best.name_en, best.value, lang)]
+        if self.parsed is not None:
+            self._period_first(self.parsed, record.date, lines, exact=False)
         answer = t.Answer(
             head=t.record_head("event", record, lang, self.names),
             lines=lines,
@@ -710,11 +839,16 @@ class Asker:
             if parsed.stages or ("when" in intents and "founded" not in intents):
                 lines.append(t.stage_line(project, lang))
                 lines += t.asked_stage_lines(project, parsed.stages, lang)
+                self._period_first(parsed, project.stage_date, lines, exact=False)
         elif isinstance(record, Event) and "when" in intents:
             lines.append(t.event_date_line(record, lang))
         if not lines:
             return None
         best = await self._best_sentences(parsed, focus, record, units)
+        # Only a sentence of the record itself or a close relative (its company, its project)
+        # may follow: never another record's ("Founded in 2002" of Fengmao under Dejia).
+        own = getattr(record, "id", None)
+        best = [(v, p) for v, p in best if p.record_id == own or p.bonus >= 0.8]
         answer = await self._answer_for(record, lines)
         if isinstance(record, Event) and "when" in intents:
             answer.when = None
@@ -779,24 +913,31 @@ class Asker:
             found = await self.store.projects_at_stage(stages, focus.zone_id)
         unique: dict[str, Project] = {p.id: p for p in found}
         items = list(unique.values())
-        if parsed.months:
+        asked = parsed.period
+        if asked is not None:
             items = [
                 p
                 for p in items
                 if any(
                     d is not None
-                    and d.month is not None
-                    and q.months_overlap(parsed.months, d.month, d.end_month)
+                    and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
                     for d in (p.stage_date, p.landed_date)
                 )
             ]
         zone = self.view.zones.get(focus.zone_id or "")
         zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
+        asked_label = asked.label if asked is not None else None
+        head = t.stage_list_head(lang, parsed.stages, (), zone_label, len(items), asked_label)
         if not items:
-            text = t.no_stage_items(lang, parsed.stages, parsed.months, zone_label)
-            return Outcome(lookup_texts.Reply(text), focus)
+            text = t.no_stage_items(lang, parsed.stages, (), zone_label, asked_label)
+            others = list(unique.values())
+            if asked is None or not others:
+                return Outcome(lookup_texts.Reply(text), focus)
+            # None at that time: say so, then the closest ones with their own dates.
+            items = others
+            head = text + "\n" + t.closest_items(lang, len(items))
         companies = await self.store.companies(p.company for p in items if p.company)
-        lines = [t.stage_list_head(lang, parsed.stages, parsed.months, zone_label, len(items))]
+        lines = [head]
         lines += [
             t.project_item(p, companies.get(p.company or ""), lang, self.names) for p in items[:8]
         ]
@@ -1076,6 +1217,15 @@ def _asks_for_a_list(parsed: q.Parsed) -> bool:
         return True
     listy = ("什么", "哪些", "what", "which")
     return bool(parsed.stages) and any(w in parsed.text for w in listy)
+
+
+def _find_word(text: str, name: str) -> int:
+    """Where a sector name stands in the text; a Latin name only as whole words (the alias
+    "equipment" is not inside "equipments'", "it" never inside "with")."""
+    if has_han(name):
+        return text.find(name)
+    found = re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", text)
+    return found.start() if found else -1
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from telegram import (
@@ -35,7 +36,7 @@ from bot.callbacks import Lookup, packed, pattern, unpack
 from bot.context import BotApp, BotContext
 from bot.core import directory as zone_directory
 from bot.core.directory import DirectoryAnswer, DirectoryFilter
-from bot.core.directory_rows import DIRECTORY_SOURCE_IDS
+from bot.core.directory_rows import DIRECTORY_SOURCE_IDS, DirectoryEntry
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
@@ -46,7 +47,7 @@ from bot.core.lookup import (
 )
 from bot.core.matching import ZoneMatch, resolve_sector
 from bot.core.records import SearchHit, ZoneCounts
-from bot.core.text import normalise
+from bot.core.text import normalise, search_words
 from bot.core.zone_cache import FactsView, facts_view
 from bot.texts import directory as directory_texts
 from bot.texts import lookup as texts
@@ -289,6 +290,9 @@ async def search_reply(
     context: BotContext, view: FactsView, query: str, page_no: int, lang: Lang
 ) -> texts.Reply:
     store = context.store
+    read = search_words(query)
+    if read.query is None:
+        return texts.search_nothing_to_search(lang, query)
     named = view.index.resolve(query) if view.exact_zone(query) else None
     # The zone the query names (kunshan: the one with records among 昆山's two) ranks first.
     prefer = named.zone_id if named is not None and named.kind == "found" else None
@@ -311,15 +315,17 @@ async def search_reply(
         zones = [view.zones[z] for z in ids if z in view.zones]
         if zones:
             reply = (
-                texts.no_zone(lang, query, zones)
-                if match.kind == "none"
-                else texts.zone_choices(lang, zones, query)
+                texts.zone_choices(lang, zones, query)
+                if match.kind == "ambiguous"
+                else texts.no_zone(lang, query, zones)
             )
             reply.text = (
                 texts.search_results(lang, query, [], _names(view), page, key).text
                 + "\n"
                 + reply.text
             )
+    if read.ignored:
+        reply.text += "\n" + texts.search_note(lang, read.ignored)
     return reply
 
 
@@ -361,7 +367,15 @@ async def zones_reply(
         totals=zone_directory.type_counts(entries),
         provinces=chooser,
         unknown=wanted.unknown,
+        city_provinces=_city_provinces(entries),
     )
+
+
+def _city_provinces(entries: Iterable[DirectoryEntry]) -> dict[str, str]:
+    """Each city (and county-level city) of these rows with its province."""
+    found = {e.city: e.province for e in entries}
+    found.update({e.county_city: e.province for e in entries if e.county_city})
+    return found
 
 
 def _filter_of_key(context: BotContext, key: str) -> DirectoryFilter | None:
@@ -626,7 +640,9 @@ def _add_place_button(
     if not held:
         return
     key = directory_texts.filter_key(wanted, _tokens(context))
-    reply.buttons.append([directory_texts.place_button(wanted, len(held), key, lang)])
+    reply.buttons.append(
+        [directory_texts.place_button(wanted, len(held), key, lang, _city_provinces(held))]
+    )
 
 
 def _admin(update: Update, context: BotContext) -> bool:

@@ -349,7 +349,7 @@ async def _names(context: BotContext) -> tuple[ZoneIndex, dict[str, str], dict[s
     index = await zone_index(store)
     zones = {z.id: pick(lang, z.short_zh, z.name_en) for z in await store.zones()}
     sectors = {a.id: pick(lang, a.name_zh, a.name_en) for a in await store.areas()}
-    sectors.update({lb.label: lb.label for lb in await store.labels()})
+    sectors.update({lb.label: pick(lang, lb.label, lb.name_en) for lb in await store.labels()})
     return index, zones, sectors
 
 

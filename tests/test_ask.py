@@ -308,7 +308,7 @@ async def test_out_of_scope_says_what_is_not_known(asker: BotHarness) -> None:
     assert "No record" in reply
     # 苏州工业园区 is a zone of the directory with nothing recorded yet: said so.
     reply = await ask(asker, "苏州工业园区今年签了多少项目？")
-    assert "库里没有苏州工业园区签约的项目记录" in reply
+    assert "库里没有苏州工业园区今年签约的项目记录" in reply
     reply = await ask(asker, "常德高新区的主导产业有哪些？")
     assert "未列出" in reply
 
@@ -317,7 +317,7 @@ async def test_what_the_sources_do_not_say_is_said_to_be_unknown(asker: BotHarne
     reply = await ask(asker, "德加能源有多少员工？")
     assert "页面未提及" in reply and "钱涛" in reply  # not known, then what is
     reply = await ask(asker, "昆山高新区明年招引多少项目？")
-    assert "没有未来时期的数字" in reply and "159个" in reply and "1—5月" in reply
+    assert reply.startswith("库里没有明年的数字") and "159个（1—5月）" in reply
     reply = await ask(asker, "咸宁高新区今年GDP是多少")
     assert "没有直接回答" in reply and "产销两旺" not in reply
     assert "一栏取自" not in reply

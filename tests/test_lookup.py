@@ -71,11 +71,14 @@ async def test_zone_money_has_no_thousands_commas(bot: BotHarness) -> None:
     assert "663,000,000" not in text and "66,300" not in text
 
 
-async def test_unknown_zone_suggests_closest_names_as_buttons(bot: BotHarness) -> None:
+async def test_unknown_zone_offers_the_list_not_unrelated_names(bot: BotHarness) -> None:
+    # 东京湾 is like no zone's name: no "closest" zone is made up; /zones lists them all.
     calls = await bot.send("/zone 东京湾")
     _no_errors(calls)
-    assert "没有与“东京湾”匹配的园区" in text_of(calls)
-    assert any(d.startswith("z:") for d in _all_data(calls))
+    assert "没有与“东京湾”匹配的园区" in text_of(calls) and "/zones" in text_of(calls)
+    assert not any(d.startswith("z:") for d in _all_data(calls))
+    # A near miss of a real name is still understood.
+    assert "咸宁高新区" in text_of(await bot.send("/zone 咸宁高薪区"))
 
 
 async def test_zone_without_name_offers_every_zone(bot: BotHarness) -> None:
@@ -615,7 +618,7 @@ async def test_typed_source_shows_its_title_without_the_missing_publication_note
     assert "来源：《新华日报》2025-06-01" in zh
     assert "未注明刊物和日期" not in zh
     en = text_of(await bot.send("/project 测试来源项目", lang="en"))
-    assert "Source: 《新华日报》2025-06-01" in en
+    assert "Source: (in Chinese) 《新华日报》2025-06-01" in en
     assert "publication and date not given" not in en
     # The source page itself (a document with a locator) names neither: it still says so.
     assert "未注明刊物和日期" in text_of(await bot.send("/project 丰茂"))

@@ -58,9 +58,13 @@ def test_empty_and_over_long_queries() -> None:
     assert INDEX.resolve("x" * 5000).kind == "none"
 
 
-def test_no_match_still_offers_closest_names() -> None:
+def test_no_match_offers_only_names_that_are_close() -> None:
     assert INDEX.resolve("苏州").kind == "none"
-    assert len(closest_zones(INDEX.names, "苏州")) == 3
+    assert closest_zones(INDEX.names, "苏州") == []  # no zone of 苏州 among these four
+    assert closest_zones(INDEX.names, "xyzzy") == []
+    assert closest_zones(INDEX.names, "<b>x</b>") == []
+    assert closest_zones(INDEX.names, "kunshan hitec zone") == ["kunshan"]
+    assert INDEX.resolve("xyzzy").suggestions == ()
 
 
 @settings(max_examples=200, deadline=None)

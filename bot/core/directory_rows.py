@@ -67,6 +67,10 @@ LIST_A = Source(
         "国家级开发区名单 A（GitHub 项目 lontten/lutil 的 "
         "fuzzutil/data/functional_zones_national.json）"
     ),
+    title_en=(
+        "National zone list A (fuzzutil/data/functional_zones_national.json of the GitHub "
+        "project lontten/lutil)"
+    ),
     publication="lontten/lutil (Apache-2.0)",
     locator="fuzzutil/data/functional_zones_national.json",
     note=(
@@ -78,6 +82,7 @@ LIST_A = Source(
 LIST_B = Source(
     id="dir-list-b",
     title="国家级经开区名单 B（公开 GitHub 项目中的 232 个经开区名称与所在省份）",
+    title_en="National ETDZ list B (232 ETDZ names and their provinces, a public GitHub project)",
     publication="a public GitHub project",
     note="List B: 232 national ETDZ names with their provinces; names and provinces only.",
 )

@@ -63,10 +63,14 @@ class Page:
         return self.number + 1 < self.count
 
 
-def closest_zones(names: dict[str, set[str]], query: str, limit: int = 3) -> list[str]:
-    """Zone ids whose names are nearest to the query, also by pinyin (苏州 → suzhou ...).
+def closest_zones(
+    names: dict[str, set[str]], query: str, limit: int = 3, least: float = 80.0
+) -> list[str]:
+    """Zone ids whose names are near the query, also by pinyin (苏州 → suzhou ...).
 
-    For "no zone matches" replies, which should always offer a few names to press.
+    For "no zone matches" replies: only names genuinely close (``least``, rapidfuzz WRatio;
+    a typo scores 85 and more, junk such as "<b>x</b>" or "xyzzy" 60 at most), so nothing
+    unrelated is offered as "did you mean".
     """
     from rapidfuzz import fuzz, process
 
@@ -83,4 +87,4 @@ def closest_zones(names: dict[str, set[str]], query: str, limit: int = 3) -> lis
             for zone_id in names[name]:
                 best[zone_id] = max(best.get(zone_id, 0.0), float(score))
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [zone_id for zone_id, _ in ranked[:limit]]
+    return [zone_id for zone_id, score in ranked[:limit] if score >= least]

@@ -22,6 +22,7 @@ from bot.core.traditional import simplified
 
 MatchKind = Literal["found", "ambiguous", "none", "empty"]
 MAX_QUERY = 100  # characters of a name worth matching; longer input is not a name
+SUGGEST_MIN = 65  # similarity (0-100) a name needs to be offered as "did you mean"
 
 
 @dataclass(frozen=True)
@@ -193,10 +194,14 @@ class ZoneIndex:
             if prefixed:
                 return self._typed(prefixed, wanted)
         # Near misses: rank by similarity; accept the best only when it stands clear.
-        # Below 40 a name is neither accepted nor suggested: the cut-off lets rapidfuzz skip
-        # most names on their lengths alone.
+        # Below SUGGEST_MIN a name is neither accepted nor suggested: the cut-off lets
+        # rapidfuzz skip most names on their lengths alone.
         scored = process.extract(
-            text, self.near_miss_candidates(text), scorer=fuzz.ratio, limit=12, score_cutoff=40
+            text,
+            self.near_miss_candidates(text),
+            scorer=fuzz.ratio,
+            limit=12,
+            score_cutoff=SUGGEST_MIN,
         )
         best: dict[str, float] = {}
         for name, score, _ in scored:
@@ -206,7 +211,9 @@ class ZoneIndex:
         if ranked and ranked[0][1] >= 80 and len(text) >= 3:
             close = [z for z, s in ranked if s >= ranked[0][1] - 3]
             return self._typed(set(close), wanted)
-        return ZoneMatch("none", suggestions=tuple(z for z, s in ranked[:3] if s >= 40))
+        # Suggestions only when genuinely close (typos score 75 and more; junk such as
+        # "<b>x</b>" or "'; drop table" scores 40-55 against some name and means nothing).
+        return ZoneMatch("none", suggestions=tuple(z for z, _ in ranked[:3]))
 
     def _typed(self, zone_ids: set[str], wanted: str | None) -> ZoneMatch:
         """Prefix and near-miss matches; a type the query names must be the zone's type."""

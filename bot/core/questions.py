@@ -76,6 +76,8 @@ class Words:
     future: tuple[str, ...]
     zone_suffixes_zh: tuple[str, ...]
     zone_suffixes_en: tuple[str, ...]
+    year_parts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sector_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # pinyin of the Chinese intent words, for questions typed in pinyin (dongshizhang)
     intent_pinyin: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -117,6 +119,13 @@ def words() -> Words:
         future=_longest_first(data["future"]),
         zone_suffixes_zh=_longest_first(data["zone_suffixes_zh"]),
         zone_suffixes_en=_longest_first(data["zone_suffixes_en"]),
+        year_parts={
+            fold(k): (int(v[0]), int(v[1]))
+            for k, v in sorted(data.get("year_parts", {}).items(), key=lambda kv: -len(kv[0]))
+        },
+        sector_aliases={
+            str(k): _longest_first(v) for k, v in data.get("sector_aliases", {}).items()
+        },
         intent_pinyin=intent_pinyin,
     )
 
@@ -150,6 +159,29 @@ def small_talk(text: str) -> SmallTalk | None:
 
 
 @dataclass(frozen=True)
+class AskedPeriod:
+    """The time a question asks about, as far as it says: a year (2027年, in 2025), a year
+    relative to today (今年, last year, 明年), and months (3月, 1-5月, 上半年, Q1)."""
+
+    label: str  # the words as typed (2027年, 上半年, last year), for the answer to name
+    year: int | None = None
+    relative: Literal["this", "last", "next"] | None = None
+    first_month: int | None = None
+    last_month: int | None = None
+
+    @property
+    def has_year(self) -> bool:
+        return self.year is not None or self.relative is not None
+
+    def wanted_year(self, current_year: int) -> int | None:
+        if self.year is not None:
+            return self.year
+        return {"this": current_year, "last": current_year - 1, "next": current_year + 1}.get(
+            self.relative or ""
+        )
+
+
+@dataclass(frozen=True)
 class Parsed:
     """What a message asks, before names are looked up."""
 
@@ -162,6 +194,7 @@ class Parsed:
     followup: bool
     zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
     future: bool = False  # 明年: no source can have that figure yet
+    period: AskedPeriod | None = None  # the time asked about, if the question names one
 
 
 def _contains(text: str, word: str) -> bool:
@@ -217,7 +250,136 @@ def parse(text: str) -> Parsed:
         followup,
         zone_pointer,
         future,
+        asked_period(folded, tuple(months)),
     )
+
+
+# A year standing alone (2027年, in 2025), not part of a code (RL2050) or a range (2024-2026).
+_YEAR = re.compile(r"(?<![a-z0-9\-—–~])((?:19|20)\d{2})(?![\d\-—–~])\s*(年(?:度)?)?")
+_YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-—–~至到]\s*(?:19|20)\d{2}")
+
+
+def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
+    """The time a (folded) question asks about, or None when it names none."""
+    w = words()
+    labels: list[str] = []
+    year: int | None = None
+    relative: Literal["this", "last", "next"] | None = None
+    if not _YEAR_RANGE.search(folded):
+        found = _YEAR.search(folded)
+        if found:
+            year = int(found.group(1))
+            labels.append(found.group(0).strip())
+    for kind, bag in (("last", w.last_year), ("next", w.future), ("this", w.this_year)):
+        hit = next((k for k in bag if _contains(folded, k)), None)
+        if hit is not None and year is None and relative is None:
+            relative = kind  # type: ignore[assignment]
+            labels.append(hit)
+    first = last = None
+    part = next((k for k in w.year_parts if _contains(folded, k)), None)
+    leading = _FIRST_MONTHS_ZH.search(folded) or _FIRST_MONTHS_EN.search(folded)
+    count = _count_of(leading.group(1)) if leading else None
+    if leading is not None and count is not None and 1 <= count <= 12:
+        # 前5个月, the first five months: January to that month.
+        first, last = 1, count
+        labels.append(leading.group(0).strip())
+    elif part is not None:
+        first, last = w.year_parts[part]
+        if part not in labels:
+            # "the first half", "the whole year"; Q1 and 上半年 stand alone.
+            latin = not _HAN.search(part) and not re.fullmatch(r"[qh]\d", part)
+            if re.fullmatch(r"[qh]\d", part):
+                labels.append(part.upper())  # Q1, H2
+            else:
+                labels.append(f"the {part}" if latin and not part.startswith("the ") else part)
+    elif months:
+        first, last = min(months), max(months)
+        found_months = _MONTHS.search(folded)
+        labels.append(found_months.group(0) if found_months else _en_months(first, last))
+    if year is None and relative is None and first is None:
+        return None
+    if relative == "next" and part is not None and first is not None and part in w.future:
+        relative = None  # 下半年 is a part of this year, said of the future
+        labels = [x for x in labels if x != part] + [part]
+    han = any(_HAN.search(x) for x in labels)
+    if not han and year is not None and len(labels) > 1:
+        labels = [*labels[1:], labels[0]]  # the year after the months: "the first half 2025"
+    joiner = "" if han else " "
+    return AskedPeriod(joiner.join(dict.fromkeys(labels)), year, relative, first, last)
+
+
+_NUMBER_WORDS = {
+    **{w: n for n, w in enumerate("一二三四五六七八九十", 1)},
+    "两": 2,
+    "十一": 11,
+    "十二": 12,
+    **{
+        w: n
+        for n, w in enumerate(
+            (
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+            ),
+            1,
+        )
+    },
+}
+_FIRST_MONTHS_ZH = re.compile(r"前\s*(\d{1,2}|十[一二]|[一二两三四五六七八九十])\s*个?月")
+_FIRST_MONTHS_EN = re.compile(r"(?:the )?first (\d{1,2}|[a-z]+) months")
+
+
+def _count_of(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+
+
+def _en_months(first: int, last: int) -> str:
+    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    if first == last:
+        return names[first - 1]
+    return f"{names[first - 1]}–{names[last - 1]}"
+
+
+def period_covers(
+    asked: AskedPeriod | None,
+    year: int | None,
+    month: int | None,
+    end_month: int | None,
+    current_year: int,
+    *,
+    exact: bool,
+) -> bool:
+    """Whether a dated fact answers the time asked.
+
+    ``exact``: a figure of a period (1—5月) answers only that period, never another one it
+    overlaps (上半年, 3月); a dated item (a signing in 3月) answers any time that holds it. A year
+    asked needs the fact's own year: one the source does not give never passes for it, except
+    for 今年, which the sources use for the year they were written in.
+    """
+    if asked is None:
+        return True
+    wanted = asked.wanted_year(current_year)
+    undated_this_year = asked.relative == "this" and asked.year is None and year is None
+    if wanted is not None and year != wanted and not undated_this_year:
+        return False
+    if asked.first_month is None:
+        return True
+    if month is None:
+        return False
+    last = end_month or month
+    first_asked, last_asked = asked.first_month, asked.last_month or asked.first_month
+    if exact:
+        return (month, last) == (first_asked, last_asked)
+    return first_asked <= month and last <= last_asked
 
 
 def _has_followup(folded: str, han: bool) -> bool:
@@ -384,6 +546,10 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
     forms = [k for name in asking for k in w.intents[name] if len(k) >= 2]
     # Time words (今年, 去年, 明年) filter or qualify; they are not what is asked about.
     forms += [k for k in (*w.this_year, *w.last_year, *w.future) if _HAN.search(k)]
+    forms += [k for k in w.year_parts if _HAN.search(k)]
+    # The time asked (2027年, 前五个月, 1-5月) qualifies the question: not a word to match.
+    for pattern in (_FIRST_MONTHS_ZH, _MONTHS, _YEAR):
+        text = pattern.sub(" ", text)
     for word in sorted((*forms, *w.question_words, *w.followups_zh), key=lambda x: -len(x)):
         if _HAN.search(word):
             text = text.replace(word, " ")
@@ -417,9 +583,10 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
                 units.append(Unit((pair,), 0.25 if pair in w.generic else 0.6, pair))
     # English words (and Latin model names such as RL205-10E).
     english = latin_rest if latin_rest is not None else parsed.text
+    timed = _time_words() if parsed.period is not None else frozenset()
     for word in re.findall(r"[a-z0-9][a-z0-9\-]*", english):
-        if word in w.english_stop or len(word) < 2:
-            continue
+        if word in w.english_stop or len(word) < 2 or word in timed:
+            continue  # "next year", "the first half", "in 2025": when, not what
         found = next((g for g in w.synonyms if word in g), ())
         variants = found if found else (word, word.rstrip("s")) if len(word) > 3 else (word,)
         weight = 0.5 if word in w.generic else 1.5
@@ -427,6 +594,18 @@ def terms(parsed: Parsed, rest: str, latin_rest: str | None = None) -> list[Unit
             weight = 3.0  # a model or code (RL205-10E): rarer and surer than any word
         units.append(Unit(tuple(dict.fromkeys(variants)), weight, word))
     return units
+
+
+@lru_cache(maxsize=1)
+def _time_words() -> frozenset[str]:
+    """English words that only say when (next, year, half, q1, may, 2025 ...)."""
+    w = words()
+    phrases = (*w.this_year, *w.last_year, *w.future, *w.year_parts)
+    found = {part for p in phrases if not _HAN.search(p) for part in p.split()}
+    found |= set(_EN_MONTHS) | {"months", "month", "quarter", "quarters", "year", "years"}
+    found |= {str(y) for y in range(1990, 2100)}
+    found |= {k for k in _NUMBER_WORDS if k.isascii()}
+    return frozenset(found - {"all", "the", "of"})
 
 
 def search_words(units: Sequence[Unit], limit: int = 10) -> list[str]:
@@ -536,13 +715,6 @@ def named_zone(text: str) -> str | None:
 
 def number(value: Any) -> float:
     return float(value)
-
-
-def months_overlap(months: Sequence[int], start: int | None, end: int | None) -> bool:
-    if not months or start is None:
-        return True
-    last = end or start
-    return any(start <= m <= last for m in months)
 
 
 _KIND_WORD = re.compile(

@@ -182,6 +182,7 @@ class Source(Record):
     locator: str | None = None
     note: LongText | None = None
     review: Review | None = None
+    title_en: str | None = None  # the title in English, where one is known
 
 
 class SectorArea(Record):

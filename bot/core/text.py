@@ -7,6 +7,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
@@ -239,23 +240,76 @@ def fts_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_HAN_SPACED)
 
 
-def fts_query(text: str, max_terms: int = 8) -> str | None:
-    """A safe FTS5 MATCH expression: each word a quoted phrase, all required; None if empty.
+# Words that look like search operators but are not: every word is required anyway.
+OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_QUOTED = re.compile(r'["“”「」『』]([^"“”「」『』]+)["“”「」『』]')
 
-    Han runs become phrases of single characters, so 电池 matches the characters 电, 池
-    adjacent and in order; Latin words match as prefixes (kun -> kunshan).
+
+@dataclass(frozen=True)
+class SearchWords:
+    """A search as read: required words and phrases, and what was left out.
+
+    The rule (README, "How /search reads what you type"): every word is required (AND); a
+    Chinese run matches as written (its characters adjacent, in order); a Latin word of three
+    or more letters or digits matches as a prefix (kun -> kunshan), one of two as a whole word
+    (ai), a single letter is left out; words in double quotes ("solid state", “固态 电池”) must
+    stand together in that order; symbols (* - + ( ) : < > ; ' =) and the words AND, OR, NOT,
+    NEAR in capitals are not operators and are left out.
     """
+
+    terms: tuple[str, ...]  # FTS5 phrases, each quoted
+    ignored: tuple[str, ...] = ()  # operator words, symbols and single letters left out
+
+    @property
+    def query(self) -> str | None:
+        return " AND ".join(self.terms) if self.terms else None
+
+
+def _word_term(word: str) -> str | None:
+    pieces = fts_text(word).split()
+    if not pieces:
+        return None
+    phrase = " ".join(pieces)
+    if has_han(word) or len(word) < 3:
+        return f'"{phrase}"'
+    return f'"{phrase}"*'
+
+
+def search_words(text: str, max_terms: int = 8) -> SearchWords:
+    """Read a search (see ``SearchWords``): the FTS5 terms and what was left out."""
+    clean = strip_controls(unicodedata.normalize("NFKC", text))
     terms: list[str] = []
-    for word in _WORD.findall(strip_controls(unicodedata.normalize("NFKC", text)).lower()):
-        pieces = fts_text(word).split()
-        if not pieces or (len(word) == 1 and word.isascii() and word.isalpha()):
-            # A lone Latin letter (the b of a pasted <b>) matches half the index: skip it.
+    ignored: list[str] = []
+    rest_parts: list[str] = []
+    last = 0
+    for match in _QUOTED.finditer(clean):
+        rest_parts.append(clean[last : match.start()])
+        last = match.end()
+        words = [w for w in _WORD.findall(match.group(1).lower()) if w]
+        pieces = [p for w in words for p in fts_text(w).split()]
+        if pieces:
+            terms.append('"' + " ".join(pieces) + '"')
+    rest_parts.append(clean[last:])
+    rest = " ".join(rest_parts)
+    for raw in re.split(r"\s+", rest):
+        if raw in OPERATOR_WORDS:
+            ignored.append(raw)
             continue
-        phrase = " ".join(pieces)
-        if has_han(word):
-            terms.append(f'"{phrase}"')
-        else:
-            terms.append(f'"{phrase}"*')
-        if len(terms) >= max_terms:
-            break
-    return " AND ".join(terms) if terms else None
+        if raw and not _WORD.fullmatch(raw):
+            symbols = "".join(ch for ch in raw if not _WORD.match(ch))
+            # Joiners inside a word (RL205-10E, O'Neil, 1.5) are not worth a note.
+            if symbols.strip() and not set(symbols) <= set("-.'’&/"):
+                ignored.append(symbols)
+        for word in _WORD.findall(raw.lower()):
+            if len(word) == 1 and word.isascii():
+                ignored.append(word)  # a lone letter (the b of a pasted <b>) means nothing
+                continue
+            term = _word_term(word)
+            if term is not None:
+                terms.append(term)
+    return SearchWords(tuple(dict.fromkeys(terms))[:max_terms], tuple(dict.fromkeys(ignored)))
+
+
+def fts_query(text: str, max_terms: int = 8) -> str | None:
+    """A safe FTS5 MATCH expression for a search (see ``SearchWords``); None if empty."""
+    return search_words(text, max_terms).query

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from bot.callbacks import Lookup
 from bot.core.records import Company, Event, Project, Source, Stage, Zone, ZoneFigure
-from bot.core.values import Quantity
+from bot.core.values import PartialDate, Quantity
 from bot.texts.common import Lang, clip, date, esc, label_clip, money, pick, quantity, stage, tr
-from bot.texts.lookup import Button, Names, Reply, flow, source_line
+from bot.texts.lookup import Button, Names, Reply, flow, place_pinyin, plural, source_line
 
 BUTTON_LABEL = 40  # characters; Telegram shows about this many on a phone
 SENTENCE = 260  # characters of one quoted sentence
@@ -174,7 +174,10 @@ def where_record(zone: Zone | None, zone_id: str, places: Sequence[str], lang: L
     lines = []
     if places:
         lines.append(
-            tr(lang, "地点：", "Places: ") + "<b>" + esc(tr(lang, "、", ", ").join(places)) + "</b>"
+            tr(lang, "地点：", "Places: ")
+            + "<b>"
+            + esc(tr(lang, "、", ", ").join(p if lang == "zh" else place_pinyin(p) for p in places))
+            + "</b>"
         )
     lines.append(
         tr(lang, "所在园区：", "Zone: ")
@@ -307,7 +310,11 @@ def money_lines(project: Project, wants: Sequence[str], lang: Lang) -> list[str]
 
 def _amount(value: object, lang: Lang) -> str:
     if isinstance(value, Quantity):
-        return quantity(value, lang) + ("亩" if value.unit == "" and lang == "zh" else "")
+        if value.unit == "":
+            # Land is stored in 亩 without its unit (约150): shown with it, "about 150 mu".
+            written = value.written + "亩" if value.written and "亩" not in value.written else None
+            value = Quantity(value.value, "亩", value.qualifier, written or value.written)
+        return quantity(value, lang)
     return money(value, lang)  # type: ignore[arg-type]
 
 
@@ -476,12 +483,17 @@ def list_head(lang: Lang, zh: str, en: str) -> str:
 
 
 def stage_list_head(
-    lang: Lang, stages: Sequence[str], months: Sequence[int], zone: str | None, count: int
+    lang: Lang,
+    stages: Sequence[str],
+    months: Sequence[int],
+    zone: str | None,
+    count: int,
+    asked: str | None = None,
 ) -> str:
+    """``asked``: the time as the question words it (2024年, 3月, last year)."""
     words_zh = "、".join(_stage_word(s, "zh") for s in stages)
     words_en = ", ".join(_stage_word(s, "en") for s in stages)
-    when_zh = ("—".join(str(m) for m in months) + "月") if months else ""
-    when_en = (" in " + "–".join(_month_en(m) for m in months)) if months else ""
+    when_zh, when_en = _when(months, asked)
     where_zh = zone + " " if zone else ""
     where_en = " in " + zone if zone else ""
     return tr(
@@ -491,13 +503,32 @@ def stage_list_head(
     )
 
 
+def _when(months: Sequence[int], asked: str | None) -> tuple[str, str]:
+    if asked:
+        return asked, f" ({asked})"
+    when_zh = ("—".join(str(m) for m in months) + "月") if months else ""
+    when_en = (" in " + "–".join(_month_en(m) for m in months)) if months else ""
+    return when_zh, when_en
+
+
+def closest_items(lang: Lang, count: int) -> str:
+    return tr(
+        lang,
+        f"最接近的是这些（{count}个，日期以各条为准）：",
+        f"The closest ({count}, each with its own date):",
+    )
+
+
 def no_stage_items(
-    lang: Lang, stages: Sequence[str], months: Sequence[int], zone: str | None
+    lang: Lang,
+    stages: Sequence[str],
+    months: Sequence[int],
+    zone: str | None,
+    asked: str | None = None,
 ) -> str:
     words_zh = "、".join(_stage_word(s, "zh") for s in stages)
     words_en = ", ".join(_stage_word(s, "en") for s in stages)
-    when_zh = ("—".join(str(m) for m in months) + "月") if months else ""
-    when_en = (" in " + "–".join(_month_en(m) for m in months)) if months else ""
+    when_zh, when_en = _when(months, asked)
     return tr(
         lang,
         f"库里没有{esc(zone or '')}{esc(when_zh)}{esc(words_zh)}的项目记录（页面未提及）。",
@@ -577,14 +608,6 @@ def not_stated(lang: Lang) -> str:
     )
 
 
-def future_unknown(lang: Lang) -> str:
-    return tr(
-        lang,
-        "页面没有未来时期的数字，库里暂无记录；已知的是：",
-        "No figure for a future period is known (no record); what the source gives:",
-    )
-
-
 def no_direct_answer(lang: Lang) -> str:
     return tr(
         lang,
@@ -635,20 +658,49 @@ def hint(lang: Lang, kind: str, examples: Sequence[tuple[str, str]], first: bool
                 "想关注哪些园区或行业？发送 /subscribe 选择，例如 /subscribe zone 昆山"
                 " 或 /subscribe sector 新能源，新动态会推送给您。",
                 "Want to follow zones or sectors? Send /subscribe to pick, e.g. /subscribe zone "
-                "kunshan or /subscribe sector 新能源, and new items reach you.",
+                "kunshan or /subscribe sector new energy, and new items reach you.",
             )
         )
     lines.append(tr(lang, "全部命令：/help", "All commands: /help"))
     return Reply("\n".join(lines))
 
 
-def period_mismatch(figure: ZoneFigure, lang: Lang) -> str:
-    period = date(figure.period, lang)
+def period_not_held(
+    asked: str, period: PartialDate | None, year_asked: bool, lang: Lang, *, figure: bool = True
+) -> str:
+    """First line of an answer whose fact is of another time than the one asked: say plainly
+    that the store has nothing for that time, then which period the closest fact covers (the
+    fact keeps its own period; it is never relabelled)."""
+    if period is None:
+        return tr(
+            lang,
+            f"库里没有{esc(asked)}的记录；最接近的是（日期未说明）：",
+            f"No record for {esc(asked)}; the closest (date not given):",
+        )
+    no_year = year_asked and period.year is None
+    noun = "数字" if figure else "记录"
     return tr(
         lang,
-        f"注意：这个数字的时期是{esc(period)}，与问的时间不同，页面没有给出别的时期的数字。",
-        f"Note: this figure covers {esc(period)}, not the time asked; "
-        "the source gives no other period.",
+        f"库里没有{esc(asked)}的{noun}；最接近的是{esc(date(period, 'zh'))}的"
+        + ("（来源未注明年份）" if no_year else "")
+        + "：",
+        f"No record for {esc(asked)}; the closest is for {esc(date(period, 'en'))}"
+        + (" (the source gives no year)" if no_year else "")
+        + ":",
+    )
+
+
+def no_zone_figure(zone: str, asked: str | None, projects: int, events: int, lang: Lang) -> str:
+    """A zone asked for a reported count it has none of: said, then what is held of it."""
+    when_zh = asked or ""
+    when_en = f" ({asked})" if asked else ""
+    return tr(
+        lang,
+        f"库里没有{esc(zone)}{esc(when_zh)}的项目数量（来源未报道这项数字）。"
+        f"本库收录该园区的记录：项目 {projects} 个、活动 {events} 个。",
+        f"No record of a project count for {esc(zone)}{esc(when_en)} (the sources report no "
+        f"such figure). Held here for this zone: {plural(projects, 'project')}, "
+        f"{plural(events, 'event')}.",
     )
 
 

@@ -14,25 +14,53 @@ class Command:
     en: str
     example: str
     admin: bool = False
+    example_en: str | None = None  # the example as an English reader would type it
 
 
 # Every command, in menu order, with one example each. The menu (setMyCommands) and /help
 # are both built from this list, so they cannot drift apart.
 COMMANDS: tuple[Command, ...] = (
-    Command("zone", "园区概况", "Zone profile", "/zone 昆山"),
+    Command("zone", "园区概况", "Zone profile", "/zone 昆山", example_en="/zone kunshan"),
     Command("zones", "全部园区", "All zones", "/zones"),
-    Command("sector", "行业的项目和活动", "Projects and events of a sector", "/sector 新能源"),
+    Command(
+        "sector",
+        "行业的项目和活动",
+        "Projects and events of a sector",
+        "/sector 新能源",
+        example_en="/sector new energy",
+    ),
     Command("sectors", "全部行业", "All sectors", "/sectors"),
-    Command("project", "项目或企业详情", "A project or company in full", "/project 德加"),
-    Command("search", "全文搜索", "Search everything", "/search 电池"),
-    Command("stats", "园区签约按行业统计图", "Chart of a zone's signings by sector", "/stats 昆山"),
+    Command(
+        "project",
+        "项目或企业详情",
+        "A project or company in full",
+        "/project 德加",
+        example_en="/project dejia",
+    ),
+    Command(
+        "search", "全文搜索", "Search everything", "/search 电池", example_en="/search battery"
+    ),
+    Command(
+        "stats",
+        "园区签约按行业统计图",
+        "Chart of a zone's signings by sector",
+        "/stats 昆山",
+        example_en="/stats kunshan",
+    ),
     Command(
         "subscribe",
         "订阅园区、行业或关键词",
         "Follow a zone, sector or keyword",
         "/subscribe zone 昆山",
+        example_en="/subscribe zone kunshan",
     ),
-    Command("unsubscribe", "取消订阅", "Stop following", "/unsubscribe 昆山"),
+    Command(
+        "unsubscribe",
+        "取消订阅",
+        "Stop following",
+        "/unsubscribe 昆山",
+        example_en="/unsubscribe kunshan",
+    ),
     Command("subscriptions", "本聊天的订阅", "This chat's subscriptions", "/subscriptions"),
     Command("alerts", "即时提醒方式", "How alerts arrive", "/alerts instant"),
     Command("manage", "在私聊中管理群的订阅", "Manage a group's subscriptions here", "/manage"),
@@ -59,7 +87,14 @@ COMMANDS: tuple[Command, ...] = (
         "/review",
         admin=True,
     ),
-    Command("export", "导出表格", "Export spreadsheets", "/export 昆山", admin=True),
+    Command(
+        "export",
+        "导出表格",
+        "Export spreadsheets",
+        "/export 昆山",
+        admin=True,
+        example_en="/export kunshan",
+    ),
     Command(
         "history",
         "记录的修改历史",
@@ -94,7 +129,7 @@ def start(lang: Lang, first_name: str | None) -> str:
         f"Hello, {name}! I am <b>招商助手</b> (Investment Promotion Assistant). I look up "
         "high-tech zones, sectors, projects and events for investment-promotion staff, and "
         "send you new signings and events in what you follow.\n\n"
-        "Try:\n/zone kunshan — a zone's profile\n/sector 新能源 — a sector's projects\n"
+        "Try:\n/zone kunshan — a zone's profile\n/sector new energy — a sector's projects\n"
         "/search battery — search everything\n/subscribe zone kunshan — alerts on new signings"
         "\n\n/help lists every command; /lang zh switches to Chinese.",
     )
@@ -104,13 +139,17 @@ def help_text(lang: Lang, admin: bool) -> str:
     lines = [tr(lang, "<b>命令</b>（每条一个示例）", "<b>Commands</b> (one example each)")]
     for command in COMMANDS:
         if not command.admin:
-            lines.append(f"{esc(command.example)} — {esc(tr(lang, command.zh, command.en))}")
+            lines.append(
+                f"{esc(_example(command, lang))} — {esc(tr(lang, command.zh, command.en))}"
+            )
     if admin:
         lines.append("")
         lines.append(tr(lang, "<b>管理员命令</b>", "<b>Admin commands</b>"))
         for command in COMMANDS:
             if command.admin:
-                lines.append(f"{esc(command.example)} — {esc(tr(lang, command.zh, command.en))}")
+                lines.append(
+                    f"{esc(_example(command, lang))} — {esc(tr(lang, command.zh, command.en))}"
+                )
     lines.append("")
     lines.append(
         tr(
@@ -197,3 +236,7 @@ def store_busy(lang: Lang) -> str:
         "数据库正忙（可能正在写入一个大文件），请稍等片刻再试一次。",
         "The database is busy (probably writing a large import); please try again in a moment.",
     )
+
+
+def _example(command: Command, lang: Lang) -> str:
+    return command.example_en if lang == "en" and command.example_en else command.example

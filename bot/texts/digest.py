@@ -406,7 +406,7 @@ def no_subscriptions(lang: Lang) -> str:
         "/subscribe zone 昆山 — 园区\n/subscribe sector 新能源 — 行业\n"
         "/subscribe keyword 电池 — 关键词",
         "This chat follows nothing yet, so a digest would be empty. Subscribe first, e.g.:\n"
-        "/subscribe zone kunshan — a zone\n/subscribe sector 新能源 — a sector\n"
+        "/subscribe zone kunshan — a zone\n/subscribe sector new energy — a sector\n"
         "/subscribe keyword battery — a keyword",
     )
 

@@ -14,7 +14,7 @@ from bot.core.directory_rows import DirectoryEntry
 from bot.core.lookup import Page
 from bot.core.records import Source, Zone, ZoneCounts
 from bot.texts.common import Lang, clip, esc, tr
-from bot.texts.lookup import ECHO, Button, Reply, place_pinyin, plural
+from bot.texts.lookup import ECHO, Button, Reply, place_pinyin, plural, source_title
 from bot.texts.lookup import _nav as nav_row
 from bot.texts.lookup import _numbered_buttons as numbered_buttons
 
@@ -67,7 +67,7 @@ def _title(zone: Zone, lang: Lang) -> str:
 def _source_text(source: Source | None, source_id: str, lang: Lang) -> str:
     if source is None:
         return esc(source_id)
-    text = esc(source.title)
+    text = esc(source_title(source, lang))
     if source.publication:
         text += tr(lang, "；", "; ") + esc(source.publication)
     return text
@@ -226,13 +226,29 @@ def others_line(others: Sequence[Zone], lang: Lang) -> str:
 # ---- /zones --------------------------------------------------------------------------------
 
 
-def filter_text(wanted: DirectoryFilter, lang: Lang) -> str:
-    """江苏省 · 高新区 / Jiangsu · hi-tech (empty for no filter)."""
+def filter_text(
+    wanted: DirectoryFilter, lang: Lang, city_provinces: Mapping[str, str] | None = None
+) -> str:
+    """江苏省 · 高新区 / Jiangsu · hi-tech (empty for no filter).
+
+    ``city_provinces``: each city's province, so that cities one spelling in English stands for
+    (福州 and 抚州, both Fuzhou) read "Fuzhou (Fujian, Jiangxi)", not "Fuzhou or Fuzhou"."""
     parts: list[str] = []
     if wanted.province:
         parts.append(wanted.province if lang == "zh" else place_pinyin(wanted.province))
     if wanted.cities:
-        shown = wanted.cities if lang == "zh" else tuple(place_pinyin(c) for c in wanted.cities)
+        if lang == "zh":
+            shown: tuple[str, ...] = wanted.cities
+        else:
+            spelled: dict[str, list[str]] = {}
+            for city in wanted.cities:
+                spelled.setdefault(place_pinyin(city), []).append(city)
+            shown = tuple(
+                f"{name} ({', '.join(place_pinyin(city_provinces[c]) for c in cities)})"
+                if len(cities) > 1 and city_provinces and all(c in city_provinces for c in cities)
+                else name
+                for name, cities in spelled.items()
+            )
         parts.append(tr(lang, "或", " or ").join(shown))
     if wanted.types:
         names = TYPE_SHORT_ZH if lang == "zh" else TYPE_SHORT_EN
@@ -240,9 +256,15 @@ def filter_text(wanted: DirectoryFilter, lang: Lang) -> str:
     return " · ".join(parts)
 
 
-def place_button(wanted: DirectoryFilter, count: int, key: str, lang: Lang) -> Button:
+def place_button(
+    wanted: DirectoryFilter,
+    count: int,
+    key: str,
+    lang: Lang,
+    city_provinces: Mapping[str, str] | None = None,
+) -> Button:
     """📋 苏州市全部园区（12）: every zone of the place a zone query also names."""
-    label = filter_text(wanted, lang)
+    label = filter_text(wanted, lang, city_provinces)
     return (
         clip(tr(lang, f"📋 {label}全部园区（{count}）", f"📋 All in {label} ({count})"), 40),
         Lookup("zl", key, 0).pack(),
@@ -269,9 +291,10 @@ def zone_list(
     totals: Mapping[str, int],
     provinces: Sequence[tuple[str, int]] = (),
     unknown: Sequence[str] = (),
+    city_provinces: Mapping[str, str] | None = None,
 ) -> Reply:
     """One page of zones: those with records first; counts say they are records held here."""
-    scope = filter_text(wanted, lang)
+    scope = filter_text(wanted, lang, city_provinces)
     head = (
         tr(lang, f"<b>国家级园区</b>：{esc(scope)}", f"<b>National zones</b>: {esc(scope)}")
         if scope
@@ -280,13 +303,11 @@ def zone_list(
     head += tr(lang, f"（{page.total} 个）", f" ({page.total})")
     lines = [head]
     lines.append(
-        tr(
+        _totals_line(wanted, totals, lang)
+        + tr(
             lang,
-            f"其中高新区 {totals.get('hitech', 0)} 个、经开区 {totals.get('etdz', 0)} 个"
-            "（两者兼具的各计一次）。“收录”指本库记录的签约与活动条数，不是园区报道的数字。",
-            f"{totals.get('hitech', 0)} hi-tech zones, {totals.get('etdz', 0)} ETDZs (a zone "
-            "of both counts in each). “Recorded” counts the signings and events held here, "
-            "not figures the zones report.",
+            "“收录”指本库记录的签约与活动条数，不是园区报道的数字。",
+            " “Recorded” counts the signings and events held here, not figures the zones report.",
         )
     )
     if unknown:
@@ -334,6 +355,35 @@ def zone_list(
     return Reply("\n".join(lines), buttons)
 
 
+def _totals_line(wanted: DirectoryFilter, totals: Mapping[str, int], lang: Lang) -> str:
+    """How many of each type; under a type filter, how many of those are the other type too
+    (苏州工业园区 is both), not a count of "1 ETDZ" among hi-tech zones."""
+    hitech, etdz = totals.get("hitech", 0), totals.get("etdz", 0)
+    if len(wanted.types) == 1:
+        kind = wanted.types[0]
+        count, both = (hitech, etdz) if kind == "hitech" else (etdz, hitech)
+        other = "etdz" if kind == "hitech" else "hitech"
+        head_en = plural(count, "hi-tech zone" if kind == "hitech" else "ETDZ")
+        if not both:
+            return tr(lang, f"共 {count} 个{TYPE_SHORT_ZH[kind]}。", f"{head_en}.")
+        also_en = (
+            ("it is also an ETDZ" if other == "etdz" else "it is also a hi-tech zone")
+            if both == 1
+            else ("are also ETDZs" if other == "etdz" else "are also hi-tech zones")
+        )
+        return tr(
+            lang,
+            f"共 {count} 个{TYPE_SHORT_ZH[kind]}，其中 {both} 个同时是{TYPE_SHORT_ZH[other]}。",
+            f"{head_en}; {both} of them {also_en.removeprefix('it ')}.",
+        )
+    return tr(
+        lang,
+        f"其中高新区 {hitech} 个、经开区 {etdz} 个（两者兼具的各计一次）。",
+        f"{plural(hitech, 'hi-tech zone')}, {plural(etdz, 'ETDZ')} "
+        "(a zone of both counts in each).",
+    )
+
+
 def _chooser(
     wanted: DirectoryFilter, provinces: Sequence[tuple[str, int]], lang: Lang
 ) -> list[list[Button]]:
@@ -371,7 +421,7 @@ def count_answer(lang: Lang, wanted: DirectoryFilter, counts: Mapping[str, int])
     )
     shown = wanted.types or ("hitech", "etdz")
     parts_zh = [f"{TYPE_SHORT_ZH[t]} {counts.get(t, 0)} 个" for t in shown]
-    parts_en = [f"{counts.get(t, 0)} {TYPE_EN[t]}s" for t in shown]
+    parts_en = [plural(counts.get(t, 0), TYPE_EN[t]) for t in shown]
     text = tr(
         lang,
         f"<b>{esc(scope)}</b>的国家级园区（本库名录）：" + "、".join(parts_zh) + "。",

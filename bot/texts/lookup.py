@@ -130,6 +130,51 @@ def _zone_button(zone: Zone, lang: Lang) -> str:
     return _button_label(zone.name_en.replace(" Industrial Development Zone", " Zone"))
 
 
+_SHORT_EN = (
+    (" Economic and Technological Development Zone", " ETDZ"),
+    (" Industrial Development Zone", " Zone"),
+)
+
+
+def zone_buttons(zones: Sequence[Zone], lang: Lang) -> list[tuple[Zone, str]]:
+    """Each zone once, with a label no other button of the list shares: zones of one name
+    ("Fuzhou Hi-tech Zone": 福州 and 抚州) say their province, then their city too, then
+    their id (English names are transliterations, so they collide where Chinese ones do not)."""
+    unique = list({z.id: z for z in zones}.values())
+    labels = [_zone_button(z, lang) for z in unique]
+    for depth in (1, 2, 3):
+        clash = {v for v in labels if labels.count(v) > 1}
+        if not clash:
+            break
+        labels = [
+            _told_apart(zone, lang, depth) if shown in clash else shown
+            for zone, shown in zip(unique, labels, strict=True)
+        ]
+    return list(zip(unique, labels, strict=True))
+
+
+def _told_apart(zone: Zone, lang: Lang, depth: int) -> str:
+    """The zone's name with its province (depth 1), city (2) and id (3) in parentheses."""
+    name = zone.short_zh if lang == "zh" or not zone.name_en else zone.name_en
+    if lang != "zh":
+        for long, short in _SHORT_EN:
+            name = name.replace(long, short)
+    places = [p for p in (zone.province, zone.city)[:depth] if p]
+    shown = [province_stem_of(p) if lang == "zh" else place_pinyin(p) for p in places]
+    if depth >= 3:
+        shown.append(zone.id)
+    details = tr(lang, "，", ", ").join(dict.fromkeys(shown)) or zone.id
+    return _button_label(f"{name} ({details})", 48)
+
+
+def province_stem_of(place: str) -> str:
+    """安徽省 -> 安徽, 苏州市 -> 苏州 (a place in a button's parentheses)."""
+    for suffix in ("省", "市"):
+        if place.endswith(suffix) and len(place) > 2:
+            return place[: -len(suffix)]
+    return place
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """An English count with its noun: 1 project, 2 projects (many: an irregular plural)."""
     return f"{count} {noun if count == 1 else many or noun + 's'}"
@@ -188,6 +233,16 @@ def _company_name(company: Company, lang: Lang) -> str:
     return company.name_zh
 
 
+def source_title(source: Source, lang: Lang) -> str:
+    """A source's title for the reader: in English its English title where one is known,
+    otherwise the title as written, labelled as Chinese (it names the document to look for)."""
+    if lang == "zh":
+        return source.title
+    if source.title_en:
+        return source.title_en
+    return f"(in Chinese) {source.title}" if has_han(source.title) else source.title
+
+
 def source_line(source: Source | None, lang: Lang) -> str:
     """The source as the facts give it.
 
@@ -197,7 +252,7 @@ def source_line(source: Source | None, lang: Lang) -> str:
     """
     if source is None:
         return tr(lang, "来源未记录", "source not recorded")
-    title = esc(source.title)
+    title = esc(source_title(source, lang))
     if source.locator and source.locator.startswith(("https://", "http://")):
         title = f'<a href="{esc(source.locator)}">{title}</a>'  # a source with a link links
     parts = [title]
@@ -369,7 +424,7 @@ def zone_choices(lang: Lang, zones: Sequence[Zone], query: str | None) -> Reply:
         )
     else:
         head = tr(lang, "请选择园区（或发送 /zone 名称）：", "Choose a zone (or send /zone NAME):")
-    buttons = [[(_zone_button(z, lang), Lookup("z", z.id).pack())] for z in zones[:20]]
+    buttons = [[(label, Lookup("z", z.id).pack())] for z, label in zone_buttons(zones[:20], lang)]
     return Reply(head, buttons)
 
 
@@ -380,7 +435,7 @@ def no_zone(lang: Lang, query: str, suggestions: Sequence[Zone]) -> Reply:
         text += tr(lang, "最接近的是：", " The closest names:")
     else:
         text += tr(lang, "发送 /zones 查看全部园区。", " Send /zones for the list.")
-    buttons = [[(_zone_button(z, lang), Lookup("z", z.id).pack())] for z in suggestions]
+    buttons = [[(label, Lookup("z", z.id).pack())] for z, label in zone_buttons(suggestions, lang)]
     return Reply(text, buttons)
 
 
@@ -1038,6 +1093,31 @@ def _found_line(found: Found, names: Names, lang: Lang) -> tuple[str, str]:
     return line, title
 
 
+def search_nothing_to_search(lang: Lang, query: str) -> Reply:
+    """A search with no word left to look for (symbols, single letters, OR/NOT)."""
+    shown = esc(clip(query, ECHO))
+    return Reply(
+        tr(
+            lang,
+            f"“{shown}”里没有可搜索的词：符号、单个字母和 AND/OR/NOT 都不算。"
+            "请输入关键词，如 /search 电池。",
+            f"Nothing to search for in “{shown}”: symbols, single letters and AND/OR/NOT "
+            "are left out. Send words, e.g. /search battery.",
+        )
+    )
+
+
+def search_note(lang: Lang, ignored: Sequence[str]) -> str:
+    """Said under a search that left something out: how the search reads what is typed."""
+    left = esc(clip(" ".join(ignored), ECHO))
+    return tr(
+        lang,
+        f'（未作搜索：{left}。所有词都须出现；整句请加引号，如 "固态 电池"。）',
+        f"(Left out: {left}. Every word must appear; put a phrase in double quotes, "
+        'e.g. "solid state".)',
+    )
+
+
 def search_results(
     lang: Lang,
     query: str,
@@ -1125,7 +1205,7 @@ def chart_spec(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -> B
         f"{zone.name_en or zone.short_zh}: {head}, {quantity(b.head.value, lang)} ({period}), "
         "by sector",
     )
-    src = source.title if source else tr(lang, "来源未记录", "source not recorded")
+    src = source_title(source, lang) if source else tr(lang, "来源未记录", "source not recorded")
     subtitle = tr(
         lang,
         f"时期：{period} · 来源：{clip(src, 60)}",
@@ -1149,7 +1229,10 @@ def stats_caption(lang: Lang, zone: Zone, b: Breakdown, source: Source | None) -
     )
     if source is not None:
         # A caption holds 1024 characters: shorten the stored title before escaping it.
-        source = source.model_copy(update={"title": clip(source.title, 300), "authors": ()})
+        title_en = clip(source.title_en, 300) if source.title_en else None
+        source = source.model_copy(
+            update={"title": clip(source.title, 300), "title_en": title_en, "authors": ()}
+        )
     return text + source_line(source, lang)
 
 

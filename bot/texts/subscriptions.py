@@ -36,8 +36,8 @@ def usage(lang: Lang) -> str:
         "用法：\n/subscribe zone 昆山 — 订阅园区\n/subscribe sector 新能源 — 订阅行业\n"
         "/subscribe keyword 固态电池 — 订阅关键词\n/subscribe 昆山 — 自动判断类型\n"
         "只发 /subscribe 可用按钮选择。",
-        "Usage:\n/subscribe zone kunshan — follow a zone\n/subscribe sector 新能源 — follow a "
-        "sector\n/subscribe keyword 固态电池 — follow a keyword\n/subscribe kunshan — I work "
+        "Usage:\n/subscribe zone kunshan — follow a zone\n/subscribe sector new energy — follow a "
+        "sector\n/subscribe keyword battery — follow a keyword\n/subscribe kunshan — I work "
         "out which kind\nSend /subscribe alone to pick with buttons.",
     )
 
@@ -48,7 +48,7 @@ def picker(lang: Lang) -> str:
         "点按钮订阅或取消订阅（✅ 表示已订阅）。<b>园区</b>在前，<b>行业</b>在后。\n"
         "更细的行业或关键词：/subscribe sector 固态电池、/subscribe keyword 电解质",
         "Tap to follow or stop following (✅ = followed): <b>zones</b> first, then "
-        "<b>sectors</b>.\nFiner sectors or keywords: /subscribe sector 固态电池, "
+        "<b>sectors</b>.\nFiner sectors or keywords: /subscribe sector solid-state batteries, "
         "/subscribe keyword electrolyte",
     )
 
@@ -92,7 +92,7 @@ def keyword_missing(lang: Lang) -> str:
     return tr(
         lang,
         "请在 keyword 后写关键词，例如：/subscribe keyword 固态电池",
-        "Put the keyword after 'keyword', e.g. /subscribe keyword 固态电池",
+        "Put the keyword after 'keyword', e.g. /subscribe keyword battery",
     )
 
 
@@ -156,8 +156,8 @@ def unsubscribe_usage(lang: Lang) -> str:
         lang,
         "用法：/unsubscribe 昆山、/unsubscribe sector 新能源、/unsubscribe keyword 固态电池，"
         "或点下面的 ❌。",
-        "Usage: /unsubscribe kunshan, /unsubscribe sector 新能源, /unsubscribe keyword "
-        "固态电池, or tap ❌ below.",
+        "Usage: /unsubscribe kunshan, /unsubscribe sector new energy, /unsubscribe keyword "
+        "battery, or tap ❌ below.",
     )
 
 

@@ -1,0 +1,191 @@
+"""The main screens in English, through the real Application: no Chinese words of ours.
+
+Chinese may appear in an English reply only where it is data: a name or title as the source
+writes it (a zone's, company's or person's name, a source's title, an author). Every run of
+Han characters in an English reply (text and buttons) must be part of such a data string,
+taken from the shipped fact files; a label, note or count word of the bot's own ("经开区 1 个")
+fails the test. Counts say "1 ETDZ", never "1 ETDZs".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.local_api import ApiCall
+from bot.settings import Settings
+from tests.harness import ADMIN_ID, BotHarness, text_of
+
+FACTS = Path(__file__).resolve().parents[1] / "bot" / "facts"
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# What counts as data in the fact files: names and titles as the sources write them, by
+# section. Figures, sector labels and areas are the bot's own labels: they have English names.
+DATA_FIELDS = {
+    "sources": ("title", "authors", "publication"),
+    "zones": ("name_zh", "short_zh", "aliases", "aliases_zh", "province", "city"),
+    "companies": ("name_zh", "short_zh", "name"),
+    "projects": ("name_zh",),
+    "events": ("title_zh",),
+}
+
+
+def _data_strings() -> list[str]:
+    found: list[str] = []
+
+    def walk(node: Any, fields: tuple[str, ...], key: str | None = None) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, fields, str(k))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, fields, key)
+        elif isinstance(node, str) and key in fields:
+            found.append(node)
+
+    seed = yaml.safe_load((FACTS / "seed.yaml").read_text(encoding="utf-8"))
+    for section, fields in DATA_FIELDS.items():
+        walk(seed.get(section), fields)
+    with (FACTS / "national_zones.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found += [row["name"], row["short"], *row["aliases"].split("|")]
+            found += [row["province"], row["city"], row["county_city"]]
+    found.append("招商助手")  # the bot's own name, shown beside its English one
+    return [s for s in found if s]
+
+
+DATA = _data_strings()
+
+
+def unintended_han(text: str) -> list[str]:
+    """Han runs of a reply that are not part of any name or title of the data."""
+    return [run for run in HAN_RUN.findall(text) if not any(run in d for d in DATA)]
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
+    harness = BotHarness(settings)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+def _shown(calls: list[ApiCall]) -> str:
+    """Everything a reader sees: the texts and the button labels."""
+    labels = [b.get("text", "") for c in calls for row in c.buttons for b in row]
+    return text_of(calls) + "\n" + "\n".join(labels)
+
+
+SCREENS = [
+    "/start",
+    "/help",
+    "/zone kunshan",
+    "/zone 合肥高新区",
+    "/zone fuzhou",
+    "/zone xianning",
+    "/zone jiaxing",
+    "/zone changde",
+    "/zones",
+    "/zones hitech",
+    "/zones etdz",
+    "/zones jiangsu",
+    "/zones fuzhou",
+    "/sectors",
+    "/sector new energy",
+    "/sector 新材料",
+    "/project dejia",
+    "/project fengmao",
+    "/search battery",
+    "/search 电池",
+    "/stats kunshan",
+    "/subscriptions",
+    "/digest",
+    "which province is hefei hitech in",
+    "how many etdzs in jiangsu",
+    "how many hitech zones in hainan",
+    "Who is the chairman of Dejia Energy?",
+    "How many new materials projects did Kunshan attract in Jan-May?",
+    "What about new-generation IT?",
+    "What will Kunshan attract in 2027?",
+    "Which zones do you cover?",
+    "hello",
+]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_english_screen_has_no_chinese_words_of_ours(bot: BotHarness, screen: str) -> None:
+    calls = await bot.send(screen, lang="en")
+    shown = _shown(calls)
+    assert shown.strip(), screen
+    assert unintended_han(shown) == [], shown
+    assert not re.search(r"(?<!\d)1 (ETDZs|hi-tech zones|projects|events|zones)\b", shown), shown
+
+
+async def test_english_subscriptions_have_no_chinese_words_of_ours(bot: BotHarness) -> None:
+    for screen in (
+        "/subscribe sector new energy",
+        "/subscribe zone kunshan",
+        "/subscribe keyword battery",
+        "/subscriptions",
+        "/digest now",
+    ):
+        shown = _shown(await bot.send(screen, lang="en"))
+        assert shown.strip() and unintended_han(shown) == [], shown
+
+
+async def test_admin_english_card_has_no_chinese_words_of_ours(bot: BotHarness) -> None:
+    # Admins also see how a directory row was made and what is still to verify.
+    for screen in ("/zone 绥化经开区", "/zone 合肥高新区", "/zone kunshan"):
+        calls = await bot.send(screen, lang="en", user_id=ADMIN_ID, chat_id=ADMIN_ID)
+        assert unintended_han(_shown(calls)) == [], _shown(calls)
+
+
+def test_the_check_catches_a_chinese_label_of_ours() -> None:
+    # The check itself: names pass, the bot's own words do not.
+    assert unintended_han("Kunshan Hi-tech Zone (昆山高新区)") == []
+    assert unintended_han("174 hi-tech zones, 经开区 1 个") == ["个"]
+    assert unintended_han("Note: 页面未提及") == ["页面未提及"]
+
+
+# ---- zones of one name, counts ---------------------------------------------------------------
+
+
+def _labels(calls: list[ApiCall]) -> list[str]:
+    return [b.get("text", "") for c in calls for row in c.buttons for b in row]
+
+
+async def test_zones_of_one_english_name_get_buttons_told_apart(bot: BotHarness) -> None:
+    labels = _labels(await bot.send("/zone fuzhou", lang="en"))
+    zones = [x for x in labels if not x.startswith("📋")]
+    assert len(zones) == len(set(zones)) >= 3, labels
+    assert "Fuzhou Hi-tech Zone (Fujian)" in zones and "Fuzhou Hi-tech Zone (Jiangxi)" in zones
+    place = next(x for x in labels if x.startswith("📋"))
+    assert "Fuzhou or Fuzhou" not in place and "Fujian" in place and "Jiangxi" in place
+    # In Chinese the names differ already: shown as they are.
+    labels = _labels(await bot.send("/zone fuzhou"))
+    assert "福州高新区" in labels and "抚州高新区" in labels
+
+
+async def test_a_zone_listed_twice_is_one_button(bot: BotHarness) -> None:
+    from bot.texts.lookup import zone_choices
+
+    zone = (await bot.store.zones())[0]
+    reply = zone_choices("en", [zone, zone], "x")
+    assert len(reply.buttons) == 1
+
+
+async def test_type_filter_counts_read_right(bot: BotHarness) -> None:
+    shown = text_of(await bot.send("/zones hitech", lang="en"))
+    assert "174 hi-tech zones; 1 of them is also an ETDZ." in shown
+    assert "ETDZs" not in shown.split("\n")[1]
+    shown = text_of(await bot.send("/zones hitech"))
+    assert "共 174 个高新区，其中 1 个同时是经开区。" in shown
+    shown = text_of(await bot.send("how many etdzs in hainan", lang="en"))
+    assert "1 national ETDZ." in shown
