@@ -209,7 +209,9 @@ async def upload(csv_path: Path, database: Path) -> dict[str, object]:
     bot = BotHarness(make_settings(database.parent, database_path=database))
     await bot.start()
     try:
-        bot.api.files["bench-file"] = csv_path.read_bytes()
+        # Served from disk when the bot downloads it, as Telegram would: the child's peak RSS
+        # is the bot's, not a fake server's copy of the file held throughout.
+        bot.api.files["bench-file"] = csv_path
         document = {
             "file_id": "bench-file",
             "file_unique_id": "bench-file",

@@ -33,18 +33,39 @@ def _clean(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
-# Per class, a getter of the attributes ``to_dict`` serialises (public ones and deprecated
-# private ones), all at once (operator.attrgetter reads them in C).
-_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+# Per class, a getter of the attributes ``to_dict`` serialises, or None when this PTB's
+# objects cannot be read that way (then ``to_dict`` is used).
+_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
 
 
-def _fields(obj: TelegramObject) -> Callable[[Any], tuple[Any, ...]]:
-    getter = _FIELDS.get(type(obj))
-    if getter is None:
-        slots = [s for c in type(obj).__mro__[:-1] for s in getattr(c, "__slots__", ())]
-        names = [s for s in slots if not s.startswith("_") or obj._is_deprecated_attr(s)]
-        getter = _FIELDS[type(obj)] = attrgetter(*names, "api_kwargs")
-    return getter
+def _ptb_fields_getter(obj: TelegramObject) -> Callable[[Any], tuple[Any, ...]]:
+    """PTB compatibility, the one place that relies on PTB internals (python-telegram-bot
+    22): the attributes ``TelegramObject.to_dict`` serialises are the public ``__slots__``
+    of the class and its bases, the private ones PTB keeps for deprecated names
+    (``_is_deprecated_attr``, a private method) and ``api_kwargs``. Read together with
+    operator.attrgetter (in C), a clean update is checked without being converted. Raises
+    (AttributeError, TypeError, ...) when PTB's internals differ; the caller falls back."""
+    slots = [s for c in type(obj).__mro__[:-1] for s in getattr(c, "__slots__", ())]
+    names = [s for s in slots if not s.startswith("_") or obj._is_deprecated_attr(s)]
+    return attrgetter(*names, "api_kwargs")
+
+
+def _fields(obj: TelegramObject) -> Iterable[Any]:
+    """The values ``to_dict`` would give of ``obj``: read in place where PTB's internals are
+    as expected, else through the public ``to_dict`` (slower, same answer)."""
+    kind = type(obj)
+    if kind not in _FIELDS:
+        try:
+            _FIELDS[kind] = _ptb_fields_getter(obj)
+        except (AttributeError, TypeError, ValueError):  # PTB internals differ: public path
+            _FIELDS[kind] = None
+    getter = _FIELDS[kind]
+    if getter is not None:
+        try:
+            return getter(obj)
+        except AttributeError:  # a slot this object never set: the public path
+            _FIELDS[kind] = None
+    return obj.to_dict().values()
 
 
 def _has_surrogate(value: Any) -> bool:
@@ -53,7 +74,7 @@ def _has_surrogate(value: Any) -> bool:
     if isinstance(value, str):
         return not value.isascii() and _SURROGATE.search(value) is not None
     if isinstance(value, TelegramObject):
-        items: Iterable[Any] = _fields(value)(value)
+        items: Iterable[Any] = _fields(value)
     elif isinstance(value, list | tuple):
         items = value
     elif isinstance(value, Mapping):

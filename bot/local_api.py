@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from telegram.error import TimedOut
@@ -51,6 +52,10 @@ _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 
 class TelegramRefusal(Exception):
     """What Telegram would answer with a 400: the description text."""
+
+
+def _size(data: bytes | Path) -> int:
+    return data.stat().st_size if isinstance(data, Path) else len(data)
 
 
 def utf16_len(text: str) -> int:
@@ -155,7 +160,9 @@ class LocalBotApi(BaseRequest):
     def __init__(self, on_call: Callable[[ApiCall], None] | None = None) -> None:
         self.calls: list[ApiCall] = []
         self.on_call = on_call
-        self.files: dict[str, bytes] = {}
+        # A file's bytes, or the path of a file on disk read when the bot downloads it (as
+        # a server would serve it: a benchmark's 18 MB upload is not held meanwhile).
+        self.files: dict[str, bytes | Path] = {}
         self.chat_members: dict[tuple[int, int], str] = {}
         self.fail_next: dict[str, list[tuple[int, str, dict[str, Any] | None]]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -221,6 +228,8 @@ class LocalBotApi(BaseRequest):
         if "/file/" in url:
             file_path = url.rsplit("/", 1)[-1]
             data = self.files.get(file_path)
+            if isinstance(data, Path):
+                data = data.read_bytes()
             return (200, data) if data is not None else (404, b"Not Found")
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
@@ -440,7 +449,7 @@ class LocalBotApi(BaseRequest):
         return {
             "file_id": file_id,
             "file_unique_id": file_id,
-            "file_size": len(self.files[file_id]),
+            "file_size": _size(self.files[file_id]),
             "file_path": file_id,
         }
 

@@ -683,18 +683,24 @@ async def document(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.file_problem(exc.code, exc.detail, lang))
         return
     status = await message.reply_html(texts.import_started(lang, name))
-    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
-        path = Path(folder) / "upload"
-        try:
-            await (await doc.get_file()).download_to_drive(path)
-        except (TelegramError, OSError) as exc:  # OSError: the scratch folder (disk full)
-            log.warning("could not download %s: %s", name, exc)
-            await _edit_or_reply(status, texts.file_problem("download", "", lang))
-            return
-        if path.stat().st_size > import_files.MAX_BYTES:  # file_size is the sender's word
-            await _edit_or_reply(status, texts.file_problem("too_big", "", lang))
-            return
-        await _import_file(update, context, status, name, path)
+    try:
+        with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+            path = Path(folder) / "upload"
+            try:
+                await (await doc.get_file()).download_to_drive(path)
+            except TelegramError as exc:
+                log.warning("could not download %s: %s", name, exc)
+                await _edit_or_reply(status, texts.file_problem("download", "", lang))
+                return
+            if path.stat().st_size > import_files.MAX_BYTES:  # file_size is the sender's word
+                await _edit_or_reply(status, texts.file_problem("too_big", "", lang))
+                return
+            await _import_file(update, context, status, name, path)
+    except OSError as exc:
+        # The scratch space (the download, the staged chunks) is full or not writable: nothing
+        # reached the store (apply_facts rolls back), and the scratch folders are gone.
+        log.warning("no scratch space for %s: %s", name, exc)
+        await _edit_or_reply(status, texts.file_problem("disk", "", lang))
 
 
 async def _import_file(

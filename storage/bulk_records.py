@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import aiosqlite
 from pydantic import BaseModel
@@ -26,9 +25,11 @@ CHUNK = 500  # ids per IN (...) query
 _NAME_KEYS = ("name_zh", "short_zh", "name_en", "parent")
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """One record as it will be stored: body, columns, labels, and its search text."""
+class Prepared(NamedTuple):
+    """One record as it will be stored: body, columns, labels, and its search text.
+
+    A named tuple, not a dataclass: a 200,000-row import builds, stages and reads back as
+    many, and a tuple is several times cheaper to make, pickle and unpickle."""
 
     record_id: str
     zone_id: str

@@ -787,12 +787,25 @@ class _Writer:
 
     async def simple(self, section: str, record_id: str, model: BaseModel) -> None:
         body = _body(model)
+        before = await self._existing(section, record_id)
         action = await self._decide(section, section, record_id, body)
         if action is not None:
             await self.db.execute(
                 f"INSERT INTO {section}(id, body) VALUES (?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET body = excluded.body",
                 (record_id, body),
+            )
+            # The audit row also moves the facts version: cached cards show the new text.
+            await write_audit(
+                self.db,
+                self.now,
+                self.actor_id,
+                self.via,
+                section.removesuffix("s"),
+                record_id,
+                action,
+                before["body"] if before else None,
+                body,
             )
 
     async def area(self, area: SectorArea) -> None:
@@ -823,6 +836,20 @@ class _Writer:
             f"INSERT INTO {table}({key}, {names}) VALUES (?, {', '.join('?' * len(columns))}) "
             f"ON CONFLICT({key}) DO UPDATE SET {updates}",
             (value, *columns.values()),
+        )
+        # The audit row also moves the facts version (area and label names are on cards).
+        await write_audit(
+            self.db,
+            self.now,
+            self.actor_id,
+            self.via,
+            table.removesuffix("s"),
+            value,
+            "new" if row is None else "update",
+            None
+            if row is None
+            else json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False),
+            json.dumps(columns, ensure_ascii=False),
         )
 
     async def zone(self, zone: Zone) -> None:

@@ -197,7 +197,8 @@ async def test_english_follow_ups_on_records_answer_from_that_record(asker: BotH
 
 async def test_where_a_record_of_a_named_zone_was_held(asker: BotHarness) -> None:
     reply = await ask(asker, "Where were the Xianning job fairs held?", "en")
-    assert "Places: Chongyang, Tongshan" in reply
+    # Counties are not in the directory's province/city readings: shown as written (review).
+    assert "Places: 崇阳, 通山" in reply
     reply = await ask(asker, "咸宁高新区的招聘会在哪里办的")
     assert "地点：崇阳、通山" in reply
     reply = await ask(asker, "昆山高新区在哪个省")

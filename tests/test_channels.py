@@ -264,6 +264,34 @@ async def test_a_feishu_robot_is_paced_under_its_limits(
     assert took >= 11 * robots.INTERVAL["feishu"] - 0.05
 
 
+async def test_posts_that_queued_for_a_slot_in_flight_still_leave_spaced(
+    servers: RobotServers, harness: BotHarness
+) -> None:
+    """Every post slot is taken (other robots' posts) for longer than a Feishu robot's
+    spacing while two messages wait for that robot: once slots free up, the two still
+    reach the robot at least its spacing apart, not back to back."""
+    robot = servers.add("feishu", KEYS["feishu"])
+    added = await harness.store.add_channel(
+        "feishu", "fs", servers.url("feishu", KEYS["feishu"]), None, USER_ID, "zh"
+    )
+    assert added is not None
+    services = services_of(harness.app)
+    to = services.destination(harness.app.bot, added.chat_id)
+    # A first message opens the kept-alive connection: the two below leave the same way.
+    assert isinstance(await to.deliver(Outgoing("<b>第0条</b>")), Sent)
+    for _ in range(robot_jobs.POSTS_IN_FLIGHT):
+        await services.robots.in_flight.acquire()
+    sends = [asyncio.create_task(to.deliver(Outgoing(f"<b>第{n}条</b>"))) for n in (1, 2)]
+    await asyncio.sleep(robots.INTERVAL["feishu"] * 2)
+    assert len(robot.received) == 1
+    for _ in range(robot_jobs.POSTS_IN_FLIGHT):
+        services.robots.in_flight.release()
+    outcomes = await asyncio.gather(*sends)
+    assert all(isinstance(o, Sent) for o in outcomes)
+    assert len(robot.arrivals) == 3
+    assert robot.arrivals[2] - robot.arrivals[1] >= robots.INTERVAL["feishu"] - 0.05
+
+
 # ---- over Telegram: add, list, manage, deliver ---------------------------------------------
 
 

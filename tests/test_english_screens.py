@@ -147,6 +147,16 @@ async def test_admin_english_card_has_no_chinese_words_of_ours(bot: BotHarness) 
         assert unintended_han(_shown(calls)) == [], _shown(calls)
 
 
+async def test_admin_english_help_has_english_examples(bot: BotHarness) -> None:
+    # A record's Chinese name is data, so the check above lets it through: an admin's English
+    # help must still show examples an English reader can type.
+    shown = _shown(await bot.send("/help", lang="en", user_id=ADMIN_ID, chat_id=ADMIN_ID))
+    assert unintended_han(shown) == [], shown
+    for command in ("/edit", "/delete", "/history"):
+        assert f"{command} Dejia Energy solid-state battery headquarters project" in shown, shown
+    assert HAN_RUN.findall(shown) == [] or set(HAN_RUN.findall(shown)) <= {"招商助手"}, shown
+
+
 def test_the_check_catches_a_chinese_label_of_ours() -> None:
     # The check itself: names pass, the bot's own words do not.
     assert unintended_han("Kunshan Hi-tech Zone (昆山高新区)") == []

@@ -256,3 +256,21 @@ def test_a_new_company_never_takes_an_id_another_stored_company_uses() -> None:
     # without the stored company the article's firm keeps its own id
     alone = extract(Article(text), (), source_id="s")
     assert alone["companies"][0]["id"] == same_id
+
+
+def test_a_new_index_at_a_freed_address_gets_its_own_names() -> None:
+    # Each article is read against the index of its moment: a later index, even one CPython
+    # puts where a freed one was (same id, same number of names), finds its own zones.
+    from bot.core.extraction.rules import known_names_in
+
+    text = "甲乙高新区与丙丁高新区签约"
+    reused = 0
+    for _ in range(50):
+        old = ZoneIndex(names={"甲乙高新区": {"jiayi"}})
+        assert known_names_in(text, old) == [(0, "甲乙高新区")]
+        old_id = id(old)
+        del old
+        new = ZoneIndex(names={"丙丁高新区": {"bingding"}})
+        reused += id(new) == old_id
+        assert known_names_in(text, new) == [(6, "丙丁高新区")]
+    assert reused  # the case in question did occur

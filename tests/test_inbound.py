@@ -74,3 +74,39 @@ def test_a_lone_surrogate_is_removed_wherever_it_sits(data: dict[str, Any], read
     # The same as cleaning the whole update as a dict, as it was done before.
     expected, changed = _clean(update.to_dict())
     assert changed and cleaned.to_dict() == expected
+
+
+def test_an_object_ptb_left_half_built_is_read_through_to_dict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A slot the object never set (a PTB release that sets some lazily): the fast read fails,
+    # to_dict (which reads unset slots as None) takes over, and the surrogate still goes.
+    import bot.inbound
+
+    monkeypatch.setattr(bot.inbound, "_FIELDS", {})
+    dirty = Update.de_json(_update(text="/zone 昆\ud800山"), BOT)
+    assert dirty is not None and dirty.message is not None
+    object.__delattr__(dirty.message, "via_bot")
+    cleaned = clean_update(dirty)
+    assert cleaned.message is not None and cleaned.message.text == "/zone 昆山"
+    assert bot.inbound._FIELDS[type(dirty.message)] is None  # the public path from now on
+
+
+def test_when_ptbs_internals_differ_updates_are_still_cleaned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The one function that reads PTB's internals fails as it would if they changed: every
+    # update goes through the public to_dict, clean ones passed on, dirty ones cleaned.
+    import bot.inbound
+
+    def changed_internals(obj: object) -> None:
+        raise AttributeError("_is_deprecated_attr")
+
+    monkeypatch.setattr(bot.inbound, "_FIELDS", {})
+    monkeypatch.setattr(bot.inbound, "_ptb_fields_getter", changed_internals)
+    clean = Update.de_json(_update(), BOT)
+    assert clean is not None and clean_update(clean) is clean
+    dirty = Update.de_json(_update(text="/zone 昆\ud800山"), BOT)
+    assert dirty is not None
+    cleaned = clean_update(dirty)
+    assert cleaned.message is not None and cleaned.message.text == "/zone 昆山"

@@ -79,14 +79,29 @@ class RobotPacer:
         return max(0.0, wait)
 
     @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int, kind: ChannelKind) -> AsyncIterator[None]:
+    async def turn(
+        self, chat_id: int, kind: ChannelKind, gate: asyncio.Semaphore | None = None
+    ) -> AsyncIterator[None]:
         """One post to this robot, when its spacing and its platform's windows allow; the
-        robot's posts go one at a time, and each one's answer time is kept for the windows."""
+        robot's posts go one at a time, and each one's answer time is kept for the windows.
+
+        ``gate``: the bound on posts in flight over all robots, held for the post. The slot
+        is taken once the gate is passed: a post that queued there leaves at its own time,
+        and the next one to this robot is spaced from that, not from when it began queueing.
+        The gate is not held while sleeping for this robot's spacing."""
         self._kinds[chat_id] = kind
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        async with lock:
-            while (delay := self.wait_time(chat_id)) > 0:
-                await asyncio.sleep(delay)
+        async with lock, contextlib.AsyncExitStack() as held:
+            while True:
+                while (delay := self.wait_time(chat_id)) > 0:
+                    await asyncio.sleep(delay)
+                if gate is None:
+                    break
+                await gate.acquire()
+                if self.wait_time(chat_id) <= 0:  # a hold may have come while queueing
+                    held.callback(gate.release)
+                    break
+                gate.release()
             started = self.clock()
             self._next[chat_id] = max(self._next.get(chat_id, 0.0), started + robots.INTERVAL[kind])
             try:
@@ -210,7 +225,7 @@ class RobotChannel:
         if held > ROBOT_MAX_WAIT:
             return RetryLater(held, "rate limited")
         for body in robots.encoded_bodies(kind, message.text):
-            async with pacer.turn(self.chat_id, kind), self.robots.in_flight:
+            async with pacer.turn(self.chat_id, kind, self.robots.in_flight):
                 verdict = await post(self.robots.client, kind, channel.url, channel.secret, body)
             if verdict.meaning == "ok":
                 continue

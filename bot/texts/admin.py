@@ -563,6 +563,11 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "A cell is too long ({detail}): at most 5000 characters a cell.",
     ),
     "download": ("下载文件失败，请稍后重试。", "Could not download the file; please try again."),
+    "disk": (
+        "服务器暂存空间已满或不可写，文件未导入，库中数据没有任何改动。请稍后重试，或请运维检查磁盘。",
+        "The server's scratch space is full or not writable: nothing was imported and the "
+        "stored facts are unchanged. Try again later, or ask the operator to check the disk.",
+    ),
 }
 
 

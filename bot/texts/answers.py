@@ -14,7 +14,7 @@ from bot.callbacks import Lookup
 from bot.core.records import Company, Event, Project, Source, Stage, Zone, ZoneFigure
 from bot.core.values import PartialDate, Quantity
 from bot.texts.common import Lang, clip, date, esc, label_clip, money, pick, quantity, stage, tr
-from bot.texts.lookup import Button, Names, Reply, flow, place_pinyin, plural, source_line
+from bot.texts.lookup import Button, Names, Reply, flow, plural, record_place, source_line
 
 BUTTON_LABEL = 40  # characters; Telegram shows about this many on a phone
 SENTENCE = 260  # characters of one quoted sentence
@@ -176,7 +176,7 @@ def where_record(zone: Zone | None, zone_id: str, places: Sequence[str], lang: L
         lines.append(
             tr(lang, "地点：", "Places: ")
             + "<b>"
-            + esc(tr(lang, "、", ", ").join(p if lang == "zh" else place_pinyin(p) for p in places))
+            + esc(tr(lang, "、", ", ").join(p if lang == "zh" else record_place(p) for p in places))
             + "</b>"
         )
     lines.append(

@@ -75,9 +75,15 @@ COMMANDS: tuple[Command, ...] = (
         "Edit a record",
         "/edit 德加能源固态电池总部项目",
         admin=True,
+        example_en="/edit Dejia Energy solid-state battery headquarters project",
     ),
     Command(
-        "delete", "删除记录", "Delete a record", "/delete 德加能源固态电池总部项目", admin=True
+        "delete",
+        "删除记录",
+        "Delete a record",
+        "/delete 德加能源固态电池总部项目",
+        admin=True,
+        example_en="/delete Dejia Energy solid-state battery headquarters project",
     ),
     Command("template", "导入模板", "Import templates", "/template", admin=True),
     Command(
@@ -101,6 +107,7 @@ COMMANDS: tuple[Command, ...] = (
         "A record's change history",
         "/history 德加能源固态电池总部项目",
         admin=True,
+        example_en="/history Dejia Energy solid-state battery headquarters project",
     ),
     Command("promote", "设为管理员", "Make a user an admin", "/promote 123456789", admin=True),
     Command("demote", "取消管理员", "Remove an admin", "/demote 123456789", admin=True),

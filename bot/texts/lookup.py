@@ -14,6 +14,7 @@ from decimal import Decimal
 from bot.callbacks import Lookup, LookupKind, Subscribe, packed
 from bot.core.charts import Bar, BarChart
 from bot.core.lookup import Page
+from bot.core.place_pinyin import PLACE_PINYIN as DIRECTORY_PINYIN
 from bot.core.records import (
     Company,
     Event,
@@ -202,11 +203,7 @@ def place_pinyin(name: str) -> str:
     Reference data derived from the stored name, not a new fact: the administrative suffix
     goes, syllables join as in official spellings (an apostrophe before a, o, e).
     """
-    stem = name.strip()
-    for suffix in _PLACE_SUFFIXES:
-        if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
-            stem = stem[: -len(suffix)]
-            break
+    stem = _place_stem(name)
     if stem in PLACE_PINYIN:
         return PLACE_PINYIN[stem]
     if not has_han(stem):
@@ -217,6 +214,24 @@ def place_pinyin(name: str) -> str:
             out += "'"
         out += syllable
     return out[:1].upper() + out[1:] if out else name
+
+
+def _place_stem(name: str) -> str:
+    stem = name.strip()
+    for suffix in _PLACE_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
+            return stem[: -len(suffix)]
+    return stem
+
+
+def record_place(name: str) -> str:
+    """A place a record names, for English readers: a province or city of the zone directory
+    in pinyin (江苏省 -> Jiangsu); any other place as written (G60科创走廊, A3地块, 印尼雅加达):
+    joined syllables would be neither English nor the place's name, and would lose its
+    letters and digits."""
+    if _place_stem(name) in DIRECTORY_PINYIN:
+        return place_pinyin(name)
+    return name.strip()
 
 
 def zone_place(zone: Zone, lang: Lang) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -559,13 +560,19 @@ def find_zones(text: str) -> dict[str, ZoneMention]:
 
 # Names of zones in a store's index worth looking for as written: Chinese, naming a kind of zone.
 _KNOWN_KIND = re.compile(r"高新|经开|开发区|园区|新区|保税|自贸|科学城|科技城")
-_known_cache: tuple[int, int, dict[str, list[str]]] | None = None
+# The last index's table: a weak reference (an id could be reused by a later index once this
+# one is freed) and the number of names it was built from (an index can gain names).
+_known_cache: tuple[weakref.ref[ZoneIndex], int, dict[str, list[str]]] | None = None
 
 
 def _known_by_first(index: ZoneIndex) -> dict[str, list[str]]:
     """The index's Chinese zone names by first character, longest first (built once per index)."""
     global _known_cache
-    if _known_cache is not None and _known_cache[:2] == (id(index), len(index.names)):
+    if (
+        _known_cache is not None
+        and _known_cache[0]() is index
+        and _known_cache[1] == len(index.names)
+    ):
         return _known_cache[2]
     by_first: dict[str, list[str]] = {}
     for name in index.names:
@@ -573,7 +580,7 @@ def _known_by_first(index: ZoneIndex) -> dict[str, list[str]]:
             by_first.setdefault(name[0], []).append(name)
     for names in by_first.values():
         names.sort(key=len, reverse=True)
-    _known_cache = (id(index), len(index.names), by_first)
+    _known_cache = (weakref.ref(index), len(index.names), by_first)
     return by_first
 
 

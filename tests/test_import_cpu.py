@@ -1,0 +1,92 @@
+"""What made a big import cheaper (issue 15, item 7) changes no result: the word segmentation
+behind the pinyin search words is pypinyin's own, cut for cut; the collector runs less often
+only while an import is open; a file the fake Telegram serves from disk arrives whole."""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import os
+import random
+from pathlib import Path
+
+from bot.core.text import _segmenter, pinyin_terms
+from storage import Store
+from tests.harness import ADMIN_ID, BotHarness, text_of
+from tests.test_upload_streaming import big_csv
+
+# The words of the benchmark's names (bench/bench_import.py), and polyphones read by their word.
+_BENCH = importlib.util.spec_from_file_location(
+    "bench_import", Path(__file__).resolve().parent.parent / "bench" / "bench_import.py"
+)
+assert _BENCH is not None and _BENCH.loader is not None
+_bench = importlib.util.module_from_spec(_BENCH)
+_BENCH.loader.exec_module(_bench)
+WORDS = [*_bench.WORDS, "重庆", "银行", "行长", "长春", "重新", "的确", "朝阳", "音乐", "乐山"]
+
+
+def pypinyin_cut(text: str) -> list[str]:
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin.seg.mmseg import seg
+
+    return list(seg.cut(text))
+
+
+def test_segmentation_is_pypinyins_own_cut_for_cut() -> None:
+    from pypinyin.constants import PHRASES_DICT
+
+    rng = random.Random(15)
+    phrases = sorted(k for k in PHRASES_DICT if 2 <= len(k) <= 6)
+    samples = ["", "项", "项目", "新氢能充电桩制药项目", "银行行长重新调度长春", "𠀀汉字𠀁"]
+    for _ in range(3000):
+        pieces = [rng.choice(WORDS) for _ in range(rng.randint(1, 5))]
+        pieces += [rng.choice(phrases) for _ in range(rng.randint(0, 3))]
+        rng.shuffle(pieces)
+        text = "".join(pieces)
+        samples.append(text)
+        # Cut anywhere: runs that start or end inside a dictionary word.
+        start = rng.randrange(len(text))
+        samples.append(text[start : start + rng.randint(1, 9)])
+    cut = _segmenter()
+    for text in samples:
+        assert cut(text) == pypinyin_cut(text), text
+
+
+def test_search_words_are_as_pypinyin_reads_them() -> None:
+    # 重庆银行行长: each polyphone read in its word (chong qing, yin hang, hang zhang).
+    words = pinyin_terms("重庆银行行长").split()
+    assert "chongqing" in words and "yinhang" in words and "hangzhang" in words
+    assert "zhongqing" not in words
+
+
+async def test_the_collector_is_quieter_only_while_an_import_is_open(tmp_path: Path) -> None:
+    before = gc.get_threshold()
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        first = await store.open_spool()
+        quiet = gc.get_threshold()
+        assert quiet[0] > before[0]
+        second = await store.open_spool()  # two uploads at once
+        first.close()
+        assert gc.get_threshold() == quiet  # the other import is still running
+        second.close()
+        second.close()  # closing twice changes nothing
+        assert gc.get_threshold() == before
+    finally:
+        await store.close()
+
+
+async def test_a_file_served_from_disk_is_imported_like_its_bytes(
+    bot: BotHarness, tmp_path: Path
+) -> None:
+    path = tmp_path / "served.csv"
+    path.write_bytes(big_csv(rows=300, tag="磁盘"))
+    bot.api.files["disk-file"] = path
+    document = {
+        "file_id": "disk-file",
+        "file_unique_id": "disk-file",
+        "file_name": "served.csv",
+        "file_size": path.stat().st_size,
+    }
+    text = text_of(await bot.send("", chat_id=ADMIN_ID, user_id=ADMIN_ID, document=document))
+    assert "（300 行）" in text and "新增 300" in text
