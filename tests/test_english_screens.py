@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ import pytest
 import yaml
 
 from bot.local_api import ApiCall
-from bot.settings import Settings
 from tests.harness import ADMIN_ID, BotHarness, text_of
 
 FACTS = Path(__file__).resolve().parents[1] / "bot" / "facts"
@@ -65,16 +63,6 @@ DATA = _data_strings()
 def unintended_han(text: str) -> list[str]:
     """Han runs of a reply that are not part of any name or title of the data."""
     return [run for run in HAN_RUN.findall(text) if not any(run in d for d in DATA)]
-
-
-@pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def _shown(calls: list[ApiCall]) -> str:

@@ -5,24 +5,11 @@ is left out (and said so), and "did you mean" only for names that are genuinely 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.core.text import search_words
 from bot.local_api import ApiCall
-from bot.settings import Settings
 from tests.harness import BotHarness, text_of
-
-
-@pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def _labels(calls: list[ApiCall]) -> list[str]:
