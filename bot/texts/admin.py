@@ -415,12 +415,21 @@ def edit_usage(lang: Lang, command: str) -> str:
     )
 
 
-def not_found(lang: Lang, record_id: str) -> str:
-    return tr(
+def not_found(lang: Lang, record_id: str, choices: Sequence[tuple[str, str]] = ()) -> str:
+    """No record by that id or name (as typed, whole); records whose names hold some of its
+    words are listed with their ids to type."""
+    typed = esc(clip(record_id, 120))
+    if not choices:
+        return tr(lang, f"没有找到记录 <code>{typed}</code>。", f"No record <code>{typed}</code>.")
+    text = tr(
         lang,
-        f"没有找到记录 <code>{esc(clip(record_id, 60))}</code>。",
-        f"No record <code>{esc(clip(record_id, 60))}</code>.",
+        f"没有正好叫 <code>{typed}</code> 的记录。是不是下面这些？请用编号指定：",
+        f"No record is named exactly <code>{typed}</code>. Did you mean one of these? Type its id:",
     )
+    if choices:
+        for choice_id, title in choices:
+            text += f"\n· {esc(clip(title, 80))} <code>{esc(choice_id)}</code>"
+    return text
 
 
 def confirm_delete(lang: Lang, kind: str, record_id: str, name: str) -> str:
