@@ -16,14 +16,16 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.core import questions as q
+from bot.core.conditions import Condition, judge
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
 from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
 from bot.texts import answers as t
+from bot.texts import conditions as ct
 from bot.texts import lookup as lookup_texts
-from bot.texts.common import Lang, date, pick
+from bot.texts.common import Lang, date, pick, tr
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +156,12 @@ class Asker:
         self.name_units = [
             q.Unit((h.key.surface,), 1.0, h.key.surface) for h in chosen if h.key.surface
         ]
-        plain = not parsed.intents and not parsed.stages and not parsed.followup
+        plain = (
+            not parsed.intents
+            and not parsed.stages
+            and not parsed.followup
+            and parsed.condition is None
+        )
         if plain and not units:
             # Just a name (昆山, 德加能源, 幕墙项目): its full card, as the lookups show it.
             card = await self._card(zones, named)
@@ -322,6 +329,9 @@ class Asker:
             # 主导产业 belongs to a zone: the zone of the record in question.
             focus.zone_id = focus.zone_id or getattr(record, "zone", None)
             record, focus.kind, focus.record_id = None, None, None
+        if parsed.condition is not None and (record is None or self.soft):
+            # 昆山高新区2000亩以上签约了哪些项目: the projects that meet the size asked.
+            return await self._condition_list(parsed, parsed.condition, focus)
         sectors = self._sectors(parsed.text)
         other_year = parsed.period is not None and parsed.period.relative != "this"
         wants_figure = (
@@ -1000,6 +1010,80 @@ class Asker:
         new_focus = Focus(zone_id=focus.zone_id)
         if len(items) == 1:
             new_focus = Focus(zone_id=items[0].zone, kind="project", record_id=items[0].id)
+        return Outcome(t.compose(lang, answer), new_focus)
+
+    async def _condition_list(
+        self, parsed: q.Parsed, condition: Condition, focus: Focus
+    ) -> Outcome:
+        """Projects that meet a size condition (of the zone asked, at the stages and time
+        asked); the condition is said first, and so is how many records lack the figure."""
+        lang = self.lang
+        stages = [
+            s
+            for s in parsed.stages
+            if not (condition.measure == "output" and s == "full_production")
+        ]
+        found = await self.store.projects_to_filter(stages, focus.zone_id)
+        asked = parsed.period
+        if asked is not None:
+            found = [
+                p
+                for p in found
+                if any(
+                    d is not None
+                    and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
+                    for d in (p.stage_date, p.landed_date)
+                )
+            ]
+        judged = [judge(p, condition) for p in found]
+        meets = [j for j in judged if j.verdict == "meets"]
+        zone = self.view.zones.get(focus.zone_id or "")
+        zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
+        when = asked.label if asked is not None else None
+        lines = [ct.condition_head(lang, condition, zone_label, stages, when, len(meets))]
+        companies = await self.store.companies(
+            j.project.company for j in meets[:8] if j.project.company
+        )
+        lines += [
+            ct.condition_item(
+                j, condition, companies.get(j.project.company or ""), lang, self.names
+            )
+            for j in meets[:8]
+        ]
+        if len(meets) > 8:
+            lines.append(
+                t.esc(tr(lang, f"……另有{len(meets) - 8}个", f"… and {len(meets) - 8} more"))
+            )
+        title = {id(j): pick(lang, j.project.name_zh, j.project.name_en) for j in judged}
+        if not meets:
+            failing = [
+                f"{title[id(j)]}（{ct.figure_text(j, condition, lang)}）"
+                if lang == "zh"
+                else f"{title[id(j)]} ({ct.figure_text(j, condition, lang)})"
+                for j in judged
+                if j.verdict == "fails"
+            ]
+            if failing:
+                lines.append(ct.failing_line(lang, condition, failing))
+        lines += ct.lacking_line(
+            lang,
+            condition,
+            [title[id(j)] for j in judged if j.verdict == "missing"],
+            [title[id(j)] for j in judged if j.verdict == "other_unit"],
+            more=any(j.verdict in ("meets", "fails") for j in judged),
+        )
+        if (parsed.this_year or parsed.months) and any(
+            j.project.stage_date is not None and j.project.stage_date.year is None for j in meets
+        ):
+            lines.append(t.year_caveat(lang))
+        shown = meets[:8] or [j for j in judged if j.verdict != "fails"][:2]
+        sources = [await self.store.source(j.project.source) for j in shown[:3]]
+        buttons = [[t.card_button("project", j.project.id, title[id(j)], lang)] for j in meets[:4]]
+        answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
+        new_focus = Focus(zone_id=focus.zone_id)
+        if len(meets) == 1:
+            only = meets[0].project
+            new_focus = Focus(zone_id=only.zone, kind="project", record_id=only.id)
         return Outcome(t.compose(lang, answer), new_focus)
 
     async def _recent(self, parsed: q.Parsed, focus: Focus, units: list[q.Unit]) -> Outcome | None:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.core.conditions import Condition, parse_condition
 from bot.core.text import normalise, pinyin, syllables
 
 WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
@@ -195,6 +196,7 @@ class Parsed:
     followup: bool
     zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
     period: AskedPeriod | None = None  # the time asked about, if the question names one
+    condition: Condition | None = None  # a size asked for: 10亿元以上, at least 2000 mu
 
 
 def _contains(text: str, word: str) -> bool:
@@ -249,6 +251,7 @@ def parse(text: str) -> Parsed:
         followup,
         zone_pointer,
         asked_period(folded, tuple(months)),
+        parse_condition(folded),
     )
 
 
