@@ -23,6 +23,7 @@ from bot.core.text import has_han, normalise
 from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
 from bot.texts import answers as t
+from bot.texts import clarify
 from bot.texts import conditions as ct
 from bot.texts import lookup as lookup_texts
 from bot.texts.common import Lang, date, pick, tr
@@ -117,6 +118,11 @@ class Asker:
                 named = [by_part]
                 chosen = [*chosen, by_part]
         guessed = next((h for h in named if h.guessed), None)
+        no_context = ctx is None or not (ctx.zone_id or ctx.record_id or ctx.figure_id)
+        if no_context and not named:
+            asked_back = await self._ask_back(parsed, zones)
+            if asked_back is not None:
+                return Outcome(asked_back)
         if not zones and not named:
             unknown = q.named_zone(text)
             if unknown and not self.view.exact_zone(unknown):
@@ -200,6 +206,48 @@ class Asker:
                 return Outcome(await search_reply(self.context, self.view, text, 0, self.lang))
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
+
+    async def _ask_back(
+        self, parsed: q.Parsed, zones: list[q.NameHit]
+    ) -> lookup_texts.Reply | None:
+        """A follow-up with nothing before it (那新一代信息技术呢, "And in Suzhou?", its chairman):
+        ask what is meant rather than guess; None when the message stands on its own."""
+        lean = q.dangling(parsed)
+        if lean is None:
+            return None
+        sectors = self._sectors(parsed.text)
+        own = (
+            bool(parsed.stages)
+            or parsed.period is not None
+            or parsed.condition is not None
+            or bool(parsed.intents - {"does", "recent"})
+        )
+        if zones and (lean == "pointer" or sectors or own):
+            return None  # 它在昆山…, "And how many projects in Kunshan?": answerable
+        lang = self.lang
+        if zones:
+            place = zones[0].key.surface or zones[0].record_id
+            match = self.view.index.resolve(place)
+            ids = list(match.zone_ids) + [z for z in match.others if z not in match.zone_ids]
+            if zones[0].record_id not in ids:
+                ids.insert(0, zones[0].record_id)
+            found = [self.view.zones[z] for z in ids if z in self.view.zones]
+            shown = place if has_han(place) else place.title()
+            return clarify.what_about_zone(lang, shown, found)
+        if sectors:
+            # The zones reporting a figure of that sector first, then those with most records.
+            counts = await self.view.counts(self.store)
+            held = await self._zones_with_records()
+
+            async def rank(zone: Zone) -> tuple[bool, int]:
+                figures = await self.store.zone_figures(zone.id)
+                held_n = counts[zone.id].projects + counts[zone.id].events
+                return (not any(f.sector == sectors[0] for f in figures), -held_n)
+
+            keys = {z.id: await rank(z) for z in held[:12]}
+            held = sorted(held[:12], key=lambda z: keys[z.id])
+            return clarify.which_zone(lang, self.names.label(sectors[0], lang), held)
+        return clarify.what_is_meant(lang, await _examples(self.context, self.view))
 
     async def _card(
         self, zones: list[q.NameHit], named: list[q.NameHit]

@@ -82,6 +82,10 @@ class Words:
     sector_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # pinyin of the Chinese intent words, for questions typed in pinyin (dongshizhang)
     intent_pinyin: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    openers_zh: tuple[str, ...] = ()
+    openers_en: tuple[str, ...] = ()
+    record_pointers_zh: tuple[str, ...] = ()
+    record_pointers_en: tuple[str, ...] = ()
 
 
 def _longest_first(items: Iterable[Any]) -> tuple[str, ...]:
@@ -129,6 +133,10 @@ def words() -> Words:
             str(k): _longest_first(v) for k, v in data.get("sector_aliases", {}).items()
         },
         intent_pinyin=intent_pinyin,
+        openers_zh=_longest_first(data.get("openers", {}).get("zh", ())),
+        openers_en=_longest_first(data.get("openers", {}).get("en", ())),
+        record_pointers_zh=_longest_first(data.get("record_pointers", {}).get("zh", ())),
+        record_pointers_en=_longest_first(data.get("record_pointers", {}).get("en", ())),
     )
 
 
@@ -440,6 +448,37 @@ def period_covers(
     if exact:
         return (month, last) == (first_asked, last_asked)
     return first_asked <= month and last <= last_asked
+
+
+Dangling = Literal["opener", "pointer"]
+
+
+def dangling(parsed: Parsed) -> Dangling | None:
+    """How a message leans on an earlier one, when it does: "opener" for "and what about …"
+    (那新一代信息技术呢, What about new-generation IT?, And in Suzhou?), "pointer" for a word
+    pointing at a record or zone talked about before (它的董事长, its chairman, 这个园区)."""
+    w = words()
+    folded = parsed.text
+    bare = _PUNCT.sub(" ", folded).strip()
+    squeezed = bare.replace(" ", "")
+    if parsed.han:
+        opens = squeezed.startswith(w.openers_zh)
+        if opens and squeezed.endswith("呢"):
+            return "opener"
+        if squeezed.endswith("呢") and not parsed.intents and not parsed.stages:
+            return "opener"  # 新一代信息技术呢
+        pointer = any(p in squeezed for p in w.record_pointers_zh)
+    else:
+        tokens = bare.split()
+        opens = (
+            any(bare == o or bare.startswith(o + " ") for o in w.openers_en) and len(tokens) <= 7
+        )
+        if opens:
+            return "opener"
+        pointer = any(_contains(folded, p) for p in w.record_pointers_en)
+    if pointer or parsed.zone_pointer:
+        return "pointer"
+    return None
 
 
 def _has_followup(folded: str, han: bool) -> bool:
