@@ -37,10 +37,11 @@ from bot.core.exporting import ExportScopeError
 from bot.core.factfile import FactFileError
 from bot.core.import_files import FileProblem, Table
 from bot.core.import_resolve import Resolver
-from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source, Zone
 from bot.core.text import normalise
 from bot.menu import set_admin_menu
 from bot.texts import admin as texts
+from bot.texts import admin_en
 from bot.texts.common import event_kind, pick, split_message, stage
 from handlers.access import load_admins, target_user
 from handlers.basic import is_admin
@@ -315,6 +316,36 @@ async def _ask(message: Message, context: BotContext, draft: Draft) -> None:
     await message.reply_html(text, reply_markup=InlineKeyboardMarkup(rows))
 
 
+async def _sector_names_en(context: BotContext) -> dict[str, str]:
+    """Sector labels and national areas by their Chinese names, to their English names."""
+    names = {lb.label: lb.name_en for lb in await context.store.labels() if lb.name_en}
+    for area in await context.store.areas():
+        if area.name_en:
+            names.setdefault(area.name_zh, area.name_en)
+            names.setdefault(area.name_zh.removesuffix("产业"), area.name_en)
+    return names
+
+
+async def _english_values(context: BotContext, draft: Draft, zone: Zone | None) -> dict[str, str]:
+    """The draft's values in their English form where the record has one (/edit in English)."""
+    record = await _live_record(context, draft.record_id) if draft.record_id else None
+    company = (
+        await context.store.company(record.company)
+        if isinstance(record, Project) and record.company
+        else None
+    )
+    source = await context.store.source(record.source) if record is not None else None
+    return admin_en.draft_values(
+        draft.values,
+        draft.original or {},
+        record,
+        zone=zone,
+        company=company,
+        source=source,
+        labels=await _sector_names_en(context),
+    )
+
+
 async def _summary(message: Message, context: BotContext, draft: Draft) -> None:
     lang = context.lang
     keys = [k for k, _ in draft.steps]
@@ -330,9 +361,11 @@ async def _summary(message: Message, context: BotContext, draft: Draft) -> None:
         ]
     )
     shown = dict(draft.values)
+    zone = await context.store.zone(shown["zone"]) if "zone" in shown else None
     if "zone" in shown:
-        zone = await context.store.zone(shown["zone"])
         shown["zone"] = zone.short_zh if zone else shown["zone"]
+    if lang == "en":
+        shown = await _english_values(context, draft, zone)
     await message.reply_html(
         texts.draft_summary(lang, draft.kind, shown, draft.record_id),
         reply_markup=InlineKeyboardMarkup(rows),
@@ -610,7 +643,8 @@ async def history(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.not_found(context.lang, ref.typed, ref.choices))
         return
     entries = await context.store.history(kind, record_id)
-    for part in split_message(texts.history(context.lang, kind, record_id, entries)):
+    labels = await _sector_names_en(context) if context.lang == "en" else {}
+    for part in split_message(texts.history(context.lang, kind, record_id, entries, labels)):
         await message.reply_html(part)
 
 
