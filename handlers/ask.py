@@ -146,7 +146,8 @@ class Asker:
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
                 self.soft = True
         # The last zone, unless a list over the store is asked for (最近有什么签约).
-        pointed = parsed.followup or parsed.zone_pointer or not _asks_for_a_list(parsed)
+        listed = _asks_for_a_list(parsed) or parsed.condition is not None
+        pointed = parsed.followup or parsed.zone_pointer or not listed
         if focus.zone_id is None and ctx is not None and not named and pointed:
             focus.zone_id = ctx.zone_id
         if ctx is not None and not named and not zones:
@@ -213,8 +214,8 @@ class Asker:
         """A follow-up with nothing before it (那新一代信息技术呢, "And in Suzhou?", its chairman):
         ask what is meant rather than guess; None when the message stands on its own."""
         lean = q.dangling(parsed)
-        if lean is None:
-            return None
+        if lean is None or (parsed.condition is not None and not zones):
+            return None  # a size asked (那5亿以上的呢) stands on its own: over the whole store
         sectors = self._sectors(parsed.text)
         own = (
             bool(parsed.stages)

@@ -148,3 +148,42 @@ async def test_english_conditions(asker: BotHarness) -> None:
 )
 def test_periods_and_counts_are_no_condition(text: str) -> None:
     assert parse_condition(fold(text)) is None
+
+
+async def test_output_after_full_production_is_not_a_year_and_is_the_measure(
+    bot: BotHarness,
+) -> None:
+    # 达产后年产值 holds 后年 ("the year after next"): it is the output, not a time.
+    reply = await ask(bot, "达产后年产值10亿以上的项目有哪些")
+    first = _first_line(reply)
+    assert "年产值10亿元以上的项目有1个" in first and "后年达产" not in first, reply
+    assert "丰茂嘉兴汽车零部件生产基地项目" in reply and "15亿元" in reply
+    reply = await ask(bot, "projects with annual output of at least CNY 1 billion", lang="en")
+    assert "annual output of at least CNY 1 billion: 1" in _first_line(reply), reply
+    assert "(the annual)" not in reply and "Fengmao" in reply
+
+
+async def test_a_size_list_is_over_the_store_unless_a_zone_is_named_or_pointed_at(
+    asker: BotHarness,
+) -> None:
+    await ask(asker, "嘉兴高新区用地多少亩的项目有哪些？")
+    reply = await ask(asker, "投资10亿元以上的项目有哪些")
+    # The last zone (嘉兴) is not carried into a new list; the Kunshan records answer.
+    assert "昆山甲大项目" in reply and "嘉兴高新区投资" not in _first_line(reply), reply
+    reply = await ask(asker, "昆山高新区呢？用地1000亩以上的")
+    assert "昆山高新区用地1000亩以上的项目有1个" in _first_line(reply), reply
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [
+        ("投资超百亿的项目", "10000000000"),
+        ("两千亩以上的项目", "2000"),
+        ("over one billion yuan", "1000000000"),
+        ("projects over 1 billion", "1000000000"),
+    ],
+)
+def test_number_words_read_as_numbers(text: str, low: str) -> None:
+    condition = parse_condition(fold(text))
+    assert condition is not None and condition.low is not None
+    assert str(condition.low.value) == low

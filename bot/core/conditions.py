@@ -104,8 +104,7 @@ class Condition:
     family: Family
     low: Bound | None
     high: Bound | None
-    typed: str  # the words as typed (10亿元以上, over 1 billion yuan)
-    span: tuple[int, int]  # where they stand in the folded message
+    typed: str  # the words as read (10亿元以上, over 1 billion yuan; numerals as digits)
 
     def holds(self, value: Decimal) -> bool:
         if self.low is not None and (
@@ -200,16 +199,88 @@ def _en_amount(
         return "m2", value
     cur = (currency or prefix or "").strip()
     if not cur:
-        return None
+        # "over 1 billion": a size of money with no currency named is read as yuan, and the
+        # reply's first sentence says "CNY 1 billion", so the reading is visible.
+        return ("CNY", value) if scale in ("billion", "bn", "million", "mn") else None
     if cur in ("usd", "us$", "$") or "dollar" in cur:
         return "USD", value
     return "CNY", value
 
 
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_SCALES = {"十": 10, "百": 100, "千": 1000}
+# A run of Chinese numerals right before a unit (十亿, 超百亿, 两千亩, 五千万元, 一百五十亩).
+_CN_NUMBER = re.compile(
+    r"[零一二两三四五六七八九十百千]+(?=\s*(?:万|亿|亩|元|美元|平方米|平米|公顷))"
+)
+_EN_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twenty": 20,
+    "fifty": 50,
+    "a hundred": 100,
+    "one hundred": 100,
+    "hundred": 100,
+    "a": 1,
+    "an": 1,
+}
+_EN_NUMBER = re.compile(
+    r"(?<![a-z])(a hundred|one hundred|hundred|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|twenty|fifty|a|an)(?=\s+(?:billion|million|thousand|mu\b|hectares?\b))"
+)
+
+
+def _cn_value(run: str) -> int | None:
+    """一百五十 -> 150, 十 -> 10, 两千 -> 2000, 百 -> 100; None when it does not read."""
+    total, digit = 0, None
+    for ch in run:
+        if ch in _CN_DIGITS:
+            if digit is not None and ch != "零":
+                return None  # 一二: not a number
+            digit = _CN_DIGITS[ch] if ch != "零" else None
+        else:
+            total += (1 if digit is None else digit) * _CN_SCALES[ch]
+            digit = None
+    if digit is not None:
+        total += digit
+    return total or None
+
+
+def _arabic(folded: str) -> str:
+    """Chinese and English number words before a unit as digits (十亿 -> 10亿)."""
+
+    def zh(match: re.Match[str]) -> str:
+        value = _cn_value(match.group(0))
+        return str(value) if value is not None else match.group(0)
+
+    text = _CN_NUMBER.sub(zh, folded)
+    return _EN_NUMBER.sub(lambda m: str(_EN_WORDS[m.group(1)]), text)
+
+
 def parse_condition(folded: str) -> Condition | None:
     """The size condition a (folded) question sets, if any."""
-    found = _parse_zh(folded) or _parse_en(folded)
-    return found
+    text = _arabic(folded)
+    return _parse_zh(text) or _parse_en(text)
 
 
 def _parse_zh(folded: str) -> Condition | None:
@@ -228,7 +299,6 @@ def _parse_zh(folded: str) -> Condition | None:
                     Bound(low * first_size, True),
                     Bound(high * size, True),
                     match.group(0).strip(),
-                    match.span(),
                 )
     match = _BEFORE_ZH.search(folded)
     if match:
@@ -257,7 +327,6 @@ def _one_sided(
         bound if side == "low" else None,
         bound if side == "high" else None,
         match.group(0).strip(),
-        match.span(),
     )
 
 
@@ -286,7 +355,6 @@ def _parse_en(folded: str) -> Condition | None:
                 Bound(first[1], True),
                 Bound(second[1], True),
                 match.group(0).strip(),
-                match.span(),
             )
     match = _BEFORE_EN.search(folded)
     if match:
@@ -315,7 +383,6 @@ def _en_condition(
         bound if side == "low" else None,
         bound if side == "high" else None,
         match.group(0).strip(),
-        match.span(),
     )
 
 

@@ -323,9 +323,18 @@ def drop_years(text: str) -> str:
 _YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-—–~至到]\s*(?:19|20)\d{2}")
 
 
+# Words that hold a time word without naming a time: 达产后年产值 (the annual output after full
+# production, not 后年), "annual output".
+_NOT_TIME = re.compile(
+    r"(?<=[产成工营])后(?=年)"
+    r"|annual(?=\s+(?:output|revenue|production|sales|capacity|turnover|tax))"
+)
+
+
 def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
     """The time a (folded) question asks about, or None when it names none."""
     w = words()
+    folded = _NOT_TIME.sub(" ", folded)
     labels: list[str] = []
     year: int | None = None
     relative: Literal["this", "last", "next"] | None = None
