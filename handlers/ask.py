@@ -34,6 +34,9 @@ MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
 NAMED = ("company", "project", "event")
 FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
 MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
+# Projects read for a size condition (10亿元以上): a zone's all, or the store's latest this many
+# (said in the reply); reading and checking 1,000 takes about 30 ms.
+CONDITION_READ = 1000
 ROLE_WORDS = (
     "董事长",
     "总经理",
@@ -1072,7 +1075,9 @@ class Asker:
             for s in parsed.stages
             if not (condition.measure == "output" and s == "full_production")
         ]
-        found = await self.store.projects_to_filter(stages, focus.zone_id)
+        found = await self.store.projects_to_filter(stages, focus.zone_id, CONDITION_READ + 1)
+        checked = CONDITION_READ if len(found) > CONDITION_READ else None
+        found = found[:CONDITION_READ]
         asked = parsed.period
         if asked is not None:
             found = [
@@ -1089,7 +1094,7 @@ class Asker:
         zone = self.view.zones.get(focus.zone_id or "")
         zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
         when = asked.label if asked is not None else None
-        lines = [ct.condition_head(lang, condition, zone_label, stages, when, len(meets))]
+        lines = [ct.condition_head(lang, condition, zone_label, stages, when, len(meets), checked)]
         companies = await self.store.companies(
             j.project.company for j in meets[:8] if j.project.company
         )
@@ -1121,6 +1126,8 @@ class Asker:
             [title[id(j)] for j in judged if j.verdict == "other_unit"],
             more=any(j.verdict in ("meets", "fails") for j in judged),
         )
+        if checked is not None:
+            lines.append(ct.checked_note(lang, checked, zone_label))
         if (parsed.this_year or parsed.months) and any(
             j.project.stage_date is not None and j.project.stage_date.year is None for j in meets
         ):

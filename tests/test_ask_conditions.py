@@ -187,3 +187,27 @@ def test_number_words_read_as_numbers(text: str, low: str) -> None:
     condition = parse_condition(fold(text))
     assert condition is not None and condition.low is not None
     assert str(condition.low.value) == low
+
+
+def test_size_words_are_never_looked_up_as_names() -> None:
+    # "yuan" is the pinyin of places (元, 袁, 沅 …): in a size it names no zone.
+    from bot.core.questions import name_keys
+
+    keys = {k.key for k in name_keys("projects over 1 billion yuan in kunshan")}
+    assert "kunshan" in keys
+    assert not any("yuan" in k or "billion" in k for k in keys), keys
+
+
+async def test_a_big_store_is_checked_in_part_and_says_so(bot: BotHarness) -> None:
+    many = tuple(
+        _project(f"bulk-{i}", f"批量项目{i}", total_investment=f"{i % 30 + 1}亿元")
+        for i in range(1010)
+    )
+    await bot.store.apply_facts(FactFile(projects=many), via="test")
+    reply = await ask(bot, "投资20亿元以上的项目有哪些")
+    first = _first_line(reply)
+    # Never a count of the latest 1,000 passed off as the store's.
+    assert first.startswith("在最新收录的1000个项目中，投资20亿元以上的项目有"), reply
+    assert "只查了最新收录的1000个" in reply
+    reply = await ask(bot, "昆山高新区投资20亿元以上的项目有哪些")
+    assert "昆山高新区的项目多于1000个" in reply, reply

@@ -85,6 +85,34 @@ _BEFORE_EN = re.compile(rf"(?<![a-z])({_GT_EN}|{_GE_EN}|{_LE_EN}|{_LT_EN})\s+{_A
 _AFTER_EN = re.compile(rf"{_AMOUNT_EN}\s+(or more|and above|and up|or above|or less|and below)")
 _RANGE_EN = re.compile(rf"(?:between|from)\s+{_AMOUNT_EN}\s+(?:and|to|-)\s+{_AMOUNT_EN}")
 
+# Words of sizes and currencies: never part of a name (yuan is no zone's pinyin here).
+UNIT_WORDS_EN = frozenset(
+    [
+        "yuan",
+        "rmb",
+        "cny",
+        "renminbi",
+        "usd",
+        "dollar",
+        "dollars",
+        "mu",
+        "hectare",
+        "hectares",
+        "ha",
+        "sqm",
+        "m2",
+        "square",
+        "meter",
+        "meters",
+        "metre",
+        "metres",
+        "billion",
+        "bn",
+        "million",
+        "mn",
+        "thousand",
+    ]
+)
 _WORDS_CAPITAL = ("注册资本", "registered capital", "capital")
 _WORDS_OUTPUT = ("产值", "output", "revenue")
 _WORDS_LAND = ("用地", "占地", "土地", "land")

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
-from bot.core.conditions import Condition, parse_condition
+from bot.core.conditions import UNIT_WORDS_EN, Condition, parse_condition
 from bot.core.text import normalise, pinyin, syllables
 
 WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
@@ -539,7 +539,11 @@ def name_keys(text: str) -> list[Key]:
                     keys.setdefault((py, True), Key(py, start + i, start + j, True, piece))
     # Latin words: consecutive words joined (zoomlion construction crane -> one key)
     folded = fold(text)[:300]
-    tokens = [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(folded)]
+    tokens = [
+        (m.start(), m.end(), m.group())
+        for m in _LATIN_WORD.finditer(folded)
+        if m.group() not in UNIT_WORDS_EN  # "1 billion yuan": a size, never a name
+    ]
     offset = 1000  # Latin spans live apart from Han spans
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + 7) + 1):

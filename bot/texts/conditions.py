@@ -73,9 +73,12 @@ def condition_head(
     stages: Sequence[str],
     when: str | None,
     count: int,
+    checked: int | None = None,
 ) -> str:
     """The first sentence: the condition applied and how many records meet it
-    (昆山高新区投资10亿元以上的签约项目有3个 / Signed projects in … with investment of …: 3)."""
+    (昆山高新区投资10亿元以上的签约项目有3个 / Signed projects in … with investment of …: 3).
+    ``checked``: only the latest this many projects were read (a big store): said first, so
+    the count is never taken for the whole store's."""
     label = condition_label(condition, lang)
     words_zh = "、".join(_stage_word(s, "zh") for s in stages)
     words_en = ", ".join(_stage_word(s, "en") for s in stages)
@@ -87,12 +90,43 @@ def condition_head(
         en_parts.append(f"in {zone}")
     en_parts.append(f"with {label}")
     en = " ".join(en_parts)
+    if checked is not None:
+        if count == 0:
+            return tr(
+                lang,
+                f"在最新收录的{checked}个项目中，没有{esc(zh)}。",
+                f"Of the latest {checked} projects recorded, none are {esc(en)}.",
+            )
+        return tr(
+            lang,
+            f"<b>在最新收录的{checked}个项目中，{esc(zh)}有{count}个</b>：",
+            f"<b>Of the latest {checked} projects recorded, {esc(en)}: {count}</b>",
+        )
     if count == 0:
         return tr(lang, f"库里没有{esc(zh)}记录。", f"No {esc(en)} on record.")
     return tr(
         lang,
         f"<b>{esc(zh)}有{count}个</b>：",
         f"<b>{esc(en[0].upper() + en[1:])}: {count}</b>",
+    )
+
+
+def checked_note(lang: Lang, checked: int, zone: str | None) -> str:
+    """Only part of a big store (or zone) was read: how to narrow the question."""
+    if zone:
+        return tr(
+            lang,
+            f"{esc(zone)}的项目多于{checked}个，只查了最新收录的{checked}个；"
+            "加上阶段或时间（如“3月签约的”）可以缩小范围。",
+            f"{esc(zone)} has more than {checked} projects and only the latest {checked} were "
+            "checked; add a stage or a time (e.g. “signed in March”) to narrow it.",
+        )
+    return tr(
+        lang,
+        f"库里的项目多于{checked}个，只查了最新收录的{checked}个；加上园区名（如“昆山高新区…”）"
+        "可以查该园区的全部项目。",
+        f"The store holds more than {checked} projects and only the latest {checked} were "
+        "checked; name a zone (e.g. “… in Kunshan”) to check all of its projects.",
     )
 
 
