@@ -284,7 +284,9 @@ async def _ask(message: Message, context: BotContext, draft: Draft) -> None:
             held = [z for z in zones if z.id in counts]
             zones = sorted(held, key=lambda z: -(counts[z.id].projects + counts[z.id].events))
         buttons = [
-            InlineKeyboardButton(z.short_zh, callback_data=Admin("v", "zone", z.id).pack())
+            InlineKeyboardButton(
+                pick(lang, z.short_zh, z.name_en), callback_data=Admin("v", "zone", z.id).pack()
+            )
             for z in zones[:12]
         ]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]

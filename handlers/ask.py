@@ -1132,8 +1132,12 @@ class Asker:
             j.project.stage_date is not None and j.project.stage_date.year is None for j in meets
         ):
             lines.append(t.year_caveat(lang))
-        shown = meets[:8] or [j for j in judged if j.verdict != "fails"][:2]
-        sources = [await self.store.source(j.project.source) for j in shown[:3]]
+        # Every figure listed with its source (the same source once).
+        fails = [j for j in judged if j.verdict == "fails"]
+        shown = meets[:8] or fails[:5] or [j for j in judged if j.verdict != "fails"][:2]
+        sources = [
+            await self.store.source(sid) for sid in dict.fromkeys(j.project.source for j in shown)
+        ]
         buttons = [[t.card_button("project", j.project.id, title[id(j)], lang)] for j in meets[:4]]
         answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
         new_focus = Focus(zone_id=focus.zone_id)
