@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.conditions import Condition, Judged, Measure, bound_amount
-from bot.core.records import Company, Stage
+from bot.core.records import Company
 from bot.core.values import Amount, Quantity
+from bot.texts.answers import _stage_word
 from bot.texts.common import Lang, date, esc, money, pick, quantity, stage, tr
 from bot.texts.lookup import Names
 
@@ -228,12 +229,3 @@ def lacking_line(
             )
         lines.append(text)
     return lines
-
-
-def _stage_word(value: str, lang: Lang) -> str:
-    if value == "landed":
-        return tr(lang, "落地", "landed")
-    try:
-        return stage(Stage(value), lang)
-    except ValueError:
-        return value
