@@ -288,6 +288,7 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     from telegram import Update
     from telegram.ext import CommandHandler
 
+    from bot import longlived
     from bot.app import OFFLINE_TOKEN, build_application
     from bot.context import services_of
     from bot.core.text import pinyin
@@ -308,6 +309,7 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     api = TimedApi()
     settings = Settings(_env_file=None, database_path=path, access="open")  # type: ignore[call-arg]
     app = build_application(settings, request=api, token=OFFLINE_TOKEN, rate_limit=False)
+    longlived.enable()  # as the bot's process does (python -m bot)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
