@@ -500,6 +500,7 @@ def bare_search(path: Path, queries: list[str]) -> list[float]:
 
     from bot.core.lookup import SEARCH_COUNT_CAP
     from bot.core.text import fts_query
+    from storage.fact_queries import broad_page
 
     db = sqlite3.connect(path)
     times = []
@@ -511,15 +512,7 @@ def bare_search(path: Path, queries: list[str]) -> list[float]:
             (query, SEARCH_COUNT_CAP + 1),
         ).fetchone()[0]
         if count > SEARCH_COUNT_CAP:
-            in_title = f"{{title}} : ({query})"
-            db.execute(
-                "SELECT d.kind, d.record_id, d.zone_id, s.title FROM "
-                "(SELECT id, tier FROM (SELECT rowid AS id, 0 AS tier FROM search_index "
-                "WHERE search_index MATCH ? UNION ALL SELECT rowid, 1 FROM search_index "
-                "WHERE search_index MATCH ?) ORDER BY tier, id DESC LIMIT 10) p "
-                "JOIN search_index s ON s.rowid = p.id JOIN search_docs d ON d.id = p.id",
-                (in_title, f"({query}) NOT {in_title}"),
-            ).fetchall()
+            broad_page(db, query, None, 10, 0)  # storage's own statements, no thread hop
         else:
             db.execute(
                 "SELECT d.kind, d.record_id, d.zone_id, s.title, s.r FROM "
