@@ -48,11 +48,11 @@ _UNITS_ZH: tuple[tuple[str, Family, Decimal], ...] = (
 _UNIT_ZH = "|".join(re.escape(u) for u, _f, _s in _UNITS_ZH)
 # 万 alone is money only when no other unit follows (10万平方米 is area).
 _UNIT_ZH_RE = rf"(?:{_UNIT_ZH}|万(?!平|亩)元?|元)"
-_AMOUNT_ZH = rf"{_NUM}\s*(?:多|余)?\s*({_UNIT_ZH_RE})"
-_GT_ZH = r"超过|超|高于|大于|多于|>"
-_GE_ZH = r"不少于|不低于|不小于|至少|最少|达到|≥|>="
+_AMOUNT_ZH = rf"{_NUM}\s*(?:多|余)?\s*个?\s*({_UNIT_ZH_RE})"  # 10个亿 too
+_GT_ZH = r"超过|超|高于|大于|多于|过|>"
+_GE_ZH = r"大于等于|大于或等于|不少于|不低于|不小于|至少|最少|达到|≥|>="
 _LT_ZH = r"不到|少于|低于|小于|不足|<"
-_LE_ZH = r"不超过|不高于|不大于|至多|最多|≤|<="
+_LE_ZH = r"小于等于|小于或等于|不超过|不高于|不大于|至多|最多|≤|<="
 _AFTER_GE = r"及以上|或以上|以上|之上"
 _AFTER_LE = r"及以下|或以下|以下|以内|之内"
 _RANGE_ZH = re.compile(
@@ -60,7 +60,7 @@ _RANGE_ZH = re.compile(
     rf"{_AMOUNT_ZH}\s*(?:之间|以内)?"
 )
 _BEFORE_ZH = re.compile(rf"({_GT_ZH}|{_GE_ZH}|{_LE_ZH}|{_LT_ZH})\s*{_AMOUNT_ZH}")
-_AFTER_ZH = re.compile(rf"{_AMOUNT_ZH}\s*({_AFTER_GE}|{_AFTER_LE})")
+_AFTER_ZH = re.compile(rf"{_AMOUNT_ZH}\s*(?:\(含\))?\s*({_AFTER_GE}|{_AFTER_LE})")
 
 # English: "over 1 billion yuan", "at least 2000 mu", "CNY 500 million or more".
 _SCALE_EN = {
@@ -302,7 +302,16 @@ def _arabic(folded: str) -> str:
         return str(value) if value is not None else match.group(0)
 
     text = _CN_NUMBER.sub(zh, folded)
+    # 过亿, 超亿元: over one 亿; 上亿: one 亿 or more; 亿元以上 with no number: from one 亿.
+    text = _OVER_ONE.sub(lambda m: f"{m.group(1)}1{m.group(2)}", text)
+    text = _FROM_ONE.sub(lambda m: f"1{m.group(1)}以上", text)
+    text = _ONE_UP.sub(lambda m: f"1{m.group(1)}", text)
     return _EN_NUMBER.sub(lambda m: str(_EN_WORDS[m.group(1)]), text)
+
+
+_OVER_ONE = re.compile(r"(超过|超|过)(亿元?|万元?)(?![\d.])")
+_FROM_ONE = re.compile(r"上(亿元?)(?![\d.以])")
+_ONE_UP = re.compile(r"(?<![\d.十百千万亿])(亿元?|万元?)(?=\s*(?:及|或)?以上)")
 
 
 def parse_condition(folded: str) -> Condition | None:
