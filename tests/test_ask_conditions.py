@@ -144,7 +144,16 @@ async def test_english_conditions(asker: BotHarness) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1-5月招引了多少项目", "2024-2026年的项目", "前5个月", "RL205-10E出口到哪些国家", "20个项目"],
+    [
+        "1-5月招引了多少项目",
+        "2024-2026年的项目",
+        "前5个月",
+        "RL205-10E出口到哪些国家",
+        "20个项目",
+        "签约过的项目",
+        "超过20家企业",
+        "注册资本多少亿",
+    ],
 )
 def test_periods_and_counts_are_no_condition(text: str) -> None:
     assert parse_condition(fold(text)) is None
@@ -181,6 +190,12 @@ async def test_a_size_list_is_over_the_store_unless_a_zone_is_named_or_pointed_a
         ("两千亩以上的项目", "2000"),
         ("over one billion yuan", "1000000000"),
         ("projects over 1 billion", "1000000000"),
+        ("投资额大于等于10亿的项目", "1000000000"),
+        ("10亿(含)以上", "1000000000"),
+        ("超过10个亿", "1000000000"),
+        ("过亿的项目", "100000000"),
+        ("上亿的项目", "100000000"),
+        ("千万元以上", "10000000"),
     ],
 )
 def test_number_words_read_as_numbers(text: str, low: str) -> None:
