@@ -16,7 +16,7 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.core import questions as q
-from bot.core.conditions import Condition, judge
+from bot.core.conditions import Condition, judge, sector_labels
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
@@ -1089,12 +1089,22 @@ class Asker:
                     for d in (p.stage_date, p.landed_date)
                 )
             ]
+        sectors = self._sectors(parsed.text)
+        if sectors:
+            # 新能源领域10亿以上的项目: the projects of that sector (an area covers its labels).
+            covered = sector_labels(sectors, self.view.labels, self.view.areas)
+            found = [p for p in found if covered & set(p.sectors)]
         judged = [judge(p, condition) for p in found]
         meets = [j for j in judged if j.verdict == "meets"]
         zone = self.view.zones.get(focus.zone_id or "")
         zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
         when = asked.label if asked is not None else None
-        lines = [ct.condition_head(lang, condition, zone_label, stages, when, len(meets), checked)]
+        topic = self.names.label(sectors[0], lang) if sectors else None
+        lines = [
+            ct.condition_head(
+                lang, condition, zone_label, stages, when, len(meets), checked, sector=topic
+            )
+        ]
         companies = await self.store.companies(
             j.project.company for j in meets[:8] if j.project.company
         )

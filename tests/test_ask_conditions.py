@@ -226,3 +226,15 @@ async def test_a_big_store_is_checked_in_part_and_says_so(bot: BotHarness) -> No
     assert "只查了最新收录的1000个" in reply
     reply = await ask(bot, "昆山高新区投资20亿元以上的项目有哪些")
     assert "昆山高新区的项目多于1000个" in reply, reply
+
+
+async def test_a_sector_named_narrows_the_list(bot: BotHarness) -> None:
+    # 新能源 is a national area: it covers the 固态电池 label of the 德加 project, not 丰茂's.
+    reply = await ask(bot, "新能源领域用地100亩以上的项目")
+    first = _first_line(reply)
+    assert first == "库里没有新能源领域用地100亩以上的项目记录。", reply
+    assert "德加能源固态电池总部项目" in reply and "丰茂" not in reply
+    reply = await ask(bot, "汽车零部件用地100亩以上的项目")
+    assert "汽车零部件领域用地100亩以上的项目有1个" in _first_line(reply), reply
+    reply = await ask(bot, "new energy projects over 1 billion yuan", lang="en")
+    assert _first_line(reply).startswith("No new energy projects with investment"), reply

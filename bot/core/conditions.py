@@ -12,11 +12,12 @@ them would not be exact. 公顷 and 平方米 are (1公顷 = 10000平方米, by 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from bot.core.records import Project
+from bot.core.records import Project, SectorArea, SectorLabel
 from bot.core.values import Amount, Quantity
 
 Measure = Literal["investment", "capital", "output", "land", "area"]
@@ -489,3 +490,17 @@ def bound_amount(value: Decimal, family: Family) -> Amount | Quantity:
             return Amount(value / _WAN, "万" + unit)
         return Amount(value, unit)
     return Quantity(value, "亩" if family == "mu" else "平方米")
+
+
+def sector_labels(
+    named: Sequence[str], labels: Mapping[str, SectorLabel], areas: Mapping[str, SectorArea]
+) -> frozenset[str]:
+    """The project labels a sector named in a question covers: the label itself, and every
+    label of its national area when the name is the area's own (新能源 covers 固态电池)."""
+    covered = set(named)
+    for name in named:
+        label = labels.get(name)
+        area = areas.get(label.area) if label is not None and label.area else None
+        if area is not None and name in (area.name_zh, area.name_zh.removesuffix("产业")):
+            covered |= {lb.label for lb in labels.values() if lb.area == area.id}
+    return frozenset(covered)

@@ -75,6 +75,7 @@ def condition_head(
     when: str | None,
     count: int,
     checked: int | None = None,
+    sector: str | None = None,
 ) -> str:
     """The first sentence: the condition applied and how many records meet it
     (昆山高新区投资10亿元以上的签约项目有3个 / Signed projects in … with investment of …: 3).
@@ -83,8 +84,12 @@ def condition_head(
     label = condition_label(condition, lang)
     words_zh = "、".join(_stage_word(s, "zh") for s in stages)
     words_en = ", ".join(_stage_word(s, "en") for s in stages)
-    zh = f"{zone or ''}{when or ''}{label}的{words_zh}项目"
-    en_parts = [f"{words_en} projects" if words_en else "projects"]
+    field = f"{sector}领域" if sector else ""
+    zh = f"{zone or ''}{when or ''}{field}{label}的{words_zh}项目"
+    # "New energy" reads "new energy" inside a sentence (an acronym such as "AI" stays).
+    sector_en = sector[0].lower() + sector[1:] if sector and sector[1:2].islower() else sector
+    kind_en = " ".join(w for w in (words_en, sector_en or "") if w)
+    en_parts = [f"{kind_en} projects" if kind_en else "projects"]
     if when:
         en_parts.append(f"({when})")
     if zone:
