@@ -217,17 +217,20 @@ class Asker:
         """A follow-up with nothing before it (那新一代信息技术呢, "And in Suzhou?", its chairman):
         ask what is meant rather than guess; None when the message stands on its own."""
         lean = q.dangling(parsed)
-        if lean is None or (parsed.condition is not None and not zones):
-            return None  # a size asked (那5亿以上的呢) stands on its own: over the whole store
+        if lean is None:
+            return None
         sectors = self._sectors(parsed.text)
+        # What the message asks of its own ("And which zone has the most projects?",
+        # 那5亿以上的呢): answerable without the earlier question; a time alone (那2027年呢) is not.
         own = (
             bool(parsed.stages)
-            or parsed.period is not None
             or parsed.condition is not None
             or bool(parsed.intents - {"does", "recent"})
         )
-        if zones and (lean == "pointer" or sectors or own):
-            return None  # 它在昆山…, "And how many projects in Kunshan?": answerable
+        if lean == "pointer" and zones:
+            return None  # 它在昆山…: the zone named is what it points at
+        if lean == "opener" and (own or (zones and sectors)):
+            return None  # "What about new-generation IT in Kunshan?"
         lang = self.lang
         if zones:
             place = zones[0].key.surface or zones[0].record_id

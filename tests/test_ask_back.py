@@ -77,3 +77,20 @@ async def test_after_a_question_the_same_follow_ups_are_answered(bot: BotHarness
 async def test_a_full_question_opening_with_and_is_answered(bot: BotHarness) -> None:
     reply, _ = await _ask(bot, "And how many new materials projects in Kunshan?", "en")
     assert "24" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "answer"),
+    [
+        ("And which zone has the most projects?", "en", "159"),
+        ("那5亿以上的呢？", "zh-hans", "投资5亿元以上"),
+        ("其它领域有多少项目", "zh-hans", ""),
+    ],
+)
+async def test_a_message_that_asks_on_its_own_is_answered_not_asked_back(
+    bot: BotHarness, text: str, lang: str, answer: str
+) -> None:
+    reply, _ = await _ask(bot, text, lang)
+    for asked in ("Which zone", "What would you like", "您问的是哪个园区", "您指的是哪个"):
+        assert asked not in reply, reply
+    assert answer in reply, reply

@@ -476,7 +476,8 @@ def dangling(parsed: Parsed) -> Dangling | None:
             return "opener"
         if squeezed.endswith("呢") and not parsed.intents and not parsed.stages:
             return "opener"  # 新一代信息技术呢
-        pointer = any(p in squeezed for p in w.record_pointers_zh)
+        unpointed = squeezed.replace("其它", "").replace("其他", "")  # "the other …": no pointer
+        pointer = any(p in unpointed for p in w.record_pointers_zh)
     else:
         tokens = bare.split()
         opens = (
