@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from bot.core.records import Zone
 from bot.texts.answers import card_button, zone_name
 from bot.texts.common import Lang, esc, pick, tr
+from bot.texts.conditions import mid_sentence
 from bot.texts.lookup import Reply
 
 
 def which_zone(lang: Lang, topic: str, zones: Sequence[Zone]) -> Reply:
     """A topic (a sector, a time) with no zone: which zone's figures are meant?"""
+    if lang == "en":
+        topic = mid_sentence(topic)
     example = zones[0] if zones else None
     ex_zh = f"“{example.short_zh}的{topic}呢？”" if example else ""
     ex_en = f"“What about {topic} in {example.name_en or example.short_zh}?”" if example else ""

@@ -67,6 +67,12 @@ def condition_label(condition: Condition, lang: Lang) -> str:
     )
 
 
+def mid_sentence(name: str) -> str:
+    """An English name as it reads inside a sentence: "New energy" -> "new energy" (an
+    acronym such as "AI" stays)."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
 def condition_head(
     lang: Lang,
     condition: Condition,
@@ -86,8 +92,7 @@ def condition_head(
     words_en = ", ".join(_stage_word(s, "en") for s in stages)
     field = f"{sector}领域" if sector else ""
     zh = f"{zone or ''}{when or ''}{field}{label}的{words_zh}项目"
-    # "New energy" reads "new energy" inside a sentence (an acronym such as "AI" stays).
-    sector_en = sector[0].lower() + sector[1:] if sector and sector[1:2].islower() else sector
+    sector_en = mid_sentence(sector) if sector else None
     kind_en = " ".join(w for w in (words_en, sector_en or "") if w)
     en_parts = [f"{kind_en} projects" if kind_en else "projects"]
     if when:
