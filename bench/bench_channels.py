@@ -103,6 +103,7 @@ async def serve_telegram() -> None:
     from aiohttp import web
 
     from tests.botapi_server import FakeBotApi
+    from tests.loopback import serve_on_loopback
 
     fake = FakeBotApi(TOKEN, enforce_rates=True)
     await fake.start()
@@ -122,13 +123,7 @@ async def serve_telegram() -> None:
 
     extra = web.Application()
     extra.router.add_get("/arrivals", arrivals)
-    runner = web.AppRunner(extra, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert server is not None
-    stats_port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    stats_port = await serve_on_loopback(web.AppRunner(extra, access_log=None))
     print(f"{fake.base_url} {fake.file_base_url} {stats_port}", flush=True)
     while True:
         await asyncio.sleep(3600)

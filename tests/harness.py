@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import warnings
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ from bot.local_api import (
 from bot.settings import Settings
 from storage import Store
 from storage.base import utcnow
+from tests.loopback import Served
 
 ADMIN_ID = 900
 USER_ID = 1001
@@ -41,7 +45,58 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-class BotHarness:
+class Clock:
+    """A clock the test moves by hand, for the app, the store and the pacer."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+    def set(self, *args: int) -> datetime:
+        self.now = datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+        return self.now
+
+
+def run_bot(
+    cwd: Path,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` in ``cwd`` as a user runs it: none of the developer's own BOT_*
+    variables, only ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=clean,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_cli(
+    tmp_path: Path,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """``run_bot`` on the database ``tmp_path/data/bot.sqlite3``."""
+    database = {"BOT_DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3")}
+    return run_bot(tmp_path, *args, env={**database, **(env or {})}, stdin=stdin, timeout=timeout)
+
+
+class BotHarness(Served):
     """A running Application; ``send`` and ``press`` return the calls each update caused."""
 
     def __init__(self, settings: Settings, now: Callable[[], datetime] = utcnow) -> None:

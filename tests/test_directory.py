@@ -3,9 +3,6 @@ the honest card, /zones filters, directory questions, loading without alerts, ba
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,7 +19,7 @@ from bot.core.records import FactFile, Project
 from bot.jobs.alerts import alerts_tick
 from bot.settings import Settings
 from storage import Store
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, run_bot, text_of
 
 SHIPPED = load_shipped_directory()
 BY_ID = {e.zone_id: e for e in SHIPPED}
@@ -105,16 +102,8 @@ async def test_a_bad_directory_file_loads_nothing(tmp_path: Path) -> None:
     bad["city"] = "not a city"
     path = tmp_path / "national_zones.csv"
     path.write_text(_csv([GOOD, bad]), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_DATABASE_PATH"] = str(tmp_path / "bot.sqlite3")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "import", str(path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {"BOT_DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    result = run_bot(tmp_path, "import", str(path), env=env)
     assert result.returncode != 0
     assert "row 3 (示范二高新区): field city" in result.stderr + result.stdout
     store = await Store.open(tmp_path / "bot.sqlite3")

@@ -16,7 +16,6 @@ import pytest
 
 from bot.core.directory_rows import load_shipped_directory
 from bot.core.records import FactFile, Project
-from bot.jobs import delivery
 from bot.jobs.alerts import JOB_NAME as ALERTS_JOB
 from bot.jobs.backup import backup_tick
 from bot.jobs.digests import TICK_NAME as DIGEST_JOB
@@ -28,21 +27,14 @@ from storage.base import StoreError
 from storage.health import check_database, fault_of
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of
 
-
-@pytest.fixture(autouse=True)
-def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
-    monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+pytestmark = pytest.mark.usefixtures("fast_pacing")
 
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    bot = BotHarness(make_settings(tmp_path, backup_dir=tmp_path / "backups", backup_keep=2))
-    await bot.start()
-    try:
+    settings = make_settings(tmp_path, backup_dir=tmp_path / "backups", backup_keep=2)
+    async with BotHarness(settings) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def run_job(bot: BotHarness, name: str) -> None:

@@ -38,13 +38,9 @@ def extractor() -> StandInExtractor:
 
 @pytest.fixture
 async def bot(settings: Settings, extractor: StandInExtractor) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings)
-    await harness.start()
-    harness.app.bot_data[EXTRACTOR] = extractor
-    try:
+    async with BotHarness(settings) as harness:
+        harness.app.bot_data[EXTRACTOR] = extractor
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def say(bot: BotHarness, text: str, user_id: int = ADMIN_ID, **extra: Any) -> list[ApiCall]:
