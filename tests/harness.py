@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from telegram import Update
@@ -17,6 +19,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.context import BotApp, services_of
+from bot.core.records import FactFile
 from bot.local_api import (
     ApiCall,
     LocalBotApi,
@@ -32,6 +35,16 @@ from tests.loopback import Served
 
 ADMIN_ID = 900
 USER_ID = 1001
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(path: Path) -> ModuleType:
+    """A script of tools/ or bench/ (folders that are not packages) imported as a module."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -96,6 +109,30 @@ def run_cli(
     return run_bot(tmp_path, *args, env={**database, **(env or {})}, stdin=stdin, timeout=timeout)
 
 
+async def start_app(app: BotApp) -> None:
+    """Initialize the Application and run its post_init, as run_polling would (only
+    run_polling and run_webhook call post_init themselves)."""
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+
+
+async def stop_app(app: BotApp) -> None:
+    """post_shutdown, then shutdown, as run_polling ends."""
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)
+    await app.shutdown()
+
+
+async def write_elsewhere(path: Path, facts: FactFile, via: str = "cli") -> None:
+    """Write records as another process would (``python -m bot import``): its own connection."""
+    other = await Store.open(path)
+    try:
+        await other.apply_facts(facts, via=via)
+    finally:
+        await other.close()
+
+
 class BotHarness(Served):
     """A running Application; ``send`` and ``press`` return the calls each update caused."""
 
@@ -108,15 +145,10 @@ class BotHarness(Served):
         self._message_ids = 0
 
     async def start(self) -> None:
-        await self.app.initialize()
-        # post_init runs only under run_polling; call it as run_polling would.
-        assert self.app.post_init is not None
-        await self.app.post_init(self.app)
+        await start_app(self.app)
 
     async def stop(self) -> None:
-        assert self.app.post_shutdown is not None
-        await self.app.post_shutdown(self.app)
-        await self.app.shutdown()
+        await stop_app(self.app)
 
     @property
     def store(self) -> Store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
@@ -32,3 +33,15 @@ async def serve_on_loopback(runner: web.AppRunner, host: str = "127.0.0.1", port
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return int(runner.addresses[0][1])
+
+
+async def serve_one_route(
+    path: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> int:
+    """A GET ``path`` answered by ``handler`` on a free 127.0.0.1 port (a fake's statistics,
+    read by a benchmark from another process); its port."""
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_get(path, handler)
+    return await serve_on_loopback(web.AppRunner(app, access_log=None))

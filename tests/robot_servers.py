@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.loopback import Served, serve_on_loopback
+from tests.loopback import Served, serve_on_loopback, serve_one_route
 
 WECOM_LIMIT = 4096
 DINGTALK_LIMIT = 20000
@@ -338,9 +338,7 @@ async def _serve(robots_per_kind: int, secret: str) -> None:
         )
 
     await fake.start()
-    extra = web.Application()
-    extra.router.add_get("/stats", stats)
-    stats_port = await serve_on_loopback(web.AppRunner(extra, access_log=None))
+    stats_port = await serve_one_route("/stats", stats)
     print(f"{fake.port} {stats_port}", flush=True)
     while True:
         await asyncio.sleep(3600)

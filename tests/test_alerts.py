@@ -15,8 +15,7 @@ from bot.jobs import delivery
 from bot.jobs.alerts import JOB_NAME, alerts_tick
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
-from storage import Store
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, Clock
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, Clock, write_elsewhere
 
 SOURCE = "p000-kunshan"
 
@@ -55,11 +54,7 @@ async def add_elsewhere(
     settings: Settings, *projects: Project, events: tuple[Event, ...] = ()
 ) -> None:
     """Write records as another process would (python -m bot import): its own connection."""
-    other = await Store.open(settings.database_path)
-    try:
-        await other.apply_facts(FactFile(projects=projects, events=events), via="cli")
-    finally:
-        await other.close()
+    await write_elsewhere(settings.database_path, FactFile(projects=projects, events=events))
 
 
 def alerts_to(bot: BotHarness, chat_id: int, since: int = 0) -> list[ApiCall]:

@@ -19,7 +19,7 @@ from bot.core.records import FactFile, Project
 from bot.jobs.alerts import alerts_tick
 from bot.settings import Settings
 from storage import Store
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, run_bot, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, run_bot, text_of, write_elsewhere
 
 SHIPPED = load_shipped_directory()
 BY_ID = {e.zone_id: e for e in SHIPPED}
@@ -237,23 +237,10 @@ async def test_a_new_record_of_a_directory_zone_alerts_its_followers(
     await bot.send("/subscribe zone 合肥经开区")
     await alerts_tick(bot.app)
     bot.api.clear()
-    other = await Store.open(settings.database_path)
-    try:
-        await other.apply_facts(
-            FactFile(
-                projects=(
-                    Project(
-                        id="t-hefei-line",
-                        zone="hefei-etdz",
-                        name_zh="合肥测试产线项目",
-                        source="p000-kunshan",
-                    ),
-                )
-            ),
-            via="test",
-        )
-    finally:
-        await other.close()
+    project = Project(
+        id="t-hefei-line", zone="hefei-etdz", name_zh="合肥测试产线项目", source="p000-kunshan"
+    )
+    await write_elsewhere(settings.database_path, FactFile(projects=(project,)), via="test")
     await alerts_tick(bot.app)
     sent = bot.api.texts(USER_ID)
     assert len(sent) == 1 and "合肥测试产线项目" in sent[0] and "合肥经开区" in sent[0]
@@ -437,22 +424,12 @@ async def test_a_digest_holds_a_directory_zones_new_record_and_never_the_directo
     await bot.send("/subscribe zone 苏州工业园区")
     empty = text_of(await bot.send("/digest now"))
     assert "没有新的" in empty  # loading 411 zones is not news
-    other = await Store.open(settings.database_path)
-    try:
-        await other.apply_facts(
-            FactFile(
-                projects=(
-                    Project(
-                        id="t-sip-lab",
-                        zone="suzhou-industrial-park",
-                        name_zh="园区测试实验室项目",
-                        source="p000-kunshan",
-                    ),
-                )
-            ),
-            via="test",
-        )
-    finally:
-        await other.close()
+    project = Project(
+        id="t-sip-lab",
+        zone="suzhou-industrial-park",
+        name_zh="园区测试实验室项目",
+        source="p000-kunshan",
+    )
+    await write_elsewhere(settings.database_path, FactFile(projects=(project,)), via="test")
     digest = text_of(await bot.send("/digest now"))
     assert "招商摘要" in digest and "园区测试实验室项目" in digest and "苏州工业园区" in digest

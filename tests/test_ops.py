@@ -25,7 +25,7 @@ from storage import Store
 from storage.backup import backup, check_backup, restore
 from storage.base import StoreError
 from storage.health import check_database, fault_of
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of, write_elsewhere
 
 pytestmark = pytest.mark.usefixtures("fast_pacing")
 
@@ -52,19 +52,15 @@ async def test_status_for_an_admin_shows_store_ticks_errors_and_backup(
 ) -> None:
     await harness.send("/subscribe zone 昆山", chat_id=USER_ID)
     await run_job(harness, ALERTS_JOB)  # the seed is older than the subscription
-    other = await Store.open(harness.settings.database_path)
-    try:
-        project = Project(
-            id="kunshan-status-test",
-            zone="kunshan",
-            name_zh="状态测试项目",
-            sectors=("固态电池",),
-            stage="signed",
-            source="p000-kunshan",
-        )
-        await other.apply_facts(FactFile(projects=(project,)), via="cli")
-    finally:
-        await other.close()
+    project = Project(
+        id="kunshan-status-test",
+        zone="kunshan",
+        name_zh="状态测试项目",
+        sectors=("固态电池",),
+        stage="signed",
+        source="p000-kunshan",
+    )
+    await write_elsewhere(harness.settings.database_path, FactFile(projects=(project,)))
     await run_job(harness, ALERTS_JOB)
     await run_job(harness, DIGEST_JOB)
     assert await backup_tick(harness.app)
