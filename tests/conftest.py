@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -35,3 +36,12 @@ def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Per-chat spacing off: a test's fake clock stands still between sends."""
     monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
     monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """None of the developer's BOT_* variables, and a fresh working directory (no .env)."""
+    for key in list(os.environ):
+        if key.startswith("BOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)

@@ -222,6 +222,16 @@ class BotHarness(Served):
         )
 
 
+async def say(bot: BotHarness, text: str, user_id: int = ADMIN_ID, **extra: Any) -> list[ApiCall]:
+    """``text`` from ``user_id`` (an admin unless named) in a private chat with the bot."""
+    return await bot.send(text, chat_id=user_id, user_id=user_id, **extra)
+
+
+def button_labels(calls: list[ApiCall]) -> list[str]:
+    """The text of every button on these calls' messages, in order."""
+    return [b.get("text", "") for c in calls for row in c.buttons for b in row]
+
+
 def replies(calls: list[ApiCall], method: str = "sendMessage") -> list[ApiCall]:
     return [c for c in calls if c.method == method and c.error is None]
 

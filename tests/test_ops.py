@@ -302,16 +302,6 @@ def test_backup_onto_the_database_itself_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------- settings
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("BOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-
-
 @pytest.mark.usefixtures("clean_env")
 def test_service_settings_defaults() -> None:
     settings = load_settings()

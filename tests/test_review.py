@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,7 +19,7 @@ from tests.article_support import (
     docx_bytes,
     pdf_bytes,
 )
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, say, text_of
 from tests.test_import_export import upload
 
 SECOND_ADMIN = 901
@@ -41,10 +40,6 @@ async def bot(settings: Settings, extractor: StandInExtractor) -> AsyncIterator[
     async with BotHarness(settings) as harness:
         harness.app.bot_data[EXTRACTOR] = extractor
         yield harness
-
-
-async def say(bot: BotHarness, text: str, user_id: int = ADMIN_ID, **extra: Any) -> list[ApiCall]:
-    return await bot.send(text, chat_id=user_id, user_id=user_id, **extra)
 
 
 def with_button(calls: list[ApiCall], prefix: str) -> tuple[ApiCall, str]:

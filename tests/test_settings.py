@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,7 @@ from tests.harness import run_bot
 FAKE_TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for key in list(os.environ):
-        if key.startswith("BOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)  # no developer .env is read
+pytestmark = pytest.mark.usefixtures("clean_env")  # no developer BOT_* variable or .env is read
 
 
 def test_defaults_match_the_documented_ones() -> None:
