@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import BotHarness, replies, text_of
+from tests.harness import BotHarness, button_labels, replies, text_of
 
 
 async def _ask(bot: BotHarness, text: str, lang: str) -> tuple[str, list[str]]:
     calls = await bot.send(text, lang=lang)
     assert len(replies(calls)) == 1, calls
-    labels = [b.get("text", "") for c in calls for row in c.buttons for b in row]
-    return text_of(calls), labels
+    return text_of(calls), button_labels(calls)
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import ADMIN_ID, BotHarness, text_of
+from tests.harness import BotHarness, say, text_of
 
 DEJIA = "kunshan-dejia-solid-state-battery-hq"
 
 
 async def _admin(bot: BotHarness, text: str, lang: str = "en") -> str:
-    return text_of(await bot.send(text, user_id=ADMIN_ID, chat_id=ADMIN_ID, lang=lang))
+    return text_of(await say(bot, text, lang=lang))
 
 
 @pytest.mark.parametrize(
