@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core import ask_frame
+from bot.core.conditions import parse_condition
+from bot.core.questions import fold
 from bot.core.records import FactFile, Project
 from tests.harness import BotHarness, replies, say, text_of
 
@@ -149,3 +152,35 @@ async def test_which_zones_in_english(bot: BotHarness) -> None:
     assert first == "2 zones have projects with investment of over CNY 500 million (4 in all):"
     assert "Kunshan" in reply and "Xianning storage plant" in reply
     assert "zones in the store" not in reply.lower() and "/zones" not in reply, reply
+
+
+async def test_which_zones_after_a_one_project_answer_is_still_by_zone(bot: BotHarness) -> None:
+    # The first answer has one project (it stays in question softly); the second asks for zones.
+    reply = await ask(bot, "哪些园区有用地超过100亩的项目")
+    assert "用地超过100亩的项目的园区共1个（1个项目）" in _first(reply), reply
+    reply = await ask(bot, "哪个高新区有年产值超过10亿元的项目？")
+    assert "年产值超过10亿元的项目的园区共1个（1个项目）" in _first(reply), reply
+    assert "嘉兴高新区：1个" in reply and "丰茂嘉兴汽车零部件生产基地项目" in reply
+
+
+async def test_a_follow_up_of_which_zones_stays_by_zone_until_a_zone_is_named(
+    bot: BotHarness,
+) -> None:
+    await _load(bot)
+    await ask(bot, "哪些园区有投资超过5亿元的项目")
+    reply = await ask(bot, "那新能源呢")
+    assert "新能源领域投资超过5亿元的项目的园区共2个（2个项目）" in _first(reply), reply
+    assert "昆山高新区：1个" in reply and "咸宁高新区：1个" in reply
+    assert "昆山乙芯片项目" not in reply
+    reply = await ask(bot, "那咸宁呢")
+    assert "咸宁高新区新能源领域投资超过5亿元的项目有1个" in _first(reply), reply
+
+
+def test_a_saved_frame_reads_back_and_bad_ones_read_as_nothing() -> None:
+    condition = parse_condition(fold("投资超过5亿元"))
+    assert condition is not None
+    frame = ask_frame.Frame(condition, ("signed",), ("新能源",), by_zone=True)
+    assert ask_frame.load(ask_frame.dump(frame)) == frame
+    assert ask_frame.dump(ask_frame.Frame()) is None
+    for bad in ("", "{", "[]", '{"condition": {"measure": "x"}}', '{"stages": 3}'):
+        assert ask_frame.load(bad) is None, bad

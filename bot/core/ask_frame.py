@@ -22,6 +22,7 @@ class Frame:
     condition: Condition | None = None
     stages: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
+    by_zone: bool = False  # asked "which zones" (哪些园区有…以上的项目)
 
     def __bool__(self) -> bool:
         return self.condition is not None or bool(self.stages) or bool(self.sectors)
@@ -37,7 +38,11 @@ def dump(frame: Frame | None) -> str | None:
         return None
     assert frame is not None
     cond = frame.condition
-    body: dict[str, Any] = {"stages": list(frame.stages), "sectors": list(frame.sectors)}
+    body: dict[str, Any] = {
+        "stages": list(frame.stages),
+        "sectors": list(frame.sectors),
+        "by_zone": frame.by_zone,
+    }
     if cond is not None:
         body["condition"] = {
             "measure": cond.measure,
@@ -56,6 +61,10 @@ def _load_bound(raw: object) -> Bound | None:
         return Bound(Decimal(str(raw[0])), bool(raw[1]))
     except InvalidOperation:
         return None
+
+
+def _words(raw: object) -> tuple[str, ...]:
+    return tuple(s for s in raw if isinstance(s, str)) if isinstance(raw, list) else ()
 
 
 def load(text: str | None) -> Frame | None:
@@ -80,7 +89,6 @@ def load(text: str | None) -> Frame | None:
                 high,
                 str(raw.get("typed") or ""),
             )
-    stages = tuple(str(s) for s in body.get("stages") or () if isinstance(s, str))
-    sectors = tuple(str(s) for s in body.get("sectors") or () if isinstance(s, str))
-    frame = Frame(condition, stages, sectors)
+    stages, sectors = _words(body.get("stages")), _words(body.get("sectors"))
+    frame = Frame(condition, stages, sectors, body.get("by_zone") is True)
     return frame or None
