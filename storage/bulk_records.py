@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from bot.core.records import Company, Event, Project, Zone
 from bot.core.text import fts_text, pinyin_terms
+from storage.bulk_sorted import SortedRows
 from storage.name_index import name_forms
 
 RecordKind = Literal["project", "event"]
@@ -178,9 +179,12 @@ async def write(
     via: str,
     actor_id: int | None,
     report: Any,
+    sorted_rows: SortedRows | None = None,
 ) -> None:
     """Inside the caller's transaction: decide each record against the store, then write
-    every table in one statement each. ``report`` is the ApplyReport to fill."""
+    every table in one statement each. ``report`` is the ApplyReport to fill.
+    ``sorted_rows``: a big import's name-index and label rows are held there and written at
+    its end, in key order (storage/bulk_sorted.py)."""
     table = "projects" if kind == "project" else "events"
     existing = await _existing(db, table, [p.record_id for p in prepared])
     inserts: list[tuple[Any, ...]] = []
@@ -220,28 +224,40 @@ async def write(
         await db.executemany(_INSERT[kind], inserts)
     if updated:
         await db.executemany(_UPDATE[kind], changes)
-        await db.executemany("DELETE FROM record_labels WHERE kind = ? AND record_id = ?", updated)
         await db.executemany(
             "DELETE FROM search_index WHERE rowid IN "
             "(SELECT id FROM search_docs WHERE kind = ? AND record_id = ?)",
             updated,
         )
         await db.executemany("DELETE FROM search_docs WHERE kind = ? AND record_id = ?", updated)
-        await db.executemany("DELETE FROM entity_names WHERE kind = ? AND record_id = ?", updated)
+        if sorted_rows is not None:
+            await sorted_rows.updated(updated)
+        else:
+            await db.executemany(
+                "DELETE FROM record_labels WHERE kind = ? AND record_id = ?", updated
+            )
+            await db.executemany(
+                "DELETE FROM entity_names WHERE kind = ? AND record_id = ?", updated
+            )
     # In key order: neighbouring rows land on the same B-tree pages (these tables are read
     # by key only, so the order they are written in is not seen).
-    await db.executemany(
-        "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) VALUES (?, ?, ?, ?)",
-        sorted(
-            (name, kind, item.record_id, quality)
-            for item in changed
-            for name, quality in item.names
-        ),
+    names = sorted(
+        (name, kind, item.record_id, quality) for item in changed for name, quality in item.names
     )
-    await db.executemany(
-        "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
-        sorted((kind, item.record_id, label) for item in changed for label in item.labels),
-    )
+    labels = sorted((kind, item.record_id, label) for item in changed for label in item.labels)
+    if sorted_rows is not None:
+        await sorted_rows.names(names)
+        await sorted_rows.labels(labels)
+    else:
+        await db.executemany(
+            "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) "
+            "VALUES (?, ?, ?, ?)",
+            names,
+        )
+        await db.executemany(
+            "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
+            labels,
+        )
     async with db.execute("SELECT COALESCE(MAX(id), 0) FROM search_docs") as cursor:
         top = await cursor.fetchone()
     base = int(top[0]) if top is not None else 0
