@@ -8,7 +8,9 @@ through the WAL for a 442 MB store). Here those rows wait in temporary tables (a
 the temporary file) and are copied in once at the end of the same transaction, sorted, so
 each page of the target is written once. When an import at least doubles a table, its
 secondary index keyed by record id (the history's, the name index's) is dropped and built
-again at the end (one sort) instead of being updated row by row in random order.
+again at the end (one sort) instead of being updated row by row in random order. While it
+writes, the page cache and the full-text index's buffer are bigger (``BULK_CACHE_KIB``,
+``BULK_FTS_HASH``), after the memory validation used is handed back.
 
 All of it happens inside the caller's write transaction: a failure rolls back the rows, the
 dropped indexes and the temporary tables' contents alike. The stored rows are the same as
@@ -18,9 +20,22 @@ those of ``bulk_records.write`` alone (``tests/test_import_sorted.py``); only th
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 import aiosqlite
+
+# While a big import writes (its one transaction), the page cache is this big (KiB) instead of
+# SQLite's 2 MB, and the full-text index buffers this much before writing a segment (instead of
+# 1 MB): with the rows in key order, the pages a write touches mostly stay in memory. Both
+# come back when the import ends; validation's memory is released first (see
+# ``release_freed_memory``), so the peak stays that of validation.
+BULK_CACHE_KIB = 16_384
+BULK_FTS_HASH = 8 * 1024 * 1024
+FTS_DEFAULT_HASH = 1024 * 1024
 
 _TEMP_TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS import_names"
@@ -45,8 +60,22 @@ class SortedRows:
         self._db = db
         self._incoming = incoming
         self._rebuild: list[str] = []  # CREATE INDEX statements to run again at the end
+        self._cache: int | None = None
+        self._hashsize: object = None
 
     async def start(self) -> None:
+        db = self._db
+        async with db.execute("PRAGMA cache_size") as cursor:
+            row = await cursor.fetchone()
+        self._cache = int(row[0]) if row else None
+        await db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        async with db.execute("SELECT v FROM search_index_config WHERE k = 'hashsize'") as cursor:
+            row = await cursor.fetchone()
+        self._hashsize = None if row is None else row[0]
+        await db.execute(
+            "INSERT INTO search_index(search_index, rank) VALUES ('hashsize', ?)",
+            (BULK_FTS_HASH,),
+        )
         for statement in _TEMP_TABLES:
             await self._db.execute(statement)
         for table in ("import_names", "import_labels", "import_updated"):
@@ -115,3 +144,24 @@ class SortedRows:
         self._rebuild.clear()
         for table in ("import_names", "import_labels", "import_updated"):
             await db.execute(f"DELETE FROM temp.{table}")
+        # The full-text index's setting as it was (a rollback restores it by itself).
+        await db.execute(
+            "INSERT INTO search_index(search_index, rank) VALUES ('hashsize', ?)",
+            (FTS_DEFAULT_HASH if self._hashsize is None else self._hashsize,),
+        )
+        if self._hashsize is None:
+            await db.execute("DELETE FROM search_index_config WHERE k = 'hashsize'")
+
+    async def close(self) -> None:
+        """The page cache back to its size (the transaction succeeded or not)."""
+        if self._cache is not None:
+            with contextlib.suppress(sqlite3.Error):
+                await self._db.execute(f"PRAGMA cache_size = {self._cache}")
+
+
+def release_freed_memory() -> None:
+    """Give the memory validation freed back to the system before the write (where the C
+    library allows it), so the bigger caches of the write do not add to the peak."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
