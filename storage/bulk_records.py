@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 import aiosqlite
@@ -84,6 +85,17 @@ def _body(model: BaseModel) -> str:
     return model.model_dump_json(exclude={"learned_at"}, exclude_none=True)
 
 
+@lru_cache(maxsize=4096)
+def _cached_fts_part(part: str) -> str:
+    return fts_text(part)
+
+
+def _fts_part(part: str) -> str:
+    """``fts_text`` of one part of a record's search text; short parts (names, sectors: they
+    repeat from record to record) are remembered, long ones (notes) are not."""
+    return _cached_fts_part(part) if len(part) <= 64 else fts_text(part)
+
+
 def prepare(
     records: Sequence[Project | Event],
     companies: Mapping[str, list[str]],
@@ -117,7 +129,10 @@ def prepare(
                 record.summary_en,
             ]
         parts = [*extra, *record.sectors, *zones.get(record.zone, [])]
-        text = " ".join(part for part in parts if part)
+        # Part by part (the same text: NFKC and the spacing of Han characters never reach
+        # across the space between parts), so the parts every record repeats (its zone's
+        # names, its sectors) are worked out once.
+        text = " ".join(_fts_part(part) for part in parts if part)
         out.append(
             Prepared(
                 record_id=record.id,
@@ -127,7 +142,7 @@ def prepare(
                 stage=stage,
                 labels=tuple(record.sectors),
                 title=fts_text(title),
-                text=f"{fts_text(text)} {pinyin_terms(title)}",
+                text=f"{text} {pinyin_terms(title)}",
                 names=tuple(
                     name_forms(
                         "project" if isinstance(record, Project) else "event",
