@@ -47,7 +47,7 @@ from bot.core.records import FactFile, Project
 from bot.jobs.alerts import alerts_tick
 from bot.jobs.delivery import Outgoing, RetryLater, Sent
 from bot.settings import Settings
-from storage import Store
+from tests.harness import start_app, stop_app, write_elsewhere
 from tests.robot_servers import webhook_url
 
 TOKEN = "123456:bench-token"
@@ -79,19 +79,15 @@ def window_max(times: list[float], width: float) -> int:
 
 
 async def import_one(path: Path, record_id: str) -> None:
-    other = await Store.open(path)
-    try:
-        project = Project(
-            id=record_id,
-            zone="kunshan",
-            name_zh=f"基准项目{record_id}",
-            sectors=("新能源",),
-            stage="signed",  # type: ignore[arg-type]
-            source="p000-kunshan",
-        )
-        await other.apply_facts(FactFile(projects=(project,)), via="cli")
-    finally:
-        await other.close()
+    project = Project(
+        id=record_id,
+        zone="kunshan",
+        name_zh=f"基准项目{record_id}",
+        sectors=("新能源",),
+        stage="signed",  # type: ignore[arg-type]
+        source="p000-kunshan",
+    )
+    await write_elsewhere(path, FactFile(projects=(project,)))
 
 
 # ---- the fake Bot API, in a child process ----------------------------------------------
@@ -103,6 +99,7 @@ async def serve_telegram() -> None:
     from aiohttp import web
 
     from tests.botapi_server import FakeBotApi
+    from tests.loopback import serve_one_route
 
     fake = FakeBotApi(TOKEN, enforce_rates=True)
     await fake.start()
@@ -120,15 +117,7 @@ async def serve_telegram() -> None:
                 first.setdefault(str(r.chat_id), r.at)
         return web.json_response({"first": first, "429s": refused})
 
-    extra = web.Application()
-    extra.router.add_get("/arrivals", arrivals)
-    runner = web.AppRunner(extra, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert server is not None
-    stats_port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    stats_port = await serve_one_route("/arrivals", arrivals)
     print(f"{fake.base_url} {fake.file_base_url} {stats_port}", flush=True)
     while True:
         await asyncio.sleep(3600)
@@ -223,9 +212,7 @@ async def run(
         access="open",
     )
     app = build_application(settings, rate_limit=True)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
+    await start_app(app)
     services = services_of(app)
     store = services.store
     assert store is not None
@@ -323,9 +310,7 @@ async def run(
                 f"(median), last {max(alert_after):.1f} s"
             )
     finally:
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
+        await stop_app(app)
 
 
 if __name__ == "__main__":

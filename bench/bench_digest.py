@@ -36,6 +36,7 @@ from bot.settings import Settings
 from storage import Store
 from storage.base import iso
 from tests.botapi_server import FakeBotApi
+from tests.harness import start_app, stop_app
 
 TOKEN = "123456:bench-token"
 ZONES = [("kunshan", "p000-kunshan"), ("xianning", "p000-xianning"),
@@ -192,9 +193,7 @@ async def bench_send(chats: int, folder: Path) -> None:
     )
     now = datetime.now(UTC)
     app = build_application(settings, rate_limit=True)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
+    await start_app(app)
     store = services_of(app).store
     assert store is not None
     try:
@@ -214,9 +213,7 @@ async def bench_send(chats: int, folder: Path) -> None:
             f"{max(len(limited), len(rejected))}; tick results {report.results}"
         )
     finally:
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
+        await stop_app(app)
         await fake.stop()
 
 

@@ -288,6 +288,7 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     from telegram import Update
     from telegram.ext import CommandHandler
 
+    from bot import longlived
     from bot.app import OFFLINE_TOKEN, build_application
     from bot.context import services_of
     from bot.core.text import pinyin
@@ -308,6 +309,7 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     api = TimedApi()
     settings = Settings(_env_file=None, database_path=path, access="open")  # type: ignore[call-arg]
     app = build_application(settings, request=api, token=OFFLINE_TOKEN, rate_limit=False)
+    longlived.enable()  # as the bot's process does (python -m bot)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
@@ -498,6 +500,7 @@ def bare_search(path: Path, queries: list[str]) -> list[float]:
 
     from bot.core.lookup import SEARCH_COUNT_CAP
     from bot.core.text import fts_query
+    from storage.fact_queries import broad_page
 
     db = sqlite3.connect(path)
     times = []
@@ -509,15 +512,7 @@ def bare_search(path: Path, queries: list[str]) -> list[float]:
             (query, SEARCH_COUNT_CAP + 1),
         ).fetchone()[0]
         if count > SEARCH_COUNT_CAP:
-            in_title = f"{{title}} : ({query})"
-            db.execute(
-                "SELECT d.kind, d.record_id, d.zone_id, s.title FROM "
-                "(SELECT id, tier FROM (SELECT rowid AS id, 0 AS tier FROM search_index "
-                "WHERE search_index MATCH ? UNION ALL SELECT rowid, 1 FROM search_index "
-                "WHERE search_index MATCH ?) ORDER BY tier, id DESC LIMIT 10) p "
-                "JOIN search_index s ON s.rowid = p.id JOIN search_docs d ON d.id = p.id",
-                (in_title, f"({query}) NOT {in_title}"),
-            ).fetchall()
+            broad_page(db, query, None, 10, 0)  # storage's own statements, no thread hop
         else:
             db.execute(
                 "SELECT d.kind, d.record_id, d.zone_id, s.title, s.r FROM "

@@ -170,6 +170,7 @@ def _fail(settings: Settings, message: str) -> int:
 
 
 def _run(settings: Settings) -> int:
+    from bot import longlived
     from bot.app import build_application
     from storage.health import check_database
     from storage.lock import InstanceLock
@@ -180,6 +181,7 @@ def _run(settings: Settings) -> int:
     with InstanceLock(settings.database_path):
         check_database(settings.database_path)
         app = build_application(settings)
+        longlived.enable()
         log.info("starting (%s); database %s", settings.mode, settings.database_path)
         try:
             # run_polling/run_webhook handle SIGINT/SIGTERM: they stop fetching, let handlers
@@ -294,8 +296,10 @@ def _restore(settings: Settings, source: Path) -> int:
 
 
 def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import longlived
     from bot.console import run_console
 
+    longlived.enable()
     database = args.database or settings.database_path.with_name("console.sqlite3")
     settings = settings.model_copy(update={"database_path": database})
     return asyncio.run(run_console(settings, lang="en" if args.lang == "en" else "zh-hans"))

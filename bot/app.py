@@ -20,6 +20,7 @@ import handlers
 from bot.context import SERVICES_KEY, BotApp, BotContext, Services, services_of
 from bot.inbound import CleaningApplication
 from bot.jobs import start_jobs
+from bot.longlived import settle
 from bot.menu import set_admin_menu
 from bot.ops import start_error_counter, stop_error_counter
 from bot.settings import Settings
@@ -119,6 +120,8 @@ async def post_init(app: BotApp) -> None:
     await start_jobs(app)
     start_error_counter(services.ops)
     await set_menu(app)
+    # Modules, settings and tables live as long as the process (bot/longlived.py).
+    settle("start-up", collect=False)
 
 
 async def set_menu(app: BotApp) -> None:

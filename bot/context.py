@@ -13,9 +13,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.lookup import TokenStore
 from bot.core.robots import is_channel_id
-from bot.core.zone_cache import FactsView
+from bot.core.zone_cache import FactsView, facts_view
 from bot.jobs.delivery import Destination, Pacer, TelegramChat
 from bot.jobs.robots import RobotChannel, Robots
+from bot.longlived import settle
 from bot.ops import Ops
 from bot.settings import Settings
 from bot.texts.common import Lang, as_lang
@@ -56,6 +57,15 @@ class Services:
     def __post_init__(self) -> None:
         # The pacer's per-chat spacing runs on the app's clock, so tests can move it.
         self.pacer = Pacer(clock=lambda: self.clock().timestamp())
+
+    async def facts_at_hand(self, store: Store) -> FactsView:
+        """The lookups' facts view, rebuilt when the facts changed. A new view lives until
+        the next write: it is moved out of the garbage collector's way (bot/longlived.py)."""
+        view = await facts_view(store, self.facts)
+        if view is not self.facts:
+            self.facts = view
+            settle("the facts view")
+        return view
 
     def destination(self, bot: Bot, chat_id: int, thread_id: int | None = None) -> Destination:
         """Where the engines send a chat's messages: the Telegram chat itself, or for a

@@ -374,13 +374,18 @@ class LocalBotApi(BaseRequest):
             call, {"document": document, **({"caption": caption} if caption else {})}
         )
 
-    def _m_editMessageText(self, call: ApiCall) -> dict[str, Any]:
-        text = self._visible(call, "text", MAX_TEXT)
+    def _to_edit(self, call: ApiCall) -> dict[str, Any]:
+        """The message an edit names, its new markup checked, as Telegram checks both."""
         self._check_markup(call)
         key = (int(call.params["chat_id"]), int(call.params["message_id"]))
         message = self._messages.get(key)
         if message is None:
             raise TelegramRefusal("Bad Request: message to edit not found")
+        return message
+
+    def _m_editMessageText(self, call: ApiCall) -> dict[str, Any]:
+        text = self._visible(call, "text", MAX_TEXT)
+        message = self._to_edit(call)
         markup = call.params.get("reply_markup")
         markup = json.loads(markup) if isinstance(markup, str) else markup
         if message.get("text") == text and message.get("reply_markup") == markup:
@@ -396,11 +401,7 @@ class LocalBotApi(BaseRequest):
         return message
 
     def _m_editMessageReplyMarkup(self, call: ApiCall) -> dict[str, Any]:
-        self._check_markup(call)
-        key = (int(call.params["chat_id"]), int(call.params["message_id"]))
-        message = self._messages.get(key)
-        if message is None:
-            raise TelegramRefusal("Bad Request: message to edit not found")
+        message = self._to_edit(call)
         markup = call.params.get("reply_markup")
         message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
         return message

@@ -36,7 +36,6 @@ from bot.articles.model import MAX_FILE_BYTES, checked
 from bot.articles.readers import ARTICLE_SUFFIXES, read_file
 from bot.callbacks import ArticleOffer, ReviewButton
 from bot.context import BotContext
-from bot.core.zone_cache import facts_view
 from bot.texts import admin as admin_texts
 from bot.texts import review as texts
 from handlers import lookup, review
@@ -235,8 +234,7 @@ async def pressed(update: Update, context: BotContext) -> None:
     try:
         article = await _read(context, cand)
         # The lookups' cached zone index: an article's zones resolve as /zone resolves them.
-        view = await facts_view(context.store, context.services.facts)
-        context.services.facts = view
+        view = await context.services.facts_at_hand(context.store)
         result = await draft_article(
             context.store,
             article,

@@ -48,7 +48,7 @@ from bot.core.lookup import (
 from bot.core.matching import ZoneMatch, resolve_sector
 from bot.core.records import SearchHit, ZoneCounts
 from bot.core.text import normalise, search_words
-from bot.core.zone_cache import FactsView, facts_view
+from bot.core.zone_cache import FactsView
 from bot.texts import directory as directory_texts
 from bot.texts import lookup as texts
 from bot.texts.common import Lang, split_message
@@ -77,9 +77,7 @@ class Outcome:
 
 
 async def _view(context: BotContext) -> FactsView:
-    services = context.services
-    services.facts = await facts_view(context.store, services.facts)
-    return services.facts
+    return await context.services.facts_at_hand(context.store)
 
 
 def _names(view: FactsView) -> texts.Names:

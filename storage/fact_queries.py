@@ -466,7 +466,7 @@ class FactQueries(StoreBase):
         search_docs. More matches than that (a one-word search over a big store): records
         with the words in their title first, then the others, each newest first. bm25 would
         read every match's positions to weigh the words (150 ms for 40,000 matches); the
-        FTS table gives these orders without it.
+        FTS table streams these orders without it (``broad_page``).
         """
         query = fts_query(text)
         if query is None:
@@ -486,15 +486,8 @@ class FactQueries(StoreBase):
         rest_limit = limit - (len(first) if offset == 0 else 0)
         rows = list(first) if offset == 0 else []
         if rest_limit > 0 and broad:
-            in_title = f"{{title}} : ({query})"
-            rows += await self.fetchall(
-                "SELECT d.kind, d.record_id, d.zone_id, s.title, 0.0 FROM "
-                "(SELECT id, tier FROM (SELECT rowid AS id, 0 AS tier FROM search_index "
-                "WHERE search_index MATCH ? UNION ALL SELECT rowid, 1 FROM search_index "
-                "WHERE search_index MATCH ?) WHERE id IS NOT ? ORDER BY tier, id DESC "
-                "LIMIT ? OFFSET ?) p JOIN search_index s ON s.rowid = p.id "
-                "JOIN search_docs d ON d.id = p.id ORDER BY p.tier, p.id DESC",
-                (in_title, f"({query}) NOT {in_title}", skipped, rest_limit, rest_offset),
+            rows += await self.read(
+                lambda conn: broad_page(conn, query, skipped, rest_limit, rest_offset)
             )
         elif rest_limit > 0:
             rows += await self.fetchall(
@@ -673,6 +666,50 @@ class FactQueries(StoreBase):
 
 # bm25 weights for (title, body): a match in the title counts five times one in the body.
 _RANK = "bm25(5.0, 1.0)"
+
+
+def broad_page(
+    conn: sqlite3.Connection, query: str, skipped: int | None, limit: int, offset: int
+) -> list[sqlite3.Row]:
+    """A page of a broad search (more matches than are worth ranking): the records with the
+    words in their title first, then the others, each newest first.
+
+    Each tier is read from the FTS table in descending rowid order, which FTS5 streams without
+    sorting, so a page costs the rows it shows (plus, past the first tier, counting that tier)
+    rather than sorting every match: ~0.4 ms instead of ~7 ms (p50) for one word over 300,000
+    projects. ``skipped``: the rowid already shown first (the zone the query names).
+    """
+    in_title = f"{{title}} : ({query})"
+    tiers = (in_title, f"({query}) NOT {in_title}")
+    tier_sql = (
+        "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid IS NOT ? "
+        "ORDER BY rowid DESC LIMIT ? OFFSET ?"
+    )
+    ids = [int(r[0]) for r in conn.execute(tier_sql, (tiers[0], skipped, limit, offset))]
+    if len(ids) < limit:
+        # The page reaches past the first tier: the rest start at the second tier's top,
+        # unless the page began beyond the first tier (then count that tier to know where).
+        rest_offset = 0
+        if offset > 0 and not ids:
+            in_first = conn.execute(
+                "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ? AND rowid IS NOT ?",
+                (tiers[0], skipped),
+            ).fetchone()[0]
+            rest_offset = max(0, offset - int(in_first))
+        rest = (tiers[1], skipped, limit - len(ids), rest_offset)
+        ids += [int(r[0]) for r in conn.execute(tier_sql, rest)]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    found = {
+        int(r[5]): r
+        for r in conn.execute(
+            "SELECT d.kind, d.record_id, d.zone_id, s.title, 0.0, d.id FROM search_docs d "
+            f"JOIN search_index s ON s.rowid = d.id WHERE d.id IN ({marks})",
+            ids,
+        )
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def _hit(row: aiosqlite.Row) -> SearchHit:

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tests.loopback import Served, serve_on_loopback
+
 # A report in the usual shape: a signing in 昆山高新区 (a zone of the seed), a new firm's
 # project with a hedged amount and land, and more money for a project the seed already has.
 ARTICLE = (
@@ -183,7 +185,7 @@ def pdf_bytes(lines: Sequence[str] | None) -> bytes:
 PAGES = Path(__file__).parent / "data" / "articles"
 
 
-class PageServer:
+class PageServer(Served):
     """Saved pages served over HTTP on 127.0.0.1 (a free port), as a news site would."""
 
     def __init__(self) -> None:
@@ -199,18 +201,10 @@ class PageServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def __aenter__(self) -> PageServer:
-        from aiohttp import web
+    async def start(self) -> None:
+        self.port = await serve_on_loopback(self._runner)
 
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
+    async def stop(self) -> None:
         await self._runner.cleanup()
 
     async def _serve(self, request: Any) -> Any:

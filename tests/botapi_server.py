@@ -31,10 +31,11 @@ import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from tests.loopback import Served, serve_on_loopback
 
 JSONDict = dict[str, Any]
 
@@ -507,7 +508,7 @@ class _Call:
 Handler = Callable[[_Call], Awaitable[Any]]
 
 
-class FakeBotApi:
+class FakeBotApi(Served):
     """In-process fake of the Telegram Bot API on aiohttp.web.
 
     ``token=None`` accepts any token; otherwise other tokens get 401 Unauthorized.
@@ -629,11 +630,8 @@ class FakeBotApi:
         app.router.add_route("GET", "/file/bot{token}/{file_path:.+}", self._handle_file)
         # Short shutdown timeout: hung fault-injected requests must not stall test teardown.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
+        self.port = await serve_on_loopback(self._runner, host, port)
         self.host = host
-        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         self._closing.set()
@@ -641,18 +639,6 @@ class FakeBotApi:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> FakeBotApi:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     def _notify(self) -> None:
         # Broadcast to every waiter (long polls, wait_for) by swapping in a fresh Event.

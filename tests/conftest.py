@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.jobs import delivery
 from bot.settings import Settings
 from tests.harness import BotHarness, make_settings
 
@@ -18,9 +20,28 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings)
-    await harness.start()
-    try:
+    async with BotHarness(settings) as harness:
         yield harness
-    finally:
-        await harness.stop()
+
+
+@pytest.fixture
+async def private_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
+    """The bot with BOT_ACCESS=private."""
+    async with BotHarness(make_settings(tmp_path, access="private")) as harness:
+        yield harness
+
+
+@pytest.fixture
+def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per-chat spacing off: a test's fake clock stands still between sends."""
+    monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
+    monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """None of the developer's BOT_* variables, and a fresh working directory (no .env)."""
+    for key in list(os.environ):
+        if key.startswith("BOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)

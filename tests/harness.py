@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import os
+import subprocess
+import sys
 import warnings
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from telegram import Update
@@ -14,6 +19,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.context import BotApp, services_of
+from bot.core.records import FactFile
 from bot.local_api import (
     ApiCall,
     LocalBotApi,
@@ -25,9 +31,20 @@ from bot.local_api import (
 from bot.settings import Settings
 from storage import Store
 from storage.base import utcnow
+from tests.loopback import Served
 
 ADMIN_ID = 900
 USER_ID = 1001
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(path: Path) -> ModuleType:
+    """A script of tools/ or bench/ (folders that are not packages) imported as a module."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -41,7 +58,82 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-class BotHarness:
+class Clock:
+    """A clock the test moves by hand, for the app, the store and the pacer."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+    def set(self, *args: int) -> datetime:
+        self.now = datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+        return self.now
+
+
+def run_bot(
+    cwd: Path,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` in ``cwd`` as a user runs it: none of the developer's own BOT_*
+    variables, only ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=clean,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_cli(
+    tmp_path: Path,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """``run_bot`` on the database ``tmp_path/data/bot.sqlite3``."""
+    database = {"BOT_DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3")}
+    return run_bot(tmp_path, *args, env={**database, **(env or {})}, stdin=stdin, timeout=timeout)
+
+
+async def start_app(app: BotApp) -> None:
+    """Initialize the Application and run its post_init, as run_polling would (only
+    run_polling and run_webhook call post_init themselves)."""
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+
+
+async def stop_app(app: BotApp) -> None:
+    """post_shutdown, then shutdown, as run_polling ends."""
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)
+    await app.shutdown()
+
+
+async def write_elsewhere(path: Path, facts: FactFile, via: str = "cli") -> None:
+    """Write records as another process would (``python -m bot import``): its own connection."""
+    other = await Store.open(path)
+    try:
+        await other.apply_facts(facts, via=via)
+    finally:
+        await other.close()
+
+
+class BotHarness(Served):
     """A running Application; ``send`` and ``press`` return the calls each update caused."""
 
     def __init__(self, settings: Settings, now: Callable[[], datetime] = utcnow) -> None:
@@ -53,15 +145,10 @@ class BotHarness:
         self._message_ids = 0
 
     async def start(self) -> None:
-        await self.app.initialize()
-        # post_init runs only under run_polling; call it as run_polling would.
-        assert self.app.post_init is not None
-        await self.app.post_init(self.app)
+        await start_app(self.app)
 
     async def stop(self) -> None:
-        assert self.app.post_shutdown is not None
-        await self.app.post_shutdown(self.app)
-        await self.app.shutdown()
+        await stop_app(self.app)
 
     @property
     def store(self) -> Store:
@@ -133,6 +220,16 @@ class BotHarness:
         return await self.process(
             my_chat_member_update(chat_id, user_id=user_id, old=old, new=new, chat_type=chat_type)
         )
+
+
+async def say(bot: BotHarness, text: str, user_id: int = ADMIN_ID, **extra: Any) -> list[ApiCall]:
+    """``text`` from ``user_id`` (an admin unless named) in a private chat with the bot."""
+    return await bot.send(text, chat_id=user_id, user_id=user_id, **extra)
+
+
+def button_labels(calls: list[ApiCall]) -> list[str]:
+    """The text of every button on these calls' messages, in order."""
+    return [b.get("text", "") for c in calls for row in c.buttons for b in row]
 
 
 def replies(calls: list[ApiCall], method: str = "sendMessage") -> list[ApiCall]:

@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.loopback import Served, serve_on_loopback, serve_one_route
+
 WECOM_LIMIT = 4096
 DINGTALK_LIMIT = 20000
 FEISHU_LIMIT = 20 * 1024
@@ -76,7 +78,7 @@ def _text_of(kind: str, body: dict[str, Any]) -> str:
     return json.dumps(body, ensure_ascii=False)
 
 
-class RobotServers:
+class RobotServers(Served):
     """All three platforms on one loopback port (paths tell them apart)."""
 
     def __init__(self, *, keep_alive: bool = False) -> None:
@@ -108,12 +110,7 @@ class RobotServers:
         app.router.add_post("/robot/send", self._dingtalk)
         app.router.add_post("/open-apis/bot/v2/hook/{key}", self._feishu)
         self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = await serve_on_loopback(self._runner)
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -341,16 +338,7 @@ async def _serve(robots_per_kind: int, secret: str) -> None:
         )
 
     await fake.start()
-    assert fake._runner is not None
-    extra = web.Application()
-    extra.router.add_get("/stats", stats)
-    runner = web.AppRunner(extra, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert server is not None
-    stats_port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    stats_port = await serve_one_route("/stats", stats)
     print(f"{fake.port} {stats_port}", flush=True)
     while True:
         await asyncio.sleep(3600)

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from bot.local_api import callback_update
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, text_of
 
 GROUP_ID = -100200
-
-
-@pytest.fixture
-async def private_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(make_settings(tmp_path, access="private"))
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 async def _request_and_card(bot: BotHarness) -> tuple[str, object]:

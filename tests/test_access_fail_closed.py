@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.local_api import callback_update, inline_update
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies
 
 GROUP_ID = -100300
 FAULTS = {
     "502": (502, "Bad Gateway", None),
     "timeout": (0, "timed out", None),  # LocalBotApi: status 0 raises TimedOut
 }
-
-
-@pytest.fixture
-async def private_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(make_settings(tmp_path, access="private"))
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def _fail(bot: BotHarness, method: str, fault: str) -> None:

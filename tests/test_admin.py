@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.local_api import ApiCall
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, say, text_of
 
 # The harness does not run the JobQueue, so PTB says it ignores the conversation timeout.
 pytestmark = pytest.mark.filterwarnings("ignore:Ignoring `conversation_timeout`")
-
-
-async def say(bot: BotHarness, text: str, user_id: int = ADMIN_ID) -> list[ApiCall]:
-    return await bot.send(text, chat_id=user_id, user_id=user_id)
 
 
 def last_with_buttons(calls: list[ApiCall]) -> ApiCall:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,45 +15,25 @@ from bot.jobs import delivery
 from bot.jobs.alerts import JOB_NAME, alerts_tick
 from bot.local_api import ApiCall, message_update
 from bot.settings import Settings
-from storage import Store
-from tests.harness import ADMIN_ID, USER_ID, BotHarness
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, Clock, write_elsewhere
 
 SOURCE = "p000-kunshan"
 
 
-class Clock:
-    """A settable clock for the app, the store and the pacer."""
+START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, seconds: float) -> None:
-        self.moment += timedelta(seconds=seconds)
-
-
-@pytest.fixture(autouse=True)
-def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Per-chat spacing off in tests: the fake clock stands still between sends."""
-    monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
-    monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+pytestmark = pytest.mark.usefixtures("fast_pacing")
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture
 async def harness(settings: Settings, clock: Clock) -> AsyncIterator[BotHarness]:
-    bot = BotHarness(settings, now=clock)
-    await bot.start()
-    try:
+    async with BotHarness(settings, now=clock) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 def project(record_id: str, zone: str = "kunshan", **fields: Any) -> Project:
@@ -74,11 +54,7 @@ async def add_elsewhere(
     settings: Settings, *projects: Project, events: tuple[Event, ...] = ()
 ) -> None:
     """Write records as another process would (python -m bot import): its own connection."""
-    other = await Store.open(settings.database_path)
-    try:
-        await other.apply_facts(FactFile(projects=projects, events=events), via="cli")
-    finally:
-        await other.close()
+    await write_elsewhere(settings.database_path, FactFile(projects=projects, events=events))
 
 
 def alerts_to(bot: BotHarness, chat_id: int, since: int = 0) -> list[ApiCall]:

@@ -18,11 +18,12 @@ from bot.articles import llm
 from bot.settings import Settings
 from tests.article_support import ARTICLE
 from tests.harness import ADMIN_ID, BotHarness, make_settings, text_of
+from tests.loopback import Served, serve_on_loopback
 
 KEY = "sk-" + "test-" + "0123456789abcdef"
 
 
-class FakeModel:
+class FakeModel(Served):
     """An OpenAI-compatible /v1/chat/completions on loopback answering what a test sets."""
 
     def __init__(self) -> None:
@@ -38,11 +39,7 @@ class FakeModel:
         self.port = 0
 
     async def start(self) -> None:
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        assert site._server is not None
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = await serve_on_loopback(self._runner)
 
     async def stop(self) -> None:
         await self._runner.cleanup()
@@ -62,12 +59,8 @@ class FakeModel:
 
 @pytest.fixture
 async def model() -> AsyncIterator[FakeModel]:
-    fake = FakeModel()
-    await fake.start()
-    try:
+    async with FakeModel() as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture

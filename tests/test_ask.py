@@ -7,7 +7,7 @@ reply it gets: the fact asked for, its period or source, and nothing that needs 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,35 +17,18 @@ from bot.core.records import ZoneFigure
 from bot.local_api import BOT_ID, ApiCall, message_update
 from bot.settings import Settings
 from bot.texts import answers
-from tests.harness import BotHarness, text_of
-
-
-class Clock:
-    """A settable clock for the app and the store."""
-
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 6, 2, 1, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, seconds: float) -> None:
-        self.moment += timedelta(seconds=seconds)
+from tests.harness import BotHarness, Clock, text_of
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2026, 6, 2, 1, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 async def asker(settings: Settings, clock: Clock) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings, now=clock)
-    await harness.start()
-    try:
+    async with BotHarness(settings, now=clock) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 def _one_reply(calls: list[ApiCall]) -> str:

@@ -20,12 +20,8 @@ from tests.harness import BotHarness, text_of
 
 @pytest.fixture
 async def asker(settings: Settings) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings, now=lambda: datetime(2026, 6, 2, 1, 0, tzinfo=UTC))
-    await harness.start()
-    try:
+    async with BotHarness(settings, now=lambda: datetime(2026, 6, 2, 1, 0, tzinfo=UTC)) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 def _one_reply(calls: list[ApiCall]) -> str:

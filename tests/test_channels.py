@@ -15,35 +15,27 @@ import pytest
 
 from bot.context import services_of
 from bot.core import robots
-from bot.jobs import delivery
 from bot.jobs import robots as robot_jobs
 from bot.jobs.alerts import alerts_tick
 from bot.jobs.delivery import Outgoing, RetryLater, Sent
 from bot.jobs.digests import digest_tick
 from bot.logsafe import RedactingFormatter, redact
 from bot.settings import Settings
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, Clock, make_settings, text_of
 from tests.robot_servers import RobotServers, shown_text
-from tests.test_alerts import Clock, add_elsewhere, project
+from tests.test_alerts import START, add_elsewhere, project
 
 KEYS = {"wecom": "wecomkey0001", "dingtalk": "dingtoken0001", "feishu": "feishuhook0001"}
 SECRETS = {"wecom": None, "dingtalk": "SECdingsecret", "feishu": "feishusecret"}
 
 
-@pytest.fixture(autouse=True)
-def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
-    monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+pytestmark = pytest.mark.usefixtures("fast_pacing")
 
 
 @pytest.fixture
 async def servers() -> AsyncIterator[RobotServers]:
-    fake = RobotServers()
-    await fake.start()
-    try:
+    async with RobotServers() as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
@@ -52,12 +44,8 @@ async def harness(tmp_path: object, servers: RobotServers) -> AsyncIterator[BotH
 
     assert isinstance(tmp_path, Path)
     settings = make_settings(tmp_path, channel_hosts=frozenset({servers.host}))
-    bot = BotHarness(settings, now=Clock())
-    await bot.start()
-    try:
+    async with BotHarness(settings, now=Clock(START)) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 def add_command(servers: RobotServers, kind: str, name: str) -> str:
@@ -430,7 +418,7 @@ async def test_revoking_the_owner_pauses_the_robot_and_tells_admins(
     settings: Settings = make_settings(
         tmp_path, channel_hosts=frozenset({servers.host}), access="private"
     )
-    bot = BotHarness(settings, now=Clock())
+    bot = BotHarness(settings, now=Clock(START))
     await bot.start()
     try:
         await bot.store.set_user_status(USER_ID, "approved", ADMIN_ID)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run
+from tests.harness import run_cli
 from tests.test_ops import corrupt
 
 FACTS = (
@@ -27,10 +27,10 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    path = tmp_path / "data" / "bot.sqlite3"  # where tests.test_cli.run points the bot
+    path = tmp_path / "data" / "bot.sqlite3"  # where tests.harness.run_cli points the bot
     facts = tmp_path / "seed.yaml"
     facts.write_text(FACTS.replace("cli-fault", "cli-first"), encoding="utf-8")
-    assert run(tmp_path, "import", str(facts)).returncode == 0
+    assert run_cli(tmp_path, "import", str(facts)).returncode == 0
     assert path.exists()
     return path
 
@@ -41,7 +41,7 @@ def test_import_into_a_locked_database_says_it_is_locked(tmp_path: Path, databas
     holder = sqlite3.connect(database, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        line = one_line(run(tmp_path, "import", str(facts)))
+        line = one_line(run_cli(tmp_path, "import", str(facts)))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -54,7 +54,7 @@ def test_a_damaged_database_is_named_as_such(
 ) -> None:
     (tmp_path / "new.yaml").write_text(FACTS, encoding="utf-8")
     corrupt(database)
-    line = one_line(run(tmp_path, *command))
+    line = one_line(run_cli(tmp_path, *command))
     assert "is damaged" in line and "python -m bot restore" in line, line
 
 
@@ -63,11 +63,11 @@ def test_a_read_only_database_is_refused_before_any_write(tmp_path: Path, databa
     facts.write_text(FACTS, encoding="utf-8")
     database.chmod(0o444)
     before = database.read_bytes()
-    line = one_line(run(tmp_path, "import", str(facts)))
+    line = one_line(run_cli(tmp_path, "import", str(facts)))
     assert "is read-only" in line, line
     assert database.read_bytes() == before
 
 
 def test_backup_of_a_missing_database_is_one_line(tmp_path: Path) -> None:
-    line = one_line(run(tmp_path, "backup", str(tmp_path / "b.db")))  # no database yet
+    line = one_line(run_cli(tmp_path, "backup", str(tmp_path / "b.db")))  # no database yet
     assert "there is no database" in line

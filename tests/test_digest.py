@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.texts.digest import render_digest
 from storage.base import StoreError
 from storage.lock import InstanceLock
-from tests.harness import USER_ID, BotHarness, make_settings
+from tests.harness import USER_ID, BotHarness, Clock, make_settings
 
 
 def iso_at(text: str) -> datetime:
@@ -33,20 +33,6 @@ def iso_at(text: str) -> datetime:
 
 
 GROUP_ID = -1001234567890
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, *args: int) -> datetime:
-        self.now = datetime(*args, tzinfo=UTC)  # type: ignore[misc]
-        return self.now
 
 
 def _fast_pacer(harness: BotHarness, clock: Clock) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from bot.jobs.digests import MAX_ITEMS, digest_tick
 from bot.local_api import ApiCall, html_to_plain
-from tests.harness import BotHarness
+from tests.harness import BotHarness, Clock
 from tests.test_digest import (
     GROUP_ID,
-    Clock,
     _item_numbers,
     add,
     clock,

@@ -3,9 +3,6 @@ the honest card, /zones filters, directory questions, loading without alerts, ba
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,7 +19,7 @@ from bot.core.records import FactFile, Project
 from bot.jobs.alerts import alerts_tick
 from bot.settings import Settings
 from storage import Store
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, run_bot, text_of, write_elsewhere
 
 SHIPPED = load_shipped_directory()
 BY_ID = {e.zone_id: e for e in SHIPPED}
@@ -105,16 +102,8 @@ async def test_a_bad_directory_file_loads_nothing(tmp_path: Path) -> None:
     bad["city"] = "not a city"
     path = tmp_path / "national_zones.csv"
     path.write_text(_csv([GOOD, bad]), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_DATABASE_PATH"] = str(tmp_path / "bot.sqlite3")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "import", str(path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {"BOT_DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    result = run_bot(tmp_path, "import", str(path), env=env)
     assert result.returncode != 0
     assert "row 3 (示范二高新区): field city" in result.stderr + result.stdout
     store = await Store.open(tmp_path / "bot.sqlite3")
@@ -248,23 +237,10 @@ async def test_a_new_record_of_a_directory_zone_alerts_its_followers(
     await bot.send("/subscribe zone 合肥经开区")
     await alerts_tick(bot.app)
     bot.api.clear()
-    other = await Store.open(settings.database_path)
-    try:
-        await other.apply_facts(
-            FactFile(
-                projects=(
-                    Project(
-                        id="t-hefei-line",
-                        zone="hefei-etdz",
-                        name_zh="合肥测试产线项目",
-                        source="p000-kunshan",
-                    ),
-                )
-            ),
-            via="test",
-        )
-    finally:
-        await other.close()
+    project = Project(
+        id="t-hefei-line", zone="hefei-etdz", name_zh="合肥测试产线项目", source="p000-kunshan"
+    )
+    await write_elsewhere(settings.database_path, FactFile(projects=(project,)), via="test")
     await alerts_tick(bot.app)
     sent = bot.api.texts(USER_ID)
     assert len(sent) == 1 and "合肥测试产线项目" in sent[0] and "合肥经开区" in sent[0]
@@ -448,22 +424,12 @@ async def test_a_digest_holds_a_directory_zones_new_record_and_never_the_directo
     await bot.send("/subscribe zone 苏州工业园区")
     empty = text_of(await bot.send("/digest now"))
     assert "没有新的" in empty  # loading 411 zones is not news
-    other = await Store.open(settings.database_path)
-    try:
-        await other.apply_facts(
-            FactFile(
-                projects=(
-                    Project(
-                        id="t-sip-lab",
-                        zone="suzhou-industrial-park",
-                        name_zh="园区测试实验室项目",
-                        source="p000-kunshan",
-                    ),
-                )
-            ),
-            via="test",
-        )
-    finally:
-        await other.close()
+    project = Project(
+        id="t-sip-lab",
+        zone="suzhou-industrial-park",
+        name_zh="园区测试实验室项目",
+        source="p000-kunshan",
+    )
+    await write_elsewhere(settings.database_path, FactFile(projects=(project,)), via="test")
     digest = text_of(await bot.send("/digest now"))
     assert "招商摘要" in digest and "园区测试实验室项目" in digest and "苏州工业园区" in digest

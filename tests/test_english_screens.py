@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from bot.local_api import ApiCall
-from tests.harness import ADMIN_ID, BotHarness, text_of
+from tests.harness import ADMIN_ID, BotHarness, button_labels, text_of
 
 FACTS = Path(__file__).resolve().parents[1] / "bot" / "facts"
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -155,19 +155,15 @@ def test_the_check_catches_a_chinese_label_of_ours() -> None:
 # ---- zones of one name, counts ---------------------------------------------------------------
 
 
-def _labels(calls: list[ApiCall]) -> list[str]:
-    return [b.get("text", "") for c in calls for row in c.buttons for b in row]
-
-
 async def test_zones_of_one_english_name_get_buttons_told_apart(bot: BotHarness) -> None:
-    labels = _labels(await bot.send("/zone fuzhou", lang="en"))
+    labels = button_labels(await bot.send("/zone fuzhou", lang="en"))
     zones = [x for x in labels if not x.startswith("📋")]
     assert len(zones) == len(set(zones)) >= 3, labels
     assert "Fuzhou Hi-tech Zone (Fujian)" in zones and "Fuzhou Hi-tech Zone (Jiangxi)" in zones
     place = next(x for x in labels if x.startswith("📋"))
     assert "Fuzhou or Fuzhou" not in place and "Fujian" in place and "Jiangxi" in place
     # In Chinese the names differ already: shown as they are.
-    labels = _labels(await bot.send("/zone fuzhou"))
+    labels = button_labels(await bot.send("/zone fuzhou"))
     assert "福州高新区" in labels and "抚州高新区" in labels
 
 

@@ -3,10 +3,7 @@ drafts follow (numbers as written, labels apart, no year invented), bad input, a
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,7 @@ from hypothesis import strategies as st
 from bot.core.extraction import Article, ExtractionError, KnownZone, extract
 from bot.core.records import FactFile, Project
 from bot.core.values import Amount, Quantity
-from tests.harness import BotHarness, text_of
+from tests.harness import BotHarness, run_cli, text_of
 
 DATA = Path(__file__).parent / "articles"
 ARTICLES = sorted(p.name.removesuffix(".gold.yaml") for p in DATA.glob("*.gold.yaml"))
@@ -313,19 +310,6 @@ def test_a_project_stores_hedges_labelled_figures_and_its_review() -> None:
 
 
 # ---- the command line ---------------------------------------------------------------------
-
-
-def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_DATABASE_PATH"] = str(tmp_path / "data" / "bot.sqlite3")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_cli_drafts_files_that_import_after_review(tmp_path: Path) -> None:

@@ -3,15 +3,12 @@ or a label) shows on the next card, whether this process or another one wrote it
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from bot.core.records import FactFile
-from tests.harness import BotHarness, text_of
+from tests.harness import BotHarness, run_bot, text_of
 
 OLD_TITLE = "抓好科技招商关键一招"
 NEW_TITLE = "昆山高新区科技招商新路径"
@@ -49,16 +46,8 @@ async def test_a_source_title_imported_by_the_cli_shows_on_the_next_card(
     path = tmp_path / "fix.yaml"
     facts = {"version": 1, "sources": [kunshan_source(NEW_TITLE, NEW_TITLE_EN)]}
     path.write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_DATABASE_PATH"] = str(bot.settings.database_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "import", str(path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    env = {"BOT_DATABASE_PATH": str(bot.settings.database_path)}
+    done = run_bot(tmp_path, "import", str(path), env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     text = text_of(await bot.send("/zone 昆山"))
     assert NEW_TITLE in text and OLD_TITLE not in text

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,6 @@ import pytest
 from bot.core.records import FactFile, Project
 from storage import Store, base
 from tests.harness import USER_ID, BotHarness, make_settings, text_of
-
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(make_settings(tmp_path))
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def projects(count: int) -> FactFile:

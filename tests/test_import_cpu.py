@@ -5,7 +5,6 @@ only while an import is open; a file the fake Telegram serves from disk arrives 
 from __future__ import annotations
 
 import gc
-import importlib.util
 import os
 import random
 import re
@@ -15,16 +14,11 @@ from bot.core.records import Project
 from bot.core.text import _segmenter, _word_pinyin, fts_text, pinyin_terms
 from storage import Store
 from storage.bulk_records import prepare
-from tests.harness import ADMIN_ID, BotHarness, text_of
+from tests.harness import ADMIN_ID, ROOT, BotHarness, load_script, text_of
 from tests.test_upload_streaming import big_csv
 
 # The words of the benchmark's names (bench/bench_import.py), and polyphones read by their word.
-_BENCH = importlib.util.spec_from_file_location(
-    "bench_import", Path(__file__).resolve().parent.parent / "bench" / "bench_import.py"
-)
-assert _BENCH is not None and _BENCH.loader is not None
-_bench = importlib.util.module_from_spec(_BENCH)
-_BENCH.loader.exec_module(_bench)
+_bench = load_script(ROOT / "bench" / "bench_import.py")
 WORDS = [*_bench.WORDS, "重庆", "银行", "行长", "长春", "重新", "的确", "朝阳", "音乐", "乐山"]
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +12,7 @@ import pytest
 
 from bot.core import exporting, import_resolve, importing
 from storage import Store
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, run_cli, text_of
 
 SIGNING_HEADER = (
     "zone,company,project,sector,stage,date,investment,registered_capital,land_mu,"
@@ -455,31 +452,18 @@ def test_figures_round_trip() -> None:
 # ---- the command line ---------------------------------------------------------------------
 
 
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_DATABASE_PATH"] = str(tmp_path / "data" / "bot.sqlite3")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_exports_and_imports_csv_and_xlsx(tmp_path: Path) -> None:
-    result = _run(tmp_path, "export", "--zone", "昆山", "--out", str(tmp_path / "out"))
+    result = run_cli(tmp_path, "export", "--zone", "昆山", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     paths = [Path(line) for line in result.stdout.split()]
     assert {p.suffix for p in paths} == {".xlsx", ".csv"}
     for path in paths:
-        imported = _run(tmp_path, "import", str(path))
+        imported = run_cli(tmp_path, "import", str(path))
         assert imported.returncode == 0, imported.stderr
         assert "0 new, 0 updated" in imported.stdout
     new = tmp_path / "new.csv"
     new.write_text(f"{SIGNING_HEADER}\n昆山,,命令行项目,,签约,,,,,,,\n", encoding="utf-8")
-    imported = _run(tmp_path, "import", str(new))
+    imported = run_cli(tmp_path, "import", str(new))
     assert imported.returncode == 0, imported.stderr
     assert "2 new" in imported.stdout  # the project and its source (the file)
 
@@ -487,12 +471,12 @@ def test_cli_exports_and_imports_csv_and_xlsx(tmp_path: Path) -> None:
 def test_cli_import_of_a_bad_csv_names_row_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(f"{SIGNING_HEADER}\n火星,,某项目,,签约,,,,,,,\n", encoding="utf-8")
-    result = _run(tmp_path, "import", str(bad))
+    result = run_cli(tmp_path, "import", str(bad))
     assert result.returncode == 2
     assert "row 2, zone “火星”: no zone by that name" in result.stderr
 
 
 def test_cli_export_of_an_unknown_zone_fails_clearly(tmp_path: Path) -> None:
-    result = _run(tmp_path, "export", "--zone", "火星")
+    result = run_cli(tmp_path, "export", "--zone", "火星")
     assert result.returncode == 2
     assert "火星" in result.stderr

@@ -4,31 +4,21 @@ only when every row is valid."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from bot.core import import_files
 from bot.core.importing import FLUSH_EVERY
+from tests.harness import run_cli
 
 ROWS = FLUSH_EVERY * 2 + 500  # three chunks, the last one partial
 
 
 def import_file(tmp_path: Path, path: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_DATABASE_PATH"] = str(tmp_path / "data" / "bot.sqlite3")
-    env["TMPDIR"] = str(tmp_path / "scratch")
     (tmp_path / "scratch").mkdir(exist_ok=True)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "import", str(path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    env = {"TMPDIR": str(tmp_path / "scratch")}
+    return run_cli(tmp_path, "import", str(path), env=env, timeout=300)
 
 
 def write_rows(path: Path, last_zone: str = "嘉兴") -> None:

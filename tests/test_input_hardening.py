@@ -4,27 +4,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.local_api import callback_update
 from bot.logsafe import REDACTED, RedactingFormatter, redact
 from handlers.forged import forged
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, text_of
 
 TOKEN = "123456789:" + "AAHq3Lx9vTn2Kc8Wd5Rf1Yb6Gz4Mp7Ej0sU"
-
-
-@pytest.fixture
-async def private_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(make_settings(tmp_path, access="private"))
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 # ---- item 11: forged callback data ----------------------------------------------------------

@@ -16,7 +16,6 @@ import pytest
 
 from bot.core.directory_rows import load_shipped_directory
 from bot.core.records import FactFile, Project
-from bot.jobs import delivery
 from bot.jobs.alerts import JOB_NAME as ALERTS_JOB
 from bot.jobs.backup import backup_tick
 from bot.jobs.digests import TICK_NAME as DIGEST_JOB
@@ -26,23 +25,16 @@ from storage import Store
 from storage.backup import backup, check_backup, restore
 from storage.base import StoreError
 from storage.health import check_database, fault_of
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of, write_elsewhere
 
-
-@pytest.fixture(autouse=True)
-def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
-    monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+pytestmark = pytest.mark.usefixtures("fast_pacing")
 
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    bot = BotHarness(make_settings(tmp_path, backup_dir=tmp_path / "backups", backup_keep=2))
-    await bot.start()
-    try:
+    settings = make_settings(tmp_path, backup_dir=tmp_path / "backups", backup_keep=2)
+    async with BotHarness(settings) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def run_job(bot: BotHarness, name: str) -> None:
@@ -60,19 +52,15 @@ async def test_status_for_an_admin_shows_store_ticks_errors_and_backup(
 ) -> None:
     await harness.send("/subscribe zone 昆山", chat_id=USER_ID)
     await run_job(harness, ALERTS_JOB)  # the seed is older than the subscription
-    other = await Store.open(harness.settings.database_path)
-    try:
-        project = Project(
-            id="kunshan-status-test",
-            zone="kunshan",
-            name_zh="状态测试项目",
-            sectors=("固态电池",),
-            stage="signed",
-            source="p000-kunshan",
-        )
-        await other.apply_facts(FactFile(projects=(project,)), via="cli")
-    finally:
-        await other.close()
+    project = Project(
+        id="kunshan-status-test",
+        zone="kunshan",
+        name_zh="状态测试项目",
+        sectors=("固态电池",),
+        stage="signed",
+        source="p000-kunshan",
+    )
+    await write_elsewhere(harness.settings.database_path, FactFile(projects=(project,)))
     await run_job(harness, ALERTS_JOB)
     await run_job(harness, DIGEST_JOB)
     assert await backup_tick(harness.app)
@@ -312,16 +300,6 @@ def test_backup_onto_the_database_itself_is_refused(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------- settings
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("BOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
 
 
 @pytest.mark.usefixtures("clean_env")

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from bot.core.matching import mixed_pinyin
 from bot.core.place_pinyin import PLACE_PINYIN
+from tests.harness import ROOT, load_script
 
-TOOL = Path(__file__).resolve().parent.parent / "tools" / "make_place_pinyin.py"
+TOOL = ROOT / "tools" / "make_place_pinyin.py"
 
 
 def test_the_place_table_covers_the_shipped_directory_and_reads_as_pypinyin_does() -> None:
-    spec = importlib.util.spec_from_file_location("make_place_pinyin", TOOL)
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script(TOOL)
     stems = tool.stems()
     assert "江苏" in stems and "苏州" in stems and len(stems) > 250
     assert sorted(PLACE_PINYIN) == stems, "run python tools/make_place_pinyin.py"

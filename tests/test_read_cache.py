@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.core.records import FactFile
-from storage import Store
-from tests.harness import BotHarness, text_of
+from tests.harness import BotHarness, text_of, write_elsewhere
 
 ZONE = {
     "id": "newtown",
@@ -17,11 +16,8 @@ ZONE = {
 
 async def test_a_zone_added_by_another_process_is_found_at_once(bot: BotHarness) -> None:
     assert "新城高新区" not in text_of(await bot.send("/zone 昆山"))
-    other = await Store.open(bot.settings.database_path)
-    try:
-        await other.apply_facts(FactFile.model_validate({"zones": [ZONE]}), via="test")
-    finally:
-        await other.close()
+    zones = FactFile.model_validate({"zones": [ZONE]})
+    await write_elsewhere(bot.settings.database_path, zones, via="test")
     text = text_of(await bot.send("/zone 新城"))
     assert "新城高新区" in text
 

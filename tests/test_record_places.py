@@ -26,13 +26,9 @@ EVENT = {
 
 @pytest.fixture
 async def asker(settings: Settings) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings)
-    await harness.start()
-    try:
+    async with BotHarness(settings) as harness:
         await harness.store.apply_facts(FactFile.model_validate({"events": [EVENT]}), via="test")
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def test_places_keep_their_letters_and_digits_in_english(asker: BotHarness) -> None:

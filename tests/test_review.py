@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,7 +19,7 @@ from tests.article_support import (
     docx_bytes,
     pdf_bytes,
 )
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, say, text_of
 from tests.test_import_export import upload
 
 SECOND_ADMIN = 901
@@ -38,17 +37,9 @@ def extractor() -> StandInExtractor:
 
 @pytest.fixture
 async def bot(settings: Settings, extractor: StandInExtractor) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(settings)
-    await harness.start()
-    harness.app.bot_data[EXTRACTOR] = extractor
-    try:
+    async with BotHarness(settings) as harness:
+        harness.app.bot_data[EXTRACTOR] = extractor
         yield harness
-    finally:
-        await harness.stop()
-
-
-async def say(bot: BotHarness, text: str, user_id: int = ADMIN_ID, **extra: Any) -> list[ApiCall]:
-    return await bot.send(text, chat_id=user_id, user_id=user_id, **extra)
 
 
 def with_button(calls: list[ApiCall], prefix: str) -> tuple[ApiCall, str]:

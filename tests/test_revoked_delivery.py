@@ -12,41 +12,25 @@ import pytest
 
 from bot.core import alerts
 from bot.core.records import FactFile, Project
-from bot.jobs import delivery
 from bot.jobs.alerts import alerts_tick
 from bot.jobs.digests import digest_tick
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, text_of
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, Clock, make_settings, text_of
 
 GROUP_ID = -100777
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture(autouse=True)
-def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(delivery, "PRIVATE_INTERVAL", 0.0)
-    monkeypatch.setattr(delivery, "GROUP_INTERVAL", 0.0)
+pytestmark = pytest.mark.usefixtures("fast_pacing")
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2026, 3, 2, 0, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, clock: Clock) -> AsyncIterator[BotHarness]:
-    harness = BotHarness(make_settings(tmp_path, access="private"), now=clock)
-    await harness.start()
-    try:
+    async with BotHarness(make_settings(tmp_path, access="private"), now=clock) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 def project(number: int, **extra: Any) -> Project:

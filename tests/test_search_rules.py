@@ -8,19 +8,14 @@ from __future__ import annotations
 import pytest
 
 from bot.core.text import search_words
-from bot.local_api import ApiCall
-from tests.harness import BotHarness, text_of
-
-
-def _labels(calls: list[ApiCall]) -> list[str]:
-    return [b.get("text", "") for c in calls for row in c.buttons for b in row]
+from tests.harness import BotHarness, button_labels, text_of
 
 
 @pytest.mark.parametrize("junk", ["<b>x</b>", "a OR b*", "* - ( ) :", "NOT"])
 async def test_a_search_with_no_word_says_so_and_offers_no_zone(bot: BotHarness, junk: str) -> None:
     calls = await bot.send(f"/search {junk}", lang="en")
     assert "Nothing to search for" in text_of(calls)
-    assert _labels(calls) == []  # no unrelated "did you mean"
+    assert button_labels(calls) == []  # no unrelated "did you mean"
 
 
 async def test_sql_like_search_finds_nothing_suggests_nothing_and_harms_nothing(
@@ -28,7 +23,7 @@ async def test_sql_like_search_finds_nothing_suggests_nothing_and_harms_nothing(
 ) -> None:
     calls = await bot.send("/search '; DROP TABLE--")
     assert "没有找到" in text_of(calls) and "未作搜索：';" in text_of(calls)
-    assert _labels(calls) == []
+    assert button_labels(calls) == []
     assert "德加能源" in text_of(await bot.send("/search 电池"))  # the store is whole
 
 
@@ -56,10 +51,10 @@ async def test_short_words_match_whole_long_ones_as_prefixes(bot: BotHarness) ->
 
 async def test_did_you_mean_only_for_close_names(bot: BotHarness) -> None:
     calls = await bot.send("/search kunshn", lang="en")
-    assert any(label.startswith("Kunshan") for label in _labels(calls))
+    assert any(label.startswith("Kunshan") for label in button_labels(calls))
     for junk in ("/zone xyzzy", "/zone <b>x</b>", "/search xyzzy", "/zone 东京湾"):
         calls = await bot.send(junk, lang="en")
-        assert _labels(calls) == [], (junk, _labels(calls))
+        assert button_labels(calls) == [], (junk, button_labels(calls))
         assert "/zones" in text_of(calls) or "Nothing found" in text_of(calls)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.core.records import FactFile
 from bot.core.text import fts_query
 from storage import Store
+from storage.fact_queries import broad_page
 from tests.harness import BotHarness, text_of
 
 WORDS = ("储能", "电池", "芯片", "光伏", "机器人", "传感器", "碳纤维", "氢能")
@@ -105,3 +106,50 @@ async def test_a_new_record_moves_the_cached_count(bot: BotHarness) -> None:
     assert "共 5 条" in text_of(await bot.send("/search 石墨烯"))
     await bot.store.apply_facts(_projects(6, seed=5, words=("石墨烯", "石墨烯")), via="test")
     assert "共 11 条" in text_of(await bot.send("/search 石墨烯"))
+
+
+# The broad search's page before it streamed each tier: every match sorted by (tier, rowid).
+OLD_BROAD = (
+    "SELECT d.kind, d.record_id FROM "
+    "(SELECT id, tier FROM (SELECT rowid AS id, 0 AS tier FROM search_index "
+    "WHERE search_index MATCH ? UNION ALL SELECT rowid, 1 FROM search_index "
+    "WHERE search_index MATCH ?) WHERE id IS NOT ? ORDER BY tier, id DESC "
+    "LIMIT ? OFFSET ?) p JOIN search_docs d ON d.id = p.id ORDER BY p.tier, p.id DESC"
+)
+
+
+async def test_broad_pages_are_the_same_across_the_title_tier_boundary(tmp_path: Path) -> None:
+    """Past the cap, pages stream title matches then the others, newest first: the same
+    pages as sorting every match, on both sides of the boundary and with a record skipped."""
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    try:
+        await store.seed()
+        await store.apply_facts(_projects(1100, seed=4, words=("储能", "电池")), via="test")
+        assert await store.search_count("储能") > 1000
+        query = fts_query("储能")
+        assert query is not None
+        in_title = f"{{title}} : ({query})"
+        with sqlite3.connect(path) as db:
+            in_first = db.execute(
+                "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ?", (in_title,)
+            ).fetchone()[0]
+            some = db.execute(
+                "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1 OFFSET 7",
+                (in_title,),
+            ).fetchone()[0]
+        assert 100 < in_first < 1000  # both tiers hold matches
+        for skipped in (None, some):
+            for offset in (0, 10, in_first - 12, in_first - 5, in_first, in_first + 3, 990):
+                with sqlite3.connect(path) as db:
+                    old = db.execute(
+                        OLD_BROAD,
+                        (in_title, f"({query}) NOT {in_title}", skipped, 10, offset),
+                    ).fetchall()
+                new = await store.read(
+                    lambda conn, s=skipped, o=offset: broad_page(conn, query, s, 10, o)
+                )
+                assert len(old) == 10, offset
+                assert [(r[0], r[1]) for r in new] == [tuple(r) for r in old], (skipped, offset)
+    finally:
+        await store.close()

@@ -3,20 +3,16 @@ what pypinyin reads, and covers every text a new store's first start reads as pi
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 from bot.core import text
+from tests.harness import ROOT, load_script
 
-TOOL = Path(__file__).resolve().parent.parent / "tools" / "make_seed_pinyin.py"
+TOOL = ROOT / "tools" / "make_seed_pinyin.py"
 
 
 def test_the_seed_table_covers_a_first_start_and_reads_as_pypinyin_does() -> None:
-    spec = importlib.util.spec_from_file_location("make_seed_pinyin", TOOL)
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script(TOOL)
     shipped = json.loads(text.SEED_PINYIN_FILE.read_text(encoding="utf-8"))
     asked = tool.asked_texts()
     assert len(asked["pinyin"]) > 300 and len(asked["terms"]) > 300

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
+from tests.harness import run_bot
 
 FAKE_TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for key in list(os.environ):
-        if key.startswith("BOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)  # no developer .env is read
+pytestmark = pytest.mark.usefixtures("clean_env")  # no developer BOT_* variable or .env is read
 
 
 def test_defaults_match_the_documented_ones() -> None:
@@ -79,23 +72,8 @@ def test_the_token_never_shows_in_repr() -> None:
     assert FAKE_TOKEN not in str(settings.model_dump())
 
 
-def _run_bot(
-    tmp_path: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    clean.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_running_without_a_token_stops_with_one_clear_line(tmp_path: Path) -> None:
-    result = _run_bot(tmp_path)
+    result = run_bot(tmp_path, timeout=60)
     assert result.returncode == 2
     assert "BOT_TOKEN is not set" in result.stderr
     assert "BotFather" in result.stderr
@@ -103,7 +81,8 @@ def test_running_without_a_token_stops_with_one_clear_line(tmp_path: Path) -> No
 
 
 def test_a_bad_setting_stops_the_process_without_a_traceback(tmp_path: Path) -> None:
-    result = _run_bot(tmp_path, env={"BOT_TIMEZONE": "Nowhere/City", "BOT_TOKEN": FAKE_TOKEN})
+    env = {"BOT_TIMEZONE": "Nowhere/City", "BOT_TOKEN": FAKE_TOKEN}
+    result = run_bot(tmp_path, env=env, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "BOT_TIMEZONE" in result.stderr

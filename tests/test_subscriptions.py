@@ -15,18 +15,14 @@ from bot.jobs.alerts import alerts_tick
 from bot.local_api import ApiCall, callback_update, message_update
 from bot.settings import Settings
 from storage.subscription_queries import MAX_SUBSCRIPTIONS
-from tests.harness import ADMIN_ID, USER_ID, BotHarness, make_settings, replies, text_of
-from tests.test_alerts import Clock, add_elsewhere, alerts_to, project
+from tests.harness import ADMIN_ID, USER_ID, BotHarness, Clock, make_settings, replies, text_of
+from tests.test_alerts import START, add_elsewhere, alerts_to, project
 
 
 @pytest.fixture
 async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
-    bot = BotHarness(settings, now=Clock())
-    await bot.start()
-    try:
+    async with BotHarness(settings, now=Clock(START)) as bot:
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def subs_of(bot: BotHarness, chat_id: int = USER_ID) -> list[tuple[str, str]]:
@@ -313,7 +309,7 @@ async def test_migration_folds_into_a_new_id_that_already_has_a_row(harness: Bot
 async def test_private_access_upgrade_keeps_the_groups_settings(
     tmp_path: Path,
 ) -> None:
-    bot = BotHarness(make_settings(tmp_path, access="private"), now=Clock())
+    bot = BotHarness(make_settings(tmp_path, access="private"), now=Clock(START))
     await bot.start()
     try:
         watermark = await _old_group_with_settings(bot)

@@ -234,20 +234,23 @@ def build_digest(entries: Sequence[Entry], zone_order: Mapping[str, int] | None 
     groups: list[ZoneGroup] = []
     for zone_id, sectors in sorted(by_zone.items(), key=zone_key):
         ordered = sorted(sectors.items(), key=lambda kv: (kv[0] == NO_SECTOR, -len(kv[1]), kv[0]))
-        groups.append(
-            ZoneGroup(
-                zone_id,
-                tuple(
-                    SectorGroup(
-                        sector,
-                        tuple(e for e in items if e.kind == "project"),
-                        tuple(e for e in items if e.kind == "event"),
-                    )
-                    for sector, items in ordered
-                ),
-            )
-        )
+        groups.append(_zone_group(zone_id, ordered))
     return Digest(headline(entries), tuple(groups))
+
+
+def _zone_group(zone_id: str, sectors: Iterable[tuple[str, Sequence[Entry]]]) -> ZoneGroup:
+    """One zone's entries, sector by sector in the order given, projects apart from events."""
+    return ZoneGroup(
+        zone_id,
+        tuple(
+            SectorGroup(
+                sector,
+                tuple(e for e in items if e.kind == "project"),
+                tuple(e for e in items if e.kind == "event"),
+            )
+            for sector, items in sectors
+        ),
+    )
 
 
 def regroup(entries: Sequence[Entry], head: Sequence[Entry] = ()) -> Digest:
@@ -265,20 +268,7 @@ def regroup(entries: Sequence[Entry], head: Sequence[Entry] = ()) -> Digest:
         if not sectors or sectors[-1][0] != entry.sector:
             sectors.append((entry.sector, []))
         sectors[-1][1].append(entry)
-    groups = tuple(
-        ZoneGroup(
-            zone_id,
-            tuple(
-                SectorGroup(
-                    sector,
-                    tuple(e for e in items if e.kind == "project"),
-                    tuple(e for e in items if e.kind == "event"),
-                )
-                for sector, items in sectors
-            ),
-        )
-        for zone_id, sectors in zones
-    )
+    groups = tuple(_zone_group(zone_id, sectors) for zone_id, sectors in zones)
     return Digest(headline(head), groups)
 
 

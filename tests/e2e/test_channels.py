@@ -27,12 +27,8 @@ SECRETS = {"wecom": None, "dingtalk": "SECe2edingsecret", "feishu": "e2efeishuse
 
 @pytest_asyncio.fixture
 async def robots() -> AsyncIterator[RobotServers]:
-    fake = RobotServers()
-    await fake.start()
-    try:
+    async with RobotServers() as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 async def say(server: FakeBotApi, bot: BotProcess, text: str) -> str:
