@@ -202,8 +202,9 @@ class FactQueries(StoreBase):
             held = None
             if spool is not None:
                 held = SortedRows(db, spool.records + len(events) + len(projects))
-                await held.start()
             try:
+                if held is not None:
+                    await held.start()
                 for kind, prepared in batches:
                     await bulk_records.write(db, kind, prepared, now, via, actor_id, report, held)
                     staged = spool.chunks(kind) if spool is not None else iter(())
