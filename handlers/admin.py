@@ -37,10 +37,12 @@ from bot.core.exporting import ExportScopeError
 from bot.core.factfile import FactFileError
 from bot.core.import_files import FileProblem, Table
 from bot.core.import_resolve import Resolver
-from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source
+from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, Project, Source, Zone
+from bot.core.text import normalise
 from bot.menu import set_admin_menu
 from bot.texts import admin as texts
-from bot.texts.common import event_kind, split_message, stage
+from bot.texts import admin_en
+from bot.texts.common import event_kind, pick, split_message, stage
 from handlers.access import load_admins, target_user
 from handlers.basic import is_admin
 
@@ -187,10 +189,10 @@ async def edit(update: Update, context: BotContext) -> int:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "edit"))
         return ConversationHandler.END
-    record_id = await _record_ref(context, " ".join(context.args))
-    record = await _live_record(context, record_id)
+    ref = await _record_ref(context, " ".join(context.args))
+    record = await _live_record(context, ref.record_id) if ref.record_id else None
     if record is None:
-        await message.reply_html(texts.not_found(context.lang, record_id))
+        await message.reply_html(texts.not_found(context.lang, ref.typed, ref.choices))
         return ConversationHandler.END
     values = await _values_of(context, record)
     kind = "signing" if isinstance(record, Project) else "event"
@@ -200,14 +202,53 @@ async def edit(update: Update, context: BotContext) -> int:
     return CONFIRM
 
 
-async def _record_ref(context: BotContext, typed: str) -> str:
-    """A record's id from what was typed: its id, or its exact name (德加能源固态电池总部项目)."""
+@dataclass(frozen=True)
+class RecordRef:
+    """What a record's name or id typed after a command found: the record's id, or the
+    whole text as typed with the records whose names hold its words (to choose from)."""
+
+    typed: str
+    record_id: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (id, title)
+
+
+async def _record_ref(context: BotContext, typed: str) -> RecordRef:
+    """A record from what was typed, taken whole: its id, its exact name (德加能源固态电池总部
+    项目, "Dejia Energy solid-state battery headquarters project"), or the one project or event
+    whose name holds every word typed ("Dejia Energy battery"). Never the first word alone."""
     text = " ".join(typed.split())[:120]
-    first = text.split(" ", 1)[0][:60] if text else ""
-    if await _live_record(context, first) is not None:
-        return first
-    await context.store.ensure_entity_names()
-    return await context.store.record_id_by_name(text) or first
+    if not text:
+        return RecordRef(text)
+    store = context.store
+    if " " not in text and await store.record_kind(text) is not None:
+        return RecordRef(text, text)  # an id (deleted ones too: /history shows them)
+    await store.ensure_entity_names()
+    named = await store.record_id_by_name(text)
+    if named is not None:
+        return RecordRef(text, named)
+    kinds = ("project", "event")
+    every = await store.search_kinds(text, kinds, limit=6)
+    if len(every) == 1:
+        return RecordRef(text, every[0].record_id)
+    near = every or await store.search_any(text.split(), kinds=kinds, limit=8)
+    # Offered only when its name holds most of the words typed (not "at" of "nothing at all").
+    words = [w for w in (normalise(x) for x in text.split()) if len(w) >= 2]
+    choices: list[tuple[int, str, str]] = []
+    for hit in near:
+        record = await _live_record(context, hit.record_id)
+        if record is None:
+            continue
+        zh, en = (
+            (record.name_zh, record.name_en)
+            if isinstance(record, Project)
+            else (record.title_zh, record.title_en)
+        )
+        names = normalise(f"{zh} {en or ''}")
+        held = sum(1 for w in words if w in names)
+        if words and held * 2 >= len(words):
+            choices.append((held, hit.record_id, pick(context.lang, zh, en)))
+    choices.sort(key=lambda c: -c[0])
+    return RecordRef(text, None, tuple((rid, title) for _h, rid, title in choices[:5]))
 
 
 async def _live_record(context: BotContext, record_id: str) -> Project | Event | None:
@@ -243,7 +284,9 @@ async def _ask(message: Message, context: BotContext, draft: Draft) -> None:
             held = [z for z in zones if z.id in counts]
             zones = sorted(held, key=lambda z: -(counts[z.id].projects + counts[z.id].events))
         buttons = [
-            InlineKeyboardButton(z.short_zh, callback_data=Admin("v", "zone", z.id).pack())
+            InlineKeyboardButton(
+                pick(lang, z.short_zh, z.name_en), callback_data=Admin("v", "zone", z.id).pack()
+            )
             for z in zones[:12]
         ]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
@@ -275,6 +318,36 @@ async def _ask(message: Message, context: BotContext, draft: Draft) -> None:
     await message.reply_html(text, reply_markup=InlineKeyboardMarkup(rows))
 
 
+async def _sector_names_en(context: BotContext) -> dict[str, str]:
+    """Sector labels and national areas by their Chinese names, to their English names."""
+    names = {lb.label: lb.name_en for lb in await context.store.labels() if lb.name_en}
+    for area in await context.store.areas():
+        if area.name_en:
+            names.setdefault(area.name_zh, area.name_en)
+            names.setdefault(area.name_zh.removesuffix("产业"), area.name_en)
+    return names
+
+
+async def _english_values(context: BotContext, draft: Draft, zone: Zone | None) -> dict[str, str]:
+    """The draft's values in their English form where the record has one (/edit in English)."""
+    record = await _live_record(context, draft.record_id) if draft.record_id else None
+    company = (
+        await context.store.company(record.company)
+        if isinstance(record, Project) and record.company
+        else None
+    )
+    source = await context.store.source(record.source) if record is not None else None
+    return admin_en.draft_values(
+        draft.values,
+        draft.original or {},
+        record,
+        zone=zone,
+        company=company,
+        source=source,
+        labels=await _sector_names_en(context),
+    )
+
+
 async def _summary(message: Message, context: BotContext, draft: Draft) -> None:
     lang = context.lang
     keys = [k for k, _ in draft.steps]
@@ -290,9 +363,11 @@ async def _summary(message: Message, context: BotContext, draft: Draft) -> None:
         ]
     )
     shown = dict(draft.values)
+    zone = await context.store.zone(shown["zone"]) if "zone" in shown else None
     if "zone" in shown:
-        zone = await context.store.zone(shown["zone"])
         shown["zone"] = zone.short_zh if zone else shown["zone"]
+    if lang == "en":
+        shown = await _english_values(context, draft, zone)
     await message.reply_html(
         texts.draft_summary(lang, draft.kind, shown, draft.record_id),
         reply_markup=InlineKeyboardMarkup(rows),
@@ -504,10 +579,10 @@ async def delete(update: Update, context: BotContext) -> None:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "delete"))
         return
-    record_id = await _record_ref(context, " ".join(context.args))
-    record = await _live_record(context, record_id)
+    ref = await _record_ref(context, " ".join(context.args))
+    record = await _live_record(context, ref.record_id) if ref.record_id else None
     if record is None:
-        await message.reply_html(texts.not_found(context.lang, record_id))
+        await message.reply_html(texts.not_found(context.lang, ref.typed, ref.choices))
         return
     kind = "project" if isinstance(record, Project) else "event"
     name = record.name_zh if isinstance(record, Project) else record.title_zh
@@ -563,13 +638,15 @@ async def history(update: Update, context: BotContext) -> None:
     if not context.args:
         await message.reply_html(texts.edit_usage(context.lang, "history"))
         return
-    record_id = await _record_ref(context, " ".join(context.args))
-    kind = await context.store.record_kind(record_id)
-    if kind is None:
-        await message.reply_html(texts.not_found(context.lang, record_id))
+    ref = await _record_ref(context, " ".join(context.args))
+    record_id = ref.record_id
+    kind = await context.store.record_kind(record_id) if record_id else None
+    if kind is None or record_id is None:
+        await message.reply_html(texts.not_found(context.lang, ref.typed, ref.choices))
         return
     entries = await context.store.history(kind, record_id)
-    for part in split_message(texts.history(context.lang, kind, record_id, entries)):
+    labels = await _sector_names_en(context) if context.lang == "en" else {}
+    for part in split_message(texts.history(context.lang, kind, record_id, entries, labels)):
         await message.reply_html(part)
 
 

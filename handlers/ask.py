@@ -16,14 +16,17 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.core import questions as q
+from bot.core.conditions import Condition, judge, sector_labels
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
 from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
 from bot.texts import answers as t
+from bot.texts import clarify
+from bot.texts import conditions as ct
 from bot.texts import lookup as lookup_texts
-from bot.texts.common import Lang, date, pick
+from bot.texts.common import Lang, date, pick, tr
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,9 @@ MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
 NAMED = ("company", "project", "event")
 FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
 MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
+# Projects read for a size condition (10亿元以上): a zone's all, or the store's latest this many
+# (said in the reply); reading and checking 1,000 takes about 30 ms.
+CONDITION_READ = 1000
 ROLE_WORDS = (
     "董事长",
     "总经理",
@@ -115,6 +121,11 @@ class Asker:
                 named = [by_part]
                 chosen = [*chosen, by_part]
         guessed = next((h for h in named if h.guessed), None)
+        no_context = ctx is None or not (ctx.zone_id or ctx.record_id or ctx.figure_id)
+        if no_context and not named:
+            asked_back = await self._ask_back(parsed, zones)
+            if asked_back is not None:
+                return Outcome(asked_back)
         if not zones and not named:
             unknown = q.named_zone(text)
             if unknown and not self.view.exact_zone(unknown):
@@ -138,7 +149,8 @@ class Asker:
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
                 self.soft = True
         # The last zone, unless a list over the store is asked for (最近有什么签约).
-        pointed = parsed.followup or parsed.zone_pointer or not _asks_for_a_list(parsed)
+        listed = _asks_for_a_list(parsed) or parsed.condition is not None
+        pointed = parsed.followup or parsed.zone_pointer or not listed
         if focus.zone_id is None and ctx is not None and not named and pointed:
             focus.zone_id = ctx.zone_id
         if ctx is not None and not named and not zones:
@@ -154,7 +166,12 @@ class Asker:
         self.name_units = [
             q.Unit((h.key.surface,), 1.0, h.key.surface) for h in chosen if h.key.surface
         ]
-        plain = not parsed.intents and not parsed.stages and not parsed.followup
+        plain = (
+            not parsed.intents
+            and not parsed.stages
+            and not parsed.followup
+            and parsed.condition is None
+        )
         if plain and not units:
             # Just a name (昆山, 德加能源, 幕墙项目): its full card, as the lookups show it.
             card = await self._card(zones, named)
@@ -193,6 +210,51 @@ class Asker:
                 return Outcome(await search_reply(self.context, self.view, text, 0, self.lang))
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
+
+    async def _ask_back(
+        self, parsed: q.Parsed, zones: list[q.NameHit]
+    ) -> lookup_texts.Reply | None:
+        """A follow-up with nothing before it (那新一代信息技术呢, "And in Suzhou?", its chairman):
+        ask what is meant rather than guess; None when the message stands on its own."""
+        lean = q.dangling(parsed)
+        if lean is None:
+            return None
+        sectors = self._sectors(parsed.text)
+        # What the message asks of its own ("And which zone has the most projects?",
+        # 那5亿以上的呢): answerable without the earlier question; a time alone (那2027年呢) is not.
+        own = (
+            bool(parsed.stages)
+            or parsed.condition is not None
+            or bool(parsed.intents - {"does", "recent"})
+        )
+        if lean == "pointer" and zones:
+            return None  # 它在昆山…: the zone named is what it points at
+        if lean == "opener" and (own or (zones and sectors)):
+            return None  # "What about new-generation IT in Kunshan?"
+        lang = self.lang
+        if zones:
+            place = zones[0].key.surface or zones[0].record_id
+            match = self.view.index.resolve(place)
+            ids = list(match.zone_ids) + [z for z in match.others if z not in match.zone_ids]
+            if zones[0].record_id not in ids:
+                ids.insert(0, zones[0].record_id)
+            found = [self.view.zones[z] for z in ids if z in self.view.zones]
+            shown = place if has_han(place) else place.title()
+            return clarify.what_about_zone(lang, shown, found)
+        if sectors:
+            # The zones reporting a figure of that sector first, then those with most records.
+            counts = await self.view.counts(self.store)
+            held = await self._zones_with_records()
+
+            async def rank(zone: Zone) -> tuple[bool, int]:
+                figures = await self.store.zone_figures(zone.id)
+                held_n = counts[zone.id].projects + counts[zone.id].events
+                return (not any(f.sector == sectors[0] for f in figures), -held_n)
+
+            keys = {z.id: await rank(z) for z in held[:12]}
+            held = sorted(held[:12], key=lambda z: keys[z.id])
+            return clarify.which_zone(lang, self.names.label(sectors[0], lang), held)
+        return clarify.what_is_meant(lang, await _examples(self.context, self.view))
 
     async def _card(
         self, zones: list[q.NameHit], named: list[q.NameHit]
@@ -322,6 +384,9 @@ class Asker:
             # 主导产业 belongs to a zone: the zone of the record in question.
             focus.zone_id = focus.zone_id or getattr(record, "zone", None)
             record, focus.kind, focus.record_id = None, None, None
+        if parsed.condition is not None and (record is None or self.soft):
+            # 昆山高新区2000亩以上签约了哪些项目: the projects that meet the size asked.
+            return await self._condition_list(parsed, parsed.condition, focus)
         sectors = self._sectors(parsed.text)
         other_year = parsed.period is not None and parsed.period.relative != "this"
         wants_figure = (
@@ -1000,6 +1065,98 @@ class Asker:
         new_focus = Focus(zone_id=focus.zone_id)
         if len(items) == 1:
             new_focus = Focus(zone_id=items[0].zone, kind="project", record_id=items[0].id)
+        return Outcome(t.compose(lang, answer), new_focus)
+
+    async def _condition_list(
+        self, parsed: q.Parsed, condition: Condition, focus: Focus
+    ) -> Outcome:
+        """Projects that meet a size condition (of the zone asked, at the stages and time
+        asked); the condition is said first, and so is how many records lack the figure."""
+        lang = self.lang
+        stages = [
+            s
+            for s in parsed.stages
+            if not (condition.measure == "output" and s == "full_production")
+        ]
+        found = await self.store.projects_to_filter(stages, focus.zone_id, CONDITION_READ + 1)
+        checked = CONDITION_READ if len(found) > CONDITION_READ else None
+        found = found[:CONDITION_READ]
+        asked = parsed.period
+        if asked is not None:
+            found = [
+                p
+                for p in found
+                if any(
+                    d is not None
+                    and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
+                    for d in (p.stage_date, p.landed_date)
+                )
+            ]
+        sectors = self._sectors(parsed.text)
+        if sectors:
+            # 新能源领域10亿以上的项目: the projects of that sector (an area covers its labels).
+            covered = sector_labels(sectors, self.view.labels, self.view.areas)
+            found = [p for p in found if covered & set(p.sectors)]
+        judged = [judge(p, condition) for p in found]
+        meets = [j for j in judged if j.verdict == "meets"]
+        zone = self.view.zones.get(focus.zone_id or "")
+        zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
+        when = asked.label if asked is not None else None
+        topic = self.names.label(sectors[0], lang) if sectors else None
+        lines = [
+            ct.condition_head(
+                lang, condition, zone_label, stages, when, len(meets), checked, sector=topic
+            )
+        ]
+        companies = await self.store.companies(
+            j.project.company for j in meets[:8] if j.project.company
+        )
+        lines += [
+            ct.condition_item(
+                j, condition, companies.get(j.project.company or ""), lang, self.names
+            )
+            for j in meets[:8]
+        ]
+        if len(meets) > 8:
+            lines.append(
+                t.esc(tr(lang, f"……另有{len(meets) - 8}个", f"… and {len(meets) - 8} more"))
+            )
+        title = {id(j): pick(lang, j.project.name_zh, j.project.name_en) for j in judged}
+        if not meets:
+            failing = [
+                f"{title[id(j)]}（{ct.figure_text(j, condition, lang)}）"
+                if lang == "zh"
+                else f"{title[id(j)]} ({ct.figure_text(j, condition, lang)})"
+                for j in judged
+                if j.verdict == "fails"
+            ]
+            if failing:
+                lines.append(ct.failing_line(lang, condition, failing))
+        lines += ct.lacking_line(
+            lang,
+            condition,
+            [title[id(j)] for j in judged if j.verdict == "missing"],
+            [title[id(j)] for j in judged if j.verdict == "other_unit"],
+            more=any(j.verdict in ("meets", "fails") for j in judged),
+        )
+        if checked is not None:
+            lines.append(ct.checked_note(lang, checked, zone_label))
+        if (parsed.this_year or parsed.months) and any(
+            j.project.stage_date is not None and j.project.stage_date.year is None for j in meets
+        ):
+            lines.append(t.year_caveat(lang))
+        # Every figure listed with its source (the same source once).
+        fails = [j for j in judged if j.verdict == "fails"]
+        shown = meets[:8] or fails[:5] or [j for j in judged if j.verdict != "fails"][:2]
+        sources = [
+            await self.store.source(sid) for sid in dict.fromkeys(j.project.source for j in shown)
+        ]
+        buttons = [[t.card_button("project", j.project.id, title[id(j)], lang)] for j in meets[:4]]
+        answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
+        new_focus = Focus(zone_id=focus.zone_id)
+        if len(meets) == 1:
+            only = meets[0].project
+            new_focus = Focus(zone_id=only.zone, kind="project", record_id=only.id)
         return Outcome(t.compose(lang, answer), new_focus)
 
     async def _recent(self, parsed: q.Parsed, focus: Focus, units: list[q.Unit]) -> Outcome | None:

@@ -167,6 +167,32 @@ class QuestionQueries(StoreBase):
         )
         return [_load(Project, r, learned=True) for r in rows]
 
+    async def projects_to_filter(
+        self, stages: Sequence[str], zone_id: str | None = None, limit: int = 3000
+    ) -> list[Project]:
+        """Newest first, the projects a size condition is checked on: of a zone or the store,
+        at one of the stages (any stage when none is given; "landed" for the landed flag)."""
+        plain = [s for s in stages if s != "landed"]
+        where = ["deleted_at IS NULL"]
+        params: list[object] = []
+        if zone_id:
+            where.append("zone_id = ?")
+            params.append(zone_id)
+        if plain and "landed" not in stages:
+            where.append(f"{'+stage' if zone_id else 'stage'} IN ({','.join('?' * len(plain))})")
+            params += plain
+        rows = await self.fetchall(
+            f"SELECT body, learned_at FROM projects WHERE {' AND '.join(where)} "
+            "ORDER BY rowid DESC LIMIT ?",
+            (*params, limit),
+        )
+        found = [_load(Project, r, learned=True) for r in rows]
+        if "landed" in stages:
+            found = [
+                p for p in found if p.landed or (p.stage is not None and p.stage.value in plain)
+            ]
+        return found
+
     async def landed_projects(self, zone_id: str | None = None, limit: int = 50) -> list[Project]:
         zone_sql = " AND zone_id = ?" if zone_id else ""
         rows = await self.fetchall(

@@ -101,6 +101,10 @@ SCREENS = [
     "Who is the chairman of Dejia Energy?",
     "How many new materials projects did Kunshan attract in Jan-May?",
     "What about new-generation IT?",
+    "And in Suzhou?",
+    "Who is its chairman?",
+    "projects over 1 billion yuan in Kunshan",
+    "Jiaxing projects with at least 100 mu",
     "What will Kunshan attract in 2027?",
     "Which zones do you cover?",
     "hello",
@@ -183,3 +187,78 @@ async def test_type_filter_counts_read_right(bot: BotHarness) -> None:
     assert "共 174 个高新区，其中 1 个同时是经开区。" in shown
     shown = text_of(await bot.send("how many etdzs in hainan", lang="en"))
     assert "1 national ETDZ." in shown
+
+
+# ---- admin screens: /edit and /history ----------------------------------------------------------
+
+ADMIN_SCREENS = [
+    "/edit kunshan-dejia-solid-state-battery-hq",
+    "/edit Fengmao Jiaxing auto-parts production base",
+    "/edit xianning-job-fairs-chongyang-tongshan",
+    "/edit changde-zoomlion-cranes-jakarta-oasis",
+    "/history Dejia Energy solid-state battery headquarters project",
+    "/history jiaxing-fengmao-auto-parts-base",
+]
+
+
+def _no_full_width(shown: str) -> None:
+    # The bot's own punctuation on an English screen is ASCII (data may keep its own).
+    for mark in ("：", "，", "；", "（", "）"):
+        assert mark not in shown, shown
+
+
+@pytest.mark.parametrize("screen", ADMIN_SCREENS)
+async def test_admin_edit_and_history_screens_are_english(bot: BotHarness, screen: str) -> None:
+    calls = await bot.send(screen, lang="en", user_id=ADMIN_ID, chat_id=ADMIN_ID)
+    shown = _shown(calls)
+    assert shown.strip(), screen
+    assert unintended_han(shown) == [], shown
+    _no_full_width(shown)
+    if screen.startswith("/edit"):
+        await bot.send("/cancel", lang="en", user_id=ADMIN_ID, chat_id=ADMIN_ID)
+
+
+async def test_edit_shows_the_english_form_of_values(bot: BotHarness) -> None:
+    calls = await bot.send(
+        "/edit kunshan-dejia-solid-state-battery-hq", lang="en", user_id=ADMIN_ID, chat_id=ADMIN_ID
+    )
+    shown = text_of(calls)
+    for line in (
+        "zone: Kunshan Hi-tech Industrial Development Zone",
+        "company: Suzhou Dejia Energy Technology Co., Ltd.",
+        "project name: Dejia Energy solid-state battery headquarters project",
+        "stage: signed",
+        "date: Mar",
+    ):
+        assert line in shown, shown
+    assert "sector: Solid-state batteries" in shown, shown
+    # In Chinese the same screen keeps the stored values and Chinese punctuation.
+    await bot.send("/cancel", lang="en", user_id=ADMIN_ID, chat_id=ADMIN_ID)
+    shown = text_of(
+        await bot.send(
+            "/edit kunshan-dejia-solid-state-battery-hq", user_id=ADMIN_ID, chat_id=ADMIN_ID
+        )
+    )
+    assert "园区：昆山高新区" in shown and "阶段：签约" in shown, shown
+
+
+async def test_an_english_edit_and_its_history_stay_english(bot: BotHarness) -> None:
+    from bot.callbacks import Admin
+
+    def admin(text: str) -> Any:
+        return bot.send(text, lang="en", user_id=ADMIN_ID, chat_id=ADMIN_ID)
+
+    calls = await admin("/edit kunshan-dejia-solid-state-battery-hq")
+    summary = next(c for c in calls if c.buttons)
+    calls = await bot.press(summary, Admin("f", "investment").pack(), user_id=ADMIN_ID, lang="en")
+    calls = await admin("5亿元")
+    shown = _shown(calls)
+    assert "total investment: CNY 500 million" in shown, shown
+    assert unintended_han(shown) == [], shown
+    _no_full_width(shown)
+    summary = next(c for c in calls if c.buttons)
+    await bot.press(summary, Admin("save").pack(), user_id=ADMIN_ID, lang="en")
+    shown = _shown(await admin("/history kunshan-dejia-solid-state-battery-hq"))
+    assert "total investment: — → CNY 500 million" in shown, shown
+    assert unintended_han(shown) == [], shown
+    _no_full_width(shown)

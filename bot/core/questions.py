@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.core.conditions import UNIT_WORDS_EN, Condition, parse_condition
 from bot.core.text import normalise, pinyin, syllables
 
 WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
@@ -81,6 +82,10 @@ class Words:
     sector_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # pinyin of the Chinese intent words, for questions typed in pinyin (dongshizhang)
     intent_pinyin: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    openers_zh: tuple[str, ...] = ()
+    openers_en: tuple[str, ...] = ()
+    record_pointers_zh: tuple[str, ...] = ()
+    record_pointers_en: tuple[str, ...] = ()
 
 
 def _longest_first(items: Iterable[Any]) -> tuple[str, ...]:
@@ -128,6 +133,10 @@ def words() -> Words:
             str(k): _longest_first(v) for k, v in data.get("sector_aliases", {}).items()
         },
         intent_pinyin=intent_pinyin,
+        openers_zh=_longest_first(data.get("openers", {}).get("zh", ())),
+        openers_en=_longest_first(data.get("openers", {}).get("en", ())),
+        record_pointers_zh=_longest_first(data.get("record_pointers", {}).get("zh", ())),
+        record_pointers_en=_longest_first(data.get("record_pointers", {}).get("en", ())),
     )
 
 
@@ -195,6 +204,7 @@ class Parsed:
     followup: bool
     zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
     period: AskedPeriod | None = None  # the time asked about, if the question names one
+    condition: Condition | None = None  # a size asked for: 10亿元以上, at least 2000 mu
 
 
 def _contains(text: str, word: str) -> bool:
@@ -249,6 +259,7 @@ def parse(text: str) -> Parsed:
         followup,
         zone_pointer,
         asked_period(folded, tuple(months)),
+        parse_condition(folded),
     )
 
 
@@ -312,9 +323,18 @@ def drop_years(text: str) -> str:
 _YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-—–~至到]\s*(?:19|20)\d{2}")
 
 
+# Words that hold a time word without naming a time: 达产后年产值 (the annual output after full
+# production, not 后年), "annual output".
+_NOT_TIME = re.compile(
+    r"(?<=[产成工营])后(?=年)"
+    r"|annual(?=\s+(?:output|revenue|production|sales|capacity|turnover|tax))"
+)
+
+
 def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
     """The time a (folded) question asks about, or None when it names none."""
     w = words()
+    folded = _NOT_TIME.sub(" ", folded)
     labels: list[str] = []
     year: int | None = None
     relative: Literal["this", "last", "next"] | None = None
@@ -439,6 +459,38 @@ def period_covers(
     return first_asked <= month and last <= last_asked
 
 
+Dangling = Literal["opener", "pointer"]
+
+
+def dangling(parsed: Parsed) -> Dangling | None:
+    """How a message leans on an earlier one, when it does: "opener" for "and what about …"
+    (那新一代信息技术呢, What about new-generation IT?, And in Suzhou?), "pointer" for a word
+    pointing at a record or zone talked about before (它的董事长, its chairman, 这个园区)."""
+    w = words()
+    folded = parsed.text
+    bare = _PUNCT.sub(" ", folded).strip()
+    squeezed = bare.replace(" ", "")
+    if parsed.han:
+        opens = squeezed.startswith(w.openers_zh)
+        if opens and squeezed.endswith("呢"):
+            return "opener"
+        if squeezed.endswith("呢") and not parsed.intents and not parsed.stages:
+            return "opener"  # 新一代信息技术呢
+        unpointed = squeezed.replace("其它", "").replace("其他", "")  # "the other …": no pointer
+        pointer = any(p in unpointed for p in w.record_pointers_zh)
+    else:
+        tokens = bare.split()
+        opens = (
+            any(bare == o or bare.startswith(o + " ") for o in w.openers_en) and len(tokens) <= 7
+        )
+        if opens:
+            return "opener"
+        pointer = any(_contains(folded, p) for p in w.record_pointers_en)
+    if pointer or parsed.zone_pointer:
+        return "pointer"
+    return None
+
+
 def _has_followup(folded: str, han: bool) -> bool:
     w = words()
     if han:
@@ -488,7 +540,11 @@ def name_keys(text: str) -> list[Key]:
                     keys.setdefault((py, True), Key(py, start + i, start + j, True, piece))
     # Latin words: consecutive words joined (zoomlion construction crane -> one key)
     folded = fold(text)[:300]
-    tokens = [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(folded)]
+    tokens = [
+        (m.start(), m.end(), m.group())
+        for m in _LATIN_WORD.finditer(folded)
+        if m.group() not in UNIT_WORDS_EN  # "1 billion yuan": a size, never a name
+    ]
     offset = 1000  # Latin spans live apart from Han spans
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + 7) + 1):

@@ -8,12 +8,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.import_files import EVENT_ZH, SIGNING_ZH, RowError
 from bot.core.importing import ImportResult
 from bot.core.records import AuditEntry
+from bot.texts import admin_en
 from bot.texts.common import Lang, clip, esc, tr
 
 # ---- access -------------------------------------------------------------------------------
@@ -353,7 +354,7 @@ def draft_summary(
     for key in keys:
         value = values.get(key)
         shown = esc(clip(value, 200)) if value else "—"
-        lines.append(f"{esc(field_name(lang, key))}：{shown}")
+        lines.append(f"{esc(field_name(lang, key))}{tr(lang, '：', ': ')}{shown}")
     lines.append(
         tr(
             lang,
@@ -415,12 +416,21 @@ def edit_usage(lang: Lang, command: str) -> str:
     )
 
 
-def not_found(lang: Lang, record_id: str) -> str:
-    return tr(
+def not_found(lang: Lang, record_id: str, choices: Sequence[tuple[str, str]] = ()) -> str:
+    """No record by that id or name (as typed, whole); records whose names hold some of its
+    words are listed with their ids to type."""
+    typed = esc(clip(record_id, 120))
+    if not choices:
+        return tr(lang, f"没有找到记录 <code>{typed}</code>。", f"No record <code>{typed}</code>.")
+    text = tr(
         lang,
-        f"没有找到记录 <code>{esc(clip(record_id, 60))}</code>。",
-        f"No record <code>{esc(clip(record_id, 60))}</code>.",
+        f"没有正好叫 <code>{typed}</code> 的记录。是不是下面这些？请用编号指定：",
+        f"No record is named exactly <code>{typed}</code>. Did you mean one of these? Type its id:",
     )
+    if choices:
+        for choice_id, title in choices:
+            text += f"\n· {esc(clip(title, 80))} <code>{esc(choice_id)}</code>"
+    return text
 
 
 def confirm_delete(lang: Lang, kind: str, record_id: str, name: str) -> str:
@@ -480,7 +490,15 @@ def _short(value: Any) -> str:
     return esc(clip(str(value), 80))
 
 
-def history(lang: Lang, kind: str, record_id: str, entries: Sequence[AuditEntry]) -> str:
+def history(
+    lang: Lang,
+    kind: str,
+    record_id: str,
+    entries: Sequence[AuditEntry],
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Who changed a record, when, how, and what; in English, field names and values in
+    English where they have an English form (``labels``: sector label -> English name)."""
     if not entries:
         return tr(
             lang,
@@ -500,7 +518,15 @@ def history(lang: Lang, kind: str, record_id: str, entries: Sequence[AuditEntry]
         lines.append(f"\n<b>{esc(when)}</b> · {esc(action)} · {esc(who)} · {esc(via)}")
         if entry.action == "update":
             for key, old, new in _changes(entry.before, entry.after)[:12]:
-                lines.append(f"  {esc(key)}: {_short(old)} → {_short(new)}")
+                if lang == "en":
+                    english = labels or {}
+                    lines.append(
+                        f"  {esc(admin_en.history_field(key))}: "
+                        f"{_short(admin_en.history_value(key, old, english) or old)} → "
+                        f"{_short(admin_en.history_value(key, new, english) or new)}"
+                    )
+                else:
+                    lines.append(f"  {esc(key)}: {_short(old)} → {_short(new)}")
     return "\n".join(lines)
 
 
