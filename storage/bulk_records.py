@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 import aiosqlite
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from bot.core.records import Company, Event, Project, Zone
 from bot.core.text import fts_text, pinyin_terms
+from storage.bulk_sorted import SortedRows
 from storage.name_index import name_forms
 
 RecordKind = Literal["project", "event"]
@@ -83,6 +85,17 @@ def _body(model: BaseModel) -> str:
     return model.model_dump_json(exclude={"learned_at"}, exclude_none=True)
 
 
+@lru_cache(maxsize=4096)
+def _cached_fts_part(part: str) -> str:
+    return fts_text(part)
+
+
+def _fts_part(part: str) -> str:
+    """``fts_text`` of one part of a record's search text; short parts (names, sectors: they
+    repeat from record to record) are remembered, long ones (notes) are not."""
+    return _cached_fts_part(part) if len(part) <= 64 else fts_text(part)
+
+
 def prepare(
     records: Sequence[Project | Event],
     companies: Mapping[str, list[str]],
@@ -116,7 +129,10 @@ def prepare(
                 record.summary_en,
             ]
         parts = [*extra, *record.sectors, *zones.get(record.zone, [])]
-        text = " ".join(part for part in parts if part)
+        # Part by part (the same text: NFKC and the spacing of Han characters never reach
+        # across the space between parts), so the parts every record repeats (its zone's
+        # names, its sectors) are worked out once.
+        text = " ".join(_fts_part(part) for part in parts if part)
         out.append(
             Prepared(
                 record_id=record.id,
@@ -126,7 +142,7 @@ def prepare(
                 stage=stage,
                 labels=tuple(record.sectors),
                 title=fts_text(title),
-                text=f"{fts_text(text)} {pinyin_terms(title)}",
+                text=f"{text} {pinyin_terms(title)}",
                 names=tuple(
                     name_forms(
                         "project" if isinstance(record, Project) else "event",
@@ -178,9 +194,12 @@ async def write(
     via: str,
     actor_id: int | None,
     report: Any,
+    sorted_rows: SortedRows | None = None,
 ) -> None:
     """Inside the caller's transaction: decide each record against the store, then write
-    every table in one statement each. ``report`` is the ApplyReport to fill."""
+    every table in one statement each. ``report`` is the ApplyReport to fill.
+    ``sorted_rows``: a big import's name-index and label rows are held there and written at
+    its end, in key order (storage/bulk_sorted.py)."""
     table = "projects" if kind == "project" else "events"
     existing = await _existing(db, table, [p.record_id for p in prepared])
     inserts: list[tuple[Any, ...]] = []
@@ -220,28 +239,40 @@ async def write(
         await db.executemany(_INSERT[kind], inserts)
     if updated:
         await db.executemany(_UPDATE[kind], changes)
-        await db.executemany("DELETE FROM record_labels WHERE kind = ? AND record_id = ?", updated)
         await db.executemany(
             "DELETE FROM search_index WHERE rowid IN "
             "(SELECT id FROM search_docs WHERE kind = ? AND record_id = ?)",
             updated,
         )
         await db.executemany("DELETE FROM search_docs WHERE kind = ? AND record_id = ?", updated)
-        await db.executemany("DELETE FROM entity_names WHERE kind = ? AND record_id = ?", updated)
+        if sorted_rows is not None:
+            await sorted_rows.updated(updated)
+        else:
+            await db.executemany(
+                "DELETE FROM record_labels WHERE kind = ? AND record_id = ?", updated
+            )
+            await db.executemany(
+                "DELETE FROM entity_names WHERE kind = ? AND record_id = ?", updated
+            )
     # In key order: neighbouring rows land on the same B-tree pages (these tables are read
     # by key only, so the order they are written in is not seen).
-    await db.executemany(
-        "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) VALUES (?, ?, ?, ?)",
-        sorted(
-            (name, kind, item.record_id, quality)
-            for item in changed
-            for name, quality in item.names
-        ),
+    names = sorted(
+        (name, kind, item.record_id, quality) for item in changed for name, quality in item.names
     )
-    await db.executemany(
-        "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
-        sorted((kind, item.record_id, label) for item in changed for label in item.labels),
-    )
+    labels = sorted((kind, item.record_id, label) for item in changed for label in item.labels)
+    if sorted_rows is not None:
+        await sorted_rows.names(names)
+        await sorted_rows.labels(labels)
+    else:
+        await db.executemany(
+            "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) "
+            "VALUES (?, ?, ?, ?)",
+            names,
+        )
+        await db.executemany(
+            "INSERT OR IGNORE INTO record_labels(kind, record_id, label) VALUES (?, ?, ?)",
+            labels,
+        )
     async with db.execute("SELECT COALESCE(MAX(id), 0) FROM search_docs") as cursor:
         top = await cursor.fetchone()
     base = int(top[0]) if top is not None else 0

@@ -37,6 +37,7 @@ from bot.core.records import (
 from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
 from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
+from storage.bulk_sorted import SortedRows, release_freed_memory
 from storage.import_spool import ImportSpool
 from storage.name_index import index_names, unindex_names
 
@@ -177,6 +178,8 @@ class FactQueries(StoreBase):
         events = await asyncio.to_thread(bulk_records.prepare, facts.events, companies, zones)
         projects = await asyncio.to_thread(bulk_records.prepare, facts.projects, companies, zones)
         now = iso(self.now())
+        if spool is not None:
+            await asyncio.to_thread(release_freed_memory)
         async with self.transaction() as db:
             if first is not None:
                 await first(db)
@@ -195,12 +198,24 @@ class FactQueries(StoreBase):
                 ("event", events),
                 ("project", projects),
             )
-            for kind, prepared in batches:
-                await bulk_records.write(db, kind, prepared, now, via, actor_id, report)
-                staged = spool.chunks(kind) if spool is not None else iter(())
-                # Read back one chunk at a time (off the loop): memory stays flat.
-                while (chunk := await asyncio.to_thread(next, staged, None)) is not None:
-                    await bulk_records.write(db, kind, chunk, now, via, actor_id, report)
+            # A staged import's name-index and label rows are written at its end, sorted.
+            held = None
+            if spool is not None:
+                held = SortedRows(db, spool.records + len(events) + len(projects))
+            try:
+                if held is not None:
+                    await held.start()
+                for kind, prepared in batches:
+                    await bulk_records.write(db, kind, prepared, now, via, actor_id, report, held)
+                    staged = spool.chunks(kind) if spool is not None else iter(())
+                    # Read back one chunk at a time (off the loop): memory stays flat.
+                    while (chunk := await asyncio.to_thread(next, staged, None)) is not None:
+                        await bulk_records.write(db, kind, chunk, now, via, actor_id, report, held)
+                if held is not None:
+                    await held.finish()
+            finally:
+                if held is not None:
+                    await held.close()
             for figure in facts.figures:
                 await writer.figure(figure)
         return report

@@ -77,6 +77,7 @@ class ImportSpool:
         self._companies_seen = 0
         self._zones: dict[str, list[str]] = {}
         self.chunks_written = 0
+        self.records = 0  # staged so far, of both kinds
         self._closed = False
         _collect_less()
 
@@ -108,6 +109,7 @@ class ImportSpool:
         rows = [tuple(item) for item in prepared]
         pickle.dump(rows, self._files[kind], protocol=pickle.HIGHEST_PROTOCOL)
         self.chunks_written += 1
+        self.records += len(rows)
 
     def chunks(self, kind: RecordKind) -> Iterator[list[Prepared]]:
         """The staged chunks of one kind, in the order they came (read back one at a time)."""

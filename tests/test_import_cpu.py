@@ -7,10 +7,13 @@ from __future__ import annotations
 import gc
 import os
 import random
+import re
 from pathlib import Path
 
-from bot.core.text import _segmenter, pinyin_terms
+from bot.core.records import Project
+from bot.core.text import _segmenter, _word_pinyin, fts_text, pinyin_terms
 from storage import Store
+from storage.bulk_records import prepare
 from tests.harness import ADMIN_ID, ROOT, BotHarness, load_script, text_of
 from tests.test_upload_streaming import big_csv
 
@@ -51,6 +54,54 @@ def test_search_words_are_as_pypinyin_reads_them() -> None:
     words = pinyin_terms("重庆银行行长").split()
     assert "chongqing" in words and "yinhang" in words and "hangzhang" in words
     assert "zhongqing" not in words
+
+
+def _terms_as_before(text: str, longest: int = 4) -> str:
+    """pinyin_terms as it was written first (slice and join each word), the reference."""
+    words: list[str] = []
+    for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text):
+        read = [s for word in _segmenter()(run) for s in _word_pinyin(word)]
+        for size in range(2, longest + 1):
+            for start in range(len(read) - size + 1):
+                words.append("".join(read[start : start + size]))
+    return " ".join(dict.fromkeys(words))
+
+
+def test_search_words_are_the_same_words_in_the_same_order() -> None:
+    rng = random.Random(7)
+    samples = ["", "项", "项目", "昆山 Kunshan 高新区", "A股上市·固态电池（二期）项目"]
+    for _ in range(2000):
+        pieces = [rng.choice([*WORDS, " ", "a", "-", "1号"]) for _ in range(rng.randint(1, 8))]
+        samples.append("".join(pieces))
+    for text in samples:
+        for longest in (1, 2, 3, 4, 6):
+            assert pinyin_terms(text, longest) == _terms_as_before(text, longest), text
+
+
+def test_a_records_search_text_is_the_same_worked_out_part_by_part() -> None:
+    # Parts that NFKC changes (full-width, ligatures, circled digits, a combining accent at
+    # the start or end of a part), Han and Latin, long and short: the text the index receives
+    # is what the whole joined text gave.
+    rng = random.Random(3)
+    odd = ["ＡＢＣ", "ﬁ", "①", "\u0301e", "e\u0301", "㍿", "Ⅻ", "\u3000", "ｶﾞ", "𠀀"]
+    for n in range(300):
+        parts = [
+            "".join(rng.choice([*WORDS, *odd, "Kunshan ", "x" * 70]) for _ in range(k))
+            for k in (rng.randint(1, 4), rng.randint(0, 3), rng.randint(1, 6))
+        ]
+        record = Project(
+            id=f"p-x-{n}",
+            zone="kunshan",
+            name_zh=parts[0],
+            note=parts[1] or None,
+            sectors=(parts[2],),
+            source="s-1",
+        )
+        [item] = prepare([record], {}, {"kunshan": ["昆山高新区", "ｋｕｎｓｈａｎ", parts[1]]})
+        whole = [record.note, *record.sectors, "昆山高新区", "ｋｕｎｓｈａｎ", parts[1]]
+        joined = " ".join(p for p in whole if p)
+        title = f"{record.name_zh} {record.name_en or ''}"
+        assert item.text == f"{fts_text(joined)} {pinyin_terms(title)}", parts
 
 
 async def test_the_collector_is_quieter_only_while_an_import_is_open(tmp_path: Path) -> None:

@@ -225,9 +225,12 @@ def pinyin_terms(text: str, longest: int = 4) -> str:
         # pypinyin reads a run word by word (its own segmentation); the words repeat across
         # records (项目, 电池, 有限公司), so each word's reading is computed once.
         read = [s for word in _segmenter()(run) for s in _word_pinyin(word)]
+        # Each size's words from the size before, one syllable longer: the words of size n
+        # starting at i, in order (as slicing and joining gave them, at a third of the cost).
+        grams = read
         for size in range(2, longest + 1):
-            for start in range(len(read) - size + 1):
-                words.append("".join(read[start : start + size]))
+            grams = [a + b for a, b in zip(grams, read[size - 1 :], strict=False)]
+            words.extend(grams)
     return " ".join(dict.fromkeys(words))
 
 
