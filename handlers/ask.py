@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from telegram import Message, Update
 
 from bot.context import BotContext
+from bot.core import ask_frame
 from bot.core import questions as q
-from bot.core.conditions import Condition, judge, sector_labels
+from bot.core.ask_frame import Frame
+from bot.core.conditions import Condition, Judged, judge, sector_labels
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
@@ -37,6 +39,9 @@ MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
 # Projects read for a size condition (10亿元以上): a zone's all, or the store's latest this many
 # (said in the reply); reading and checking 1,000 takes about 30 ms.
 CONDITION_READ = 1000
+# 哪些园区有…以上的项目: the zones shown, and the projects shown under each.
+ZONES_SHOWN = 8
+PER_ZONE_SHOWN = 3
 ROLE_WORDS = (
     "董事长",
     "总经理",
@@ -60,6 +65,7 @@ class Focus:
     kind: str | None = None
     record_id: str | None = None
     figure_id: str | None = None
+    frame: Frame | None = None  # the condition, stages and sectors asked, for 那新能源呢
 
 
 @dataclass
@@ -85,6 +91,10 @@ class Asker:
         tz = zone_of(None, context.settings.timezone)
         self.year = context.now().astimezone(tz).year
         self.parsed: q.Parsed | None = None
+        # Sectors a follow-up keeps from the question before (那5亿以上的呢 after 新能源…).
+        self.kept_sectors: tuple[str, ...] = ()
+        self.reframed = False  # a follow-up that changes a size question's zone, sector or size
+        self.kept_by_zone = False  # …of a "which zones" size question
 
     # ---- entry ------------------------------------------------------------------------
 
@@ -121,11 +131,13 @@ class Asker:
                 named = [by_part]
                 chosen = [*chosen, by_part]
         guessed = next((h for h in named if h.guessed), None)
-        no_context = ctx is None or not (ctx.zone_id or ctx.record_id or ctx.figure_id)
+        no_context = ctx is None or not (ctx.zone_id or ctx.record_id or ctx.figure_id or ctx.frame)
         if no_context and not named:
             asked_back = await self._ask_back(parsed, zones)
             if asked_back is not None:
                 return Outcome(asked_back)
+        if ctx is not None and ctx.frame and not named:
+            parsed = self._keep_frame(parsed, ctx.frame)
         if not zones and not named:
             unknown = q.named_zone(text)
             if unknown and not self.view.exact_zone(unknown):
@@ -150,7 +162,7 @@ class Asker:
                 self.soft = True
         # The last zone, unless a list over the store is asked for (最近有什么签约).
         listed = _asks_for_a_list(parsed) or parsed.condition is not None
-        pointed = parsed.followup or parsed.zone_pointer or not listed
+        pointed = parsed.followup or parsed.zone_pointer or self.reframed or not listed
         if focus.zone_id is None and ctx is not None and not named and pointed:
             focus.zone_id = ctx.zone_id
         if ctx is not None and not named and not zones:
@@ -210,6 +222,22 @@ class Asker:
                 return Outcome(await search_reply(self.context, self.view, text, 0, self.lang))
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
+
+    def _keep_frame(self, parsed: q.Parsed, frame: Frame) -> q.Parsed:
+        """那新能源呢 / 那咸宁呢 / 那5亿以上的呢 after a size question (or 那5亿以上的呢 after a
+        list): the size condition, stages and sector not changed by the follow-up are kept."""
+        if q.dangling(parsed) != "opener":
+            return parsed
+        condition = parsed.condition or frame.condition
+        if condition is None:
+            return parsed  # 那新一代信息技术呢 after a list of signings: answered as before
+        self.reframed = True
+        self.kept_by_zone = frame.by_zone
+        if not self._sectors(parsed.text):
+            self.kept_sectors = frame.sectors
+        parsed = replace(parsed, condition=condition, stages=parsed.stages or frame.stages)
+        self.parsed = parsed
+        return parsed
 
     async def _ask_back(
         self, parsed: q.Parsed, zones: list[q.NameHit]
@@ -357,6 +385,13 @@ class Asker:
         self, parsed: q.Parsed, focus: Focus, units: list[q.Unit], text: str
     ) -> Outcome | None:
         intents = parsed.intents
+        by_zone = parsed.condition is not None and (
+            q.asks_which_zones(parsed) or (self.kept_by_zone and not self.zone_named)
+        )
+        if by_zone and (focus.record_id is None or self.soft or self.reframed):
+            # 哪些园区有投资超过5亿元的项目: a size question over the store, by zone.
+            assert parsed.condition is not None
+            return await self._condition_list(parsed, parsed.condition, Focus(), by_zone=True)
         if "zones_list" in intents and focus.record_id is None:
             zones = sorted(self.view.zones.values(), key=lambda z: z.id)
             counts = await self.view.counts(self.store)
@@ -384,7 +419,7 @@ class Asker:
             # 主导产业 belongs to a zone: the zone of the record in question.
             focus.zone_id = focus.zone_id or getattr(record, "zone", None)
             record, focus.kind, focus.record_id = None, None, None
-        if parsed.condition is not None and (record is None or self.soft):
+        if parsed.condition is not None and (record is None or self.soft or self.reframed):
             # 昆山高新区2000亩以上签约了哪些项目: the projects that meet the size asked.
             return await self._condition_list(parsed, parsed.condition, focus)
         sectors = self._sectors(parsed.text)
@@ -1043,6 +1078,7 @@ class Asker:
             text = t.no_stage_items(lang, parsed.stages, (), zone_label, asked_label)
             others = list(unique.values())
             if asked is None or not others:
+                focus.frame = Frame(stages=tuple(parsed.stages))
                 return Outcome(lookup_texts.Reply(text), focus)
             # None at that time: say so, then the closest ones with their own dates.
             items = others
@@ -1065,10 +1101,11 @@ class Asker:
         new_focus = Focus(zone_id=focus.zone_id)
         if len(items) == 1:
             new_focus = Focus(zone_id=items[0].zone, kind="project", record_id=items[0].id)
+        new_focus.frame = Frame(stages=tuple(parsed.stages))
         return Outcome(t.compose(lang, answer), new_focus)
 
     async def _condition_list(
-        self, parsed: q.Parsed, condition: Condition, focus: Focus
+        self, parsed: q.Parsed, condition: Condition, focus: Focus, by_zone: bool = False
     ) -> Outcome:
         """Projects that meet a size condition (of the zone asked, at the stages and time
         asked); the condition is said first, and so is how many records lack the figure."""
@@ -1092,7 +1129,7 @@ class Asker:
                     for d in (p.stage_date, p.landed_date)
                 )
             ]
-        sectors = self._sectors(parsed.text)
+        sectors = self._sectors(parsed.text) or list(self.kept_sectors)
         if sectors:
             # 新能源领域10亿以上的项目: the projects of that sector (an area covers its labels).
             covered = sector_labels(sectors, self.view.labels, self.view.areas)
@@ -1103,24 +1140,28 @@ class Asker:
         zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
         when = asked.label if asked is not None else None
         topic = self.names.label(sectors[0], lang) if sectors else None
-        lines = [
-            ct.condition_head(
-                lang, condition, zone_label, stages, when, len(meets), checked, sector=topic
-            )
-        ]
-        companies = await self.store.companies(
-            j.project.company for j in meets[:8] if j.project.company
+        head = ct.condition_head(
+            lang, condition, zone_label, stages, when, len(meets), checked, sector=topic
         )
-        lines += [
-            ct.condition_item(
-                j, condition, companies.get(j.project.company or ""), lang, self.names
+        if by_zone and meets:
+            lines, listed = await self._by_zone_lines(
+                condition, stages, when, topic, meets, checked
             )
-            for j in meets[:8]
-        ]
-        if len(meets) > 8:
-            lines.append(
-                t.esc(tr(lang, f"……另有{len(meets) - 8}个", f"… and {len(meets) - 8} more"))
+        else:
+            lines, listed = [head], meets[:8]
+            companies = await self.store.companies(
+                j.project.company for j in listed if j.project.company
             )
+            lines += [
+                ct.condition_item(
+                    j, condition, companies.get(j.project.company or ""), lang, self.names
+                )
+                for j in listed
+            ]
+            if len(meets) > 8:
+                lines.append(
+                    t.esc(tr(lang, f"……另有{len(meets) - 8}个", f"… and {len(meets) - 8} more"))
+                )
         title = {id(j): pick(lang, j.project.name_zh, j.project.name_en) for j in judged}
         if not meets:
             failing = [
@@ -1147,17 +1188,65 @@ class Asker:
             lines.append(t.year_caveat(lang))
         # Every figure listed with its source (the same source once).
         fails = [j for j in judged if j.verdict == "fails"]
-        shown = meets[:8] or fails[:5] or [j for j in judged if j.verdict != "fails"][:2]
+        shown = listed or fails[:5] or [j for j in judged if j.verdict != "fails"][:2]
         sources = [
             await self.store.source(sid) for sid in dict.fromkeys(j.project.source for j in shown)
         ]
-        buttons = [[t.card_button("project", j.project.id, title[id(j)], lang)] for j in meets[:4]]
+        if by_zone:
+            zone_ids = list(dict.fromkeys(j.project.zone for j in listed))[:4]
+            buttons = [[t.card_button("zone", z, self.names.zone(z, lang), lang)] for z in zone_ids]
+        else:
+            buttons = [
+                [t.card_button("project", j.project.id, title[id(j)], lang)] for j in meets[:4]
+            ]
         answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
         new_focus = Focus(zone_id=focus.zone_id)
         if len(meets) == 1:
             only = meets[0].project
             new_focus = Focus(zone_id=only.zone, kind="project", record_id=only.id)
+        # What was asked stays for a follow-up (那新能源呢, 那咸宁呢, "And new energy?").
+        new_focus.frame = Frame(condition, tuple(parsed.stages), tuple(sectors), by_zone)
         return Outcome(t.compose(lang, answer), new_focus)
+
+    async def _by_zone_lines(
+        self,
+        condition: Condition,
+        stages: list[str],
+        when: str | None,
+        topic: str | None,
+        meets: list[Judged],
+        checked: int | None,
+    ) -> tuple[list[str], list[Judged]]:
+        """哪些园区有投资超过5亿元的项目: the zones with projects that meet the size, most first,
+        each with its count and its projects (figure, stage and date); what was listed."""
+        lang = self.lang
+        groups: dict[str, list[Judged]] = {}
+        for j in meets:
+            groups.setdefault(j.project.zone, []).append(j)
+        ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        lines = [
+            ct.by_zone_head(lang, condition, stages, when, len(ranked), len(meets), checked, topic)
+        ]
+        listed: list[Judged] = []
+        for zone_id, group in ranked[:ZONES_SHOWN]:
+            lines.append(ct.zone_group_line(lang, self.names.zone(zone_id, lang), len(group)))
+            listed += group[:PER_ZONE_SHOWN]
+            companies = await self.store.companies(
+                j.project.company for j in group[:PER_ZONE_SHOWN] if j.project.company
+            )
+            lines += [
+                ct.condition_item(
+                    j, condition, companies.get(j.project.company or ""), lang, self.names
+                )
+                for j in group[:PER_ZONE_SHOWN]
+            ]
+            if len(group) > PER_ZONE_SHOWN:
+                more = len(group) - PER_ZONE_SHOWN
+                lines.append(t.esc(tr(lang, f"……另有{more}个", f"… and {more} more")))
+        if len(ranked) > ZONES_SHOWN:
+            more = len(ranked) - ZONES_SHOWN
+            lines.append(t.esc(tr(lang, f"……另有{more}个园区", f"… and {more} more zones")))
+        return lines, listed
 
     async def _recent(self, parsed: q.Parsed, focus: Focus, units: list[q.Unit]) -> Outcome | None:
         lang = self.lang
@@ -1564,6 +1653,7 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
             focus_id=saved.focus_id if saved and saved.fresh else None,
             figure_id=saved.figure_id if saved and saved.fresh else None,
             greeted=True,
+            frame=saved.frame if saved and saved.fresh else None,
         )
         return
     if len(query) > MAX_QUESTION:
@@ -1571,14 +1661,20 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
         return
     view = await _view(context)
     ctx = (
-        Focus(saved.zone_id, saved.focus_kind, saved.focus_id, saved.figure_id)
+        Focus(
+            saved.zone_id,
+            saved.focus_kind,
+            saved.focus_id,
+            saved.figure_id,
+            ask_frame.load(saved.frame),
+        )
         if saved is not None and saved.fresh
         else None
     )
     outcome = await Asker(context, view, lang).answer(query, ctx)
     await _send(message, outcome.reply)
     keep = outcome.focus
-    if keep.zone_id or keep.record_id or keep.figure_id:
+    if keep.zone_id or keep.record_id or keep.figure_id or keep.frame:
         await store.set_ask_context(
             chat_id,
             user_id,
@@ -1587,6 +1683,7 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
             focus_id=keep.record_id,
             figure_id=keep.figure_id,
             greeted=bool(saved and saved.greeted),
+            frame=ask_frame.dump(keep.frame),
         )
 
 

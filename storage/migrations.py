@@ -337,4 +337,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (name, zone_id)
     );
     """,
+    # 8: what a question asked besides its zone and record (a size condition, stages, sectors;
+    #    JSON, see bot/core/ask_frame.py), so a follow-up (那新能源呢) keeps what it does
+    #    not change.
+    """
+    ALTER TABLE ask_context ADD COLUMN frame TEXT;
+    """,
 )

@@ -34,6 +34,7 @@ class AskContext:
     figure_id: str | None
     greeted: bool
     fresh: bool  # within the time a follow-up may refer back
+    frame: str | None = None  # what else was asked (bot/core/ask_frame.py), as stored
 
 
 class QuestionQueries(StoreBase):
@@ -107,14 +108,14 @@ class QuestionQueries(StoreBase):
 
     async def ask_context(self, chat_id: int, user_id: int, ttl_s: int) -> AskContext | None:
         row = await self.fetchone(
-            "SELECT zone_id, focus_kind, focus_id, figure_id, greeted, updated_at "
+            "SELECT zone_id, focus_kind, focus_id, figure_id, greeted, updated_at, frame "
             "FROM ask_context WHERE chat_id = ? AND user_id = ?",
             (chat_id, user_id),
         )
         if row is None:
             return None
         fresh = self.now() - from_iso(str(row[5])) <= timedelta(seconds=ttl_s)
-        return AskContext(row[0], row[1], row[2], row[3], bool(row[4]), fresh)
+        return AskContext(row[0], row[1], row[2], row[3], bool(row[4]), fresh, row[6])
 
     async def set_ask_context(
         self,
@@ -126,15 +127,16 @@ class QuestionQueries(StoreBase):
         focus_id: str | None,
         figure_id: str | None,
         greeted: bool,
+        frame: str | None = None,
     ) -> None:
         async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO ask_context(chat_id, user_id, zone_id, focus_kind, focus_id, "
-                "figure_id, greeted, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "figure_id, greeted, updated_at, frame) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(chat_id, user_id) DO UPDATE SET zone_id = excluded.zone_id, "
                 "focus_kind = excluded.focus_kind, focus_id = excluded.focus_id, "
                 "figure_id = excluded.figure_id, greeted = excluded.greeted, "
-                "updated_at = excluded.updated_at",
+                "updated_at = excluded.updated_at, frame = excluded.frame",
                 (
                     chat_id,
                     user_id,
@@ -144,6 +146,7 @@ class QuestionQueries(StoreBase):
                     figure_id,
                     int(greeted),
                     iso(self.now()),
+                    frame,
                 ),
             )
 

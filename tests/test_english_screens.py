@@ -105,6 +105,7 @@ SCREENS = [
     "Who is its chairman?",
     "projects over 1 billion yuan in Kunshan",
     "Jiaxing projects with at least 100 mu",
+    "which zones have projects with at least 100 mu of land",
     "What will Kunshan attract in 2027?",
     "Which zones do you cover?",
     "hello",
@@ -118,6 +119,14 @@ async def test_english_screen_has_no_chinese_words_of_ours(bot: BotHarness, scre
     assert shown.strip(), screen
     assert unintended_han(shown) == [], shown
     assert not re.search(r"(?<!\d)1 (ETDZs|hi-tech zones|projects|events|zones)\b", shown), shown
+
+
+async def test_english_size_follow_up_has_no_chinese_words_of_ours(bot: BotHarness) -> None:
+    await bot.send("Jiaxing projects with at least 100 mu", lang="en")
+    calls = await bot.send("What about Kunshan?", lang="en")
+    shown = _shown(calls)
+    assert "Kunshan" in shown and "100 mu" in shown, shown
+    assert unintended_han(shown) == [], shown
 
 
 async def test_english_subscriptions_have_no_chinese_words_of_ours(bot: BotHarness) -> None:

@@ -86,6 +86,8 @@ class Words:
     openers_en: tuple[str, ...] = ()
     record_pointers_zh: tuple[str, ...] = ()
     record_pointers_en: tuple[str, ...] = ()
+    which_zones_zh: tuple[str, ...] = ()  # 哪些园区, 哪个园区: the answer is zones
+    which_zones_en: tuple[str, ...] = ()
 
 
 def _longest_first(items: Iterable[Any]) -> tuple[str, ...]:
@@ -137,6 +139,8 @@ def words() -> Words:
         openers_en=_longest_first(data.get("openers", {}).get("en", ())),
         record_pointers_zh=_longest_first(data.get("record_pointers", {}).get("zh", ())),
         record_pointers_en=_longest_first(data.get("record_pointers", {}).get("en", ())),
+        which_zones_zh=_longest_first(data.get("which_zones", {}).get("zh", ())),
+        which_zones_en=_longest_first(data.get("which_zones", {}).get("en", ())),
     )
 
 
@@ -489,6 +493,14 @@ def dangling(parsed: Parsed) -> Dangling | None:
     if pointer or parsed.zone_pointer:
         return "pointer"
     return None
+
+
+def asks_which_zones(parsed: Parsed) -> bool:
+    """哪些园区…, 哪个园区…, "which zones …": the answer asked for is zones, not one zone's."""
+    w = words()
+    if any(word in parsed.text for word in w.which_zones_zh):
+        return True
+    return any(_contains(parsed.text, word) for word in w.which_zones_en)
 
 
 def _has_followup(folded: str, han: bool) -> bool:

@@ -122,6 +122,49 @@ def condition_head(
     )
 
 
+def by_zone_head(
+    lang: Lang,
+    condition: Condition,
+    stages: Sequence[str],
+    when: str | None,
+    zones: int,
+    count: int,
+    checked: int | None = None,
+    sector: str | None = None,
+) -> str:
+    """哪些园区有投资超过5亿元的项目: how many zones have how many projects that meet it
+    (the condition said first; ``checked``: only the latest this many projects were read)."""
+    label = condition_label(condition, lang)
+    words_zh = "、".join(_stage_word(s, "zh") for s in stages)
+    words_en = ", ".join(_stage_word(s, "en") for s in stages)
+    field = f"{sector}领域" if sector else ""
+    zh = f"{when or ''}{field}{label}的{words_zh}项目"
+    kind_en = " ".join(w for w in (words_en, mid_sentence(sector) if sector else "") if w)
+    en = f"{kind_en} projects" if kind_en else "projects"
+    if when:
+        en += f" ({when})"
+    en += f" with {label}"
+    scope_zh = f"在最新收录的{checked}个项目中，" if checked is not None else ""
+    scope_en = f"Of the latest {checked} projects recorded, " if checked is not None else ""
+    zone_word = "zone has" if zones == 1 else "zones have"
+    return tr(
+        lang,
+        f"<b>{scope_zh}有{esc(zh)}的园区共{zones}个（{count}个项目）</b>：",
+        f"<b>{scope_en}{zones} {zone_word} {esc(en)} ({count} in all)</b>:"
+        if scope_en
+        else f"<b>{zones} {zone_word} {esc(en)} ({count} in all)</b>:",
+    )
+
+
+def zone_group_line(lang: Lang, zone: str, count: int) -> str:
+    """One zone of a by-zone answer: its name and how many of its projects meet the size."""
+    return tr(
+        lang,
+        f"<b>{esc(zone)}</b>：{count}个",
+        f"<b>{esc(zone)}</b>: {count} {'project' if count == 1 else 'projects'}",
+    )
+
+
 def checked_note(lang: Lang, checked: int, zone: str | None) -> str:
     """Only part of a big store (or zone) was read: how to narrow the question."""
     if zone:
