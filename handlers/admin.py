@@ -228,11 +228,15 @@ async def _record_ref(context: BotContext, typed: str) -> RecordRef:
         return RecordRef(text, named)
     kinds = ("project", "event")
     every = await store.search_kinds(text, kinds, limit=6)
+    words = [w for w in (normalise(x) for x in text.split()) if len(w) >= 2]
     if len(every) == 1:
-        return RecordRef(text, every[0].record_id)
+        # The one full-text hit is taken only when its name holds every word typed (新能源
+        # finds 德加能源… by 能源, but that name is no 新能源 one): otherwise it is offered.
+        record = await _live_record(context, every[0].record_id)
+        if record is not None and words and all(w in _names_of(record) for w in words):
+            return RecordRef(text, every[0].record_id)
     near = every or await store.search_any(text.split(), kinds=kinds, limit=8)
     # Offered only when its name holds most of the words typed (not "at" of "nothing at all").
-    words = [w for w in (normalise(x) for x in text.split()) if len(w) >= 2]
     choices: list[tuple[int, str, str]] = []
     for hit in near:
         record = await _live_record(context, hit.record_id)
@@ -243,12 +247,19 @@ async def _record_ref(context: BotContext, typed: str) -> RecordRef:
             if isinstance(record, Project)
             else (record.title_zh, record.title_en)
         )
-        names = normalise(f"{zh} {en or ''}")
+        names = _names_of(record)
         held = sum(1 for w in words if w in names)
         if words and held * 2 >= len(words):
             choices.append((held, hit.record_id, pick(context.lang, zh, en)))
     choices.sort(key=lambda c: -c[0])
     return RecordRef(text, None, tuple((rid, title) for _h, rid, title in choices[:5]))
+
+
+def _names_of(record: Project | Event) -> str:
+    """A record's names, Chinese and English, normalised as typed words are."""
+    if isinstance(record, Project):
+        return normalise(f"{record.name_zh} {record.name_en or ''}")
+    return normalise(f"{record.title_zh} {record.title_en or ''}")
 
 
 async def _live_record(context: BotContext, record_id: str) -> Project | Event | None:

@@ -28,7 +28,7 @@ from bot.texts import answers as t
 from bot.texts import clarify
 from bot.texts import conditions as ct
 from bot.texts import lookup as lookup_texts
-from bot.texts.common import Lang, date, pick, tr
+from bot.texts.common import Lang, date, pick
 
 log = logging.getLogger(__name__)
 
@@ -1159,18 +1159,10 @@ class Asker:
                 for j in listed
             ]
             if len(meets) > 8:
-                lines.append(
-                    t.esc(tr(lang, f"……另有{len(meets) - 8}个", f"… and {len(meets) - 8} more"))
-                )
+                lines.append(ct.more_line(lang, len(meets) - 8))
         title = {id(j): pick(lang, j.project.name_zh, j.project.name_en) for j in judged}
         if not meets:
-            failing = [
-                f"{title[id(j)]}（{ct.figure_text(j, condition, lang)}）"
-                if lang == "zh"
-                else f"{title[id(j)]} ({ct.figure_text(j, condition, lang)})"
-                for j in judged
-                if j.verdict == "fails"
-            ]
+            failing = [ct.with_figure(j, condition, lang) for j in judged if j.verdict == "fails"]
             if failing:
                 lines.append(ct.failing_line(lang, condition, failing))
         lines += ct.lacking_line(
@@ -1179,6 +1171,7 @@ class Asker:
             [title[id(j)] for j in judged if j.verdict == "missing"],
             [title[id(j)] for j in judged if j.verdict == "other_unit"],
             more=any(j.verdict in ("meets", "fails") for j in judged),
+            unclear=[ct.with_figure(j, condition, lang) for j in judged if j.verdict == "unclear"],
         )
         if checked is not None:
             lines.append(ct.checked_note(lang, checked, zone_label))
@@ -1242,10 +1235,10 @@ class Asker:
             ]
             if len(group) > PER_ZONE_SHOWN:
                 more = len(group) - PER_ZONE_SHOWN
-                lines.append(t.esc(tr(lang, f"……另有{more}个", f"… and {more} more")))
+                lines.append(ct.more_line(lang, more))
         if len(ranked) > ZONES_SHOWN:
             more = len(ranked) - ZONES_SHOWN
-            lines.append(t.esc(tr(lang, f"……另有{more}个园区", f"… and {more} more zones")))
+            lines.append(ct.more_line(lang, more, zones=True))
         return lines, listed
 
     async def _recent(self, parsed: q.Parsed, focus: Focus, units: list[q.Unit]) -> Outcome | None:

@@ -238,3 +238,97 @@ async def test_a_sector_named_narrows_the_list(bot: BotHarness) -> None:
     assert "汽车零部件领域用地100亩以上的项目有1个" in _first_line(reply), reply
     reply = await ask(bot, "new energy projects over 1 billion yuan", lang="en")
     assert _first_line(reply).startswith("No new energy projects with investment"), reply
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "count"),
+    [
+        ("昆山5千万以上的项目", "投资5000万元以上的项目有3个", 3),
+        ("昆山3千亩以上的项目", "用地3000亩以上", 0),
+        ("昆山1亿5000万以上的项目", "投资1.5亿元以上的项目有3个", 3),
+        ("昆山一亿五千万以上的项目", "投资1.5亿元以上的项目有3个", 3),
+        ("昆山一万五千亩以上的项目", "用地15000亩以上", 0),
+        ("昆山两个亿以上的项目", "投资2亿元以上的项目有3个", 3),
+    ],
+)
+async def test_digits_and_number_words_mixed_are_read_whole(
+    asker: BotHarness, text: str, label: str, count: int
+) -> None:
+    # 5千万 is 5000万 (never 5.1亿), 1亿5000万 is 1.5亿 (never its tail 5000万).
+    first = _first_line(await ask(asker, text))
+    assert label in first, first
+    if count == 0:
+        assert first.startswith("库里没有"), first
+
+
+async def test_a_number_that_does_not_read_sets_no_bound(asker: BotHarness) -> None:
+    # 几亿 is "some 亿": no bound of 1亿 is made up for it.
+    reply = await ask(asker, "昆山几亿以上的项目")
+    assert "1亿元以上" not in reply and "有3个" not in _first_line(reply), reply
+    reply = await ask(asker, "昆山投资12345678901234567亿元以上的项目")
+    assert "以上的项目有" not in reply and "库里没有" not in _first_line(reply), reply
+
+
+HEDGED = (
+    _project("ks-over", "昆山己超十亿项目", total_investment="超10亿元"),
+    _project("ks-many", "昆山庚十多亿项目", total_investment="10多亿元"),
+    _project("ks-under", "昆山辛不足十亿项目", total_investment="不足10亿元"),
+    _project("ks-about", "昆山壬约十亿项目", total_investment="约10亿元"),
+)
+
+
+async def test_hedged_figures_are_judged_by_what_they_allow(asker: BotHarness) -> None:
+    await asker.store.apply_facts(FactFile(projects=HEDGED), via="test")
+    reply = await ask(asker, "昆山投资超过10亿元的项目")
+    listed = reply.split("另有")[0]
+    assert "有3个" in _first_line(reply), reply
+    assert "昆山己超十亿项目" in listed and "昆山庚十多亿项目" in listed
+    assert "超10亿元" in listed and "10多亿元" in listed
+    assert "昆山辛不足十亿项目" not in reply and "昆山戊十亿项目" not in listed
+    # About 10亿 on a bound of 10亿: either side; said so with the figure, counted neither way.
+    assert "看不出是否符合" in reply and "昆山壬约十亿项目（总投资约10亿元）" in reply, reply
+    reply = await ask(asker, "昆山投资10亿元以下的项目")
+    listed = reply.split("另有")[0]
+    assert "有4个" in _first_line(reply), reply
+    assert "昆山辛不足十亿项目" in listed and "不足10亿元" in listed  # shown as written
+    assert "昆山己超十亿项目" not in reply and "昆山庚十多亿项目" not in reply
+    assert "昆山壬约十亿项目（总投资约10亿元）" in reply
+    reply = await ask(asker, "昆山投资不到10亿元的项目")
+    assert "昆山辛不足十亿项目" in reply.split("另有")[0], reply
+    reply = await ask(asker, "Kunshan projects with investment over CNY 1 billion", lang="en")
+    assert "investment of over CNY 1 billion: 3" in _first_line(reply), reply
+    assert "counted neither way" in reply and "about CNY 1 billion" in reply, reply
+
+
+async def test_english_unit_words_are_whole_words(asker: BotHarness) -> None:
+    # "ha" of hangzhou is no hectare, "mu" of museum no mu: the size is money.
+    for text in (
+        "Kunshan projects over 1 billion hangzhou",
+        "Kunshan projects over 1 billion museum district",
+    ):
+        first = _first_line(await ask(asker, text, lang="en"))
+        assert "with investment of over CNY 1 billion" in first, first
+        assert "hectare" not in first and "mu" not in first.split(), first
+    # 1,5 is no thousands separator: never read as 15 billion.
+    reply = await ask(asker, "Kunshan projects over 1,5 billion yuan", lang="en")
+    assert "15 billion" not in reply, reply
+    first = _first_line(await ask(asker, "Kunshan projects over 1,500 million yuan", lang="en"))
+    assert "over CNY 1.5 billion" in first, first
+
+
+async def test_hectares_are_land_when_land_is_asked_as_in_chinese(asker: BotHarness) -> None:
+    land_en = _first_line(await ask(asker, "Kunshan projects with land over 10 hectares", "en"))
+    land_zh = _first_line(await ask(asker, "昆山用地超过10公顷的项目"))
+    area_en = _first_line(await ask(asker, "Kunshan projects over 10 hectares", "en"))
+    area_zh = _first_line(await ask(asker, "昆山超过10公顷的项目"))
+    # The reply names the measure used: land for 用地/land, floor area otherwise.
+    assert "land of over 100000 m²" in land_en and "用地超过100000平方米" in land_zh, land_en
+    assert "floor area of over 100000 m²" in area_en and "面积超过100000平方米" in area_zh
+
+
+async def test_passing_is_no_over(asker: BotHarness) -> None:
+    # 通过5亿元: "passed", not "over 5亿".
+    reply = await ask(asker, "昆山审议通过5亿元的项目")
+    assert "超过5亿元" not in reply, reply
+    reply = await ask(asker, "昆山投资过5亿的项目")
+    assert "投资超过5亿元的项目有2个" in _first_line(reply), reply

@@ -48,3 +48,18 @@ async def test_edit_and_delete_take_the_name_whole(bot: BotHarness) -> None:
     shown = await _admin(bot, "/delete 项目", lang="zh")
     assert "没有正好叫 项目 的记录" in shown and DEJIA in shown, shown
     assert "删除项目" not in shown
+
+
+async def test_a_single_hit_is_taken_only_when_its_name_holds_every_word(
+    bot: BotHarness,
+) -> None:
+    # 新能源 finds the 德加能源 project by 能源, but its name holds no 新能源: nothing is offered
+    # for deletion or editing; the usual not-found reply instead.
+    shown = await _admin(bot, "/delete 新能源", lang="zh")
+    assert "没有找到记录 新能源" in shown and "删除项目" not in shown, shown
+    assert DEJIA not in shown
+    shown = await _admin(bot, "/edit 新能源", lang="zh")
+    assert "没有找到记录 新能源" in shown and DEJIA not in shown, shown
+    # A word the name does hold still takes the one record.
+    shown = await _admin(bot, "/edit 固态电池", lang="zh")
+    assert DEJIA in shown and "没有正好叫" not in shown, shown

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from bot.core.records import Project, SectorArea, SectorLabel
-from bot.core.values import Amount, Quantity
+from bot.core.values import Amount, Qualifier, Quantity, plain_decimal
 
 Measure = Literal["investment", "capital", "output", "land", "area"]
 Family = Literal["CNY", "USD", "mu", "m2"]
@@ -50,7 +50,7 @@ _UNIT_ZH = "|".join(re.escape(u) for u, _f, _s in _UNITS_ZH)
 # 万 alone is money only when no other unit follows (10万平方米 is area).
 _UNIT_ZH_RE = rf"(?:{_UNIT_ZH}|万(?!平|亩)元?|元)"
 _AMOUNT_ZH = rf"{_NUM}\s*(?:多|余)?\s*个?\s*({_UNIT_ZH_RE})"  # 10个亿 too
-_GT_ZH = r"超过|超|高于|大于|多于|过|>"
+_GT_ZH = r"超过|超|高于|大于|多于|(?<![通经])过|>"  # 通过5亿元 is no "over"
 _GE_ZH = r"大于等于|大于或等于|不少于|不低于|不小于|至少|最少|达到|≥|>="
 _LT_ZH = r"不到|少于|低于|小于|不足|<"
 _LE_ZH = r"小于等于|小于或等于|不超过|不高于|不大于|至多|最多|≤|<="
@@ -74,9 +74,12 @@ _SCALE_EN = {
 }
 _CUR_EN = r"(yuan|rmb|cny|renminbi|usd|us dollars?|dollars?)"
 _AREA_EN = r"(mu|hectares?|ha|square met(?:er|re)s?|sq\.? ?m|sqm|m2)"
+# A comma separates thousands only before exactly three digits (1,500 million; 1,5 is no
+# number here); a unit or scale word ends where the word ends ("ha" of hangzhou is none).
 _AMOUNT_EN = (
-    rf"(?:(cny|rmb|usd|us\$|\$|¥)\s*)?(\d+(?:[.,]\d+)*)\s*"
-    rf"(billion|bn|million|mn|thousand|k)?\s*(?:{_CUR_EN}|{_AREA_EN})?"
+    rf"(?:(cny|rmb|usd|us\$|\$|¥)\s*)?(\d{{1,3}}(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?![\d,])\s*(?:(billion|bn|million|mn|thousand|k)(?![a-z]))?\s*"
+    rf"(?:(?:{_CUR_EN}|{_AREA_EN})(?![a-z]))?"
 )
 _GT_EN = r"more than|over|above|greater than|exceeding|bigger than|larger than|upwards of"
 _GE_EN = r"at least|no less than|not less than|a minimum of|minimum|>=|≥"
@@ -146,7 +149,9 @@ class Condition:
         )
 
 
-Verdict = Literal["meets", "fails", "missing", "other_unit"]
+# unclear: the figure is hedged (约10亿元 on a bound of 10亿, 超10亿元 against 15亿以上) so the
+# source does not say which side of the bound it is on.
+Verdict = Literal["meets", "fails", "missing", "other_unit", "unclear"]
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,13 @@ def _unit_of(text: str) -> tuple[Family, Decimal] | None:
     return None
 
 
+_MAX_DIGITS = 16  # more significant digits than this: no bound (never a rounded one)
+
+
 def _number(text: str) -> Decimal | None:
+    digits = text.replace(",", "").replace(".", "").lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return None
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -250,10 +261,14 @@ _CN_DIGITS = {
     "九": 9,
 }
 _CN_SCALES = {"十": 10, "百": 100, "千": 1000}
-# A run of Chinese numerals right before a unit (十亿, 超百亿, 两千亩, 五千万元, 一百五十亩).
+# A number as typed before a unit, in digits, Chinese numerals or both (十亿, 超百亿, 两千亩,
+# 5千万, 1亿5000万, 一万五千亩, 两个亿): read whole, never a tail of it.
 _CN_NUMBER = re.compile(
-    r"[零一二两三四五六七八九十百千]+(?=\s*(?:万|亿|亩|元|美元|平方米|平米|公顷))"
+    r"(?<![\d.])[\d零一二两三四五六七八九十百千][\d.零一二两三四五六七八九十百千万亿]*"
+    r"(?:\s*个\s*[万亿])?"
 )
+_CN_UNIT_NEXT = re.compile(r"\s*(?:万|亿|亩|元|美元|平方米|平米|公顷|人民币)")
+_CN_TOKEN = re.compile(r"\d+(?:\.\d+)?|\s*个\s*|.")
 _EN_WORDS = {
     "one": 1,
     "two": 2,
@@ -279,30 +294,70 @@ _EN_NUMBER = re.compile(
 )
 
 
-def _cn_value(run: str) -> int | None:
-    """一百五十 -> 150, 十 -> 10, 两千 -> 2000, 百 -> 100; None when it does not read."""
-    total, digit = 0, None
-    for ch in run:
-        if ch in _CN_DIGITS:
-            if digit is not None and ch != "零":
-                return None  # 一二: not a number
-            digit = _CN_DIGITS[ch] if ch != "零" else None
+def _cn_value(run: str) -> Decimal | None:
+    """一百五十 -> 150, 两千 -> 2000, 5千万 -> 50000000, 1亿5000万 -> 150000000, 两个亿 ->
+    200000000; None when it does not read as one number (一二, 百千, 5五)."""
+    total = Decimal(0)  # whole 亿 and 万 sections read so far
+    section = Decimal(0)  # below 万
+    digit: Decimal | None = None
+    last_small = 10_000  # 十/百/千 go down within a section
+    seen_wan = seen_yi = False
+    tokens = _CN_TOKEN.findall(run)
+    for i, token in enumerate(tokens):
+        if token == "零":
+            if digit is not None:
+                return None
+            continue
+        if token[0].isdigit() or token in _CN_DIGITS:
+            if digit is not None:
+                return None  # 一二, 5五: not one number
+            digit = Decimal(token) if token[0].isdigit() else Decimal(_CN_DIGITS[token])
+        elif token in _CN_SCALES:
+            scale = _CN_SCALES[token]
+            if scale >= last_small:
+                return None
+            section += (Decimal(1) if digit is None else digit) * scale
+            digit, last_small = None, scale
+        elif token == "万":
+            if seen_wan or (digit is None and section == 0):
+                return None
+            total += (section + (digit or 0)) * _WAN
+            section, digit, last_small, seen_wan = Decimal(0), None, 10_000, True
+        elif token == "亿":
+            if seen_yi or (digit is None and section == 0 and total == 0):
+                return None
+            total = (total + section + (digit or 0)) * _YI
+            section, digit, last_small, seen_yi, seen_wan = Decimal(0), None, 10_000, True, False
+        elif token.strip() == "个":
+            if i != len(tokens) - 2:  # 两个亿: only right before the last 万/亿
+                return None
         else:
-            total += (1 if digit is None else digit) * _CN_SCALES[ch]
-            digit = None
-    if digit is not None:
-        total += digit
+            return None
+    total += section + (digit or 0)
     return total or None
+
+
+def _cn_number(match: re.Match[str]) -> str:
+    """A number run as digits with its last 万/亿 kept (5千万 -> 5000万, 两个亿 -> 2亿);
+    one that does not read is made unreadable (几), so no bound is taken from its tail."""
+    run = match.group(0)
+    scale = run[-1] if run[-1] in "万亿" else ""
+    after = match.string[match.end() :]
+    if not scale and not _CN_UNIT_NEXT.match(after):
+        return run  # not before a unit: a count, a date, a code
+    plain = not re.search(r"[零一二两三四五六七八九十百千个]", run)
+    if plain and len(re.findall("[万亿]", run)) <= 1:
+        return run  # 10亿, 5000万: as typed
+    value = _cn_value(run)
+    if value is None:
+        return "几" + scale
+    size = _YI if scale == "亿" else _WAN if scale == "万" else Decimal(1)
+    return plain_decimal(value / size) + scale
 
 
 def _arabic(folded: str) -> str:
     """Chinese and English number words before a unit as digits (十亿 -> 10亿)."""
-
-    def zh(match: re.Match[str]) -> str:
-        value = _cn_value(match.group(0))
-        return str(value) if value is not None else match.group(0)
-
-    text = _CN_NUMBER.sub(zh, folded)
+    text = _CN_NUMBER.sub(_cn_number, folded)
     # 过亿, 超亿元: over one 亿; 上亿: one 亿 or more; 亿元以上 with no number: from one 亿.
     text = _OVER_ONE.sub(lambda m: f"{m.group(1)}1{m.group(2)}", text)
     text = _FROM_ONE.sub(lambda m: f"1{m.group(1)}以上", text)
@@ -310,9 +365,9 @@ def _arabic(folded: str) -> str:
     return _EN_NUMBER.sub(lambda m: str(_EN_WORDS[m.group(1)]), text)
 
 
-_OVER_ONE = re.compile(r"(超过|超|过)(亿元?|万元?)(?![\d.])")
+_OVER_ONE = re.compile(r"(超过|超|(?<![通经])过)(亿元?|万元?)(?![\d.])")
 _FROM_ONE = re.compile(r"上(亿元?)(?![\d.以])")
-_ONE_UP = re.compile(r"(?<![\d.十百千万亿])(亿元?|万元?)(?=\s*(?:及|或)?以上)")
+_ONE_UP = re.compile(r"(?<![\d.十百千万亿几数个])(亿元?|万元?)(?=\s*(?:及|或)?以上)")
 
 
 def parse_condition(folded: str) -> Condition | None:
@@ -476,8 +531,56 @@ def judge(project: Project, condition: Condition) -> Judged:
         family, value = "m2", figure.value
     if family != condition.family:
         return Judged(project, "other_unit", figure, name)
-    verdict: Verdict = "meets" if condition.holds(value) else "fails"
-    return Judged(project, verdict, figure, name)
+    return Judged(project, _verdict(condition, value, figure), figure, name)
+
+
+_OPEN_OVER = re.compile(r"超|逾|以上")
+
+
+def _span(value: Decimal, figure: Amount | Quantity) -> tuple[Decimal, bool, Decimal | None, bool]:
+    """The values a hedged figure allows, in the figure's base: (low, low open, high or None
+    for no end, high open). 超10亿 is (10亿, ∞); 10多亿 (10亿, 20亿); 不足10亿 [0, 10亿)."""
+    if figure.qualifier is Qualifier.UNDER:
+        return Decimal(0), False, value, True
+    if figure.qualifier is Qualifier.OVER:
+        if figure.written and _OPEN_OVER.search(figure.written):
+            return value, True, None, True
+        # 10多 is below 20, 6000余 below 7000, 5多 below 6: one step of the last digit written.
+        number = figure.value
+        exponent = number.normalize().as_tuple().exponent
+        step = Decimal(10) ** (exponent if isinstance(exponent, int) else 0)
+        return value, True, value * (number + step) / number if number else None, True
+    return value, False, value, False
+
+
+def _verdict(condition: Condition, value: Decimal, figure: Amount | Quantity) -> Verdict:
+    """meets when every value the figure allows meets the condition, fails when none does,
+    unclear otherwise (and for 约/近 exactly on a bound: about 10亿 may be either side)."""
+    if figure.qualifier is Qualifier.ABOUT:
+        on_bound = any(b is not None and b.value == value for b in (condition.low, condition.high))
+        if on_bound:
+            return "unclear"
+    if figure.qualifier not in (Qualifier.OVER, Qualifier.UNDER):
+        return "meets" if condition.holds(value) else "fails"
+    low, low_open, high, high_open = _span(value, figure)
+    every, none = True, False
+    bound = condition.low
+    if bound is not None:
+        every = low > bound.value or (low == bound.value and (bound.inclusive or low_open))
+        none = high is not None and (
+            high < bound.value or (high == bound.value and (high_open or not bound.inclusive))
+        )
+    bound = condition.high
+    if bound is not None:
+        every = (
+            every
+            and high is not None
+            and (high < bound.value or (high == bound.value and (bound.inclusive or high_open)))
+        )
+        none = (
+            none or low > bound.value or (low == bound.value and (low_open or not bound.inclusive))
+        )
+    return "meets" if every else "fails" if none else "unclear"
 
 
 def bound_amount(value: Decimal, family: Family) -> Amount | Quantity:

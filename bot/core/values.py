@@ -15,10 +15,12 @@ _DASHES = "-—–~～至到"
 
 
 class Qualifier(StrEnum):
-    """How the source hedges a number: 约15亿元 is ABOUT, 20多件 is OVER."""
+    """How the source hedges a number: 约15亿元 is ABOUT, 20多件 is OVER, 不足10亿元 is UNDER
+    (an UNDER value keeps its wording in ``written``: the canonical form has no word for it)."""
 
     ABOUT = "about"
     OVER = "over"
+    UNDER = "under"
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +231,8 @@ class Amount:
             qualifier = Qualifier.ABOUT
         elif prefix in ("超", "超过", "逾") or many or suffix in ("以上", "多", "余"):
             qualifier = Qualifier.OVER
+        elif prefix in ("不足", "不到"):
+            qualifier = Qualifier.UNDER
         amount = cls(value=value, unit=unit, qualifier=qualifier)
         if _reworded(raw, amount.text()):
             amount = cls(value=value, unit=unit, qualifier=qualifier, written=raw)
@@ -277,6 +281,8 @@ class Quantity:
             qualifier = Qualifier.ABOUT
         elif prefix in ("超", "超过", "逾") or many or suffix == "以上":
             qualifier = Qualifier.OVER
+        elif prefix in ("不足", "不到"):
+            qualifier = Qualifier.UNDER
         if re.match(r"[多余]", written_unit or ""):  # 6000余万元: the hedge after 万 goes with it
             qualifier = qualifier or Qualifier.OVER
         quantity = cls(value=value, unit=written_unit or unit, qualifier=qualifier)

@@ -238,18 +238,49 @@ def figure_name(judged: Judged, condition: Condition, lang: Lang) -> str:
     return tr(lang, *names[condition.measure])
 
 
+def more_line(lang: Lang, more: int, zones: bool = False) -> str:
+    """After the first items (or zones) of a list: how many more meet it."""
+    if zones:
+        return esc(tr(lang, f"……另有{more}个园区", f"… and {more} more zones"))
+    return esc(tr(lang, f"……另有{more}个", f"… and {more} more"))
+
+
+def with_figure(judged: Judged, condition: Condition, lang: Lang) -> str:
+    """A project's name with the figure it was judged by: 昆山甲项目（总投资约10亿元） (plain
+    text, escaped by the line it goes into)."""
+    title = pick(lang, judged.project.name_zh, judged.project.name_en)
+    figure = figure_text(judged, condition, lang)
+    return tr(lang, f"{title}（{figure}）", f"{title} ({figure})")
+
+
 def lacking_line(
     lang: Lang,
     condition: Condition,
     missing: Sequence[str],
     other_unit: Sequence[str],
     more: bool = True,
+    unclear: Sequence[str] = (),
 ) -> list[str]:
-    """Records not counted either way: no figure, or one in another currency or unit.
+    """Records not counted either way: no figure, one in another currency or unit, or a hedged
+    one the source leaves on either side of the bound (``unclear``: names with figures).
     ``more``: others were listed before ("另有" / "more")."""
     lines: list[str] = []
     other_zh, other_en = ("另有", " more") if more else ("", "")
     word_zh, word_en = _LACKING[condition.measure]
+    if unclear:
+        one = len(unclear) == 1
+        shown = tr(lang, "、", "; ").join(unclear[:5]) + (tr(lang, "等", " …") * (len(unclear) > 5))
+        lines.append(
+            tr(
+                lang,
+                f"{other_zh}{len(unclear)}个项目的{word_zh}是约数或只给了上下限，"
+                f"看不出是否符合，未计入：{esc(shown)}。",
+                f"{len(unclear)}{other_en} {'project gives' if one else 'projects give'} "
+                f"{'an approximate or open-ended' if one else 'approximate or open-ended'} "
+                f"{word_en}{'' if one else 's'} that may fall on either side, so "
+                f"{'it is' if one else 'they are'} counted neither way: {esc(shown)}.",
+            )
+        )
     if missing:
         one = len(missing) == 1
         gives, they = ("project gives", "it is") if one else ("projects give", "they are")
