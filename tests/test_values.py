@@ -130,3 +130,18 @@ def test_search_terms_skip_lone_letters_and_control_characters() -> None:
     assert fts_query("<b>&</b>") is None
     assert fts_query("b 电池") == '"电 池"'
     assert normalise("昆\u200b山\x07") == "昆山"
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        ("不足10亿元", "不足10亿元", "under CNY 1 billion"),
+        ("不到500万元", "不到500万元", "under CNY 5 million"),
+        ("超10亿元", "超10亿元", "over CNY 1 billion"),
+        ("约15亿元", "约15亿元", "about CNY 1.5 billion"),
+    ],
+)
+def test_a_hedged_amount_keeps_its_hedge_in_both_languages(text: str, zh: str, en: str) -> None:
+    amount = Amount.parse(text)
+    assert money(amount, "zh") == zh
+    assert money(amount, "en") == en

@@ -73,6 +73,8 @@ def _hedge_en(qualifier: Qualifier | None) -> str:
         return "about "
     if qualifier is Qualifier.OVER:
         return "over "
+    if qualifier is Qualifier.UNDER:
+        return "under "
     return ""
 
 
@@ -100,7 +102,8 @@ _UNITS_EN = {
 
 
 def quantity(value: Quantity, lang: Lang = "zh") -> str:
-    """A figure with its unit and hedge: 159个, 约150亩, 20多件 / about 150 mu, over 20."""
+    """A figure with its unit and hedge: 159个, 约150亩, 20多件, 不足10亩 / about 150 mu,
+    over 20, under 10 mu."""
     if value.unit in ("亿元", "万元", "元", "万美元", "亿美元", "美元"):
         return money(Amount(value.value, value.unit, value.qualifier, value.written), lang)
     if lang == "zh":
