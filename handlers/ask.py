@@ -223,6 +223,18 @@ class Asker:
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
 
+    def _dated_in(self, asked: q.AskedPeriod, projects: list[Project]) -> list[Project]:
+        """The projects signed or landed in the period asked."""
+        return [
+            p
+            for p in projects
+            if any(
+                d is not None
+                and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
+                for d in (p.stage_date, p.landed_date)
+            )
+        ]
+
     def _keep_frame(self, parsed: q.Parsed, frame: Frame) -> q.Parsed:
         """那新能源呢 / 那咸宁呢 / 那5亿以上的呢 after a size question (or 那5亿以上的呢 after a
         list): the size condition, stages and sector not changed by the follow-up are kept."""
@@ -1061,15 +1073,7 @@ class Asker:
         items = list(unique.values())
         asked = parsed.period
         if asked is not None:
-            items = [
-                p
-                for p in items
-                if any(
-                    d is not None
-                    and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
-                    for d in (p.stage_date, p.landed_date)
-                )
-            ]
+            items = self._dated_in(asked, items)
         zone = self.view.zones.get(focus.zone_id or "")
         zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
         asked_label = asked.label if asked is not None else None
@@ -1120,15 +1124,7 @@ class Asker:
         found = found[:CONDITION_READ]
         asked = parsed.period
         if asked is not None:
-            found = [
-                p
-                for p in found
-                if any(
-                    d is not None
-                    and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
-                    for d in (p.stage_date, p.landed_date)
-                )
-            ]
+            found = self._dated_in(asked, found)
         sectors = self._sectors(parsed.text) or list(self.kept_sectors)
         if sectors:
             # 新能源领域10亿以上的项目: the projects of that sector (an area covers its labels).

@@ -458,7 +458,8 @@ def other_period_lines(figures: Sequence[ZoneFigure], lang: Lang, names: Names) 
 # ---- lists -------------------------------------------------------------------------------
 
 
-def project_item(project: Project, company: Company | None, lang: Lang, names: Names) -> str:
+def project_parts(project: Project, company: Company | None, lang: Lang, names: Names) -> list[str]:
+    """A listed project's parts, escaped: name, zone, stage (date), company."""
     parts = [
         f"<b>{esc(pick(lang, project.name_zh, project.name_en))}</b>",
         esc(names.zone(project.zone, lang)),
@@ -469,7 +470,11 @@ def project_item(project: Project, company: Company | None, lang: Lang, names: N
     parts.append(esc(text))
     if company is not None:
         parts.append(esc(company_name(company, lang)))
-    return "· " + " · ".join(parts)
+    return parts
+
+
+def project_item(project: Project, company: Company | None, lang: Lang, names: Names) -> str:
+    return "· " + " · ".join(project_parts(project, company, lang, names))
 
 
 def event_item(event: Event, lang: Lang, names: Names) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from bot.core.conditions import Condition, Judged, Measure, bound_amount
 from bot.core.records import Company
 from bot.core.values import Amount, Quantity
-from bot.texts.answers import _stage_word
-from bot.texts.common import Lang, date, esc, money, pick, quantity, stage, tr
+from bot.texts.answers import _stage_word, project_parts
+from bot.texts.common import Lang, esc, money, pick, quantity, tr
 from bot.texts.lookup import Names
 
 _MEASURE: dict[Measure, tuple[str, str]] = {
@@ -200,17 +200,7 @@ def condition_item(
     judged: Judged, condition: Condition, company: Company | None, lang: Lang, names: Names
 ) -> str:
     """· name · zone · stage (date) · company · the figure judged, as the source gives it."""
-    project = judged.project
-    parts = [
-        f"<b>{esc(pick(lang, project.name_zh, project.name_en))}</b>",
-        esc(names.zone(project.zone, lang)),
-    ]
-    when = stage(project.stage, lang)
-    if project.stage_date is not None:
-        when += tr(lang, "（", " (") + date(project.stage_date, lang) + tr(lang, "）", ")")
-    parts.append(esc(when))
-    if company is not None:
-        parts.append(esc(pick(lang, company.short_zh or company.name_zh, company.name_en)))
+    parts = project_parts(judged.project, company, lang, names)
     if judged.figure is not None:
         parts.append(esc(figure_text(judged, condition, lang)))
     return "· " + " · ".join(parts)
