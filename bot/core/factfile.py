@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -53,27 +54,44 @@ class _Checker:
     facts: FactFile
     known: KnownIds
     problems: list[str] = field(default_factory=list)
+    # A big import checks each chunk of records against every id the file and the store
+    # hold: the ids of a section are gathered once a check, not once a reference.
+    _ids: dict[str, tuple[set[str], frozenset[str]]] = field(default_factory=dict)
 
-    def ids(self, section: str) -> set[str]:
-        records = getattr(self.facts, section)
-        key = "label" if section == "labels" else "id"
-        return {getattr(r, key) for r in records} | set(getattr(self.known, section))
+    def ids(self, section: str) -> tuple[set[str], frozenset[str]]:
+        """The ids of ``section`` in the file, and in the store."""
+        if section not in self._ids:
+            records = getattr(self.facts, section)
+            get = attrgetter("label" if section == "labels" else "id")
+            self._ids[section] = (set(map(get, records)), getattr(self.known, section))
+        return self._ids[section]
 
     def duplicates(self, section: str) -> None:
         key = "label" if section == "labels" else "id"
+        records = getattr(self.facts, section)
+        if len(set(map(attrgetter(key), records))) == len(records):
+            return  # no duplicate (the usual file): nothing to name
         seen: set[str] = set()
-        for index, record in enumerate(getattr(self.facts, section)):
+        for index, record in enumerate(records):
             value = getattr(record, key)
             if value in seen:
                 self.problems.append(f"{section}[{index}] ({value}): {key} is a duplicate")
             seen.add(value)
 
     def refs(self, section: str, attr: str, target: str, many: bool = False) -> None:
-        valid = self.ids(target)
-        for index, record in enumerate(getattr(self.facts, section)):
-            values: Iterable[Any] = getattr(record, attr) if many else [getattr(record, attr)]
+        records = getattr(self.facts, section)
+        if not records:
+            return
+        in_file, in_store = self.ids(target)
+        get = attrgetter(attr)
+        used = {v for r in records for v in get(r)} if many else set(map(get, records))
+        used.discard(None)
+        if not used - in_file - in_store:
+            return  # every reference resolves (the usual file): nothing to name
+        for index, record in enumerate(records):
+            values: Iterable[Any] = get(record) if many else [get(record)]
             for value in values:
-                if value is not None and value not in valid:
+                if value is not None and value not in in_file and value not in in_store:
                     rid = getattr(record, "id", "?")
                     self.problems.append(
                         f"{section}[{index}] ({rid}): field {attr}: unknown {target[:-1]} {value!r}"

@@ -229,6 +229,9 @@ class _TableReader:
             for position, key in enumerate(keys)
             if key is not None and key in columns
         ]
+        # The key of each column by position (None: not kept), for plain rows (see _plain).
+        self.keys = [key if key in columns else None for key in keys]
+        self.repeated = len(self.wanted) > len({key for _, key, _ in self.wanted})
         self.sheet = sheet
         self.table = Table(kind, sheet, [], ignored)
 
@@ -241,6 +244,9 @@ class _TableReader:
 
     def values(self, number: int, cells: Sequence[str]) -> dict[str, str]:
         """The row's cells by column key, cleaned; empty for a row with nothing in it."""
+        if not self.repeated and _plain(cells):
+            # zip stops at the shorter: a row's cells past the header, or its missing ones
+            return {key: cell for key, cell in zip(self.keys, cells, strict=False) if key and cell}
         values: dict[str, str] = {}
         width = len(cells)
         for position, key, multiline in self.wanted:
@@ -251,10 +257,35 @@ class _TableReader:
                 continue
             if len(cell) > MAX_CELL_CHARS:
                 raise FileProblem("cell_too_long", f"{self.sheet or ''} row {number}".strip())
-            text = unquote_formula(clean_text(cell, multiline))
+            if cell.isprintable():
+                # clean_text and unquote_formula of the usual cell, without two calls a cell
+                text = cell.strip()
+                if text.startswith("'"):
+                    text = unquote_formula(text)
+            else:
+                text = unquote_formula(clean_text(cell, multiline))
             if text:
                 values[key] = text
         return values
+
+    def filled(self, number: int, cells: Sequence[str]) -> bool:
+        """``bool(self.values(number, cells))``, raising as it does, without the dict."""
+        if not _plain(cells):
+            return bool(self.values(number, cells))
+        return any(cell for key, cell in zip(self.keys, cells, strict=False) if key)
+
+
+def _plain(cells: Sequence[str]) -> bool:
+    """True for the usual row, whose cells are taken as they are: short, printable (nothing for
+    clean_text to remove), without a space (nothing to strip: the one printable whitespace
+    character) and without ``'`` (no formula guard to drop)."""
+    joined = "".join(cells)
+    return (
+        len(joined) <= MAX_CELL_CHARS
+        and joined.isprintable()
+        and " " not in joined
+        and "'" not in joined
+    )
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -323,7 +354,7 @@ def read_csv(data: bytes, later: bool = False) -> tuple[Table, str]:
             if table is not None:
                 if not later:
                     table.add(count, line)
-                elif table.values(count, line):
+                elif table.filled(count, line):
                     rows += 1
             elif any(c.strip() for c in line):
                 header_at, table = count, _TableReader(line, None)

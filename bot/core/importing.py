@@ -27,6 +27,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -121,6 +122,19 @@ class _Built:
 
 _ORIGINAL = re.compile(r"（原始来源：(.*)）$", re.S)
 
+# A file writes a few stage and kind words on all its rows: each distinct word is read once
+# (the choices are enums; an unknown word raises every time, and is not kept).
+_stage = lru_cache(maxsize=256)(parse_stage)
+_event_kind = lru_cache(maxsize=256)(parse_event_kind)
+
+# Amount fields of a project and their columns, in the order their errors are listed.
+_MONEY = (
+    ("total_investment", "investment"),
+    ("registered_capital", "registered_capital"),
+    ("annual_output", "annual_output"),
+)
+MAX_SECTOR_CELLS = 10_000  # distinct sector cells remembered in one import
+
 
 class Builder:
     """Rows of tables into projects and events, merged onto the records they name."""
@@ -142,6 +156,8 @@ class Builder:
         # all: one string a row, not a tuple of three).
         self.seen: dict[str, int] = {}
         self.target: Project | Event | None = None
+        # A big file repeats a few sector cells: each distinct cell is split and resolved once.
+        self.sector_cells: dict[str, tuple[str, ...]] = {}
 
     def _fail(self, table: Table, number: int, errors: list[RowError]) -> None:
         self.out.error_count += len(errors)
@@ -184,6 +200,16 @@ class Builder:
                 note=f"修改前的来源：{previous}「{title[:2900]}」",
             )
         return source_id
+
+    def _sectors(self, text: str) -> tuple[str, ...]:
+        """The labels of a sector cell, each once. A cell resolves to the same labels every
+        time (a label it creates is found again by name), so it is remembered."""
+        labels = self.sector_cells.get(text)
+        if labels is None:
+            labels = tuple(dict.fromkeys(self.resolver.sector(s) for s in split_labels(text)))
+            if len(self.sector_cells) < MAX_SECTOR_CELLS:
+                self.sector_cells[text] = labels
+        return labels
 
     def _duplicate(self, kind: str, key: tuple[str, str], number: int) -> RowError | None:
         full = "\x1f".join((kind, *key))
@@ -303,13 +329,9 @@ class Builder:
         name = values.get("project", "")
         if not name:
             errors.append(RowError(0, "project", "required"))
-        stage = choice_cell(values, "stage", parse_stage, errors)
+        stage = choice_cell(values, "stage", _stage, errors)
         stage_date = date_cell(values.get("date"), errors)
-        amounts = {
-            "total_investment": money_cell(values, "investment", errors),
-            "registered_capital": money_cell(values, "registered_capital", errors),
-            "annual_output": money_cell(values, "annual_output", errors),
-        }
+        amounts = {attr: money_cell(values, key, errors) for attr, key in _MONEY if key in values}
         land = land_cell(values.get("land_mu"), errors)
         if zone is None or errors:
             self._fail(table, number, errors)
@@ -327,9 +349,7 @@ class Builder:
         if values.get("note"):
             update["note"] = values["note"]
         if values.get("sector"):
-            update["sectors"] = tuple(
-                dict.fromkeys(self.resolver.sector(s) for s in split_labels(values["sector"]))
-            )
+            update["sectors"] = self._sectors(values["sector"])
         company_text = values.get("company")
         company = self.resolver.known_company(company_text) if company_text else None
         if company is not None:
@@ -366,7 +386,7 @@ class Builder:
         title = values.get("title", "")
         if not title:
             errors.append(RowError(0, "title", "required"))
-        kind = choice_cell(values, "kind", parse_event_kind, errors)
+        kind = choice_cell(values, "kind", _event_kind, errors)
         when = date_cell(values.get("date"), errors)
         figures: tuple[Figure, ...] | None = None
         if values.get("figures"):
