@@ -186,14 +186,14 @@ def builder() -> Builder:
 def test_repeated_stage_and_sector_cells_give_every_row_the_same_answer() -> None:
     build = builder()
     table = Table("signing", None, [])
-    cells = [
+    written = [
         ("签约", "火星能源、新材料"),
         ("飞天", "火星能源、新材料"),
         ("签约", "火星能源、新材料"),
         ("飞天", "新材料"),
         ("lead", "火星能源"),
     ]
-    for number, (stage, sector) in enumerate(cells, start=2):
+    for number, (stage, sector) in enumerate(written, start=2):
         values = {"zone": "kunshan", "project": f"项目{number}", "stage": stage, "sector": sector}
         build.row(table, number, values)
     # An unknown stage is an error on every row that writes it, not only the first.

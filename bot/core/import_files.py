@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import compress
 from pathlib import Path
 from typing import Any, Literal
 
@@ -231,6 +232,7 @@ class _TableReader:
         ]
         # The key of each column by position (None: not kept), for plain rows (see _plain).
         self.keys = [key if key in columns else None for key in keys]
+        self.kept = [key is not None for key in self.keys]
         self.repeated = len(self.wanted) > len({key for _, key, _ in self.wanted})
         self.sheet = sheet
         self.table = Table(kind, sheet, [], ignored)
@@ -270,9 +272,9 @@ class _TableReader:
 
     def filled(self, number: int, cells: Sequence[str]) -> bool:
         """``bool(self.values(number, cells))``, raising as it does, without the dict."""
-        if not _plain(cells):
-            return bool(self.values(number, cells))
-        return any(cell for key, cell in zip(self.keys, cells, strict=False) if key)
+        if _plain(cells):
+            return any(compress(cells, self.kept))
+        return bool(self.values(number, cells))
 
 
 def _plain(cells: Sequence[str]) -> bool:
