@@ -487,7 +487,9 @@ def _facts(builder: Builder) -> FactFile:
     sources = [*resolver.new_sources.values(), *builder.change_sources.values()]
     if out.used_file_source:
         sources.append(builder.file_source)
-    return FactFile(
+    # Every record here was built and validated already: not again at each chunk (the
+    # companies, sources and labels so far are handed over with every chunk).
+    return FactFile.model_construct(
         sources=tuple(sources),
         labels=tuple(resolver.new_labels.values()),
         companies=tuple(resolver.new_companies.values()),
