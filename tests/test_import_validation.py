@@ -12,8 +12,10 @@ from bot.core import import_files
 from bot.core.factfile import FactFileError, KnownIds, check, load_text
 from bot.core.import_catalog import Catalog
 from bot.core.import_files import FileProblem, Table, clean_cell, read_csv
+from bot.core.import_resolve import derived_id
 from bot.core.importing import Builder
 from bot.core.records import Source, Stage
+from bot.core.text import fold_once, normalise
 
 HEADER = ["园区", "项目", "备注", "额外", "阶段", "备注", "数据源"]  # 备注 twice, 额外 ignored
 # Pieces of cells: plain text, spaces and other blanks, formula guards, controls, zero-width
@@ -209,3 +211,21 @@ def test_repeated_stage_and_sector_cells_give_every_row_the_same_answer() -> Non
     ]
     # Each new label is created once.
     assert sorted(build.resolver.new_labels) == ["新材料", "火星能源"]
+
+
+def test_a_big_files_names_are_folded_as_lookups_fold_them_without_filling_their_cache() -> None:
+    names = ["昆山 固态电池项目", "ＡＢＣ－1号", "a\u200bb’s (二期)", "Kunshan-Line_2"]
+    normalise.cache_clear()
+    assert [fold_once(n) for n in names] == [
+        "昆山固态电池项目",
+        "abc1号",
+        "abs二期",
+        "kunshanline2",
+    ]
+    assert normalise.cache_info().currsize == 0  # the lookups' cache is left to lookups
+    assert [fold_once(n) for n in names] == [normalise(n) for n in names]
+    # A record's id is the same whether the folded name is handed over or worked out.
+    taken: set[str] = set()
+    assert derived_id("p", "kunshan", names[0], taken) == derived_id(
+        "p", "kunshan", names[0], taken, folded=fold_once(names[0])
+    )

@@ -39,9 +39,14 @@ def short_digest(*parts: str) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:10]
 
 
-def derived_id(prefix: str, zone: str, name: str, taken: set[str]) -> str:
-    """A stable id from zone and name (p-kunshan-3fa9c0d1e2); suffixed if already used."""
-    base = f"{prefix}-{zone[:24]}-{short_digest(zone, normalise(name))}"
+def derived_id(
+    prefix: str, zone: str, name: str, taken: set[str], folded: str | None = None
+) -> str:
+    """A stable id from zone and name (p-kunshan-3fa9c0d1e2); suffixed if already used.
+    ``folded``: the name normalised already, when the caller has it."""
+    if folded is None:
+        folded = normalise(name)
+    base = f"{prefix}-{zone[:24]}-{short_digest(zone, folded)}"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

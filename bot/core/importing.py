@@ -72,7 +72,7 @@ from bot.core.records import (
     parse_event_kind,
     parse_stage,
 )
-from bot.core.text import normalise
+from bot.core.text import fold_once, normalise
 
 PROGRESS_EVERY = 1000
 BATCH = 500  # rows validated in one turn of a worker thread (~25-50 ms)
@@ -212,7 +212,7 @@ class Builder:
         return labels
 
     def _duplicate(self, kind: str, key: tuple[str, str], number: int) -> RowError | None:
-        full = "\x1f".join((kind, *key))
+        full = f"{kind}\x1f{key[0]}\x1f{key[1]}"
         if full in self.seen:
             return RowError(
                 0, "project" if kind == "p" else "title", "duplicate", "", str(self.seen[full])
@@ -221,12 +221,13 @@ class Builder:
         return None
 
     def _match(
-        self, table: Table, number: int, kind: RecordKind, zone: str, name: str
+        self, table: Table, number: int, kind: RecordKind, zone: str, folded: str
     ) -> tuple[bool, Project | Event | None]:
         """The stored record a row names (the /edit target, else the live record of that name
         in that zone). False when the row stops here: named twice in the file (an error), or
-        a record deleted in the store (left deleted, reported)."""
-        key = (zone, normalise(name))
+        a record deleted in the store (left deleted, reported). ``folded``: the name,
+        normalised."""
+        key = (zone, folded)
         duplicate = self._duplicate("p" if kind == "project" else "e", key, number)
         if duplicate is not None:
             self._fail(table, number, [duplicate])
@@ -253,6 +254,7 @@ class Builder:
         kind: Literal["project"],
         existing: Project | Event | None,
         update: dict[str, Any],
+        folded: str,
     ) -> Project | None: ...
 
     @overload
@@ -263,6 +265,7 @@ class Builder:
         kind: Literal["event"],
         existing: Project | Event | None,
         update: dict[str, Any],
+        folded: str,
     ) -> Event | None: ...
 
     def _validate(
@@ -272,6 +275,7 @@ class Builder:
         kind: RecordKind,
         existing: Project | Event | None,
         update: dict[str, Any],
+        folded: str,
     ) -> Project | Event | None:
         """The stored record (or a new one with an id derived from zone and name) with the
         row's values over it, validated; None (the row failed) when the model refuses it."""
@@ -284,7 +288,8 @@ class Builder:
         else:
             zone, name = update["zone"], update[name_key]
             taken = self.cat.taken[table_name]
-            record_id = derived_id("p" if kind == "project" else "e", zone, name, taken)
+            prefix = "p" if kind == "project" else "e"
+            record_id = derived_id(prefix, zone, name, taken, folded=folded)
             taken.add(record_id)
             data = {"id": record_id, "zone": zone, name_key: name}
         data.update(update)
@@ -336,7 +341,8 @@ class Builder:
         if zone is None or errors:
             self._fail(table, number, errors)
             return
-        go_on, existing = self._match(table, number, "project", zone, name)
+        folded = fold_once(name)
+        go_on, existing = self._match(table, number, "project", zone, folded)
         if not go_on:
             return
         update: dict[str, Any] = {k: v for k, v in amounts.items() if v is not None}
@@ -362,7 +368,7 @@ class Builder:
             for attr in ("total_investment", "registered_capital", "annual_output", "land_mu"):
                 if attr in update and same_amount(getattr(existing, attr), update[attr]):
                     del update[attr]
-        project = self._validate(table, number, "project", existing, update)
+        project = self._validate(table, number, "project", existing, update, folded)
         if project is None:
             return
         changed = (company_text is not None and company is None) or differs(existing, project)
@@ -398,7 +404,8 @@ class Builder:
         if zone is None or errors:
             self._fail(table, number, errors)
             return
-        go_on, existing = self._match(table, number, "event", zone, title)
+        folded = fold_once(title)
+        go_on, existing = self._match(table, number, "event", zone, folded)
         if not go_on:
             return
         if existing is None and kind is None:
@@ -415,7 +422,7 @@ class Builder:
             update["summary_zh"] = values["note"]
         update["zone"] = zone
         update["title_zh"] = title
-        event = self._validate(table, number, "event", existing, update)
+        event = self._validate(table, number, "event", existing, update, folded)
         if event is None:
             return
         source = self._source(

@@ -82,6 +82,12 @@ def normalise(text: str) -> str:
     return _DROP.sub("", strip_controls(unicodedata.normalize("NFKC", text))).lower()
 
 
+def fold_once(text: str) -> str:
+    """``normalise`` without its cache, for names seen once (the record names of a big
+    import): they would only push out of the cache the names looked up again and again."""
+    return normalise.__wrapped__(text)
+
+
 def place_stem(name: str) -> str:
     """The place part of a zone name: 昆山高新区 -> 昆山; a name without a suffix unchanged."""
     for suffix in ZONE_SUFFIXES:
