@@ -101,6 +101,10 @@ class Asker:
     async def answer(self, text: str, ctx: Focus | None) -> Outcome:
         parsed = q.parse(text)
         self.parsed = parsed
+        if parsed.unread_size is not None:
+            # A size that cannot be read sets no condition, and no list is passed off as
+            # answering it: say what was not understood.
+            return Outcome(ct.size_not_read(self.lang, parsed.unread_size), ctx or Focus())
         hits = await self._names(text)
         chosen = q.pick_names(hits)
         zones = [h for h in chosen if h.kind == "zone"]

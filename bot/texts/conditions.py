@@ -10,8 +10,8 @@ from bot.core.conditions import Condition, Judged, Measure, bound_amount
 from bot.core.records import Company
 from bot.core.values import Amount, Quantity
 from bot.texts.answers import _stage_word, project_parts
-from bot.texts.common import Lang, esc, money, pick, quantity, tr
-from bot.texts.lookup import Names
+from bot.texts.common import Lang, clip, esc, money, pick, quantity, tr
+from bot.texts.lookup import Names, Reply
 
 _MEASURE: dict[Measure, tuple[str, str]] = {
     "investment": ("投资", "investment"),
@@ -64,6 +64,22 @@ def condition_label(condition: Condition, lang: Lang) -> str:
         lang,
         f"{word_zh}{high_text}以下" if high.inclusive else f"{word_zh}不到{high_text}",
         f"{word_en} of {'at most' if high.inclusive else 'under'} {high_text}",
+    )
+
+
+def size_not_read(lang: Lang, typed: str) -> Reply:
+    """A size range whose first number could be read two ways, or whose ends differ in unit:
+    nothing is filtered by it, and the reply says how to write it."""
+    shown = esc(clip(typed, 40))
+    return Reply(
+        tr(
+            lang,
+            f"没能确定“{shown}”指的是哪个范围（前一个数的单位不明，或两端单位不一致），"
+            "所以没有按它筛选。请把两端都写完整，例如“3000万到5000万”“100亩到200亩”。",
+            f"I could not tell which range “{shown}” means (the first number's unit is unclear, "
+            "or the two ends differ), so nothing was filtered by it. Please write both ends in "
+            "full, e.g. “CNY 30 million to 50 million” or “100 mu to 200 mu”.",
+        )
     )
 
 
