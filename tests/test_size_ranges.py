@@ -176,3 +176,61 @@ async def test_tags_in_a_question_are_not_greater_than(bot: BotHarness) -> None:
     reply = await ask(bot, "年产值<b>10</b>亿以上的项目")
     first = reply.splitlines()[0]
     assert "年产值10亿元以上的项目有1个" in first and "超过1亿" not in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "low_in", "high_in"),
+    [
+        ("年产值10亿以上、20亿以下的项目", 10 * _YI, 20 * _YI, True, True),
+        ("年产值超过10亿但不到20亿的项目", 10 * _YI, 20 * _YI, False, False),
+        ("output over 1 billion but under 2 billion yuan", 10 * _YI, 20 * _YI, False, False),
+        ("at least 100 mu and at most 200 mu", 100, 200, True, True),
+    ],
+)
+def test_two_bounds_joined_make_one_range(
+    text: str, low: int, high: int, low_in: bool, high_in: bool
+) -> None:
+    c = read_size(fold(text)).condition
+    assert c is not None and c.low is not None and c.high is not None, text
+    assert (c.low.value, c.high.value) == (Decimal(low), Decimal(high))
+    assert (c.low.inclusive, c.high.inclusive) == (low_in, high_in)
+
+
+def test_two_bounds_not_joined_stay_one() -> None:
+    c = read_size(fold("10亿以上的项目和20亿以下的项目")).condition
+    assert c is not None and c.high is None
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "low", "measure"),
+    [
+        ("年产值超过1.2bn的项目", "CNY", 12 * _YI, "output"),
+        ("投资超过US$50 million的项目", "USD", 5000 * _WAN, "investment"),
+        ("投资超过300m的项目", "CNY", 3 * _YI, "investment"),
+    ],
+)
+def test_an_english_amount_with_chinese_comparison_words(
+    text: str, family: str, low: int, measure: str
+) -> None:
+    c = read_size(fold(text)).condition
+    assert c is not None and c.low is not None, text
+    assert (c.family, c.low.value, c.measure) == (family, Decimal(low), measure)
+
+
+async def test_a_range_follow_up_keeps_the_measure_asked(bot: BotHarness) -> None:
+    first = await ask(bot, "嘉兴高新区年产值10到20亿的项目")
+    assert "年产值10亿元到20亿元的项目有1个" in first.splitlines()[0], first
+    reply = await ask(bot, "那5到8亿的呢")
+    assert "嘉兴高新区达产后年产值5亿元到8亿元" in reply.splitlines()[0], reply
+    reply = await ask(bot, "那投资5亿以上的呢")  # a measure named is the one asked
+    assert "嘉兴高新区投资5亿元以上" in reply.splitlines()[0], reply
+    await ask(bot, "Jiaxing projects with output between 1 and 2 billion yuan", lang="en")
+    reply = await ask(bot, "What about between 500 and 800 million?", lang="en")
+    assert "annual output between CNY 500 million and CNY 800 million" in reply, reply
+
+
+async def test_joined_bounds_are_said_as_asked(bot: BotHarness) -> None:
+    reply = await ask(bot, "年产值超过10亿但不到20亿的项目")
+    assert "年产值超过10亿元、不到20亿元的项目有1个" in reply.splitlines()[0], reply
+    reply = await ask(bot, "output over 1 billion but under 2 billion yuan", lang="en")
+    assert "over CNY 1 billion and under CNY 2 billion: 1" in reply.splitlines()[0], reply

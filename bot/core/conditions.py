@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -196,6 +196,26 @@ def _measure(folded: str, family: Family) -> Measure:
         return "land"
     # 用地/占地 in 平方米: land asked in another unit than the records' 亩.
     return "land" if any(w in folded for w in _WORDS_LAND) else "area"
+
+
+_WORDS_INVESTMENT = ("投资", "invest")
+_MONEY = ("CNY", "USD")
+
+
+def follow_measure(new: Condition, before: Condition, folded: str) -> Condition:
+    """A follow-up's size (那5到8亿的呢, "What about between 500 and 800 million?") that names no
+    measure is of the measure asked just before (年产值), not investment by default."""
+    if new.family in _MONEY and before.family in _MONEY:
+        named = _WORDS_CAPITAL + _WORDS_OUTPUT + _WORDS_INVESTMENT
+        if not any(w in folded for w in named):
+            return replace(new, measure=before.measure)
+    if (
+        new.family == "m2"
+        and before.measure == "land"
+        and not any(w in folded for w in _WORDS_LAND)
+    ):
+        return replace(new, measure="land")
+    return new
 
 
 def _comparator(word: str) -> tuple[str, bool]:
@@ -389,7 +409,23 @@ def read_size(folded: str) -> SizeReading:
         return ranged
     text = _arabic(text)
     condition = _parse_zh(text) or _parse_en(text)
+    if condition is None and _EN_MONEY_IN_ZH.search(text):
+        # 年产值超过1.2bn的项目, 1.2bn以上: an English amount with Chinese comparison words.
+        condition = _parse_zh(_EN_MONEY_IN_ZH.sub(_as_zh_amount, text))
     return SizeReading(condition)
+
+
+_EN_MONEY_IN_ZH = re.compile(
+    r"(?<![a-z0-9.])(?:(?:cny|rmb|usd|us\$|\$|¥)\s*)?\d+(?:\.\d+)?\s*"
+    r"(?:billion|bn|million|mn|(?<=\d)m)(?![a-z0-9])(?:\s*(?:yuan|rmb|cny|usd|dollars?))?"
+)
+
+
+def _as_zh_amount(match: re.Match[str]) -> str:
+    try:
+        return Amount.parse(match.group(0)).text()
+    except ValueError:
+        return match.group(0)
 
 
 # Tags and entities pasted with a question (<b>10</b>亿以上, &gt;) are markup, never a "greater
@@ -402,19 +438,52 @@ def strip_markup(folded: str) -> str:
 
 
 def _parse_zh(folded: str) -> Condition | None:
-    match = _BEFORE_ZH.search(folded)
-    if match:
+    found: list[tuple[Condition, re.Match[str]]] = []
+    for match in _BEFORE_ZH.finditer(folded):
         unit = _unit_of(match.group(3))
         value = _number(match.group(2))
         if unit is not None and value is not None:
-            return _one_sided(folded, match.group(1), unit, value, match)
-    match = _AFTER_ZH.search(folded)
-    if match:
+            found.append((_one_sided(folded, match.group(1), unit, value, match), match))
+    before = len(found)
+    for match in _AFTER_ZH.finditer(folded):
         unit = _unit_of(match.group(2))
         value = _number(match.group(1))
         if unit is not None and value is not None:
-            return _one_sided(folded, match.group(3), unit, value, match)
-    return None
+            found.append((_one_sided(folded, match.group(3), unit, value, match), match))
+    return _both_sides(folded, found, before)
+
+
+# 10亿以上、20亿以下 / 超过10亿但不到20亿 / "over 1 billion but under 2 billion": two bounds
+# joined by a connective only, on opposite sides, make one range.
+_JOINED = re.compile(
+    r"[\s,，、;；]*(?:但是?|且|并且|而且|而|同时|又|也|and|but|yet)?[\s,，、]*(?:又|也|是)?\s*"
+)
+
+
+def _both_sides(
+    folded: str, found: list[tuple[Condition, re.Match[str]]], before: int
+) -> Condition | None:
+    """The first bound read (one written before its number first, as always), joined with a
+    bound on the other side right after or before it."""
+    if not found:
+        return None
+    first, at = found[0] if before else min(found, key=lambda f: f[1].start())
+    for other, where in found:
+        if where is at or other.family != first.family or other.measure != first.measure:
+            continue
+        if (first.low is None) == (other.low is None):
+            continue  # two lower (or upper) bounds: not a range
+        left, right = (at, where) if at.start() < where.start() else (where, at)
+        if left.end() > right.start() or not _JOINED.fullmatch(folded[left.end() : right.start()]):
+            continue
+        low = first.low or other.low
+        high = first.high or other.high
+        assert low is not None and high is not None
+        if low.value > high.value:
+            continue
+        typed = folded[left.start() : right.end()].strip()
+        return Condition(first.measure, first.family, low, high, typed)
+    return first
 
 
 def _one_sided(
@@ -433,19 +502,19 @@ def _one_sided(
 
 
 def _parse_en(folded: str) -> Condition | None:
-    match = _BEFORE_EN.search(folded)
-    if match:
+    found: list[tuple[Condition, re.Match[str]]] = []
+    for match in _BEFORE_EN.finditer(folded):
         g = match.groups()
         amount = _en_amount(*g[1:6])
         if amount is not None:
-            return _en_condition(folded, g[0], amount, match)
-    match = _AFTER_EN.search(folded)
-    if match:
+            found.append((_en_condition(folded, g[0], amount, match), match))
+    before = len(found)
+    for match in _AFTER_EN.finditer(folded):
         g = match.groups()
         amount = _en_amount(*g[0:5])
         if amount is not None:
-            return _en_condition(folded, g[5], amount, match)
-    return None
+            found.append((_en_condition(folded, g[5], amount, match), match))
+    return _both_sides(folded, found, before)
 
 
 def _en_condition(

@@ -47,11 +47,19 @@ def condition_label(condition: Condition, lang: Lang) -> str:
     low, high = condition.low, condition.high
     low_text = _value(bound_amount(low.value, condition.family), lang, "land") if low else ""
     high_text = _value(bound_amount(high.value, condition.family), lang, "land") if high else ""
-    if low and high:
+    if low and high and low.inclusive and high.inclusive:
         return tr(
             lang,
             f"{word_zh}{low_text}到{high_text}",
             f"{word_en} between {low_text} and {high_text}",
+        )
+    if low and high:  # 超过10亿但不到20亿: each end as asked
+        return tr(
+            lang,
+            f"{word_zh}{low_text + '以上' if low.inclusive else '超过' + low_text}、"
+            f"{high_text + '以下' if high.inclusive else '不到' + high_text}",
+            f"{word_en} of {'at least' if low.inclusive else 'over'} {low_text} and "
+            f"{'at most' if high.inclusive else 'under'} {high_text}",
         )
     if low:
         return tr(
