@@ -167,7 +167,7 @@ async def test_english_ranges_and_abbreviations_through_the_bot(bot: BotHarness)
     assert "Fengmao" in reply and "CNY 1.5 billion" in reply
     reply = await ask(bot, "projects with land between 50 and 100 hectares", lang="en")
     assert "between 500000 m² and 1000000 m²" in reply.splitlines()[0], reply
-    assert "no exact conversion" in reply, reply
+    assert "1 project gives land in mu" in reply and "so it is not compared" in reply, reply
     reply = await ask(bot, "Which projects are worth more than US$50 million?", lang="en")
     assert "over USD 50 million" in reply.splitlines()[0], reply  # dollars stay dollars
 
@@ -234,3 +234,33 @@ async def test_joined_bounds_are_said_as_asked(bot: BotHarness) -> None:
     assert "年产值超过10亿元、不到20亿元的项目有1个" in reply.splitlines()[0], reply
     reply = await ask(bot, "output over 1 billion but under 2 billion yuan", lang="en")
     assert "over CNY 1 billion and under CNY 2 billion: 1" in reply.splitlines()[0], reply
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "low", "high", "inclusive"),
+    [
+        ("投资额在两三亿的项目", "CNY", 2 * _YI, 3 * _YI, True),
+        ("用地一两百亩的项目", "mu", 100, 200, True),
+        ("投资三五千万的项目", "CNY", 3000 * _WAN, 5000 * _WAN, True),
+        ("投资两三百万美元", "USD", 200 * _WAN, 300 * _WAN, True),
+        ("年产值十几亿的项目", "CNY", 10 * _YI, 20 * _YI, False),
+    ],
+)
+def test_neighbouring_numerals_are_a_range(
+    text: str, family: str, low: int, high: int, inclusive: bool
+) -> None:
+    c = read_size(fold(text)).condition
+    assert c is not None and c.low is not None and c.high is not None, text
+    assert (c.family, c.low.value, c.high.value) == (family, Decimal(low), Decimal(high))
+    assert c.low.inclusive is inclusive and c.high.inclusive is inclusive
+
+
+@pytest.mark.parametrize("text", ["两三个项目", "十几个项目", "第三四季度", "两三万人"])
+def test_neighbouring_numerals_of_a_count_are_no_size(text: str) -> None:
+    assert read_size(fold(text)).condition is None
+
+
+async def test_about_ten_odd_yi_is_answered(bot: BotHarness) -> None:
+    reply = await ask(bot, "年产值十几亿的项目")
+    assert "年产值超过10亿元、不到20亿元的项目有1个" in reply.splitlines()[0], reply
+    assert "丰茂嘉兴汽车零部件生产基地项目" in reply

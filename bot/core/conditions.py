@@ -566,7 +566,43 @@ def _base_zh(unit: str | None) -> tuple[Family, Decimal] | None:
     return next(((f, size) for u, f, size in _BASE_ZH if u == unit), None)
 
 
+# Two neighbouring numerals for "about this to that": 两三亿 (2亿..3亿), 一两百亩 (100..200亩),
+# 三五千万 (3000万..5000万); 十几亿 is over 10亿 and under 20亿.
+_PAIRS = {"一两": (1, 2), "两三": (2, 3), "二三": (2, 3), "三四": (3, 4), "四五": (4, 5)}
+_PAIRS |= {"五六": (5, 6), "六七": (6, 7), "七八": (7, 8), "八九": (8, 9), "三五": (3, 5)}
+_PAIR_ZH = re.compile(
+    rf"(?<![\d.零一二两三四五六七八九十百千万亿])({'|'.join(_PAIRS)}|十几)\s*([十百千]?)\s*(?:个\s*)?"
+    rf"([万亿])?\s*({_BASE_ZH_RE})?{_COUNTER_NEXT}"
+)
+
+
+def _pair_zh(folded: str) -> SizeReading | None:
+    for match in _PAIR_ZH.finditer(folded):
+        pair, small, big, unit = match.groups()
+        if big is None and unit is None:
+            continue  # 两三个项目: a count
+        family, size = _base_zh(unit) or ("CNY", Decimal(1))
+        scale = (
+            Decimal(_SCALE_CHARS.get(small, 1))
+            * (_YI if big == "亿" else _WAN if big == "万" else Decimal(1))
+            * size
+        )
+        typed = match.group(0).strip()
+        if pair == "十几":
+            if small:
+                continue  # 十几百: not a number
+            low, high = Bound(10 * scale, False), Bound(20 * scale, False)
+        else:
+            first, second = _PAIRS[pair]
+            low, high = Bound(first * scale, True), Bound(second * scale, True)
+        return SizeReading(Condition(_measure(folded, family), family, low, high, typed))
+    return None
+
+
 def _range_zh(folded: str) -> SizeReading | None:
+    paired = _pair_zh(folded)
+    if paired is not None:
+        return paired
     for match in _RANGE_ZH.finditer(folded):
         before, left, left_unit, sep, right, right_unit, after = match.groups()
         right_big = re.search(r"[万亿]$", right)

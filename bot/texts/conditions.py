@@ -309,21 +309,23 @@ def lacking_line(
         )
     if other_unit:
         shown = tr(lang, "、", ", ").join(other_unit[:5])
+        one = len(other_unit) == 1
         if condition.measure in ("investment", "capital", "output"):
             text = tr(
                 lang,
                 f"{other_zh}{len(other_unit)}个项目的金额是另一种货币，没有换算比较，未计入："
                 f"{esc(shown)}。",
-                f"{len(other_unit)}{other_en} in another currency, not converted and not compared: "
-                f"{esc(shown)}.",
+                f"{len(other_unit)}{other_en} {'project is' if one else 'projects are'} in another "
+                f"currency, not converted and not compared: {esc(shown)}.",
             )
         else:
             text = tr(
                 lang,
                 f"{other_zh}{len(other_unit)}个项目的用地以亩记录；亩与平方米没有精确换算"
                 f"（1亩约666.67平方米），未比较、未计入：{esc(shown)}。",
-                f"{len(other_unit)}{other_en} give land in mu; mu and square metres have no exact "
-                f"conversion (1 mu is about 666.67 m²), so they are not compared: {esc(shown)}.",
+                f"{len(other_unit)}{other_en} {'project gives' if one else 'projects give'} "
+                "land in mu; mu and square metres have no exact conversion (1 mu is about "
+                f"666.67 m²), so {'it is' if one else 'they are'} not compared: {esc(shown)}.",
             )
         lines.append(text)
     return lines
