@@ -264,3 +264,28 @@ async def test_about_ten_odd_yi_is_answered(bot: BotHarness) -> None:
     reply = await ask(bot, "年产值十几亿的项目")
     assert "年产值超过10亿元、不到20亿元的项目有1个" in reply.splitlines()[0], reply
     assert "丰茂嘉兴汽车零部件生产基地项目" in reply
+
+
+def test_land_held_in_another_unit_is_never_compared_as_mu() -> None:
+    from bot.core.conditions import judge
+    from bot.core.records import Project
+
+    hectares = Project.model_validate(
+        {
+            "id": "p-ha",
+            "zone": "kunshan",
+            "name_zh": "公顷项目",
+            "stage": "signed",
+            "source": "p000-kunshan",
+            "land_mu": "50公顷",
+        }
+    )
+    condition = read_size(fold("用地10亩以上的项目")).condition
+    assert condition is not None
+    assert judge(hectares, condition).verdict == "other_unit"  # 50公顷 is not 50亩
+    from bot.texts.conditions import lacking_line
+
+    (zh,) = lacking_line("zh", condition, [], ["公顷项目"], more=False)
+    assert "不是以亩记录" in zh and "亩与平方米" not in zh, zh
+    (en,) = lacking_line("en", condition, [], ["公顷项目"], more=False)
+    assert "1 project gives land in another unit than mu" in en, en

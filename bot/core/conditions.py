@@ -748,8 +748,12 @@ def judge(project: Project, condition: Condition) -> Judged:
             return Judged(project, "missing", None)
         family, value = based
     elif condition.measure == "land":
-        family, value = "mu", figure.value  # land is stored in 亩
+        if figure.unit not in ("", "亩"):  # land is stored in 亩; 50公顷 is not 50亩
+            return Judged(project, "other_unit", figure, name)
+        family, value = "mu", figure.value
     else:
+        if figure.unit not in ("", "平方米", "平米", "m2", "m²"):
+            return Judged(project, "other_unit", figure, name)
         family, value = "m2", figure.value
     if family != condition.family:
         return Judged(project, "other_unit", figure, name)

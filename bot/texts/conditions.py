@@ -318,6 +318,14 @@ def lacking_line(
                 f"{len(other_unit)}{other_en} {'project is' if one else 'projects are'} in another "
                 f"currency, not converted and not compared: {esc(shown)}.",
             )
+        elif condition.family == "mu":  # a land figure held in 公顷 or 平方米, not in 亩
+            text = tr(
+                lang,
+                f"{other_zh}{len(other_unit)}个项目的用地不是以亩记录的，没有换算比较，未计入："
+                f"{esc(shown)}。",
+                f"{len(other_unit)}{other_en} {'project gives' if one else 'projects give'} "
+                f"land in another unit than mu, not converted and not compared: {esc(shown)}.",
+            )
         else:
             text = tr(
                 lang,
