@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from bot.core.records import Project, SectorArea, SectorLabel
-from bot.core.values import Amount, Qualifier, Quantity, plain_decimal
+from bot.core.values import EN_SCALES, Amount, Qualifier, Quantity, plain_decimal
 
 Measure = Literal["investment", "capital", "output", "land", "area"]
 Family = Literal["CNY", "USD", "mu", "m2"]
@@ -60,15 +60,7 @@ _BEFORE_ZH = re.compile(rf"({_GT_ZH}|{_GE_ZH}|{_LE_ZH}|{_LT_ZH})\s*{_AMOUNT_ZH}"
 _AFTER_ZH = re.compile(rf"{_AMOUNT_ZH}\s*(?:\(含\))?\s*({_AFTER_GE}|{_AFTER_LE})")
 
 # English: "over 1 billion yuan", "at least 2000 mu", "CNY 500 million or more".
-_SCALE_EN = {
-    "billion": Decimal(1_000_000_000),
-    "bn": Decimal(1_000_000_000),
-    "million": Decimal(1_000_000),
-    "mn": Decimal(1_000_000),
-    "m": Decimal(1_000_000),  # 300m, 100m: only right after the digits (see _AMOUNT_EN)
-    "thousand": Decimal(1_000),
-    "k": Decimal(1_000),
-}
+_SCALE_EN = EN_SCALES  # 300m, 100m: "m" only right after the digits (see _AMOUNT_EN)
 _CUR_EN = r"(yuan|rmb|cny|renminbi|usd|us dollars?|dollars?)"
 _AREA_EN = r"(mu|hectares?|ha|square met(?:er|re)s?|sq\.? ?m|sqm|m2)"
 # A comma separates thousands only before exactly three digits (1,500 million; 1,5 is no

@@ -318,7 +318,7 @@ def plain_decimal(value: Decimal) -> str:
 # press writes it (over -> 超, under -> 不足).
 
 _LATIN = re.compile(r"[A-Za-z]")
-_EN_SCALES = {
+EN_SCALES = {  # scale words of English amounts, shared with the condition reader
     "billion": Decimal(1_000_000_000),
     "bn": Decimal(1_000_000_000),
     "b": Decimal(1_000_000_000),
@@ -393,7 +393,7 @@ def _english_money(raw: str) -> Amount | None:
     dollars = (
         (prefix or "") in ("usd", "us$", "$") or "dollar" in (currency or "") or (currency == "usd")
     )
-    value = Decimal(number.replace(",", "")) * (_EN_SCALES[scale] if scale else Decimal(1))
+    value = Decimal(number.replace(",", "")) * (EN_SCALES[scale] if scale else Decimal(1))
     suffix = "美元" if dollars else "元"
     for size, head in ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"), (Decimal(1), "")):
         if value >= size or not head:
