@@ -289,3 +289,23 @@ def test_land_held_in_another_unit_is_never_compared_as_mu() -> None:
     assert "不是以亩记录" in zh and "亩与平方米" not in zh, zh
     (en,) = lacking_line("en", condition, [], ["公顷项目"], more=False)
     assert "1 project gives land in another unit than mu" in en, en
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [
+        ("年产值10亿+的项目", 10 * _YI),
+        ("projects with 1 billion+ output", 10 * _YI),
+        ("projects with 100+ mu", 100),
+        ("100+ million yuan projects", 1 * _YI),
+    ],
+)
+def test_a_plus_sign_is_the_bound_and_more(text: str, low: int) -> None:
+    c = read_size(fold(text)).condition
+    assert c is not None and c.low is not None and c.high is None, text
+    assert (c.low.value, c.low.inclusive) == (Decimal(low), True)
+
+
+@pytest.mark.parametrize("text", ["5+3亿", "c++ projects"])
+def test_a_plus_sign_between_numbers_or_in_a_word_is_no_bound(text: str) -> None:
+    assert read_size(fold(text)).condition is None

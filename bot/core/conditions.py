@@ -400,6 +400,9 @@ def read_size(folded: str) -> SizeReading:
     if ranged is not None:
         return ranged
     text = _arabic(text)
+    # 10亿+, 100 mu+, "1 billion+": the bound and more.
+    text = _PLUS_ZH.sub(r"\1以上", text)
+    text = _PLUS_EN.sub(r"\1 or more", _PLUS_BEFORE_UNIT.sub(r"\1 \2 or more", text))
     condition = _parse_zh(text) or _parse_en(text)
     if condition is None and _EN_MONEY_IN_ZH.search(text):
         # 年产值超过1.2bn的项目, 1.2bn以上: an English amount with Chinese comparison words.
@@ -407,6 +410,12 @@ def read_size(folded: str) -> SizeReading:
     return SizeReading(condition)
 
 
+_PLUS_ZH = re.compile(r"(\d\s*(?:[万亿]元?|元|亩|美元|平方米))\s*\+(?!\s*\d)")
+_PLUS_BEFORE_UNIT = re.compile(
+    r"(\d)\s*\+\s*((?:billion|bn|million|mn|mu|hectares?|square met(?:er|re)s?|sqm)"
+    r"(?:\s+(?:yuan|rmb|cny|usd|dollars?))?)(?![a-z])"
+)
+_PLUS_EN = re.compile(r"(\d\s*(?:[a-z]+(?:\s+[a-z]+)?)?)\s*\+(?!\s*\d)")
 _EN_MONEY_IN_ZH = re.compile(
     r"(?<![a-z0-9.])(?:(?:cny|rmb|usd|us\$|\$|¥)\s*)?\d+(?:\.\d+)?\s*"
     r"(?:billion|bn|million|mn|(?<=\d)m)(?![a-z0-9])(?:\s*(?:yuan|rmb|cny|usd|dollars?))?"
