@@ -309,9 +309,3 @@ def test_a_plus_sign_is_the_bound_and_more(text: str, low: int) -> None:
 @pytest.mark.parametrize("text", ["5+3亿", "c++ projects"])
 def test_a_plus_sign_between_numbers_or_in_a_word_is_no_bound(text: str) -> None:
     assert read_size(fold(text)).condition is None
-
-
-@pytest.mark.parametrize("text", ["5公顷以上的项目", "projects bigger than 10 hectares"])
-def test_hectares_measure_land(text: str) -> None:
-    c = read_size(fold(text)).condition
-    assert c is not None and c.measure == "land" and c.family == "m2", c

@@ -186,8 +186,8 @@ def _measure(folded: str, family: Family) -> Measure:
         return "investment"
     if family == "mu":
         return "land"
-    # 用地/占地 in 平方米: land asked in another unit than the records' 亩; 公顷 measure land.
-    return "land" if any(w in folded for w in (*_WORDS_LAND, "公顷", "hectare")) else "area"
+    # 用地/占地 in 平方米: land asked in another unit than the records' 亩.
+    return "land" if any(w in folded for w in _WORDS_LAND) else "area"
 
 
 _WORDS_INVESTMENT = ("投资", "invest")
