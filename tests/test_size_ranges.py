@@ -104,7 +104,7 @@ def test_not_a_size(text: str) -> None:
         ("over 500 million yuan", "CNY", 500_000_000, False),
         ("more than RMB 1.5 billion", "CNY", 1_500_000_000, False),
         ("above 1.5bn", "CNY", 1_500_000_000, False),
-        ("over 300m", "CNY", 300_000_000, False),
+        ("projects over 300m", "CNY", 300_000_000, False),
         ("at least CNY 2 billion", "CNY", 2_000_000_000, True),
         ("more than US$50 million", "USD", 50_000_000, False),
         ("at least 10,000 mu", "mu", 10_000, True),
@@ -309,3 +309,22 @@ def test_a_plus_sign_is_the_bound_and_more(text: str, low: int) -> None:
 @pytest.mark.parametrize("text", ["5+3亿", "c++ projects"])
 def test_a_plus_sign_between_numbers_or_in_a_word_is_no_bound(text: str) -> None:
     assert read_size(fold(text)).condition is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the Jakarta Oasis tower over 300m tall?",
+        "towers from 100m to 300m",
+        "高于300m的塔楼",
+        "projects with towers over 300m high",
+    ],
+)
+def test_an_m_is_million_only_where_money_is_talked_of(text: str) -> None:
+    assert read_size(fold(text)).condition is None
+
+
+@pytest.mark.parametrize("text", ["projects worth over 300m", "昆山高新区 projects over 300m"])
+def test_an_m_with_money_words_is_million(text: str) -> None:
+    c = read_size(fold(text)).condition
+    assert c is not None and c.low is not None and c.low.value == Decimal(300_000_000)

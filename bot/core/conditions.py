@@ -396,6 +396,9 @@ def parse_condition(folded: str) -> Condition | None:
 def read_size(folded: str) -> SizeReading:
     """The size condition of a (folded) question, or the size words it could not read."""
     text = strip_markup(folded)
+    if not _MONEY_CONTEXT.search(text) or _LENGTH_CONTEXT.search(text):
+        # "over 300m" is money only where money is talked of: a tower over 300m is tall.
+        text = _M_ATTACHED.sub(r"\1 metres", text)
     ranged = _range_zh(text) or _range_en(text)
     if ranged is not None:
         return ranged
@@ -428,6 +431,15 @@ def _as_zh_amount(match: re.Match[str]) -> str:
     except ValueError:
         return match.group(0)
 
+
+_MONEY_CONTEXT = re.compile(
+    r"yuan|rmb|cny|usd|dollar|\$|¥|invest|worth|output|revenue|capital|fund|value|cost|budget"
+    r"|billion|\dbn|million|money|amount|project|deal|signing|投资|产值|资本|资金|金额|元|项目"
+)
+_LENGTH_CONTEXT = re.compile(
+    r"(?<![a-z])(?:tall|high|height|long|length|deep|depth|wide|width)(?![a-z])|高度|长度|多高|多长"
+)
+_M_ATTACHED = re.compile(r"(\d)m(?![a-z0-9])")
 
 # Tags and entities pasted with a question (<b>10</b>亿以上, &gt;) are markup, never a "greater
 # than" sign: they go before any size is read.
