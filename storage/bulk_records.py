@@ -1,10 +1,12 @@
 """Projects and events of a fact file written in bulk (issue 15, item 7).
 
-Everything that depends only on the records (the search text with its pinyin, the labels, the
-bodies) is prepared before the write transaction, off the event loop. Inside the transaction
-only the decisions that depend on what is stored (new, updated, unchanged, deleted) are made,
-and each table is written with one ``executemany``: the transaction stays short, so other
-writers wait for it instead of failing.
+Everything that depends only on the records is made off the event loop: the bodies while the
+file is validated (``draft``), the search text with its pinyin and the name-index rows
+(``finish``) before the write or, for a big import's staged chunks, while SQLite writes the
+chunk before (``write_staged``). Inside the transaction only the decisions that depend on what
+is stored (new, updated, unchanged, deleted) are made (``plan``), and each table is written
+with one statement a chunk that reads the chunk as a JSON array: the transaction stays short,
+so other writers wait for it instead of failing.
 """
 
 from __future__ import annotations
