@@ -24,7 +24,6 @@ import contextlib
 import ctypes
 import gc
 import sqlite3
-from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
@@ -98,22 +97,35 @@ class SortedRows:
         await self._db.execute(f"DROP INDEX {index}")
         self._rebuild.append(str(found[0]))
 
-    async def names(self, rows: Iterable[tuple[str, str, str, int]]) -> None:
-        await self._db.executemany(
-            "INSERT INTO temp.import_names(name, kind, record_id, quality) VALUES (?, ?, ?, ?)",
+    # Each takes one chunk's rows as a JSON array (one statement a chunk: storage/bulk_records.py).
+
+    async def names(self, rows: str) -> None:
+        """[name, kind, record id, quality] rows."""
+        await self._append(
+            "INSERT INTO temp.import_names(name, kind, record_id, quality) "
+            "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
             rows,
         )
 
-    async def labels(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        await self._db.executemany(
-            "INSERT INTO temp.import_labels(kind, record_id, label) VALUES (?, ?, ?)", rows
+    async def labels(self, rows: str) -> None:
+        """[kind, record id, label] rows."""
+        await self._append(
+            "INSERT INTO temp.import_labels(kind, record_id, label) "
+            "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+            rows,
         )
 
-    async def updated(self, rows: Sequence[tuple[str, str]]) -> None:
-        """Records whose old name-index and label rows go before the new ones arrive."""
-        await self._db.executemany(
-            "INSERT INTO temp.import_updated(kind, record_id) VALUES (?, ?)", rows
+    async def updated(self, rows: str) -> None:
+        """[kind, record id] of records whose old name-index and label rows go before the new
+        ones arrive."""
+        await self._append(
+            "INSERT INTO temp.import_updated(kind, record_id) "
+            "SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+            rows,
         )
+
+    async def _append(self, sql: str, rows: str) -> None:
+        await self._db.execute(sql, (rows,))
 
     async def finish(self) -> None:
         """Replace the updated records' rows, copy the held rows in key order, rebuild the
