@@ -175,8 +175,9 @@ class FactQueries(StoreBase):
         companies.update(bulk_records.model_names(facts.companies))
         zones = await bulk_records.stored_names(self._read, "zones", zone_ids)
         zones.update(bulk_records.model_names(facts.zones))
-        events = await asyncio.to_thread(bulk_records.prepare, facts.events, companies, zones)
-        projects = await asyncio.to_thread(bulk_records.prepare, facts.projects, companies, zones)
+        prepare = bulk_records.prepare
+        events = await asyncio.to_thread(prepare, "event", facts.events, companies, zones)
+        projects = await asyncio.to_thread(prepare, "project", facts.projects, companies, zones)
         now = iso(self.now())
         if spool is not None:
             await asyncio.to_thread(release_freed_memory)
@@ -207,10 +208,11 @@ class FactQueries(StoreBase):
                     await held.start()
                 for kind, prepared in batches:
                     await bulk_records.write(db, kind, prepared, now, via, actor_id, report, held)
-                    staged = spool.chunks(kind) if spool is not None else iter(())
-                    # Read back one chunk at a time (off the loop): memory stays flat.
-                    while (chunk := await asyncio.to_thread(next, staged, None)) is not None:
-                        await bulk_records.write(db, kind, chunk, now, via, actor_id, report, held)
+                    if spool is not None:
+                        # Read back a few chunks at a time (off the loop): memory stays flat.
+                        await bulk_records.write_staged(
+                            db, kind, spool.chunks(kind), now, via, actor_id, report, held
+                        )
                 if held is not None:
                     await held.finish()
             finally:

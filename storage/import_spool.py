@@ -1,11 +1,12 @@
 """Records of a big import staged outside the store (issue 15, item 7).
 
 While a spreadsheet is validated, its records arrive here in chunks (``importing.build`` with
-``flush``): each chunk's references are checked, its bodies and search texts are prepared (off
-the event loop) and written to a scratch file in a temporary folder, and the records are
-dropped, so memory does not grow with the file. Nothing touches the store until the whole file
-is valid; then ``FactQueries.apply_facts`` copies the staged chunks into the store inside its
-one transaction (all or nothing), and ``close`` removes the scratch folder.
+``flush``): each chunk's references are checked, its bodies and the texts of its search words
+are drafted (off the event loop) and written to a scratch file in a temporary folder, and the
+records are dropped, so memory does not grow with the file. Nothing touches the store until
+the whole file is valid; then ``FactQueries.apply_facts`` copies the staged chunks into the
+store inside its one transaction (all or nothing), making their search words as it writes
+(``bulk_records.write_staged``), and ``close`` removes the scratch folder.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import aiosqlite
 
 from bot.core.factfile import KnownIds, check
 from bot.core.records import Event, FactFile, Project
-from storage.bulk_records import Prepared, RecordKind, names_of, prepare, stored_names
+from storage.bulk_records import Draft, RecordKind, draft, names_of, stored_names
 
 _KINDS: tuple[RecordKind, ...] = ("event", "project")
 
@@ -54,7 +55,7 @@ def _collect_as_before() -> None:
 
 
 class ImportSpool:
-    """Prepared records of one import, chunk by chunk, in a scratch folder."""
+    """Drafted records of one import, chunk by chunk, in a scratch folder."""
 
     def __init__(self, read: aiosqlite.Connection, known: KnownIds) -> None:
         self._read = read
@@ -104,14 +105,15 @@ class ImportSpool:
                 await asyncio.to_thread(self._stage, kind, records)
 
     def _stage(self, kind: RecordKind, records: Sequence[Project | Event]) -> None:
-        prepared = prepare(records, self._companies, self._zones)
+        # Bodies now; the search words (pinyin) while the store is written (write_staged).
+        drafts = draft(records, self._companies, self._zones)
         # Plain tuples: pickled without a class reference each, read back with _make.
-        rows = [tuple(item) for item in prepared]
+        rows = [tuple(item) for item in drafts]
         pickle.dump(rows, self._files[kind], protocol=pickle.HIGHEST_PROTOCOL)
         self.chunks_written += 1
         self.records += len(rows)
 
-    def chunks(self, kind: RecordKind) -> Iterator[list[Prepared]]:
+    def chunks(self, kind: RecordKind) -> Iterator[list[Draft]]:
         """The staged chunks of one kind, in the order they came (read back one at a time)."""
         self._files[kind].flush()
         with self._paths[kind].open("rb") as handle:
@@ -120,7 +122,7 @@ class ImportSpool:
                     rows: list[tuple[Any, ...]] = pickle.load(handle)  # our own, just written
                 except EOFError:
                     return
-                yield [Prepared._make(row) for row in rows]
+                yield [Draft._make(row) for row in rows]
 
     def close(self) -> None:
         """Remove the scratch folder; never raises (a failed flush of a staged chunk has

@@ -97,7 +97,8 @@ def test_a_records_search_text_is_the_same_worked_out_part_by_part() -> None:
             sectors=(parts[2],),
             source="s-1",
         )
-        [item] = prepare([record], {}, {"kunshan": ["昆山高新区", "ｋｕｎｓｈａｎ", parts[1]]})
+        zones = {"kunshan": ["昆山高新区", "ｋｕｎｓｈａｎ", parts[1]]}
+        [item] = prepare("project", [record], {}, zones)
         whole = [record.note, *record.sectors, "昆山高新区", "ｋｕｎｓｈａｎ", parts[1]]
         joined = " ".join(p for p in whole if p)
         title = f"{record.name_zh} {record.name_en or ''}"
