@@ -179,6 +179,21 @@ _AMOUNT = re.compile(
 _HEDGES = re.compile(r"约|近|超|逾|多|余|以上|左右|不足|不到")
 
 
+# A bound in words before a number (不少于80亿元, 不低于300亿元, 不超过5亿元): the number after
+# it is read as usual, with the bound as its hedge, and the text is kept as written.
+_BOUND_WORDS = re.compile(r"^(不少于|不低于|不超过|不高于)\s*(?=\d)")
+
+
+def split_bound(raw: str) -> tuple[str, Qualifier | None]:
+    """The text after a bound in words, and the hedge it states (OVER: at least; UNDER: at
+    most); the text unchanged and None when it starts with none."""
+    match = _BOUND_WORDS.match(raw)
+    if match is None:
+        return raw, None
+    over = match.group(1) in ("不少于", "不低于")
+    return raw[match.end() :], Qualifier.OVER if over else Qualifier.UNDER
+
+
 def _reworded(raw: str, canonical: str) -> bool:
     """Whether the canonical form words the hedge differently (超 -> 多, 近 -> 约, 以上 -> 多)."""
     return _HEDGES.findall(raw) != _HEDGES.findall(canonical)
@@ -215,6 +230,10 @@ class Amount:
         raw = text.strip().replace(",", "").replace("，", "")
         if raw.startswith("-"):
             raise ValueError(f"amount {text!r} is negative")
+        bare, bound = split_bound(raw)
+        if bound is not None:
+            inner = cls.parse(bare)
+            return cls(value=inner.value, unit=inner.unit, qualifier=bound, written=raw)
         match = _AMOUNT.match(raw)
         if not match:
             raise ValueError(f"cannot read amount {text!r} (write 3亿, 3000万 or 1.5亿元)")
@@ -268,6 +287,10 @@ class Quantity:
     @classmethod
     def parse(cls, text: str, unit: str = "") -> Quantity:
         raw = text.strip().replace(",", "")
+        bare, bound = split_bound(raw)
+        if bound is not None:
+            inner = cls.parse(bare, unit)
+            return cls(inner.value, inner.unit, bound, written=raw)
         match = re.fullmatch(
             r"(约|近|超过|超|逾|不足|不到)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多|余)?\s*(.*?)\s*(左右|以上)?",
             raw,

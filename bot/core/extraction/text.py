@@ -11,6 +11,12 @@ from dataclasses import dataclass
 _DASHES = str.maketrans({c: "-" for c in "–―‐‑‒−"})
 
 
+# Pictographs, dingbats, geometric bullets, variation selectors and joiners.
+_PICTOGRAPHS = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u25a0-\u25ff\u2b00-\u2bff\ufe0e\ufe0f\u200d]"
+)
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width digits and punctuation to half-width), ㎡ kept as 平方米, no \\r."""
     text = text.replace("㎡", "平方米").replace("\r\n", "\n").replace("\r", "\n")
@@ -18,13 +24,17 @@ def normalise(text: str) -> str:
     # the next number; read it as a comma instead.
     text = re.sub(r"[…⋯]+", "，", text)
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    # Emoji and bullet marks of social-media posts (✅ ▪️ 📌 👍) carry no fact; left in, they
+    # glue themselves to labels and names.
+    text = _PICTOGRAPHS.sub("", text)
     # NFKC turns the ideographic space into a space; runs of spaces inside a line become one.
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
 
 
 # A hedge before a number, but not the 约 of 签约/合约 or the 近 of 附近/最近.
 HEDGE_BEFORE = (
-    r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到)"
+    r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到|"
+    r"不少于|不低于|不超过|不高于)"
 )
 # Units a figure may carry. Money first (the longest forms first), then measures, then counts.
 MONEY_UNITS = (
@@ -137,7 +147,10 @@ def foreign_numbers(value: str, article: str) -> list[str]:
 
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 # A comma ends a clause unless it separates thousands (1,200万元).
-CLAUSE_SPLIT = re.compile(r"(?:[，；;：:…]|(?<!\d),|,(?!\d{3}(?!\d)))+|(?<=[。！？!?])")
+# A colon between a label and its number (总投资：50亿元, a post's field line) is no clause end.
+CLAUSE_SPLIT = re.compile(
+    rf"(?:[，；;…]|[：:](?!\s*(?:{HEDGE_BEFORE})?\d)|(?<!\d),|,(?!\d{{3}}(?!\d)))+|(?<=[。！？!?])"
+)
 
 
 # A sentence longer than this is read in pieces: news sentences are far shorter, and every
