@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.extraction import Article, extract
+from bot.core.extraction import Article, KnownZone, extract
 from bot.core.extraction.rules import slug
 from bot.core.records import FactFile
 from bot.core.values import Amount, Qualifier, Quantity
@@ -163,3 +163,25 @@ def test_an_officials_announcement_is_no_project() -> None:
         "党工委书记出席活动并宣布项目开工。\n"
     )
     assert not any("宣布" in p["name_zh"] for p in doc.get("projects", []))
+
+
+def test_a_paragraph_that_opens_with_another_zone_files_its_records_there() -> None:
+    zones = (
+        KnownZone("chengdu-hitech", ("成都高新技术产业开发区", "成都高新区")),
+        KnownZone("chengdu-etdz", ("成都经济技术开发区", "成都经开区")),
+    )
+    text = (
+        "成都两大开发区上半年招商成绩单\n"
+        "上半年，成都高新区、成都经开区招商引资均实现“双过半”。\n"
+        "成都高新区上半年新引进重大项目47个，总投资超860亿元。\n"
+        "成都经开区聚焦汽车产业，上半年签约汽车及零部件项目19个，协议投资约185亿元。"
+        "其中，天行汽车部件有限公司一体化压铸项目总投资32亿元。\n"
+    )
+    doc = extract(Article(text), zones, source_id="s")
+    FactFile.model_validate(doc)
+    zone_of = {f["value"]: f["zone"] for f in doc["figures"]}
+    assert zone_of["47个"] == "chengdu-hitech" and zone_of["超860亿元"] == "chengdu-hitech"
+    assert zone_of["19个"] == "chengdu-etdz" and zone_of["约185亿元"] == "chengdu-etdz"
+    assert project_named(doc, "一体化压铸")["zone"] == "chengdu-etdz"
+    # a count of a kind of project is a figure, not a project named 汽车及零部件项目
+    assert not any("汽车及零部件" in p["name_zh"] for p in doc["projects"])

@@ -695,6 +695,11 @@ class Extractor:
         self.zones: list[Draft] = []
         self.labels: dict[str, str | None] = {}
         self.zone_id = ""
+        # other zones the article names, and the zone of the paragraph being read (a report on
+        # several zones gives each its paragraph: 成都经开区聚焦汽车产业，签约项目19个)
+        self._others: list[tuple[ZoneMention, str | None]] = []
+        self.other_zones: list[tuple[str, str]] = []  # (name as written, zone id)
+        self.here = ""
         self.zone_name = ""
         self.zone_names: set[str] = set()
         self.header = Header()
@@ -811,6 +816,7 @@ class Extractor:
             self.header.dateline_text = self.published
         self.article = "\n".join(self.body)
         self.find_zone()
+        self.find_other_zones()
         self.find_companies()
         context = Context()
         for number, paragraph in enumerate(self.body):
@@ -819,6 +825,7 @@ class Extractor:
                 context.project_paragraph = number
             if context.project_paragraph != number:
                 context.project = None
+            self.here = self.paragraph_zone(paragraph)
             for sentence in sentences(paragraph):
                 self.read_sentence(sentence, number, context)
         self.find_history()
@@ -894,6 +901,7 @@ class Extractor:
             return
         # the zone named most (the title counts twice), a 高新区/经开区 before a park when even
         best = max(mentions.values(), key=lambda m: (m.count + m.rank / 2, -m.first))
+        self._others = [(m, resolved.get(short)) for short, m in mentions.items() if m is not best]
         self.zone_names = {n for n in best.names}
         self.zone_name = best.short
         if best.short in resolved:
@@ -920,6 +928,36 @@ class Extractor:
         if aliases:
             zone.put("aliases", aliases, evidence)
         self.zones.append(zone)
+
+    def find_other_zones(self) -> None:
+        """The store's zones the article names besides its own (by the index, else by the
+        known zones' names): a paragraph that opens with one is about that zone."""
+        for mention, zone_id in self._others:
+            if zone_id is None:
+                forms = set().union(*(zone_forms(n) for n in mention.names))
+                zone_id = next(
+                    (
+                        known_id
+                        for known_id, names in self.known
+                        if any(zone_forms(n) & forms for n in names if re.search(ZONE_KINDS, n))
+                    ),
+                    None,
+                )
+            if zone_id and self.zone_id and zone_id != self.zone_id:
+                self.other_zones += [(name, zone_id) for name in mention.names | {mention.short}]
+        self.other_zones.sort(key=lambda pair: -len(pair[0]))
+
+    def paragraph_zone(self, paragraph: str) -> str:
+        """The zone a paragraph opens with, when it is another zone of the store's; the
+        article's own zone otherwise."""
+        opening = paragraph[:16]
+        for name, zone_id in self.other_zones:
+            at = opening.find(name)
+            if at >= 0 and not any(
+                0 <= opening.find(own) < at for own in self.zone_names | {self.zone_name} if own
+            ):
+                return zone_id
+        return self.zone_id
 
     def _merge_bracketed(self, mentions: dict[str, ZoneMention]) -> None:
         """青岛西海岸新区(青岛经济技术开发区): one zone under two names; the name of the higher
@@ -1204,6 +1242,11 @@ class Extractor:
             )
             if venue:
                 continue  # …仪式在创新产业园举行: the venue, not a project
+            counted = re.match(
+                r"(?:共|有|达|合计)?\d+(?:多|余)?个", sentence[match.end() : match.end() + 8]
+            )
+            if counted and not company_before and owner is None:
+                continue  # 电子信息项目21个: a count of a kind of project, not one project
             capacity = re.search(
                 r"(?:年产|年加工|年处理)[\d.]+(?:(?:万|亿)?(?:吨|台|套|件|辆|片|只|个))?$",
                 sentence[: sentence.find(name, match.start())],
@@ -1248,7 +1291,7 @@ class Extractor:
         draft = Draft("project", {"_key": key, "_quoted": quoted})
         draft.put("id", slug("p", name, self.taken), evidence)
         if self.zone_id:
-            draft.put("zone", self.zone_id, evidence)
+            draft.put("zone", self.here or self.zone_id, evidence)
         draft.put("name_zh", name, evidence)
         self.projects.append(draft)
         return draft
@@ -1548,7 +1591,7 @@ class Extractor:
                 return
         draft = Draft("figure", {})
         draft.put("id", slug("f", name, self.taken), sentence)
-        draft.put("zone", self.zone_id, sentence)
+        draft.put("zone", self.here or self.zone_id, sentence)
         draft.put("name_zh", name, sentence)
         draft.put("value", number.text, sentence)
         if period:
