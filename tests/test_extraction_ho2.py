@@ -185,3 +185,38 @@ def test_a_paragraph_that_opens_with_another_zone_files_its_records_there() -> N
     assert project_named(doc, "一体化压铸")["zone"] == "chengdu-etdz"
     # a count of a kind of project is a figure, not a project named 汽车及零部件项目
     assert not any("汽车及零部件" in p["name_zh"] for p in doc["projects"])
+
+
+def test_amounts_and_counts_in_chinese_numerals_are_drafted_as_written() -> None:
+    assert Amount.parse("一亿五千万元") == Amount.parse("1.5亿元")  # same value, for sorting
+    assert Amount.parse("一亿五千万元").text() == "一亿五千万元"  # stored as written
+    assert Amount.parse("约三十亿元").text() == "约三十亿元"
+    assert Quantity.parse("两千余家").value == 2000
+    doc = draft(
+        "遵义高新区签约氢能项目\n"
+        "8月5日，遵义高新区重点项目签约会举行，6个项目签约，总投资三十亿元。"
+        "其中，黔遵新材料科技有限公司百吨级催化剂中试基地项目投资一亿五千万元。\n"
+        "“十四五”以来，遵义高新区累计引进大数据企业两千余家，新增外贸企业逾百家。\n"
+    )
+    project = project_named(doc, "催化剂中试基地")
+    assert project["total_investment"] == "一亿五千万元"
+    assert project["name_zh"] == "百吨级催化剂中试基地项目"
+    (event,) = doc["events"]
+    assert any("总投资" in f["name_zh"] and f["value"] == "三十亿元" for f in event["figures"])
+    values = {f["value"] for f in doc["figures"]}
+    assert {"两千余家", "逾百家"} <= values
+    # no number read out of a name or a plan's title
+    assert not any(
+        v.startswith(("百吨", "十四")) for v in values | {f["value"] for f in event["figures"]}
+    )
+
+
+def test_a_signed_agreement_is_the_projects_signing_with_its_date() -> None:
+    doc = draft(
+        "襄阳高新区签约智能底盘项目\n"
+        "6月28日，襄阳高新区与鄂西智行汽车科技有限公司签订合作协议，"
+        "后者将投资15亿元建设智能底盘研发制造基地项目。\n"
+    )
+    project = project_named(doc, "智能底盘")
+    assert project["stage"] == "signed" and project["stage_date"] == "XXXX-06-28"
+    assert "签订合作协议" in project["review"]["stage_note"]

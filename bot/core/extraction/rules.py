@@ -170,6 +170,7 @@ STAGES = (
     ("建设中", "construction"),
     ("注册(?!资本|资金)", "registered"),
     ("签约", "signed"),
+    ("签[订署](?:了)?[^，,。；]{0,8}?协议", "signed"),  # 签订合作协议, 签署投资协议
     ("落户", "signed"),
     ("落地", "signed"),
     ("洽谈", "negotiating"),
@@ -1650,7 +1651,7 @@ class Extractor:
                 if _FUTURE.search(before) or after == "后" or re.search(_FUTURE_WORDS, clause):
                     continue
                 if best is None or rank < best[0]:
-                    best = (rank, stage, verb)
+                    best = (rank, stage, match.group(0))
         if best is None:
             return
         current = project.fields.get("stage")

@@ -53,6 +53,19 @@ NUMBER = re.compile(
 )
 
 
+# A number in Chinese numerals with its unit (三十亿元, 一亿五千万元, 两千余家, 逾百家): it needs a
+# 十/百/千/万/亿 (一家, 两个 are no figures), and is no ordinal (第十), no part of a name or a
+# grade (百吨级, 千人计划, “十四五”), no vague count (数十家, 几百人).
+_ZH_RUN = "[零一二两三四五六七八九十百千万亿]"
+ZH_NUMBER = re.compile(
+    rf"(?<![第数几上{_ZH_RUN[1:-1]}])(?P<hedge>{HEDGE_BEFORE})?"
+    rf"(?P<num>{_ZH_RUN}*[十百千万亿]{_ZH_RUN}*)"
+    r"(?P<many>多|余)?"
+    rf"(?P<unit>{MONEY_UNITS}|平方公里|平方米|亩|吨|个|家|人|名|台|套|项|场|条|户|座|辆)"
+    r"(?P<after>以上|左右)?(?!级|计划|工程|行动|次|万户)"
+)
+
+
 @dataclass(frozen=True)
 class Number:
     """A number with its unit and hedge exactly as the article writes it."""
@@ -105,7 +118,10 @@ def numbers(text: str) -> list[Number]:
                 found.pop()  # the low end was read as a number of its own: it is the range's
             start = low.start()
         found.append(Number(text[start : match.end()], start, match.end(), unit))
-    return found
+    for match in ZH_NUMBER.finditer(text):
+        if not any(n.start < match.end() and match.start() < n.end for n in found):
+            found.append(Number(match.group(0), match.start(), match.end(), match.group("unit")))
+    return sorted(found, key=lambda n: n.start)
 
 
 def _number_key(text: str) -> str:
