@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.extraction import Article, KnownZone, extract
 from bot.core.extraction.rules import slug
+from bot.core.extraction.text import normalise
 from bot.core.records import FactFile
 from bot.core.values import Amount, Qualifier, Quantity
 
@@ -73,6 +74,7 @@ def test_a_posts_emoji_stay_out_and_its_header_line_is_the_dateline() -> None:
     assert "小编说" not in source.get("authors", [])
     (event,) = doc["events"]
     assert event["date"] == "2025-05-08"
+    assert normalise("二○二五年 ●签约") == "二○二五年 签约"  # ○ is a zero, not a bullet
 
 
 def test_records_of_one_name_each_get_an_id_of_their_own() -> None:

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 _DASHES = str.maketrans({c: "-" for c in "–―‐‑‒−"})
 
 
-# Pictographs, dingbats, geometric bullets, variation selectors and joiners.
+# Pictographs, dingbats, geometric bullets, variation selectors and joiners; not ○ or ◯, the
+# zero of 二○二五年.
 _PICTOGRAPHS = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u25a0-\u25ff\u2b00-\u2bff\ufe0e\ufe0f\u200d]"
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u25a0-\u25ca\u25cc-\u25ee\u25f0-\u25ff"
+    "\u2b00-\u2bff\ufe0e\ufe0f\u200d]"
 )
 
 
