@@ -222,3 +222,30 @@ def test_a_signed_agreement_is_the_projects_signing_with_its_date() -> None:
     project = project_named(doc, "智能底盘")
     assert project["stage"] == "signed" and project["stage_date"] == "XXXX-06-28"
     assert "签订合作协议" in project["review"]["stage_note"]
+
+
+def test_each_row_of_a_table_is_a_project_with_its_columns_figures() -> None:
+    text = (
+        "滨州经开区二季度重点项目集中签约\n"
+        "5月20日，滨州经开区重点项目集中签约活动举行，集中签约3个项目。部分签约项目如下：\n"
+        "{rows}\n"
+        "活动现场，滨州经开区与2家银行签署战略合作协议。\n"
+    )
+    piped = (
+        "| 序号 | 项目名称 | 投资主体 | 总投资 |\n"
+        "|---|---|---|---|\n"
+        "| 1 | 渤海生物创新药产业化项目 | 滨州渤海生物医药有限公司 | 36亿元 |\n"
+        "| 2 | 黄河检测中心 | 滨州黄河检测技术有限公司 | 8000万美元 |"
+    )
+    tabbed = piped.replace(" | ", "\t").replace("| ", "").replace(" |", "")
+    tabbed = "\n".join(line for line in tabbed.split("\n") if "---" not in line)
+    for rows in (piped, tabbed):
+        doc = draft(text.format(rows=rows))
+        bio = project_named(doc, "创新药")
+        assert bio["name_zh"] == "渤海生物创新药产业化项目"
+        assert bio["total_investment"] == "36亿元"
+        firm = next(c for c in doc["companies"] if c["id"] == bio["company"])
+        assert firm["name_zh"] == "滨州渤海生物医药有限公司"
+        lab = project_named(doc, "检测中心")  # a name under 项目名称 needs no 项目 suffix
+        assert lab["total_investment"] == "8000万美元"
+        assert not any("|" in str(p.get("figures", "")) for p in doc["projects"])

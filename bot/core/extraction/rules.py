@@ -27,6 +27,7 @@ from bot.core.extraction.text import (
     numbers,
     segments,
     sentences,
+    tables_as_sentences,
 )
 
 if TYPE_CHECKING:
@@ -195,7 +196,11 @@ EVENT_REFERENCE = re.compile(
     r"本次|此次|本届|当天|当日|现场|仪式上|活动上|会上|相关活动|此类活动|上述活动|签约的|开工的|投产的|"
     r"角逐|获奖|等奖"
 )
-PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
+PROJECT_REFERENCE = re.compile(
+    r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!名称)(?!.{0,6}(?:\d+个))"
+)
+# A name under its column (a table's row read as 项目名称：中电科芯片测试中心，投资额：…).
+NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^，,。；;:：]{3,50})")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
     r"还|并|和|与|及|有|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
@@ -808,7 +813,7 @@ class Extractor:
     # -- the passes -----------------------------------------------------------------------------
 
     def run(self) -> None:
-        text = normalise(self.raw)
+        text = normalise(tables_as_sentences(self.raw))
         self.header, self.body = read_header(text.split("\n"))
         page_date = _FULL_DATE.match(self.published or "")
         if page_date:  # the page's own date (from the fetcher) is the dateline
@@ -1175,6 +1180,11 @@ class Extractor:
                 draft = self.project(name, evidence, quoted=True)
                 if draft and draft not in out:
                     out.append(draft)
+        for named in NAMED_PROJECT.finditer(sentence):
+            taken.append(named.span("name"))
+            draft = self.project(named.group("name").strip(), evidence)
+            if draft and draft not in out:
+                out.append(draft)
         for match in BUILT_CENTRE.finditer(sentence):
             # 在麓谷建设数字孪生研发中心: a centre being built is a project, not an institution
             name = _trim_left(match.group("name"), _PROJECT_STOPS)

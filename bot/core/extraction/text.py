@@ -33,6 +33,34 @@ def normalise(text: str) -> str:
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
 
 
+_CELLS = re.compile(r"[ \u3000]*[|｜\t][ \u3000]*")
+
+
+def tables_as_sentences(text: str) -> str:
+    """A table in the text (cells split by |, ｜ or tabs under a header line of three or more
+    names) as one sentence a row, each cell after its column's name: 项目名称：X项目，投资主体：
+    Y公司，总投资：36亿元。 The header line goes; a markdown rule line (|---|---|) too; every
+    other line is left as it is."""
+    out: list[str] = []
+    header: list[str] | None = None
+    for line in text.split("\n"):
+        bare = line.strip().strip("|｜").strip()
+        cells = [c.strip() for c in _CELLS.split(bare)] if _CELLS.search(bare) else []
+        if len(cells) >= 2 and all(re.fullmatch(r"[-—:：\s]*", c) for c in cells):
+            continue
+        if header is not None and len(cells) == len(header):
+            out.append(
+                "，".join(f"{h}：{c}" for h, c in zip(header, cells, strict=True) if c) + "。"
+            )
+            continue
+        header = None
+        if len(cells) >= 3 and all(0 < len(c) <= 10 and not re.search(r"\d", c) for c in cells):
+            header = cells
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 # A hedge before a number, but not the 约 of 签约/合约 or the 近 of 附近/最近.
 HEDGE_BEFORE = (
     r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到|"
