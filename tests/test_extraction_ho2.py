@@ -249,3 +249,13 @@ def test_each_row_of_a_table_is_a_project_with_its_columns_figures() -> None:
         lab = project_named(doc, "检测中心")  # a name under 项目名称 needs no 项目 suffix
         assert lab["total_investment"] == "8000万美元"
         assert not any("|" in str(p.get("figures", "")) for p in doc["projects"])
+
+
+def test_a_colon_before_a_number_leaves_no_mark_in_the_label() -> None:
+    doc = draft(
+        "宁波高新区一季度招商\n"
+        "一季度，宁波高新区新签约项目46个，其中：10亿元以上项目9个；新引进企业：120家。\n"
+    )
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert "10亿元以上项目" in labels["9个"] and "新引进企业" in labels["120家"]
+    assert not any(":" in label or "：" in label for label in labels.values())

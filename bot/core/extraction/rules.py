@@ -1396,7 +1396,7 @@ class Extractor:
                     else:
                         label = (before + clause[number.end :]).strip()
                     label = re.sub(r"^(?:\d{1,2}(?:月份?|日)|今年|本年|[-—~至到])+", "", label)
-                    label = _LEAD_IN.sub("", label)
+                    label = _LEAD_IN.sub("", label).lstrip(":")  # 其中：10亿元以上项目9个
                     label = _TAIL.sub("", label).strip("的、 ")
                     respective = each_label(clause, len(found))
                     if respective:
