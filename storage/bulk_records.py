@@ -379,11 +379,14 @@ async def apply_batch(
         "SELECT ?2 + key + 1, ?3, value ->> 0, value ->> 1 FROM json_each(?1)",
         (batch.docs, batch.first_doc, kind),
     )
-    await db.execute(
-        "INSERT INTO search_index(rowid, title, body) "
-        "SELECT ?2 + key + 1, value ->> 2, value ->> 3 FROM json_each(?1)",
-        (batch.docs, batch.first_doc),
-    )
+    if sorted_rows is not None:
+        await sorted_rows.search(batch.docs, batch.first_doc)
+    else:
+        await db.execute(
+            "INSERT INTO search_index(rowid, title, body) "
+            "SELECT ?2 + key + 1, value ->> 2, value ->> 3 FROM json_each(?1)",
+            (batch.docs, batch.first_doc),
+        )
     if batch.feed:
         await db.execute(
             "INSERT INTO feed(kind, record_id, change, at) "
