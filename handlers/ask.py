@@ -18,7 +18,7 @@ from bot.context import BotContext
 from bot.core import ask_frame
 from bot.core import questions as q
 from bot.core.ask_frame import Frame
-from bot.core.conditions import Condition, Judged, judge, sector_labels
+from bot.core.conditions import Condition, Judged, follow_measure, judge, sector_labels
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
@@ -101,6 +101,10 @@ class Asker:
     async def answer(self, text: str, ctx: Focus | None) -> Outcome:
         parsed = q.parse(text)
         self.parsed = parsed
+        if parsed.unread_size is not None:
+            # A size that cannot be read sets no condition, and no list is passed off as
+            # answering it: say what was not understood.
+            return Outcome(ct.size_not_read(self.lang, parsed.unread_size), ctx or Focus())
         hits = await self._names(text)
         chosen = q.pick_names(hits)
         zones = [h for h in chosen if h.kind == "zone"]
@@ -243,6 +247,8 @@ class Asker:
         condition = parsed.condition or frame.condition
         if condition is None:
             return parsed  # 那新一代信息技术呢 after a list of signings: answered as before
+        if parsed.condition is not None and frame.condition is not None:
+            condition = follow_measure(parsed.condition, frame.condition, parsed.text)
         self.reframed = True
         self.kept_by_zone = frame.by_zone
         if not self._sectors(parsed.text):

@@ -17,7 +17,7 @@ from typing import Literal
 from bot.core.alerts import covered_labels, keyword_key
 from bot.core.records import AlertCandidate, Event, Project, SectorLabel, Subscription
 from bot.core.text import normalise
-from bot.core.values import Amount, Qualifier
+from bot.core.values import Amount
 
 RecordKind = Literal["project", "event"]
 NO_SECTOR = ""  # the group of records that carry no sector label
@@ -172,9 +172,14 @@ class Headline:
 
     signings: int
     events: int
-    total: Amount | None  # CNY total of the signings that give one
+    # CNY total of the signings that give one. Its qualifier says what the sum is: exact (None),
+    # about (约 figures with exact ones), a lower bound (超/多 ones: OVER) or an upper bound
+    # (不足 ones: UNDER). When hedges point different ways it is the exact figures' sum only and
+    # the hedged figures are ``apart``, listed and not added.
+    total: Amount | None
     with_amount: int  # how many signings the total covers
     foreign: int  # signings whose investment is in another currency (not added up)
+    apart: tuple[Amount, ...] = ()  # hedged CNY figures left out of the total (hedges disagree)
 
 
 @dataclass(frozen=True)
@@ -193,12 +198,14 @@ _WAN = Decimal(10_000)
 def headline(entries: Sequence[Entry]) -> Headline:
     """Counts and the total investment: CNY amounts summed exactly; other currencies counted.
 
-    The total is hedged (约) when any amount in it is.
+    A sum is no more precise than its parts: with 约 figures it is about; with only 超/多
+    figures a lower bound, with only 不足 figures an upper bound (hedged as they are). Figures
+    hedged in different ways are not added: the total is the exact figures' and they are listed.
     """
     projects = [e.record for e in entries if isinstance(e.record, Project)]
-    total = Decimal(0)
-    hedged = False
-    counted = 0
+    exact = Decimal(0)
+    exact_count = 0
+    hedged: list[Amount] = []
     foreign = 0
     for project in projects:
         amount = project.total_investment
@@ -207,16 +214,26 @@ def headline(entries: Sequence[Entry]) -> Headline:
         if amount.currency != "CNY":
             foreign += 1
             continue
-        total += amount.in_base()
-        counted += 1
-        hedged = hedged or amount.qualifier is not None
-    money = Amount(total / _WAN, "万元", Qualifier.ABOUT if hedged else None) if counted else None
+        if amount.qualifier is None:
+            exact += amount.in_base()
+            exact_count += 1
+        else:
+            hedged.append(amount)
+    hedges = {a.qualifier for a in hedged}
+    apart: tuple[Amount, ...] = ()
+    qualifier = next(iter(hedges)) if len(hedges) == 1 else None
+    if len(hedges) > 1:
+        apart, counted, total = tuple(hedged), exact_count, exact
+    else:
+        counted, total = exact_count + len(hedged), exact + sum(a.in_base() for a in hedged)
+    money = Amount(total / _WAN, "万元", qualifier) if counted else None
     return Headline(
         signings=len(projects),
         events=len(entries) - len(projects),
         total=money,
         with_amount=counted,
         foreign=foreign,
+        apart=apart,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
-from bot.core.conditions import UNIT_WORDS_EN, Condition, parse_condition
+from bot.core.conditions import UNIT_WORDS_EN, Condition, read_size
 from bot.core.text import normalise, pinyin, syllables
 
 WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
@@ -209,6 +209,7 @@ class Parsed:
     zone_pointer: bool = False  # 这个园区: the zone talked about, not its last record
     period: AskedPeriod | None = None  # the time asked about, if the question names one
     condition: Condition | None = None  # a size asked for: 10亿元以上, at least 2000 mu
+    unread_size: str | None = None  # size words that set no condition (3到5000万: 3万 or 3000万?)
 
 
 def _contains(text: str, word: str) -> bool:
@@ -253,6 +254,7 @@ def parse(text: str) -> Parsed:
     this_year = any(_contains(folded, k) for k in w.this_year)
     followup = _has_followup(folded, han)
     zone_pointer = any(_contains(folded, z) for z in w.zone_followups)
+    size = read_size(folded)
     return Parsed(
         folded,
         han,
@@ -263,7 +265,8 @@ def parse(text: str) -> Parsed:
         followup,
         zone_pointer,
         asked_period(folded, tuple(months)),
-        parse_condition(folded),
+        size.condition,
+        size.unread,
     )
 
 

@@ -286,6 +286,9 @@ class Amount:
             return cls(value=inner.value, unit=inner.unit, qualifier=inner.qualifier, written=raw)
         match = _AMOUNT.match(raw)
         if not match:
+            english = _english_money(text)
+            if english is not None:
+                return english
             raise ValueError(f"cannot read amount {text!r} (write 3亿, 3000万 or 1.5亿元)")
         prefix, number, many, scale, many2, currency, plain, short, suffix = match.groups()
         try:
@@ -337,6 +340,10 @@ class Quantity:
     @classmethod
     def parse(cls, text: str, unit: str = "") -> Quantity:
         raw = text.strip().replace(",", "")
+        if _LATIN.search(raw):
+            english = _english_quantity(text)
+            if english is not None:
+                return english
         bare, bound = split_bound(raw)
         if bound is not None:
             inner = cls.parse(bare, unit)
@@ -377,3 +384,110 @@ class Quantity:
 def plain_decimal(value: Decimal) -> str:
     """Public form of the decimal printer: no exponent, no thousands separators."""
     return _plain(value)
+
+
+# ---- English forms ------------------------------------------------------------------------
+# Staff using the English screens type "1.5 billion", "RMB 300 million", "300m", "US$50 million",
+# "about 150 mu". They are stored in the Chinese form the facts use (15亿元, 3亿元, 5000万美元,
+# 约150亩), keeping every digit typed: 1.5 billion is 15亿元, never 15.0亿元 nor a rounded
+# figure, and dollars stay dollars. A hedge the canonical form would reword is kept as the
+# press writes it (over -> 超, under -> 不足).
+
+_LATIN = re.compile(r"[A-Za-z]")
+EN_SCALES = {  # scale words of English amounts, shared with the condition reader
+    "billion": Decimal(1_000_000_000),
+    "bn": Decimal(1_000_000_000),
+    "b": Decimal(1_000_000_000),
+    "million": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "mln": Decimal(1_000_000),
+    "m": Decimal(1_000_000),
+    "thousand": Decimal(1_000),
+    "k": Decimal(1_000),
+}
+_EN_HEDGES: dict[str, Qualifier] = {
+    "about": Qualifier.ABOUT,
+    "around": Qualifier.ABOUT,
+    "approximately": Qualifier.ABOUT,
+    "approx.": Qualifier.ABOUT,
+    "approx": Qualifier.ABOUT,
+    "roughly": Qualifier.ABOUT,
+    "nearly": Qualifier.ABOUT,
+    "almost": Qualifier.ABOUT,
+    "over": Qualifier.OVER,
+    "more than": Qualifier.OVER,
+    "above": Qualifier.OVER,
+    "under": Qualifier.UNDER,
+    "less than": Qualifier.UNDER,
+    "below": Qualifier.UNDER,
+}
+_EN_HEDGE = "|".join(re.escape(h) for h in sorted(_EN_HEDGES, key=len, reverse=True))
+_EN_CURRENCY = r"yuan|rmb|cny|renminbi|usd|us\s*dollars?|dollars?"
+# A comma separates thousands only (10,000; 1,500 million): 1,5 billion is no number.
+_EN_NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_EN_MONEY = re.compile(
+    rf"(?:({_EN_HEDGE})\s+)?(?:(cny|rmb|usd|us\$|\$|¥)\s*)?{_EN_NUMBER}\s*"
+    rf"(?:(billion|bn|b|million|mln|mn|m|thousand|k)(?![a-z]))?\s*(?:({_EN_CURRENCY})(?![a-z]))?"
+    r"\s*(\+|or more|or so)?"
+)
+_EN_AREA_UNITS = (
+    (r"mu", "亩"),
+    (r"hectares?|ha", "公顷"),
+    (r"square\s*met(?:er|re)s?|sq\.?\s*m|sqm|m2|m²", "平方米"),
+)
+_EN_QUANTITY = re.compile(
+    rf"(?:({_EN_HEDGE})\s+)?{_EN_NUMBER}\s*"
+    rf"({'|'.join(p for p, _u in _EN_AREA_UNITS)})(?![a-z])\s*(\+|or more|or so)?"
+)
+
+
+def _en_hedge(before: str | None, after: str | None) -> Qualifier | None:
+    if before:
+        return _EN_HEDGES[before]
+    if after in ("+", "or more"):
+        return Qualifier.OVER
+    return Qualifier.ABOUT if after == "or so" else None
+
+
+def _hedged_written(qualifier: Qualifier | None, text: str) -> str | None:
+    """The written form for a hedge the canonical text words differently (over -> 超)."""
+    if qualifier is Qualifier.OVER:
+        return f"超{text}"
+    if qualifier is Qualifier.UNDER:
+        return f"不足{text}"
+    return None
+
+
+def _english_money(raw: str) -> Amount | None:
+    """500 million yuan, RMB 1.5 billion, 1.5bn, 300m, CNY 2 billion, US$50 million."""
+    match = _EN_MONEY.fullmatch(raw.lower().strip())
+    if match is None:
+        return None
+    hedge, prefix, number, scale, currency, tail = match.groups()
+    if not (prefix or scale or currency):
+        return None  # a bare number is read the Chinese way (万元)
+    dollars = (
+        (prefix or "") in ("usd", "us$", "$") or "dollar" in (currency or "") or (currency == "usd")
+    )
+    value = Decimal(number.replace(",", "")) * (EN_SCALES[scale] if scale else Decimal(1))
+    suffix = "美元" if dollars else "元"
+    for size, head in ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"), (Decimal(1), "")):
+        if value >= size or not head:
+            shown = Decimal(_plain(value / size))
+            unit = head + suffix
+            break
+    qualifier = _en_hedge(hedge, tail)
+    written = _hedged_written(qualifier, f"{_plain(shown)}{unit}")
+    return Amount(shown, unit, qualifier, written)
+
+
+def _english_quantity(raw: str) -> Quantity | None:
+    """10,000 mu, about 150 mu, 50 hectares, 20000 square metres."""
+    match = _EN_QUANTITY.fullmatch(raw.lower().strip())
+    if match is None:
+        return None
+    hedge, number, unit_typed, tail = match.groups()
+    unit = next(u for p, u in _EN_AREA_UNITS if re.fullmatch(p, unit_typed))
+    qualifier = _en_hedge(hedge, tail)
+    value = Decimal(number.replace(",", ""))
+    return Quantity(value, unit, qualifier, _hedged_written(qualifier, f"{_plain(value)}{unit}"))

@@ -232,12 +232,15 @@ _EXAMPLES: dict[str, tuple[str, str]] = {
     "company": ("企业名称，例如：德加能源", "company name, e.g. 德加能源"),
     "project": ("例如：固态电池总部项目", "e.g. 固态电池总部项目"),
     "sector": ("国家领域或园区标签，例如：新能源、固态电池", "an area or label, e.g. 新能源"),
-    "stage": ("选择阶段，或输入：签约、开工、signed", "pick one, or type 签约, 开工, signed"),
-    "date": ("例如：2025-03、2025-03-14、2025年3月", "e.g. 2025-03, 2025-03-14, 2025年3月"),
-    "investment": ("例如：3亿、3000万、1.5亿元", "e.g. 3亿, 3000万, 1.5亿元"),
-    "registered_capital": ("例如：5000万、1亿元", "e.g. 5000万, 1亿元"),
-    "land_mu": ("亩数，例如：150 或 约150亩", "in mu, e.g. 150 or 约150亩"),
-    "annual_output": ("例如：10亿、5000万元", "e.g. 10亿, 5000万元"),
+    "stage": ("选择阶段，或输入：签约、开工、signed", "pick one, or type signed, construction"),
+    "date": ("例如：2025-03、2025-03-14、2025年3月", "e.g. 2025-03 (a month) or 2025-03-14"),
+    "investment": (
+        "例如：3亿、3000万、1.5亿元",
+        "e.g. 300 million, 1.5 billion, CNY 30 million, US$5 million",
+    ),
+    "registered_capital": ("例如：5000万、1亿元", "e.g. 50 million, CNY 100 million"),
+    "land_mu": ("亩数，例如：150 或 约150亩", "in mu, e.g. 150 mu or about 150 mu"),
+    "annual_output": ("例如：10亿、5000万元", "e.g. 1 billion, 50 million yuan"),
     "note": ("一句话说明", "one line"),
     "source": (
         "信息来源，例如报纸名称和日期；跳过则记为你本人录入",
@@ -245,7 +248,11 @@ _EXAMPLES: dict[str, tuple[str, str]] = {
     ),
     "title": ("例如：第九届祖冲之杯北京赛", "e.g. 第九届祖冲之杯北京赛"),
     "kind": ("选择类型", "pick a kind"),
-    "figures": ("例如：参赛项目=21个; 落地=6个", "e.g. 参赛项目=21个; 落地=6个"),
+    "figures": (
+        "例如：参赛项目=21个; 落地=6个",
+        "Chinese name, optional English name after |, then the value, e.g. "
+        "参赛项目|entries=21; 落地|landed=6",
+    ),
 }
 
 _ERRORS: dict[str, tuple[str, str]] = {

@@ -56,7 +56,13 @@ def money(amount: Amount, lang: Lang = "zh") -> str:
         return _money_en(amount)
     if amount.written:
         return amount.written  # a hedge the canonical form would reword (超550亿元): as written
-    hedge_head = "约" if amount.qualifier is Qualifier.ABOUT else ""
+    hedge_head = (
+        "约"
+        if amount.qualifier is Qualifier.ABOUT
+        else "不足"
+        if amount.qualifier is Qualifier.UNDER
+        else ""
+    )
     hedge_tail = "多" if amount.qualifier is Qualifier.OVER else ""
     if amount.currency != "CNY":
         return f"{hedge_head}{plain_decimal(amount.value)}{hedge_tail}{amount.unit}"

@@ -10,8 +10,8 @@ from bot.core.conditions import Condition, Judged, Measure, bound_amount
 from bot.core.records import Company
 from bot.core.values import Amount, Quantity
 from bot.texts.answers import _stage_word, project_parts
-from bot.texts.common import Lang, esc, money, pick, quantity, tr
-from bot.texts.lookup import Names
+from bot.texts.common import Lang, clip, esc, money, pick, quantity, tr
+from bot.texts.lookup import Names, Reply
 
 _MEASURE: dict[Measure, tuple[str, str]] = {
     "investment": ("投资", "investment"),
@@ -47,11 +47,19 @@ def condition_label(condition: Condition, lang: Lang) -> str:
     low, high = condition.low, condition.high
     low_text = _value(bound_amount(low.value, condition.family), lang, "land") if low else ""
     high_text = _value(bound_amount(high.value, condition.family), lang, "land") if high else ""
-    if low and high:
+    if low and high and low.inclusive and high.inclusive:
         return tr(
             lang,
             f"{word_zh}{low_text}到{high_text}",
             f"{word_en} between {low_text} and {high_text}",
+        )
+    if low and high:  # 超过10亿但不到20亿: each end as asked
+        return tr(
+            lang,
+            f"{word_zh}{low_text + '以上' if low.inclusive else '超过' + low_text}、"
+            f"{high_text + '以下' if high.inclusive else '不到' + high_text}",
+            f"{word_en} of {'at least' if low.inclusive else 'over'} {low_text} and "
+            f"{'at most' if high.inclusive else 'under'} {high_text}",
         )
     if low:
         return tr(
@@ -64,6 +72,22 @@ def condition_label(condition: Condition, lang: Lang) -> str:
         lang,
         f"{word_zh}{high_text}以下" if high.inclusive else f"{word_zh}不到{high_text}",
         f"{word_en} of {'at most' if high.inclusive else 'under'} {high_text}",
+    )
+
+
+def size_not_read(lang: Lang, typed: str) -> Reply:
+    """A size range whose first number could be read two ways, or whose ends differ in unit:
+    nothing is filtered by it, and the reply says how to write it."""
+    shown = esc(clip(typed, 40))
+    return Reply(
+        tr(
+            lang,
+            f"没能确定“{shown}”指的是哪个范围（前一个数的单位不明，或两端单位不一致），"
+            "所以没有按它筛选。请把两端都写完整，例如“3000万到5000万”“100亩到200亩”。",
+            f"I could not tell which range “{shown}” means (the first number's unit is unclear, "
+            "or the two ends differ), so nothing was filtered by it. Please write both ends in "
+            "full, e.g. “CNY 30 million to 50 million” or “100 mu to 200 mu”.",
+        )
     )
 
 
@@ -285,21 +309,31 @@ def lacking_line(
         )
     if other_unit:
         shown = tr(lang, "、", ", ").join(other_unit[:5])
+        one = len(other_unit) == 1
         if condition.measure in ("investment", "capital", "output"):
             text = tr(
                 lang,
                 f"{other_zh}{len(other_unit)}个项目的金额是另一种货币，没有换算比较，未计入："
                 f"{esc(shown)}。",
-                f"{len(other_unit)}{other_en} in another currency, not converted and not compared: "
-                f"{esc(shown)}.",
+                f"{len(other_unit)}{other_en} {'project is' if one else 'projects are'} in another "
+                f"currency, not converted and not compared: {esc(shown)}.",
+            )
+        elif condition.family == "mu":  # a land figure held in 公顷 or 平方米, not in 亩
+            text = tr(
+                lang,
+                f"{other_zh}{len(other_unit)}个项目的用地不是以亩记录的，没有换算比较，未计入："
+                f"{esc(shown)}。",
+                f"{len(other_unit)}{other_en} {'project gives' if one else 'projects give'} "
+                f"land in another unit than mu, not converted and not compared: {esc(shown)}.",
             )
         else:
             text = tr(
                 lang,
                 f"{other_zh}{len(other_unit)}个项目的用地以亩记录；亩与平方米没有精确换算"
                 f"（1亩约666.67平方米），未比较、未计入：{esc(shown)}。",
-                f"{len(other_unit)}{other_en} give land in mu; mu and square metres have no exact "
-                f"conversion (1 mu is about 666.67 m²), so they are not compared: {esc(shown)}.",
+                f"{len(other_unit)}{other_en} {'project gives' if one else 'projects give'} "
+                "land in mu; mu and square metres have no exact conversion (1 mu is about "
+                f"666.67 m²), so {'it is' if one else 'they are'} not compared: {esc(shown)}.",
             )
         lines.append(text)
     return lines

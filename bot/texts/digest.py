@@ -17,7 +17,7 @@ from bot.callbacks import DigestAction, DigestButton, DigestMore, Lookup
 from bot.core.digest import NO_SECTOR, Digest, Entry, Headline
 from bot.core.records import Company, Event, Project, Zone
 from bot.core.schedule import WEEKDAY_NAMES_EN, WEEKDAY_NAMES_ZH
-from bot.core.values import Quantity
+from bot.core.values import Amount, Qualifier, Quantity
 from bot.texts.common import (
     Lang,
     clip,
@@ -67,27 +67,72 @@ def period_title(period: str, lang: Lang) -> str:
     return tr(lang, "即时", "on request")
 
 
+_APART_SHOWN = 5
+
+
+def _sum_zh(total: Amount) -> str:
+    """A sum as precise as its parts: 约3.5亿元, 超3.5亿元 (a lower bound), 不足3.5亿元."""
+    plain = money(Amount(total.value, total.unit), "zh")
+    if total.qualifier is Qualifier.OVER:
+        return f"超{plain}"
+    if total.qualifier is Qualifier.UNDER:
+        return f"不足{plain}"
+    return money(total, "zh")
+
+
+def _apart(value: Headline, lang: Lang) -> str:
+    shown = [money(a, lang) for a in value.apart[:_APART_SHOWN]]
+    more = len(value.apart) - len(shown)
+    listed = tr(lang, "、", ", ").join(shown)
+    if more:
+        listed += tr(lang, f" 等 {len(value.apart)} 个", f" and {more} more")
+    return listed
+
+
+def _investment_zh(value: Headline) -> str:
+    if not value.apart:
+        assert value.total is not None
+        covered = f"（{value.with_amount} 个披露）" if value.with_amount < value.signings else ""
+        return f"，总投资合计 {_sum_zh(value.total)}{covered}"
+    # Hedged the other way round (约 and 不足): never one hedged sum.
+    exact = (
+        f"确切金额合计 {_sum_zh(value.total)}（{value.with_amount} 个项目），另有 "
+        if value.total is not None
+        else ""
+    )
+    return f"，总投资：{exact}{_apart(value, 'zh')}（估计方式不一，未加总）"
+
+
+def _investment_en(value: Headline) -> str:
+    if not value.apart:
+        assert value.total is not None
+        covered = (
+            f" ({value.with_amount} of them give one)" if value.with_amount < value.signings else ""
+        )
+        return f", total investment {money(value.total, 'en')}{covered}"
+    exact = (
+        f"exact figures total {money(value.total, 'en')} "
+        f"({value.with_amount} project{'s' if value.with_amount != 1 else ''}), plus "
+        if value.total is not None
+        else ""
+    )
+    return f", investment: {exact}{_apart(value, 'en')} (hedged differently, so not added up)"
+
+
 def headline(value: Headline, lang: Lang) -> str:
     pieces: list[str] = []
     if value.signings:
+        given = value.total is not None or bool(value.apart)
         if lang == "zh":
             text = f"新签约/项目动态 {value.signings} 个"
-            if value.total is not None:
-                covered = (
-                    f"（{value.with_amount} 个披露）" if value.with_amount < value.signings else ""
-                )
-                text += f"，总投资合计 {money(value.total, 'zh')}{covered}"
+            if given:
+                text += _investment_zh(value)
             if value.foreign:
                 text += f"，另有 {value.foreign} 个以外币计"
         else:
             text = f"{value.signings} project{'s' if value.signings != 1 else ''}"
-            if value.total is not None:
-                covered = (
-                    f" ({value.with_amount} of them give one)"
-                    if value.with_amount < value.signings
-                    else ""
-                )
-                text += f", total investment {money(value.total, 'en')}{covered}"
+            if given:
+                text += _investment_en(value)
             if value.foreign:
                 text += f", {value.foreign} in foreign currency"
         pieces.append(text)
