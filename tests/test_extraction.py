@@ -19,12 +19,22 @@ from bot.core.values import Amount, Quantity
 from tests.harness import BotHarness, run_cli, text_of
 
 DATA = Path(__file__).parent / "articles"
-ARTICLES = sorted(p.name.removesuffix(".gold.yaml") for p in DATA.glob("*.gold.yaml"))
+GOLDS = {
+    p.name.removesuffix(".gold.yaml"): yaml.safe_load(p.read_text(encoding="utf-8"))
+    for p in DATA.glob("*.gold.yaml")
+}
+# Articles in English are not drafted yet (the rules read Chinese): they are refused, see below.
+ARTICLES = sorted(stem for stem, gold in GOLDS.items() if gold.get("language") != "en")
+IN_ENGLISH = sorted(stem for stem, gold in GOLDS.items() if gold.get("language") == "en")
 FREE_TEXT = re.compile(r"^(summary|note|evidence|review|quote|description|text|body|remark)")
 SECTIONS = ("zones", "companies", "projects", "events", "figures")
+# A draft's 1.2亿欧元 is looked up whole: its bare 1.2亿 would read as yuan, which the article
+# does not hold (the shared scorer reads it so: see the README's note on other currencies).
+OTHER_MONEY = r"港元|欧元|日元|英镑|韩元"
 UNIT = r"亿|万|个|亩|平方米|平方公里|人|台|家|场|项|元|美元|吨|套|条|户|栋|件"
 NUMBER = re.compile(
-    rf"(?<![\d.])(?:约|近|超过|超|逾)?\d+(?:\.\d+)?(?:多|余)?(?:(?:亿|万)(?:多|余)?(?:{UNIT})?|(?:{UNIT}))"
+    rf"(?<![\d.])(?:约|近|超过|超|逾)?\d+(?:\.\d+)?(?:多|余)?"
+    rf"(?:(?:亿|万)(?:多|余)?(?:{OTHER_MONEY}|{UNIT})?|(?:{UNIT}))"
 )
 
 
@@ -126,8 +136,8 @@ def score(stem: str, doc: dict[str, Any]) -> tuple[int, int, list[str], bool]:
             if not holds(article, token)
         }
     )
-    zone = norm(gold["zone"]).split("(")[0]
-    zone_found = any(zone in text for text in texts)
+    zones = [norm(z).split("(")[0] for z in [gold["zone"], *(gold.get("zone_aliases") or [])]]
+    zone_found = any(zone in text for text in texts for zone in zones)
     return recalled, len(gold["facts"]), invented, zone_found
 
 
@@ -147,6 +157,14 @@ def test_each_article_drafts_a_valid_fact_file_with_no_invented_number(stem: str
     assert invented == [], f"numbers not in the article: {invented}"
     assert zone_found
     assert recalled / total >= 0.8, f"{stem}: {recalled}/{total} key facts"
+
+
+@pytest.mark.parametrize("stem", IN_ENGLISH)
+def test_an_article_in_english_is_refused_not_half_drafted(stem: str) -> None:
+    with pytest.raises(ExtractionError) as refused:
+        draft(stem)
+    assert refused.value.code == "not_article"
+    assert "Chinese" in str(refused.value)  # the reason the person sees
 
 
 def test_the_dev_set_recall_is_at_least_85_percent() -> None:

@@ -179,6 +179,68 @@ _AMOUNT = re.compile(
 _HEDGES = re.compile(r"约|近|超|逾|多|余|以上|左右|不足|不到")
 
 
+# A bound in words before a number (不少于80亿元, 不低于300亿元, 不超过5亿元): the number after
+# it is read as usual, with the bound as its hedge, and the text is kept as written.
+_BOUND_WORDS = re.compile(r"^(不少于|不低于|不超过|不高于)\s*(?=\d)")
+
+
+def split_bound(raw: str) -> tuple[str, Qualifier | None]:
+    """The text after a bound in words, and the hedge it states (OVER: at least; UNDER: at
+    most); the text unchanged and None when it starts with none."""
+    match = _BOUND_WORDS.match(raw)
+    if match is None:
+        return raw, None
+    over = match.group(1) in ("不少于", "不低于")
+    return raw[match.end() :], Qualifier.OVER if over else Qualifier.UNDER
+
+
+# A number written in Chinese numerals (三十亿元, 一亿五千万元, 两千余家, 逾百家): read as the
+# same value in digits, the text kept as written.
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_ZH_DIGITS |= {"八": 8, "九": 9}
+_ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
+_ZH_RUN = re.compile(
+    r"^(?:约|近|超过|超|逾|不足|不到|不少于|不低于|不超过|不高于)?"
+    r"([零一二两三四五六七八九十百千万亿]*[十百千万亿][零一二两三四五六七八九十百千万亿]*)"
+)
+
+
+def zh_numeral(run: str) -> int:
+    """The value of a run of Chinese numerals: 三十亿 is 3000000000, 一亿五千万 150000000."""
+    total = section = digit = 0
+    for ch in run:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch in _ZH_SMALL:
+            section += (digit or 1) * _ZH_SMALL[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit or 1) * 10_000
+            section = digit = 0
+        elif ch == "亿":
+            total = (total + section + digit or 1) * 100_000_000
+            section = digit = 0
+    return total + section + digit
+
+
+def zh_to_digits(raw: str) -> str:
+    """The text with its leading run of Chinese numerals written in digits (三十亿元 -> 30亿元,
+    一亿五千万元 -> 1.5亿元, 两千余家 -> 2000余家); the text unchanged when it has none."""
+    match = _ZH_RUN.match(raw)
+    if match is None or not re.search("[零一二两三四五六七八九十百千]", match.group(1)):
+        return raw  # 亿 or 万 alone is no number
+    value = Decimal(zh_numeral(match.group(1)))
+    rest = raw[match.end(1) :]
+    if re.match(r"(?:多|余)?(?:美元|元)", rest):  # money: in 亿 or 万 as the press writes it
+        for size, word in ((100_000_000, "亿"), (10_000, "万")):
+            if value >= size:
+                many = re.match(r"多|余", rest)
+                head = many.group(0) if many else ""
+                hedge = raw[: match.start(1)]
+                return f"{hedge}{_plain(value / size)}{word}{head}{rest[len(head) :]}"
+    return f"{raw[: match.start(1)]}{_plain(value)}{rest}"
+
+
 def _reworded(raw: str, canonical: str) -> bool:
     """Whether the canonical form words the hedge differently (超 -> 多, 近 -> 约, 以上 -> 多)."""
     return _HEDGES.findall(raw) != _HEDGES.findall(canonical)
@@ -215,6 +277,13 @@ class Amount:
         raw = text.strip().replace(",", "").replace("，", "")
         if raw.startswith("-"):
             raise ValueError(f"amount {text!r} is negative")
+        bare, bound = split_bound(raw)
+        if bound is not None:
+            inner = cls.parse(bare)
+            return cls(value=inner.value, unit=inner.unit, qualifier=bound, written=raw)
+        if zh_to_digits(raw) != raw:
+            inner = cls.parse(zh_to_digits(raw))
+            return cls(value=inner.value, unit=inner.unit, qualifier=inner.qualifier, written=raw)
         match = _AMOUNT.match(raw)
         if not match:
             english = _english_money(text)
@@ -275,6 +344,13 @@ class Quantity:
             english = _english_quantity(text)
             if english is not None:
                 return english
+        bare, bound = split_bound(raw)
+        if bound is not None:
+            inner = cls.parse(bare, unit)
+            return cls(inner.value, inner.unit, bound, written=raw)
+        if zh_to_digits(raw) != raw:
+            inner = cls.parse(zh_to_digits(raw), unit)
+            return cls(inner.value, inner.unit, inner.qualifier, written=raw)
         match = re.fullmatch(
             r"(约|近|超过|超|逾|不足|不到)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多|余)?\s*(.*?)\s*(左右|以上)?",
             raw,

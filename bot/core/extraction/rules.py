@@ -9,6 +9,7 @@ string holding a number the article does not (see `drop_foreign_numbers`).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import weakref
@@ -26,6 +27,7 @@ from bot.core.extraction.text import (
     numbers,
     segments,
     sentences,
+    tables_as_sentences,
 )
 
 if TYPE_CHECKING:
@@ -71,10 +73,14 @@ _LEFT_STOPS = re.compile(
 _PROJECT_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|引进|入职|签约|落户|落地|投资|建设|举办|举行|"
     r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
-    r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。\d])"
+    # 增资8亿港元扩建冷链物流中心项目: an amount, and a verb before the name, end what precedes
+    r"\d(?:亿|万|千)?(?:美元|港元|欧元|日元|元)|(?:扩建|新建|兴建|改建)(?=.{3})|宣布|出席|"
+    r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。]|"
+    # a digit ends what precedes, but not one inside the name (5G专网, 20GWh, 第8.6代, 12英寸)
+    r"\d(?![\d.A-Za-z代]|英寸))"
 )
 COMPANY_SUFFIX = (
-    "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|子公司|分公司|公司|集团|"
+    "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|株式会社|子公司|分公司|公司|集团|"
     "研究院|研究所|研究中心|创新中心|服务中心|投促中心|双创中心|实验室|大学|学院|医院|管委会|"
     "办公室|商会|协会|分行|支行|银行"
 )
@@ -91,7 +97,7 @@ _GENERIC_ORG = re.compile(
     r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所)$"
 )
 PROJECT = re.compile(
-    rf"(?P<name>[{CJK}A-Za-z0-9()（）·\-—“”\"]{{2,50}}?"
+    rf"(?P<name>(?:[{CJK}A-Za-z0-9()（）·\-—“”\"]|(?<=\d)\.(?=\d)){{2,50}}?"
     r"(?:项目|基地|产业园|总部|工厂|工程)(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
 )
 # A centre, built or to be built: 建设数字孪生研发中心 (the verb makes it a project).
@@ -109,14 +115,14 @@ _GENERIC_PROJECT_WORDS = (
     "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
     "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再|第[一二三四五六七八九十\\d]+批|先进制造业|"
     "战略性新兴产业|新兴产业|先进|现代服务业|未来产业|春季|夏季|秋季|冬季|开复工|复工|续建|备案|"
-    "集中"
+    "集中|[\u4e00-\u9fff]{0,4}之年"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
 )
 EVENT_NOUNS = (
     "签约仪式|开工仪式|投产仪式|竣工仪式|奠基仪式|揭牌仪式|启动仪式|签约活动|开工活动|投产活动|"
-    "竣工活动|签约大会|推介会|招商会|洽谈会|对接会|招聘会|说明会|发布会|交流会|座谈会|论坛|峰会|"
+    "竣工活动|签约大会|签约会|推介会|招商会|洽谈会|对接会|招聘会|说明会|发布会|交流会|座谈会|论坛|峰会|"
     "博览会|展览会|展会|大赛|比赛|创业赛|北京赛|总决赛|决赛|赛事|路演|产学研对接|供需对接|仪式|活动|大会"
 )
 EVENT = re.compile(
@@ -165,6 +171,7 @@ STAGES = (
     ("建设中", "construction"),
     ("注册(?!资本|资金)", "registered"),
     ("签约", "signed"),
+    ("签[订署](?:了)?[^，,。；]{0,8}?协议", "signed"),  # 签订合作协议, 签署投资协议
     ("落户", "signed"),
     ("落地", "signed"),
     ("洽谈", "negotiating"),
@@ -180,6 +187,7 @@ MONTH_RANGE = re.compile(
     r"(?:(?P<year>\d{4})年)?(?P<a>\d{1,2})(?:月)?\s*(?:-|—|~|至|到)\s*(?P<b>\d{1,2})月(?:份)?"
 )
 ONE_MONTH = re.compile(r"(?:(?P<year>\d{4})年|今年|本年)?(?P<m>\d{1,2})月份?(?!\d|\s*\d{1,2}日)")
+RELATIVE_DAY = re.compile(r"(?<![至到迄])(?:今日|今天|昨日|昨天)(?!头条|之|的)")
 DAY = re.compile(r"(?:(?P<year>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
 COLLECTIVE = re.compile(
     r"\d+(?:多|余)?(?:个|项|家|批)[^，,。；]{0,10}?(?:项目|企业)|项目(?:共|有|达|合计)?\d+个"
@@ -188,7 +196,11 @@ EVENT_REFERENCE = re.compile(
     r"本次|此次|本届|当天|当日|现场|仪式上|活动上|会上|相关活动|此类活动|上述活动|签约的|开工的|投产的|"
     r"角逐|获奖|等奖"
 )
-PROJECT_REFERENCE = re.compile(r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!.{0,6}(?:\d+个))")
+PROJECT_REFERENCE = re.compile(
+    r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!名称)(?!.{0,6}(?:\d+个))"
+)
+# A name under its column (a table's row read as 项目名称：中电科芯片测试中心，投资额：…).
+NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^，,。；;:：]{3,50})")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
     r"还|并|和|与|及|有|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
@@ -200,6 +212,8 @@ _LABEL_END = re.compile(
     r"(?:总投资|投资总额|投资额|投资|注册资本|年产值|产值|税收|纳税|营业收入|营收|收入|利税|面积|用地|占地|"
     r"授信|规模|总额|到位资金)(?:约|近|超过|超|逾|达到|达|为|共|合计|预计|可达)*$"
 )
+# A change whose subject is the figure before it: 外贸进出口总额625.4亿元，下降2.3%.
+_CHANGE = re.compile(r"同比|增长|下降|减少|回落|增速|占比|环比|较上年")
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
     r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入)"
@@ -250,6 +264,9 @@ SECTOR_AREAS = (
     ("服务|金融|物流|商贸|检测", "related-services"),
 )
 
+
+# A line that is one field of what the line before named: 总投资:50亿元, 投资方:X公司.
+FIELD_LINE = re.compile(rf"[{CJK}A-Za-z]{{2,10}}[:：]\s*[^。；;:：]{{1,40}}")
 
 ROLES = "董事长|总经理|总裁|创始人|首席执行官|CEO|负责人|副总经理|党委书记"
 
@@ -369,18 +386,23 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
                 if name not in head.authors:
                     head.authors.append(name)
             continue
-        rest = re.sub(r"[|｜·/\s]+", " ", _FULL_DATE.sub("", text)).strip(" 日")
+        # a post's time of day (2025-04-11 18:30) is no part of the outlet
+        untimed = re.sub(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])", " ", text)
+        rest = re.sub(r"[|｜·/\s]+", " ", _FULL_DATE.sub("", untimed)).strip(" 日")
         if (
             meta
             and index < 6
             and len(rest) <= 16
-            and not re.search(r"[。，,：:]", text)
+            and not re.search(r"[。，,：:]", untimed)
             and re.fullmatch(rf"[{CJK}A-Za-z ]*", rest)
         ):
-            # 北京日报客户端 | 2025-01-09, 济南高新区管委会 2024年05月23日: an outlet and its date
+            # 北京日报客户端 | 2025-01-09, 济南高新区管委会 2024年05月23日: an outlet and its
+            # date; a WeChat post's account, date, time and place (厦门火炬高新区 2025-04-11
+            # 18:30 福建): the account is the outlet
             _set_date(head, "-".join(meta.groups()), text)
             if len(rest) >= 2 and head.outlet is None:
-                head.outlet = rest
+                named_first = text[: meta.start()].strip(" |｜·/")
+                head.outlet = named_first if len(named_first) >= 2 else rest
             continue
         is_title = (heading or (not body and len(text) <= 50)) and not re.search(r"[。！？]$", text)
         if is_title and head.title is None and len(text) <= 60:
@@ -388,7 +410,11 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             continue
         if heading and len(text) <= 30 and re.fullmatch(rf"[{CJK}\s]+", text) and head.title:
             continue  # a section heading (以赛为媒涌动创新浪潮)
-        if re.fullmatch(rf"[{CJK}]{{2,3}}(?:\s+[{CJK}]{{2,3}})*", text) and len(text) <= 12:
+        if (
+            re.fullmatch(rf"[{CJK}]{{2,3}}(?:\s+[{CJK}]{{2,3}})*", text)
+            and len(text) <= 12
+            and not re.search(r"小编|编者|导读|说$", text)  # a post's 小编说 is a heading
+        ):
             head.authors.extend(text.split())  # a byline on its own line (吕科 汤天伦)
             continue
         body.append(text)
@@ -621,6 +647,10 @@ def slug(prefix: str, name: str, taken: set[str]) -> str:
     if candidate in taken:
         digest = hashlib.sha1(name.encode()).hexdigest()[:6]
         candidate = f"{base[:33]}-{digest}"
+        count = 2  # a third record of the same name (three 总投资 lines) gets an id of its own
+        while candidate in taken:
+            candidate = f"{base[:30]}-{digest}-{count}"
+            count += 1
     taken.add(candidate)
     return candidate
 
@@ -671,6 +701,11 @@ class Extractor:
         self.zones: list[Draft] = []
         self.labels: dict[str, str | None] = {}
         self.zone_id = ""
+        # other zones the article names, and the zone of the paragraph being read (a report on
+        # several zones gives each its paragraph: 成都经开区聚焦汽车产业，签约项目19个)
+        self._others: list[tuple[ZoneMention, str | None]] = []
+        self.other_zones: list[tuple[str, str]] = []  # (name as written, zone id)
+        self.here = ""
         self.zone_name = ""
         self.zone_names: set[str] = set()
         self.header = Header()
@@ -682,7 +717,7 @@ class Extractor:
         """The date a sentence gives (EDTF at its precision) and a note when a year was added."""
         match = DAY.search(sentence)
         if match is None:
-            return None, None
+            return self._relative_day(sentence)
         year = int(match.group("year")) if match.group("year") else None
         month = int(match.group("m")) if match.group("m") else None
         day = int(match.group("d"))
@@ -708,6 +743,20 @@ class Extractor:
             year = line[0]
             note = f"年份取自文章日期（{self.header.dateline_text}），文中只写{month}月{day}日"
         return _edtf(year, month, day), note
+
+    def _relative_day(self, sentence: str) -> tuple[str | None, str | None]:
+        """今日/今天 (昨日/昨天): the day of the article's own dateline (the day before), at the
+        dateline's precision; nothing without a dateline that gives the day."""
+        match = RELATIVE_DAY.search(sentence)
+        line = self.header.dateline
+        if match is None or line is None or line[1] is None or line[2] is None:
+            return None, None
+        back = 1 if match.group(0).startswith("昨") else 0
+        if line[0] is None and back and line[2] == 1:
+            return None, None  # the day before the 1st of a month of unknown year
+        day = datetime.date(line[0] or 2001, line[1], line[2]) - datetime.timedelta(days=back)
+        note = f"日期取自文章日期（{self.header.dateline_text}），原文为“{match.group(0)}”"
+        return _edtf(line[0] and day.year, day.month, day.day), note
 
     def month_in(self, sentence: str) -> tuple[str | None, str]:
         """A period (EDTF month or month range, no year invented) and its words."""
@@ -764,7 +813,7 @@ class Extractor:
     # -- the passes -----------------------------------------------------------------------------
 
     def run(self) -> None:
-        text = normalise(self.raw)
+        text = normalise(tables_as_sentences(self.raw))
         self.header, self.body = read_header(text.split("\n"))
         page_date = _FULL_DATE.match(self.published or "")
         if page_date:  # the page's own date (from the fetcher) is the dateline
@@ -773,11 +822,16 @@ class Extractor:
             self.header.dateline_text = self.published
         self.article = "\n".join(self.body)
         self.find_zone()
+        self.find_other_zones()
         self.find_companies()
         context = Context()
         for number, paragraph in enumerate(self.body):
+            if context.project_paragraph == number - 1 and FIELD_LINE.fullmatch(paragraph):
+                # 总投资:50亿元 on a line of its own under a project's line (a post's list)
+                context.project_paragraph = number
             if context.project_paragraph != number:
                 context.project = None
+            self.here = self.paragraph_zone(paragraph)
             for sentence in sentences(paragraph):
                 self.read_sentence(sentence, number, context)
         self.find_history()
@@ -853,6 +907,7 @@ class Extractor:
             return
         # the zone named most (the title counts twice), a 高新区/经开区 before a park when even
         best = max(mentions.values(), key=lambda m: (m.count + m.rank / 2, -m.first))
+        self._others = [(m, resolved.get(short)) for short, m in mentions.items() if m is not best]
         self.zone_names = {n for n in best.names}
         self.zone_name = best.short
         if best.short in resolved:
@@ -879,6 +934,36 @@ class Extractor:
         if aliases:
             zone.put("aliases", aliases, evidence)
         self.zones.append(zone)
+
+    def find_other_zones(self) -> None:
+        """The store's zones the article names besides its own (by the index, else by the
+        known zones' names): a paragraph that opens with one is about that zone."""
+        for mention, zone_id in self._others:
+            if zone_id is None:
+                forms = set().union(*(zone_forms(n) for n in mention.names))
+                zone_id = next(
+                    (
+                        known_id
+                        for known_id, names in self.known
+                        if any(zone_forms(n) & forms for n in names if re.search(ZONE_KINDS, n))
+                    ),
+                    None,
+                )
+            if zone_id and self.zone_id and zone_id != self.zone_id:
+                self.other_zones += [(name, zone_id) for name in mention.names | {mention.short}]
+        self.other_zones.sort(key=lambda pair: -len(pair[0]))
+
+    def paragraph_zone(self, paragraph: str) -> str:
+        """The zone a paragraph opens with, when it is another zone of the store's; the
+        article's own zone otherwise."""
+        opening = paragraph[:16]
+        for name, zone_id in self.other_zones:
+            at = opening.find(name)
+            if at >= 0 and not any(
+                0 <= opening.find(own) < at for own in self.zone_names | {self.zone_name} if own
+            ):
+                return zone_id
+        return self.zone_id
 
     def _merge_bracketed(self, mentions: dict[str, ZoneMention]) -> None:
         """青岛西海岸新区(青岛经济技术开发区): one zone under two names; the name of the higher
@@ -1095,6 +1180,11 @@ class Extractor:
                 draft = self.project(name, evidence, quoted=True)
                 if draft and draft not in out:
                     out.append(draft)
+        for named in NAMED_PROJECT.finditer(sentence):
+            taken.append(named.span("name"))
+            draft = self.project(named.group("name").strip(), evidence)
+            if draft and draft not in out:
+                out.append(draft)
         for match in BUILT_CENTRE.finditer(sentence):
             # 在麓谷建设数字孪生研发中心: a centre being built is a project, not an institution
             name = _trim_left(match.group("name"), _PROJECT_STOPS)
@@ -1163,6 +1253,11 @@ class Extractor:
             )
             if venue:
                 continue  # …仪式在创新产业园举行: the venue, not a project
+            counted = re.match(
+                r"(?:共|有|达|合计)?\d+(?:多|余)?个", sentence[match.end() : match.end() + 8]
+            )
+            if counted and not company_before and owner is None:
+                continue  # 电子信息项目21个: a count of a kind of project, not one project
             capacity = re.search(
                 r"(?:年产|年加工|年处理)[\d.]+(?:(?:万|亿)?(?:吨|台|套|件|辆|片|只|个))?$",
                 sentence[: sentence.find(name, match.start())],
@@ -1207,7 +1302,7 @@ class Extractor:
         draft = Draft("project", {"_key": key, "_quoted": quoted})
         draft.put("id", slug("p", name, self.taken), evidence)
         if self.zone_id:
-            draft.put("zone", self.zone_id, evidence)
+            draft.put("zone", self.here or self.zone_id, evidence)
         draft.put("name_zh", name, evidence)
         self.projects.append(draft)
         return draft
@@ -1294,20 +1389,21 @@ class Extractor:
                 for index, number in enumerate(found):
                     if self._threshold(clause, number):
                         continue
-                    before = clause[: number.start].strip()
+                    # 总投资:50亿元 (a field line): the colon is no part of the label
+                    before = clause[: number.start].strip().rstrip(":").strip()
                     if _LABEL_END.search(before):
                         label = before  # 总投资5亿美元的…项目: the label is what precedes
                     else:
                         label = (before + clause[number.end :]).strip()
                     label = re.sub(r"^(?:\d{1,2}(?:月份?|日)|今年|本年|[-—~至到])+", "", label)
-                    label = _LEAD_IN.sub("", label)
+                    label = _LEAD_IN.sub("", label).lstrip(":")  # 其中：10亿元以上项目9个
                     label = _TAIL.sub("", label).strip("的、 ")
                     respective = each_label(clause, len(found))
                     if respective:
                         label = respective[index]
                     if not label and items:
                         label = "、".join(items)
-                    if re.match(r"同比|增长|增速|占比|环比|较上年", label) and previous:
+                    if _CHANGE.match(label) and previous:
                         label = previous + label
                     elif _MEASURE.match(label) and subject:
                         label = subject + label
@@ -1506,7 +1602,7 @@ class Extractor:
                 return
         draft = Draft("figure", {})
         draft.put("id", slug("f", name, self.taken), sentence)
-        draft.put("zone", self.zone_id, sentence)
+        draft.put("zone", self.here or self.zone_id, sentence)
         draft.put("name_zh", name, sentence)
         draft.put("value", number.text, sentence)
         if period:
@@ -1565,7 +1661,7 @@ class Extractor:
                 if _FUTURE.search(before) or after == "后" or re.search(_FUTURE_WORDS, clause):
                     continue
                 if best is None or rank < best[0]:
-                    best = (rank, stage, verb)
+                    best = (rank, stage, match.group(0))
         if best is None:
             return
         current = project.fields.get("stage")
@@ -1586,7 +1682,21 @@ class Extractor:
                 if note:
                     project.review["stage_date_note"] = note
 
+    def _own_label(self, project: Draft, label: str) -> str:
+        """A project figure's label without the names around it: 香港X公司增资扩建Y项目 is
+        增资, X集团(X GmbH)投资 is 投资 (the project and its firm stand in their own fields)."""
+        firm = project.fields.get("company")
+        names = [n for c in self.companies if c.fields.get("id") == firm for n in names_of(c)]
+        out = label
+        for name in sorted([*names, project.fields.get("name_zh", "")], key=len, reverse=True):
+            if len(name) >= 2:
+                out = out.replace(name, "")
+        out = re.sub(r"[(（][A-Za-z][^()（）]*[)）]", "", out)  # the firm's English name
+        out = re.sub(r"(?:扩建|新建|兴建|改建|建设)$", "", out).strip("的、 ")
+        return out if re.search(rf"[{CJK}]", out) else label
+
     def project_figure(self, project: Draft, label: str, number: Number, sentence: str) -> None:
+        label = self._own_label(project, label)
         short = re.sub(r"^.*?(?=总投资|投资|注册资本|年产值|产值|占地|用地|建筑面积)", "", label)
         unit = number.base_unit
         own = re.search(

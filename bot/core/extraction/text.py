@@ -11,6 +11,14 @@ from dataclasses import dataclass
 _DASHES = str.maketrans({c: "-" for c in "–―‐‑‒−"})
 
 
+# Pictographs, dingbats, geometric bullets, variation selectors and joiners; not ○ or ◯, the
+# zero of 二○二五年.
+_PICTOGRAPHS = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u25a0-\u25ca\u25cc-\u25ee\u25f0-\u25ff"
+    "\u2b00-\u2bff\ufe0e\ufe0f\u200d]"
+)
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width digits and punctuation to half-width), ㎡ kept as 平方米, no \\r."""
     text = text.replace("㎡", "平方米").replace("\r\n", "\n").replace("\r", "\n")
@@ -18,13 +26,45 @@ def normalise(text: str) -> str:
     # the next number; read it as a comma instead.
     text = re.sub(r"[…⋯]+", "，", text)
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    # Emoji and bullet marks of social-media posts (✅ ▪️ 📌 👍) carry no fact; left in, they
+    # glue themselves to labels and names.
+    text = _PICTOGRAPHS.sub("", text)
     # NFKC turns the ideographic space into a space; runs of spaces inside a line become one.
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
 
 
+_CELLS = re.compile(r"[ \u3000]*[|｜\t][ \u3000]*")
+
+
+def tables_as_sentences(text: str) -> str:
+    """A table in the text (cells split by |, ｜ or tabs under a header line of three or more
+    names) as one sentence a row, each cell after its column's name: 项目名称：X项目，投资主体：
+    Y公司，总投资：36亿元。 The header line goes; a markdown rule line (|---|---|) too; every
+    other line is left as it is."""
+    out: list[str] = []
+    header: list[str] | None = None
+    for line in text.split("\n"):
+        bare = line.strip().strip("|｜").strip()
+        cells = [c.strip() for c in _CELLS.split(bare)] if _CELLS.search(bare) else []
+        if len(cells) >= 2 and all(re.fullmatch(r"[-—:：\s]*", c) for c in cells):
+            continue
+        if header is not None and len(cells) == len(header):
+            out.append(
+                "，".join(f"{h}：{c}" for h, c in zip(header, cells, strict=True) if c) + "。"
+            )
+            continue
+        header = None
+        if len(cells) >= 3 and all(0 < len(c) <= 10 and not re.search(r"\d", c) for c in cells):
+            header = cells
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 # A hedge before a number, but not the 约 of 签约/合约 or the 近 of 附近/最近.
 HEDGE_BEFORE = (
-    r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到)"
+    r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到|"
+    r"不少于|不低于|不超过|不高于)"
 )
 # Units a figure may carry. Money first (the longest forms first), then measures, then counts.
 MONEY_UNITS = (
@@ -40,6 +80,19 @@ NUMBER = re.compile(
     r"(?P<many>多|余)?"
     rf"(?P<unit>(?:亿|万|千)(?:多|余)?(?:{MONEY_UNITS}|{OTHER_UNITS})?|{MONEY_UNITS}|{OTHER_UNITS})"
     r"(?P<after>以上|左右|多)?"
+)
+
+
+# A number in Chinese numerals with its unit (三十亿元, 一亿五千万元, 两千余家, 逾百家): it needs a
+# 十/百/千/万/亿 (一家, 两个 are no figures), and is no ordinal (第十), no part of a name or a
+# grade (百吨级, 千人计划, “十四五”), no vague count (数十家, 几百人).
+_ZH_RUN = "[零一二两三四五六七八九十百千万亿]"
+ZH_NUMBER = re.compile(
+    rf"(?<![第数几上{_ZH_RUN[1:-1]}])(?P<hedge>{HEDGE_BEFORE})?"
+    rf"(?P<num>{_ZH_RUN}*[十百千万亿]{_ZH_RUN}*)"
+    r"(?P<many>多|余)?"
+    rf"(?P<unit>{MONEY_UNITS}|平方公里|平方米|亩|吨|个|家|人|名|台|套|项|场|条|户|座|辆)"
+    r"(?P<after>以上|左右)?(?!级|计划|工程|行动|次|万户)"
 )
 
 
@@ -95,7 +148,10 @@ def numbers(text: str) -> list[Number]:
                 found.pop()  # the low end was read as a number of its own: it is the range's
             start = low.start()
         found.append(Number(text[start : match.end()], start, match.end(), unit))
-    return found
+    for match in ZH_NUMBER.finditer(text):
+        if not any(n.start < match.end() and match.start() < n.end for n in found):
+            found.append(Number(match.group(0), match.start(), match.end(), match.group("unit")))
+    return sorted(found, key=lambda n: n.start)
 
 
 def _number_key(text: str) -> str:
@@ -137,7 +193,10 @@ def foreign_numbers(value: str, article: str) -> list[str]:
 
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 # A comma ends a clause unless it separates thousands (1,200万元).
-CLAUSE_SPLIT = re.compile(r"(?:[，；;：:…]|(?<!\d),|,(?!\d{3}(?!\d)))+|(?<=[。！？!?])")
+# A colon between a label and its number (总投资：50亿元, a post's field line) is no clause end.
+CLAUSE_SPLIT = re.compile(
+    rf"(?:[，；;…]|[：:](?!\s*(?:{HEDGE_BEFORE})?\d)|(?<!\d),|,(?!\d{{3}}(?!\d)))+|(?<=[。！？!?])"
+)
 
 
 # A sentence longer than this is read in pieces: news sentences are far shorter, and every
