@@ -65,8 +65,16 @@ def model_names(models: Iterable[Company | Zone]) -> dict[str, list[str]]:
     return {m.id: names_of(m.model_dump()) for m in models}
 
 
-def _body(model: BaseModel) -> str:
+def stored_body(model: BaseModel) -> str:
+    """A record's body as stored: its JSON, without when it was learnt or empty fields."""
     return model.model_dump_json(exclude={"learned_at"}, exclude_none=True)
+
+
+def index_texts(title: str, body: Iterable[str | None]) -> tuple[str, str]:
+    """(title, body) as the FTS index holds them, for one zone or company."""
+    text = " ".join(part for part in body if part)
+    # The title's pinyin goes into the body: found by pinyin, ranked below a title match.
+    return fts_text(title), f"{fts_text(text)} {pinyin_terms(title)}"
 
 
 @lru_cache(maxsize=4096)
@@ -132,7 +140,7 @@ def draft(
             Draft(
                 record.id,
                 record.zone,
-                _body(record),
+                stored_body(record),
                 columns,
                 stage,
                 tuple(record.sectors),
@@ -230,7 +238,7 @@ _UPDATED_DOCS = (
 )
 
 
-def _json(rows: Any) -> str:
+def as_json(rows: Any) -> str:
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -257,8 +265,14 @@ async def existing(
     db: aiosqlite.Connection, kind: RecordKind, ids: Sequence[str]
 ) -> dict[str, tuple[str, str | None]]:
     """(body, deleted_at) of the records among ``ids`` already stored (one statement)."""
-    table = "projects" if kind == "project" else "events"
-    async with db.execute(_EXISTING.format(table=table), (_json(list(ids)),)) as cursor:
+    return await stored_rows(db, "projects" if kind == "project" else "events", ids)
+
+
+async def stored_rows(
+    db: aiosqlite.Connection, table: str, ids: Sequence[str]
+) -> dict[str, tuple[str, str | None]]:
+    """(body, deleted_at) of the rows of ``table`` among ``ids`` (one statement)."""
+    async with db.execute(_EXISTING.format(table=table), (as_json(list(ids)),)) as cursor:
         row = await cursor.fetchone()
     found: list[list[Any]] = json.loads(row[0]) if row is not None and row[0] else []
     return {str(r[0]): (str(r[1]), r[2]) for r in found}
@@ -313,20 +327,21 @@ def plan(
         audit.append((item.record_id, action, before, item.body))
     if not changed:
         return batch
-    batch.inserts = _json(inserts) if inserts else None
-    batch.changes = _json(changes) if changes else None
+    batch.inserts = as_json(inserts) if inserts else None
+    batch.changes = as_json(changes) if changes else None
     if updated:
-        batch.updated = _json(updated)
-        batch.updated_pairs = _json([(kind, record_id) for record_id in updated])
+        batch.updated = as_json(updated)
+        batch.updated_pairs = as_json([(kind, record_id) for record_id in updated])
     # In key order: neighbouring rows land on the same B-tree pages (these tables are read
     # by key only, so the order they are written in is not seen).
     names = sorted((n, kind, i.record_id, quality) for i in changed for n, quality in i.names)
-    batch.names = _json(names)
-    batch.labels = _json(sorted((kind, i.record_id, label) for i in changed for label in i.labels))
-    batch.docs = _json([[i.record_id, i.zone_id, i.title, i.text] for i in changed])
+    batch.names = as_json(names)
+    labels = sorted((kind, i.record_id, label) for i in changed for label in i.labels)
+    batch.labels = as_json(labels)
+    batch.docs = as_json([[i.record_id, i.zone_id, i.title, i.text] for i in changed])
     batch.written = len(changed)
-    batch.feed = _json(feed) if feed else None
-    batch.audit = _json(audit)
+    batch.feed = as_json(feed) if feed else None
+    batch.audit = as_json(audit)
     return batch
 
 

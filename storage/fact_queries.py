@@ -34,9 +34,12 @@ from bot.core.records import (
     ZoneCounts,
     ZoneFigure,
 )
-from bot.core.text import fts_query, fts_text, normalise, pinyin, pinyin_terms, place_stem
+from bot.core.text import fts_query, normalise, pinyin, place_stem
 from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
+from storage.bulk_companies import write_companies
+from storage.bulk_records import index_texts as _index_texts
+from storage.bulk_records import stored_body as _body
 from storage.bulk_sorted import SortedRows, release_freed_memory
 from storage.import_spool import ImportSpool
 from storage.name_index import index_names, unindex_names
@@ -53,10 +56,6 @@ _SECTIONS: tuple[str, ...] = (
     "events",
     "figures",
 )
-
-
-def _body(model: BaseModel) -> str:
-    return model.model_dump_json(exclude={"learned_at"}, exclude_none=True)
 
 
 def _load(model: type[M], row: aiosqlite.Row, learned: bool = False) -> M:
@@ -193,8 +192,7 @@ class FactQueries(StoreBase):
                 await writer.label(label)
             for zone in facts.zones:
                 await writer.zone(zone)
-            for company in facts.companies:
-                await writer.company(company)
+            await write_companies(db, facts.companies, now, via, actor_id, report)
             batches: tuple[tuple[bulk_records.RecordKind, list[bulk_records.Prepared]], ...] = (
                 ("event", events),
                 ("project", projects),
@@ -782,13 +780,6 @@ async def _index(
     )
 
 
-def _index_texts(title: str, body: Iterable[str | None]) -> tuple[str, str]:
-    """(title, body) as the FTS index holds them."""
-    text = " ".join(part for part in body if part)
-    # The title's pinyin goes into the body: found by pinyin, ranked below a title match.
-    return fts_text(title), f"{fts_text(text)} {pinyin_terms(title)}"
-
-
 def _zone_index(zone: Zone) -> tuple[str, list[str | None]]:
     """A zone's search title and body."""
     return f"{zone.short_zh} {zone.name_en or ''}", [
@@ -977,46 +968,6 @@ class _Writer:
         )
         for zone in zones:
             self.report.add("new", "zones", zone.id)
-
-    async def company(self, company: Company) -> None:
-        body = _body(company)
-        action = await self._decide("companies", "companies", company.id, body)
-        if action is None:
-            return
-        before = await self._existing("companies", company.id)
-        await self.db.execute(
-            "INSERT INTO companies(id, zone_id, body) VALUES (?, ?, ?) ON CONFLICT(id) "
-            "DO UPDATE SET zone_id = excluded.zone_id, body = excluded.body",
-            (company.id, company.zone, body),
-        )
-        people = [f"{p.name} {p.role_zh or ''} {p.role_en or ''}" for p in company.people]
-        await _index(
-            self.db,
-            "company",
-            company.id,
-            company.zone,
-            f"{company.short_zh or company.name_zh} {company.name_en or ''}",
-            [
-                company.name_zh,
-                company.parent,
-                company.description_zh,
-                company.description_en,
-                *people,
-            ],
-            names=(company.name_zh, company.short_zh, company.name_en),
-            parent=company.parent,
-        )
-        await write_audit(
-            self.db,
-            self.now,
-            self.actor_id,
-            self.via,
-            "company",
-            company.id,
-            action,
-            before["body"] if before else None,
-            body,
-        )
 
     async def _names(self, table: str, ids: Iterable[str | None]) -> list[str]:
         names: list[str] = []
