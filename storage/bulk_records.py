@@ -445,7 +445,7 @@ _saved_interval = sys.getswitchinterval()
 
 
 @contextlib.contextmanager
-def _prompt_handoffs() -> Iterator[None]:
+def prompt_handoffs() -> Iterator[None]:
     global _pipelines, _saved_interval
     if _pipelines == 0:
         _saved_interval = sys.getswitchinterval()
@@ -457,6 +457,16 @@ def _prompt_handoffs() -> Iterator[None]:
         _pipelines -= 1
         if _pipelines == 0:
             sys.setswitchinterval(_saved_interval)
+
+
+async def let_finish(work: asyncio.Future[Any] | None) -> None:
+    """After a failure, wait for the worker thread still working a turn ahead to end before
+    the transaction unwinds (a thread cannot be stopped); its own failure, if any, is
+    dropped: the one raised first is the one reported."""
+    if work is not None:
+        await asyncio.wait([work])
+        if not work.cancelled():
+            work.exception()
 
 
 def _take(staged: Iterator[list[Draft]]) -> list[Draft]:
@@ -493,7 +503,7 @@ async def write_staged(
     from ``write`` (tests/test_import_sorted.py). Looking up the next turn's records before
     this turn is written is safe: a file's records have distinct ids (``derived_id``), and
     no one else writes while the transaction is open."""
-    with _prompt_handoffs():
+    with prompt_handoffs():
         drafts = await asyncio.to_thread(_take, staged)
         first_doc = await last_doc(db)
         pending: Batch | None = None
@@ -508,12 +518,7 @@ async def write_staged(
                 if pending is not None:
                     await apply_batch(db, pending, now, via, actor_id, sorted_rows)
             except BaseException:
-                if work is not None:
-                    # The thread cannot be stopped: let it end before the transaction unwinds (the
-                    # failure raised here is the one reported).
-                    await asyncio.wait([work])
-                    if not work.cancelled():
-                        work.exception()
+                await let_finish(work)
                 raise
             if work is None:
                 return

@@ -207,7 +207,7 @@ class FactQueries(StoreBase):
                 for kind, prepared in batches:
                     await bulk_records.write(db, kind, prepared, now, via, actor_id, report, held)
                     if spool is not None:
-                        # Read back a few chunks at a time (off the loop): memory stays flat.
+                        # Read back a chunk at a time, one ahead (off the loop): memory stays flat.
                         await bulk_records.write_staged(
                             db, kind, spool.chunks(kind), now, via, actor_id, report, held
                         )

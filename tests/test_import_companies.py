@@ -6,6 +6,7 @@ index, the history, the import's report) is what writing them one by one gave.""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,10 @@ import pytest
 from bot.core import importing
 from bot.core.factfile import FactFileError, KnownIds
 from bot.core.records import Company, FactFile, Project, Source
-from storage import Store
+from storage import Store, bulk_companies
 from storage.import_spool import ImportSpool
 from tests.test_import_sorted import import_staged, seeded
-from tests.test_upload_streaming import HEADER
+from tests.test_upload_streaming import HEADER, _store_rows
 
 ROWS = 900
 
@@ -143,4 +144,27 @@ async def test_each_staged_chunk_checks_the_companies_it_adds(tmp_path: Path) ->
         assert spool.records == 2
     finally:
         spool.close()
+        await store.close()
+
+
+async def test_a_failure_while_companies_are_written_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk_companies, "CHUNK", 100)  # the third chunk fails, the fourth is
+    database = tmp_path / "bot.sqlite3"  # being prepared meanwhile
+    store = await seeded(database)
+    interval = sys.getswitchinterval()
+    try:
+        before = _store_rows(database)
+        with sqlite3.connect(database) as db:
+            db.execute(
+                "CREATE TRIGGER refuse_firm BEFORE INSERT ON companies "
+                "WHEN NEW.body LIKE '%星河250号%' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+            )
+        with pytest.raises(sqlite3.DatabaseError, match="disk trouble"):
+            await import_staged(store, "firms.csv", company_rows(400))
+        assert _store_rows(database) == before
+        assert not await store.search("星河10号精密制造")
+        assert sys.getswitchinterval() == interval
+    finally:
         await store.close()
