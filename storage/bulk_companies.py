@@ -21,8 +21,6 @@ from storage.bulk_records import (
     as_json,
     index_texts,
     last_doc,
-    let_finish,
-    prompt_handoffs,
     stored_body,
     stored_rows,
 )
@@ -80,31 +78,9 @@ async def write_companies(
 ) -> None:
     """Inside the caller's transaction: every company new or changed, written a chunk at a
     time; the report says which were new, updated, unchanged or deleted (left so)."""
-    chunks = [companies[start : start + CHUNK] for start in range(0, len(companies), CHUNK)]
-    if len(chunks) < 2:
-        for chunk in chunks:
-            await _write_chunk(
-                db, await asyncio.to_thread(_rows, chunk), now, via, actor_id, report
-            )
-        return
-    # As for staged records (bulk_records.write_staged): the next chunk's search words are
-    # made in a worker thread while SQLite writes this one.
-    with prompt_handoffs():
-        rows = await asyncio.to_thread(_rows, chunks[0])
-        for following in [*chunks[1:], None]:
-            ahead = (
-                None
-                if following is None
-                else asyncio.ensure_future(asyncio.to_thread(_rows, following))
-            )
-            try:
-                await _write_chunk(db, rows, now, via, actor_id, report)
-            except BaseException:
-                await let_finish(ahead)
-                raise
-            if ahead is None:
-                return
-            rows = await ahead
+    for start in range(0, len(companies), CHUNK):
+        rows = await asyncio.to_thread(_rows, companies[start : start + CHUNK])
+        await _write_chunk(db, rows, now, via, actor_id, report)
 
 
 async def _write_chunk(

@@ -150,8 +150,8 @@ async def test_each_staged_chunk_checks_the_companies_it_adds(tmp_path: Path) ->
 async def test_a_failure_while_companies_are_written_leaves_the_store_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bulk_companies, "CHUNK", 100)  # the third chunk fails, the fourth is
-    database = tmp_path / "bot.sqlite3"  # being prepared meanwhile
+    monkeypatch.setattr(bulk_companies, "CHUNK", 100)  # the third of four chunks fails
+    database = tmp_path / "bot.sqlite3"
     store = await seeded(database)
     interval = sys.getswitchinterval()
     try:
