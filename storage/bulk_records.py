@@ -445,7 +445,7 @@ _saved_interval = sys.getswitchinterval()
 
 
 @contextlib.contextmanager
-def prompt_handoffs() -> Iterator[None]:
+def _prompt_handoffs() -> Iterator[None]:
     global _pipelines, _saved_interval
     if _pipelines == 0:
         _saved_interval = sys.getswitchinterval()
@@ -503,7 +503,7 @@ async def write_staged(
     from ``write`` (tests/test_import_sorted.py). Looking up the next turn's records before
     this turn is written is safe: a file's records have distinct ids (``derived_id``), and
     no one else writes while the transaction is open."""
-    with prompt_handoffs():
+    with _prompt_handoffs():
         drafts = await asyncio.to_thread(_take, staged)
         first_doc = await last_doc(db)
         pending: Batch | None = None

@@ -281,8 +281,8 @@ class Amount:
         if bound is not None:
             inner = cls.parse(bare)
             return cls(value=inner.value, unit=inner.unit, qualifier=bound, written=raw)
-        if zh_to_digits(raw) != raw:
-            inner = cls.parse(zh_to_digits(raw))
+        if (digits := zh_to_digits(raw)) != raw:
+            inner = cls.parse(digits)
             return cls(value=inner.value, unit=inner.unit, qualifier=inner.qualifier, written=raw)
         match = _AMOUNT.match(raw)
         if not match:
@@ -348,8 +348,8 @@ class Quantity:
         if bound is not None:
             inner = cls.parse(bare, unit)
             return cls(inner.value, inner.unit, bound, written=raw)
-        if zh_to_digits(raw) != raw:
-            inner = cls.parse(zh_to_digits(raw), unit)
+        if (digits := zh_to_digits(raw)) != raw:
+            inner = cls.parse(digits, unit)
             return cls(inner.value, inner.unit, inner.qualifier, written=raw)
         match = re.fullmatch(
             r"(约|近|超过|超|逾|不足|不到)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多|余)?\s*(.*?)\s*(左右|以上)?",
