@@ -14,10 +14,15 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import sys
+from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.core.text import fts_query  # the index's own form of these words
+
 STAMPS = {"learned_at", "updated_at", "at", "created_at", "deleted_at", "sent_at"}
-SEARCHES = ('"固 态 电 池"', "gutai*", '"昆 山"', "dianchi*")
+SEARCHES = tuple(fts_query(words) or "" for words in ("固态电池", "gutai", "昆山", "dianchi"))
 
 
 def _rows(db: sqlite3.Connection, table: str) -> tuple[list[str], bool, list[tuple[Any, ...]]]:

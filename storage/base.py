@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import aiosqlite
 
+from bot.core.text import repair_spaced
 from storage.migrations import MIGRATIONS
 from storage.recipients import Recipients
 
@@ -112,6 +113,8 @@ class StoreBase:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA synchronous = NORMAL")
+            # Migration 9 re-pairs the search index's text with it.
+            await db.create_function("fts_repair", 1, repair_spaced, deterministic=True)
             await store._migrate()
             # Reads go through a second connection: under WAL it sees only committed data,
             # never the half-done transaction another coroutine has open on the writer.

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +25,7 @@ import aiosqlite
 from pydantic import BaseModel
 
 from bot.core.records import Company, Event, Project, Zone
-from bot.core.text import fts_text, pinyin_terms
+from bot.core.text import fts_pairs, index_text, pinyin_terms
 from storage.bulk_sorted import SortedRows
 from storage.name_index import name_forms
 
@@ -74,18 +75,18 @@ def index_texts(title: str, body: Iterable[str | None]) -> tuple[str, str]:
     """(title, body) as the FTS index holds them, for one zone or company."""
     text = " ".join(part for part in body if part)
     # The title's pinyin goes into the body: found by pinyin, ranked below a title match.
-    return fts_text(title), f"{fts_text(text)} {pinyin_terms(title)}"
+    return index_text(title), f"{index_text(text)} {pinyin_terms(title)}"
 
 
 @lru_cache(maxsize=4096)
 def _cached_fts_part(part: str) -> str:
-    return fts_text(part)
+    return unicodedata.normalize("NFKC", part)
 
 
 def _fts_part(part: str) -> str:
-    """``fts_text`` of one part of a record's search text; short parts (names, sectors: they
+    """One part of a record's search text, NFKC-normalised; short parts (names, sectors: they
     repeat from record to record) are remembered, long ones (notes) are not."""
-    return _cached_fts_part(part) if len(part) <= 64 else fts_text(part)
+    return _cached_fts_part(part) if len(part) <= 64 else unicodedata.normalize("NFKC", part)
 
 
 class Draft(NamedTuple):
@@ -162,11 +163,11 @@ def finish(kind: RecordKind, drafts: Iterable[Draft]) -> list[Prepared]:
             columns=d.columns,
             stage=d.stage,
             labels=d.labels,
-            title=fts_text(d.title),
-            # Part by part (the same text: NFKC and the spacing of Han characters never reach
-            # across the space between parts), so the parts every record repeats (its zone's
-            # names, its sectors) are worked out once.
-            text=f"{' '.join(_fts_part(part) for part in d.parts)} {pinyin_terms(d.title)}",
+            title=index_text(d.title),
+            # Normalised part by part (the same text: NFKC never reaches across the space
+            # between parts), so the parts every record repeats (its zone's names, its
+            # sectors) are worked out once; paired as a whole (a run of pairs may cross).
+            text=f"{fts_pairs(' '.join(map(_fts_part, d.parts)))} {pinyin_terms(d.title)}",
             names=tuple(name_forms(kind, d.own).items()),
         )
         for d in drafts

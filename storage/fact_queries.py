@@ -34,7 +34,7 @@ from bot.core.records import (
     ZoneCounts,
     ZoneFigure,
 )
-from bot.core.text import fts_query, normalise, pinyin, place_stem
+from bot.core.text import fts_query, normalise, pinyin, place_stem, unpair
 from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
 from storage.bulk_companies import write_companies
@@ -728,9 +728,10 @@ _HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) +(?=[\u3400-\u9fff\uf9
 
 
 def unspace(title: str) -> str:
-    """A title as written: the index's spaces between Chinese characters removed (南 玻 玻 璃
-    Nanbo Glass -> 南玻玻璃 Nanbo Glass), the spaces between Latin words kept."""
-    return _HAN_GAP.sub("", title)
+    """A title as written: the index's pairs undone and its spaces between Chinese characters
+    removed (南玻 玻玻 玻璃 璃 Nanbo Glass -> 南玻玻璃 Nanbo Glass), the spaces between Latin
+    words kept."""
+    return _HAN_GAP.sub("", unpair(title))
 
 
 def _mostly_han(text: str) -> bool:

@@ -343,4 +343,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE ask_context ADD COLUMN frame TEXT;
     """,
+    # 9: the search index holds Han text as overlapping pairs (人工 工智 智能 能, see
+    #    bot/core/text.py fts_pairs) instead of one character a token: the same matches and
+    #    bm25, but a word's phrase reads its pairs' short lists. Rebuilt from the index's own
+    #    text (fts_repair: bot/core/text.py repair_spaced, registered by Store.open); same
+    #    rowids.
+    """
+    CREATE VIRTUAL TABLE search_index_pairs USING fts5(
+        title, body, tokenize = "unicode61 remove_diacritics 2"
+    );
+    INSERT INTO search_index_pairs(rowid, title, body)
+        SELECT rowid, fts_repair(title), fts_repair(body) FROM search_index ORDER BY rowid;
+    DROP TABLE search_index;
+    ALTER TABLE search_index_pairs RENAME TO search_index;
+    """,
 )

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import cast
 
 from bot.core.records import Company, Event, HitKind, Project, SearchHit, ZoneFigure
-from bot.core.text import fts_text, normalise
+from bot.core.text import fts_phrase, fts_text, normalise
 from storage.base import StoreBase, from_iso, iso
 from storage.fact_queries import _load, unspace
 from storage.name_index import index_names
@@ -250,9 +250,9 @@ class QuestionQueries(StoreBase):
         """Records matching any of the words, best first (words matched in titles count more)."""
         phrases = []
         for word in words[:8]:
-            pieces = fts_text(word).replace('"', " ").split()
-            if pieces:
-                phrases.append('"' + " ".join(pieces) + '"')
+            phrase = fts_phrase(fts_text(word).replace('"', " ").split())
+            if phrase is not None:
+                phrases.append(phrase)
         if not phrases or not kinds:
             return []
         marks = ",".join("?" * len(kinds))

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from bot.core.records import Project
-from bot.core.text import _segmenter, _word_pinyin, fts_text, pinyin_terms
+from bot.core.text import _segmenter, _word_pinyin, index_text, pinyin_terms
 from storage import Store
 from storage.bulk_records import prepare
 from tests.harness import ADMIN_ID, ROOT, BotHarness, load_script, text_of
@@ -102,7 +102,7 @@ def test_a_records_search_text_is_the_same_worked_out_part_by_part() -> None:
         whole = [record.note, *record.sectors, "昆山高新区", "ｋｕｎｓｈａｎ", parts[1]]
         joined = " ".join(p for p in whole if p)
         title = f"{record.name_zh} {record.name_en or ''}"
-        assert item.text == f"{fts_text(joined)} {pinyin_terms(title)}", parts
+        assert item.text == f"{index_text(joined)} {pinyin_terms(title)}", parts
 
 
 async def test_the_collector_is_quieter_only_while_an_import_is_open(tmp_path: Path) -> None:

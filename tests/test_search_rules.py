@@ -63,4 +63,4 @@ def test_the_rule_reads_words_phrases_and_leftovers() -> None:
     assert read.terms == ('"solid state"', '"battery"*')
     assert read.ignored == ("OR", "<>", "b")
     assert search_words("RL205-10E").ignored == ()  # a hyphen inside a code is no operator
-    assert search_words("ai 芯片").query == '"ai" AND "芯 片"'
+    assert search_words("ai 芯片").query == '"ai" AND "芯片"'  # Han text as pairs

@@ -128,7 +128,7 @@ def test_search_terms_skip_lone_letters_and_control_characters() -> None:
     from bot.core.text import fts_query, normalise
 
     assert fts_query("<b>&</b>") is None
-    assert fts_query("b 电池") == '"电 池"'
+    assert fts_query("b 电池") == '"电池"'
     assert normalise("昆\u200b山\x07") == "昆山"
 
 

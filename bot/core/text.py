@@ -6,7 +6,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -245,8 +245,112 @@ def has_han(text: str) -> bool:
 
 
 def fts_text(text: str) -> str:
-    """Text for the FTS index: every Han character a token of its own."""
+    """Every Han character spaced out: a token of its own (a search's words; the index holds
+    pairs, ``index_text``)."""
     return unicodedata.normalize("NFKC", text).translate(_HAN_SPACED)
+
+
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RUNS = re.compile(rf"([{_HAN_CLASS}]+)").split
+_HAN_CHAR = re.compile(rf"[{_HAN_CLASS}]")
+_TOKEN_CHAR = re.compile(r"[^\W_]|[\ue000-\uf8ff]")
+
+
+class _Joins(dict[str, bool]):
+    """Whether the text between two Han characters is separators only (spaces, punctuation,
+    the underscore: nothing the index's tokenizer, unicode61, keeps), so that the characters
+    are adjacent tokens. Filled as texts are met (a few dozen distinct in a store)."""
+
+    def __missing__(self, between: str) -> bool:
+        joins = _TOKEN_CHAR.search(between) is None
+        if len(self) < 4096:
+            self[between] = joins
+        return joins
+
+
+_JOINS = _Joins()
+
+
+def fts_pairs(text: str) -> str:
+    """Text for the FTS index from NFKC-normalised text (``index_text``): each Han character
+    becomes the pair it starts (itself and the next character of its run), the last of a run
+    stays alone, each spaced out as ``fts_text`` spaces characters.
+
+    人工智能 -> 人工 工智 智能 能: as many tokens as characters, at the same positions, so a
+    phrase matches exactly where it matched one character a token, with the same bm25
+    (lengths and counts unchanged), but a word's phrase reads the short lists of its pairs
+    instead of the long ones of its characters (人, 能 are in a third of a big store). A run
+    reaches across separators (人工，智能 is one run), as adjacent tokens did. ``fts_phrase``
+    turns a search's words into pairs; ``unpair`` undoes them for a title shown. Pair a
+    whole title or body, not its parts one by one: a run can cross the space between parts.
+    """
+    parts = _HAN_RUNS(text)  # between, run, between, run, ..., between
+    last = len(parts) - 1
+    for i in range(1, last, 2):
+        run = parts[i]
+        tail = run[-1]
+        if i + 2 < last and _JOINS[parts[i + 1]]:
+            tail += parts[i + 2][0]  # the run goes on past the separators
+        if len(run) == 1:
+            parts[i] = f" {tail} "
+        else:
+            parts[i] = f" {'  '.join(map(str.__add__, run, run[1:]))}  {tail} "
+    return "".join(parts)
+
+
+def index_text(text: str) -> str:
+    """A title or body as the FTS index holds it (see ``fts_pairs``)."""
+    return fts_pairs(unicodedata.normalize("NFKC", text))
+
+
+_SPACED_HAN = re.compile(rf" ([{_HAN_CLASS}]) ")
+
+
+def repair_spaced(spaced: str) -> str:
+    """The index text of the text ``fts_text`` spaced (migration 9 re-pairs the index's
+    text with it): removing the spaces ``fts_text`` added gives the text back exactly."""
+    return fts_pairs(_SPACED_HAN.sub(r"\1", spaced))
+
+
+_PAIR = re.compile(rf"([{_HAN_CLASS}])[{_HAN_CLASS}]")
+
+
+def unpair(title: str) -> str:
+    """``fts_text``'s form of an indexed title: 人工 工智 智能 能 -> 人 工 智 能 (in the index,
+    two Han characters side by side are always a pair)."""
+    return _PAIR.sub(r"\1", title)
+
+
+def fts_phrase(pieces: Sequence[str], prefix: bool = False) -> str | None:
+    """An FTS5 phrase for tokens as ``fts_text`` spaces them, matching the index's text
+    (``fts_pairs``) exactly where the pieces are adjacent tokens of ``fts_text``'s.
+
+    A run of Han characters becomes its pairs (电 池 -> 电池); followed by a Latin word, the
+    pairs and its last character alone (the last of an indexed run stays alone: 芯 片 ai ->
+    芯片 片 ai); one character ending the phrase, a prefix (能 -> "能"*: the pair it starts,
+    or itself at a run's end). ``prefix``: the last (Latin) word is a prefix.
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def close(last: bool) -> None:
+        out.extend(map(str.__add__, run, run[1:]))
+        if run and (not last or len(run) == 1):
+            out.append(run[-1])
+        run.clear()
+
+    for piece in pieces:
+        if len(piece) == 1 and _HAN_CHAR.match(piece):
+            run.append(piece)
+        elif _TOKEN_CHAR.search(piece):
+            close(last=False)
+            out.append(piece)
+        # else: a separator, between characters or words as in the text
+    star = len(run) == 1 if run else prefix
+    close(last=True)
+    if not out:  # separators alone (_): no token, as before
+        return f'"{" ".join(pieces)}"' if pieces else None
+    return f'"{" ".join(out)}"' + ("*" if star else "")
 
 
 # Words that look like search operators but are not: every word is required anyway.
@@ -275,13 +379,7 @@ class SearchWords:
 
 
 def _word_term(word: str) -> str | None:
-    pieces = fts_text(word).split()
-    if not pieces:
-        return None
-    phrase = " ".join(pieces)
-    if has_han(word) or len(word) < 3:
-        return f'"{phrase}"'
-    return f'"{phrase}"*'
+    return fts_phrase(fts_text(word).split(), prefix=not has_han(word) and len(word) >= 3)
 
 
 def search_words(text: str, max_terms: int = 8) -> SearchWords:
@@ -295,9 +393,9 @@ def search_words(text: str, max_terms: int = 8) -> SearchWords:
         rest_parts.append(clean[last : match.start()])
         last = match.end()
         words = [w for w in _WORD.findall(match.group(1).lower()) if w]
-        pieces = [p for w in words for p in fts_text(w).split()]
-        if pieces:
-            terms.append('"' + " ".join(pieces) + '"')
+        phrase = fts_phrase([p for w in words for p in fts_text(w).split()])
+        if phrase is not None:
+            terms.append(phrase)
     rest_parts.append(clean[last:])
     rest = " ".join(rest_parts)
     for raw in re.split(r"\s+", rest):
