@@ -63,6 +63,7 @@ from bot.core.import_resolve import (
 )
 from bot.core.reads import CatalogReads
 from bot.core.records import (
+    Company,
     Event,
     FactFile,
     Figure,
@@ -90,7 +91,8 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)  # YAML files: record and field named
     rows: int = 0
     new_labels: list[str] = field(default_factory=list)
-    new_companies: list[str] = field(default_factory=list)
+    new_companies: list[str] = field(default_factory=list)  # the first names only
+    new_company_count: int = 0
     skipped_deleted: list[str] = field(default_factory=list)
     encoding: str | None = None
     ignored_columns: tuple[str, ...] = ()
@@ -487,29 +489,31 @@ def _rows(table: Table, release: bool) -> Iterator[tuple[int, dict[str, str]]]:
         yield rows.pop()
 
 
-def _facts(builder: Builder) -> FactFile:
-    """What the rows given to ``builder`` add: new sources, labels, companies, records."""
+def _facts(builder: Builder, companies: tuple[Company, ...]) -> FactFile:
+    """What the rows given to ``builder`` add: new sources, labels, the ``companies`` taken
+    from the resolver, records."""
     out = builder.out
     resolver = builder.resolver
     sources = [*resolver.new_sources.values(), *builder.change_sources.values()]
     if out.used_file_source:
         sources.append(builder.file_source)
     # Every record here was built and validated already: not again at each chunk (the
-    # companies, sources and labels so far are handed over with every chunk).
+    # sources and labels so far are handed over with every chunk; companies once each).
     return FactFile.model_construct(
         sources=tuple(sources),
         labels=tuple(resolver.new_labels.values()),
-        companies=tuple(resolver.new_companies.values()),
+        companies=companies,
         projects=tuple(out.projects.values()),
         events=tuple(out.events.values()),
     )
 
 
 async def _flush(builder: Builder, flush: Flush) -> None:
-    """Hand the records built so far to ``flush`` and forget them; once a row has failed the
-    file will not be applied, so they are only dropped."""
-    if not builder.out.error_count and (builder.out.projects or builder.out.events):
-        await flush(_facts(builder))
+    """Hand the records and companies made since the last flush to ``flush`` and forget
+    them; once a row has failed the file will not be applied, so they are only dropped."""
+    companies = builder.resolver.take_companies()
+    if not builder.out.error_count and (builder.out.projects or builder.out.events or companies):
+        await flush(_facts(builder, companies))
     builder.out.projects.clear()
     builder.out.events.clear()
 
@@ -527,14 +531,15 @@ async def build_from(
         errors=out.errors,
         rows=sum(t.count for t in tables) if rows is None else rows,
         new_labels=sorted(resolver.new_labels),
-        new_companies=[c.name_zh for c in resolver.new_companies.values()],
+        new_companies=list(resolver.new_company_names),
+        new_company_count=resolver.new_company_count,
         skipped_deleted=out.skipped_deleted,
         ignored_columns=ignored,
         error_count=out.error_count,
     )
     if out.error_count:
         return result
-    result.facts = _facts(builder)
+    result.facts = _facts(builder, resolver.take_companies())
     return result
 
 
