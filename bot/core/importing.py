@@ -73,7 +73,7 @@ from bot.core.records import (
     parse_event_kind,
     parse_stage,
 )
-from bot.core.text import fold_once, normalise
+from bot.core.text import fold_once
 
 PROGRESS_EVERY = 1000
 BATCH = 500  # rows validated in one turn of a worker thread (~25-50 ms)
@@ -150,10 +150,6 @@ class Builder:
         self.source_titles = {ref.id: ref.names[0] for ref in cat.sources if ref.names}
         self.change_sources: dict[str, Source] = {}
         self.out = _Built()
-        self.live_projects = {(p.zone, normalise(p.name_zh)): p for p in cat.projects}
-        self.live_events = {(e.zone, normalise(e.title_zh)): e for e in cat.events}
-        self.deleted_projects = {(z, normalise(n)): i for i, z, n in cat.deleted_projects}
-        self.deleted_events = {(z, normalise(n)): i for i, z, n in cat.deleted_events}
         # kind, zone and normalised name joined in one string (a 200,000-row file keeps them
         # all: one string a row, not a tuple of three).
         self.seen: dict[str, int] = {}
@@ -234,18 +230,16 @@ class Builder:
         if duplicate is not None:
             self._fail(table, number, [duplicate])
             return False, None
-        live: dict[tuple[str, str], Project] | dict[tuple[str, str], Event]
-        model: type[Project] | type[Event]
-        if kind == "project":
-            live, deleted, model = self.live_projects, self.deleted_projects, Project
-        else:
-            live, deleted, model = self.live_events, self.deleted_events, Event
-        existing = live.get(key)
+        model = Project if kind == "project" else Event
         if isinstance(self.target, model):
             return True, self.target
-        if existing is None and key in deleted:
-            self.out.skipped_deleted.append(deleted[key])
-            return False, None
+        record_id = self.cat.named(kind, zone, folded)
+        existing = None if record_id is None else self.cat.record(kind, record_id)
+        if existing is None:
+            gone = self.cat.named(kind, zone, folded, deleted=True)
+            if gone is not None:
+                self.out.skipped_deleted.append(gone)
+                return False, None
         return True, existing
 
     @overload
@@ -581,6 +575,10 @@ async def read_upload(
     del data  # a big file is held as its table (or its text) only
     if not any(t.count for t in tables):
         raise FileProblem("no_rows")
-    result = await build(tables, await catalog(store), source or file_source(name), progress, flush)
+    cat = await catalog(store)
+    try:
+        result = await build(tables, cat, source or file_source(name), progress, flush)
+    finally:
+        cat.close()
     result.encoding = encoding
     return result
