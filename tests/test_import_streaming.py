@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.core import import_files
 from bot.core.importing import FLUSH_EVERY
+from bot.core.text import fts_query
 from tests.harness import run_cli
 
 ROWS = FLUSH_EVERY * 2 + 500  # three chunks, the last one partial
@@ -55,7 +56,7 @@ def test_a_file_of_several_chunks_is_imported_whole_and_enters_the_feed(tmp_path
         ).fetchone()[0]
         last = db.execute(
             "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ?",
-            (f'"{ROWS - 1}" AND "流 式 导 入"',),
+            (f'"{ROWS - 1}" AND {fts_query("流式导入")}',),
         ).fetchone()[0]
         made = db.execute("SELECT COUNT(*) FROM companies WHERE body LIKE '%流式公司%'").fetchone()[
             0
