@@ -197,12 +197,17 @@ EVENT_REFERENCE = re.compile(
     r"角逐|获奖|等奖"
 )
 PROJECT_REFERENCE = re.compile(
-    r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!名称)(?!.{0,6}(?:\d+个))"
+    r"^(?:(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!名称)(?!.{0,6}(?:\d+个))|"
+    r"(?:该项目|项目)?[一二三四首]期(?!项目))"  # 一期投产后…: a phase of the project before
 )
+# A figure that is a goal or a forecast, not a fact of what happened: 力争全年新签约项目50个,
+# 主要预期目标是：…, 预计到2027年产值将达到1000亿元. 计划投资 and 拟投资 are labels of their own.
+TARGET_WORDS = re.compile(r"力争|争取|预期目标|目标|预期|预计|有望|确保|计划(?!总?投资)|拟(?!投资)")
 # A name under its column (a table's row read as 项目名称：中电科芯片测试中心，投资额：…).
 NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^，,。；;:：]{3,50})")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
+    r"我们|我区|"
     r"还|并|和|与|及|有|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
 )
 _TAIL = re.compile(
@@ -988,7 +993,8 @@ class Extractor:
         (北京经济技术开发区, 北京亦庄开发区) are merged into one, so their counts add up."""
         assert self.index is not None
         resolved: dict[str, str] = {}
-        for mention in mentions.values():
+        trimmed: dict[str, str] = {}
+        for mention in list(mentions.values()):
             candidates = [*sorted(mention.names, key=len, reverse=True), mention.short]
             # 广州开发区: the everyday name of the place's national ETDZ (广州经开区)
             candidates += [re.sub(r"(?<!经济)开发区$", "经开区", n) for n in candidates]
@@ -999,6 +1005,29 @@ class Extractor:
                 if match.kind == "found":
                     resolved[mention.short] = match.zone_id
                     break
+            else:
+                # 访包头稀土高新区 (a title's "visiting"), 助力昆山高新区: a word glued before
+                # the name; the name the zone answers to is what follows it
+                for name in sorted(mention.names, key=len, reverse=True):
+                    tail = next(
+                        (
+                            name[cut_at:]
+                            for cut_at in (1, 2)
+                            if len(name) - cut_at >= 4 and self.index.exact(name[cut_at:])
+                        ),
+                        None,
+                    )
+                    cut_to = self.index.resolve(tail) if tail else None
+                    if tail and cut_to is not None and cut_to.kind == "found":
+                        resolved[mention.short] = cut_to.zone_id
+                        mention.names = {tail if n == name else n for n in mention.names}
+                        trimmed[mention.short] = tail
+                        break
+        for short, tail in trimmed.items():  # the mention goes by the name it was cut to
+            mention = mentions.pop(short)
+            mention.short = tail
+            mentions[tail] = mention
+            resolved[tail] = resolved.pop(short)
         # 钱塘新区(杭州经济技术开发区), 杭州经开区(钱塘新区): the name in brackets is the same
         # zone as the name before it
         text = self._zone_text()
@@ -1373,8 +1402,30 @@ class Extractor:
 
     # -- figures -----------------------------------------------------------------------------
 
-    def labelled(self, sentence: str) -> list[tuple[str, Number, str]]:
-        """(label, number, clause) for each number in the sentence, subjects carried over."""
+    def labelled(self, sentence: str, targets: bool = False) -> list[tuple[str, Number, str]]:
+        """(label, number, clause) for each number in the sentence, subjects carried over.
+
+        With `targets`, a figure a goal or forecast governs (力争…, 目标是：…, 预计…) keeps
+        that word in its label, so it never reads as a fact of what happened."""
+        out = self._labelled(sentence)
+        if not targets:
+            return out
+        marked: list[tuple[str, Number, str]] = []
+        at = 0
+        for label, number, clause in out:
+            found = sentence.find(clause, at)
+            at = found if found >= 0 else at
+            said = sentence[:at] + clause[: number.start]
+            goals = list(TARGET_WORDS.finditer(said))
+            goal = goals[-1] if goals else None
+            # 力争全年签约50个，目前已签约30个: what follows an 已 is done, not a goal
+            done = goal and re.search(r"[，,；;](?:目前|现已|已经|已|截至目前)", said[goal.end() :])
+            if goal and not done and not TARGET_WORDS.search(label):
+                label = f"{goal.group(0)}{label}"
+            marked.append((label, number, clause))
+        return marked
+
+    def _labelled(self, sentence: str) -> list[tuple[str, Number, str]]:
         out: list[tuple[str, Number, str]] = []
         for segment in segments(sentence):
             subject = previous = ""
@@ -1445,9 +1496,25 @@ class Extractor:
             len(parts) > 1
             and sum(1 for part in parts if COMPANY.search(part) or PROJECT.search(part)) > 1
         ):
-            # A；-list of signings (A公司投资…建设X项目；B公司…): each part on its own.
-            for part in parts:
-                self.read_sentence(part.strip() + "；", paragraph, context)
+            # A；-list of signings (A公司投资…建设X项目；B公司…): each part on its own, the
+            # period the sentence opens with (10月，…；…；…) kept for each
+            lead = re.match(r"([^，,；;]{1,12})[，,]", sentence)
+            period = lead.group(1) if lead and not numbers(lead.group(1)) else ""
+            if period and not (self.month_in(period)[0] or PERIOD_WORDS.search(period)):
+                period = ""
+            for index, part in enumerate(parts):
+                part = part.strip()
+                own = self.month_in(part)[0] or PERIOD_WORDS.search(part)
+                if index and period and not own:
+                    part = f"{period}，{part}"
+                self.read_sentence(part + "；", paragraph, context)
+            return
+        # 上半年新签约项目23个，协议投资138亿元，其中X公司Y项目已于5月开工，总投资42亿元: the
+        # totals and the one project they include are read apart
+        among = re.search(r"[，,](?=其中[，,:：]?)", sentence)
+        if among and numbers(sentence[: among.start()]) and COMPANY.search(sentence[among.end() :]):
+            self.read_sentence(sentence[: among.start()] + "。", paragraph, context)
+            self.read_sentence(sentence[among.end() :], paragraph, context)
             return
         events = self.events_in(sentence)
         projects = self.projects_in(sentence, sentence)
@@ -1496,10 +1563,13 @@ class Extractor:
         if lead_company is not None and project is None and not events:
             self.read_company(lead_company, sentence)
             return
-        figures = self.labelled(sentence)
+        figures = self.labelled(sentence, targets=True)
         if not figures or project is not None:
             return
-        plain = sentence
+        # The period is what the sentence says before its figures (上半年，…23个…，其中X项目已于5月
+        # 开工: 上半年, not 5月)
+        first = sentence.find(figures[0][2])
+        plain = sentence[: first + len(figures[0][2])] if first >= 0 else sentence
         for event in events:
             plain = plain.replace(event.fields.get("title_zh", ""), "")
         period, period_words = self.month_in(plain)

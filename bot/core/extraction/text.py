@@ -64,7 +64,7 @@ def tables_as_sentences(text: str) -> str:
 # A hedge before a number, but not the 约 of 签约/合约 or the 近 of 附近/最近.
 HEDGE_BEFORE = (
     r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到|"
-    r"不少于|不低于|不超过|不高于)"
+    r"不少于|不低于|不超过|不高于|突破)"
 )
 # Units a figure may carry. Money first (the longest forms first), then measures, then counts.
 MONEY_UNITS = (
