@@ -97,8 +97,15 @@ _GENERIC_ORG = re.compile(
     r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所)$"
 )
 PROJECT = re.compile(
-    rf"(?P<name>(?:[{CJK}A-Za-z0-9()（）·\-—“”\"]|(?<=\d)\.(?=\d)){{2,50}}?"
-    r"(?:项目|基地|产业园|总部|工厂|工程)(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
+    rf"(?P<name>(?:[{CJK}A-Za-z0-9()（）·\-—“”\"]|(?<=\d)\.(?=\d)|(?<=[A-Za-z]) (?=[A-Za-z]))"
+    r"{2,50}?"
+    r"(?:项目|基地|产业园|总部|工厂|工程|生产线(?=[^，,。；]{0,4}?(?:投产|开工|建成|竣工|投用)))"
+    r"(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
+)
+# A section heading of a bulletin or report (三、在谈重点项目, （二）本月签约项目): structure, no
+# record of its own.
+HEADING = re.compile(
+    r"(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])[^，,。；;\d]{2,20}"
 )
 # A centre, built or to be built: 建设数字孪生研发中心 (the verb makes it a project).
 BUILT_CENTRE = re.compile(
@@ -221,7 +228,8 @@ _LABEL_END = re.compile(
 _CHANGE = re.compile(r"同比|增长|下降|减少|回落|增速|占比|环比|较上年")
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
-    r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入)"
+    r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入|"
+    r"总数|总量)"
 )
 SECTOR_LIST = re.compile(
     rf"(?:涉及|覆盖|分布在|分布于|聚焦|围绕|涵盖|包括|集中在)?(?P<items>[{CJK}A-Za-z、]{{2,80}}?)等"
@@ -836,6 +844,9 @@ class Extractor:
                 context.project_paragraph = number
             if context.project_paragraph != number:
                 context.project = None
+            if HEADING.fullmatch(paragraph.strip()):
+                context.project = None
+                continue
             self.here = self.paragraph_zone(paragraph)
             for sentence in sentences(paragraph):
                 self.read_sentence(sentence, number, context)
@@ -1345,6 +1356,8 @@ class Extractor:
         titles += [m.group("title") for m in EVENT_HELD.finditer(sentence)]
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
         titles += [m.group("title") for m in QUOTED_EVENT.finditer(sentence)]
+        # a bare 推介会 (参加推介会) after the event's full name, whatever the patterns' order
+        titles.sort(key=lambda t: bool(re.fullmatch(rf"(?:参加|了|的)?(?:{EVENT_NOUNS})", t)))
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
             if title.count("“") != title.count("”"):  # a quote cut in half: 晋沪合作”招商推介会
@@ -1365,6 +1378,11 @@ class Extractor:
     def event(self, title: str, evidence: str) -> Draft:
         key = re.sub(r"\d+月份?|第.届|\d{4}年|[^\w]", "", title)
         key = re.sub(r"(?:仪式|活动|大会)$", "", key)
+        if re.fullmatch(EVENT_NOUNS, title):
+            # 参加推介会 after …招商推介会在深圳举行: the event named before, not another one
+            named = [d for d in self.events if d.fields.get("title_zh", "").endswith(title)]
+            if named:
+                return named[-1]
         for draft in self.events:
             other = draft.fields["_key"]
             shorter = min(len(key), len(other))
