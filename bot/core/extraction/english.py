@@ -554,6 +554,9 @@ class Reader:
         noun = _EVENT_NOUN.search(sentence)
         if not (signing or ground or noun):
             return None
+        verb = signing or ground
+        if verb and _TARGET.search(sentence[: verb.start()]):
+            return None  # "aims to sign 60 projects": a goal, no event
         subject = COMPANY.search(sentence)
         if signing and not ground and subject and subject.end() <= signing.start():
             return None  # a firm signing its own deal: its project's signing, not an event
@@ -572,6 +575,9 @@ class Reader:
         zone = self.zone_name or ""
         if zone and zone.lower() not in title.lower():
             title = f"{zone} {title}"
+        for known in self.events:  # the same event named again
+            if known.fields.get("title_zh") == title:
+                return known
         event = Draft("event", {})
         event.fields["id"] = slug("e", _ascii(title), self.taken)
         event.fields["zone"] = self.zone_id
