@@ -1,8 +1,9 @@
-"""The third held-out round (tests/articles/ho3-*, written with their key facts before the
-extractor was run on them) and the rules it led to: articles in English, goals and forecasts
-that must not read as facts, periods across years, a bulletin's headings, a word glued to a
-zone's name. The articles are drafted as the bot and the CLI draft them, against a real store
-with the 411-zone directory; the unit tests use texts of their own, not the articles'."""
+"""The third and fourth held-out rounds (tests/articles/ho3-*, ho4-*, written with their key
+facts before the extractor was run on them) and the rules they led to: articles in English,
+goals and forecasts that must not read as facts, periods across years, a bulletin's headings,
+a word glued to a zone's name, banks, venues and a project's purpose. The articles are drafted
+as the bot and the CLI draft them, against a real store with the 411-zone directory; the unit
+tests use texts of their own, not the articles'."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from bot.core.values import Amount, Qualifier, Quantity
 from tests.test_extraction import DATA, GOLDS, score
 from tests.test_extraction_known import stored_index
 
-HELD_OUT = sorted(stem for stem in GOLDS if stem.startswith("ho3-"))
+HELD_OUT = sorted(stem for stem in GOLDS if stem.startswith(("ho3-", "ho4-")))
 ENGLISH = sorted(
     stem for stem in GOLDS if stem.startswith("ho") and GOLDS[stem].get("language") == "en"
 )
@@ -78,7 +79,7 @@ def test_the_held_out_round_recalls_its_key_facts(
     for stem in HELD_OUT:
         got, of, _invented, _zone = score(stem, drafted(stem, store_zones))
         recalled, total = recalled + got, total + of
-    assert total >= 130
+    assert total >= 190
     assert recalled / total >= 0.95, f"{recalled}/{total}"
 
 
@@ -361,3 +362,60 @@ def test_english_figures_are_read_by_the_value_types_as_written() -> None:
         assert quantity.text() == written  # stored as the article writes it
     assert Quantity.parse("about 800 jobs").qualifier is Qualifier.ABOUT
     assert Quantity.parse("more than 3 billion yuan").qualifier is Qualifier.OVER
+
+
+def test_a_bank_branch_is_one_name_and_a_venue_or_a_generic_word_is_no_institution() -> None:
+    doc = draft(
+        "荆门高新区银企对接会举行\n"
+        "5月12日，荆门高新区银企对接会在区行政服务中心举行，建设银行荆门分行等4家银行与区管委会"
+        "签订合作协议，新引进上市公司投资项目3个。荆楚储能有限公司获得农业银行授信1亿元。\n"
+    )
+    names = {c["name_zh"] for c in doc["companies"]}
+    assert "建设银行荆门分行" in names and "荆门分行" not in names
+    assert "农业银行" in names and not any(n.startswith("获得") for n in names)
+    assert not names & {"区行政服务中心", "区管委会", "上市公司"}
+
+
+def test_a_firm_named_after_the_zone_keeps_only_its_own_name() -> None:
+    doc = draft(
+        "嘉兴经开区：一项目投产\n"
+        "6月2日，嘉兴经开区禾创精密机械（嘉兴）有限公司数控机床项目投产，总投资5亿元。\n"
+    )
+    (firm,) = doc["companies"]
+    assert firm["name_zh"] == "禾创精密机械(嘉兴)有限公司"
+    assert firm.get("zone")  # the text says it is in the zone
+
+
+def test_what_a_project_is_for_is_its_highlight_not_a_second_project() -> None:
+    doc = draft(
+        "烟台经开区外资增资项目签约\n"
+        "3月5日，日本丸信化工株式会社烟台增资项目在烟台经开区签约，新增投资3000万美元，"
+        "用于建设电子化学品二期工厂。\n"
+    )
+    (project,) = doc["projects"]
+    assert project["stage"] == "signed"
+    assert "用于建设电子化学品二期工厂" in project["highlights_zh"]
+    assert project["total_investment"] == "3000万美元"  # the amount is the project's
+
+
+def test_english_lines_a_nordic_firm_and_registered_capital() -> None:
+    zones = (KnownZone("yantai-etdz", ("Yantai ETDZ",)),)
+    doc = extract(
+        Article(
+            "Yantai ETDZ lands three projects\n"
+            "Yantai Daily | 2025-06-03\n"
+            "Yantai ETDZ signed three new energy projects on June 2. "
+            "Haiyang Power Co., Ltd. will invest 1.2 billion yuan in a battery assembly line. "
+            "Fjord Marine AB set up a new energy vessel service center, registered with capital "
+            "of US$20 million.\n"
+        ),
+        zones,
+        source_id="s",
+    )
+    FactFile.model_validate(doc)
+    projects = {p["name_zh"]: p for p in doc["projects"]}
+    assert projects["battery assembly line"]["total_investment"] == "1.2 billion yuan"
+    centre = projects["new energy vessel service center"]
+    assert centre["registered_capital"] == "US$20 million"
+    firm = next(c for c in doc["companies"] if c["id"] == centre["company"])
+    assert firm["name_zh"] == "Fjord Marine AB"

@@ -127,7 +127,8 @@ _KIND_ZH = (
 )
 _COMPANY_SUFFIX = (
     r"Co\.,?\s?Ltd\.?|Company Limited|Co\.|Corp\.|Corporation|Inc\.|Ltd\.|Limited|GmbH|AG|"
-    r"S\.A\.|SE|LLC|PLC|Group|Holdings|Institute|University|Academy"
+    r"S\.A\.|SE|LLC|PLC|Group|Holdings|Institute|University|Academy|A/S|AB|ASA|Oy|S\.p\.A\.|"
+    r"N\.V\.|B\.V\.|K\.K\.|Pte\.? Ltd\.?|SAS|KG"
 )
 COMPANY = re.compile(
     rf"\b(?P<name>(?:[A-Z][\w&'.-]*\s+){{1,6}}(?:{_COMPANY_SUFFIX}))(?=[\s,.;)]|$)"
@@ -144,7 +145,8 @@ _NOT_INVESTOR = re.compile(
 )
 PROJECT_NOUNS = (
     r"factory|plant|base|cent(?:er|re)|park|project|institute|incubator|production line|"
-    r"facility|hub|headquarters|laborator(?:y|ies)|lab|campus|warehouse|mill|complex"
+    r"facility|hub|headquarters|laborator(?:y|ies)|lab|campus|warehouse|mill|complex|"
+    r"(?:packaging|assembly|manufacturing|processing) line"
 )
 _PROJECT = re.compile(
     rf"(?P<phase>Phase\s+(?:I{{1,3}}|IV|\d|one|two|three)\s+of\s+)?"
@@ -154,7 +156,7 @@ _PROJECT = re.compile(
 )
 _NAME_STOP = {
     "in", "of", "for", "on", "at", "with", "by", "to", "from", "will", "and", "or", "its", "the",
-    "a", "an", "which", "that", "is", "are", "was", "be", "been", "new", "largest", "zone",
+    "a", "an", "which", "that", "is", "are", "was", "be", "been", "largest", "zone",
     "zone's",
 }  # fmt: skip
 _SIGNING = re.compile(r"\b(?:signed|signs|sign|inks|inked|signing)\b", re.I)
@@ -376,7 +378,7 @@ def _words_before(clause: str, start: int, limit: int = 9) -> str:
     words = re.findall(r"[\w'&/-]+|[,;:()]", clause[:start])
     kept: list[str] = []
     for word in reversed(words):
-        if word in ",;:()":
+        if word in ",;:()" or _is_number(word):
             break
         if word.lower() in ("a", "an", "the", "its", "their", "with", "while"):
             if all(k.lower() in _THIN_LABEL for k in kept):  # "worth a combined"
@@ -718,6 +720,15 @@ class Reader:
             if key and key not in project.fields:
                 project.put(key, value, sentence)
                 return
+        if (
+            number.kind == "money"
+            and _amount_ok(value)
+            and re.search(r"\bregister", clause, re.I)
+            and "capital" in low
+            and "registered_capital" not in project.fields
+        ):
+            project.put("registered_capital", value, sentence)
+            return
         if number.kind == "money" and _amount_ok(value):
             if (
                 re.search(r"annual output|output|revenue|sales", low)

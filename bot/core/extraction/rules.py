@@ -86,15 +86,16 @@ COMPANY_SUFFIX = (
 )
 COMPANY = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))"
-    rf"(?![)）]|股份|有限|集团|公司|[{CJK}](?:公司|集团))"
+    rf"(?![)）]|股份|有限|集团|公司|[{CJK}](?:公司|集团)|[{CJK}]{{1,6}}(?:分行|支行|分公司))"
     # 徐工集团工程机械股份有限公司: a group's company is one name, not the group and a remnant
     rf"(?<!集团(?=(?:(?![与和及同跟向在将为的等])[{CJK}]){{1,10}}(?:股份有限公司|有限责任公司|有限公司)))"
 )
 _SHORT_NAME = re.compile(r"[(（]以下简称[“\"]?([^”\")）]{2,16})[”\"]?[)）]")
 _GENERIC_ORG = re.compile(
     r"^(?:该|本|其|此|各|这家|一家|多家|相关|有关|第三方|有实力的|头部|龙头|上下游|配套|签约|入驻|"
-    r"重点|优质|外资|民营|国有|全资|控股|联合|新|子|母|分|大|小)?(?:企业)?"
-    r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所)$"
+    r"重点|优质|外资|民营|国有|全资|控股|联合|新|子|母|分|大|小|上市|世界500强|500强|知名|"
+    r"区|市|园区)?(?:企业)?"
+    r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所|管委会)$"
 )
 PROJECT = re.compile(
     rf"(?P<name>(?:[{CJK}A-Za-z0-9()（）·\-—“”\"]|(?<=\d)\.(?=\d)|(?<=[A-Za-z]) (?=[A-Za-z]))"
@@ -499,7 +500,7 @@ _ORG_TAIL = re.compile(rf"^(?P<head>.*?)(?P<tail>(?:[(（][^()（）]*[)）])?(?
 _ORG_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|助力|提升|基于|旨在|引进|入职|签约|落户|落地|"
     r"投资|建设|举办|举行|企业|分别同|分别与|目前|近日|此次|本次|当天|记者|了解到|获悉|据悉|有实力的|"
-    r"注册成立|成立|设立|组建|共建|区内|园内|"
+    r"注册成立|成立|设立|组建|共建|区内|园内|获得|"
     r"[在于的与同由向将被让把从对是及等为：:、“”\"《》,，。])"
 )
 
@@ -1138,6 +1139,14 @@ class Extractor:
             return None
         if self.zone_name and name in self.zone_names:
             return None
+        for zone_name in sorted(self.zone_names, key=len, reverse=True):
+            if (
+                name.startswith(zone_name)
+                and len(name) - len(zone_name) >= 6
+                and name.endswith(("公司", "集团"))
+            ):
+                name = name[len(zone_name) :]  # 苏州高新区科瑞医疗器械(苏州)有限公司
+                break
         for draft in self.companies:
             have = {draft.fields["name_zh"], draft.fields.get("short_zh")}
             if name in have:
@@ -1169,7 +1178,13 @@ class Extractor:
                         "name"
                     ).endswith(("公司", "集团")):
                         continue  # 南京数字创新中心项目: a project's name, not an institution
-                    draft = self.company(trim_org(match.group("name")), sentence)
+                    trimmed = trim_org(match.group("name"))
+                    before = sentence[: match.end() - len(trimmed)]
+                    if before.endswith("在") and re.match(
+                        r"(?:隆重)?(?:举行|举办|召开|开幕)", sentence[match.end() :]
+                    ):
+                        continue  # 对接会在区政务服务中心举行: the venue, not an institution
+                    draft = self.company(trimmed, sentence)
                     if draft is None:
                         continue
                     short = _SHORT_NAME.match(sentence, match.end())
@@ -1293,6 +1308,14 @@ class Extractor:
             )
             if venue:
                 continue  # …仪式在创新产业园举行: the venue, not a project
+            if out and (
+                re.search(r"用于(?:新建|建设|扩建)?$", sentence[: match.start()])
+                or match.group("name").startswith("用于")
+            ):
+                # …增资项目签约，新增投资1.5亿欧元，用于建设汽车轴承二期工厂: what the project
+                # before is for, not a second project
+                out[-1].add("highlights_zh", f"用于建设{name}", evidence)
+                continue
             counted = re.match(
                 r"(?:共|有|达|合计)?\d+(?:多|余)?个", sentence[match.end() : match.end() + 8]
             )
