@@ -419,3 +419,30 @@ def test_english_lines_a_nordic_firm_and_registered_capital() -> None:
     assert centre["registered_capital"] == "US$20 million"
     firm = next(c for c in doc["companies"] if c["id"] == centre["company"])
     assert firm["name_zh"] == "Fjord Marine AB"
+
+
+def test_a_stage_takes_the_date_of_the_part_that_says_it() -> None:
+    doc = draft(
+        "汉中经开区航空项目动态\n"
+        "来源：汉中日报  2025年9月2日\n"
+        "2024年11月，秦岭航宇有限公司复合材料部件项目在汉中经开区签约，总投资9亿元；今年6月，"
+        "该项目开工建设。\n"
+    )
+    (project,) = doc["projects"]
+    assert project["stage"] == "construction"
+    assert project["stage_date"] == "2025-06"  # 今年6月, not the signing's 2024年11月
+
+
+def test_an_english_amount_with_its_count_keeps_the_counts_subject() -> None:
+    zones = (KnownZone("xian-hitech", ("Xi'an High-tech Zone",)),)
+    text = (
+        "Xi'an High-tech Zone attracts investment\n"
+        "Shaanxi Daily | 2025-07-08\n"
+        "In the first half of this year, Xi'an High-tech Zone attracted 88 new projects with "
+        "total investment of 41 billion yuan, and its exports reached 120 billion yuan.\n"
+    )
+    doc = extract(Article(text), zones, source_id="s")
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert labels["41 billion yuan"].startswith("attracted new projects")
+    assert "new projects" not in labels["120 billion yuan"]  # another subject after the comma
+    assert {f["period"] for f in doc["figures"]} == {"2025-01/2025-06"}

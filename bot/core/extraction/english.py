@@ -36,9 +36,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def is_english(text: str) -> bool:
-    """Whether a text is an English article: 200+ Latin letters and Han under 3% of them."""
+    """Whether a text is an English article: 100+ Latin letters and Han under 3% of them."""
     latin = len(_LATIN.findall(text))
-    return latin >= 200 and len(_HAN.findall(text)) * 33 < latin
+    return latin >= 100 and len(_HAN.findall(text)) * 33 < latin
 
 
 MONTHS = {
@@ -117,7 +117,7 @@ _ZONE_KINDS = (
     r"Economic-Technological Development Area|Economic Development Zone|ETDZ|Industrial Park|"
     r"Development Zone|New Area|Science City|Science Park|Free Trade Zone"
 )
-ZONE = re.compile(rf"\b(?P<place>(?:[A-Z][a-z]+[ -]){{1,4}})(?P<kind>{_ZONE_KINDS})\b")
+ZONE = re.compile(rf"\b(?P<place>(?:[A-Z][a-z']+[ -]){{1,4}})(?P<kind>{_ZONE_KINDS})\b")
 _KIND_ZH = (
     ("High", "高新区"),
     ("Hi-", "高新区"),
@@ -609,8 +609,12 @@ class Reader:
             holder = self.last_project
         previous_label = ""
         numbers = _without_bands(clause, numbers)
-        for number in numbers:
+        for index, number in enumerate(numbers):
             label = self._label(clause, number, previous_label)
+            joined = index and "," not in clause[numbers[index - 1].end : number.start]
+            if joined and number.kind == "money" and previous_label and holder is None:
+                # "attracted 136 new projects with total investment of ...": whose investment
+                label = f"{previous_label}: {label}"
             previous_label = label if number.kind != "percent" else previous_label
             if target and not _TARGET.search(label):
                 label = f"{target.group(0)}: {label}"

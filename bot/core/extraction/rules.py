@@ -1783,9 +1783,16 @@ class Extractor:
             project.fields["stage"] = best[1]
             project.review["stage"] = sentence
             project.review["stage_note"] = f"阶段取自“{best[2]}”"
-            date, note = self.date_in(sentence)
+            # the date of the part that says it (2024年12月，X项目签约…；今年3月，该项目开工: 开工
+            # is 今年3月, not 2024年12月); the first part's date is the whole sentence's
+            said_at = sentence.find(best[2])
+            start = (
+                max(sentence.rfind(mark, 0, said_at) for mark in "；;") + 1 if said_at > 0 else 0
+            )
+            scope = sentence[start:] if start > 0 else sentence
+            date, note = self.date_in(scope)
             if date is None:
-                month, _words = self.month_in(sentence)
+                month, _words = self.month_in(scope)
                 date = month if month and "/" not in month else None
             if date:
                 project.fields["stage_date"] = date
