@@ -1,4 +1,4 @@
-"""The third and fourth held-out rounds (tests/articles/ho3-*, ho4-*, written with their key
+"""The third to fifth held-out rounds (tests/articles/ho3-*, ho4-*, ho5-*, written with their key
 facts before the extractor was run on them) and the rules they led to: articles in English,
 goals and forecasts that must not read as facts, periods across years, a bulletin's headings,
 a word glued to a zone's name, banks, venues and a project's purpose. The articles are drafted
@@ -22,7 +22,7 @@ from bot.core.values import Amount, Qualifier, Quantity
 from tests.test_extraction import DATA, GOLDS, score
 from tests.test_extraction_known import stored_index
 
-HELD_OUT = sorted(stem for stem in GOLDS if stem.startswith(("ho3-", "ho4-")))
+HELD_OUT = sorted(stem for stem in GOLDS if stem.startswith(("ho3-", "ho4-", "ho5-")))
 ENGLISH = sorted(
     stem for stem in GOLDS if stem.startswith("ho") and GOLDS[stem].get("language") == "en"
 )
@@ -79,7 +79,7 @@ def test_the_held_out_round_recalls_its_key_facts(
     for stem in HELD_OUT:
         got, of, _invented, _zone = score(stem, drafted(stem, store_zones))
         recalled, total = recalled + got, total + of
-    assert total >= 190
+    assert total >= 230
     assert recalled / total >= 0.95, f"{recalled}/{total}"
 
 
@@ -446,3 +446,64 @@ def test_an_english_amount_with_its_count_keeps_the_counts_subject() -> None:
     assert labels["41 billion yuan"].startswith("attracted new projects")
     assert "new projects" not in labels["120 billion yuan"]  # another subject after the comma
     assert {f["period"] for f in doc["figures"]} == {"2025-01/2025-06"}
+
+
+def test_a_lists_circled_numbers_are_no_figures() -> None:
+    doc = draft(
+        "湘潭经开区项目集中签约\n"
+        "5月9日，湘潭经开区项目集中签约仪式举行，3个项目签约。\n"
+        "①株洲精工模具有限公司精密模具项目，投资额5000万元；\n"
+        "②湘潭云谷软件有限公司工业软件项目，投资额3000万元。\n"
+    )
+    values = {f["value"] for f in every_figure(doc)}
+    assert not any(v.endswith("株") or v in ("1株", "2湘") for v in values)
+    projects = {p["name_zh"]: p for p in doc["projects"]}
+    assert projects["精密模具项目"]["total_investment"] == "5000万元"  # 模具有限公司 is a name
+    firm = next(c for c in doc["companies"] if c["id"] == projects["精密模具项目"]["company"])
+    assert firm["name_zh"] == "株洲精工模具有限公司"
+
+
+def test_a_rate_per_mu_is_kept_whole_and_is_no_amount() -> None:
+    doc = draft(
+        "金华经开区工业用地出让\n"
+        "3月3日，金华经开区婺城精密有限公司高端轴承制造项目竞得工业用地约40亩，总投资5亿元，"
+        "投资强度1250万元/亩，达产后亩均税收不低于50万元/亩。\n"
+    )
+    (project,) = doc["projects"]
+    assert project["total_investment"] == "5亿元"
+    figures = {f["value"]: f["name_zh"] for f in project["figures"]}
+    assert "投资强度" in figures["1250万元/亩"] and "亩均税收" in figures["不低于50万元/亩"]
+    assert Quantity.parse("1250万元/亩").unit == "万元/亩"
+
+
+def test_a_funds_size_keeps_the_fund_in_its_label() -> None:
+    doc = draft(
+        "衢州高新区设立产业基金\n"
+        "4月1日，衢州高新区印发《关于支持氟硅新材料产业发展的若干政策》，设立规模10亿元的氟硅产业基金。\n"
+    )
+    labels = [f["name_zh"] for f in every_figure(doc) if f["value"] == "10亿元"]
+    assert labels and all("基金" in label for label in labels)
+
+
+def test_english_conversions_in_brackets_and_a_weekday_by_the_papers_date() -> None:
+    zones = (KnownZone("chengdu-hitech", ("Chengdu Hi-tech Zone",)),)
+    doc = extract(
+        Article(
+            "Chengdu Hi-tech Zone lands a battery project\n"
+            "Global Times | 2025-11-04\n"
+            "Chengdu Hi-tech Zone signed an agreement on Monday with Shuguang Power Co., Ltd. "
+            "for a solid-state battery base worth 3 billion yuan ($415 million). The base will "
+            "cover about 200 mu and is expected to create 900 jobs.\n"
+        ),
+        zones,
+        source_id="s",
+    )
+    FactFile.model_validate(doc)
+    assert "events" not in doc  # one firm's agreement: the project's signing
+    (base,) = doc["projects"]
+    assert base["total_investment"] == "3 billion yuan"
+    assert base["stage"] == "signed" and base["stage_date"] == "2025-11-03"
+    assert "2025-11-04" in base["review"]["stage_date_note"]
+    assert "$415 million" not in str({k: v for k, v in base.items() if k != "review"})
+    jobs = next(f for f in base["figures"] if f["value"] == "900 jobs")
+    assert "mu" not in jobs["name_zh"]  # the label stops at the figure before

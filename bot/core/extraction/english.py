@@ -350,6 +350,16 @@ def numbers_in(clause: str) -> list[Found]:
             found.append(Found(match.group(group).strip(), start, end, kind))
 
     add(MONEY, "money")
+    # "5 billion yuan ($690 million)": the paper's conversion of the amount before, no figure
+    found[:] = [
+        f
+        for f in found
+        if not (
+            f.kind == "money"
+            and re.search(r"\(\s*$", clause[: f.start])
+            and any(g.kind == "money" and g.end <= f.start for g in found)
+        )
+    ]
     add(_AREA, "area")
     add(PERCENT, "percent")
     add(MEASURED, "measured")
@@ -392,6 +402,8 @@ def _words_before(clause: str, start: int, limit: int = 9) -> str:
             break
     while kept and kept[-1].lower() in ("of", "to", "at", "by", "reached", "hit", "was", "is"):
         kept.pop()
+    while kept and kept[0].lower() in ("and", "or", "while", "but"):
+        kept.pop(0)
     return " ".join(kept)
 
 
@@ -492,6 +504,15 @@ class Reader:
             written = self.head.dateline
             note = f"“on {weekday.group('weekday')}” 取自电头 {self.head.dateline_text}"
             return self._with_year(written, year, reference, note)
+        elif weekday and reference:
+            # "on Monday" in a paper of Tuesday 2025-11-04: the Monday before, said so
+            back = (reference.weekday() - WEEKDAYS.index(weekday.group("weekday").lower())) % 7
+            day = reference - dt.timedelta(days=back)
+            note = (
+                f"“on {weekday.group('weekday')}” 按文章日期（{reference.isoformat()}）推算为"
+                f"{day.isoformat()}"
+            )
+            return day.isoformat(), note
         if not written or not written[0]:
             return None, None
         return self._with_year(written, year, reference, None)
@@ -557,6 +578,12 @@ class Reader:
         if not (signing or ground or noun):
             return None
         verb = signing or ground
+        if (
+            signing
+            and not ground
+            and re.search(r"(?i)signed (?:an|a) (?:agreement|deal|contract)", sentence)
+        ):
+            return None  # one agreement with one firm: its project's signing, not an event
         if verb and _TARGET.search(sentence[: verb.start()]):
             return None  # "aims to sign 60 projects": a goal, no event
         subject = COMPANY.search(sentence)
@@ -610,7 +637,8 @@ class Reader:
         previous_label = ""
         numbers = _without_bands(clause, numbers)
         for index, number in enumerate(numbers):
-            label = self._label(clause, number, previous_label)
+            floor = numbers[index - 1].end if index else 0
+            label = self._label(clause, number, previous_label, floor)
             joined = index and "," not in clause[numbers[index - 1].end : number.start]
             if joined and number.kind == "money" and previous_label and holder is None:
                 # "attracted 136 new projects with total investment of ...": whose investment
@@ -625,8 +653,8 @@ class Reader:
             else:
                 self._zone_figure(number, label, sentence)
 
-    def _label(self, clause: str, number: Found, previous: str) -> str:
-        before = _words_before(clause, number.start)
+    def _label(self, clause: str, number: Found, previous: str, floor: int = 0) -> str:
+        before = _words_before(clause[floor:], number.start - floor)
         if number.kind == "count":
             after = _words_after(clause, number.end)
             label = f"{before} {after}".strip()

@@ -123,7 +123,7 @@ _GENERIC_PROJECT_WORDS = (
     "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
     "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再|第[一二三四五六七八九十\\d]+批|先进制造业|"
     "战略性新兴产业|新兴产业|先进|现代服务业|未来产业|春季|夏季|秋季|冬季|开复工|复工|续建|备案|"
-    "集中|[\u4e00-\u9fff]{0,4}之年"
+    "集中|小微|中小|[\u4e00-\u9fff]{0,4}之年"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -216,7 +216,7 @@ NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^，,。；;:：]{3,
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
     r"我们|我区|"
-    r"还|并|和|与|及|有|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
+    r"还|并|和|与|及|有(?!效|限|机|色|关)|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
@@ -500,7 +500,7 @@ _ORG_TAIL = re.compile(rf"^(?P<head>.*?)(?P<tail>(?:[(（][^()（）]*[)）])?(?
 _ORG_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|助力|提升|基于|旨在|引进|入职|签约|落户|落地|"
     r"投资|建设|举办|举行|企业|分别同|分别与|目前|近日|此次|本次|当天|记者|了解到|获悉|据悉|有实力的|"
-    r"注册成立|成立|设立|组建|共建|区内|园内|获得|"
+    r"注册成立|成立|设立|组建|共建|区内|园内|获得|共有|拥有|现有|"
     r"[在于的与同由向将被让把从对是及等为：:、“”\"《》,，。])"
 )
 
@@ -1249,7 +1249,10 @@ class Extractor:
                     out.append(draft)
         for match in PROJECT.finditer(sentence):
             clause_start = max(sentence.rfind(c, 0, match.start()) for c in "，,。；;") + 1
-            if re.search(r"具有|拥有|包含|建有|设有|旗下", sentence[clause_start : match.end()]):
+            # (the 具有 of 模具有限公司 is a firm's name, not "has")
+            if re.search(
+                r"具有(?!限)|拥有|包含|建有|设有|旗下", sentence[clause_start : match.end()]
+            ):
                 continue  # 企业具有…研发中心，包含…中试基地: the firm's facilities, not projects
             if any(a < match.end() and match.start() < b for a, b in taken):
                 if not any(a <= match.start() and match.end() <= b for a, b in taken):
@@ -1483,7 +1486,12 @@ class Extractor:
                         continue
                     # 总投资:50亿元 (a field line): the colon is no part of the label
                     before = clause[: number.start].strip().rstrip(":").strip()
-                    if _LABEL_END.search(before):
+                    after = clause[number.end :]
+                    if _LABEL_END.search(before) and re.fullmatch(
+                        rf"的[{CJK}A-Za-z]{{2,14}}(?:基金|资金|专项)", after
+                    ):
+                        label = before + after  # 规模20亿元的人工智能产业基金: whose 规模
+                    elif _LABEL_END.search(before):
                         label = before  # 总投资5亿美元的…项目: the label is what precedes
                     else:
                         label = (before + clause[number.end :]).strip()
@@ -1815,7 +1823,12 @@ class Extractor:
 
     def project_figure(self, project: Draft, label: str, number: Number, sentence: str) -> None:
         label = self._own_label(project, label)
-        short = re.sub(r"^.*?(?=总投资|投资|注册资本|年产值|产值|占地|用地|建筑面积)", "", label)
+        # the last money word names the amount (该项目用地约62亩，总投资…: 总投资, not 用地)
+        short = re.sub(r"^.*(?=总投资|投资总额|注册资本|年产值)", "", label)
+        if short == label:
+            short = re.sub(
+                r"^.*?(?=总投资|投资|注册资本|年产值|产值|占地|用地|建筑面积)", "", label
+            )
         unit = number.base_unit
         own = re.search(
             r"(?:计划|协议|意向|合同|拟|累计|实际|固定资产|到位)(?:总)?投资(?:总额|额)?", label
