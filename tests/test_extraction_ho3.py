@@ -507,3 +507,40 @@ def test_english_conversions_in_brackets_and_a_weekday_by_the_papers_date() -> N
     assert "$415 million" not in str({k: v for k, v in base.items() if k != "review"})
     jobs = next(f for f in base["figures"] if f["value"] == "900 jobs")
     assert "mu" not in jobs["name_zh"]  # the label stops at the figure before
+
+
+def test_a_firms_own_registered_capital_stays_with_the_firm() -> None:
+    doc = draft(
+        "岳阳经开区新注册企业\n"
+        "9月3日，湖南洞庭智造科技有限公司在岳阳经开区完成注册，注册资本3000万元，"
+        "将建设智能装备研发中心项目。\n"
+    )
+    (firm,) = doc["companies"]
+    assert "注册资本3000万元" in firm["highlights_zh"]
+
+
+def test_earlier_steps_keep_their_own_dates_beside_the_projects_stage() -> None:
+    doc = draft(
+        "芜湖高新区：一项目竣工投产\n"
+        "10月9日，芜湖高新区江城智能装备有限公司工业机器人项目正式投产。该项目于2024年5月签约，"
+        "2024年9月开工建设，总投资6亿元。\n"
+    )
+    (project,) = doc["projects"]
+    assert project["stage"] == "production" and project["stage_date"] == "XXXX-10-09"
+    assert {"2024年5月签约", "2024年9月开工建设"} <= set(project["highlights_zh"])
+
+
+def test_a_reward_keeps_whom_it_is_for() -> None:
+    doc = draft(
+        "嘉善经开区出台人才新政\n"
+        "5月6日，嘉善经开区发布《人才新政十条》。对新引进的顶尖人才团队，给予最高1000万元资助；"
+        "对认定为省级研发中心的企业，一次性奖励50万元。\n"
+    )
+    labels = {f["value"]: f["name_zh"] for f in every_figure(doc)}
+    assert "顶尖人才团队" in labels["1000万元"]
+    assert "省级研发中心的企业" in labels["50万元"]
+
+
+def test_visits_and_sessions_keep_their_compound_unit() -> None:
+    doc = draft("鹤壁经开区企业服务\n今年以来，鹤壁经开区服务企业600余家次，举办对接活动30场次。\n")
+    assert {"600余家次", "30场次"} <= {f["value"] for f in every_figure(doc)}

@@ -1472,10 +1472,13 @@ class Extractor:
     def _labelled(self, sentence: str) -> list[tuple[str, Number, str]]:
         out: list[tuple[str, Number, str]] = []
         for segment in segments(sentence):
-            subject = previous = ""
+            subject = previous = whom = ""
             items: list[str] = []
             for clause in clauses(segment):
                 found = numbers(clause)
+                if not found and re.fullmatch(r"对.{2,30}?(?:企业|项目|人才|团队|机构)", clause):
+                    whom = clause  # 对获评…的企业，一次性奖励100万元: whom the reward is for
+                    continue
                 listed = re.search(
                     rf"(?P<items>[{CJK}A-Za-z]{{2,}}(?:、[{CJK}A-Za-z]{{2,}})+)", clause
                 )
@@ -1509,6 +1512,8 @@ class Extractor:
                         label = subject + label
                     elif label and not _MEASURE.match(label) and not subject:
                         subject = "" if re.match(r"其中|包括", clause) else label
+                    if whom and label and whom not in label:
+                        label = f"{whom}{label}"
                     label = cut(label, 40)
                     previous = label
                     out.append((label or clause, number, clause))
@@ -1608,6 +1613,7 @@ class Extractor:
         if len(projects) == 1 and project is None:
             self.project_stage(projects[0], sentence)
         self.read_lists(sentence, project, context)
+        self.company_capital(sentence, companies)
         self.read_people(sentence, companies)
         if lead_company is not None and project is None and not events:
             self.read_company(lead_company, sentence)
@@ -1807,6 +1813,21 @@ class Extractor:
                 project.review["stage_date"] = sentence
                 if note:
                     project.review["stage_date_note"] = note
+        self._dated_steps(project, sentence)
+
+    def _dated_steps(self, project: Draft, sentence: str) -> None:
+        """于2023年10月开工, 2024年7月签约: the steps before the project's stage, each with its
+        own date as written, kept as highlights for the timeline."""
+        final = project.fields.get("stage")
+        for step in re.finditer(
+            r"(?:于)?(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:正式)?"
+            r"(?P<verb>签约落户|签约|开工建设|开工|落户|竣工|投产)",
+            sentence,
+        ):
+            verb = step.group("verb")
+            stage = next((st for pattern, st in STAGES if re.search(pattern, verb)), None)
+            if stage is not None and stage != final:
+                project.add("highlights_zh", step.group(0).removeprefix("于"), sentence)
 
     def _own_label(self, project: Draft, label: str) -> str:
         """A project figure's label without the names around it: 香港X公司增资扩建Y项目 is
@@ -1869,6 +1890,22 @@ class Extractor:
         if entry not in project.fields.setdefault("figures", []):
             project.fields["figures"].append(entry)
             _figure_evidence(project, sentence)
+
+    def company_capital(self, sentence: str, companies: list[Draft]) -> None:
+        """X公司…注册资本5000万元, 该公司注册资本…: the firm's own registered capital, kept
+        with the firm too (a project's field holds it where the project is named)."""
+        firms = [c for c in companies if c.fields.get("kind") == "company"]
+        if len(firms) != 1:
+            return
+        firm = firms[0]
+        for match in re.finditer(r"注册资本(?:为|达|共)?", sentence):
+            found = numbers(sentence[match.end() : match.end() + 16])
+            if not found or found[0].start != 0 or not found[0].is_money:
+                continue
+            before = sentence[: match.start()]
+            names = [n for n in names_of(firm) if n in before]
+            if names or re.search(r"该公司|该企业|公司$", before[-6:]):
+                firm.add("highlights_zh", f"注册资本{found[0].text}", sentence)
 
     def read_company(self, company: Draft, sentence: str) -> None:
         founded = re.search(r"(?:成立|创立|创办|注册)于(\d{4})年(?:(\d{1,2})月)?", sentence)
