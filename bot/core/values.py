@@ -181,7 +181,8 @@ _HEDGES = re.compile(r"约|近|超|逾|多|余|以上|左右|不足|不到")
 
 # A bound in words before a number (不少于80亿元, 不低于300亿元, 不超过5亿元): the number after
 # it is read as usual, with the bound as its hedge, and the text is kept as written.
-_BOUND_WORDS = re.compile(r"^(不少于|不低于|不超过|不高于)\s*(?=\d)")
+# 突破300亿元 ("breaks through"): at least that much, as 超 is.
+_BOUND_WORDS = re.compile(r"^(不少于|不低于|不超过|不高于|突破)\s*(?=\d)")
 
 
 def split_bound(raw: str) -> tuple[str, Qualifier | None]:
@@ -190,7 +191,7 @@ def split_bound(raw: str) -> tuple[str, Qualifier | None]:
     match = _BOUND_WORDS.match(raw)
     if match is None:
         return raw, None
-    over = match.group(1) in ("不少于", "不低于")
+    over = match.group(1) in ("不少于", "不低于", "突破")
     return raw[match.end() :], Qualifier.OVER if over else Qualifier.UNDER
 
 
@@ -200,7 +201,7 @@ _ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
 _ZH_DIGITS |= {"八": 8, "九": 9}
 _ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
 _ZH_RUN = re.compile(
-    r"^(?:约|近|超过|超|逾|不足|不到|不少于|不低于|不超过|不高于)?"
+    r"^(?:约|近|超过|超|逾|不足|不到|不少于|不低于|不超过|不高于|突破)?"
     r"([零一二两三四五六七八九十百千万亿]*[十百千万亿][零一二两三四五六七八九十百千万亿]*)"
 )
 
@@ -341,7 +342,7 @@ class Quantity:
     def parse(cls, text: str, unit: str = "") -> Quantity:
         raw = text.strip().replace(",", "")
         if _LATIN.search(raw):
-            english = _english_quantity(text)
+            english = _english_quantity(text) or _english_written(text)
             if english is not None:
                 return english
         bare, bound = split_bound(raw)
@@ -491,3 +492,61 @@ def _english_quantity(raw: str) -> Quantity | None:
     qualifier = _en_hedge(hedge, tail)
     value = Decimal(number.replace(",", ""))
     return Quantity(value, unit, qualifier, _hedged_written(qualifier, f"{_plain(value)}{unit}"))
+
+
+# A figure of an English article, kept as written (12.6 billion yuan, US$820 million, nine,
+# 15.2 percent, about 800 jobs, HK$600 million, 50 million euros): the number (times its
+# scale word) for sorting, the text as the article gives it; nothing converted.
+_EN_WORD_NUMBERS = {
+    w: Decimal(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_EN_WRITTEN = re.compile(
+    rf"(?:(?P<hedge>{_EN_HEDGE}|some|at least|up to)\s+)?"
+    r"(?:(?:[a-z]{0,3}\$|rmb|cny|usd|hkd|eur|€|¥|£)\s*)?"
+    rf"(?P<number>{_EN_NUMBER}|{'|'.join(_EN_WORD_NUMBERS)})(?![\d,])\s*"
+    r"(?P<scale>trillion|billion|bn|million|mln|mn|thousand)?(?![a-z])"
+    r"(?:\s*(?P<unit>%|[a-z][a-z.\'-]*(?:\s+[a-z][a-z.\'-]*){0,3}))?"
+)
+
+
+def _english_written(raw: str) -> Quantity | None:
+    match = _EN_WRITTEN.fullmatch(raw.lower().strip())
+    if match is None:
+        return None
+    hedge, number, scale, unit = match.group("hedge", "number", "scale", "unit")
+    value = _EN_WORD_NUMBERS.get(number) or Decimal(number.replace(",", "") or "0")
+    if scale:
+        value *= EN_SCALES.get(scale, Decimal(1_000_000_000_000))
+    qualifier = _EN_HEDGES.get(hedge) if hedge else None
+    if hedge == "at least":
+        qualifier = Qualifier.OVER
+    elif hedge in ("up to",):
+        qualifier = Qualifier.UNDER
+    elif hedge == "some":
+        qualifier = Qualifier.ABOUT
+    return Quantity(value, unit or "", qualifier, written=raw.strip())

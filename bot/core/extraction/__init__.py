@@ -11,6 +11,7 @@ last check leaves out any string holding a number the article does not hold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -99,9 +100,15 @@ def extract(
             "too_long", f"the article is longer than {MAX_ARTICLE_CHARS} characters"
         )
     from bot.core.extraction.known import reuse_company_ids
-    from bot.core.extraction.rules import Extractor, document, drop_foreign_numbers
-    from bot.core.extraction.text import normalise
+    from bot.core.extraction.rules import Extractor, document
 
+    said = "\n".join(filter(None, (text, article.title, article.outlet, article.author)))
+    from bot.core.extraction.english import is_english
+
+    if is_english(text):
+        doc = _extract_english(article, zones, source_id, zone, index)
+        reuse_company_ids(doc, companies, taken_company_ids)
+        return _checked(doc, said)
     known = [(zone.id, zone.names) for zone in zones]
     extractor = Extractor(
         text, known, source_id, fallback_zone=zone, published=article.published, index=index
@@ -124,14 +131,58 @@ def extract(
         article.url,
         labels or {},
     )
-    # The page's own title and credits count as the article's words too.
-    said = "\n".join(filter(None, (text, article.title, article.outlet, article.author)))
     reuse_company_ids(doc, companies, taken_company_ids)
+    return _checked(doc, said)
+
+
+def _checked(doc: dict[str, Any], said: str) -> dict[str, Any]:
+    """The draft without any string holding a number the article (the page's own title and
+    credits included) does not hold; ExtractionError when no record is left."""
+    from bot.core.extraction.rules import drop_foreign_numbers
+    from bot.core.extraction.text import normalise
+
     checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(said).replace(" ", ""))
     if not any(checked.get(key) for key in RECORD_KINDS):
         raise ExtractionError(
             "not_article",
             "nothing to draft: no zone, company, project, event or figure found "
-            "(is this a Chinese investment-promotion news article?)",
+            "(is this an investment-promotion news article, in Chinese or English?)",
         )
     return checked
+
+
+def _extract_english(
+    article: Article,
+    zones: Sequence[KnownZone],
+    source_id: str,
+    zone: str | None,
+    index: ZoneIndex | None,
+) -> dict[str, Any]:
+    """An English article's draft: zones resolved through the index (as /zone resolves an
+    English name), or among `zones`' names folded the same way when there is no index."""
+    from bot.core.extraction import english
+
+    def resolve(name: str) -> str | None:
+        if index is not None:
+            found = index.exact(name)
+            return next(iter(found)) if len(found) == 1 else None
+        wanted = re.sub(r"[^a-z0-9]", "", name.lower())
+        hits = {
+            z.id for z in zones for n in z.names if re.sub(r"[^a-z0-9]", "", n.lower()) == wanted
+        }
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    reader = english.read(
+        article.text, source_id, resolve, fallback_zone=zone, published=article.published
+    )
+    if not reader.body:
+        raise ExtractionError("not_article", "no article text found (only a title or a byline)")
+    if not reader.zone_id and (reader.companies or english.MONEY.search(article.text)):
+        raise ExtractionError(
+            "no_zone",
+            "the article names no zone the rules recognise (a High-tech Zone, ETDZ, "
+            "Industrial Park …); say which zone it is about (--zone ID)",
+        )
+    return english.document(
+        reader, article.title, article.outlet, article.author, article.published, article.url
+    )

@@ -86,19 +86,27 @@ COMPANY_SUFFIX = (
 )
 COMPANY = re.compile(
     rf"(?P<name>[{CJK}A-Za-z0-9()（）·&\-]{{2,40}}?(?:{COMPANY_SUFFIX}))"
-    rf"(?![)）]|股份|有限|集团|公司|[{CJK}](?:公司|集团))"
+    rf"(?![)）]|股份|有限|集团|公司|[{CJK}](?:公司|集团)|[{CJK}]{{1,6}}(?:分行|支行|分公司))"
     # 徐工集团工程机械股份有限公司: a group's company is one name, not the group and a remnant
     rf"(?<!集团(?=(?:(?![与和及同跟向在将为的等])[{CJK}]){{1,10}}(?:股份有限公司|有限责任公司|有限公司)))"
 )
 _SHORT_NAME = re.compile(r"[(（]以下简称[“\"]?([^”\")）]{2,16})[”\"]?[)）]")
 _GENERIC_ORG = re.compile(
     r"^(?:该|本|其|此|各|这家|一家|多家|相关|有关|第三方|有实力的|头部|龙头|上下游|配套|签约|入驻|"
-    r"重点|优质|外资|民营|国有|全资|控股|联合|新|子|母|分|大|小)?(?:企业)?"
-    r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所)$"
+    r"重点|优质|外资|民营|国有|全资|控股|联合|新|子|母|分|大|小|上市|世界500强|500强|知名|"
+    r"区|市|园区)?(?:企业)?"
+    r"(?:公司|集团|子公司|分公司|中心|办公室|大学|学院|协会|银行|实验室|研究院|研究所|管委会)$"
 )
 PROJECT = re.compile(
-    rf"(?P<name>(?:[{CJK}A-Za-z0-9()（）·\-—“”\"]|(?<=\d)\.(?=\d)){{2,50}}?"
-    r"(?:项目|基地|产业园|总部|工厂|工程)(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
+    rf"(?P<name>(?:[{CJK}A-Za-z0-9()（）·\-—“”\"]|(?<=\d)\.(?=\d)|(?<=[A-Za-z]) (?=[A-Za-z]))"
+    r"{2,50}?"
+    r"(?:项目|基地|产业园|总部|工厂|工程|生产线(?=[^，,。；]{0,4}?(?:投产|开工|建成|竣工|投用)))"
+    r"(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
+)
+# A section heading of a bulletin or report (三、在谈重点项目, （二）本月签约项目): structure, no
+# record of its own.
+HEADING = re.compile(
+    r"(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])[^，,。；;\d]{2,20}"
 )
 # A centre, built or to be built: 建设数字孪生研发中心 (the verb makes it a project).
 BUILT_CENTRE = re.compile(
@@ -115,7 +123,7 @@ _GENERIC_PROJECT_WORDS = (
     "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
     "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再|第[一二三四五六七八九十\\d]+批|先进制造业|"
     "战略性新兴产业|新兴产业|先进|现代服务业|未来产业|春季|夏季|秋季|冬季|开复工|复工|续建|备案|"
-    "集中|[\u4e00-\u9fff]{0,4}之年"
+    "集中|小微|中小|[\u4e00-\u9fff]{0,4}之年"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -197,13 +205,18 @@ EVENT_REFERENCE = re.compile(
     r"角逐|获奖|等奖"
 )
 PROJECT_REFERENCE = re.compile(
-    r"^(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!名称)(?!.{0,6}(?:\d+个))"
+    r"^(?:(?:该|此|这个)?(?:项目|基地|工程|园区|产业园)(?!名称)(?!.{0,6}(?:\d+个))|"
+    r"(?:该项目|项目)?[一二三四首]期(?!项目))"  # 一期投产后…: a phase of the project before
 )
+# A figure that is a goal or a forecast, not a fact of what happened: 力争全年新签约项目50个,
+# 主要预期目标是：…, 预计到2027年产值将达到1000亿元. 计划投资 and 拟投资 are labels of their own.
+TARGET_WORDS = re.compile(r"力争|争取|预期目标|目标|预期|预计|有望|确保|计划(?!总?投资)|拟(?!投资)")
 # A name under its column (a table's row read as 项目名称：中电科芯片测试中心，投资额：…).
 NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^，,。；;:：]{3,50})")
 _LEAD_IN = re.compile(
     r"^(?:其中|另外|另据了解|据了解|据介绍|记者了解到|此外|同时|目前|现场|共|合计|总计|累计|仅|已|已经|"
-    r"还|并|和|与|及|有|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
+    r"我们|我区|"
+    r"还|并|和|与|及|有(?!效|限|机|色|关)|为|是|达(?![成到产])|约定|在这|这批|这些|这)+"
 )
 _TAIL = re.compile(
     r"(?:共|合计|共计|总计|达到|达|为|有|可达|将达|将|实现|分别为|分别|超|已|都|均)+$"
@@ -216,7 +229,8 @@ _LABEL_END = re.compile(
 _CHANGE = re.compile(r"同比|增长|下降|减少|回落|增速|占比|环比|较上年")
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
-    r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入)"
+    r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入|"
+    r"总数|总量)"
 )
 SECTOR_LIST = re.compile(
     rf"(?:涉及|覆盖|分布在|分布于|聚焦|围绕|涵盖|包括|集中在)?(?P<items>[{CJK}A-Za-z、]{{2,80}}?)等"
@@ -486,7 +500,7 @@ _ORG_TAIL = re.compile(rf"^(?P<head>.*?)(?P<tail>(?:[(（][^()（）]*[)）])?(?
 _ORG_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|助力|提升|基于|旨在|引进|入职|签约|落户|落地|"
     r"投资|建设|举办|举行|企业|分别同|分别与|目前|近日|此次|本次|当天|记者|了解到|获悉|据悉|有实力的|"
-    r"注册成立|成立|设立|组建|共建|区内|园内|"
+    r"注册成立|成立|设立|组建|共建|区内|园内|获得|共有|拥有|现有|"
     r"[在于的与同由向将被让把从对是及等为：:、“”\"《》,，。])"
 )
 
@@ -831,6 +845,9 @@ class Extractor:
                 context.project_paragraph = number
             if context.project_paragraph != number:
                 context.project = None
+            if HEADING.fullmatch(paragraph.strip()):
+                context.project = None
+                continue
             self.here = self.paragraph_zone(paragraph)
             for sentence in sentences(paragraph):
                 self.read_sentence(sentence, number, context)
@@ -988,7 +1005,8 @@ class Extractor:
         (北京经济技术开发区, 北京亦庄开发区) are merged into one, so their counts add up."""
         assert self.index is not None
         resolved: dict[str, str] = {}
-        for mention in mentions.values():
+        trimmed: dict[str, str] = {}
+        for mention in list(mentions.values()):
             candidates = [*sorted(mention.names, key=len, reverse=True), mention.short]
             # 广州开发区: the everyday name of the place's national ETDZ (广州经开区)
             candidates += [re.sub(r"(?<!经济)开发区$", "经开区", n) for n in candidates]
@@ -999,6 +1017,29 @@ class Extractor:
                 if match.kind == "found":
                     resolved[mention.short] = match.zone_id
                     break
+            else:
+                # 访包头稀土高新区 (a title's "visiting"), 助力昆山高新区: a word glued before
+                # the name; the name the zone answers to is what follows it
+                for name in sorted(mention.names, key=len, reverse=True):
+                    tail = next(
+                        (
+                            name[cut_at:]
+                            for cut_at in (1, 2)
+                            if len(name) - cut_at >= 4 and self.index.exact(name[cut_at:])
+                        ),
+                        None,
+                    )
+                    cut_to = self.index.resolve(tail) if tail else None
+                    if tail and cut_to is not None and cut_to.kind == "found":
+                        resolved[mention.short] = cut_to.zone_id
+                        mention.names = {tail if n == name else n for n in mention.names}
+                        trimmed[mention.short] = tail
+                        break
+        for short, tail in trimmed.items():  # the mention goes by the name it was cut to
+            mention = mentions.pop(short)
+            mention.short = tail
+            mentions[tail] = mention
+            resolved[tail] = resolved.pop(short)
         # 钱塘新区(杭州经济技术开发区), 杭州经开区(钱塘新区): the name in brackets is the same
         # zone as the name before it
         text = self._zone_text()
@@ -1098,6 +1139,14 @@ class Extractor:
             return None
         if self.zone_name and name in self.zone_names:
             return None
+        for zone_name in sorted(self.zone_names, key=len, reverse=True):
+            if (
+                name.startswith(zone_name)
+                and len(name) - len(zone_name) >= 6
+                and name.endswith(("公司", "集团"))
+            ):
+                name = name[len(zone_name) :]  # 苏州高新区科瑞医疗器械(苏州)有限公司
+                break
         for draft in self.companies:
             have = {draft.fields["name_zh"], draft.fields.get("short_zh")}
             if name in have:
@@ -1129,7 +1178,13 @@ class Extractor:
                         "name"
                     ).endswith(("公司", "集团")):
                         continue  # 南京数字创新中心项目: a project's name, not an institution
-                    draft = self.company(trim_org(match.group("name")), sentence)
+                    trimmed = trim_org(match.group("name"))
+                    before = sentence[: match.end() - len(trimmed)]
+                    if before.endswith("在") and re.match(
+                        r"(?:隆重)?(?:举行|举办|召开|开幕)", sentence[match.end() :]
+                    ):
+                        continue  # 对接会在区政务服务中心举行: the venue, not an institution
+                    draft = self.company(trimmed, sentence)
                     if draft is None:
                         continue
                     short = _SHORT_NAME.match(sentence, match.end())
@@ -1194,7 +1249,10 @@ class Extractor:
                     out.append(draft)
         for match in PROJECT.finditer(sentence):
             clause_start = max(sentence.rfind(c, 0, match.start()) for c in "，,。；;") + 1
-            if re.search(r"具有|拥有|包含|建有|设有|旗下", sentence[clause_start : match.end()]):
+            # (the 具有 of 模具有限公司 is a firm's name, not "has")
+            if re.search(
+                r"具有(?!限)|拥有|包含|建有|设有|旗下", sentence[clause_start : match.end()]
+            ):
                 continue  # 企业具有…研发中心，包含…中试基地: the firm's facilities, not projects
             if any(a < match.end() and match.start() < b for a, b in taken):
                 if not any(a <= match.start() and match.end() <= b for a, b in taken):
@@ -1253,6 +1311,14 @@ class Extractor:
             )
             if venue:
                 continue  # …仪式在创新产业园举行: the venue, not a project
+            if out and (
+                re.search(r"用于(?:新建|建设|扩建)?$", sentence[: match.start()])
+                or match.group("name").startswith("用于")
+            ):
+                # …增资项目签约，新增投资1.5亿欧元，用于建设汽车轴承二期工厂: what the project
+                # before is for, not a second project
+                out[-1].add("highlights_zh", f"用于建设{name}", evidence)
+                continue
             counted = re.match(
                 r"(?:共|有|达|合计)?\d+(?:多|余)?个", sentence[match.end() : match.end() + 8]
             )
@@ -1316,6 +1382,8 @@ class Extractor:
         titles += [m.group("title") for m in EVENT_HELD.finditer(sentence)]
         titles += [m.group("title") for m in PLAN_TITLE.finditer(sentence)]
         titles += [m.group("title") for m in QUOTED_EVENT.finditer(sentence)]
+        # a bare 推介会 (参加推介会) after the event's full name, whatever the patterns' order
+        titles.sort(key=lambda t: bool(re.fullmatch(rf"(?:参加|了|的)?(?:{EVENT_NOUNS})", t)))
         for title in titles:
             title = re.sub(r"^(?:了|过|的|一场|一次|首届)", "", title).strip('“”" ')
             if title.count("“") != title.count("”"):  # a quote cut in half: 晋沪合作”招商推介会
@@ -1336,6 +1404,11 @@ class Extractor:
     def event(self, title: str, evidence: str) -> Draft:
         key = re.sub(r"\d+月份?|第.届|\d{4}年|[^\w]", "", title)
         key = re.sub(r"(?:仪式|活动|大会)$", "", key)
+        if re.fullmatch(EVENT_NOUNS, title):
+            # 参加推介会 after …招商推介会在深圳举行: the event named before, not another one
+            named = [d for d in self.events if d.fields.get("title_zh", "").endswith(title)]
+            if named:
+                return named[-1]
         for draft in self.events:
             other = draft.fields["_key"]
             shorter = min(len(key), len(other))
@@ -1373,14 +1446,39 @@ class Extractor:
 
     # -- figures -----------------------------------------------------------------------------
 
-    def labelled(self, sentence: str) -> list[tuple[str, Number, str]]:
-        """(label, number, clause) for each number in the sentence, subjects carried over."""
+    def labelled(self, sentence: str, targets: bool = False) -> list[tuple[str, Number, str]]:
+        """(label, number, clause) for each number in the sentence, subjects carried over.
+
+        With `targets`, a figure a goal or forecast governs (力争…, 目标是：…, 预计…) keeps
+        that word in its label, so it never reads as a fact of what happened."""
+        out = self._labelled(sentence)
+        if not targets:
+            return out
+        marked: list[tuple[str, Number, str]] = []
+        at = 0
+        for label, number, clause in out:
+            found = sentence.find(clause, at)
+            at = found if found >= 0 else at
+            said = sentence[:at] + clause[: number.start]
+            goals = list(TARGET_WORDS.finditer(said))
+            goal = goals[-1] if goals else None
+            # 力争全年签约50个，目前已签约30个: what follows an 已 is done, not a goal
+            done = goal and re.search(r"[，,；;](?:目前|现已|已经|已|截至目前)", said[goal.end() :])
+            if goal and not done and not TARGET_WORDS.search(label):
+                label = f"{goal.group(0)}{label}"
+            marked.append((label, number, clause))
+        return marked
+
+    def _labelled(self, sentence: str) -> list[tuple[str, Number, str]]:
         out: list[tuple[str, Number, str]] = []
         for segment in segments(sentence):
-            subject = previous = ""
+            subject = previous = whom = ""
             items: list[str] = []
             for clause in clauses(segment):
                 found = numbers(clause)
+                if not found and re.fullmatch(r"对.{2,30}?(?:企业|项目|人才|团队|机构)", clause):
+                    whom = clause  # 对获评…的企业，一次性奖励100万元: whom the reward is for
+                    continue
                 listed = re.search(
                     rf"(?P<items>[{CJK}A-Za-z]{{2,}}(?:、[{CJK}A-Za-z]{{2,}})+)", clause
                 )
@@ -1391,7 +1489,12 @@ class Extractor:
                         continue
                     # 总投资:50亿元 (a field line): the colon is no part of the label
                     before = clause[: number.start].strip().rstrip(":").strip()
-                    if _LABEL_END.search(before):
+                    after = clause[number.end :]
+                    if _LABEL_END.search(before) and re.fullmatch(
+                        rf"的[{CJK}A-Za-z]{{2,14}}(?:基金|资金|专项)", after
+                    ):
+                        label = before + after  # 规模20亿元的人工智能产业基金: whose 规模
+                    elif _LABEL_END.search(before):
                         label = before  # 总投资5亿美元的…项目: the label is what precedes
                     else:
                         label = (before + clause[number.end :]).strip()
@@ -1409,6 +1512,8 @@ class Extractor:
                         label = subject + label
                     elif label and not _MEASURE.match(label) and not subject:
                         subject = "" if re.match(r"其中|包括", clause) else label
+                    if whom and label and whom not in label:
+                        label = f"{whom}{label}"
                     label = cut(label, 40)
                     previous = label
                     out.append((label or clause, number, clause))
@@ -1445,9 +1550,25 @@ class Extractor:
             len(parts) > 1
             and sum(1 for part in parts if COMPANY.search(part) or PROJECT.search(part)) > 1
         ):
-            # A；-list of signings (A公司投资…建设X项目；B公司…): each part on its own.
-            for part in parts:
-                self.read_sentence(part.strip() + "；", paragraph, context)
+            # A；-list of signings (A公司投资…建设X项目；B公司…): each part on its own, the
+            # period the sentence opens with (10月，…；…；…) kept for each
+            lead = re.match(r"([^，,；;]{1,12})[，,]", sentence)
+            period = lead.group(1) if lead and not numbers(lead.group(1)) else ""
+            if period and not (self.month_in(period)[0] or PERIOD_WORDS.search(period)):
+                period = ""
+            for index, part in enumerate(parts):
+                part = part.strip()
+                own = self.month_in(part)[0] or PERIOD_WORDS.search(part)
+                if index and period and not own:
+                    part = f"{period}，{part}"
+                self.read_sentence(part + "；", paragraph, context)
+            return
+        # 上半年新签约项目23个，协议投资138亿元，其中X公司Y项目已于5月开工，总投资42亿元: the
+        # totals and the one project they include are read apart
+        among = re.search(r"[，,](?=其中[，,:：]?)", sentence)
+        if among and numbers(sentence[: among.start()]) and COMPANY.search(sentence[among.end() :]):
+            self.read_sentence(sentence[: among.start()] + "。", paragraph, context)
+            self.read_sentence(sentence[among.end() :], paragraph, context)
             return
         events = self.events_in(sentence)
         projects = self.projects_in(sentence, sentence)
@@ -1492,14 +1613,18 @@ class Extractor:
         if len(projects) == 1 and project is None:
             self.project_stage(projects[0], sentence)
         self.read_lists(sentence, project, context)
+        self.company_capital(sentence, companies)
         self.read_people(sentence, companies)
         if lead_company is not None and project is None and not events:
             self.read_company(lead_company, sentence)
             return
-        figures = self.labelled(sentence)
+        figures = self.labelled(sentence, targets=True)
         if not figures or project is not None:
             return
-        plain = sentence
+        # The period is what the sentence says before its figures (上半年，…23个…，其中X项目已于5月
+        # 开工: 上半年, not 5月)
+        first = sentence.find(figures[0][2])
+        plain = sentence[: first + len(figures[0][2])] if first >= 0 else sentence
         for event in events:
             plain = plain.replace(event.fields.get("title_zh", ""), "")
         period, period_words = self.month_in(plain)
@@ -1672,15 +1797,37 @@ class Extractor:
             project.fields["stage"] = best[1]
             project.review["stage"] = sentence
             project.review["stage_note"] = f"阶段取自“{best[2]}”"
-            date, note = self.date_in(sentence)
+            # the date of the part that says it (2024年12月，X项目签约…；今年3月，该项目开工: 开工
+            # is 今年3月, not 2024年12月); the first part's date is the whole sentence's
+            said_at = sentence.find(best[2])
+            start = (
+                max(sentence.rfind(mark, 0, said_at) for mark in "；;") + 1 if said_at > 0 else 0
+            )
+            scope = sentence[start:] if start > 0 else sentence
+            date, note = self.date_in(scope)
             if date is None:
-                month, _words = self.month_in(sentence)
+                month, _words = self.month_in(scope)
                 date = month if month and "/" not in month else None
             if date:
                 project.fields["stage_date"] = date
                 project.review["stage_date"] = sentence
                 if note:
                     project.review["stage_date_note"] = note
+        self._dated_steps(project, sentence)
+
+    def _dated_steps(self, project: Draft, sentence: str) -> None:
+        """于2023年10月开工, 2024年7月签约: the steps before the project's stage, each with its
+        own date as written, kept as highlights for the timeline."""
+        final = project.fields.get("stage")
+        for step in re.finditer(
+            r"(?:于)?(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:正式)?"
+            r"(?P<verb>签约落户|签约|开工建设|开工|落户|竣工|投产)",
+            sentence,
+        ):
+            verb = step.group("verb")
+            stage = next((st for pattern, st in STAGES if re.search(pattern, verb)), None)
+            if stage is not None and stage != final:
+                project.add("highlights_zh", step.group(0).removeprefix("于"), sentence)
 
     def _own_label(self, project: Draft, label: str) -> str:
         """A project figure's label without the names around it: 香港X公司增资扩建Y项目 is
@@ -1697,7 +1844,12 @@ class Extractor:
 
     def project_figure(self, project: Draft, label: str, number: Number, sentence: str) -> None:
         label = self._own_label(project, label)
-        short = re.sub(r"^.*?(?=总投资|投资|注册资本|年产值|产值|占地|用地|建筑面积)", "", label)
+        # the last money word names the amount (该项目用地约62亩，总投资…: 总投资, not 用地)
+        short = re.sub(r"^.*(?=总投资|投资总额|注册资本|年产值)", "", label)
+        if short == label:
+            short = re.sub(
+                r"^.*?(?=总投资|投资|注册资本|年产值|产值|占地|用地|建筑面积)", "", label
+            )
         unit = number.base_unit
         own = re.search(
             r"(?:计划|协议|意向|合同|拟|累计|实际|固定资产|到位)(?:总)?投资(?:总额|额)?", label
@@ -1738,6 +1890,22 @@ class Extractor:
         if entry not in project.fields.setdefault("figures", []):
             project.fields["figures"].append(entry)
             _figure_evidence(project, sentence)
+
+    def company_capital(self, sentence: str, companies: list[Draft]) -> None:
+        """X公司…注册资本5000万元, 该公司注册资本…: the firm's own registered capital, kept
+        with the firm too (a project's field holds it where the project is named)."""
+        firms = [c for c in companies if c.fields.get("kind") == "company"]
+        if len(firms) != 1:
+            return
+        firm = firms[0]
+        for match in re.finditer(r"注册资本(?:为|达|共)?", sentence):
+            found = numbers(sentence[match.end() : match.end() + 16])
+            if not found or found[0].start != 0 or not found[0].is_money:
+                continue
+            before = sentence[: match.start()]
+            names = [n for n in names_of(firm) if n in before]
+            if names or re.search(r"该公司|该企业|公司$", before[-6:]):
+                firm.add("highlights_zh", f"注册资本{found[0].text}", sentence)
 
     def read_company(self, company: Draft, sentence: str) -> None:
         founded = re.search(r"(?:成立|创立|创办|注册)于(\d{4})年(?:(\d{1,2})月)?", sentence)

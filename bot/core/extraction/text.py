@@ -25,6 +25,9 @@ def normalise(text: str) -> str:
     # An ellipsis ends a list (项目A、项目B……21个项目): NFKC would make it "...", glued to
     # the next number; read it as a comma instead.
     text = re.sub(r"[…⋯]+", "，", text)
+    # A list's circled or bracketed numbers (①, ⑵, ❸): NFKC would make ① a digit glued to the
+    # next word (①株洲… -> 1株, a count of plants); they mark items, no figure.
+    text = _LIST_MARKS.sub("", text)
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     # Emoji and bullet marks of social-media posts (✅ ▪️ 📌 👍) carry no fact; left in, they
     # glue themselves to labels and names.
@@ -33,6 +36,7 @@ def normalise(text: str) -> str:
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
 
 
+_LIST_MARKS = re.compile(r"[\u2460-\u249b\u24ea-\u24ff\u2776-\u2793]")
 _CELLS = re.compile(r"[ \u3000]*[|｜\t][ \u3000]*")
 
 
@@ -64,14 +68,15 @@ def tables_as_sentences(text: str) -> str:
 # A hedge before a number, but not the 约 of 签约/合约 or the 近 of 附近/最近.
 HEDGE_BEFORE = (
     r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到|"
-    r"不少于|不低于|不超过|不高于)"
+    r"不少于|不低于|不超过|不高于|突破)"
 )
 # Units a figure may carry. Money first (the longest forms first), then measures, then counts.
 MONEY_UNITS = (
     "亿美元|万美元|美元|亿港元|万港元|港元|亿欧元|万欧元|欧元|亿日元|万日元|日元|亿元|万元|元"
 )
 OTHER_UNITS = (
-    "平方公里|平方米|公顷|亩|公里|千米|千瓦时|千瓦|兆瓦|吉瓦|万吨|吨|个|家|人|名|台|套|栋|幢|件|项|场|"
+    "平方公里|平方米|公顷|亩|公里|千米|千瓦时|千瓦|兆瓦|吉瓦|万吨|吨|个|家次|人次|场次|批次|家|人|名|"
+    "台|套|栋|幢|件|项|场|"
     "条|户|座|所|批|款|次|位|辆|艘|架|株|间|片|只|块|颗|支|部|张|%"
 )
 NUMBER = re.compile(
@@ -79,6 +84,7 @@ NUMBER = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<many>多|余)?"
     rf"(?P<unit>(?:亿|万|千)(?:多|余)?(?:{MONEY_UNITS}|{OTHER_UNITS})?|{MONEY_UNITS}|{OTHER_UNITS})"
+    r"(?P<per>/(?:亩|平方米|平方公里|人|年|吨|个|台|套))?"  # a rate: 1322万元/亩
     r"(?P<after>以上|左右|多)?"
 )
 
@@ -107,7 +113,7 @@ class Number:
 
     @property
     def is_money(self) -> bool:
-        return "元" in self.unit
+        return "元" in self.unit and "/" not in self.unit  # 万元/亩 is a rate, not an amount
 
     @property
     def is_range(self) -> bool:
@@ -147,6 +153,7 @@ def numbers(text: str) -> list[Number]:
             if found and found[-1].start >= low.start():
                 found.pop()  # the low end was read as a number of its own: it is the range's
             start = low.start()
+        unit += match.group("per") or ""
         found.append(Number(text[start : match.end()], start, match.end(), unit))
     for match in ZH_NUMBER.finditer(text):
         if not any(n.start < match.end() and match.start() < n.end for n in found):
