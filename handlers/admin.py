@@ -738,7 +738,15 @@ async def export(update: Update, context: BotContext) -> None:
     except ExportScopeError as exc:
         await message.reply_html(texts.export_scope_error(lang, exc.code, exc.what, exc.choices))
         return
-    result = await exporting.export(context.store, scope)
+    try:
+        result = await exporting.export(context.store, scope, limit=exporting.MAX_SENT)
+    except exporting.ExportTooBig as exc:
+        await message.reply_html(
+            texts.export_too_big(
+                lang, scope.title_zh, scope.title_en, exc.projects, exc.events, exc.limit
+            )
+        )
+        return
     for index, (name, data) in enumerate(result.files()):
         caption = (
             texts.export_caption(

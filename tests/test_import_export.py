@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from bot.core import exporting, import_resolve, importing
-from storage import Store
+from storage import Store, user_queries
 from tests.harness import ADMIN_ID, USER_ID, BotHarness, replies, run_cli, text_of
 
 SIGNING_HEADER = (
@@ -388,6 +388,50 @@ async def test_export_files_import_again_unchanged(tmp_path: Path) -> None:
             assert report.count("updated") == 0, (name, report.updated)
     finally:
         await store.close()
+
+
+async def test_an_export_read_a_few_records_at_a_time_is_the_same_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exports stream the store a chunk at a time (storage CHUNK): the files are the same
+    whatever the chunk, every record in stored order, the header bold and every cell text."""
+    store = await Store.open(tmp_path / "s.sqlite3")
+    try:
+        await store.seed()
+        whole = await exporting.export(store, exporting.Scope())
+        monkeypatch.setattr(user_queries, "CHUNK", 2)
+        monkeypatch.setattr(exporting, "WIDTH_ROWS", 3)  # rows after the widths' sample too
+        chunked = await exporting.export(store, exporting.Scope())
+        assert (chunked.projects, chunked.events) == (whole.projects, whole.events)
+        assert chunked.signings_csv == whole.signings_csv
+        assert chunked.events_csv == whole.events_csv
+        stored = [p.name_zh for p in await store.live_projects()]
+        rows = list(csv.reader(io.StringIO(chunked.signings_csv.decode("utf-8-sig"))))
+        assert [row[2] for row in rows[1:]] == stored
+        book = openpyxl.load_workbook(io.BytesIO(chunked.xlsx))
+        sheet = book.worksheets[0]
+        assert [c.value for c in sheet[1]][:2] == ["园区", "企业"]
+        assert all(c.font.b for c in sheet[1])
+        assert [r[2].value for r in sheet.iter_rows(min_row=2)] == stored
+        assert {c.number_format for r in sheet.iter_rows(min_row=2) for c in r} == {"@"}
+        assert sheet.column_dimensions["C"].width > 8  # project names are wide
+    finally:
+        await store.close()
+
+
+async def test_an_export_bigger_than_one_message_says_how_to_get_it(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exporting, "MAX_SENT", 4)
+    calls = await bot.send("/export 昆山", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    assert not replies(calls, "sendDocument")
+    counts = await bot.store.zone_count("kunshan")
+    text = text_of(calls)
+    assert f"{counts.projects} 个项目" in text and f"{counts.events} 项活动" in text
+    assert "超过一次可发送的 4 条" in text and "python -m bot export" in text
+    await bot.send("/lang en", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    text = text_of(await bot.send("/export", chat_id=ADMIN_ID, user_id=ADMIN_ID))
+    assert "more than the 4 one export can send" in text and "(everything)" in text
 
 
 async def test_formula_like_text_is_exported_as_text_and_imports_again(bot: BotHarness) -> None:

@@ -11,12 +11,14 @@ drops again.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from bot.core.import_files import (
     EVENT_COLUMNS,
@@ -27,7 +29,7 @@ from bot.core.import_files import (
 )
 from bot.core.import_resolve import figures_text
 from bot.core.matching import resolve_sector
-from bot.core.reads import RecordReads
+from bot.core.reads import RecordLookup, RecordReads
 from bot.core.records import EVENT_KIND_ZH, STAGE_ZH, Event, NamedRef, Project, Zone
 from bot.core.zone_cache import zone_index
 
@@ -156,42 +158,115 @@ def writable(value: object) -> object:
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     """UTF-8 with BOM and CRLF, as Excel and WPS expect."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([quote_formula(str(writable(str(v)))) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    out = io.BytesIO()
+    writer = CsvWriter(out, header)
+    writer.append(rows)
+    writer.close()
+    return out.getvalue()
+
+
+class CsvWriter:
+    """A CSV file written row by row onto a binary stream (UTF-8 with BOM, CRLF)."""
+
+    def __init__(self, out: IO[bytes], header: Sequence[str]) -> None:
+        self._text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+        self._writer = csv.writer(self._text, lineterminator="\r\n")
+        self._writer.writerow(header)
+
+    def append(self, rows: Iterable[Sequence[str]]) -> None:
+        self._writer.writerows([quote_formula(str(writable(str(v)))) for v in row] for row in rows)
+
+    def close(self) -> None:
+        self._text.flush()
+        self._text.detach()  # the stream stays open: it is the caller's
+
+
+# The first rows of a sheet set its columns' widths (the rest are written as they come).
+WIDTH_ROWS = 200
+
+
+class XlsxWriter:
+    """An XLSX workbook written sheet by sheet and row by row (openpyxl's write-only mode:
+    memory does not grow with the rows). Every cell is text, so Excel keeps 2025-03 as typed;
+    the header is bold."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        self._book = Workbook(write_only=True)
+        self._sheet: Any = None
+        self._waiting: list[Sequence[str]] | None = None
+        self._header: Sequence[str] = ()
+
+    def sheet(self, title: str, header: Sequence[str]) -> None:
+        """Start a sheet; its rows follow with ``append``."""
+        self._flush()
+        self._sheet = self._book.create_sheet(title[:31])
+        self._header = header
+        self._waiting = []
+
+    def append(self, rows: Iterable[Sequence[str]]) -> None:
+        for row in rows:
+            if self._waiting is not None:
+                self._waiting.append(row)
+                if len(self._waiting) >= WIDTH_ROWS:
+                    self._flush()
+            else:
+                self._sheet.append(self._cells(row))
+
+    def _flush(self) -> None:
+        """The columns' widths from the header and the rows so far, then those rows."""
+        if self._waiting is None:
+            return
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        rows, self._waiting = self._waiting, None
+        for index in range(len(self._header)):
+            values = [self._header[index], *(r[index] for r in rows if index < len(r))]
+            width = max(len(str(v or "")) for v in values)
+            letter = get_column_letter(index + 1)
+            self._sheet.column_dimensions[letter].width = min(max(width * 2, 8), 60)
+        bold = Font(bold=True)
+        head = []
+        for value in self._header:
+            cell = WriteOnlyCell(self._sheet, value=writable(value))
+            cell.font = bold
+            head.append(cell)
+        self._sheet.append(head)
+        for row in rows:
+            self._sheet.append(self._cells(row))
+
+    def _cells(self, row: Sequence[str]) -> list[Any]:
+        from openpyxl.cell import WriteOnlyCell
+
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(self._sheet, value=writable(value))
+            if isinstance(cell.value, str):
+                # openpyxl takes "=1+2" for a formula; a stored name is always text.
+                cell.data_type = "s"
+                if quote_formula(cell.value) != cell.value:
+                    cell.quotePrefix = True  # stays text when edited in Excel too
+            cell.number_format = "@"
+            cells.append(cell)
+        return cells
+
+    def save(self, out: IO[bytes]) -> None:
+        self._flush()
+        self._book.save(out)
 
 
 def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]) -> bytes:
     """One sheet per (title, header, rows); every cell text, so Excel keeps 2025-03 as typed."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    writer = XlsxWriter()
     for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([writable(v) for v in row])
-            for cell in sheet[sheet.max_row]:
-                # openpyxl takes "=1+2" for a formula; a stored name is always text.
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-                    if quote_formula(cell.value) != cell.value:
-                        cell.quotePrefix = True  # stays text when edited in Excel too
-        for column in sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)):
-            width = max((len(str(c.value or "")) for c in column), default=8)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width * 2, 8), 60)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.number_format = "@"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        writer.sheet(title, header)
+        writer.append(rows)
+    out = io.BytesIO()
+    writer.save(out)
+    return out.getvalue()
 
 
 async def resolve_scope(store: RecordReads, query: str | None, kind: str = "any") -> Scope:
@@ -236,29 +311,91 @@ async def resolve_scope(store: RecordReads, query: str | None, kind: str = "any"
     raise ExportScopeError("unknown", text, (*suggestions, *sector.suggestions))
 
 
-async def export(store: RecordReads, scope: Scope) -> Export:
-    """Projects and events of a scope as one XLSX (two sheets) and two CSV files."""
-    projects = await store.live_projects(scope.zone_id, scope.labels)
-    events = await store.live_events(scope.zone_id, scope.labels)
+# The most records the bot sends in one export (the files stay well under Telegram's 50 MB for
+# bots, and a chat is not flooded); more asks for a zone or sector, or the command line.
+MAX_SENT = 50_000
+
+
+class ExportTooBig(Exception):
+    """More records in the scope than one export may send."""
+
+    def __init__(self, projects: int, events: int, limit: int) -> None:
+        self.projects = projects
+        self.events = events
+        self.limit = limit
+        super().__init__(f"{projects} projects and {events} events, more than {limit}")
+
+
+async def export(store: RecordReads, scope: Scope, limit: int | None = None) -> Export:
+    """Projects and events of a scope as one XLSX (two sheets) and two CSV files;
+    ExportTooBig when the scope holds more than ``limit`` records."""
+    outs = (io.BytesIO(), io.BytesIO(), io.BytesIO())
+    projects, events = await write_export(store, scope, outs, limit)
+    return Export(
+        xlsx=outs[0].getvalue(),
+        signings_csv=outs[1].getvalue(),
+        events_csv=outs[2].getvalue(),
+        projects=projects,
+        events=events,
+        scope=scope,
+    )
+
+
+async def write_export(
+    store: RecordReads,
+    scope: Scope,
+    outs: tuple[IO[bytes], IO[bytes], IO[bytes]],
+    limit: int | None = None,
+) -> tuple[int, int]:
+    """Write the XLSX, the signings CSV and the events CSV onto ``outs``; (projects, events).
+
+    Records are read a chunk at a time and written as they come, in a worker thread, from one
+    snapshot of the store: the event loop answers others meanwhile and memory does not grow
+    with the store (an export used to decode every record first, and build the workbook in
+    memory on the event loop)."""
     zones = {z.id: z for z in await store.zones()}
     companies = names_by_id(await store.company_refs())
     sources = names_by_id(await store.source_refs())
-    signings = signing_rows(projects, zones, companies, sources)
-    event_table = event_rows(events, zones, sources)
-    xlsx = to_xlsx(
-        [
-            (SIGNINGS_SHEET, signing_header(), signings),
-            (EVENTS_SHEET, event_header(), event_table),
-        ]
-    )
-    return Export(
-        xlsx=xlsx,
-        signings_csv=to_csv(signing_header(), signings),
-        events_csv=to_csv(event_header(), event_table),
-        projects=len(projects),
-        events=len(events),
-        scope=scope,
-    )
+    reader = store.record_lookup()
+    try:
+        return await asyncio.to_thread(
+            _write_export, reader, scope, zones, companies, sources, outs, limit
+        )
+    finally:
+        reader.close()
+
+
+def _write_export(
+    reader: RecordLookup,
+    scope: Scope,
+    zones: dict[str, Zone],
+    companies: dict[str, str],
+    sources: dict[str, str],
+    outs: tuple[IO[bytes], IO[bytes], IO[bytes]],
+    limit: int | None,
+) -> tuple[int, int]:
+    with reader.snapshot():
+        projects = reader.count_live("project", scope.zone_id, scope.labels)
+        events = reader.count_live("event", scope.zone_id, scope.labels)
+        if limit is not None and projects + events > limit:
+            raise ExportTooBig(projects, events, limit)
+        book = XlsxWriter()
+        book.sheet(SIGNINGS_SHEET, signing_header())
+        signings = CsvWriter(outs[1], signing_header())
+        for chunk in reader.live_projects(scope.zone_id, scope.labels):
+            rows = signing_rows(chunk, zones, companies, sources)
+            book.append(rows)
+            signings.append(rows)
+        signings.close()
+        book.sheet(EVENTS_SHEET, event_header())
+        happenings = CsvWriter(outs[2], event_header())
+        for events_chunk in reader.live_events(scope.zone_id, scope.labels):
+            rows = event_rows(events_chunk, zones, sources)
+            book.append(rows)
+            happenings.append(rows)
+        happenings.close()
+        book.save(outs[0])
+    return projects, events
 
 
 def template_files() -> list[tuple[str, bytes]]:
@@ -302,11 +439,14 @@ async def export_files(
         title_zh=" ".join(t for t in (zone_scope.title_zh, sector_scope.title_zh) if t),
         title_en=" ".join(t for t in (zone_scope.title_en, sector_scope.title_en) if t),
     )
-    result = await export(store, scope)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, data in result.files():
-        path = out / name
-        path.write_bytes(data)
-        paths.append(path)
+    stem = f"zhaoshang-{scope.name}"
+    paths = [out / f"{stem}.xlsx", out / f"{stem}-signings.csv", out / f"{stem}-events.csv"]
+    # Straight to the files, however big the store (no limit on the command line).
+    with (
+        paths[0].open("wb") as xlsx,
+        paths[1].open("wb") as signings,
+        paths[2].open("wb") as events,
+    ):
+        await write_export(store, scope, (xlsx, signings, events), limit=None)
     return paths

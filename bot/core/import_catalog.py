@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.matching import ZoneIndex
@@ -32,6 +34,25 @@ class NoRecords:
 
     def event(self, record_id: str) -> Event | None:
         return None
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        yield
+
+    def count_live(
+        self, kind: RecordKind, zone_id: str | None, labels: Sequence[str] | None
+    ) -> int:
+        return 0
+
+    def live_projects(
+        self, zone_id: str | None, labels: Sequence[str] | None
+    ) -> Iterator[list[Project]]:
+        return iter(())
+
+    def live_events(
+        self, zone_id: str | None, labels: Sequence[str] | None
+    ) -> Iterator[list[Event]]:
+        return iter(())
 
     def close(self) -> None:
         return None

@@ -3,7 +3,8 @@ a test can hand core a small fake of just these methods. Core never imports stor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Literal, Protocol
 
 from bot.core.directory_rows import DirectoryEntry
@@ -72,6 +73,10 @@ class RecordReads(ZoneReads, Protocol):
 
     async def source_refs(self) -> list[NamedRef]: ...
 
+    def record_lookup(self) -> RecordLookup:
+        """A synchronous reader for a worker thread; close it when done."""
+        ...
+
 
 IdTable = Literal["projects", "events", "companies"]
 
@@ -89,10 +94,27 @@ class RecordLookup(Protocol):
 
     def event(self, record_id: str) -> Event | None: ...
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Every read inside sees the store as it was at the first."""
+        ...
+
+    def count_live(
+        self, kind: RecordKind, zone_id: str | None, labels: Sequence[str] | None
+    ) -> int: ...
+
+    def live_projects(
+        self, zone_id: str | None, labels: Sequence[str] | None
+    ) -> Iterator[list[Project]]:
+        """Live projects (of a zone, with any of the labels), oldest stored first, a chunk at
+        a time."""
+        ...
+
+    def live_events(
+        self, zone_id: str | None, labels: Sequence[str] | None
+    ) -> Iterator[list[Event]]: ...
+
     def close(self) -> None: ...
 
 
 class CatalogReads(RecordReads, Protocol):
     """What an import reads once to resolve and check its rows (bot/core/importing.py)."""
-
-    def record_lookup(self) -> RecordLookup: ...

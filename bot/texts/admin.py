@@ -737,6 +737,24 @@ def export_caption(lang: Lang, title_zh: str, title_en: str, projects: int, even
     )
 
 
+def export_too_big(
+    lang: Lang, title_zh: str, title_en: str, projects: int, events: int, limit: int
+) -> str:
+    """More records than one export sends: how many, and how to get them."""
+    title = tr(lang, title_zh, title_en or title_zh)
+    what = esc(clip(title, 60)) if title else tr(lang, "全部", "everything")
+    return tr(
+        lang,
+        f"导出（{what}）共有 {projects} 个项目、{events} 项活动，超过一次可发送的 {limit} 条。"
+        "请按园区或行业分开导出（如 <code>/export 昆山</code>、<code>/export 新能源</code>），"
+        "或在服务器上用 <code>python -m bot export</code> 导出全部。",
+        f"The export ({what}) holds {projects} projects and {events} events, more than the "
+        f"{limit} one export can send. Export a zone or a sector at a time (e.g. "
+        "<code>/export kunshan</code>, <code>/export new energy</code>), or everything with "
+        "<code>python -m bot export</code> on the server.",
+    )
+
+
 def export_scope_error(lang: Lang, code: str, what: str, choices: Sequence[str]) -> str:
     shown = "、".join(esc(c) for c in choices[:6])
     if code == "ambiguous":
