@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from telegram import Message, Update
 
 from bot.context import BotContext
-from bot.core import ask_frame
+from bot.core import ask_frame, ask_input
 from bot.core import questions as q
 from bot.core.ask_frame import Frame
 from bot.core.conditions import Condition, Judged, follow_measure, judge, sector_labels
@@ -1628,7 +1628,9 @@ def _esc_date(value: object, lang: Lang) -> str:
 async def question(update: Update, context: BotContext, text: str, message: Message) -> None:
     """Answer one plain message (already stripped of the bot's mention) with one reply."""
     lang = context.lang
-    query = " ".join(text.split())
+    # Markup, chat forms (啥, whats) and traditional characters read as plain words; a long
+    # pasted message is cut to the sentences that ask.
+    query = ask_input.questions_of(ask_input.prepare(" ".join(text.split())), MAX_QUESTION)
     store = context.store
     chat_id = message.chat.id
     user = update.effective_user
@@ -1650,6 +1652,12 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
             greeted=True,
             frame=saved.frame if saved and saved.fresh else None,
         )
+        return
+    if not ask_input.has_words(query):
+        # Punctuation, emoji or markup alone (？？？, <script>…</script>): nothing to look up,
+        # and no earlier question to lean on; say so with two examples.
+        view = await _view(context)
+        await _send(message, t.hint(lang, "empty", await _examples(context, view), False))
         return
     if len(query) > MAX_QUESTION:
         await _send(message, lookup_texts.too_long(lang, MAX_QUESTION))

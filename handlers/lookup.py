@@ -34,6 +34,7 @@ from telegram.ext import (
 
 from bot.callbacks import Lookup, packed, pattern, unpack
 from bot.context import BotApp, BotContext
+from bot.core import ask_input
 from bot.core import directory as zone_directory
 from bot.core.directory import DirectoryAnswer, DirectoryFilter
 from bot.core.directory_rows import DIRECTORY_SOURCE_IDS, DirectoryEntry
@@ -783,7 +784,7 @@ async def question(update: Update, context: BotContext) -> None:
         # Directory questions (苏州有哪些国家级开发区, 合肥高新区在哪个省, 江苏有多少个高新区)
         # are answered from the zone directory; everything else goes to the question engine.
         view = await _view(context)
-        answer = zone_directory.answer_question(query, view.places, view.index)
+        answer = zone_directory.answer_question(ask_input.prepare(query), view.places, view.index)
         if answer is not None:
             directory_answer = await directory_reply(context, view, answer, lang)
             if directory_answer is not None:

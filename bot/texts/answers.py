@@ -657,6 +657,12 @@ def hint(lang: Lang, kind: str, examples: Sequence[tuple[str, str]], first: bool
             lang, "您好！我是招商助手。", "Hi! I'm 招商助手, the investment-promotion assistant."
         ),
         "thanks": tr(lang, "不客气！", "You're welcome!"),
+        "empty": tr(
+            lang,
+            "这条消息里没有可以查的文字。我是招商助手，回答园区、企业、项目和数据方面的问题。",
+            "There is nothing to look up in that message. I'm 招商助手, the assistant for zones, "
+            "companies, projects and figures.",
+        ),
         "help": tr(
             lang,
             "我是招商助手，回答园区、企业、项目和数据方面的问题。",
