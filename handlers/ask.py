@@ -705,7 +705,18 @@ class Asker:
         parts = [f for f in pool if parent_id and f.part_of == parent_id]
         lines = []
         shown: list[ZoneFigure] = []
-        if ("most" in intents or "least" in intents) and parts and not picked:
+        whole = parsed.top is not None or intents & {"breakdown", "each"}
+        if whole and parts and len(picked) < 2:
+            # 前三的领域, 各领域分别多少, "each sector": the total, then its parts ranked.
+            head = by_id.get(parent_id or "")
+            lines = [t.figure_line(head, lang, self.names)] if head else []
+            if parsed.top is not None:
+                lines += t.top_lines(parts, parsed.top, lang, self.names)
+            else:
+                ranked = sorted(parts, key=lambda f: -f.value.value)
+                lines += [t.figure_line(k, lang, self.names, False) for k in ranked]
+            shown = [head] if head else parts[:1]
+        elif ("most" in intents or "least" in intents) and parts and not picked:
             lines = t.extreme_lines(parts, "most" in intents, lang, self.names)
             head = by_id.get(parent_id or "")
             if head is not None:

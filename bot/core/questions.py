@@ -210,6 +210,7 @@ class Parsed:
     period: AskedPeriod | None = None  # the time asked about, if the question names one
     condition: Condition | None = None  # a size asked for: 10亿元以上, at least 2000 mu
     unread_size: str | None = None  # size words that set no condition (3到5000万: 3万 or 3000万?)
+    top: int | None = None  # "the first N" asked for (前三的领域, top 3 sectors)
 
 
 def _contains(text: str, word: str) -> bool:
@@ -267,7 +268,25 @@ def parse(text: str) -> Parsed:
         asked_period(folded, tuple(months)),
         size.condition,
         size.unread,
+        top_count(folded),
     )
+
+
+# 前三的领域, 排名前5, top 3, top three: how many of a ranking are asked for. Not 前5个月 or
+# 前三季度 (a time), and not 前沿 (a word).
+_TOP_ZH = re.compile(
+    r"前\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九])\s*(?![个\s]*月|\s*季|\s*年|\s*天|\s*周)"
+)
+_TOP_EN = re.compile(r"(?<![a-z])top\s*(\d{1,2}|[a-z]+)(?![a-z])")
+
+
+def top_count(folded: str) -> int | None:
+    """How many of a ranking a (folded) question asks for, if it names a number."""
+    found = _TOP_ZH.search(folded) or _TOP_EN.search(folded)
+    if found is None:
+        return None
+    count = _count_of(found.group(1))
+    return count if count is not None and 1 <= count <= 20 else None
 
 
 # A number that may be a year (2027年, in 2025), not part of a code (RL2050), a range

@@ -382,6 +382,38 @@ def extreme_lines(parts: Sequence[ZoneFigure], most: bool, lang: Lang, names: Na
     return lines
 
 
+def top_lines(parts: Sequence[ZoneFigure], count: int, lang: Lang, names: Names) -> list[str]:
+    """The first ``count`` named parts, largest first; a mixed "other" bucket is said apart,
+    never ranked as a field."""
+    named = sorted((p for p in parts if p.sector), key=lambda p: -p.value.value)
+    shown = named[:count]
+    head = tr(lang, f"前{len(shown)}的领域：", f"Top {len(shown)} fields:")
+    lines = [head] + [
+        f"{i}. <b>{esc(pick(lang, p.name_zh, p.name_en))}</b>{tr(lang, '：', ': ')}"
+        f"<b>{esc(quantity(p.value, lang))}</b>"
+        for i, p in enumerate(shown, 1)
+    ]
+    if len(shown) < count:
+        lines.append(
+            tr(
+                lang,
+                f"来源只细分了{len(named)}个领域。",
+                f"The source splits only {len(named)} fields.",
+            )
+        )
+    for other in (p for p in parts if not p.sector):
+        lines.append(
+            tr(
+                lang,
+                f"另有合并统计的“{esc(other.name_zh)}”{esc(quantity(other.value, lang))}"
+                "（多个领域合计，未细分，不参与排名）。",
+                f"A mixed bucket, “{esc(other.name_en or other.name_zh)}”, has "
+                f"{esc(quantity(other.value, lang))} (several fields together, not ranked).",
+            )
+        )
+    return lines
+
+
 def compare_lines(a: ZoneFigure, b: ZoneFigure, lang: Lang, names: Names) -> list[str]:
     lines = [figure_line(a, lang, names), figure_line(b, lang, names)]
     same = (
