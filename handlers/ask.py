@@ -89,7 +89,8 @@ class Asker:
         # 今年 / last year are the year where the staff are: the app's clock in the bot's time
         # zone (at 16:00 UTC on 31 Dec it is already next year in China).
         tz = zone_of(None, context.settings.timezone)
-        self.year = context.now().astimezone(tz).year
+        self.today = context.now().astimezone(tz).date()
+        self.year = self.today.year
         self.parsed: q.Parsed | None = None
         # Sectors a follow-up keeps from the question before (那5亿以上的呢 after 新能源…).
         self.kept_sectors: tuple[str, ...] = ()
@@ -99,7 +100,7 @@ class Asker:
     # ---- entry ------------------------------------------------------------------------
 
     async def answer(self, text: str, ctx: Focus | None) -> Outcome:
-        parsed = q.parse(text)
+        parsed = q.parse(text, self.today)
         self.parsed = parsed
         if parsed.unread_size is not None:
             # A size that cannot be read sets no condition, and no list is passed off as
@@ -159,7 +160,13 @@ class Asker:
             if parsed.followup and same_zone:
                 # "this" in "this year" is no pointer once another zone is named.
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
-            elif not _asks_for_a_list(parsed) and same_zone:
+            elif (
+                not _asks_for_a_list(parsed)
+                and same_zone
+                and not (zones and parsed.intents & FIGURE_INTENTS)
+            ):
+                # (A zone named with a count or ranking, 昆山高新区前5个月招了多少项目, asks
+                # about the zone's figures, not the last record.)
                 # No pointer word: the last record stays in question unless the words of
                 # this one fit another record clearly better (checked in _decide).
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id

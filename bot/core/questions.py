@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -182,6 +182,10 @@ class AskedPeriod:
     relative: Literal["this", "last", "next"] | None = None
     first_month: int | None = None
     last_month: int | None = None
+    # A window of months counted back from today that crosses a year (近三个月 in February):
+    # its first and last (year, month).
+    since: tuple[int, int] | None = None
+    until: tuple[int, int] | None = None
 
     @property
     def has_year(self) -> bool:
@@ -219,7 +223,9 @@ def _contains(text: str, word: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, today: date | None = None) -> Parsed:
+    """What a message asks; ``today`` (the staff's local date) places 上个月, 近三个月 and
+    "since March" (default: today in UTC)."""
     folded = fold(text)
     w = words()
     han_count = len(_HAN.findall(folded))
@@ -265,7 +271,7 @@ def parse(text: str) -> Parsed:
         this_year,
         followup,
         zone_pointer,
-        asked_period(folded, tuple(months)),
+        asked_period(folded, tuple(months), today),
         size.condition,
         size.unread,
         top_count(folded),
@@ -357,10 +363,73 @@ _NOT_TIME = re.compile(
 )
 
 
-def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
+# Months counted back from today: 上个月, 近三个月, 最近3个月, "the past three months".
+_LAST_MONTH = re.compile(r"上个?月|(?<![a-z])last month(?![a-z])|(?<![a-z])previous month(?![a-z])")
+_THIS_MONTH = re.compile(r"本月|这个月|(?<![a-z])this month(?![a-z])")
+_RECENT_MONTHS_ZH = re.compile(
+    r"(?:近|最近|过去)\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九半])\s*个?月"
+)
+_RECENT_MONTHS_EN = re.compile(
+    r"(?:past|last|recent|previous)\s+(\d{1,2}|[a-z]+)\s+months?(?![a-z])"
+)
+# A month and on (3月以来, 自3月起, since March): from that month to today.
+_SINCE_ZH = re.compile(r"(\d{1,2})\s*月(?:份)?\s*(?:以来|至今|到现在|到今天|迄今|起|开始)")
+_SINCE_EN = re.compile(r"(?:since|from)\s+(?:the\s+)?([a-z]+)(?![a-z])")
+
+
+def _back(today: date, months: int) -> tuple[int, int]:
+    """The (year, month) ``months`` before today's month."""
+    index = today.year * 12 + today.month - 1 - months
+    return index // 12, index % 12 + 1
+
+
+def recent_window(folded: str, today: date) -> AskedPeriod | None:
+    """A window of months counted from today (上个月, 近三个月, since March), or None."""
+    label: str | None = None
+    first: tuple[int, int] | None = None
+    last = (today.year, today.month)
+    found = _LAST_MONTH.search(folded)
+    if found is not None:
+        label, first = found.group(0), _back(today, 1)
+        last = first
+    elif (found := _THIS_MONTH.search(folded)) is not None:
+        label, first = found.group(0), last
+    elif (
+        found := _RECENT_MONTHS_ZH.search(folded) or _RECENT_MONTHS_EN.search(folded)
+    ) is not None:
+        word = found.group(1)
+        count = 1 if word == "半" else _count_of(word)
+        if count is None or not 1 <= count <= 24:
+            return None
+        label, first = found.group(0).strip(), _back(today, count - 1)
+    elif (found := _SINCE_ZH.search(folded)) is not None:
+        month = int(found.group(1))
+        if not 1 <= month <= today.month:
+            return None
+        label, first = found.group(0), (today.year, month)
+    elif (found := _SINCE_EN.search(folded)) is not None and found.group(1) in _EN_MONTHS:
+        month = _EN_MONTHS[found.group(1)]
+        if month > today.month:
+            return None
+        label, first = f"since {_en_months(month, month)}", (today.year, month)
+    if label is None or first is None:
+        return None
+    if first[0] == last[0]:
+        relative: Literal["this", "last"] = "this" if first[0] == today.year else "last"
+        return AskedPeriod(label, None, relative, first[1], last[1])
+    return AskedPeriod(label, None, None, None, None, since=first, until=last)
+
+
+def asked_period(
+    folded: str, months: tuple[int, ...], today: date | None = None
+) -> AskedPeriod | None:
     """The time a (folded) question asks about, or None when it names none."""
     w = words()
     folded = _NOT_TIME.sub(" ", folded)
+    if not _YEAR_RANGE.search(folded) and not year_spans(folded):
+        window = recent_window(folded, today or datetime.now(UTC).date())
+        if window is not None:
+            return window
     labels: list[str] = []
     year: int | None = None
     relative: Literal["this", "last", "next"] | None = None
@@ -468,6 +537,16 @@ def period_covers(
     """
     if asked is None:
         return True
+    if asked.since is not None and asked.until is not None:
+        # A window across a year; a fact whose source gives no year is read as of this year,
+        # as 今年 is.
+        if month is None:
+            return False
+        start = (year or current_year, month)
+        end = (year or current_year, end_month or month)
+        if exact:
+            return (start, end) == (asked.since, asked.until)
+        return asked.since <= start and end <= asked.until
     wanted = asked.wanted_year(current_year)
     undated_this_year = asked.relative == "this" and asked.year is None and year is None
     if wanted is not None and year != wanted and not undated_this_year:
