@@ -1413,6 +1413,15 @@ class Asker:
                 # Nothing on what was asked (员工人数): say so, then what is known of it.
                 return await self._summary(record, focus, unknown=bool(units))
             zone = self.view.zones.get(focus.zone_id or "") if self.zone_named else None
+            if (
+                zone is not None
+                and zone.id not in await self.view.counts(self.store)
+                and not await self.store.zone_figures(zone.id)
+            ):
+                # A directory zone with no records (昆山经开区有什么项目): say so plainly.
+                known = await self._zones_with_records()
+                line = t.zone_no_records(lang, zone, known)
+                return await self._zone_answer(zone, [line], focus)
             if zone is not None:
                 # Nothing answers it directly: say so, and give the zone's gist.
                 lines = [t.no_direct_answer(lang), *_zone_summary_lines(zone, lang)]

@@ -398,6 +398,12 @@ async def directory_reply(
     zones = [view.zones[z] for z in answer.zone_ids if z in view.zones]
     if not zones:
         return None
+    if answer.each:
+        # 嘉兴高新区和常德高新区分别在哪个省: one line per zone named.
+        parts = [directory_texts.where_answer(lang, z, view.directory.get(z.id)) for z in zones]
+        return texts.Reply(
+            "\n".join(p.text for p in parts), [row for p in parts for row in p.buttons][:4]
+        )
     if len(zones) > 1 and all(
         view.index.weights.get(z.id, 0) == view.index.weights.get(zones[0].id, 0) for z in zones
     ):

@@ -649,6 +649,22 @@ def zone_not_held(lang: Lang, name: str, known: Sequence[Zone]) -> Reply:
     )
 
 
+def zone_no_records(lang: Lang, zone: Zone, known: Sequence[Zone]) -> str:
+    """A directory zone asked about that has no records: said plainly, with its full name and
+    place, and the zones that do have records (nothing is guessed)."""
+    place = "".join(p for p in (zone.province, zone.city) if p)
+    shown = tr(lang, "、", ", ").join(zone_name(z, z.id, lang) for z in known[:8])
+    return tr(
+        lang,
+        f"库里没有{esc(zone.name_zh)}"
+        + (f"（{esc(place)}）" if place else "")
+        + "的项目、活动或数字记录，只有名录信息，无法回答，也不做推测。"
+        + f"已收录记录的园区有：{esc(shown)}。",
+        f"No record of projects, events or figures for {esc(zone.name_en or zone.name_zh)}: "
+        f"the store holds only its directory entry, so no guess. Zones with records: {esc(shown)}.",
+    )
+
+
 def not_stated(lang: Lang) -> str:
     return tr(
         lang,
