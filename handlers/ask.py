@@ -80,6 +80,7 @@ class Asker:
     def __init__(self, context: BotContext, view: FactsView, lang: Lang) -> None:
         self.soft = False
         self.zone_named = False
+        self.zones_named: list[str] = []
         self.name_units: list[q.Unit] = []
         self.context = context
         self.store = context.store
@@ -153,6 +154,9 @@ class Asker:
             focus.zone_id = zones[0].record_id
         self.soft = False
         self.zone_named = bool(zones)
+        self.zones_named = list(
+            dict.fromkeys(h.record_id for h in sorted(zones, key=lambda h: h.key.start))
+        )
         if named:
             focus.kind, focus.record_id = named[0].kind, named[0].record_id
         elif ctx is not None and ctx.record_id and not parsed.zone_pointer:
@@ -607,13 +611,24 @@ class Asker:
             return await self._event_figure_answer(record, units, focus)
         # Comparing zones: 四个高新区里哪个招引的项目最多
         zone_words = ("高新区", "园区", "zone", "park")
+        several = len(self.zones_named) >= 2  # 昆山和嘉兴哪个项目多: those zones only
         if (
             ("most" in intents or "least" in intents or "compare" in intents)
-            and any(w in parsed.text for w in zone_words)
+            and (several or any(w in parsed.text for w in zone_words))
             and not sectors
-            and (focus.zone_id is None or "哪个" in parsed.text or "which" in parsed.text)
+            and (
+                several or focus.zone_id is None or "哪个" in parsed.text or "which" in parsed.text
+            )
         ):
             heads = await self.store.head_figures()
+            if several:
+                heads = [f for f in heads if f.zone in self.zones_named]
+                if not heads:
+                    # None of the zones named reports a figure: said, nothing compared.
+                    absent = [self.names.zone(z, lang) for z in self.zones_named]
+                    lines = t.zone_ranking_lines([], 0, True, lang, self.names, absent)
+                    lines.append(await self._held_line())
+                    return Outcome(t.compose(lang, t.Answer(lines=lines)), focus)
             if heads:
                 best_name = max(
                     heads,
@@ -628,11 +643,18 @@ class Asker:
                     if f.name_zh == best_name.name_zh and f.value.unit == best_name.value.unit
                 ]
                 same, apart = self._one_period(parsed, same)
+                absent = [
+                    self.names.zone(z, lang)
+                    for z in self.zones_named
+                    if several and z not in {f.zone for f in [*same, *apart]}
+                ]
                 lines = t.zone_ranking_lines(
-                    same, len(self.view.zones), "least" not in intents, lang, self.names
+                    same, len(self.view.zones), "least" not in intents, lang, self.names, absent
                 )
                 if apart:
                     lines += t.other_period_lines(apart, lang, self.names)
+                if absent:
+                    lines.append(await self._held_line())
                 self._period_first(parsed, same[0].period, lines, exact=True)
                 sources = [await self.store.source(f.source) for f in same[:3]]
                 answer = t.Answer(
@@ -795,6 +817,15 @@ class Asker:
             ],
         )
         return Outcome(t.compose(lang, answer), Focus(zone_id=first.zone, figure_id=first.id))
+
+    async def _held_line(self) -> str:
+        """The project records held for each zone the question named."""
+        counts = await self.view.counts(self.store)
+        held = [
+            (self.names.zone(z, self.lang), counts[z].projects if z in counts else 0)
+            for z in self.zones_named
+        ]
+        return t.held_counts_line(held, self.lang)
 
     def _covers(self, parsed: q.Parsed, figure: ZoneFigure) -> bool:
         """Whether a figure is of exactly the time asked (any figure when none is asked)."""

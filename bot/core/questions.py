@@ -217,6 +217,12 @@ class Parsed:
     top: int | None = None  # "the first N" asked for (前三的领域, top 3 sectors)
 
 
+_WHICH_MORE = re.compile(
+    r"哪(?:个|一个|家|边|里)?[^，,。？?！!]{0,12}?(?:更|比较)?([多高大少低小])(?!少)"
+    r"(?:一些|一点|些|点)?\s*(?:呢|啊|呀)?\s*[？?！!。]*$"
+)
+
+
 def _contains(text: str, word: str) -> bool:
     if _HAN.search(word):
         return word in text
@@ -238,6 +244,10 @@ def parse(text: str, today: date | None = None) -> Parsed:
             masked = masked.replace(not_word, " ")
         if any(_contains(masked, k) for k in keys):
             intents.add(name)
+    # 哪个招引的项目多, 哪边更少: which one has more (less), said without 最.
+    which = _WHICH_MORE.search(folded)
+    if which is not None and not intents & {"most", "least"}:
+        intents.add("least" if which.group(1) in "少低小" else "most")
     if not han:
         squeezed = folded.replace(" ", "")
         for name, keys in w.intent_pinyin.items():

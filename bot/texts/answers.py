@@ -448,10 +448,26 @@ def compare_lines(a: ZoneFigure, b: ZoneFigure, lang: Lang, names: Names) -> lis
 
 
 def zone_ranking_lines(
-    figures: Sequence[ZoneFigure], total_zones: int, most: bool, lang: Lang, names: Names
+    figures: Sequence[ZoneFigure],
+    total_zones: int,
+    most: bool,
+    lang: Lang,
+    names: Names,
+    absent: Sequence[str] = (),
 ) -> list[str]:
+    """Zones ranked on one figure; ``absent``: zones named in the question without it."""
     ranked = sorted(figures, key=lambda f: f.value.value, reverse=most)
     lines = [figure_line(f, lang, names) for f in ranked]
+    if absent:
+        shown = tr(lang, "、", ", ").join(absent)
+        lines.append(
+            tr(
+                lang,
+                f"{esc(shown)}没有这项数字（来源未报道），无法比较。",
+                f"No such figure for {esc(shown)} (the sources report none), so no comparison.",
+            )
+        )
+        return lines
     missing = total_zones - len({f.zone for f in figures})
     if len({f.zone for f in figures}) == 1:
         lines.insert(
@@ -473,6 +489,18 @@ def zone_ranking_lines(
             )
         )
     return lines
+
+
+def held_counts_line(held: Sequence[tuple[str, int]], lang: Lang) -> str:
+    """Project records held per zone: what the store has, not a figure the sources report."""
+    shown = tr(lang, "、", ", ").join(
+        tr(lang, f"{name} {count}个", f"{name}: {count}") for name, count in held
+    )
+    return tr(
+        lang,
+        f"本库收录的项目记录（不是来源报道的数字）：{esc(shown)}。",
+        f"Project records held here (not figures the sources report): {esc(shown)}.",
+    )
 
 
 def other_period_lines(figures: Sequence[ZoneFigure], lang: Lang, names: Names) -> list[str]:
