@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from telegram import Message, Update
 
 from bot.context import BotContext
@@ -33,6 +33,7 @@ from bot.texts.common import Lang, date, pick
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
+TYPO_MIN = 85  # similarity of a mistyped Latin zone name (kunshn: 92; chang vs changde: 83)
 NAMED = ("company", "project", "event")
 FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
 MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
@@ -101,6 +102,9 @@ class Asker:
     # ---- entry ------------------------------------------------------------------------
 
     async def answer(self, text: str, ctx: Focus | None) -> Outcome:
+        # A question typed in pinyin: the engine's own words and the sector labels read as
+        # Chinese (xinnengyuan xiangmu -> 新能源 项目).
+        text = ask_input.from_pinyin(text, tuple(sorted(self.view.labels)))
         parsed = q.parse(text, self.today)
         self.parsed = parsed
         if parsed.unread_size is not None:
@@ -126,6 +130,11 @@ class Asker:
                 if await self._inside_a_name(flat, hit.key.start, hit.key.end):
                     chosen = [h for h in chosen if h.record_id != hit.record_id]
             zones = [h for h in chosen if h.kind == "zone"]
+        if not zones and not named and not parsed.han:
+            typo = self._latin_zone_typo(text)  # kunshn new energy projects?
+            if typo is not None:
+                zones = [typo]
+                chosen = [*chosen, typo]
         if not named:
             fuzzy = await self._near_miss(text, chosen)
             if fuzzy is not None:
@@ -382,6 +391,29 @@ class Asker:
                 return q.NameHit(kind, named[0].record_id, key, 2)
         return None
 
+    def _latin_zone_typo(self, text: str) -> q.NameHit | None:
+        """A zone's Latin name mistyped in a question (kunshn): one word of five letters or
+        more, not a word of the engine's, within a typo (similarity 85) of one zone's name."""
+        w = q.words()
+        folded = q.fold(text)
+        for match in re.finditer(r"[a-z]{5,}", folded):
+            word = match.group()
+            if word in w.english_stop or word in w.generic or word in q.UNIT_WORDS_EN:
+                continue
+            best = process.extractOne(
+                word,
+                self.view.index.near_miss_candidates(word),
+                scorer=fuzz.ratio,
+                score_cutoff=TYPO_MIN,
+            )
+            if best is None:
+                continue
+            found = self.view.index.resolve(best[0])
+            if found.kind == "found":
+                key = q.Key(word, 1000 + match.start(), 1000 + match.end(), False, word)
+                return q.NameHit("zone", found.zone_ids[0], key, 2)
+        return None
+
     async def _near_miss(self, text: str, chosen: list[q.NameHit]) -> q.NameHit | None:
         """中联重工 for 中联重科: names sharing the first two characters, close enough."""
         rest = q.residue(text, [(h.key.start, h.key.end) for h in chosen if h.key.start < 1000])
@@ -458,6 +490,15 @@ class Asker:
             or (
                 focus.figure_id is not None
                 and (bool(sectors) or (record is None and (parsed.followup or parsed.period)))
+            )
+            or (
+                # "kunshan new energy projects?": a zone and a sector named, nothing else
+                # asked: the zone's figure of that sector, when it reports one.
+                record is None
+                and self.zone_named
+                and bool(sectors)
+                and not intents - {"count", "recent"}
+                and not parsed.stages
             )
             or (
                 # "What will Kunshan attract in 2027?": a zone's figure asked of another year.

@@ -82,6 +82,61 @@ def questions_of(text: str, limit: int) -> str:
     return kept if asking and len(kept) <= limit else text
 
 
+_PINYIN_TOKEN = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=4)
+def _pinyin_words(extra: tuple[str, ...]) -> dict[str, str]:
+    """Toneless pinyin -> word, for the engine's own Chinese words (question words, intents,
+    synonyms, stages) and ``extra`` (the store's sector labels): 2 characters or more only."""
+    from bot.core.text import pinyin  # pypinyin: loaded on the first pinyin question only
+
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(key)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for key in ("question_words", "intents", "synonyms", "generic", "stages", "this_year"):
+        walk(data.get(key))
+    walk(data.get("last_year"))
+    walk(data.get("year_parts"))
+    walk(data.get("sector_aliases"))
+    found += extra
+    out: dict[str, str] = {}
+    for word in found:
+        han = "".join(ch for ch in word if "\u4e00" <= ch <= "\u9fff")
+        if len(han) >= 2 and han == word:
+            out.setdefault(pinyin(word), word)
+    return out
+
+
+def from_pinyin(text: str, extra: tuple[str, ...] = ()) -> str:
+    """A message typed in pinyin (kunshan gaoxinqu xinnengyuan xiangmu) with each word that is
+    the pinyin of a word the engine knows written in Chinese (高新区, 新能源, 项目); names stay
+    as typed (the name index reads pinyin). Unchanged unless two words or more are converted,
+    so an English message is left alone."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    lowered = text.lower()
+    vocabulary = _pinyin_words(extra)
+    hits = [m for m in _PINYIN_TOKEN.finditer(lowered) if m.group() in vocabulary]
+    if len(hits) < 2:
+        return text
+    out = lowered
+    for match in reversed(hits):
+        out = f"{out[: match.start()]}{vocabulary[match.group()]}{out[match.end() :]}"
+    return out
+
+
 def prepare(text: str) -> str:
     """A plain message as the question engine reads it."""
     return plain_words(to_simplified(strip_markup(text))).strip()
