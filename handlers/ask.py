@@ -105,6 +105,9 @@ class Asker:
         # A question typed in pinyin: the engine's own words and the sector labels read as
         # Chinese (xinnengyuan xiangmu -> 新能源 项目).
         text = ask_input.from_pinyin(text, tuple(sorted(self.view.labels)))
+        typed_command = await self._command(text)
+        if typed_command is not None:
+            return typed_command
         parsed = q.parse(text, self.today)
         self.parsed = parsed
         if parsed.unread_size is not None:
@@ -176,10 +179,11 @@ class Asker:
             elif (
                 not _asks_for_a_list(parsed)
                 and same_zone
-                and not (zones and parsed.intents & FIGURE_INTENTS)
+                and not (zones and _about_the_zone(parsed, zones))
             ):
-                # (A zone named with a count or ranking, 昆山高新区前5个月招了多少项目, asks
-                # about the zone's figures, not the last record.)
+                # (A zone named with its type, or with a count, ranking or amount:
+                # 昆山高新区前5个月招了多少项目, 昆山高新区注册资本 ask about the zone, not the
+                # last record.)
                 # No pointer word: the last record stays in question unless the words of
                 # this one fit another record clearly better (checked in _decide).
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
@@ -246,6 +250,26 @@ class Asker:
                 return Outcome(await search_reply(self.context, self.view, text, 0, self.lang))
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
+
+    async def _command(self, text: str) -> Outcome | None:
+        """zone kunshan, search 招聘会: a command typed without its slash, run as the command
+        when what follows is a zone (or has matches); None to read the message as a question."""
+        found = ask_input.command_word(text)
+        if found is None:
+            return None
+        command, rest = found
+        from handlers import lookup
+
+        if command == "zone":
+            match = self.view.index.resolve(rest)
+            if match.kind not in ("found", "ambiguous"):
+                return None
+            reply = await lookup._zone_answer(self.context, self.view, rest, self.lang)
+            zone_id = match.zone_ids[0] if match.kind == "found" else None
+            return Outcome(reply, Focus(zone_id=zone_id))
+        if await self.store.search_count(rest):
+            return Outcome(await lookup.search_reply(self.context, self.view, rest, 0, self.lang))
+        return None
 
     def _dated_in(self, asked: q.AskedPeriod, projects: list[Project]) -> list[Project]:
         """The projects signed or landed in the period asked."""
@@ -487,6 +511,7 @@ class Asker:
         other_year = parsed.period is not None and parsed.period.relative != "this"
         wants_figure = (
             bool(intents & FIGURE_INTENTS)
+            or (parsed.top is not None and record is None)
             or (
                 focus.figure_id is not None
                 and (bool(sectors) or (record is None and (parsed.followup or parsed.period)))
@@ -1595,6 +1620,14 @@ class Asker:
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
+
+def _about_the_zone(parsed: q.Parsed, zones: list[q.NameHit]) -> bool:
+    """Whether a question naming a zone (and no record) is about the zone rather than about
+    the record talked about before: the zone named as such (昆山高新区), or a count, ranking
+    or amount asked."""
+    asked = parsed.intents & (FIGURE_INTENTS | set(MONEY_INTENTS)) or parsed.top is not None
+    return bool(asked) or any(q.names_zone_type(h.key.surface) for h in zones)
 
 
 def _asks_for_a_list(parsed: q.Parsed) -> bool:

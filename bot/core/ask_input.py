@@ -137,6 +137,30 @@ def from_pinyin(text: str, extra: tuple[str, ...] = ()) -> str:
     return out
 
 
+@lru_cache(maxsize=1)
+def _command_words() -> tuple[tuple[str, str], ...]:
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    pairs = [(str(w).lower(), str(k)) for k, v in data.get("command_words", {}).items() for w in v]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def command_word(text: str) -> tuple[str, str] | None:
+    """(command, the rest) for a message that opens with a command's word and no slash
+    (zone kunshan -> ("zone", "kunshan")); None otherwise."""
+    lowered = text.strip().lower().lstrip("/")
+    for word, command in _command_words():
+        if not lowered.startswith(word):
+            continue
+        rest = text.strip().lstrip("/")[len(word) :]
+        latin = word.isascii()
+        if latin and rest[:1].isalnum() and rest[:1].isascii():
+            continue  # "zones", "searching": another word
+        rest = rest.strip(" :：,，")
+        if rest:
+            return command, rest
+    return None
+
+
 def prepare(text: str) -> str:
     """A plain message as the question engine reads it."""
     return plain_words(to_simplified(strip_markup(text))).strip()

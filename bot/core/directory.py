@@ -269,6 +269,14 @@ _EN_LIST = (
 _EN_WHERE = (
     re.compile(r"^(?:which|what) (?:province|city) is (?P<zone>.+?) in$"),
     re.compile(r"^where is (?P<zone>.+)$"),
+    # Several zones: "which provinces are Jiaxing and Changde in", "where are A and B",
+    # "Jiaxing and Changde: which province is each in?"
+    re.compile(r"^(?:which|what) (?:provinces|cities) are (?P<zone>.+?) in$"),
+    re.compile(r"^where are (?P<zone>.+)$"),
+    re.compile(
+        r"^(?P<zone>.+?)\s*[:,;\-–—]\s*(?:which|what) (?:province|provinces|city|cities) "
+        r"(?:is|are) (?:it|they|each|each one|both|each of them|both of them) in$"
+    ),
 )
 _EN_COUNT = re.compile(
     r"^how many (?:national )?" + _EN_TYPE + r"(?: are there)?(?: (?:in|does|do) (?P<place>.+?))?"

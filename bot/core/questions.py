@@ -296,9 +296,13 @@ _TOP_ZH = re.compile(
 _TOP_EN = re.compile(r"(?<![a-z])top\s*(\d{1,2}|[a-z]+)(?![a-z])")
 
 
+# 最多的两个领域, 最大的三个: the first N of a ranking, said with 最.
+_TOP_MOST_ZH = re.compile(r"最[多大高]的?\s*(\d{1,2}|十[一二]?|[二两三四五六七八九])\s*[个家项名]")
+
+
 def top_count(folded: str) -> int | None:
     """How many of a ranking a (folded) question asks for, if it names a number."""
-    found = _TOP_ZH.search(folded) or _TOP_EN.search(folded)
+    found = _TOP_ZH.search(folded) or _TOP_MOST_ZH.search(folded) or _TOP_EN.search(folded)
     if found is None:
         return None
     count = _count_of(found.group(1))
@@ -379,6 +383,13 @@ _THIS_MONTH = re.compile(r"本月|这个月|(?<![a-z])this month(?![a-z])")
 _RECENT_MONTHS_ZH = re.compile(
     r"(?:近|最近|过去)\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九半])\s*个?月"
 )
+# 过去半年, 近一年, 最近两年: half a year or whole years back from today, in months.
+_RECENT_YEARS_ZH = re.compile(r"(?:近|最近|过去)\s*(半|一|两|二|三|\d)\s*年(?!度)")
+# ("last year" is the calendar year before this one, read elsewhere.)
+_RECENT_YEARS_EN = re.compile(
+    r"(?:(?:past|previous)\s+(?:(\d|two|three)\s+)?years?|last\s+(\d|two|three)\s+years)"
+    r"(?![a-z])"
+)
 _RECENT_MONTHS_EN = re.compile(
     r"(?:past|last|recent|previous)\s+(\d{1,2}|[a-z]+)\s+months?(?![a-z])"
 )
@@ -410,6 +421,12 @@ def recent_window(folded: str, today: date) -> AskedPeriod | None:
         word = found.group(1)
         count = 1 if word == "半" else _count_of(word)
         if count is None or not 1 <= count <= 24:
+            return None
+        label, first = found.group(0).strip(), _back(today, count - 1)
+    elif (found := _RECENT_YEARS_ZH.search(folded) or _RECENT_YEARS_EN.search(folded)) is not None:
+        word = found.group(1) or (found.group(2) if found.re is _RECENT_YEARS_EN else None) or "1"
+        count = 6 if word == "半" else 12 * (_count_of(word) or 0)
+        if not 1 <= count <= 36:
             return None
         label, first = found.group(0).strip(), _back(today, count - 1)
     elif (found := _SINCE_ZH.search(folded)) is not None:
