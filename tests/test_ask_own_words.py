@@ -321,3 +321,66 @@ async def test_a_zone_count_after_a_list_is_about_the_zone_not_the_last_record(
     await ask(asker, "3月以来签了哪些项目")
     reply = await ask(asker, "昆山高新区前5个月招了多少项目")
     assert "招引科技项目：159个（1—5月）" in reply, reply
+
+
+# ---- second round (tests/questions/extra12.tsv) ---------------------------------------------
+
+
+async def test_the_two_largest_fields_said_with_zui(asker: BotHarness) -> None:
+    reply = await ask(asker, "昆山高新区招引项目最多的两个领域")
+    assert "前2的领域：" in reply, reply
+    assert "1. 装备制造领域项目：27个" in reply and "2. 新材料领域项目：24个" in reply
+    assert "3. " not in reply
+
+
+async def test_the_first_two_asked_as_a_follow_up(asker: BotHarness) -> None:
+    await ask(asker, "新能源和生命健康分别有几个")
+    reply = await ask(asker, "前两名是哪两个领域")
+    assert "1. 装备制造领域项目：27个" in reply and "2. 新材料领域项目：24个" in reply, reply
+
+
+async def test_half_a_year_back_leaves_out_an_undated_signing(asker: BotHarness) -> None:
+    reply = await ask(asker, "过去半年嘉兴签约了什么")
+    assert "库里没有嘉兴高新区过去半年签约的项目记录" in reply, reply
+    assert "丰茂嘉兴汽车零部件生产基地项目" in reply  # offered as the closest, undated
+
+
+def test_years_back_from_today_and_last_year_apart() -> None:
+    june = date(2026, 6, 2)
+    half = q.parse("过去半年", june).period
+    assert half is not None and (half.first_month, half.last_month) == (1, 6)
+    two = q.parse("the past two years", june).period
+    assert two is not None and (two.since, two.until) == ((2024, 7), (2026, 6))
+    last = q.parse("last year", june).period
+    assert last is not None and last.relative == "last" and last.first_month is None
+
+
+async def test_a_zone_named_with_an_amount_is_not_the_last_record(asker: BotHarness) -> None:
+    await ask(asker, "德加能源研发中心有多大")
+    reply = await ask(asker, "昆山高新区注册资本咋样")
+    assert "科技项目累计注册资本：6.63亿元（1—5月）" in reply, reply
+    assert "德加" not in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "wanted"),
+    [("zone kunshan", "主要数据（来源报道的数字）"), ("search 招聘会", "搜索“招聘会”")],
+)
+async def test_a_command_word_without_its_slash_runs_the_command(
+    asker: BotHarness, message: str, wanted: str
+) -> None:
+    reply = await ask(asker, message)
+    assert wanted in reply, reply
+
+
+def test_command_words_need_a_word_of_their_own() -> None:
+    assert ask_input.command_word("zone kunshan") == ("zone", "kunshan")
+    assert ask_input.command_word("搜索 招聘会") == ("search", "招聘会")
+    assert ask_input.command_word("zones in jiangsu") is None
+    assert ask_input.command_word("searching for batteries") is None
+    assert ask_input.command_word("zone") is None
+
+
+async def test_two_zones_asked_where_in_english(asker: BotHarness) -> None:
+    reply = await ask(asker, "Jiaxing and Changde: which province is each in?", "en")
+    assert "Zhejiang" in reply and "Hunan" in reply, reply
