@@ -485,6 +485,15 @@ class Asker:
         record = await self._load(focus.kind, focus.record_id)
         if record is None:
             focus.kind = focus.record_id = None
+        if (
+            isinstance(record, Company)
+            and not self.soft
+            and _asks_for_projects(parsed)
+            and not parsed.stages
+            and not intents & {"who", "when", "where", "founded", *MONEY_INTENTS}
+        ):
+            # 德加能源有什么项目, does Dejia Energy have any projects: its projects, listed.
+            return await self._company_projects(record, focus)
         # A company asked about as a project (丰茂项目投产了吗, 德加能源项目哪年签约): its project.
         if isinstance(record, Company) and (
             "项目" in parsed.text
@@ -586,6 +595,23 @@ class Asker:
                     if answered is not None:
                         return answered
         return await self._passages(parsed, focus, record, units, text)
+
+    async def _company_projects(self, company: Company, focus: Focus) -> Outcome:
+        """A company's projects held, each with its zone, stage and date, and their sources."""
+        lang = self.lang
+        owned = await self.store.projects_of_company(company.id)
+        lines = [t.company_projects_head(lang, company, len(owned))]
+        lines += [t.project_item(p, company, lang, self.names) for p in owned[:8]]
+        ids = [p.source for p in owned[:2]] or [company.source]
+        sources = [await self.store.source(sid) for sid in dict.fromkeys(ids) if sid]
+        buttons = [
+            [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+            for p in owned[:4]
+        ] or [[t.card_button("company", company.id, t.company_name(company, lang), lang)]]
+        answer = t.Answer(lines=lines, sources=[s for s in sources if s], buttons=buttons)
+        if len(owned) == 1:
+            focus = Focus(zone_id=owned[0].zone, kind="project", record_id=owned[0].id)
+        return Outcome(t.compose(lang, answer), focus)
 
     async def _better_record(self, record: object, focus: Focus, units: list[q.Unit]) -> object:
         """The last record, unless this question's words fit another one clearly better."""
@@ -1628,6 +1654,18 @@ def _about_the_zone(parsed: q.Parsed, zones: list[q.NameHit]) -> bool:
     or amount asked."""
     asked = parsed.intents & (FIGURE_INTENTS | set(MONEY_INTENTS)) or parsed.top is not None
     return bool(asked) or any(q.names_zone_type(h.key.surface) for h in zones)
+
+
+_PROJECTS_ASKED = re.compile(
+    r"(?:什么|哪些|哪几|几个|多少|有没有)[^，。？?]{0,4}项目|项目(?:有)?(?:哪些|几个|多少)"
+    r"|(?<![a-z])(?:what|which|any|how many)\s+(?:\w+\s+){0,2}projects?(?![a-z])"
+)
+
+
+def _asks_for_projects(parsed: q.Parsed) -> bool:
+    """德加能源有什么项目, 丰茂有几个项目, "does Dejia Energy have any projects": the projects
+    themselves are asked for (not an attribute of the one project)."""
+    return _PROJECTS_ASKED.search(parsed.text) is not None
 
 
 def _asks_for_a_list(parsed: q.Parsed) -> bool:

@@ -384,3 +384,27 @@ def test_command_words_need_a_word_of_their_own() -> None:
 async def test_two_zones_asked_where_in_english(asker: BotHarness) -> None:
     reply = await ask(asker, "Jiaxing and Changde: which province is each in?", "en")
     assert "Zhejiang" in reply and "Hunan" in reply, reply
+
+
+# ---- a company's projects --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "wanted"),
+    [
+        ("德加能源有啥项目", "zh-hans", "德加能源的项目（1个）"),
+        ("丰茂有几个项目", "zh-hans", "丰茂股份的项目（1个）"),
+        ("does dejia energy have any projects?", "en", "Projects of Suzhou Dejia Energy"),
+    ],
+)
+async def test_a_companys_projects_are_listed_not_called_unknown(
+    asker: BotHarness, question: str, lang: str, wanted: str
+) -> None:
+    reply = await ask(asker, question, lang)
+    assert wanted in reply, reply
+    assert "页面未提及" not in reply and "don't say" not in reply
+
+
+async def test_a_company_without_projects_says_so(asker: BotHarness) -> None:
+    reply = await ask(asker, "南玻玻璃有哪些项目")
+    assert "库里没有南玻玻璃的项目记录" in reply, reply

@@ -559,6 +559,22 @@ def list_head(lang: Lang, zh: str, en: str) -> str:
     return f"<b>{esc(tr(lang, zh, en))}</b>"
 
 
+def company_projects_head(lang: Lang, company: Company, count: int) -> str:
+    """德加能源的项目（1个）: a company's projects held; none held said plainly."""
+    name = company_name(company, lang)
+    if not count:
+        return tr(
+            lang,
+            f"库里没有{esc(name)}的项目记录（来源未提及）。",
+            f"No project of {esc(name)} is recorded (the sources mention none).",
+        )
+    return tr(
+        lang,
+        f"<b>{esc(name)}的项目</b>（{count}个）：",
+        f"<b>Projects of {esc(name)}</b> ({count}):",
+    )
+
+
 def stage_list_head(
     lang: Lang,
     stages: Sequence[str],
