@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -32,8 +33,15 @@ _ASKING = re.compile(
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    """ask_words.yaml, read once."""
+    loaded: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+@lru_cache(maxsize=1)
 def _colloquial() -> tuple[tuple[re.Pattern[str], str], ...]:
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    data = _data()
     pairs = sorted(
         ((str(k), str(v)) for k, v in data.get("colloquial", {}).items()),
         key=lambda kv: -len(kv[0]),
@@ -91,7 +99,7 @@ def _pinyin_words(extra: tuple[str, ...]) -> dict[str, str]:
     synonyms, stages) and ``extra`` (the store's sector labels): 2 characters or more only."""
     from bot.core.text import pinyin  # pypinyin: loaded on the first pinyin question only
 
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    data = _data()
     found: list[str] = []
 
     def walk(node: object) -> None:
@@ -139,7 +147,7 @@ def from_pinyin(text: str, extra: tuple[str, ...] = ()) -> str:
 
 @lru_cache(maxsize=1)
 def _command_words() -> tuple[tuple[str, str], ...]:
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    data = _data()
     pairs = [(str(w).lower(), str(k)) for k, v in data.get("command_words", {}).items() for w in v]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
