@@ -1,7 +1,7 @@
 """Benchmark of large imports (issue 15, item 7).
 
     python bench/bench_import.py [--rows 200000] [--busy-rows 20000] [--users 20]
-                                 [--upload] [--upload-rows 200000]
+                                 [--upload] [--upload-rows 200000] [--companies]
 
 Big: writes a CSV of ``--rows`` new signings (names of three words drawn from 58, so each
 name is new while its words repeat, as in real files) and runs ``python -m bot import FILE``
@@ -14,6 +14,10 @@ to the bot by an admin, through the real Application over the in-process Bot API
 process of its own: prints the upload's wall time (document received to the final reply), the
 child's CPU time and peak RSS (which include starting the Application and the fake Telegram
 holding the file), and the reply's first line.
+
+``--companies``: every row of the big and the uploaded file names a new company of its own
+(``17号厂``), so each row makes two records: the shape of a company directory imported as
+projects.
 
 Busy: while ``python -m bot import`` loads ``--busy-rows`` more rows into the same store in
 another process, the real Application (over the in-process Bot API, same database file)
@@ -105,13 +109,16 @@ WORDS = (
 HEADER = "园区,企业,项目,行业,阶段,日期,总投资,注册资本,用地亩,达产产值,备注,来源"
 
 
-def write_csv(path: Path, rows: int, tag: str) -> None:
+def write_csv(path: Path, rows: int, tag: str, companies: bool = False) -> None:
+    """``companies``: every row names a company of its own (a file of 200,000 rows then
+    makes 400,000 records)."""
     rng = random.Random(rows)
     with path.open("w", encoding="utf-8") as out:
         out.write(HEADER + "\n")
         for n in range(rows):
+            company = f"{n}号厂" if companies else ""  # short: the file stays under 20 MB
             out.write(
-                f"{rng.choice(ZONES)},,{tag}{''.join(rng.sample(WORDS, 3))}项目{n}号,"
+                f"{rng.choice(ZONES)},{company},{tag}{''.join(rng.sample(WORDS, 3))}项目{n}号,"
                 f"{rng.choice(SECTORS)},"
                 f"{rng.choice(STAGES)},2025-{n % 12 + 1:02d},{n % 90 + 1}亿,,{n % 300 + 10},,,\n"
             )
@@ -256,6 +263,9 @@ def main() -> None:
     parser.add_argument("--busy-rows", type=int, default=20_000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--upload", action="store_true", help="also time a file sent to the bot")
+    parser.add_argument(
+        "--companies", action="store_true", help="every row names a new company of its own"
+    )
     parser.add_argument("--upload-only", action="store_true", help="only time the upload")
     parser.add_argument("--upload-rows", type=int, default=200_000)
     parser.add_argument("--upload-child", nargs=2, type=Path, help=argparse.SUPPRESS)
@@ -267,7 +277,7 @@ def main() -> None:
         work = Path(folder)
         if not args.upload_only:
             big, small = work / "big.csv", work / "busy.csv"
-            write_csv(big, args.rows, "大批")
+            write_csv(big, args.rows, "大批", args.companies)
             write_csv(small, args.busy_rows, "并发")
             database = work / "bench.sqlite3"
             seconds, cpu, rss, code, tail = run_import(database, big, work)
@@ -280,7 +290,7 @@ def main() -> None:
             print(asyncio.run(busy(database, small, work, args.users)))
         if args.upload or args.upload_only:
             sent = work / "upload.csv"
-            write_csv(sent, args.upload_rows, "上传")
+            write_csv(sent, args.upload_rows, "上传", args.companies)
             (work / "upload").mkdir()
             print(run_upload(sent, work / "upload" / "bot.sqlite3", work))
 

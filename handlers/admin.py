@@ -510,11 +510,14 @@ async def save(update: Update, context: BotContext) -> int:
     name = user.full_name[:60]
     source = Source(id=f"u{user.id}-{stamp}", title=f"由 {name} 通过机器人录入")
     cat = await import_catalog.catalog(context.store)
-    # A changed fact without a typed source is credited to this editor, not the old source.
-    builder = importing.Builder(cat, source, changed_by=f"{name} 通过机器人")
-    table = Table(draft.kind, None, [(1, values)])  # type: ignore[arg-type]
-    builder.row(table, 1, values, target=target)
-    result = await importing.build_from(builder, [table])
+    try:
+        # A changed fact without a typed source is credited to this editor, not the old source.
+        builder = importing.Builder(cat, source, changed_by=f"{name} 通过机器人")
+        table = Table(draft.kind, None, [(1, values)])  # type: ignore[arg-type]
+        builder.row(table, 1, values, target=target)
+        result = await importing.build_from(builder, [table])
+    finally:
+        cat.close()
     if builder.out.skipped_deleted:
         await query.message.reply_html(
             texts.deleted_name_taken(lang, builder.out.skipped_deleted[0])

@@ -11,9 +11,8 @@ on 20,000 rows with a company each); tests/test_import_companies.py checks what 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -25,13 +24,16 @@ from storage.bulk_records import (
     stored_body,
     stored_rows,
 )
+from storage.bulk_sorted import SortedRows
 from storage.name_index import name_forms
 
 CHUNK = 2000
 
 
-@dataclass(frozen=True)
-class _Row:
+class CompanyRow(NamedTuple):
+    """One company as it will be stored: body, search text, name-index rows (a tuple: a big
+    import stages one per row)."""
+
     company_id: str
     zone_id: str | None
     body: str
@@ -50,14 +52,15 @@ def company_index(company: Company) -> tuple[str, list[str | None], tuple[str | 
     )
 
 
-def _rows(companies: Iterable[Company]) -> list[_Row]:
-    out: list[_Row] = []
+def company_rows(companies: Iterable[Company]) -> list[CompanyRow]:
+    """What storing each company writes (made off the event loop: pinyin is slow)."""
+    out: list[CompanyRow] = []
     for company in companies:
         title, parts, names = company_index(company)
         fts_title, fts_body = index_texts(title, parts)
         forms = name_forms("company", names, company.parent) if any(names) else {}
         out.append(
-            _Row(
+            CompanyRow(
                 company.id,
                 company.zone,
                 stored_body(company),
@@ -80,20 +83,38 @@ async def write_companies(
     """Inside the caller's transaction: every company new or changed, written a chunk at a
     time; the report says which were new, updated, unchanged or deleted (left so)."""
     for start in range(0, len(companies), CHUNK):
-        rows = await asyncio.to_thread(_rows, companies[start : start + CHUNK])
+        rows = await asyncio.to_thread(company_rows, companies[start : start + CHUNK])
         await _write_chunk(db, rows, now, via, actor_id, report)
 
 
-async def _write_chunk(
+async def write_staged_companies(
     db: aiosqlite.Connection,
-    rows: Sequence[_Row],
+    staged: Iterator[list[CompanyRow]],
     now: str,
     via: str,
     actor_id: int | None,
     report: ApplyReport,
+    held: SortedRows,
+) -> None:
+    """Like ``write_companies``, for the rows a big import staged (storage/import_spool.py),
+    read back a chunk at a time off the event loop; their name-index and search-index rows
+    wait in ``held`` with the records' (storage/bulk_sorted.py)."""
+    nothing: list[CompanyRow] = []
+    while rows := await asyncio.to_thread(next, staged, nothing):
+        await _write_chunk(db, rows, now, via, actor_id, report, held)
+
+
+async def _write_chunk(
+    db: aiosqlite.Connection,
+    rows: Sequence[CompanyRow],
+    now: str,
+    via: str,
+    actor_id: int | None,
+    report: ApplyReport,
+    held: SortedRows | None = None,
 ) -> None:
     stored = await stored_rows(db, "companies", [r.company_id for r in rows])
-    changed: list[_Row] = []
+    changed: list[CompanyRow] = []
     audit: list[tuple[str, str, str | None, str]] = []
     for row in rows:
         found = stored.get(row.company_id)
@@ -134,11 +155,14 @@ async def _write_chunk(
     names: list[Any] = [
         (form, "company", r.company_id, quality) for r in changed for form, quality in r.names
     ]
-    await db.execute(
-        "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) "
-        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
-        (as_json(names),),
-    )
+    if held is not None:
+        await held.names(as_json(names))
+    else:
+        await db.execute(
+            "INSERT OR REPLACE INTO entity_names(name, kind, record_id, quality) "
+            "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
+            (as_json(names),),
+        )
     first = await last_doc(db)
     docs_json = as_json([[r.company_id, r.zone_id, r.title, r.text] for r in changed])
     await db.execute(
@@ -146,11 +170,14 @@ async def _write_chunk(
         "SELECT ?2 + key + 1, 'company', value ->> 0, value ->> 1 FROM json_each(?1)",
         (docs_json, first),
     )
-    await db.execute(
-        "INSERT INTO search_index(rowid, title, body) "
-        "SELECT ?2 + key + 1, value ->> 2, value ->> 3 FROM json_each(?1)",
-        (docs_json, first),
-    )
+    if held is not None:
+        await held.search(docs_json, first)
+    else:
+        await db.execute(
+            "INSERT INTO search_index(rowid, title, body) "
+            "SELECT ?2 + key + 1, value ->> 2, value ->> 3 FROM json_each(?1)",
+            (docs_json, first),
+        )
     await db.execute(
         "INSERT INTO audit(at, actor_id, via, kind, record_id, action, before, after) "
         "SELECT ?2, ?3, ?4, 'company', value ->> 0, value ->> 1, value ->> 2, value ->> 3 "

@@ -37,7 +37,7 @@ from bot.core.records import (
 from bot.core.text import fts_query, normalise, pinyin, place_stem
 from storage import bulk_records
 from storage.base import StoreBase, iso, write_audit
-from storage.bulk_companies import write_companies
+from storage.bulk_companies import write_companies, write_staged_companies
 from storage.bulk_records import index_texts as _index_texts
 from storage.bulk_records import stored_body as _body
 from storage.bulk_sorted import SortedRows, release_freed_memory
@@ -197,13 +197,17 @@ class FactQueries(StoreBase):
                 ("event", events),
                 ("project", projects),
             )
-            # A staged import's name-index and label rows are written at its end, sorted.
+            # A staged import's name-index, label and search rows are written at its end,
+            # sorted (storage/bulk_sorted.py).
             held = None
             if spool is not None:
-                held = SortedRows(db, spool.records + len(events) + len(projects))
+                held = SortedRows(db, spool.records + spool.companies + len(events) + len(projects))
             try:
-                if held is not None:
+                if held is not None and spool is not None:
                     await held.start()
+                    await write_staged_companies(
+                        db, spool.company_chunks(), now, via, actor_id, report, held
+                    )
                 for kind, prepared in batches:
                     await bulk_records.write(db, kind, prepared, now, via, actor_id, report, held)
                     if spool is not None:

@@ -1,12 +1,14 @@
 """Records of a big import staged outside the store (issue 15, item 7).
 
-While a spreadsheet is validated, its records arrive here in chunks (``importing.build`` with
-``flush``): each chunk's references are checked, its bodies and the texts of its search words
-are drafted (off the event loop) and written to a scratch file in a temporary folder, and the
-records are dropped, so memory does not grow with the file. Nothing touches the store until
-the whole file is valid; then ``FactQueries.apply_facts`` copies the staged chunks into the
-store inside its one transaction (all or nothing), making their search words as it writes
-(``bulk_records.write_staged``), and ``close`` removes the scratch folder.
+While a spreadsheet is validated, its records and new companies arrive here in chunks
+(``importing.build`` with ``flush``): each chunk's references are checked, its bodies and the
+texts of its search words are drafted (off the event loop) and written to a scratch file in a
+temporary folder, and the records are dropped, so memory does not grow with the file (only
+each staged company's names stay, for the search text of later records that name it).
+Nothing touches the store until the whole file is valid; then ``FactQueries.apply_facts``
+copies the staged chunks into the store inside its one transaction (all or nothing), the
+companies first, making the records' search words as it writes (``bulk_records.write_staged``),
+and ``close`` removes the scratch folder.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from typing import IO, Any
 import aiosqlite
 
 from bot.core.factfile import KnownIds, check
-from bot.core.records import Event, FactFile, Project
+from bot.core.records import Company, Event, FactFile, Project
+from storage.bulk_companies import CompanyRow, company_rows
 from storage.bulk_records import Draft, RecordKind, draft, names_of, stored_names
 
 _KINDS: tuple[RecordKind, ...] = ("event", "project")
+_FILES = ("company", *_KINDS)
 
 # While a spool is open, the cyclic garbage collector runs less often. An import allocates
 # millions of short-lived containers (rows, records, tuples), nearly all freed by reference
@@ -65,36 +69,35 @@ class ImportSpool:
         self._folder = tempfile.TemporaryDirectory(
             prefix="import-spool-", ignore_cleanup_errors=True
         )
-        self._paths = {kind: Path(self._folder.name) / f"{kind}s.pickle" for kind in _KINDS}
-        self._files: dict[RecordKind, IO[bytes]] = {}
+        self._paths = {kind: Path(self._folder.name) / f"{kind}s.pickle" for kind in _FILES}
+        self._files: dict[str, IO[bytes]] = {}
         try:
-            for kind in _KINDS:
+            for kind in _FILES:
                 self._files[kind] = self._paths[kind].open("wb")
         except OSError:
             for handle in self._files.values():
                 handle.close()
             self._folder.cleanup()
             raise
-        self._companies: dict[str, list[str]] = {}
-        self._companies_seen = 0
+        self._companies: dict[str, list[str]] = {}  # staged or stored: names, by id
         self._zones: dict[str, list[str]] = {}
         self.chunks_written = 0
         self.records = 0  # staged so far, of both kinds
+        self.companies = 0  # new companies staged so far
         self._closed = False
         _collect_less()
 
     async def add(self, facts: FactFile) -> None:
-        """Stage the records of ``facts`` (the file's sources, labels and companies so far
-        come along, for the reference check and the search text)."""
-        # Each chunk brings the file's companies so far: only the new ones are checked, against
-        # the store's and those checked before (checking all of them at every chunk grew with
-        # the square of their number: minutes for a file with a company on every row).
-        new = facts.companies[self._companies_seen :]
+        """Stage the records and companies of ``facts``: the companies new since the chunk
+        before, and the records (the file's sources and labels so far come along, for the
+        reference check)."""
+        # Checked against the store's companies and those staged before.
         known = replace(self._known, companies=self._known.companies.union(self._companies))
-        check(facts.model_copy(update={"companies": new}), known)
-        for company in new:
+        check(facts, known)
+        for company in facts.companies:
             self._companies[company.id] = names_of(company.model_dump())
-        self._companies_seen = len(facts.companies)
+        if facts.companies:
+            await asyncio.to_thread(self._stage_companies, facts.companies)
         wanted = {p.company for p in facts.projects if p.company} | {
             c for e in facts.events for c in e.companies
         }
@@ -110,6 +113,12 @@ class ImportSpool:
             if records:
                 await asyncio.to_thread(self._stage, kind, records)
 
+    def _stage_companies(self, companies: Sequence[Company]) -> None:
+        rows = [tuple(row) for row in company_rows(companies)]
+        pickle.dump(rows, self._files["company"], protocol=pickle.HIGHEST_PROTOCOL)
+        self.chunks_written += 1
+        self.companies += len(rows)
+
     def _stage(self, kind: RecordKind, records: Sequence[Project | Event]) -> None:
         # Bodies now; the search words (pinyin) while the store is written (write_staged).
         drafts = draft(records, self._companies, self._zones)
@@ -121,6 +130,15 @@ class ImportSpool:
 
     def chunks(self, kind: RecordKind) -> Iterator[list[Draft]]:
         """The staged chunks of one kind, in the order they came (read back one at a time)."""
+        for rows in self._read_back(kind):
+            yield [Draft._make(row) for row in rows]
+
+    def company_chunks(self) -> Iterator[list[CompanyRow]]:
+        """The staged companies, a chunk at a time, in the order they came."""
+        for rows in self._read_back("company"):
+            yield [CompanyRow._make(row) for row in rows]
+
+    def _read_back(self, kind: str) -> Iterator[list[tuple[Any, ...]]]:
         self._files[kind].flush()
         with self._paths[kind].open("rb") as handle:
             while True:
@@ -128,7 +146,7 @@ class ImportSpool:
                     rows: list[tuple[Any, ...]] = pickle.load(handle)  # our own, just written
                 except EOFError:
                     return
-                yield [Draft._make(row) for row in rows]
+                yield rows
 
     def close(self) -> None:
         """Remove the scratch folder; never raises (a failed flush of a staged chunk has

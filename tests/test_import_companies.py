@@ -14,7 +14,8 @@ import pytest
 from bot.core import importing
 from bot.core.factfile import FactFileError, KnownIds
 from bot.core.records import Company, FactFile, Project, Source
-from storage import Store, bulk_companies
+from bot.texts.admin import import_done
+from storage import Store
 from storage.import_spool import ImportSpool
 from tests.test_import_sorted import import_staged, seeded
 from tests.test_upload_streaming import HEADER, _store_rows
@@ -49,7 +50,10 @@ async def test_a_company_on_every_row_is_stored_found_and_in_the_history(
     store = await seeded(database)
     try:
         result = await import_staged(store, "firms.csv", company_rows(ROWS))
-        assert len(result.new_companies) == ROWS
+        # The reply names the first few and counts them all.
+        assert result.new_company_count == ROWS
+        assert result.new_companies[:2] == ["星河0号精密制造有限公司", "星河1号精密制造有限公司"]
+        assert len(result.new_companies) == 30
         counts = await store.counts()
         assert counts["companies"] >= ROWS and counts["projects"] >= ROWS
         last = ROWS - 1
@@ -79,6 +83,38 @@ async def test_a_company_on_every_row_is_stored_found_and_in_the_history(
         )
         assert docs == []
     finally:
+        await store.close()
+
+
+async def test_a_streamed_file_hands_each_new_company_over_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat: each chunk carries only the companies its rows made, and the file's
+    final fact file none; the upload's reply still names the first and counts them all."""
+    monkeypatch.setattr(importing, "FLUSH_EVERY", 200)
+    store = await seeded(tmp_path / "bot.sqlite3")
+    spool = await store.open_spool()
+    handed: list[int] = []
+
+    async def flush(facts: FactFile) -> None:
+        handed.append(len(facts.companies))
+        await spool.add(facts)
+
+    try:
+        result = await importing.read_upload("firms.csv", company_rows(ROWS), store, flush=flush)
+        assert result.ok and result.facts is not None
+        assert result.facts.companies == () and result.facts.projects == ()
+        assert sum(handed) == ROWS and len(handed) > 1
+        assert max(handed) <= max(importing.BATCH, importing.FLUSH_EVERY)
+        report = await store.apply_facts(result.facts, via="file", spool=spool)
+        assert len(report.new["companies"]) == ROWS
+        new = len(report.new["projects"])
+        reply = import_done("zh", "firms.csv", result, new, 0, 0, [])
+        assert "星河0号精密制造有限公司" in reply and f"等 {ROWS} 家" in reply
+        english = import_done("en", "firms.csv", result, new, 0, 0, [])
+        assert f"and {ROWS - 30} more" in english
+    finally:
+        spool.close()
         await store.close()
 
 
@@ -135,13 +171,13 @@ async def test_each_staged_chunk_checks_the_companies_it_adds(tmp_path: Path) ->
             )
 
         await spool.add(FactFile(companies=(one,), projects=(project(1, "c-one"),)))
-        # The second chunk carries the first's company again (the file's companies so far):
-        # a reference to it is good, one to a company nobody made is not.
-        await spool.add(FactFile(companies=(one, two), projects=(project(2, "c-one"),)))
+        # Each chunk brings the companies new since the one before: a reference to a company
+        # staged earlier is good, one to a company nobody made is not.
+        await spool.add(FactFile(companies=(two,), projects=(project(2, "c-one"),)))
         with pytest.raises(FactFileError) as caught:
-            await spool.add(FactFile(companies=(one, two), projects=(project(3, "c-nobody"),)))
+            await spool.add(FactFile(projects=(project(3, "c-nobody"),)))
         assert "c-nobody" in str(caught.value.problems)
-        assert spool.records == 2
+        assert (spool.records, spool.companies) == (2, 2)
     finally:
         spool.close()
         await store.close()
@@ -150,7 +186,7 @@ async def test_each_staged_chunk_checks_the_companies_it_adds(tmp_path: Path) ->
 async def test_a_failure_while_companies_are_written_leaves_the_store_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bulk_companies, "CHUNK", 100)  # the third of four chunks fails
+    monkeypatch.setattr(importing, "FLUSH_EVERY", 100)  # the third of four chunks fails
     database = tmp_path / "bot.sqlite3"
     store = await seeded(database)
     interval = sys.getswitchinterval()

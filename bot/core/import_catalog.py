@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.matching import ZoneIndex
-from bot.core.reads import CatalogReads
+from bot.core.reads import CatalogReads, RecordLookup
 from bot.core.records import (
     Event,
     NamedRef,
     Project,
+    RecordKind,
     SectorArea,
     SectorLabel,
 )
+from bot.core.text import normalise
 from bot.core.zone_cache import zone_index
+
+
+class NoRecords:
+    """The record lookup of a catalog that knows no records."""
+
+    def names(self, kind: RecordKind, zone: str, deleted: bool) -> list[tuple[str, str]]:
+        return []
+
+    def project(self, record_id: str) -> Project | None:
+        return None
+
+    def event(self, record_id: str) -> Event | None:
+        return None
+
+    def close(self) -> None:
+        return None
 
 
 @dataclass
 class Catalog:
-    """What the store holds that a row may name: zones, sectors, companies, sources, records."""
+    """What the store holds that a row may name: zones, sectors, companies, sources, records.
+
+    Records are read as rows need them, through ``records`` (close it when the import ends):
+    the names of a zone's records when a row first names the zone, a record when a row
+    names it."""
 
     zones: ZoneIndex
     zone_ids: frozenset[str]
@@ -26,15 +48,33 @@ class Catalog:
     labels: list[SectorLabel]
     companies: list[NamedRef]
     sources: list[NamedRef]
-    projects: list[Project]
-    events: list[Event]
-    deleted_projects: list[tuple[str, str, str]]
-    deleted_events: list[tuple[str, str, str]]
     taken: dict[str, set[str]]
+    records: RecordLookup = field(default_factory=NoRecords)
+    # (kind, zone, deleted) -> {normalised name: id}, filled as rows name zones.
+    _names: dict[tuple[RecordKind, str, bool], dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> Catalog:
-        return cls(ZoneIndex(), frozenset(), [], [], [], [], [], [], [], [], {})
+        return cls(ZoneIndex(), frozenset(), [], [], [], [], {})
+
+    def named(self, kind: RecordKind, zone: str, folded: str, deleted: bool = False) -> str | None:
+        """The id of the zone's live (or deleted) record of that normalised name; of two, the
+        later stored."""
+        key = (kind, zone, deleted)
+        names = self._names.get(key)
+        if names is None:
+            stored = self.records.names(kind, zone, deleted)
+            names = self._names[key] = {normalise(name): rid for rid, name in stored}
+        return names.get(folded)
+
+    def record(self, kind: RecordKind, record_id: str) -> Project | Event | None:
+        """A live record by id (None when it was deleted meanwhile)."""
+        if kind == "project":
+            return self.records.project(record_id)
+        return self.records.event(record_id)
+
+    def close(self) -> None:
+        self.records.close()
 
 
 async def catalog(store: CatalogReads) -> Catalog:
@@ -47,13 +87,10 @@ async def catalog(store: CatalogReads) -> Catalog:
         labels=await store.labels(),
         companies=await store.company_refs(),
         sources=await store.source_refs(),
-        projects=await store.live_projects(),
-        events=await store.live_events(),
-        deleted_projects=await store.deleted_names("project"),
-        deleted_events=await store.deleted_names("event"),
         taken={
             "projects": await store.taken_ids("projects"),
             "events": await store.taken_ids("events"),
             "companies": await store.taken_ids("companies"),
         },
+        records=store.record_lookup(),
     )

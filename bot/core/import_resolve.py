@@ -25,6 +25,7 @@ from bot.core.zone_cache import zone_index
 MAX_ZONE_CELLS = (
     10_000  # distinct zone cells remembered in one import (a file of typos stays bounded)
 )
+NEW_NAMES_KEPT = 30  # names of new companies kept for the reply (the count is kept whole)
 
 
 async def zone_resolver(store: ZoneReads) -> Resolver:
@@ -125,7 +126,11 @@ class Resolver:
             for name in ref.names:
                 self.sources.setdefault(normalise(name), ref.id)
         self.new_labels: dict[str, SectorLabel] = {}
+        # New companies not yet taken (``take_companies``): a streamed import hands them over
+        # with each chunk, so a file naming a new company on every row holds one chunk's worth.
         self.new_companies: dict[str, Company] = {}
+        self.new_company_count = 0
+        self.new_company_names: list[str] = []  # the first NEW_NAMES_KEPT, for the reply
         self.new_sources: dict[str, Source] = {}
         self.zone_cells: dict[str, tuple[str | None, RowError | None]] = {}
 
@@ -177,11 +182,20 @@ class Resolver:
             return self.companies[key]
         company_id = derived_id("c", zone, text, self.cat.taken["companies"])
         self.cat.taken["companies"].add(company_id)
-        self.new_companies[company_id] = Company(
-            id=company_id, name_zh=text.strip(), zone=zone, source=source
-        )
+        company = Company(id=company_id, name_zh=text.strip(), zone=zone, source=source)
+        self.new_companies[company_id] = company
+        self.new_company_count += 1
+        if len(self.new_company_names) < NEW_NAMES_KEPT:
+            self.new_company_names.append(company.name_zh)
         self.companies[key] = company_id
         return company_id
+
+    def take_companies(self) -> tuple[Company, ...]:
+        """The new companies made since the last call, forgotten here (their names still
+        resolve to their ids)."""
+        taken = tuple(self.new_companies.values())
+        self.new_companies.clear()
+        return taken
 
     def source(self, text: str) -> str:
         if text in self.sources:

@@ -63,6 +63,7 @@ from bot.core.import_resolve import (
 )
 from bot.core.reads import CatalogReads
 from bot.core.records import (
+    Company,
     Event,
     FactFile,
     Figure,
@@ -72,7 +73,7 @@ from bot.core.records import (
     parse_event_kind,
     parse_stage,
 )
-from bot.core.text import fold_once, normalise
+from bot.core.text import fold_once
 
 PROGRESS_EVERY = 1000
 BATCH = 500  # rows validated in one turn of a worker thread (~25-50 ms)
@@ -90,7 +91,8 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)  # YAML files: record and field named
     rows: int = 0
     new_labels: list[str] = field(default_factory=list)
-    new_companies: list[str] = field(default_factory=list)
+    new_companies: list[str] = field(default_factory=list)  # the first names only
+    new_company_count: int = 0
     skipped_deleted: list[str] = field(default_factory=list)
     encoding: str | None = None
     ignored_columns: tuple[str, ...] = ()
@@ -148,10 +150,6 @@ class Builder:
         self.source_titles = {ref.id: ref.names[0] for ref in cat.sources if ref.names}
         self.change_sources: dict[str, Source] = {}
         self.out = _Built()
-        self.live_projects = {(p.zone, normalise(p.name_zh)): p for p in cat.projects}
-        self.live_events = {(e.zone, normalise(e.title_zh)): e for e in cat.events}
-        self.deleted_projects = {(z, normalise(n)): i for i, z, n in cat.deleted_projects}
-        self.deleted_events = {(z, normalise(n)): i for i, z, n in cat.deleted_events}
         # kind, zone and normalised name joined in one string (a 200,000-row file keeps them
         # all: one string a row, not a tuple of three).
         self.seen: dict[str, int] = {}
@@ -232,18 +230,16 @@ class Builder:
         if duplicate is not None:
             self._fail(table, number, [duplicate])
             return False, None
-        live: dict[tuple[str, str], Project] | dict[tuple[str, str], Event]
-        model: type[Project] | type[Event]
-        if kind == "project":
-            live, deleted, model = self.live_projects, self.deleted_projects, Project
-        else:
-            live, deleted, model = self.live_events, self.deleted_events, Event
-        existing = live.get(key)
+        model = Project if kind == "project" else Event
         if isinstance(self.target, model):
             return True, self.target
-        if existing is None and key in deleted:
-            self.out.skipped_deleted.append(deleted[key])
-            return False, None
+        record_id = self.cat.named(kind, zone, folded)
+        existing = None if record_id is None else self.cat.record(kind, record_id)
+        if existing is None:
+            gone = self.cat.named(kind, zone, folded, deleted=True)
+            if gone is not None:
+                self.out.skipped_deleted.append(gone)
+                return False, None
         return True, existing
 
     @overload
@@ -487,29 +483,31 @@ def _rows(table: Table, release: bool) -> Iterator[tuple[int, dict[str, str]]]:
         yield rows.pop()
 
 
-def _facts(builder: Builder) -> FactFile:
-    """What the rows given to ``builder`` add: new sources, labels, companies, records."""
+def _facts(builder: Builder, companies: tuple[Company, ...]) -> FactFile:
+    """What the rows given to ``builder`` add: new sources, labels, the ``companies`` taken
+    from the resolver, records."""
     out = builder.out
     resolver = builder.resolver
     sources = [*resolver.new_sources.values(), *builder.change_sources.values()]
     if out.used_file_source:
         sources.append(builder.file_source)
     # Every record here was built and validated already: not again at each chunk (the
-    # companies, sources and labels so far are handed over with every chunk).
+    # sources and labels so far are handed over with every chunk; companies once each).
     return FactFile.model_construct(
         sources=tuple(sources),
         labels=tuple(resolver.new_labels.values()),
-        companies=tuple(resolver.new_companies.values()),
+        companies=companies,
         projects=tuple(out.projects.values()),
         events=tuple(out.events.values()),
     )
 
 
 async def _flush(builder: Builder, flush: Flush) -> None:
-    """Hand the records built so far to ``flush`` and forget them; once a row has failed the
-    file will not be applied, so they are only dropped."""
-    if not builder.out.error_count and (builder.out.projects or builder.out.events):
-        await flush(_facts(builder))
+    """Hand the records and companies made since the last flush to ``flush`` and forget
+    them; once a row has failed the file will not be applied, so they are only dropped."""
+    companies = builder.resolver.take_companies()
+    if not builder.out.error_count and (builder.out.projects or builder.out.events or companies):
+        await flush(_facts(builder, companies))
     builder.out.projects.clear()
     builder.out.events.clear()
 
@@ -527,14 +525,15 @@ async def build_from(
         errors=out.errors,
         rows=sum(t.count for t in tables) if rows is None else rows,
         new_labels=sorted(resolver.new_labels),
-        new_companies=[c.name_zh for c in resolver.new_companies.values()],
+        new_companies=list(resolver.new_company_names),
+        new_company_count=resolver.new_company_count,
         skipped_deleted=out.skipped_deleted,
         ignored_columns=ignored,
         error_count=out.error_count,
     )
     if out.error_count:
         return result
-    result.facts = _facts(builder)
+    result.facts = _facts(builder, resolver.take_companies())
     return result
 
 
@@ -576,6 +575,10 @@ async def read_upload(
     del data  # a big file is held as its table (or its text) only
     if not any(t.count for t in tables):
         raise FileProblem("no_rows")
-    result = await build(tables, await catalog(store), source or file_source(name), progress, flush)
+    cat = await catalog(store)
+    try:
+        result = await build(tables, cat, source or file_source(name), progress, flush)
+    finally:
+        cat.close()
     result.encoding = encoding
     return result

@@ -73,11 +73,23 @@ class RecordReads(ZoneReads, Protocol):
     async def source_refs(self) -> list[NamedRef]: ...
 
 
+class RecordLookup(Protocol):
+    """Stored projects and events read when an import's rows need them: the names of one
+    zone's records, and a live record by id. Synchronous: the rows are validated in a worker
+    thread (one thread at a time)."""
+
+    def names(self, kind: RecordKind, zone: str, deleted: bool) -> list[tuple[str, str]]: ...
+
+    def project(self, record_id: str) -> Project | None: ...
+
+    def event(self, record_id: str) -> Event | None: ...
+
+    def close(self) -> None: ...
+
+
 class CatalogReads(RecordReads, Protocol):
     """What an import reads once to resolve and check its rows (bot/core/importing.py)."""
 
     async def taken_ids(self, table: Literal["projects", "events", "companies"]) -> set[str]: ...
 
-    async def deleted_names(
-        self, kind: Literal["project", "event"]
-    ) -> list[tuple[str, str, str]]: ...
+    def record_lookup(self) -> RecordLookup: ...

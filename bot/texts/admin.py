@@ -711,10 +711,9 @@ def import_done(
         )
     if result.new_companies:
         companies = "、".join(esc(clip(x, 40)) for x in result.new_companies[:30])
-        more = len(result.new_companies) - 30
-        tail = (
-            tr(lang, f" 等 {len(result.new_companies)} 家", f" and {more} more") if more > 0 else ""
-        )
+        count = max(result.new_company_count, len(result.new_companies))
+        more = count - min(30, len(result.new_companies))
+        tail = tr(lang, f" 等 {count} 家", f" and {more} more") if more > 0 else ""
         lines.append(tr(lang, f"新增企业：{companies}{tail}", f"New companies: {companies}{tail}"))
     if skipped:
         ids = ", ".join(f"<code>{esc(x)}</code>" for x in skipped[:20])
