@@ -832,7 +832,8 @@ class Asker:
             head = by_id.get(parent_id or "")
             lines = [t.figure_line(head, lang, self.names)] if head else []
             if parsed.top is not None:
-                lines += t.top_lines(parts, parsed.top, lang, self.names)
+                most = "least" not in intents
+                lines += t.top_lines(parts, parsed.top, lang, self.names, most)
             else:
                 ranked = sorted(parts, key=lambda f: -f.value.value)
                 lines += [t.figure_line(k, lang, self.names, False) for k in ranked]

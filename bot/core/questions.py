@@ -218,7 +218,7 @@ class Parsed:
 
 
 _WHICH_MORE = re.compile(
-    r"哪(?:个|一个|家|边|里)?[^，,。？?！!]{0,12}?(?:更|比较)?([多高大少低小])(?!少)"
+    r"(?:哪(?:个|一个|家|边|里)?|谁)[^，,。？?！!]{0,12}?(?:更|比较)?([多高大少低小])(?!少)"
     r"(?:一些|一点|些|点)?\s*(?:呢|啊|呀)?\s*[？?！!。]*$"
 )
 
@@ -244,6 +244,8 @@ def parse(text: str, today: date | None = None) -> Parsed:
             masked = masked.replace(not_word, " ")
         if any(_contains(masked, k) for k in keys):
             intents.add(name)
+    if re.search(r"(?<![a-z])bottom\s*(?:\d|[a-z]+)", folded):
+        intents.add("least")  # bottom 3 sectors: the smallest first
     # 哪个招引的项目多, 哪边更少: which one has more (less), said without 最.
     which = _WHICH_MORE.search(folded)
     if which is not None and not intents & {"most", "least"}:
@@ -293,11 +295,13 @@ def parse(text: str, today: date | None = None) -> Parsed:
 _TOP_ZH = re.compile(
     r"前\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九])\s*(?![个\s]*月|\s*季|\s*年|\s*天|\s*周)"
 )
-_TOP_EN = re.compile(r"(?<![a-z])top\s*(\d{1,2}|[a-z]+)(?![a-z])")
+_TOP_EN = re.compile(r"(?<![a-z])(?:top|bottom)\s*(\d{1,2}|[a-z]+)(?![a-z])")
 
 
 # 最多的两个领域, 最大的三个: the first N of a ranking, said with 最.
-_TOP_MOST_ZH = re.compile(r"最[多大高]的?\s*(\d{1,2}|十[一二]?|[二两三四五六七八九])\s*[个家项名]")
+_TOP_MOST_ZH = re.compile(
+    r"最[多大高少小低]的?\s*(\d{1,2}|十[一二]?|[二两三四五六七八九])\s*[个家项名]"
+)
 
 
 def top_count(folded: str) -> int | None:

@@ -382,12 +382,18 @@ def extreme_lines(parts: Sequence[ZoneFigure], most: bool, lang: Lang, names: Na
     return lines
 
 
-def top_lines(parts: Sequence[ZoneFigure], count: int, lang: Lang, names: Names) -> list[str]:
-    """The first ``count`` named parts, largest first; a mixed "other" bucket is said apart,
-    never ranked as a field."""
-    named = sorted((p for p in parts if p.sector), key=lambda p: -p.value.value)
+def top_lines(
+    parts: Sequence[ZoneFigure], count: int, lang: Lang, names: Names, most: bool = True
+) -> list[str]:
+    """The first ``count`` named parts, largest first (smallest first when not ``most``); a
+    mixed "other" bucket is said apart, never ranked as a field."""
+    named = sorted((p for p in parts if p.sector), key=lambda p: p.value.value, reverse=most)
     shown = named[:count]
-    head = tr(lang, f"前{len(shown)}的领域：", f"Top {len(shown)} fields:")
+    head = (
+        tr(lang, f"前{len(shown)}的领域：", f"Top {len(shown)} fields:")
+        if most
+        else tr(lang, f"最少的{len(shown)}个领域：", f"Bottom {len(shown)} fields:")
+    )
     lines = [head] + [
         f"{i}. <b>{esc(pick(lang, p.name_zh, p.name_en))}</b>{tr(lang, '：', ': ')}"
         f"<b>{esc(quantity(p.value, lang))}</b>"
