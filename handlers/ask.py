@@ -98,6 +98,7 @@ class Asker:
         self.kept_sectors: tuple[str, ...] = ()
         self.reframed = False  # a follow-up that changes a size question's zone, sector or size
         self.kept_by_zone = False  # …of a "which zones" size question
+        self.fanned = False  # one of the questions a "A和B分别…" question was split into
 
     # ---- entry ------------------------------------------------------------------------
 
@@ -133,6 +134,10 @@ class Asker:
                 if await self._inside_a_name(flat, hit.key.start, hit.key.end):
                     chosen = [h for h in chosen if h.record_id != hit.record_id]
             zones = [h for h in chosen if h.kind == "zone"]
+        joined = _joined_names(text, chosen)
+        if len(joined) >= 2 and not self.fanned and not _compares(parsed):
+            # 昆山和咸宁的主导产业分别是什么, 德加能源和丰茂分别在哪个园区: each one asked alone.
+            return await self._each(text, joined, ctx)
         if not zones and not named and not parsed.han:
             typo = self._latin_zone_typo(text)  # kunshn new energy projects?
             if typo is not None:
@@ -250,6 +255,20 @@ class Asker:
                 return Outcome(await search_reply(self.context, self.view, text, 0, self.lang))
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
+
+    async def _each(self, text: str, joined: list[q.NameHit], ctx: Focus | None) -> Outcome:
+        """The question asked of each of the names joined in it (A和B…分别), one answer after
+        the other in one reply."""
+        outcomes: list[Outcome] = []
+        for question in _one_each(text, joined):
+            asker = Asker(self.context, self.view, self.lang)
+            asker.fanned = True
+            outcomes.append(await asker.answer(question, ctx))
+        reply = lookup_texts.Reply(
+            "\n\n".join(o.reply.text for o in outcomes),
+            [row for o in outcomes for row in o.reply.buttons][:6],
+        )
+        return Outcome(reply, outcomes[0].focus)
 
     async def _command(self, text: str) -> Outcome | None:
         """zone kunshan, search 招聘会: a command typed without its slash, run as the command
@@ -1647,6 +1666,62 @@ class Asker:
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
+
+# Between two names asked about together: 和, 与, 跟, 及, 、, "and", "&".
+_JOINER_ZH = re.compile(r"^(?:和|与|跟|及|以及|还有|、|同)$")
+_JOINER_EN = re.compile(r"^\s*(?:,|&|and|,\s*and)\s*$")
+_EACH_WORDS = re.compile(r"分别|各自|(?<![a-z])(?:respectively|each)(?![a-z])")
+
+
+def _joined_names(text: str, chosen: list[q.NameHit]) -> list[q.NameHit]:
+    """The names of the message joined by 和/与/、/and (昆山和咸宁, Dejia and Fengmao), in
+    order; fewer than two when none are."""
+    spans: dict[tuple[int, int], q.NameHit] = {}
+    for hit in chosen:
+        spans.setdefault((hit.key.start, hit.key.end), hit)
+    ordered = [spans[k] for k in sorted(spans)]
+    flat, folded = q.squeeze(text), q.fold(text)
+    best: list[q.NameHit] = []
+    run: list[q.NameHit] = []
+    for hit in ordered:
+        if run:
+            last = run[-1]
+            latin = hit.key.start >= 1000 and last.key.start >= 1000
+            han = hit.key.start < 1000 and last.key.start < 1000
+            gap = (
+                folded[last.key.end - 1000 : hit.key.start - 1000]
+                if latin
+                else flat[last.key.end : hit.key.start]
+                if han
+                else None
+            )
+            pattern = _JOINER_EN if latin else _JOINER_ZH
+            if gap is None or not pattern.match(gap):
+                best = run if len(run) > len(best) else best
+                run = []
+        run.append(hit)
+    best = run if len(run) > len(best) else best
+    return best[:4] if len(best) >= 2 else []
+
+
+def _one_each(text: str, joined: list[q.NameHit]) -> list[str]:
+    """The message once per joined name, the others (and 分别, each) left out."""
+    latin = joined[0].key.start >= 1000
+    base = q.fold(text) if latin else q.squeeze(text)
+    offset = 1000 if latin else 0
+    start, end = joined[0].key.start - offset, joined[-1].key.end - offset
+    out = []
+    for hit in joined:
+        name = base[hit.key.start - offset : hit.key.end - offset]
+        question = _EACH_WORDS.sub(" ", base[:start] + name + base[end:]).strip()
+        out.append(question if question.endswith(("?", "？")) else question + "？")
+    return out
+
+
+def _compares(parsed: q.Parsed) -> bool:
+    """A comparison or ranking: names joined in it are compared, not asked about each."""
+    return bool(parsed.intents & {"most", "least", "compare"}) or parsed.top is not None
 
 
 def _about_the_zone(parsed: q.Parsed, zones: list[q.NameHit]) -> bool:

@@ -408,3 +408,48 @@ async def test_a_companys_projects_are_listed_not_called_unknown(
 async def test_a_company_without_projects_says_so(asker: BotHarness) -> None:
     reply = await ask(asker, "南玻玻璃有哪些项目")
     assert "库里没有南玻玻璃的项目记录" in reply, reply
+
+
+# ---- names asked about together, the last N, 谁…多 -----------------------------------------
+
+
+async def test_two_zones_joined_are_each_answered(asker: BotHarness) -> None:
+    reply = await ask(asker, "昆山和咸宁的主导产业分别是什么")
+    kunshan, xianning = (
+        reply.index("主导产业：电子信息、装备制造"),
+        reply.index("主导产业：智能制造"),
+    )
+    assert kunshan < xianning, reply
+    assert "159" not in reply  # not the figures of the first zone
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "wanted"),
+    [
+        (
+            "德加能源和丰茂分别在哪个园区",
+            "zh-hans",
+            ["所在园区：昆山高新区", "所在园区：嘉兴高新区"],
+        ),
+        ("Where are Dejia Energy and Fengmao?", "en", ["Zone: Kunshan", "Zone: Jiaxing"]),
+    ],
+)
+async def test_two_companies_joined_are_each_answered(
+    asker: BotHarness, question: str, lang: str, wanted: list[str]
+) -> None:
+    reply = await ask(asker, question, lang)
+    for fact in wanted:
+        assert fact in reply, reply
+
+
+async def test_the_last_three_fields_smallest_first(asker: BotHarness) -> None:
+    reply = await ask(asker, "昆山高新区项目最少的三个领域")
+    assert "最少的3个领域：\n1. 生命健康（医美）领域项目：11个\n2. 新能源领域项目：18个" in reply, (
+        reply
+    )
+
+
+async def test_who_has_more_between_two_zones_is_a_comparison(asker: BotHarness) -> None:
+    reply = await ask(asker, "咸宁高新区跟嘉兴高新区，谁的项目多？")
+    assert "咸宁高新区、嘉兴高新区没有这项数字（来源未报道），无法比较" in reply, reply
+    assert "咸宁高新区 0个、嘉兴高新区 1个" in reply
