@@ -290,6 +290,13 @@ class Asker:
             return Outcome(await lookup.search_reply(self.context, self.view, rest, 0, self.lang))
         return None
 
+    def _dated_event(self, asked: q.AskedPeriod, event: Event) -> bool:
+        """Whether an event is dated in the time asked."""
+        d = event.date
+        return d is not None and q.period_covers(
+            asked, d.year, d.month, d.end_month, self.year, exact=False, day=d.day
+        )
+
     def _dated_in(self, asked: q.AskedPeriod, projects: list[Project]) -> list[Project]:
         """The projects signed or landed in the period asked."""
         return [
@@ -297,7 +304,9 @@ class Asker:
             for p in projects
             if any(
                 d is not None
-                and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
+                and q.period_covers(
+                    asked, d.year, d.month, d.end_month, self.year, exact=False, day=d.day
+                )
                 for d in (p.stage_date, p.landed_date)
             )
         ]
@@ -990,6 +999,7 @@ class Asker:
             p.end_month if p else None,
             self.year,
             exact=exact,
+            day=p.day if p else None,
         )
         if covered:
             return False
@@ -1449,6 +1459,15 @@ class Asker:
             f"{zone.short_zh if zone else ''}最近的动态",
             f"Latest in {zone.name_en or zone.short_zh}" if zone else "Latest items",
         )
+        asked = parsed.period
+        if asked is not None:
+            # 最近一个月有什么动态: only what is dated in that time; none, said, then the latest.
+            in_time = [e for e in events if self._dated_event(asked, e)]
+            dated = self._dated_in(asked, projects)
+            if in_time or dated:
+                events, projects = in_time, dated
+            else:
+                head = t.none_in_time(lang, asked.label, zone.short_zh if zone else None)
         companies = await self.store.companies(p.company for p in projects if p.company)
         lines = [head]
         lines += [t.event_item(e, lang, self.names) for e in events[:6]]

@@ -453,3 +453,36 @@ async def test_who_has_more_between_two_zones_is_a_comparison(asker: BotHarness)
     reply = await ask(asker, "咸宁高新区跟嘉兴高新区，谁的项目多？")
     assert "咸宁高新区、嘉兴高新区没有这项数字（来源未报道），无法比较" in reply, reply
     assert "咸宁高新区 0个、嘉兴高新区 1个" in reply
+
+
+# ---- weeks and days; recent items in a time ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "wanted"),
+    [
+        ("上周签约了什么", "zh-hans", "库里没有上周签约的项目记录"),
+        ("今天有什么签约", "zh-hans", "库里没有今天签约的项目记录"),
+        ("anything signed last week?", "en", "No record of projects signed (last week)"),
+    ],
+)
+async def test_a_week_or_a_day_holds_nothing_known_only_to_the_month(
+    asker: BotHarness, question: str, lang: str, wanted: str
+) -> None:
+    reply = await ask(asker, question, lang)
+    assert wanted in reply, reply
+
+
+def test_days_are_placed_from_today_and_need_a_dated_fact() -> None:
+    tuesday = date(2026, 6, 2)
+    last_week = q.parse("上周签约了什么", tuesday).period
+    assert last_week is not None and last_week.days == (date(2026, 5, 25), date(2026, 5, 31))
+    assert q.period_covers(last_week, 2026, 5, None, 2026, exact=False, day=27)
+    assert not q.period_covers(last_week, 2026, 5, None, 2026, exact=False)  # month only
+    assert not q.period_covers(last_week, 2026, 6, None, 2026, exact=False, day=1)
+
+
+async def test_recent_items_asked_of_a_time_say_none_is_dated_in_it(asker: BotHarness) -> None:
+    reply = await ask(asker, "咸宁高新区最近一个月有啥动态")
+    assert "库里没有咸宁高新区最近一个月的动态记录" in reply, reply
+    assert "崇阳、通山专场招聘会" in reply  # the latest held follow, each with its own date

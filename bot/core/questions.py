@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -186,6 +186,9 @@ class AskedPeriod:
     # its first and last (year, month).
     since: tuple[int, int] | None = None
     until: tuple[int, int] | None = None
+    # Days counted from today (上周, 本周, 今天, last week): only a fact dated to the day can
+    # be placed in them.
+    days: tuple[date, date] | None = None
 
     @property
     def has_year(self) -> bool:
@@ -408,8 +411,45 @@ def _back(today: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+# Weeks and days counted from today.
+_DAYS = (
+    (re.compile(r"上(?:个)?(?:周|星期|礼拜)|(?<![a-z])last week(?![a-z])"), "last_week"),
+    (re.compile(r"(?:本|这个?)(?:周|星期|礼拜)|(?<![a-z])this week(?![a-z])"), "this_week"),
+    (
+        re.compile(
+            r"(?:近|最近|过去)\s*(?:一|1)?\s*(?:周|星期|个星期|礼拜)"
+            r"|(?<![a-z])(?:past|last) (?:7 days|seven days|week)(?![a-z])"
+        ),
+        "past_week",
+    ),
+    (re.compile(r"今天|今日|(?<![a-z])today(?![a-z])"), "today"),
+    (re.compile(r"昨天|昨日|(?<![a-z])yesterday(?![a-z])"), "yesterday"),
+)
+
+
+def day_window(folded: str, today: date) -> AskedPeriod | None:
+    """上周, 本周, 近一周, 今天, 昨天, last week, this week: the days they span, or None."""
+    for pattern, kind in _DAYS:
+        found = pattern.search(folded)
+        if found is None:
+            continue
+        monday = today - timedelta(days=today.weekday())
+        span = {
+            "last_week": (monday - timedelta(days=7), monday - timedelta(days=1)),
+            "this_week": (monday, today),
+            "past_week": (today - timedelta(days=6), today),
+            "today": (today, today),
+            "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
+        }[kind]
+        return AskedPeriod(found.group(0).strip(), days=span)
+    return None
+
+
 def recent_window(folded: str, today: date) -> AskedPeriod | None:
     """A window of months counted from today (上个月, 近三个月, since March), or None."""
+    days = day_window(folded, today)
+    if days is not None:
+        return days
     label: str | None = None
     first: tuple[int, int] | None = None
     last = (today.year, today.month)
@@ -558,6 +598,7 @@ def period_covers(
     current_year: int,
     *,
     exact: bool,
+    day: int | None = None,
 ) -> bool:
     """Whether a dated fact answers the time asked.
 
@@ -568,6 +609,15 @@ def period_covers(
     """
     if asked is None:
         return True
+    if asked.days is not None:
+        # A week or a day: a fact known only to the month cannot be placed in it.
+        if month is None or day is None or end_month is not None or exact:
+            return False
+        try:
+            when = date(year or current_year, month, day)
+        except ValueError:
+            return False
+        return asked.days[0] <= when <= asked.days[1]
     if asked.since is not None and asked.until is not None:
         # A window across a year; a fact whose source gives no year is read as of this year,
         # as 今年 is.

@@ -561,6 +561,18 @@ def event_item(event: Event, lang: Lang, names: Names) -> str:
     return "· " + " · ".join(parts)
 
 
+def none_in_time(lang: Lang, asked: str, zone: str | None) -> str:
+    """最近一个月 asked and nothing dated in it: said, before the latest items held."""
+    where_zh, where_en = (zone or "", f" for {zone}") if zone else ("", "")
+    return tr(
+        lang,
+        f"库里没有{esc(where_zh)}{esc(asked)}的动态记录（来源未给出这段时间的日期）。"
+        "最近收录的是（日期以各条为准）：",
+        f"No record{esc(where_en)} dated {esc(asked)} (the sources give no such dates). "
+        "The latest held (each with its own date):",
+    )
+
+
 def list_head(lang: Lang, zh: str, en: str) -> str:
     return f"<b>{esc(tr(lang, zh, en))}</b>"
 
