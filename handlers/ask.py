@@ -54,6 +54,10 @@ ROLE_WORDS = (
     "ceo",
     "founder",
     "president",
+    "boss",
+    "chair",
+    "法定代表人",
+    "法人",
 )
 STRUCTURED = {"who", "when", "where", "founded", "companies", *MONEY_INTENTS}
 

@@ -486,3 +486,23 @@ async def test_recent_items_asked_of_a_time_say_none_is_dated_in_it(asker: BotHa
     reply = await ask(asker, "咸宁高新区最近一个月有啥动态")
     assert "库里没有咸宁高新区最近一个月的动态记录" in reply, reply
     assert "崇阳、通山专场招聘会" in reply  # the latest held follow, each with its own date
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "wanted"),
+    [
+        ("what's up", "en", "Hi! I'm 招商助手"),
+        ("Who is the boss of Fengmao?", "en", "The source names no person for it."),
+        ("丰茂的法人是谁", "zh-hans", "页面没有给出负责人姓名"),
+        (
+            "any signings in kunshan hi-tech zone this month?",
+            "en",
+            "No record of projects signed (this month)",
+        ),
+    ],
+)
+async def test_other_everyday_wordings(
+    asker: BotHarness, question: str, lang: str, wanted: str
+) -> None:
+    reply = await ask(asker, question, lang)
+    assert wanted in reply, reply
