@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, TypeVar, cast
 
+from bot.core.reads import IdTable
 from bot.core.records import (
     AuditEntry,
     Event,
@@ -264,6 +265,16 @@ class StoredRecords:
                 (zone,),
             )
             return [(str(r[0]), str(r[1] or "")) for r in rows]
+
+    def ids(self, table: IdTable, head: str) -> list[str]:
+        """Every id of the table that begins with ``head``, deleted records' too."""
+        assert table in ("projects", "events", "companies")
+        with self._lock:
+            # Ids compare as UTF-8 bytes: the range holds exactly those that begin with head.
+            rows = self._connection().execute(
+                f"SELECT id FROM {table} WHERE id >= ? AND id < ?", (head, head + "\U0010ffff")
+            )
+            return [str(r[0]) for r in rows]
 
     def project(self, record_id: str) -> Project | None:
         return self._read(Project, "projects", record_id)

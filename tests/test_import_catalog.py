@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core import importing
-from bot.core.reads import RecordLookup
+from bot.core.reads import IdTable, RecordLookup
 from bot.core.records import Event, Project, RecordKind
 from storage import Store
 from tests.test_import_sorted import seeded
@@ -22,12 +22,17 @@ class CountedLookup:
     def __init__(self, inner: RecordLookup) -> None:
         self.inner = inner
         self.zones: list[tuple[RecordKind, str, bool]] = []
+        self.heads: list[str] = []
         self.records = 0
         self.closed = False
 
     def names(self, kind: RecordKind, zone: str, deleted: bool) -> list[tuple[str, str]]:
         self.zones.append((kind, zone, deleted))
         return self.inner.names(kind, zone, deleted)
+
+    def ids(self, table: IdTable, head: str) -> list[str]:
+        self.heads.append(head)
+        return self.inner.ids(table, head)
 
     def project(self, record_id: str) -> Project | None:
         self.records += 1
@@ -75,6 +80,7 @@ async def test_an_import_reads_only_the_zones_and_records_its_rows_name(tmp_path
         (lookup,) = lookups
         assert {zone for _, zone, _ in lookup.zones} == {"kunshan"}
         assert {kind for kind, _, _ in lookup.zones} == {"project"}
+        assert lookup.heads == ["p-kunshan-"]  # the new record's id checked in its zone only
         assert lookup.records == 1 and lookup.closed
     finally:
         await store.close()
@@ -91,5 +97,33 @@ async def test_a_row_naming_a_deleted_record_leaves_it_deleted(tmp_path: Path) -
         assert result.skipped_deleted == [victim.id]
         assert result.facts.projects == ()
         assert await store.project(victim.id) is None
+    finally:
+        await store.close()
+
+
+async def test_a_new_record_never_takes_the_id_of_a_renamed_one(tmp_path: Path) -> None:
+    """Ids are derived from zone and name: a record renamed since keeps the id its first name
+    gave, and a new record of that first name must get another one."""
+    store = await seeded(tmp_path / "bot.sqlite3")
+    try:
+        first = await importing.read_upload(
+            "a.csv", f"{HEADER}\nkunshan,,改名测试项目,,签约,2025-06,,,\n".encode(), store
+        )
+        assert first.facts is not None and len(first.facts.projects) == 1
+        await store.apply_facts(first.facts, via="file")
+        original = first.facts.projects[0]
+        renamed = original.model_copy(update={"name_zh": "改名以后的项目"})
+        await store.apply_facts(first.facts.model_copy(update={"projects": (renamed,)}), "cli")
+        again = await importing.read_upload(
+            "b.csv", f"{HEADER}\nkunshan,,改名测试项目,,签约,2025-07,,,\n".encode(), store
+        )
+        assert again.ok and again.facts is not None
+        (new,) = again.facts.projects
+        assert new.id == f"{original.id}-2"
+        await store.apply_facts(again.facts, via="file")
+        kept = await store.project(original.id)
+        assert kept is not None and kept.name_zh == "改名以后的项目"
+        added = await store.project(new.id)
+        assert added is not None and added.name_zh == "改名测试项目"
     finally:
         await store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.matching import ZoneIndex
-from bot.core.reads import CatalogReads, RecordLookup
+from bot.core.reads import CatalogReads, IdTable, RecordLookup
 from bot.core.records import (
     Event,
     NamedRef,
@@ -24,6 +24,9 @@ class NoRecords:
     def names(self, kind: RecordKind, zone: str, deleted: bool) -> list[tuple[str, str]]:
         return []
 
+    def ids(self, table: IdTable, head: str) -> list[str]:
+        return []
+
     def project(self, record_id: str) -> Project | None:
         return None
 
@@ -32,6 +35,29 @@ class NoRecords:
 
     def close(self) -> None:
         return None
+
+
+class TakenIds:
+    """Ids of one table already used (deleted records' too, so none is reused), read from the
+    store a zone at a time: a new id is derived from its zone (p-kunshan-3fa9c0d1e2), so only
+    the ids under that zone's head (``load``) can collide. Ids an import adds are kept."""
+
+    def __init__(self, table: IdTable, records: RecordLookup) -> None:
+        self._table: IdTable = table
+        self._records = records
+        self._ids: set[str] = set()
+        self._heads: set[str] = set()
+
+    def load(self, head: str) -> None:
+        if head not in self._heads:
+            self._heads.add(head)
+            self._ids.update(self._records.ids(self._table, head))
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._ids
+
+    def add(self, record_id: str) -> None:
+        self._ids.add(record_id)
 
 
 @dataclass
@@ -48,7 +74,7 @@ class Catalog:
     labels: list[SectorLabel]
     companies: list[NamedRef]
     sources: list[NamedRef]
-    taken: dict[str, set[str]]
+    taken: dict[IdTable, TakenIds]
     records: RecordLookup = field(default_factory=NoRecords)
     # (kind, zone, deleted) -> {normalised name: id}, filled as rows name zones.
     _names: dict[tuple[RecordKind, str, bool], dict[str, str]] = field(default_factory=dict)
@@ -80,6 +106,7 @@ class Catalog:
 async def catalog(store: CatalogReads) -> Catalog:
     """Everything ``build`` needs from the store, read once per import."""
     zone_ids = frozenset(z.id for z in await store.zones())
+    records = store.record_lookup()
     return Catalog(
         zones=await zone_index(store),
         zone_ids=zone_ids,
@@ -87,10 +114,6 @@ async def catalog(store: CatalogReads) -> Catalog:
         labels=await store.labels(),
         companies=await store.company_refs(),
         sources=await store.source_refs(),
-        taken={
-            "projects": await store.taken_ids("projects"),
-            "events": await store.taken_ids("events"),
-            "companies": await store.taken_ids("companies"),
-        },
-        records=store.record_lookup(),
+        taken={table: TakenIds(table, records) for table in ("projects", "events", "companies")},
+        records=records,
     )

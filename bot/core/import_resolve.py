@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.core.import_catalog import Catalog
+from bot.core.import_catalog import Catalog, TakenIds
 from bot.core.import_files import RowError
 from bot.core.reads import ZoneReads
 from bot.core.records import (
@@ -41,13 +41,16 @@ def short_digest(*parts: str) -> str:
 
 
 def derived_id(
-    prefix: str, zone: str, name: str, taken: set[str], folded: str | None = None
+    prefix: str, zone: str, name: str, taken: TakenIds | set[str], folded: str | None = None
 ) -> str:
     """A stable id from zone and name (p-kunshan-3fa9c0d1e2); suffixed if already used.
     ``folded``: the name normalised already, when the caller has it."""
     if folded is None:
         folded = normalise(name)
-    base = f"{prefix}-{zone[:24]}-{short_digest(zone, folded)}"
+    head = f"{prefix}-{zone[:24]}-"
+    if isinstance(taken, TakenIds):
+        taken.load(head)
+    base = f"{head}{short_digest(zone, folded)}"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

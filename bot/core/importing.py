@@ -276,14 +276,12 @@ class Builder:
         """The stored record (or a new one with an id derived from zone and name) with the
         row's values over it, validated; None (the row failed) when the model refuses it."""
         model: type[Project] | type[Event]
-        model, name_key, table_name = (
-            (Project, "name_zh", "projects") if kind == "project" else (Event, "title_zh", "events")
-        )
+        model, name_key = (Project, "name_zh") if kind == "project" else (Event, "title_zh")
         if existing is not None:
             data = existing.model_dump(exclude={"learned_at"})
         else:
             zone, name = update["zone"], update[name_key]
-            taken = self.cat.taken[table_name]
+            taken = self.cat.taken["projects" if kind == "project" else "events"]
             prefix = "p" if kind == "project" else "e"
             record_id = derived_id(prefix, zone, name, taken, folded=folded)
             taken.add(record_id)

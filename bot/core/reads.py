@@ -73,12 +73,17 @@ class RecordReads(ZoneReads, Protocol):
     async def source_refs(self) -> list[NamedRef]: ...
 
 
+IdTable = Literal["projects", "events", "companies"]
+
+
 class RecordLookup(Protocol):
     """Stored projects and events read when an import's rows need them: the names of one
     zone's records, and a live record by id. Synchronous: the rows are validated in a worker
     thread (one thread at a time)."""
 
     def names(self, kind: RecordKind, zone: str, deleted: bool) -> list[tuple[str, str]]: ...
+
+    def ids(self, table: IdTable, head: str) -> list[str]: ...
 
     def project(self, record_id: str) -> Project | None: ...
 
@@ -89,7 +94,5 @@ class RecordLookup(Protocol):
 
 class CatalogReads(RecordReads, Protocol):
     """What an import reads once to resolve and check its rows (bot/core/importing.py)."""
-
-    async def taken_ids(self, table: Literal["projects", "events", "companies"]) -> set[str]: ...
 
     def record_lookup(self) -> RecordLookup: ...
