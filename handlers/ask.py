@@ -11,11 +11,11 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from telegram import Message, Update
 
 from bot.context import BotContext
-from bot.core import ask_frame
+from bot.core import ask_frame, ask_input
 from bot.core import questions as q
 from bot.core.ask_frame import Frame
 from bot.core.conditions import Condition, Judged, follow_measure, judge, sector_labels
@@ -33,6 +33,7 @@ from bot.texts.common import Lang, date, pick
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
+TYPO_MIN = 85  # similarity of a mistyped Latin zone name (kunshn: 92; chang vs changde: 83)
 NAMED = ("company", "project", "event")
 FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
 MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
@@ -53,6 +54,10 @@ ROLE_WORDS = (
     "ceo",
     "founder",
     "president",
+    "boss",
+    "chair",
+    "法定代表人",
+    "法人",
 )
 STRUCTURED = {"who", "when", "where", "founded", "companies", *MONEY_INTENTS}
 
@@ -80,6 +85,7 @@ class Asker:
     def __init__(self, context: BotContext, view: FactsView, lang: Lang) -> None:
         self.soft = False
         self.zone_named = False
+        self.zones_named: list[str] = []
         self.name_units: list[q.Unit] = []
         self.context = context
         self.store = context.store
@@ -89,17 +95,25 @@ class Asker:
         # 今年 / last year are the year where the staff are: the app's clock in the bot's time
         # zone (at 16:00 UTC on 31 Dec it is already next year in China).
         tz = zone_of(None, context.settings.timezone)
-        self.year = context.now().astimezone(tz).year
+        self.today = context.now().astimezone(tz).date()
+        self.year = self.today.year
         self.parsed: q.Parsed | None = None
         # Sectors a follow-up keeps from the question before (那5亿以上的呢 after 新能源…).
         self.kept_sectors: tuple[str, ...] = ()
         self.reframed = False  # a follow-up that changes a size question's zone, sector or size
         self.kept_by_zone = False  # …of a "which zones" size question
+        self.fanned = False  # one of the questions a "A和B分别…" question was split into
 
     # ---- entry ------------------------------------------------------------------------
 
     async def answer(self, text: str, ctx: Focus | None) -> Outcome:
-        parsed = q.parse(text)
+        # A question typed in pinyin: the engine's own words and the sector labels read as
+        # Chinese (xinnengyuan xiangmu -> 新能源 项目).
+        text = ask_input.from_pinyin(text, tuple(sorted(self.view.labels)))
+        typed_command = await self._command(text)
+        if typed_command is not None:
+            return typed_command
+        parsed = q.parse(text, self.today)
         self.parsed = parsed
         if parsed.unread_size is not None:
             # A size that cannot be read sets no condition, and no list is passed off as
@@ -124,6 +138,15 @@ class Asker:
                 if await self._inside_a_name(flat, hit.key.start, hit.key.end):
                     chosen = [h for h in chosen if h.record_id != hit.record_id]
             zones = [h for h in chosen if h.kind == "zone"]
+        joined = _joined_names(text, chosen)
+        if len(joined) >= 2 and not self.fanned and not _compares(parsed):
+            # 昆山和咸宁的主导产业分别是什么, 德加能源和丰茂分别在哪个园区: each one asked alone.
+            return await self._each(text, joined, ctx)
+        if not zones and not named and not parsed.han:
+            typo = self._latin_zone_typo(text)  # kunshn new energy projects?
+            if typo is not None:
+                zones = [typo]
+                chosen = [*chosen, typo]
         if not named:
             fuzzy = await self._near_miss(text, chosen)
             if fuzzy is not None:
@@ -152,6 +175,9 @@ class Asker:
             focus.zone_id = zones[0].record_id
         self.soft = False
         self.zone_named = bool(zones)
+        self.zones_named = list(
+            dict.fromkeys(h.record_id for h in sorted(zones, key=lambda h: h.key.start))
+        )
         if named:
             focus.kind, focus.record_id = named[0].kind, named[0].record_id
         elif ctx is not None and ctx.record_id and not parsed.zone_pointer:
@@ -159,7 +185,14 @@ class Asker:
             if parsed.followup and same_zone:
                 # "this" in "this year" is no pointer once another zone is named.
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
-            elif not _asks_for_a_list(parsed) and same_zone:
+            elif (
+                not _asks_for_a_list(parsed)
+                and same_zone
+                and not (zones and _about_the_zone(parsed, zones))
+            ):
+                # (A zone named with its type, or with a count, ranking or amount:
+                # 昆山高新区前5个月招了多少项目, 昆山高新区注册资本 ask about the zone, not the
+                # last record.)
                 # No pointer word: the last record stays in question unless the words of
                 # this one fit another record clearly better (checked in _decide).
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
@@ -227,6 +260,47 @@ class Asker:
             return Outcome(t.nothing_found(self.lang, text), focus)
         return outcome
 
+    async def _each(self, text: str, joined: list[q.NameHit], ctx: Focus | None) -> Outcome:
+        """The question asked of each of the names joined in it (A和B…分别), one answer after
+        the other in one reply."""
+        outcomes: list[Outcome] = []
+        for question in _one_each(text, joined):
+            asker = Asker(self.context, self.view, self.lang)
+            asker.fanned = True
+            outcomes.append(await asker.answer(question, ctx))
+        reply = lookup_texts.Reply(
+            "\n\n".join(o.reply.text for o in outcomes),
+            [row for o in outcomes for row in o.reply.buttons][:6],
+        )
+        return Outcome(reply, outcomes[0].focus)
+
+    async def _command(self, text: str) -> Outcome | None:
+        """zone kunshan, search 招聘会: a command typed without its slash, run as the command
+        when what follows is a zone (or has matches); None to read the message as a question."""
+        found = ask_input.command_word(text)
+        if found is None:
+            return None
+        command, rest = found
+        from handlers import lookup
+
+        if command == "zone":
+            match = self.view.index.resolve(rest)
+            if match.kind not in ("found", "ambiguous"):
+                return None
+            reply = await lookup._zone_answer(self.context, self.view, rest, self.lang)
+            zone_id = match.zone_ids[0] if match.kind == "found" else None
+            return Outcome(reply, Focus(zone_id=zone_id))
+        if await self.store.search_count(rest):
+            return Outcome(await lookup.search_reply(self.context, self.view, rest, 0, self.lang))
+        return None
+
+    def _dated_event(self, asked: q.AskedPeriod, event: Event) -> bool:
+        """Whether an event is dated in the time asked."""
+        d = event.date
+        return d is not None and q.period_covers(
+            asked, d.year, d.month, d.end_month, self.year, exact=False, day=d.day
+        )
+
     def _dated_in(self, asked: q.AskedPeriod, projects: list[Project]) -> list[Project]:
         """The projects signed or landed in the period asked."""
         return [
@@ -234,7 +308,9 @@ class Asker:
             for p in projects
             if any(
                 d is not None
-                and q.period_covers(asked, d.year, d.month, d.end_month, self.year, exact=False)
+                and q.period_covers(
+                    asked, d.year, d.month, d.end_month, self.year, exact=False, day=d.day
+                )
                 for d in (p.stage_date, p.landed_date)
             )
         ]
@@ -371,6 +447,29 @@ class Asker:
                 return q.NameHit(kind, named[0].record_id, key, 2)
         return None
 
+    def _latin_zone_typo(self, text: str) -> q.NameHit | None:
+        """A zone's Latin name mistyped in a question (kunshn): one word of five letters or
+        more, not a word of the engine's, within a typo (similarity 85) of one zone's name."""
+        w = q.words()
+        folded = q.fold(text)
+        for match in re.finditer(r"[a-z]{5,}", folded):
+            word = match.group()
+            if word in w.english_stop or word in w.generic or word in q.UNIT_WORDS_EN:
+                continue
+            best = process.extractOne(
+                word,
+                self.view.index.near_miss_candidates(word),
+                scorer=fuzz.ratio,
+                score_cutoff=TYPO_MIN,
+            )
+            if best is None:
+                continue
+            found = self.view.index.resolve(best[0])
+            if found.kind == "found":
+                key = q.Key(word, 1000 + match.start(), 1000 + match.end(), False, word)
+                return q.NameHit("zone", found.zone_ids[0], key, 2)
+        return None
+
     async def _near_miss(self, text: str, chosen: list[q.NameHit]) -> q.NameHit | None:
         """中联重工 for 中联重科: names sharing the first two characters, close enough."""
         rest = q.residue(text, [(h.key.start, h.key.end) for h in chosen if h.key.start < 1000])
@@ -418,6 +517,15 @@ class Asker:
         record = await self._load(focus.kind, focus.record_id)
         if record is None:
             focus.kind = focus.record_id = None
+        if (
+            isinstance(record, Company)
+            and not self.soft
+            and _asks_for_projects(parsed)
+            and not parsed.stages
+            and not intents & {"who", "when", "where", "founded", *MONEY_INTENTS}
+        ):
+            # 德加能源有什么项目, does Dejia Energy have any projects: its projects, listed.
+            return await self._company_projects(record, focus)
         # A company asked about as a project (丰茂项目投产了吗, 德加能源项目哪年签约): its project.
         if isinstance(record, Company) and (
             "项目" in parsed.text
@@ -444,9 +552,19 @@ class Asker:
         other_year = parsed.period is not None and parsed.period.relative != "this"
         wants_figure = (
             bool(intents & FIGURE_INTENTS)
+            or (parsed.top is not None and record is None)
             or (
                 focus.figure_id is not None
                 and (bool(sectors) or (record is None and (parsed.followup or parsed.period)))
+            )
+            or (
+                # "kunshan new energy projects?": a zone and a sector named, nothing else
+                # asked: the zone's figure of that sector, when it reports one.
+                record is None
+                and self.zone_named
+                and bool(sectors)
+                and not intents - {"count", "recent"}
+                and not parsed.stages
             )
             or (
                 # "What will Kunshan attract in 2027?": a zone's figure asked of another year.
@@ -509,6 +627,23 @@ class Asker:
                     if answered is not None:
                         return answered
         return await self._passages(parsed, focus, record, units, text)
+
+    async def _company_projects(self, company: Company, focus: Focus) -> Outcome:
+        """A company's projects held, each with its zone, stage and date, and their sources."""
+        lang = self.lang
+        owned = await self.store.projects_of_company(company.id)
+        lines = [t.company_projects_head(lang, company, len(owned))]
+        lines += [t.project_item(p, company, lang, self.names) for p in owned[:8]]
+        ids = [p.source for p in owned[:2]] or [company.source]
+        sources = [await self.store.source(sid) for sid in dict.fromkeys(ids) if sid]
+        buttons = [
+            [t.card_button("project", p.id, pick(lang, p.name_zh, p.name_en), lang)]
+            for p in owned[:4]
+        ] or [[t.card_button("company", company.id, t.company_name(company, lang), lang)]]
+        answer = t.Answer(lines=lines, sources=[s for s in sources if s], buttons=buttons)
+        if len(owned) == 1:
+            focus = Focus(zone_id=owned[0].zone, kind="project", record_id=owned[0].id)
+        return Outcome(t.compose(lang, answer), focus)
 
     async def _better_record(self, record: object, focus: Focus, units: list[q.Unit]) -> object:
         """The last record, unless this question's words fit another one clearly better."""
@@ -600,13 +735,24 @@ class Asker:
             return await self._event_figure_answer(record, units, focus)
         # Comparing zones: 四个高新区里哪个招引的项目最多
         zone_words = ("高新区", "园区", "zone", "park")
+        several = len(self.zones_named) >= 2  # 昆山和嘉兴哪个项目多: those zones only
         if (
             ("most" in intents or "least" in intents or "compare" in intents)
-            and any(w in parsed.text for w in zone_words)
+            and (several or any(w in parsed.text for w in zone_words))
             and not sectors
-            and (focus.zone_id is None or "哪个" in parsed.text or "which" in parsed.text)
+            and (
+                several or focus.zone_id is None or "哪个" in parsed.text or "which" in parsed.text
+            )
         ):
             heads = await self.store.head_figures()
+            if several:
+                heads = [f for f in heads if f.zone in self.zones_named]
+                if not heads:
+                    # None of the zones named reports a figure: said, nothing compared.
+                    absent = [self.names.zone(z, lang) for z in self.zones_named]
+                    lines = t.zone_ranking_lines([], 0, True, lang, self.names, absent)
+                    lines.append(await self._held_line())
+                    return Outcome(t.compose(lang, t.Answer(lines=lines)), focus)
             if heads:
                 best_name = max(
                     heads,
@@ -621,11 +767,18 @@ class Asker:
                     if f.name_zh == best_name.name_zh and f.value.unit == best_name.value.unit
                 ]
                 same, apart = self._one_period(parsed, same)
+                absent = [
+                    self.names.zone(z, lang)
+                    for z in self.zones_named
+                    if several and z not in {f.zone for f in [*same, *apart]}
+                ]
                 lines = t.zone_ranking_lines(
-                    same, len(self.view.zones), "least" not in intents, lang, self.names
+                    same, len(self.view.zones), "least" not in intents, lang, self.names, absent
                 )
                 if apart:
                     lines += t.other_period_lines(apart, lang, self.names)
+                if absent:
+                    lines.append(await self._held_line())
                 self._period_first(parsed, same[0].period, lines, exact=True)
                 sources = [await self.store.source(f.source) for f in same[:3]]
                 answer = t.Answer(
@@ -705,7 +858,19 @@ class Asker:
         parts = [f for f in pool if parent_id and f.part_of == parent_id]
         lines = []
         shown: list[ZoneFigure] = []
-        if ("most" in intents or "least" in intents) and parts and not picked:
+        whole = parsed.top is not None or intents & {"breakdown", "each"}
+        if whole and parts and len(picked) < 2:
+            # 前三的领域, 各领域分别多少, "each sector": the total, then its parts ranked.
+            head = by_id.get(parent_id or "")
+            lines = [t.figure_line(head, lang, self.names)] if head else []
+            if parsed.top is not None:
+                most = "least" not in intents
+                lines += t.top_lines(parts, parsed.top, lang, self.names, most)
+            else:
+                ranked = sorted(parts, key=lambda f: -f.value.value)
+                lines += [t.figure_line(k, lang, self.names, False) for k in ranked]
+            shown = [head] if head else parts[:1]
+        elif ("most" in intents or "least" in intents) and parts and not picked:
             lines = t.extreme_lines(parts, "most" in intents, lang, self.names)
             head = by_id.get(parent_id or "")
             if head is not None:
@@ -778,6 +943,15 @@ class Asker:
         )
         return Outcome(t.compose(lang, answer), Focus(zone_id=first.zone, figure_id=first.id))
 
+    async def _held_line(self) -> str:
+        """The project records held for each zone the question named."""
+        counts = await self.view.counts(self.store)
+        held = [
+            (self.names.zone(z, self.lang), counts[z].projects if z in counts else 0)
+            for z in self.zones_named
+        ]
+        return t.held_counts_line(held, self.lang)
+
     def _covers(self, parsed: q.Parsed, figure: ZoneFigure) -> bool:
         """Whether a figure is of exactly the time asked (any figure when none is asked)."""
         p = figure.period
@@ -829,6 +1003,7 @@ class Asker:
             p.end_month if p else None,
             self.year,
             exact=exact,
+            day=p.day if p else None,
         )
         if covered:
             return False
@@ -1288,6 +1463,15 @@ class Asker:
             f"{zone.short_zh if zone else ''}最近的动态",
             f"Latest in {zone.name_en or zone.short_zh}" if zone else "Latest items",
         )
+        asked = parsed.period
+        if asked is not None:
+            # 最近一个月有什么动态: only what is dated in that time; none, said, then the latest.
+            in_time = [e for e in events if self._dated_event(asked, e)]
+            dated = self._dated_in(asked, projects)
+            if in_time or dated:
+                events, projects = in_time, dated
+            else:
+                head = t.none_in_time(lang, asked.label, zone.short_zh if zone else None)
         companies = await self.store.companies(p.company for p in projects if p.company)
         lines = [head]
         lines += [t.event_item(e, lang, self.names) for e in events[:6]]
@@ -1395,6 +1579,15 @@ class Asker:
                 # Nothing on what was asked (员工人数): say so, then what is known of it.
                 return await self._summary(record, focus, unknown=bool(units))
             zone = self.view.zones.get(focus.zone_id or "") if self.zone_named else None
+            if (
+                zone is not None
+                and zone.id not in await self.view.counts(self.store)
+                and not await self.store.zone_figures(zone.id)
+            ):
+                # A directory zone with no records (昆山经开区有什么项目): say so plainly.
+                known = await self._zones_with_records()
+                line = t.zone_no_records(lang, zone, known)
+                return await self._zone_answer(zone, [line], focus)
             if zone is not None:
                 # Nothing answers it directly: say so, and give the zone's gist.
                 lines = [t.no_direct_answer(lang), *_zone_summary_lines(zone, lang)]
@@ -1496,6 +1689,82 @@ class Asker:
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
+
+# Between two names asked about together: 和, 与, 跟, 及, 、, "and", "&".
+_JOINER_ZH = re.compile(r"^(?:和|与|跟|及|以及|还有|、|同)$")
+_JOINER_EN = re.compile(r"^\s*(?:,|&|and|,\s*and)\s*$")
+_EACH_WORDS = re.compile(r"分别|各自|(?<![a-z])(?:respectively|each)(?![a-z])")
+
+
+def _joined_names(text: str, chosen: list[q.NameHit]) -> list[q.NameHit]:
+    """The names of the message joined by 和/与/、/and (昆山和咸宁, Dejia and Fengmao), in
+    order; fewer than two when none are."""
+    spans: dict[tuple[int, int], q.NameHit] = {}
+    for hit in chosen:
+        spans.setdefault((hit.key.start, hit.key.end), hit)
+    ordered = [spans[k] for k in sorted(spans)]
+    flat, folded = q.squeeze(text), q.fold(text)
+    best: list[q.NameHit] = []
+    run: list[q.NameHit] = []
+    for hit in ordered:
+        if run:
+            last = run[-1]
+            latin = hit.key.start >= 1000 and last.key.start >= 1000
+            han = hit.key.start < 1000 and last.key.start < 1000
+            gap = (
+                folded[last.key.end - 1000 : hit.key.start - 1000]
+                if latin
+                else flat[last.key.end : hit.key.start]
+                if han
+                else None
+            )
+            pattern = _JOINER_EN if latin else _JOINER_ZH
+            if gap is None or not pattern.match(gap):
+                best = run if len(run) > len(best) else best
+                run = []
+        run.append(hit)
+    best = run if len(run) > len(best) else best
+    return best[:4] if len(best) >= 2 else []
+
+
+def _one_each(text: str, joined: list[q.NameHit]) -> list[str]:
+    """The message once per joined name, the others (and 分别, each) left out."""
+    latin = joined[0].key.start >= 1000
+    base = q.fold(text) if latin else q.squeeze(text)
+    offset = 1000 if latin else 0
+    start, end = joined[0].key.start - offset, joined[-1].key.end - offset
+    out = []
+    for hit in joined:
+        name = base[hit.key.start - offset : hit.key.end - offset]
+        question = _EACH_WORDS.sub(" ", base[:start] + name + base[end:]).strip()
+        out.append(question if question.endswith(("?", "？")) else question + "？")
+    return out
+
+
+def _compares(parsed: q.Parsed) -> bool:
+    """A comparison or ranking: names joined in it are compared, not asked about each."""
+    return bool(parsed.intents & {"most", "least", "compare"}) or parsed.top is not None
+
+
+def _about_the_zone(parsed: q.Parsed, zones: list[q.NameHit]) -> bool:
+    """Whether a question naming a zone (and no record) is about the zone rather than about
+    the record talked about before: the zone named as such (昆山高新区), or a count, ranking
+    or amount asked."""
+    asked = parsed.intents & (FIGURE_INTENTS | set(MONEY_INTENTS)) or parsed.top is not None
+    return bool(asked) or any(q.names_zone_type(h.key.surface) for h in zones)
+
+
+_PROJECTS_ASKED = re.compile(
+    r"(?:什么|哪些|哪几|几个|多少|有没有)[^，。？?]{0,4}项目|项目(?:有)?(?:哪些|几个|多少)"
+    r"|(?<![a-z])(?:what|which|any|how many)\s+(?:\w+\s+){0,2}projects?(?![a-z])"
+)
+
+
+def _asks_for_projects(parsed: q.Parsed) -> bool:
+    """德加能源有什么项目, 丰茂有几个项目, "does Dejia Energy have any projects": the projects
+    themselves are asked for (not an attribute of the one project)."""
+    return _PROJECTS_ASKED.search(parsed.text) is not None
 
 
 def _asks_for_a_list(parsed: q.Parsed) -> bool:
@@ -1628,7 +1897,9 @@ def _esc_date(value: object, lang: Lang) -> str:
 async def question(update: Update, context: BotContext, text: str, message: Message) -> None:
     """Answer one plain message (already stripped of the bot's mention) with one reply."""
     lang = context.lang
-    query = " ".join(text.split())
+    # Markup, chat forms (啥, whats) and traditional characters read as plain words; a long
+    # pasted message is cut to the sentences that ask.
+    query = ask_input.questions_of(ask_input.prepare(" ".join(text.split())), MAX_QUESTION)
     store = context.store
     chat_id = message.chat.id
     user = update.effective_user
@@ -1650,6 +1921,12 @@ async def question(update: Update, context: BotContext, text: str, message: Mess
             greeted=True,
             frame=saved.frame if saved and saved.fresh else None,
         )
+        return
+    if not ask_input.has_words(query):
+        # Punctuation, emoji or markup alone (？？？, <script>…</script>): nothing to look up,
+        # and no earlier question to lean on; say so with two examples.
+        view = await _view(context)
+        await _send(message, t.hint(lang, "empty", await _examples(context, view), False))
         return
     if len(query) > MAX_QUESTION:
         await _send(message, lookup_texts.too_long(lang, MAX_QUESTION))

@@ -34,6 +34,7 @@ from telegram.ext import (
 
 from bot.callbacks import Lookup, packed, pattern, unpack
 from bot.context import BotApp, BotContext
+from bot.core import ask_input
 from bot.core import directory as zone_directory
 from bot.core.directory import DirectoryAnswer, DirectoryFilter
 from bot.core.directory_rows import DIRECTORY_SOURCE_IDS, DirectoryEntry
@@ -397,6 +398,12 @@ async def directory_reply(
     zones = [view.zones[z] for z in answer.zone_ids if z in view.zones]
     if not zones:
         return None
+    if answer.each:
+        # 嘉兴高新区和常德高新区分别在哪个省: one line per zone named.
+        parts = [directory_texts.where_answer(lang, z, view.directory.get(z.id)) for z in zones]
+        return texts.Reply(
+            "\n".join(p.text for p in parts), [row for p in parts for row in p.buttons][:4]
+        )
     if len(zones) > 1 and all(
         view.index.weights.get(z.id, 0) == view.index.weights.get(zones[0].id, 0) for z in zones
     ):
@@ -783,7 +790,7 @@ async def question(update: Update, context: BotContext) -> None:
         # Directory questions (苏州有哪些国家级开发区, 合肥高新区在哪个省, 江苏有多少个高新区)
         # are answered from the zone directory; everything else goes to the question engine.
         view = await _view(context)
-        answer = zone_directory.answer_question(query, view.places, view.index)
+        answer = zone_directory.answer_question(ask_input.prepare(query), view.places, view.index)
         if answer is not None:
             directory_answer = await directory_reply(context, view, answer, lang)
             if directory_answer is not None:

@@ -238,6 +238,7 @@ class DirectoryAnswer:
     kind: AnswerKind
     filter: DirectoryFilter = DirectoryFilter()
     zone_ids: tuple[str, ...] = ()
+    each: bool = False  # ``where`` of several zones named together: every one answered
 
 
 _TYPE = r"(?:国家级)?(?P<type>高新技术产业开发区|高新区|经济技术开发区|经开区|开发区|园区)?"
@@ -268,6 +269,14 @@ _EN_LIST = (
 _EN_WHERE = (
     re.compile(r"^(?:which|what) (?:province|city) is (?P<zone>.+?) in$"),
     re.compile(r"^where is (?P<zone>.+)$"),
+    # Several zones: "which provinces are Jiaxing and Changde in", "where are A and B",
+    # "Jiaxing and Changde: which province is each in?"
+    re.compile(r"^(?:which|what) (?:provinces|cities) are (?P<zone>.+?) in$"),
+    re.compile(r"^where are (?P<zone>.+)$"),
+    re.compile(
+        r"^(?P<zone>.+?)\s*[:,;\-–—]\s*(?:which|what) (?:province|provinces|city|cities) "
+        r"(?:is|are) (?:it|they|each|each one|both|each of them|both of them) in$"
+    ),
 )
 _EN_COUNT = re.compile(
     r"^how many (?:national )?" + _EN_TYPE + r"(?: are there)?(?: (?:in|does|do) (?P<place>.+?))?"
@@ -291,7 +300,22 @@ def _place(text: str, places: Places, types: tuple[str, ...]) -> DirectoryFilter
     return DirectoryFilter(found.province, found.cities, types or found.types)
 
 
+# 嘉兴高新区和常德高新区(分别)在哪个省: several zones asked at once.
+_JOINERS = re.compile(r"(?:和|与|跟|及|以及|还有|、|,|，|&|\band\b|\bvs\.?\b)")
+_EACH = re.compile(r"(?:分别|各自|都|各|respectively|each)$")
+
+
 def _where(zone_text: str, index: ZoneIndex) -> DirectoryAnswer | None:
+    parts = [p.strip() for p in _JOINERS.split(_EACH.sub("", zone_text.strip())) if p.strip()]
+    if len(parts) > 1:
+        found: list[str] = []
+        for part in parts:
+            one = index.resolve(part)
+            if one.kind not in ("found", "ambiguous"):
+                break
+            found.append(one.zone_ids[0])
+        else:
+            return DirectoryAnswer("where", zone_ids=tuple(dict.fromkeys(found)), each=True)
     match = index.resolve(zone_text)
     if match.kind == "found":
         # The zone, then the others the name also fits (昆山: 昆山经开区 too).

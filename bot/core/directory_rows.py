@@ -21,7 +21,7 @@ from bot.core.text import normalise, place_stem
 
 DIRECTORY_FILE = "national_zones.csv"
 # Bump when DirectoryEntry.names() changes, so the shipped directory's names are rebuilt.
-NAMES_VERSION = "names-2"
+NAMES_VERSION = "names-3"
 ZoneType = Literal["hitech", "etdz"]
 ZONE_TYPES: tuple[ZoneType, ...] = ("hitech", "etdz")
 
@@ -188,6 +188,14 @@ class DirectoryEntry(Record):
             for zone_type in self.types:
                 for word in TYPE_WORDS[zone_type]:
                     found |= {place + word, stem + word}
+        if self.short.endswith("工业园区"):
+            # An industrial park goes by place + 园区 or 工业园 (苏州园区), and by the initials
+            # of its English name (Suzhou Industrial Park: SIP).
+            head = self.short.removesuffix("工业园区")
+            found |= {head + "园区", head + "工业园"}
+            initials = "".join(w[0] for w in self.name_en.split() if w[:1].isalpha())
+            if len(initials) >= 3:
+                found.add(initials)
         forms = {normalise(n) for n in found if n}
         return {f for f in forms if f}
 

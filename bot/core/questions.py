@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -182,6 +182,13 @@ class AskedPeriod:
     relative: Literal["this", "last", "next"] | None = None
     first_month: int | None = None
     last_month: int | None = None
+    # A window of months counted back from today that crosses a year (近三个月 in February):
+    # its first and last (year, month).
+    since: tuple[int, int] | None = None
+    until: tuple[int, int] | None = None
+    # Days counted from today (上周, 本周, 今天, last week): only a fact dated to the day can
+    # be placed in them.
+    days: tuple[date, date] | None = None
 
     @property
     def has_year(self) -> bool:
@@ -210,6 +217,13 @@ class Parsed:
     period: AskedPeriod | None = None  # the time asked about, if the question names one
     condition: Condition | None = None  # a size asked for: 10亿元以上, at least 2000 mu
     unread_size: str | None = None  # size words that set no condition (3到5000万: 3万 or 3000万?)
+    top: int | None = None  # "the first N" asked for (前三的领域, top 3 sectors)
+
+
+_WHICH_MORE = re.compile(
+    r"(?:哪(?:个|一个|家|边|里)?|谁)[^，,。？?！!]{0,12}?(?:更|比较)?([多高大少低小])(?!少)"
+    r"(?:一些|一点|些|点)?\s*(?:呢|啊|呀)?\s*[？?！!。]*$"
+)
 
 
 def _contains(text: str, word: str) -> bool:
@@ -218,7 +232,9 @@ def _contains(text: str, word: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, today: date | None = None) -> Parsed:
+    """What a message asks; ``today`` (the staff's local date) places 上个月, 近三个月 and
+    "since March" (default: today in UTC)."""
     folded = fold(text)
     w = words()
     han_count = len(_HAN.findall(folded))
@@ -231,6 +247,12 @@ def parse(text: str) -> Parsed:
             masked = masked.replace(not_word, " ")
         if any(_contains(masked, k) for k in keys):
             intents.add(name)
+    if re.search(r"(?<![a-z])bottom\s*(?:\d|[a-z]+)", folded):
+        intents.add("least")  # bottom 3 sectors: the smallest first
+    # 哪个招引的项目多, 哪边更少: which one has more (less), said without 最.
+    which = _WHICH_MORE.search(folded)
+    if which is not None and not intents & {"most", "least"}:
+        intents.add("least" if which.group(1) in "少低小" else "most")
     if not han:
         squeezed = folded.replace(" ", "")
         for name, keys in w.intent_pinyin.items():
@@ -264,10 +286,34 @@ def parse(text: str) -> Parsed:
         this_year,
         followup,
         zone_pointer,
-        asked_period(folded, tuple(months)),
+        asked_period(folded, tuple(months), today),
         size.condition,
         size.unread,
+        top_count(folded),
     )
+
+
+# 前三的领域, 排名前5, top 3, top three: how many of a ranking are asked for. Not 前5个月 or
+# 前三季度 (a time), and not 前沿 (a word).
+_TOP_ZH = re.compile(
+    r"前\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九])\s*(?![个\s]*月|\s*季|\s*年|\s*天|\s*周)"
+)
+_TOP_EN = re.compile(r"(?<![a-z])(?:top|bottom)\s*(\d{1,2}|[a-z]+)(?![a-z])")
+
+
+# 最多的两个领域, 最大的三个: the first N of a ranking, said with 最.
+_TOP_MOST_ZH = re.compile(
+    r"最[多大高少小低]的?\s*(\d{1,2}|十[一二]?|[二两三四五六七八九])\s*[个家项名]"
+)
+
+
+def top_count(folded: str) -> int | None:
+    """How many of a ranking a (folded) question asks for, if it names a number."""
+    found = _TOP_ZH.search(folded) or _TOP_MOST_ZH.search(folded) or _TOP_EN.search(folded)
+    if found is None:
+        return None
+    count = _count_of(found.group(1))
+    return count if count is not None and 1 <= count <= 20 else None
 
 
 # A number that may be a year (2027年, in 2025), not part of a code (RL2050), a range
@@ -338,10 +384,123 @@ _NOT_TIME = re.compile(
 )
 
 
-def asked_period(folded: str, months: tuple[int, ...]) -> AskedPeriod | None:
+# Months counted back from today: 上个月, 近三个月, 最近3个月, "the past three months".
+_LAST_MONTH = re.compile(r"上个?月|(?<![a-z])last month(?![a-z])|(?<![a-z])previous month(?![a-z])")
+_THIS_MONTH = re.compile(r"本月|这个月|(?<![a-z])this month(?![a-z])")
+_RECENT_MONTHS_ZH = re.compile(
+    r"(?:近|最近|过去)\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九半])\s*个?月"
+)
+# 过去半年, 近一年, 最近两年: half a year or whole years back from today, in months.
+_RECENT_YEARS_ZH = re.compile(r"(?:近|最近|过去)\s*(半|一|两|二|三|\d)\s*年(?!度)")
+# ("last year" is the calendar year before this one, read elsewhere.)
+_RECENT_YEARS_EN = re.compile(
+    r"(?:(?:past|previous)\s+(?:(\d|two|three)\s+)?years?|last\s+(\d|two|three)\s+years)"
+    r"(?![a-z])"
+)
+_RECENT_MONTHS_EN = re.compile(
+    r"(?:past|last|recent|previous)\s+(\d{1,2}|[a-z]+)\s+months?(?![a-z])"
+)
+# A month and on (3月以来, 自3月起, since March): from that month to today.
+_SINCE_ZH = re.compile(r"(\d{1,2})\s*月(?:份)?\s*(?:以来|至今|到现在|到今天|迄今|起|开始)")
+_SINCE_EN = re.compile(r"(?:since|from)\s+(?:the\s+)?([a-z]+)(?![a-z])")
+
+
+def _back(today: date, months: int) -> tuple[int, int]:
+    """The (year, month) ``months`` before today's month."""
+    index = today.year * 12 + today.month - 1 - months
+    return index // 12, index % 12 + 1
+
+
+# Weeks and days counted from today.
+_DAYS = (
+    (re.compile(r"上(?:个)?(?:周|星期|礼拜)|(?<![a-z])last week(?![a-z])"), "last_week"),
+    (re.compile(r"(?:本|这个?)(?:周|星期|礼拜)|(?<![a-z])this week(?![a-z])"), "this_week"),
+    (
+        re.compile(
+            r"(?:近|最近|过去)\s*(?:一|1)?\s*(?:周|星期|个星期|礼拜)"
+            r"|(?<![a-z])(?:past|last) (?:7 days|seven days|week)(?![a-z])"
+        ),
+        "past_week",
+    ),
+    (re.compile(r"今天|今日|(?<![a-z])today(?![a-z])"), "today"),
+    (re.compile(r"昨天|昨日|(?<![a-z])yesterday(?![a-z])"), "yesterday"),
+)
+
+
+def day_window(folded: str, today: date) -> AskedPeriod | None:
+    """上周, 本周, 近一周, 今天, 昨天, last week, this week: the days they span, or None."""
+    for pattern, kind in _DAYS:
+        found = pattern.search(folded)
+        if found is None:
+            continue
+        monday = today - timedelta(days=today.weekday())
+        span = {
+            "last_week": (monday - timedelta(days=7), monday - timedelta(days=1)),
+            "this_week": (monday, today),
+            "past_week": (today - timedelta(days=6), today),
+            "today": (today, today),
+            "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
+        }[kind]
+        return AskedPeriod(found.group(0).strip(), days=span)
+    return None
+
+
+def recent_window(folded: str, today: date) -> AskedPeriod | None:
+    """A window of months counted from today (上个月, 近三个月, since March), or None."""
+    days = day_window(folded, today)
+    if days is not None:
+        return days
+    label: str | None = None
+    first: tuple[int, int] | None = None
+    last = (today.year, today.month)
+    found = _LAST_MONTH.search(folded)
+    if found is not None:
+        label, first = found.group(0), _back(today, 1)
+        last = first
+    elif (found := _THIS_MONTH.search(folded)) is not None:
+        label, first = found.group(0), last
+    elif (
+        found := _RECENT_MONTHS_ZH.search(folded) or _RECENT_MONTHS_EN.search(folded)
+    ) is not None:
+        word = found.group(1)
+        count = 1 if word == "半" else _count_of(word)
+        if count is None or not 1 <= count <= 24:
+            return None
+        label, first = found.group(0).strip(), _back(today, count - 1)
+    elif (found := _RECENT_YEARS_ZH.search(folded) or _RECENT_YEARS_EN.search(folded)) is not None:
+        word = found.group(1) or (found.group(2) if found.re is _RECENT_YEARS_EN else None) or "1"
+        count = 6 if word == "半" else 12 * (_count_of(word) or 0)
+        if not 1 <= count <= 36:
+            return None
+        label, first = found.group(0).strip(), _back(today, count - 1)
+    elif (found := _SINCE_ZH.search(folded)) is not None:
+        month = int(found.group(1))
+        if not 1 <= month <= today.month:
+            return None
+        label, first = found.group(0), (today.year, month)
+    elif (found := _SINCE_EN.search(folded)) is not None and found.group(1) in _EN_MONTHS:
+        month = _EN_MONTHS[found.group(1)]
+        if month > today.month:
+            return None
+        label, first = f"since {_en_months(month, month)}", (today.year, month)
+    if label is None or first is None:
+        return None
+    if first[0] == last[0]:
+        relative: Literal["this", "last"] = "this" if first[0] == today.year else "last"
+        return AskedPeriod(label, None, relative, first[1], last[1])
+    return AskedPeriod(label, None, None, None, None, since=first, until=last)
+
+
+def asked_period(
+    folded: str, months: tuple[int, ...], today: date | None = None
+) -> AskedPeriod | None:
     """The time a (folded) question asks about, or None when it names none."""
     w = words()
     folded = _NOT_TIME.sub(" ", folded)
+    if not _YEAR_RANGE.search(folded) and not year_spans(folded):
+        window = recent_window(folded, today or datetime.now(UTC).date())
+        if window is not None:
+            return window
     labels: list[str] = []
     year: int | None = None
     relative: Literal["this", "last", "next"] | None = None
@@ -439,6 +598,7 @@ def period_covers(
     current_year: int,
     *,
     exact: bool,
+    day: int | None = None,
 ) -> bool:
     """Whether a dated fact answers the time asked.
 
@@ -449,6 +609,25 @@ def period_covers(
     """
     if asked is None:
         return True
+    if asked.days is not None:
+        # A week or a day: a fact known only to the month cannot be placed in it.
+        if month is None or day is None or end_month is not None or exact:
+            return False
+        try:
+            when = date(year or current_year, month, day)
+        except ValueError:
+            return False
+        return asked.days[0] <= when <= asked.days[1]
+    if asked.since is not None and asked.until is not None:
+        # A window across a year; a fact whose source gives no year is read as of this year,
+        # as 今年 is.
+        if month is None:
+            return False
+        start = (year or current_year, month)
+        end = (year or current_year, end_month or month)
+        if exact:
+            return (start, end) == (asked.since, asked.until)
+        return asked.since <= start and end <= asked.until
     wanted = asked.wanted_year(current_year)
     undated_this_year = asked.relative == "this" and asked.year is None and year is None
     if wanted is not None and year != wanted and not undated_this_year:

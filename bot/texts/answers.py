@@ -382,6 +382,44 @@ def extreme_lines(parts: Sequence[ZoneFigure], most: bool, lang: Lang, names: Na
     return lines
 
 
+def top_lines(
+    parts: Sequence[ZoneFigure], count: int, lang: Lang, names: Names, most: bool = True
+) -> list[str]:
+    """The first ``count`` named parts, largest first (smallest first when not ``most``); a
+    mixed "other" bucket is said apart, never ranked as a field."""
+    named = sorted((p for p in parts if p.sector), key=lambda p: p.value.value, reverse=most)
+    shown = named[:count]
+    head = (
+        tr(lang, f"前{len(shown)}的领域：", f"Top {len(shown)} fields:")
+        if most
+        else tr(lang, f"最少的{len(shown)}个领域：", f"Bottom {len(shown)} fields:")
+    )
+    lines = [head] + [
+        f"{i}. <b>{esc(pick(lang, p.name_zh, p.name_en))}</b>{tr(lang, '：', ': ')}"
+        f"<b>{esc(quantity(p.value, lang))}</b>"
+        for i, p in enumerate(shown, 1)
+    ]
+    if len(shown) < count:
+        lines.append(
+            tr(
+                lang,
+                f"来源只细分了{len(named)}个领域。",
+                f"The source splits only {len(named)} fields.",
+            )
+        )
+    for other in (p for p in parts if not p.sector):
+        lines.append(
+            tr(
+                lang,
+                f"另有合并统计的“{esc(other.name_zh)}”{esc(quantity(other.value, lang))}"
+                "（多个领域合计，未细分，不参与排名）。",
+                f"A mixed bucket, “{esc(other.name_en or other.name_zh)}”, has "
+                f"{esc(quantity(other.value, lang))} (several fields together, not ranked).",
+            )
+        )
+    return lines
+
+
 def compare_lines(a: ZoneFigure, b: ZoneFigure, lang: Lang, names: Names) -> list[str]:
     lines = [figure_line(a, lang, names), figure_line(b, lang, names)]
     same = (
@@ -416,10 +454,26 @@ def compare_lines(a: ZoneFigure, b: ZoneFigure, lang: Lang, names: Names) -> lis
 
 
 def zone_ranking_lines(
-    figures: Sequence[ZoneFigure], total_zones: int, most: bool, lang: Lang, names: Names
+    figures: Sequence[ZoneFigure],
+    total_zones: int,
+    most: bool,
+    lang: Lang,
+    names: Names,
+    absent: Sequence[str] = (),
 ) -> list[str]:
+    """Zones ranked on one figure; ``absent``: zones named in the question without it."""
     ranked = sorted(figures, key=lambda f: f.value.value, reverse=most)
     lines = [figure_line(f, lang, names) for f in ranked]
+    if absent:
+        shown = tr(lang, "、", ", ").join(absent)
+        lines.append(
+            tr(
+                lang,
+                f"{esc(shown)}没有这项数字（来源未报道），无法比较。",
+                f"No such figure for {esc(shown)} (the sources report none), so no comparison.",
+            )
+        )
+        return lines
     missing = total_zones - len({f.zone for f in figures})
     if len({f.zone for f in figures}) == 1:
         lines.insert(
@@ -441,6 +495,18 @@ def zone_ranking_lines(
             )
         )
     return lines
+
+
+def held_counts_line(held: Sequence[tuple[str, int]], lang: Lang) -> str:
+    """Project records held per zone: what the store has, not a figure the sources report."""
+    shown = tr(lang, "、", ", ").join(
+        tr(lang, f"{name} {count}个", f"{name}: {count}") for name, count in held
+    )
+    return tr(
+        lang,
+        f"本库收录的项目记录（不是来源报道的数字）：{esc(shown)}。",
+        f"Project records held here (not figures the sources report): {esc(shown)}.",
+    )
 
 
 def other_period_lines(figures: Sequence[ZoneFigure], lang: Lang, names: Names) -> list[str]:
@@ -495,8 +561,36 @@ def event_item(event: Event, lang: Lang, names: Names) -> str:
     return "· " + " · ".join(parts)
 
 
+def none_in_time(lang: Lang, asked: str, zone: str | None) -> str:
+    """最近一个月 asked and nothing dated in it: said, before the latest items held."""
+    where_zh, where_en = (zone or "", f" for {zone}") if zone else ("", "")
+    return tr(
+        lang,
+        f"库里没有{esc(where_zh)}{esc(asked)}的动态记录（来源未给出这段时间的日期）。"
+        "最近收录的是（日期以各条为准）：",
+        f"No record{esc(where_en)} dated {esc(asked)} (the sources give no such dates). "
+        "The latest held (each with its own date):",
+    )
+
+
 def list_head(lang: Lang, zh: str, en: str) -> str:
     return f"<b>{esc(tr(lang, zh, en))}</b>"
+
+
+def company_projects_head(lang: Lang, company: Company, count: int) -> str:
+    """德加能源的项目（1个）: a company's projects held; none held said plainly."""
+    name = company_name(company, lang)
+    if not count:
+        return tr(
+            lang,
+            f"库里没有{esc(name)}的项目记录（来源未提及）。",
+            f"No project of {esc(name)} is recorded (the sources mention none).",
+        )
+    return tr(
+        lang,
+        f"<b>{esc(name)}的项目</b>（{count}个）：",
+        f"<b>Projects of {esc(name)}</b> ({count}):",
+    )
 
 
 def stage_list_head(
@@ -617,6 +711,22 @@ def zone_not_held(lang: Lang, name: str, known: Sequence[Zone]) -> Reply:
     )
 
 
+def zone_no_records(lang: Lang, zone: Zone, known: Sequence[Zone]) -> str:
+    """A directory zone asked about that has no records: said plainly, with its full name and
+    place, and the zones that do have records (nothing is guessed)."""
+    place = "".join(p for p in (zone.province, zone.city) if p)
+    shown = tr(lang, "、", ", ").join(zone_name(z, z.id, lang) for z in known[:8])
+    return tr(
+        lang,
+        f"库里没有{esc(zone.name_zh)}"
+        + (f"（{esc(place)}）" if place else "")
+        + "的项目、活动或数字记录，只有名录信息，无法回答，也不做推测。"
+        + f"已收录记录的园区有：{esc(shown)}。",
+        f"No record of projects, events or figures for {esc(zone.name_en or zone.name_zh)}: "
+        f"the store holds only its directory entry, so no guess. Zones with records: {esc(shown)}.",
+    )
+
+
 def not_stated(lang: Lang) -> str:
     return tr(
         lang,
@@ -657,6 +767,12 @@ def hint(lang: Lang, kind: str, examples: Sequence[tuple[str, str]], first: bool
             lang, "您好！我是招商助手。", "Hi! I'm 招商助手, the investment-promotion assistant."
         ),
         "thanks": tr(lang, "不客气！", "You're welcome!"),
+        "empty": tr(
+            lang,
+            "这条消息里没有可以查的文字。我是招商助手，回答园区、企业、项目和数据方面的问题。",
+            "There is nothing to look up in that message. I'm 招商助手, the assistant for zones, "
+            "companies, projects and figures.",
+        ),
         "help": tr(
             lang,
             "我是招商助手，回答园区、企业、项目和数据方面的问题。",
