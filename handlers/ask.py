@@ -19,6 +19,7 @@ from bot.core import ask_frame, ask_input
 from bot.core import questions as q
 from bot.core.ask_frame import Frame
 from bot.core.conditions import Condition, Judged, follow_measure, judge, sector_labels
+from bot.core.english_words import is_english
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
@@ -449,12 +450,15 @@ class Asker:
 
     def _latin_zone_typo(self, text: str) -> q.NameHit | None:
         """A zone's Latin name mistyped in a question (kunshn): one word of five letters or
-        more, not a word of the engine's, within a typo (similarity 85) of one zone's name."""
+        more, neither a word of the engine's nor an English word, within a typo (similarity
+        85) of one zone's name."""
         w = q.words()
         folded = q.fold(text)
         for match in re.finditer(r"[a-z]{5,}", folded):
             word = match.group()
             if word in w.english_stop or word in w.generic or word in q.UNIT_WORDS_EN:
+                continue
+            if is_english(word):  # "change" is not a mistyped changde
                 continue
             best = process.extractOne(
                 word,

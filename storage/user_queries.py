@@ -256,6 +256,7 @@ class StoredRecords:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._conn: sqlite3.Connection | None = None
+        self._closed = False
         self._lock = threading.Lock()
 
     def names(self, kind: RecordKind, zone: str, deleted: bool) -> list[tuple[str, str]]:
@@ -352,12 +353,17 @@ class StoredRecords:
         return None if row is None else _record(model, row[0], row[1])
 
     def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            # Closed while a worker thread still read (its task was cancelled): stop it rather
+            # than open a connection nobody would close.
+            raise sqlite3.ProgrammingError("the record reader is closed")
         if self._conn is None:
             self._conn = sqlite3.connect(self._path, check_same_thread=False)
         return self._conn
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None

@@ -154,6 +154,35 @@ async def test_a_mistyped_latin_zone_name_with_a_sector_gets_the_figure(
     assert "New energy projects: 18 (Jan–May)" in reply, reply
 
 
+async def test_an_english_word_near_a_zone_name_is_not_taken_for_it(asker: BotHarness) -> None:
+    """ "change" is one letter from changde: a question using the word is not about Changde."""
+    for question in ("How did investment change this year?", "what changed recently"):
+        reply = await ask(asker, question, "en")
+        first = reply.splitlines()[0]
+        assert "Changde" not in first and "常德" not in first, reply
+
+
+@pytest.mark.parametrize(
+    ("question", "named", "unnamed"),
+    [
+        ("乾照光电在哪个园区", "乾", "干照"),  # 乾 is standard in simplified names too
+        ("哪吒汽车的项目", "哪吒", "哪咤"),
+    ],
+)
+def test_characters_simplified_text_also_writes_are_kept_as_typed(
+    question: str, named: str, unnamed: str
+) -> None:
+    prepared = ask_input.prepare(question)
+    assert named in prepared and unnamed not in prepared
+
+
+def test_how_much_is_not_read_as_which_is_least() -> None:
+    for question in ("哪个项目投资多少？", "昆山哪家企业投资多少"):
+        assert "least" not in q.parse(question).intents
+    assert "least" in q.parse("哪个园区项目更少？").intents
+    assert "most" in q.parse("哪个园区项目多？").intents
+
+
 # ---- zone names: abbreviations, no records, several at once --------------------------------
 
 

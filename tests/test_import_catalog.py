@@ -6,7 +6,10 @@ one is left deleted and reported, a new name makes a new record."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from bot.core import importing
 from bot.core.reads import IdTable, RecordLookup
@@ -125,5 +128,22 @@ async def test_a_new_record_never_takes_the_id_of_a_renamed_one(tmp_path: Path) 
         assert kept is not None and kept.name_zh == "改名以后的项目"
         added = await store.project(new.id)
         assert added is not None and added.name_zh == "改名测试项目"
+    finally:
+        await store.close()
+
+
+async def test_a_closed_record_reader_refuses_instead_of_opening_again(tmp_path: Path) -> None:
+    """An import or export whose task was cancelled closes its reader while the worker thread
+    may still read: the thread stops there, leaving no connection behind."""
+    store = await seeded(tmp_path / "bot.sqlite3")
+    try:
+        reader = store.record_lookup()
+        some = (await store.live_projects("kunshan"))[0]
+        assert reader.project(some.id) == some
+        reader.close()
+        with pytest.raises(sqlite3.ProgrammingError):
+            reader.project(some.id)
+        with pytest.raises(sqlite3.ProgrammingError):
+            next(reader.live_projects(None, None))
     finally:
         await store.close()

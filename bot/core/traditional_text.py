@@ -152,7 +152,14 @@ _PAIRS = (
     ("齠齡齣齦齧齪齬齲齶齷龍龎龐龔龕龜鿓", "龆龄出龈啮龊龉龋腭龌龙厐庞龚龛龟鿒"),
 )
 
-_TABLE = str.maketrans("".join(t for t, _ in _PAIRS), "".join(s for _, s in _PAIRS))
+# Traditional in the table, yet standard in simplified text too, above all in names (乾照光电,
+# 哪吒汽车, 昇兴, 宫商角徵羽): left as typed, or a name written with them would not be found.
+_KEEP = "乾吒於昇徵夥釐"
+_TABLE = {
+    k: v
+    for k, v in str.maketrans("".join(t for t, _ in _PAIRS), "".join(s for _, s in _PAIRS)).items()
+    if chr(k) not in _KEEP
+}
 
 
 def to_simplified(text: str) -> str:
