@@ -566,10 +566,8 @@ def none_in_time(lang: Lang, asked: str, zone: str | None) -> str:
     where_zh, where_en = (zone or "", f" for {zone}") if zone else ("", "")
     return tr(
         lang,
-        f"库里没有{esc(where_zh)}{esc(asked)}的动态记录（来源未给出这段时间的日期）。"
-        "最近收录的是（日期以各条为准）：",
-        f"No record{esc(where_en)} dated {esc(asked)} (the sources give no such dates). "
-        "The latest held (each with its own date):",
+        f"库里没有{esc(where_zh)}{esc(asked)}的动态记录。最近收录的是（日期以各条为准）：",
+        f"No record{esc(where_en)} dated {esc(asked)}. The latest held (each with its own date):",
     )
 
 
@@ -583,8 +581,8 @@ def company_projects_head(lang: Lang, company: Company, count: int) -> str:
     if not count:
         return tr(
             lang,
-            f"库里没有{esc(name)}的项目记录（来源未提及）。",
-            f"No project of {esc(name)} is recorded (the sources mention none).",
+            f"库里没有{esc(name)}的项目记录。",
+            f"No project of {esc(name)} is recorded.",
         )
     return tr(
         lang,
