@@ -1899,11 +1899,12 @@ def _esc_date(value: object, lang: Lang) -> str:
 
 
 async def question(update: Update, context: BotContext, text: str, message: Message) -> None:
-    """Answer one plain message (already stripped of the bot's mention) with one reply."""
+    """Answer one plain message (already stripped of the bot's mention, one line a line of
+    the message) with one reply."""
     lang = context.lang
     # Markup, chat forms (啥, whats) and traditional characters read as plain words; a long
     # pasted message is cut to the sentences that ask.
-    query = ask_input.questions_of(ask_input.prepare(" ".join(text.split())), MAX_QUESTION)
+    query = " ".join(ask_input.questions_of(ask_input.prepare(text), MAX_QUESTION).split())
     store = context.store
     chat_id = message.chat.id
     user = update.effective_user

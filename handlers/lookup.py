@@ -798,7 +798,9 @@ async def question(update: Update, context: BotContext) -> None:
                 return
     from handlers import ask
 
-    await ask.question(update, context, query, message)
+    # Its lines kept: a long pasted message is cut to the lines and sentences that ask.
+    lines = (clean_query(line) for line in text.splitlines())
+    await ask.question(update, context, "\n".join(line for line in lines if line), message)
 
 
 def _without_mention(message: Message, username: str | None) -> str | None:

@@ -154,6 +154,15 @@ async def test_a_mistyped_latin_zone_name_with_a_sector_gets_the_figure(
     assert "New energy projects: 18 (Jan–May)" in reply, reply
 
 
+async def test_a_long_pasted_message_is_cut_at_its_line_breaks_to_the_question(
+    asker: BotHarness,
+) -> None:
+    """No punctuation, only line breaks: the line that asks is still found and answered."""
+    context = "我这边在整理园区客户的对接材料" * 15  # over the 200 characters of one question
+    reply = await ask(asker, f"您好\n{context}\n德加能源董事长是谁\n谢谢")
+    assert "钱涛" in reply, reply
+
+
 async def test_an_english_word_near_a_zone_name_is_not_taken_for_it(asker: BotHarness) -> None:
     """ "change" is one letter from changde: a question using the word is not about Changde."""
     for question in ("How did investment change this year?", "what changed recently"):
