@@ -82,9 +82,9 @@ IdTable = Literal["projects", "events", "companies"]
 
 
 class RecordLookup(Protocol):
-    """Stored projects and events read when an import's rows need them: the names of one
-    zone's records, and a live record by id. Synchronous: the rows are validated in a worker
-    thread (one thread at a time)."""
+    """Stored projects and events read from a worker thread (one thread at a time): for an
+    import, the names of one zone's records, the ids under a zone's head and a live record by
+    id, as its rows need them; for an export, a scope's records a chunk at a time."""
 
     def names(self, kind: RecordKind, zone: str, deleted: bool) -> list[tuple[str, str]]: ...
 
