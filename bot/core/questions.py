@@ -23,6 +23,7 @@ import yaml
 
 from bot.core.conditions import UNIT_WORDS_EN, Condition, read_size
 from bot.core.text import normalise, pinyin, syllables
+from bot.core.values import EN_NUMBER_WORDS
 
 WORDS_FILE = Path(__file__).with_name("ask_words.yaml")
 CONTEXT_TTL_S = 30 * 60  # a follow-up refers to what was said in the last 30 minutes
@@ -554,26 +555,7 @@ _NUMBER_WORDS = {
     "两": 2,
     "十一": 11,
     "十二": 12,
-    **{
-        w: n
-        for n, w in enumerate(
-            (
-                "one",
-                "two",
-                "three",
-                "four",
-                "five",
-                "six",
-                "seven",
-                "eight",
-                "nine",
-                "ten",
-                "eleven",
-                "twelve",
-            ),
-            1,
-        )
-    },
+    **{w: n for n, w in enumerate(EN_NUMBER_WORDS[1:13], 1)},  # one to twelve
 }
 _FIRST_MONTHS_ZH = re.compile(r"前\s*(\d{1,2}|十[一二]|[一二两三四五六七八九十])\s*个?月")
 _FIRST_MONTHS_EN = re.compile(r"(?:the )?first (\d{1,2}|[a-z]+) months")

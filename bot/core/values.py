@@ -497,34 +497,31 @@ def _english_quantity(raw: str) -> Quantity | None:
 # A figure of an English article, kept as written (12.6 billion yuan, US$820 million, nine,
 # 15.2 percent, about 800 jobs, HK$600 million, 50 million euros): the number (times its
 # scale word) for sorting, the text as the article gives it; nothing converted.
-_EN_WORD_NUMBERS = {
-    w: Decimal(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+# English number words, each at its value's index.
+EN_NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+_EN_WORD_NUMBERS = {w: Decimal(i) for i, w in enumerate(EN_NUMBER_WORDS)}
 _EN_WRITTEN = re.compile(
     rf"(?:(?P<hedge>{_EN_HEDGE}|some|at least|up to)\s+)?"
     r"(?:(?:[a-z]{0,3}\$|rmb|cny|usd|hkd|eur|€|¥|£)\s*)?"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.extraction.rules import Draft, slug
+from bot.core.values import EN_NUMBER_WORDS
 
 # An article is read the English way when its letters are Latin, not Han.
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -186,26 +187,7 @@ _PERIODS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int, int]
     (re.compile(r"\b(?:in\s+)?the first three quarters\b", re.I), lambda m: (1, 9)),
     (re.compile(r"\b(?:in\s+)?the first quarter\b", re.I), lambda m: (1, 3)),
 )
-_WORD_INTS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ]
-    )
-}
+_WORD_INTS = {w: i for i, w in enumerate(EN_NUMBER_WORDS[:13])}  # zero to twelve
 
 
 def _word_int(word: str) -> int:
@@ -861,28 +843,20 @@ def document(
     url: str | None,
 ) -> dict[str, Any]:
     """The fact-file document of an English article (the shape rules.document gives)."""
-    from bot.core.extraction.rules import _record
+    from bot.core.extraction.rules import _record, source_entry
 
     head = reader.head
-    source: dict[str, Any] = {"id": reader.source_id}
-    source["title"] = title or head.title or "untitled"
-    source["title_en"] = source["title"]
-    if outlet or head.outlet:
-        source["publication"] = outlet or head.outlet
-    date = published or (head.date.isoformat() if head.date else None)
-    if date:
-        source["date"] = date
-    authors = [author] if author else head.authors
-    if authors:
-        source["authors"] = authors
-    if url:
-        source["locator"] = url
-    if head.provenance:
-        source["note"] = head.provenance
-    review = {"title": source["title"]}
-    if head.date_text:
-        review["date"] = head.date_text
-    source["review"] = review
+    source = source_entry(
+        reader.source_id,
+        title or head.title or "untitled",
+        title_en=True,
+        outlet=outlet or head.outlet,
+        date=published or (head.date.isoformat() if head.date else None),
+        authors=[author] if author else head.authors,
+        url=url,
+        provenance=head.provenance,
+        date_text=head.date_text,
+    )
     doc: dict[str, Any] = {"version": 1, "sources": [source]}
     sections: Sequence[tuple[str, list[Draft]]] = (
         ("companies", reader.companies),

@@ -2039,6 +2039,41 @@ def drop_foreign_numbers(node: Any, article: str) -> Any:
     return node
 
 
+def source_entry(
+    source_id: str,
+    title: str,
+    *,
+    title_en: bool = False,
+    outlet: str | None,
+    date: str | None,
+    authors: list[str],
+    url: str | None,
+    provenance: str | None,
+    date_text: str | None,
+) -> dict[str, Any]:
+    """The source of a draft document: what the article's head gives, or the caller; the
+    review card shows the title and the date as written. ``title_en``: the title is English
+    (an English article's)."""
+    source: dict[str, Any] = {"id": source_id, "title": title}
+    if title_en:
+        source["title_en"] = title
+    if outlet:
+        source["publication"] = outlet
+    if date:
+        source["date"] = date
+    if authors:
+        source["authors"] = authors
+    if url:
+        source["locator"] = url
+    if provenance:
+        source["note"] = provenance
+    review = {"title": title}
+    if date_text:
+        review["date"] = date_text
+    source["review"] = review
+    return source
+
+
 def document(
     ex: Extractor,
     title: str | None,
@@ -2049,24 +2084,16 @@ def document(
     known_labels: Mapping[str, str | None],
 ) -> dict[str, Any]:
     head = ex.header
-    source: dict[str, Any] = {"id": ex.source_id}
-    source["title"] = title or head.title or _fallback_title(ex)
-    if outlet or head.outlet:
-        source["publication"] = outlet or head.outlet
-    date = published or (_edtf(*head.dateline) if head.dateline else None)
-    if date:
-        source["date"] = date
-    authors = [author] if author else head.authors
-    if authors:
-        source["authors"] = authors
-    if url:
-        source["locator"] = url
-    if head.provenance:
-        source["note"] = head.provenance
-    review = {"title": source["title"]}
-    if head.dateline_text:
-        review["date"] = head.dateline_text
-    source["review"] = review
+    source = source_entry(
+        ex.source_id,
+        title or head.title or _fallback_title(ex),
+        outlet=outlet or head.outlet,
+        date=published or (_edtf(*head.dateline) if head.dateline else None),
+        authors=[author] if author else head.authors,
+        url=url,
+        provenance=head.provenance,
+        date_text=head.dateline_text,
+    )
     doc: dict[str, Any] = {"version": 1, "sources": [source]}
     used = sorted({s for d in ex.projects + ex.events for s in d.fields.get("sectors", [])})
     new = [s for s in used if s not in known_labels]
