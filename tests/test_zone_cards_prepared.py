@@ -12,7 +12,7 @@ import pytest
 from bot.context import services_of
 from bot.core.records import FactFile
 from bot.jobs import zone_cards
-from tests.harness import ADMIN_ID, BotHarness, text_of
+from tests.harness import ADMIN_ID, BotHarness, say, text_of
 from tests.test_zone_card_cache import PROJECT
 
 
@@ -125,3 +125,16 @@ async def test_stopping_while_preparing_loses_nothing(
     assert "failed" not in caplog.text
     await bot.start()  # the fixture stops it again
     assert "昆山" in text_of(await bot.send("/zone 昆山"))
+
+
+async def test_status_tells_admins_whether_the_cards_are_prepared(bot: BotHarness) -> None:
+    before = text_of(await say(bot, "/status"))
+    assert "园区卡片：准备中" in before
+    cards = await prepare(bot)
+    after = text_of(await say(bot, "/status"))
+    assert f"园区卡片：已按当前数据备好 {len(cards)} 张" in after
+    await bot.store.apply_facts(FactFile.model_validate({"projects": [PROJECT]}), via="test")
+    # Prepared for facts that have changed since: not said to be current.
+    assert "园区卡片：准备中" in text_of(await say(bot, "/status"))
+    english = text_of(await say(bot, "/status", lang="en"))
+    assert "zone cards: being prepared" in english
