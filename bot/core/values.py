@@ -242,6 +242,19 @@ def zh_to_digits(raw: str) -> str:
     return f"{raw[: match.start(1)]}{_plain(value)}{rest}"
 
 
+# The hedges and units of a figure in traditional characters (約42億元, 逾30億元, 46個, 約85畝,
+# as Hong Kong and Taiwan outlets write them): read as their simplified forms, the text kept
+# as written.
+_TRADITIONAL = str.maketrans("約億萬餘過個畝項臺噸場戶條棟歲幣", "约亿万余过个亩项台吨场户条栋岁币")
+
+
+def _simplified(raw: str) -> str | None:
+    """raw with the traditional characters of hedges and units simplified; None when it has
+    none."""
+    simple = raw.translate(_TRADITIONAL)
+    return simple if simple != raw else None
+
+
 def _reworded(raw: str, canonical: str) -> bool:
     """Whether the canonical form words the hedge differently (超 -> 多, 近 -> 约, 以上 -> 多)."""
     return _HEDGES.findall(raw) != _HEDGES.findall(canonical)
@@ -284,6 +297,9 @@ class Amount:
             return cls(value=inner.value, unit=inner.unit, qualifier=bound, written=raw)
         if (digits := zh_to_digits(raw)) != raw:
             inner = cls.parse(digits)
+            return cls(value=inner.value, unit=inner.unit, qualifier=inner.qualifier, written=raw)
+        if (simple := _simplified(raw)) is not None:
+            inner = cls.parse(simple)
             return cls(value=inner.value, unit=inner.unit, qualifier=inner.qualifier, written=raw)
         match = _AMOUNT.match(raw)
         if not match:
@@ -351,6 +367,9 @@ class Quantity:
             return cls(inner.value, inner.unit, bound, written=raw)
         if (digits := zh_to_digits(raw)) != raw:
             inner = cls.parse(digits, unit)
+            return cls(inner.value, inner.unit, inner.qualifier, written=raw)
+        if (simple := _simplified(raw)) is not None:
+            inner = cls.parse(simple, unit)
             return cls(inner.value, inner.unit, inner.qualifier, written=raw)
         match = re.fullmatch(
             r"(约|近|超过|超|逾|不足|不到)?\s*([0-9]+(?:\.[0-9]+)?)\s*(多|余)?\s*(.*?)\s*(左右|以上)?",

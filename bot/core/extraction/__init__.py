@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.extraction.known import KnownCompany
 
 if TYPE_CHECKING:
+    from bot.core.extraction.hant import Restorer
     from bot.core.matching import ZoneIndex
 
 __all__ = ["Article", "ExtractionError", "KnownCompany", "KnownZone", "extract"]
@@ -99,16 +100,22 @@ def extract(
         raise ExtractionError(
             "too_long", f"the article is longer than {MAX_ARTICLE_CHARS} characters"
         )
+    from bot.core.extraction.hant import Restorer, is_traditional, simplified_article
     from bot.core.extraction.known import reuse_company_ids
     from bot.core.extraction.rules import Extractor, document
 
     said = "\n".join(filter(None, (text, article.title, article.outlet, article.author)))
+    restorer: Restorer | None = None
+    if is_traditional(said):  # read in simplified characters, drafted in the article's own
+        restorer = Restorer(said)
+        article = simplified_article(article)
+        text = article.text.strip()
     from bot.core.extraction.english import is_english
 
     if is_english(text):
         doc = _extract_english(article, zones, source_id, zone, index)
         reuse_company_ids(doc, companies, taken_company_ids)
-        return _checked(doc, said)
+        return _checked(doc, said, restorer)
     known = [(zone.id, zone.names) for zone in zones]
     extractor = Extractor(
         text, known, source_id, fallback_zone=zone, published=article.published, index=index
@@ -132,14 +139,18 @@ def extract(
         labels or {},
     )
     reuse_company_ids(doc, companies, taken_company_ids)
-    return _checked(doc, said)
+    return _checked(doc, said, restorer)
 
 
-def _checked(doc: dict[str, Any], said: str) -> dict[str, Any]:
+def _checked(doc: dict[str, Any], said: str, restorer: Restorer | None = None) -> dict[str, Any]:
     """The draft without any string holding a number the article (the page's own title and
-    credits included) does not hold; ExtractionError when no record is left."""
+    credits included) does not hold; ExtractionError when no record is left. A draft read in
+    simplified characters is first written back in the article's own (`restorer`)."""
     from bot.core.extraction.rules import drop_foreign_numbers
     from bot.core.extraction.text import normalise
+
+    if restorer is not None:
+        doc = restorer.restore_all(doc)
 
     checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(said).replace(" ", ""))
     if not any(checked.get(key) for key in RECORD_KINDS):

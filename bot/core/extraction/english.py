@@ -119,6 +119,7 @@ _ZONE_KINDS = (
     r"Development Zone|New Area|Science City|Science Park|Free Trade Zone"
 )
 ZONE = re.compile(rf"\b(?P<place>(?:[A-Z][a-z']+[ -]){{1,4}})(?P<kind>{_ZONE_KINDS})\b")
+_RANK_WORDS = frozenset({"National", "State-level", "State", "National-level"})
 _KIND_ZH = (
     ("High", "高新区"),
     ("Hi-", "高新区"),
@@ -389,6 +390,29 @@ def _words_before(clause: str, start: int, limit: int = 9) -> str:
     return " ".join(kept)
 
 
+_CHANGE_VERB = re.compile(
+    r"\s+(?:rose|increased|grew|climbed|jumped|surged|soared|expanded|fell|dropped|declined|"
+    r"decreased|was up|were up|went up|was down|were down)(?:\s+by)?\s*$",
+    re.I,
+)
+_CHANGE_TO = re.compile(
+    r"\s*(?:(?:year[- ]on[- ]year|from a year (?:earlier|ago)|from last year)\s+)?to\s*", re.I
+)
+
+
+def _changed_to(clause: str, change: Found, number: Found) -> str | None:
+    """The subject of "X rose 14.2 percent (year on year) to 31.6 billion yuan": X is what the
+    second number measures, not the words between the two numbers."""
+    if change.kind != "percent" or not _CHANGE_TO.fullmatch(clause[change.end : number.start]):
+        return None
+    before = clause[: change.start]
+    verb = _CHANGE_VERB.search(before)
+    if verb is None:
+        return None
+    subject = _words_before(before, verb.start())
+    return subject.strip(" ,:;.") or None
+
+
 def _words_after(clause: str, end: int) -> str:
     """The counted thing after a number, up to a preposition or a comma."""
     rest = re.split(
@@ -448,10 +472,15 @@ class Reader:
 
     def _resolve(self, place: str, kind: str, written: str) -> str | None:
         zh = next((z for k, z in _KIND_ZH if kind.startswith(k) or k in kind), "")
-        words = place.split()
+        # "National" (or "State-level") before the kind is the zone's rank (国家级), no part of
+        # its place: Haikou National High-tech Industrial Development Zone is Haikou's.
+        words = [w for w in place.split() if w not in _RANK_WORDS]
+        ranked = " ".join([*words, kind])
         candidates = [
             written,
             written.replace("High-tech", "Hi-tech").replace("High-Tech", "Hi-tech"),
+            ranked,
+            ranked.replace("High-tech", "Hi-tech").replace("High-Tech", "Hi-tech"),
         ]
         for first in range(len(words)):  # "Shanghai Zhangjiang": the whole place, then its tail
             part = " ".join(words[first:])
@@ -621,6 +650,8 @@ class Reader:
         for index, number in enumerate(numbers):
             floor = numbers[index - 1].end if index else 0
             label = self._label(clause, number, previous_label, floor)
+            if index and (subject := _changed_to(clause, numbers[index - 1], number)):
+                label = subject  # "output rose 14.2 percent year on year to 31.6 billion yuan"
             joined = index and "," not in clause[numbers[index - 1].end : number.start]
             if joined and number.kind == "money" and previous_label and holder is None:
                 # "attracted 136 new projects with total investment of ...": whose investment
@@ -641,7 +672,8 @@ class Reader:
             after = _words_after(clause, number.end)
             label = f"{before} {after}".strip()
         elif number.kind == "percent":
-            after = _words_after(clause, number.end)
+            yoy = re.match(r"\s+(year[- ]on[- ]year)", clause[number.end :], re.I)
+            after = yoy.group(1) if yoy else _words_after(clause, number.end)
             change = f"{before} {after}".strip() or "change"
             label = f"{previous}: {change}" if previous else change
         else:

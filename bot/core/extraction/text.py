@@ -156,6 +156,8 @@ def numbers(text: str) -> list[Number]:
         unit += match.group("per") or ""
         found.append(Number(text[start : match.end()], start, match.end(), unit))
     for match in ZH_NUMBER.finditer(text):
+        if not re.search("[零一二两三四五六七八九十百千]", match.group("num")):
+            continue  # 亿元 or 万元 alone (a table's unit: 总投资（万元）) is no number
         if not any(n.start < match.end() and match.start() < n.end for n in found):
             found.append(Number(match.group(0), match.start(), match.end(), match.group("unit")))
     return sorted(found, key=lambda n: n.start)
