@@ -35,15 +35,16 @@ class Restorer:
     """Writes strings drafted from the simplified form back in the article's characters."""
 
     def __init__(self, original: str) -> None:
-        self._original = normalise(original)
-        self._simple = normalise(simplified(original))
-        if len(self._original) != len(self._simple):  # never expected: then by characters only
-            self._original = self._simple = ""
+        written = normalise(original)
+        simple = normalise(simplified(original))
+        aligned = len(written) == len(simple)  # always expected; else by characters only
+        self._original = written if aligned else ""
+        self._simple = simple if aligned else ""
         # A simplified character the article writes one way only (发 always as 發) is written
         # back that way wherever it stands; one it writes two ways (台 and 臺) stays as it is.
         ways: dict[str, set[str]] = {}
-        for simple, written in zip(normalise(simplified(original)), normalise(original), strict=False):
-            ways.setdefault(simple, set()).add(written)
+        for s, w in zip(simple, written, strict=False):
+            ways.setdefault(s, set()).add(w)
         self._by_char = {
             s: next(iter(w)) for s, w in ways.items() if len(w) == 1 and next(iter(w)) != s
         }
