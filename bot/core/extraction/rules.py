@@ -23,6 +23,7 @@ from bot.core.extraction.text import (
     clauses,
     cut,
     foreign_numbers,
+    joined_post_lines,
     normalise,
     numbers,
     segments,
@@ -66,8 +67,8 @@ _ZONE_RANK = {
 # Characters and words after which a name starts (位于绵阳高新区, 与上海…公司, 的咸宁高新区).
 _LEFT_STOPS = re.compile(
     r".*(?:位于|来自|包括|其中|以及|携手|联合|促成|帮助|引进|入职|签约|落户|落地|投资|建设|举办|举行|"
-    r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
-    r"[在于的与同由向将被让把从对是及等和为：:、“”\"《》,，。\d])"
+    r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年(?:以来)?|近日|此次|本次|当天|记者|了解到|"
+    r"获悉|据悉|[在于的与同由向将被让把从对是及等和为：:、“”\"《》,，。\d])"
 )
 # Project names often hold 与/和/及 (物联网与大数据生产基地, 研发及产业化项目): not stops here.
 _PROJECT_STOPS = re.compile(
@@ -75,6 +76,8 @@ _PROJECT_STOPS = re.compile(
     r"成立|注册|企业|公司[,，]?|分别同|分别与|目前|今年|近日|此次|本次|当天|记者|了解到|获悉|据悉|"
     # 增资8亿港元扩建冷链物流中心项目: an amount, and a verb before the name, end what precedes
     r"\d(?:亿|万|千)?(?:美元|港元|欧元|日元|元)|(?:扩建|新建|兴建|改建)(?=.{3})|宣布|出席|"
+    # 推介会暨项目签约仪式: 暨 joins two events' names, no project's
+    r"暨|"
     r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。]|"
     # a digit ends what precedes, but not one inside the name (5G专网, 20GWh, 第8.6代, 12英寸)
     r"\d(?![\d.A-Za-z代]|英寸))"
@@ -128,6 +131,8 @@ _GENERIC_PROJECT_WORDS = (
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
 )
+# A question or a word to the reader (一起来看看都有哪些好项目): a post's aside, no name.
+_ASIDE = re.compile(r"哪些|什么|怎样|如何|多少|一起|看看|快来|来看|戳|点击|扫码|吗|呢")
 EVENT_NOUNS = (
     "签约仪式|开工仪式|投产仪式|竣工仪式|奠基仪式|揭牌仪式|启动仪式|签约活动|开工活动|投产活动|"
     "竣工活动|签约大会|签约会|推介会|招商会|洽谈会|对接会|招聘会|说明会|发布会|交流会|座谈会|论坛|峰会|"
@@ -428,6 +433,8 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
             re.fullmatch(rf"[{CJK}]{{2,3}}(?:\s+[{CJK}]{{2,3}})*", text)
             and len(text) <= 12
             and not re.search(r"小编|编者|导读|说$", text)  # a post's 小编说 is a heading
+            # a post's list heading (项目一, 亮点二), no name
+            and not re.fullmatch(r"(?:项目|第|案例|亮点|重点|其)[一二三四五六七八九十]{1,2}", text)
         ):
             head.authors.extend(text.split())  # a byline on its own line (吕科 汤天伦)
             continue
@@ -827,7 +834,7 @@ class Extractor:
     # -- the passes -----------------------------------------------------------------------------
 
     def run(self) -> None:
-        text = normalise(tables_as_sentences(self.raw))
+        text = joined_post_lines(normalise(tables_as_sentences(self.raw)))
         self.header, self.body = read_header(text.split("\n"))
         page_date = _FULL_DATE.match(self.published or "")
         if page_date:  # the page's own date (from the fetcher) is the dateline
@@ -1304,13 +1311,15 @@ class Extractor:
             if _GENERIC_PROJECT.match(name) and company_before:
                 co = _trim_left(company_before.group("co"))
                 name = f"{co}的合作项目"
-            elif _GENERIC_PROJECT.match(name) or len(name) < 5:
+            elif _GENERIC_PROJECT.match(name) or len(name) < 5 or _ASIDE.search(name):
                 continue
             venue = re.search(
                 rf"在{re.escape(name)}(?:隆重)?(?:举行|举办|召开|开幕|启动)", sentence
             )
             if venue:
                 continue  # …仪式在创新产业园举行: the venue, not a project
+            if not name.endswith(("项目", "工程")) and self._located_in(sentence, name, match):
+                continue  # 拟选址X经开区新能源汽车产业园: where a project goes, not a project
             if out and (
                 re.search(r"用于(?:新建|建设|扩建)?$", sentence[: match.start()])
                 or match.group("name").startswith("用于")
@@ -1334,6 +1343,19 @@ class Extractor:
             if draft and draft not in out:
                 out.append(draft)
         return out
+
+    def _located_in(self, sentence: str, name: str, match: re.Match[str]) -> bool:
+        """Whether the park or base `name` follows 位于/选址/落户/入驻 (a zone's name between
+        them or not): the place a project goes to, not a project."""
+        at = sentence.find(name, match.start())
+        clause_start = max(sentence.rfind(c, 0, max(at, 0)) for c in "，,。；;") + 1
+        before = sentence[clause_start : max(at, 0)]
+        return bool(
+            re.search(
+                r"(?:位于|选址|坐落|落户|入驻|落地|迁入|搬迁)(?:(?!建设|新建|打造|投资|建|的|公司)[^，,])*$",
+                before + name,
+            )
+        )
 
     def project(self, name: str, evidence: str, quoted: bool = False) -> Draft | None:
         name = name.strip('“”"-—、 ')
@@ -1498,7 +1520,9 @@ class Extractor:
                         label = before  # 总投资5亿美元的…项目: the label is what precedes
                     else:
                         label = (before + clause[number.end :]).strip()
-                    label = re.sub(r"^(?:\d{1,2}(?:月份?|日)|今年|本年|[-—~至到])+", "", label)
+                    label = re.sub(
+                        r"^(?:\d{1,2}(?:月份?|日)|(?:今年|本年)(?:以来)?|[-—~至到])+", "", label
+                    )
                     label = _LEAD_IN.sub("", label).lstrip(":")  # 其中：10亿元以上项目9个
                     label = _TAIL.sub("", label).strip("的、 ")
                     respective = each_label(clause, len(found))
@@ -1916,8 +1940,13 @@ class Extractor:
         if described:
             company.add("highlights_zh", cut(described.group(0), 60, keep_end=False), sentence)
         for clause in clauses(sentence):
-            if numbers(clause) and company.fields["name_zh"] not in clause:
-                company.add("highlights_zh", cut(_LEAD_IN.sub("", clause), 60), sentence)
+            if not numbers(clause):
+                continue
+            # X公司2024年营业收入超80亿元: what is said of the firm, after its name
+            named = [clause.find(n) + len(n) for n in names_of(company) if n in clause]
+            said = clause[max(named) :].lstrip("的") if named else clause
+            if numbers(said) and not said.startswith("等"):  # 等5家银行…: the group's
+                company.add("highlights_zh", cut(_LEAD_IN.sub("", said), 60), sentence)
 
     def read_people(self, sentence: str, companies: list[Draft]) -> None:
         for company in companies:

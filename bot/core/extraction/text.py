@@ -65,6 +65,51 @@ def tables_as_sentences(text: str) -> str:
     return "\n".join(out)
 
 
+# A line that ends its sentence or clause; a post's line without one runs on into the next.
+_LINE_END = re.compile(r"[。！？!?；;，,：:、…]$")
+# A line that only numbers what follows (项目一, 第二, 三、): a heading of a post's list.
+_LIST_HEADING = re.compile(r"(?:项目|第)?[一二三四五六七八九十\d]{1,3}(?:[、.)）]|个项目)?")
+# A field line of a post (总投资：20亿元, 用地：约120亩).
+_FIELD = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,10}[:：]")
+
+
+def joined_post_lines(text: str) -> str:
+    """A social-media post's sentences, which it breaks over short lines with no punctuation
+    (7月3日下午 / 绍兴高新区招商月 / 重点项目签约仪式 / 在科创大厦举行), each on one line again.
+
+    Only a text written so (blank lines between blocks, most lines open) is changed, and not
+    its first block (the title and the account's line). Inside a block a line runs on into the
+    next; a comma goes between them where a figure ends the line or a field line (总投资：20亿元)
+    starts or ends it; a list's heading (项目一) stays a line of its own."""
+    lines = [line.strip() for line in text.split("\n")]
+    filled = [line for line in lines if line]
+    blank = sum(1 for line in lines if not line)
+    open_lines = [line for line in filled if not _LINE_END.search(line)]
+    if blank < 2 or len(filled) < 8 or len(open_lines) < 0.6 * len(filled):
+        return text
+    out: list[str] = []
+    first_block = True
+    for line in lines:
+        if not line:
+            first_block = first_block and not out
+            out.append("")
+            continue
+        previous = out[-1] if out else ""
+        if (
+            first_block
+            or not previous
+            or _LINE_END.search(previous)
+            or _LIST_HEADING.fullmatch(previous)
+            or _LIST_HEADING.fullmatch(line)
+        ):
+            out.append(line)
+        elif re.search(r"\d\S{0,4}$", previous) or _FIELD.match(line) or _FIELD.match(previous):
+            out[-1] = f"{previous}，{line}"
+        else:
+            out[-1] = previous + line
+    return "\n".join(out)
+
+
 # A hedge before a number, but not the 约 of 签约/合约 or the 近 of 附近/最近.
 HEDGE_BEFORE = (
     r"(?:(?<![签合预条公契制节特相违履集邀])约|(?<![附最将接])近|超过|(?<![赶高])超|逾|不足|不到|"
