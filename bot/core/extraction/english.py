@@ -109,6 +109,12 @@ COUNT = re.compile(
 MEASURED = re.compile(
     rf"(?:(?:{_HEDGE})\s+)?(?:{_NUM})\s+(?:units|jobs|tons|tonnes|vehicles|sets)\b", re.I
 )
+# An output a year, whatever is made: "can turn out 5,000 drones a year", "200,000 chips annually".
+PER_YEAR = re.compile(
+    rf"(?:(?:{_HEDGE})\s+)?(?:{_NUM})(?:\s+[a-z][a-z-]*){{1,3}}"
+    r"(?=\s+(?:a|per|each|every)\s+year\b|\s+annually\b)",
+    re.I,
+)
 
 # Records
 _ZONE_KINDS = (
@@ -152,7 +158,10 @@ PROJECT_NOUNS = (
 )
 _PROJECT = re.compile(
     rf"(?P<phase>Phase\s+(?:I{{1,3}}|IV|\d|one|two|three)\s+of\s+)?"
-    rf"(?:(?:a|an|the|its|their|his|her)\s+)(?P<name>(?:[\w&/.-]+\s+){{0,5}}?(?:{PROJECT_NOUNS}))\b"
+    rf"(?:(?:a|an|the|its|their|his|her)\s+)"
+    # "an 8.6 billion yuan ($1.2 billion) micro-display module plant": the amount is no name
+    rf"(?P<amount>(?:{MONEY.pattern})\s*(?:\([^)]*\)\s*)?)?"
+    rf"(?P<name>(?:[\w&/.-]+\s+){{0,5}}?(?:{PROJECT_NOUNS}))\b"
     r"(?P<tail>\s+for\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)?",
     re.I,
 )
@@ -161,6 +170,11 @@ _NAME_STOP = {
     "a", "an", "which", "that", "is", "are", "was", "be", "been", "largest", "zone",
     "zone's",
 }  # fmt: skip
+# The subject of a wider area than the zone (the city, the province, the country).
+_WIDER = re.compile(
+    r"\b(?:(?:[A-Z][\w'-]*\s+){1,3}as a whole|the (?:whole|entire) (?:city|province|country)|"
+    r"the city(?!'s)|citywide|city-wide|province-wide|provincewide|nationwide)\b"
+)
 _SIGNING = re.compile(r"\b(?:signed|signs|sign|inks|inked|signing)\b", re.I)
 _GROUNDBREAKING = re.compile(
     r"\b(?:groundbreaking|breaks ground|broke ground|break ground)\b", re.I
@@ -346,6 +360,7 @@ def numbers_in(clause: str) -> list[Found]:
     add(_AREA, "area")
     add(PERCENT, "percent")
     add(MEASURED, "measured")
+    add(PER_YEAR, "measured")
     add(COUNT, "count", "value")
     return sorted(found, key=lambda f: f.start)
 
@@ -386,6 +401,10 @@ def _words_before(clause: str, start: int, limit: int = 9) -> str:
     while kept and kept[-1].lower() in ("of", "to", "at", "by", "reached", "hit", "was", "is"):
         kept.pop()
     while kept and kept[0].lower() in ("and", "or", "while", "but"):
+        kept.pop(0)
+    # "the zone in Sichuan province has attracted": the province is where the zone is, and the
+    # figure is not the province's
+    while kept and kept[0].lower() in ("province", "city", "county", "district", "region"):
         kept.pop(0)
     return " ".join(kept)
 
@@ -597,9 +616,13 @@ class Reader:
             return None  # one agreement with one firm: its project's signing, not an event
         if verb and _TARGET.search(sentence[: verb.start()]):
             return None  # "aims to sign 60 projects": a goal, no event
+        if verb and _WIDER.search(sentence[: verb.start()]):
+            return None  # "Mianyang as a whole signed 312 projects": the city's total, no event
         subject = COMPANY.search(sentence)
-        if signing and not ground and subject and subject.end() <= signing.start():
-            return None  # a firm signing its own deal: its project's signing, not an event
+        if verb and subject and subject.end() <= verb.start():
+            # a firm signing its own deal, or breaking ground on its own plant: its project's
+            # step, not an event
+            return None
         if self.event is not None and re.search(
             r"\b(?:at the (?:ceremony|conference|event|signing)|also|during the)\b", sentence, re.I
         ):
@@ -647,6 +670,8 @@ class Reader:
             holder = self.last_project
         previous_label = ""
         numbers = _without_bands(clause, numbers)
+        # "Mianyang as a whole signed 312 projects": the city's figures, said so in each label
+        wider = _WIDER.search(clause[:first])
         for index, number in enumerate(numbers):
             floor = numbers[index - 1].end if index else 0
             label = self._label(clause, number, previous_label, floor)
@@ -659,6 +684,8 @@ class Reader:
             previous_label = label if number.kind != "percent" else previous_label
             if target and not _TARGET.search(label):
                 label = f"{target.group(0)}: {label}"
+            if wider and wider.group(0).lower() not in label.lower():
+                label = f"{wider.group(0)}: {label}"
             if holder is not None:  # a project's output is expected by nature
                 self._project_figure(holder, number, label, clause, sentence)
             elif event is not None and not target:
@@ -775,7 +802,12 @@ class Reader:
         ):
             project.put("registered_capital", value, sentence)
             return
+        name_zh = re.escape(str(project.fields.get("name_zh", "")))
+        before_name = re.match(rf"\s*(?:\([^)]*\)\s*)?{name_zh}", clause[number.end :])
         if number.kind == "money" and _amount_ok(value):
+            if before_name and name_zh and "total_investment" not in project.fields:
+                project.put("total_investment", value, sentence)  # "an X yuan plant"
+                return
             if (
                 re.search(r"annual output|output|revenue|sales", low)
                 and "annual_output" not in project.fields

@@ -113,9 +113,11 @@ HEADING = re.compile(
 )
 # A centre, built or to be built: 建设数字孪生研发中心 (the verb makes it a project).
 BUILT_CENTRE = re.compile(
-    rf"(?:投资建设|建设|新建|打造|兴建)(?P<name>[{CJK}A-Za-z0-9]{{2,24}}?"
-    r"(?:研发中心|数据中心|创新中心|运营中心|制造中心|生产中心|结算中心|物流中心|检测中心))"
-    r"(?![{CJK}]*项目)"
+    rf"(?:投资建设|建设|新建|打造|兴建|扩建)(?P<name>[{CJK}A-Za-z0-9]{{2,24}}?"
+    r"(?:研发中心|数据中心|创新中心|运营中心|制造中心|生产中心|结算中心|物流中心|检测中心|"
+    # 扩建12吋晶圆封测产线: a line being built (or enlarged) is a project too
+    r"生产线|产线))"
+    r"(?![{CJK}]*项目|\s*\d)"  # 建设生产线4条: a count of lines, no one line
 )
 _GENERIC_PROJECT_WORDS = (
     "重点|重大|产业|建设|优质|科技|科创|签约|投资|合作|招商|开工|投产|竣工|集中|新|工业|政府|入驻|储备|"
@@ -231,7 +233,8 @@ _LABEL_END = re.compile(
     r"授信|规模|总额|到位资金)(?:约|近|超过|超|逾|达到|达|为|共|合计|预计|可达)*$"
 )
 # A change whose subject is the figure before it: 外贸进出口总额625.4亿元，下降2.3%.
-_CHANGE = re.compile(r"同比|增长|下降|减少|回落|增速|占比|环比|较上年")
+# (年增/年减: Taiwan's words for 同比增长/下降)
+_CHANGE = re.compile(r"同比|增长|下降|减少|回落|增速|增幅|降幅|占比|环比|较上年|年增|年减")
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
     r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入|"
@@ -1832,12 +1835,26 @@ class Extractor:
             if date is None:
                 month, _words = self.month_in(scope)
                 date = month if month and "/" not in month else None
+            if date is None:
+                date, note = self._same_day(scope[: scope.find(best[2])])
             if date:
                 project.fields["stage_date"] = date
                 project.review["stage_date"] = sentence
                 if note:
                     project.review["stage_date_note"] = note
         self._dated_steps(project, sentence)
+
+    def _same_day(self, before: str) -> tuple[str | None, str | None]:
+        """当天/当日/同日 before a project's step: the day of the event the article told of last
+        (当天，X项目同步竣工 after the groundbreaking of 10月14日), with a note saying so."""
+        said = re.search(r"当天|当日|同日|同一天", before)
+        dated = [e for e in self.events if e.fields.get("date")]
+        if said is None or not dated:
+            return None, None
+        event = dated[-1]
+        date = str(event.fields["date"])
+        title = event.fields.get("title_zh", "上文活动")
+        return date, f"原文为“{said.group(0)}”，日期取自{title}的日期"
 
     def _dated_steps(self, project: Draft, sentence: str) -> None:
         """于2023年10月开工, 2024年7月签约: the steps before the project's stage, each with its
