@@ -24,6 +24,7 @@ from bot.core.extraction.text import (
     cut,
     foreign_numbers,
     joined_post_lines,
+    layout_tables_as_sentences,
     normalise,
     numbers,
     segments,
@@ -218,6 +219,11 @@ PROJECT_REFERENCE = re.compile(
 # A figure that is a goal or a forecast, not a fact of what happened: 力争全年新签约项目50个,
 # 主要预期目标是：…, 预计到2027年产值将达到1000亿元. 计划投资 and 拟投资 are labels of their own.
 TARGET_WORDS = re.compile(r"力争|争取|预期目标|目标|预期|预计|有望|确保|计划(?!总?投资)|拟(?!投资)")
+# A bare number under a column whose name gives the unit (总投资(亿元)：38, a table's row).
+UNIT_IN_LABEL = re.compile(
+    rf"(?P<label>[{CJK}\d]{{2,16}}[(（](?:亿元|万元|元|亿美元|万美元|亩|平方米|万平方米|人|个|吨|万吨)[)）])"
+    r"[:：]\s*(?P<value>\d+(?:\.\d+)?)(?![\d.%])"
+)
 # A name under its column (a table's row read as 项目名称：中电科芯片测试中心，投资额：…).
 NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^，,。；;:：]{3,50})")
 _LEAD_IN = re.compile(
@@ -837,7 +843,9 @@ class Extractor:
     # -- the passes -----------------------------------------------------------------------------
 
     def run(self) -> None:
-        text = joined_post_lines(normalise(tables_as_sentences(self.raw)))
+        text = joined_post_lines(
+            normalise(tables_as_sentences(layout_tables_as_sentences(self.raw)))
+        )
         self.header, self.body = read_header(text.split("\n"))
         page_date = _FULL_DATE.match(self.published or "")
         if page_date:  # the page's own date (from the fetcher) is the dateline
@@ -1252,6 +1260,8 @@ class Extractor:
                 out.append(draft)
         for match in BUILT_CENTRE.finditer(sentence):
             # 在麓谷建设数字孪生研发中心: a centre being built is a project, not an institution
+            if match.group("name").endswith("产线") and (out or PROJECT.search(sentence)):
+                continue  # X项目…新建年产20万吨磷酸铁生产线: what the project builds
             name = _trim_left(match.group("name"), _PROJECT_STOPS)
             if len(name) >= 5 and not any(a <= match.start("name") < b for a, b in taken):
                 draft = self.project(name, evidence)
@@ -1778,6 +1788,13 @@ class Extractor:
                 project.put("company", company.fields["id"], sentence)
         for label, number, _clause in self.labelled(sentence):
             self.project_figure(project, label, number, sentence)
+        for cell in UNIT_IN_LABEL.finditer(sentence):
+            # 总投资（亿元）：38 (a table's column names the unit): the number as written, under
+            # its column's name; never a money field, whose bare number would read as 万元
+            entry = self.figure(cell.group("label"), cell.group("value"), sentence)
+            if entry not in project.fields.setdefault("figures", []):
+                project.fields["figures"].append(entry)
+                _figure_evidence(project, sentence)
         for match in re.finditer(r"位于([^，,。；]{2,30})", sentence):
             place = re.split(r"的", match.group(1))[0]
             project.add("highlights_zh", f"位于{place}", sentence)

@@ -65,6 +65,125 @@ def tables_as_sentences(text: str) -> str:
     return "\n".join(out)
 
 
+_GAP = re.compile(r"\S+(?:[ \u3000]\S+)*")  # a cell: text with no run of two spaces inside
+_HEADER_WORDS = re.compile(r"名称|单位|主体|投资|内容|规模|序号|时间|年限|地点|企业|项目|金额|面积")
+_PAGE_NUMBER = re.compile(r"[-—－–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—－–\s]*")
+_TOTAL_ROW = re.compile(r"合计|总计|小计|共计")
+
+
+def _width(text: str) -> int:
+    """Columns text takes in a monospaced layout: a Chinese character two, others one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """A laid-out line's cells (split at runs of two or more spaces) with their columns."""
+    return [(_width(line[: m.start()]), m.group(0)) for m in _GAP.finditer(line)]
+
+
+def _place(cells: list[tuple[int, str]], columns: list[int]) -> list[int]:
+    """The column each cell of a line stands under: the nearest column start, left to right,
+    no two cells in one column (a tie goes right)."""
+    out: list[int] = []
+    for at, _text in cells:
+        first = out[-1] + 1 if out else 0
+        if first >= len(columns):
+            return []
+        best = min(range(first, len(columns)), key=lambda i: (abs(columns[i] - at), -i))
+        out.append(best)
+    return out
+
+
+def _joined(head: str, tail: str) -> str:
+    """A cell wrapped over two lines, joined: no space between Chinese characters."""
+    if head and tail and head[-1].isascii() and tail[0].isascii() and head[-1].isalnum():
+        return f"{head} {tail}"
+    return head + tail
+
+
+def layout_tables_as_sentences(text: str) -> str:
+    """A table copied from a PDF with its layout (columns aligned with spaces, a cell's text
+    wrapped onto the lines below, a page number between rows) as one sentence a row, each
+    cell after its column's name: 项目名称：磷基新材料一体化项目，建设单位：X有限公司，
+    总投资（亿元）：38。 A column's name keeps its unit (总投资（亿元）), so a bare number in
+    it keeps its meaning. Rows start with their number (序号); every other line is left as
+    it is."""
+    lines = text.split("\n")
+    out: list[str] = []
+    header: list[str] | None = None
+    header_at: list[int] = []
+    row: list[str] | None = None
+    row_at: list[int] = []
+
+    def flush() -> None:
+        nonlocal row
+        if row is not None and header is not None:
+            pairs = [f"{h}：{c}" for h, c in zip(header, row, strict=False) if c]
+            out.append("，".join(pairs) + "。")
+        row = None
+
+    for line in lines:
+        cells = _cells(line)
+        if header is None:
+            words = [c for _, c in cells]
+            if (
+                len(cells) >= 3
+                and all(
+                    len(w) <= 14
+                    and not re.fullmatch(r"[\d.,]+", w)
+                    and not re.search(r"[:：，,。]", w)
+                    for w in words
+                )
+                and sum(1 for w in words if _HEADER_WORDS.search(w)) >= 2
+                and re.search(r"\S {2,}\S", line)
+            ):
+                header, header_at = words, [at for at, _ in cells]
+                continue
+            out.append(line)
+            continue
+        if not cells:
+            flush()
+            header = None
+            out.append(line)
+            continue
+        first = cells[0][1]
+        if re.fullmatch(r"\d{1,3}", first) and len(cells) >= 3:  # a row, by its number
+            flush()
+            place = (
+                list(range(len(cells))) if len(cells) == len(header) else _place(cells, header_at)
+            )
+            row = [""] * len(header)
+            for (_at, text_), index in zip(cells, place, strict=False):
+                row[index] = text_
+            row_at = [at for at, _ in cells] if len(cells) == len(header) else header_at
+            continue
+        if _PAGE_NUMBER.fullmatch(line.strip()):
+            continue  # — 2 —: the page's number between two rows
+        if _TOTAL_ROW.match(first) or cells[0][0] == 0:  # the table is over (合计, text)
+            flush()
+            header = None
+            out.append(line)
+            continue
+        if row is None:  # the header's second line (（亿元）, 投资（亿元）)
+            if any(len(c) > 10 or re.search(r"[，,。]", c) for _, c in cells):
+                header = None  # no table after all: a line of text
+                out.append(line)
+                continue
+            for (_at, text_), index in zip(cells, _place(cells, header_at), strict=False):
+                header[index] = _joined(header[index], text_)
+            continue
+        place = _place(cells, row_at)
+        if not place:
+            flush()
+            header = None
+            out.append(line)
+            continue
+        for (_at, text_), index in zip(cells, place, strict=False):
+            row[index] = _joined(row[index], text_)
+    flush()
+    return "\n".join(out)
+
+
 # A line that ends its sentence or clause; a post's line without one runs on into the next.
 _LINE_END = re.compile(r"[。！？!?；;，,：:、…]$")
 # A line that only numbers what follows (项目一, 第二, 三、): a heading of a post's list.
