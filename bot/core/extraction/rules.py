@@ -240,7 +240,9 @@ _LABEL_END = re.compile(
 )
 # A change whose subject is the figure before it: 外贸进出口总额625.4亿元，下降2.3%.
 # (年增/年减: Taiwan's words for 同比增长/下降)
-_CHANGE = re.compile(r"同比|增长|下降|减少|回落|增速|增幅|降幅|占比|环比|较上年|年增|年减")
+_CHANGE = re.compile(
+    r"同比|增长|下降|减少|回落|增速|增幅|降幅|占比|环比|较上年|年增|年减|去年同期|上年同期"
+)
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
     r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入|"
@@ -1507,7 +1509,7 @@ class Extractor:
     def _labelled(self, sentence: str) -> list[tuple[str, Number, str]]:
         out: list[tuple[str, Number, str]] = []
         for segment in segments(sentence):
-            subject = previous = whom = ""
+            subject = previous = whom = place = ""
             items: list[str] = []
             for clause in clauses(segment):
                 found = numbers(clause)
@@ -1549,12 +1551,30 @@ class Extractor:
                         label = subject + label
                     elif label and not _MEASURE.match(label) and not subject:
                         subject = "" if re.match(r"其中|包括", clause) else label
+                    wider = self._wider_place(label)
+                    if wider:
+                        place = wider  # 兰州市共签约项目412个，签约资金1860亿元: the city's
+                    elif place and label and not any(z in label for z in self.zone_names):
+                        label = place + label
                     if whom and label and whom not in label:
                         label = f"{whom}{label}"
                     label = cut(label, 40)
                     previous = label
                     out.append((label or clause, number, clause))
         return out
+
+    def _wider_place(self, label: str) -> str:
+        """The city, province or country a label opens with (兰州市共签约项目, 全市, 甘肃省) when
+        it is not the zone; "" otherwise. A city is one whose name a zone's name opens with."""
+        match = re.match(rf"全市|全省|全国|全县|(?:{PROVINCES})省|[{CJK}]{{2,4}}?市(?!场)", label)
+        if match is None or any(z in label[: match.end() + 6] for z in self.zone_names):
+            return ""
+        place = match.group(0)
+        if place.endswith("市") and not place.startswith("全"):
+            city = place[:-1]
+            if not any(z.startswith(city) for z in self.zone_names):
+                return ""
+        return place
 
     @staticmethod
     def _threshold(clause: str, number: Number) -> bool:
@@ -1593,6 +1613,11 @@ class Extractor:
             period = lead.group(1) if lead and not numbers(lead.group(1)) else ""
             if period and not (self.month_in(period)[0] or PERIOD_WORDS.search(period)):
                 period = ""
+            if not period:  # 记者获悉，今年1-9月，…: the period before the first figure
+                found = numbers(parts[0])
+                head = parts[0][: found[0].start] if found else ""
+                month, words = self.month_in(head)
+                period = words if (month or words) and words in head else ""
             for index, part in enumerate(parts):
                 part = part.strip()
                 own = self.month_in(part)[0] or PERIOD_WORDS.search(part)
@@ -1683,8 +1708,27 @@ class Extractor:
                     context.event.fields["figures"].append(entry)
                     _figure_evidence(context.event, sentence)
             return
-        for label, number, _clause in figures:
-            self.zone_figure(label, number, sentence, period, period_words)
+        at = 0
+        for label, number, clause in figures:
+            found = sentence.find(clause, at)
+            at = found if found >= 0 else at
+            own, own_words = self._segment_period(sentence, at)
+            if re.search(r"去年同期|上年同期", label):
+                # 去年同期为146亿元: last year's figure, not this period's
+                own, own_words = None, "去年同期"
+            if own or own_words:
+                self.zone_figure(label, number, sentence, own, own_words)
+            else:
+                self.zone_figure(label, number, sentence, period, period_words)
+
+    def _segment_period(self, sentence: str, at: int) -> tuple[str | None, str]:
+        """The period a later ；-part of a sentence gives itself before the figure at `at`
+        (1-9月，产值…；上半年，投资…: 上半年 for the investment); (None, "") in the first part
+        or where the part gives none (the sentence's period holds)."""
+        start = max(sentence.rfind(mark, 0, at) for mark in "；;") + 1
+        if start <= 0:
+            return None, ""
+        return self.month_in(sentence[start:at])
 
     def by_project(self, sentence: str, projects: list[Draft]) -> list[str]:
         """The sentence cut at the clause where each named project's signing starts, when it
