@@ -1710,8 +1710,8 @@ class Extractor:
             return
         at = 0
         for label, number, clause in figures:
-            found = sentence.find(clause, at)
-            at = found if found >= 0 else at
+            where = sentence.find(clause, at)
+            at = where if where >= 0 else at
             own, own_words = self._segment_period(sentence, at)
             if re.search(r"去年同期|上年同期", label):
                 # 去年同期为146亿元: last year's figure, not this period's
