@@ -81,7 +81,7 @@ _PROJECT_STOPS = re.compile(
     r"暨|"
     r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。]|"
     # a digit ends what precedes, but not one inside the name (5G专网, 20GWh, 第8.6代, 12英寸)
-    r"\d(?![\d.A-Za-z代]|英寸))"
+    r"\d(?![\d.A-Za-z代]|英寸|吋|寸))"
 )
 COMPANY_SUFFIX = (
     "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|株式会社|子公司|分公司|公司|集团|"
@@ -1808,7 +1808,9 @@ class Extractor:
                 return
         draft = Draft("figure", {})
         draft.put("id", slug("f", name, self.taken), sentence)
-        draft.put("zone", self.here or self.zone_id, sentence)
+        # 潍坊滨海经开区签约项目9个 in a city's list: the figure of the zone its label names
+        named = next((z for n, z in self.other_zones if name.startswith(n)), None)
+        draft.put("zone", named or self.here or self.zone_id, sentence)
         draft.put("name_zh", name, sentence)
         draft.put("value", number.text, sentence)
         if period:
@@ -1827,6 +1829,14 @@ class Extractor:
 
     def read_project(self, project: Draft, sentence: str, companies: list[Draft]) -> None:
         self.project_stage(project, sentence)
+        for name, zone_id in self.other_zones:
+            # X项目…落户潍坊滨海经开区: the project is in the zone it goes to
+            if re.search(
+                rf"(?:落户|位于|选址|入驻|落地|签约落户)(?:于|在|到)?{re.escape(name)}", sentence
+            ):
+                project.fields["zone"] = zone_id
+                project.review["zone"] = sentence
+                break
         for company in companies:
             if company.fields.get("kind") == "company" and "company" not in project.fields:
                 project.put("company", company.fields["id"], sentence)
@@ -1955,6 +1965,8 @@ class Extractor:
         unit = number.base_unit
         own = re.search(
             r"(?:计划|协议|意向|合同|拟|累计|实际|固定资产|到位)(?:总)?投资(?:总额|额)?", label
+        ) or re.search(  # 其中一期投资12亿元: one phase's investment, not the project's total
+            r"(?:[一二三四五六七八九十]|首|\d)期(?:工程|项目)?(?:总)?投资(?:总额|额)?", label
         )
         if own and number.is_money:  # 计划投资, 协议投资 …: their own label, not total_investment
             entry = self.figure(own.group(0), number.text, sentence)
