@@ -1326,7 +1326,12 @@ class Extractor:
             if _GENERIC_PROJECT.match(name) and company_before:
                 co = _trim_left(company_before.group("co"))
                 name = f"{co}的合作项目"
-            elif _GENERIC_PROJECT.match(name) or len(name) < 5 or _ASIDE.search(name):
+            elif (
+                _GENERIC_PROJECT.match(name)
+                or len(name) < 5
+                or _ASIDE.search(name)
+                or re.search(r"(?:产业|行业|领域|板块)项目$", name)  # 数字经济产业项目: a sector's
+            ):
                 continue
             venue = re.search(
                 rf"在{re.escape(name)}(?:隆重)?(?:举行|举办|召开|开幕|启动)", sentence
@@ -1665,6 +1670,7 @@ class Extractor:
             and not collective
             and lead_company is None
             and not re.match(r"[^，,]{1,6}项目", bare)  # 获奖项目…: another subject
+            and not self._zone_speaks(bare)
         ):
             project = context.project if not events else None
         if len(projects) == 1:
@@ -1729,6 +1735,14 @@ class Extractor:
         if start <= 0:
             return None, ""
         return self.month_in(sentence[start:at])
+
+    def _zone_speaks(self, sentence: str) -> bool:
+        """一季度，昆山开发区实际使用台资…: a sentence that opens with a period of the zone's work
+        and names the zone is the zone's, not the project's told of before it."""
+        opening = sentence[:24]
+        return bool(PERIOD_WORDS.match(opening) or MONTH_RANGE.match(opening)) and any(
+            z in opening for z in self.zone_names | {"全区", "我区"}
+        )
 
     def by_project(self, sentence: str, projects: list[Draft]) -> list[str]:
         """The sentence cut at the clause where each named project's signing starts, when it
