@@ -135,7 +135,9 @@ _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
 )
 # A question or a word to the reader (一起来看看都有哪些好项目): a post's aside, no name.
-_ASIDE = re.compile(r"哪些|什么|怎样|如何|多少|一起|看看|快来|来看|戳|点击|扫码|吗|呢")
+_ASIDE = re.compile(
+    r"哪些|哪个|哪家|什么|怎样|如何|多少|一起|看看|快来|来看|期待|戳|点击|扫码|吗|呢"
+)
 EVENT_NOUNS = (
     "签约仪式|开工仪式|投产仪式|竣工仪式|奠基仪式|揭牌仪式|启动仪式|签约活动|开工活动|投产活动|"
     "竣工活动|签约大会|签约会|推介会|招商会|洽谈会|对接会|招聘会|说明会|发布会|交流会|座谈会|论坛|峰会|"
@@ -197,7 +199,8 @@ _FUTURE_WORDS = r"将|拟|预计|计划|力争|争取|有望|即将|确保|年�
 # Words that make a sentence about a period of the zone's work rather than one event.
 PERIOD_WORDS = re.compile(
     r"今年以来|年初以来|截至目前|截至目前为止|到目前为止|截至\d{1,2}月底|今年前\S{1,2}季度|"
-    r"今年上半年|上半年|前三季度|一季度|二季度|三季度|四季度|全年|去年|近年来|近\d+年"
+    r"今年上半年|上半年|前三季度|一季度|二季度|三季度|四季度|今年首季|首季度|首季|全年|去年|近年来|"
+    r"近\d+年"
 )
 MONTH_RANGE = re.compile(
     r"(?:(?P<year>\d{4})年)?(?P<a>\d{1,2})(?:月)?\s*(?:-|—|~|至|到)\s*(?P<b>\d{1,2})月(?:份)?"
@@ -241,7 +244,7 @@ _LABEL_END = re.compile(
 # A change whose subject is the figure before it: 外贸进出口总额625.4亿元，下降2.3%.
 # (年增/年减: Taiwan's words for 同比增长/下降)
 _CHANGE = re.compile(
-    r"同比|增长|下降|减少|回落|增速|增幅|降幅|占比|环比|较上年|年增|年减|去年同期|上年同期"
+    r"同比|增长|下降|减少|回落|增速|增幅|降幅|占比|环比|较上年|年增|年减|按年|去年同期|上年同期"
 )
 _MEASURE = re.compile(
     r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"

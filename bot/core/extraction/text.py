@@ -188,6 +188,8 @@ def layout_tables_as_sentences(text: str) -> str:
 _LINE_END = re.compile(r"[。！？!?；;，,：:、…]$")
 # A line that only numbers what follows (项目一, 第二, 三、): a heading of a post's list.
 _LIST_HEADING = re.compile(r"(?:项目|第)?[一二三四五六七八九十\d]{1,3}(?:[、.)）]|个项目)?")
+# A verb that ends a clause (…在南海举行): the next line starts another.
+_CLAUSE_VERB = re.compile(r"(?:举行|举办|召开|开幕|闭幕|启动|揭牌|签约|开工|投产|竣工|落户|落地)$")
 # A field line of a post (总投资：20亿元, 用地：约120亩).
 _FIELD = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,10}[:：]")
 
@@ -222,7 +224,12 @@ def joined_post_lines(text: str) -> str:
             or _LIST_HEADING.fullmatch(line)
         ):
             out.append(line)
-        elif re.search(r"\d\S{0,4}$", previous) or _FIELD.match(line) or _FIELD.match(previous):
+        elif (
+            re.search(r"\d\S{0,4}$", previous)
+            or _FIELD.match(line)
+            or _FIELD.match(previous)
+            or _CLAUSE_VERB.search(previous)  # …签约活动在南海举行 / 现场签约项目16个
+        ):
             out[-1] = f"{previous}，{line}"
         else:
             out[-1] = previous + line
