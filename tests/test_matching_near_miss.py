@@ -172,6 +172,6 @@ def test_the_filter_scores_few_of_the_names_a_pinyin_typo_could_reach() -> None:
         assert index._filter is not None
         tiers = index._filter.tiers(text, 0)
         assert tiers is not None
-        scored += sum(len(names) for _, names in tiers)
         window += len(index._length_window(text))
+        scored += sum(len(names) if names is not None else window for _, names in tiers)
     assert scored * 10 < window

@@ -12,6 +12,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import add
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -94,7 +96,7 @@ _LEAST = SUGGEST_MIN - 1
 # When many names could be offered, those that could score this much are scored first: once
 # 12 names score at least a floor, the names that cannot reach it need no scoring. The last
 # floor is every name that could be offered.
-_FLOORS = (90, 80, 72, _LEAST)
+_FLOORS = (85, 75, 68, _LEAST)
 _SCORE_AT_ONCE = 100  # fewer possible names than this are scored in one go
 
 
@@ -111,19 +113,22 @@ def _needed(size: int, length: int, floor: int) -> int:
 
 
 def _bits(row: bytearray) -> int:
-    """A row of "0" and "1", one per name, as an integer: the first name is the lowest bit."""
-    return int(row[::-1] or b"0", 2)
+    """A row of bits, one per name, as an integer: the first name is the lowest bit."""
+    return int.from_bytes(row, "little")
 
 
 @dataclass(frozen=True)
 class _Window:
     """The names of one script whose length can reach SUGGEST_MIN against a query of one
     length, and per floor what each needs: ``needs[f][i]`` is bit i of the count of shared
-    characters each name needs to reach floor f (``_FLOORS``), ``possible[f]`` the names
-    whose need the query's length can meet at all."""
+    characters each name needs to reach floor f (``_FLOORS``), ``spares[f][i]`` its
+    complement (no negative integers: they cost three times as much), ``possible[f]`` the
+    names whose need the query's length can meet at all."""
 
     names: int
+    count: int
     needs: tuple[tuple[int, ...], ...]
+    spares: tuple[tuple[int, ...], ...]
     possible: tuple[int, ...]
 
 
@@ -139,6 +144,7 @@ class _CharFilter:
     """
 
     order: list[str]
+    backward: list[str]  # the names, last first
     lengths: list[int]  # lengths[n]: the names n long
     holding: dict[str, list[int]]
     scripts: tuple[int, int, int]  # names holding a non-Han character, a Han one; all
@@ -147,36 +153,38 @@ class _CharFilter:
     # Scoring a short window whole costs less than filtering it (a name is scored in about
     # 35 ns; filtering costs about 1.5 us per query character).
     SCORE_WHOLE = 40
-    WINDOWS_KEPT = 64  # query lengths and scripts whose windows are kept, latest used
+    WINDOWS_KEPT = 32  # query lengths and scripts whose windows are kept, latest used
 
     @classmethod
     def build(cls, names: Sequence[str]) -> _CharFilter:
         """``names`` in name order."""
-        # One row of "0"/"1" per character and repeat, a name a place: cheaper to fill than
+        # One row of bits per character and repeat, a name a bit: cheaper to fill than
         # integers to grow, and read as integers once (the first name is the lowest bit).
-        blank = bytearray(b"0") * len(names)
+        blank = bytes(len(names) // 8 + 1)
         rows: dict[str, list[bytearray]] = {}
         lengths = [bytearray(blank) for _ in range(max(map(len, names), default=0) + 1)]
         latin, han = bytearray(blank), bytearray(blank)
         for position, name in enumerate(names):
+            byte, bit = position >> 3, 1 << (position & 7)
             for char in name:
                 levels = rows.get(char)
                 if levels is None:
                     levels = rows[char] = []
                 for level in levels:
-                    if level[position] == 48:  # "0": the first repeat this name lacks
-                        level[position] = 49
+                    if not level[byte] & bit:  # the first repeat this name lacks
+                        level[byte] |= bit
                         break
                 else:
                     levels.append(bytearray(blank))
-                    levels[-1][position] = 49
-            lengths[len(name)][position] = 49
+                    levels[-1][byte] = bit
+            lengths[len(name)][byte] |= bit
             if not _all_han(name):
-                latin[position] = 49
+                latin[byte] |= bit
             if has_han(name):
-                han[position] = 49
+                han[byte] |= bit
         return cls(
             list(names),
+            list(reversed(names)),
             [_bits(row) for row in lengths],
             {char: [_bits(level) for level in levels] for char, levels in rows.items()},
             (_bits(latin), _bits(han), (1 << len(names)) - 1),
@@ -208,20 +216,21 @@ class _CharFilter:
                                 sliced[i] |= run
                 needs.append(tuple(sliced))
                 possible.append(reachable)
-            found = _Window(names, tuple(needs), tuple(possible))
+            spares = tuple(tuple(names ^ need for need in sliced) for sliced in needs)
+            found = _Window(names, names.bit_count(), tuple(needs), spares, tuple(possible))
             if len(self._windows) >= self.WINDOWS_KEPT:
                 del self._windows[next(iter(self._windows))]  # the least recently used
         self._windows[key] = found
         return found
 
-    def tiers(self, text: str, group: int) -> Iterator[tuple[int, list[str]]] | None:
+    def tiers(self, text: str, group: int) -> Iterator[tuple[int, list[str] | None]] | None:
         """The names of ``group`` (0: holding a non-Han character, 1: a Han one, 2: all) that
         could reach SUGGEST_MIN against ``text``, in tiers: (floor, names in name order),
         each tier the names that could reach its floor and no higher tier's, so every name
         not yet given scores under the floor. None when the window of lengths is too short
         to be worth filtering: score it whole."""
         window = self._window(len(text), group)
-        if window.names.bit_count() < self.SCORE_WHOLE * len(text):
+        if window.count < self.SCORE_WHOLE * len(text):
             return None
         # counts[i]: bit i of each name's count of characters it shares with the query.
         counts = [0] * len(text).bit_length()
@@ -232,44 +241,52 @@ class _CharFilter:
                     if not carry:
                         break
                     counts[i], carry = bit ^ carry, bit & carry
-        last = len(_FLOORS) - 1
-        every = _reaching(counts, window.needs[last], window.possible[last])
+        every = _reaching(counts, window, len(_FLOORS) - 1)
         if every.bit_count() <= _SCORE_AT_ONCE:
-            return iter([(_FLOORS[last], self._names(every))])
+            return iter([(_LEAST, self._names(every))])
         return self._tiers(counts, window, every)
 
     def _tiers(
         self, counts: list[int], window: _Window, every: int
-    ) -> Iterator[tuple[int, list[str]]]:
+    ) -> Iterator[tuple[int, list[str] | None]]:
         given = 0
         for f, floor in enumerate(_FLOORS):
-            kept = every
-            if floor != _LEAST:
-                kept = _reaching(counts, window.needs[f], window.possible[f])
-            yield floor, self._names(kept & ~given)
-            given |= kept
+            kept = every if floor == _LEAST else _reaching(counts, window, f)
+            fresh = kept ^ given  # a higher floor's names reach this one too
+            # Listing a name costs about four times scoring it: past a quarter of the
+            # window, scoring the window whole is cheaper (None).
+            yield floor, self._names(fresh) if fresh.bit_count() * 4 <= window.count else None
+            given = kept
 
     def _names(self, kept: int) -> list[str]:
         """The names whose bits are set in ``kept``, in name order."""
-        bits = format(kept, "b")
-        last = len(bits) - 1
-        found: list[str] = []
-        at = bits.find("1") if kept else -1
-        while at >= 0:
-            found.append(self.order[last - at])
-            at = bits.find("1", at + 1)
+        if not kept:
+            return []
+        low = (kept & -kept).bit_length() - 1
+        bits = format(kept >> low, "b")  # the last name's bit first
+        gaps = bits.split("1")
+        gaps.pop()
+        # Where each "1" of ``bits`` is in ``backward`` (the names last first), all in C:
+        # past the names above ``bits``, each gap and its "1".
+        at = accumulate(
+            map(add, map(len, gaps), repeat(1)), initial=len(self.order) - low - len(bits) - 1
+        )
+        next(at)
+        found = list(map(self.backward.__getitem__, at))
         found.reverse()
         return found
 
 
-def _reaching(counts: list[int], needs: tuple[int, ...], possible: int) -> int:
-    """The names in ``possible`` whose count is at least their need, both bit-sliced: from
-    the top bit down, the names above their need already, and those equal to it so far."""
-    above, equal = 0, possible
+def _reaching(counts: list[int], window: _Window, floor: int) -> int:
+    """The names whose count is at least what they need to reach ``_FLOORS[floor]``, both
+    bit-sliced: from the top bit down, the names above their need already, and those equal
+    to it so far."""
+    needs, spares = window.needs[floor], window.spares[floor]
+    above, equal = 0, window.possible[floor]
     for i in range(len(counts) - 1, -1, -1):
-        have, need = counts[i], needs[i]
-        above |= equal & have & ~need
-        equal &= ~(have ^ need)
+        have = counts[i]
+        above |= equal & have & spares[i]
+        equal ^= equal & (have ^ needs[i])
     return above | equal
 
 
@@ -332,20 +349,24 @@ class ZoneIndex:
         group = 0 if not has_han(text) else 1 if _all_han(text) else 2
         tiers = self._filter.tiers(text, group)
         if tiers is None:
-            tiers = iter([(_LEAST, self._length_window(text))])
+            return self._scored(text, self._length_window(text))
         found: list[tuple[str, float]] = []
         for floor, tier in tiers:
-            if tier:
-                scored = process.extract(
-                    text, tier, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_MIN
-                )
-                found += [(name, float(score)) for name, score, _ in scored]
-                # Best first, equal scores in name order, as one extract over all would.
-                found.sort(key=lambda hit: (-hit[1], hit[0]))
-                del found[12:]
+            if tier is None:
+                return self._scored(text, self._length_window(text))
+            # Best first, equal scores in name order, as one extract over all would.
+            found = sorted(found + self._scored(text, tier), key=lambda hit: (-hit[1], hit[0]))
+            del found[12:]
             if len(found) == 12 and found[-1][1] >= floor:
                 break  # every name left scores under the floor
         return found
+
+    @staticmethod
+    def _scored(text: str, names: list[str]) -> list[tuple[str, float]]:
+        """The 12 of ``names`` most like ``text``, at least SUGGEST_MIN, best first, equal
+        scores in the order of ``names``."""
+        scored = process.extract(text, names, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_MIN)
+        return [(name, float(score)) for name, score, _ in scored]
 
     def _length_window(self, text: str) -> list[str]:
         """The candidates, in name order, whose length can reach SUGGEST_MIN against
