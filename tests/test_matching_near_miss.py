@@ -175,3 +175,14 @@ def test_the_filter_scores_few_of_the_names_a_pinyin_typo_could_reach() -> None:
         window += len(index._length_window(text))
         scored += sum(len(names) if names is not None else window for _, names in tiers)
     assert scored * 10 < window
+
+
+def test_small_and_empty_indexes_answer_as_before() -> None:
+    empty = ZoneIndex()
+    assert empty.near_misses("kunshax") == []
+    assert empty.resolve("kunshax").kind == "none"
+    small = ZoneIndex.build([("kunshan", "ks"), ("昆山", "ks"), ("kunshan高新区", "ks")])
+    for query in ("kunshax", "昆仙", "kunshan高新去", "x" * 90):
+        text = fold(query)
+        assert small.near_misses(text) == _every_candidate(small, text), query
+    assert small.resolve("kunshax").zone_ids == ("ks",)
