@@ -10,7 +10,7 @@ import os
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add
@@ -225,12 +225,13 @@ class _CharFilter:
             self._windows[key] = found
         return found
 
-    def tiers(self, text: str, group: int) -> Iterator[tuple[int, list[str] | None]] | None:
-        """The names of ``group`` (0: holding a non-Han character, 1: a Han one, 2: all) that
-        could reach SUGGEST_MIN against ``text``, in tiers: (floor, names in name order),
-        each tier the names that could reach its floor and no higher tier's, so every name
-        not yet given scores under the floor. None when the window of lengths is too short
-        to be worth filtering: score it whole."""
+    def best(self, text: str, group: int) -> list[tuple[str, float]] | None:
+        """The 12 names of ``group`` (0: holding a non-Han character, 1: a Han one, 2: all)
+        most like ``text``, as ``ZoneIndex.near_misses``; None when scoring the whole window
+        of lengths costs less than filtering it.
+
+        The names that could reach a higher floor are scored first, so that once 12 names
+        score at least a floor the rest need no scoring."""
         window = self._window(len(text), group)
         if window.count < self.SCORE_WHOLE * len(text):
             return None
@@ -243,22 +244,30 @@ class _CharFilter:
                     if not carry:
                         break
                     counts[i], carry = bit ^ carry, bit & carry
-        every = _reaching(counts, window, len(_FLOORS) - 1)
+        last = len(_FLOORS) - 1
+        every = _reaching(counts, window, last)
         if every.bit_count() <= _SCORE_AT_ONCE:
-            return iter([(_LEAST, self._names(every))])
-        return self._tiers(counts, window, every)
-
-    def _tiers(
-        self, counts: list[int], window: _Window, every: int
-    ) -> Iterator[tuple[int, list[str] | None]]:
-        given = 0
+            return _scored(text, self._names(every))
+        found: list[tuple[str, float]] = []
+        given = waiting = 0
         for f, floor in enumerate(_FLOORS):
-            kept = every if floor == _LEAST else _reaching(counts, window, f)
-            fresh = kept ^ given  # a higher floor's names reach this one too
-            # Listing a name costs about twice scoring it: past half the window, scoring the
-            # window whole is cheaper (None).
-            yield floor, self._names(fresh) if fresh.bit_count() * 2 <= window.count else None
+            kept = every if f == last else _reaching(counts, window, f)
+            waiting |= kept ^ given  # a higher floor's names reach this one too
             given = kept
+            if f < last and len(found) + waiting.bit_count() < 12:
+                continue  # too few to stop after: scored with the next floor's
+            # Listing a name costs about twice scoring it: past half the window, scoring the
+            # window whole is cheaper.
+            if waiting.bit_count() * 2 > window.count:
+                return None
+            # Best first, equal scores in name order, as one extract over all would.
+            found += _scored(text, self._names(waiting))
+            found.sort(key=lambda hit: (-hit[1], hit[0]))
+            del found[12:]
+            waiting = 0
+            if len(found) == 12 and found[-1][1] >= floor:
+                break  # every name left scores under the floor
+        return found
 
     def _names(self, kept: int) -> list[str]:
         """The names whose bits are set in ``kept``, in name order."""
@@ -277,6 +286,13 @@ class _CharFilter:
         found = list(map(self.backward.__getitem__, at))
         found.reverse()
         return found
+
+
+def _scored(text: str, names: list[str]) -> list[tuple[str, float]]:
+    """The 12 of ``names`` most like ``text``, at least SUGGEST_MIN, best first, equal scores
+    in the order of ``names``."""
+    scored = process.extract(text, names, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_MIN)
+    return [(name, float(score)) for name, score, _ in scored]
 
 
 def _reaching(counts: list[int], window: _Window, floor: int) -> int:
@@ -346,18 +362,9 @@ class ZoneIndex:
         finds them. A short window of lengths is scored whole.
         """
         group = 0 if not has_han(text) else 1 if _all_han(text) else 2
-        tiers = self.prepare_near_misses().tiers(text, group)
-        if tiers is None:
-            return self._scored(text, self._length_window(text))
-        found: list[tuple[str, float]] = []
-        for floor, tier in tiers:
-            if tier is None:
-                return self._scored(text, self._length_window(text))
-            # Best first, equal scores in name order, as one extract over all would.
-            found = sorted(found + self._scored(text, tier), key=lambda hit: (-hit[1], hit[0]))
-            del found[12:]
-            if len(found) == 12 and found[-1][1] >= floor:
-                break  # every name left scores under the floor
+        found = self.prepare_near_misses().best(text, group)
+        if found is None:
+            return _scored(text, self._length_window(text))
         return found
 
     def prepare_near_misses(self) -> _CharFilter:
@@ -367,13 +374,6 @@ class ZoneIndex:
         if self._filter is None:
             self._filter = _CharFilter.build(names)
         return self._filter
-
-    @staticmethod
-    def _scored(text: str, names: list[str]) -> list[tuple[str, float]]:
-        """The 12 of ``names`` most like ``text``, at least SUGGEST_MIN, best first, equal
-        scores in the order of ``names``."""
-        scored = process.extract(text, names, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_MIN)
-        return [(name, float(score)) for name, score, _ in scored]
 
     def _length_window(self, text: str) -> list[str]:
         """The candidates, in name order, whose length can reach SUGGEST_MIN against
