@@ -94,8 +94,9 @@ def fold(query: str) -> str:
 # A point under SUGGEST_MIN: the bounds below hold with room for the scorer's rounding.
 _LEAST = SUGGEST_MIN - 1
 # When many names could be offered, those that could score this much are scored first: once
-# 12 names score at least a floor, the names that cannot reach it need no scoring. The last
-# floor is every name that could be offered.
+# 12 names score at least a floor, the names that cannot reach it need no scoring (each scores
+# at least 1/200 under the whole-number floor, far beyond the scorer's rounding, so none ties).
+# The last floor is every name that could be offered.
 _FLOORS = (85, 75, 68, _LEAST)
 _SCORE_AT_ONCE = 100  # fewer possible names than this are scored in one go
 
