@@ -397,6 +397,8 @@ def read_header(lines: list[str]) -> tuple[Header, list[str]]:
                 _set_date(
                     head, f"{credit.group('y')}-{credit.group('m')}-{credit.group('d')}", text
                 )
+            elif dated := _FULL_DATE.search(text):  # 来源：X日报  记者 张三  2025年9月19日
+                _set_date(head, "-".join(dated.groups()), text)
             for name in re.findall(
                 rf"(?:作者|记者|通讯员)[:：/]?\s*([{CJK}]{{2,3}})(?![{CJK}])", text
             ):
