@@ -541,7 +541,13 @@ def trim_org(name: str) -> str:
         stop = _ORG_STOPS.match(head[: stop.end() - 2])
         head = head[stop.end() :] if stop else head
     elif stop:
-        head = head[stop.end() :]
+        rest = head[stop.end() :]
+        if _GENERIC_CORE.fullmatch(rest) and stop.group(0)[-1] in "为和及是等与同在于由向将对从":
+            # 华为技术有限公司: a character of the name, not a word before it (a name is never
+            # 技术有限公司 alone)
+            earlier = _ORG_STOPS.match(head[: stop.end() - 1])
+            rest = head[earlier.end() :] if earlier else head
+        head = rest
     return (head + tail).strip('“”"、 ')
 
 
@@ -1511,7 +1517,7 @@ class Extractor:
             goal = goals[-1] if goals else None
             # 力争全年签约50个，目前已签约30个: what follows an 已 is done, not a goal
             done = goal and re.search(r"[，,；;](?:目前|现已|已经|已|截至目前)", said[goal.end() :])
-            if goal and not done and not TARGET_WORDS.search(label):
+            if goal and not done and not TARGET_WORDS.search(label) and goal.group(0) not in label:
                 label = f"{goal.group(0)}{label}"
             marked.append((label, number, clause))
         return marked
