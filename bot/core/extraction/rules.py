@@ -840,6 +840,20 @@ class Extractor:
         words = PERIOD_WORDS.search(sentence)
         return None, words.group(0) if words else ""
 
+    @staticmethod
+    def year_in(text: str) -> tuple[str | None, str]:
+        """A whole year as a figure's period (2024年，该区实现…; 2023年全年…): EDTF "2024" and
+        its words; (None, "") where the year comes with a month, a quarter or a half, or is
+        the end of a span (到2027年)."""
+        match = re.search(
+            r"(?<![\d到至截自从于-])((?:19|20)\d{2})年(?:全年|度)?"
+            r"(?![\d一二三四上下前第初底末以来起]|度?[一二三四]季)",
+            text,
+        )
+        if match is None:
+            return None, ""
+        return match.group(1), match.group(0)
+
     def _this_year(self, sentence: str, match: re.Match[str]) -> int | None:
         """今年 before a month: the year of the article's own dateline, when it gives one."""
         said = match.group(0).startswith(("今年", "本年")) or sentence[
@@ -1339,7 +1353,9 @@ class Extractor:
                 name = f"{co}的合作项目"
             elif (
                 _GENERIC_PROJECT.match(name)
-                or len(name) < 5
+                # a short name is no project's, unless its firm stands right before it and it
+                # has a code of its own (X公司t9项目)
+                or (len(name) < 5 and not (owner is not None and re.search(r"[A-Za-z\d]", name)))
                 or _ASIDE.search(name)
                 or re.search(r"(?:产业|行业|领域|板块)项目$", name)  # 数字经济产业项目: a sector's
             ):
@@ -1552,7 +1568,9 @@ class Extractor:
                     else:
                         label = (before + clause[number.end :]).strip()
                     label = re.sub(
-                        r"^(?:\d{1,2}(?:月份?|日)|(?:今年|本年)(?:以来)?|[-—~至到])+", "", label
+                        r"^(?:\d{1,2}(?:月份?|日)|(?:今年|本年)(?:以来)?|[-—~]|[至到](?=\d))+",
+                        "",
+                        label,
                     )
                     label = _LEAD_IN.sub("", label).lstrip(":")  # 其中：10亿元以上项目9个
                     label = _TAIL.sub("", label).strip("的、 ")
@@ -1707,6 +1725,8 @@ class Extractor:
         for event in events:
             plain = plain.replace(event.fields.get("title_zh", ""), "")
         period, period_words = self.month_in(plain)
+        if not period and not period_words:
+            period, period_words = self.year_in(plain)
         if context.event is not None and re.search(r"相关活动|此类活动|上述活动", sentence):
             period = None
             period_words = ""
@@ -1745,7 +1765,8 @@ class Extractor:
         start = max(sentence.rfind(mark, 0, at) for mark in "；;") + 1
         if start <= 0:
             return None, ""
-        return self.month_in(sentence[start:at])
+        period, words = self.month_in(sentence[start:at])
+        return (period, words) if period or words else self.year_in(sentence[start:at])
 
     def _zone_speaks(self, sentence: str) -> bool:
         """一季度，昆山开发区实际使用台资…: a sentence that opens with a period of the zone's work
