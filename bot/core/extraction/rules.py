@@ -81,7 +81,8 @@ _PROJECT_STOPS = re.compile(
     r"暨|"
     r"[在于的同由向将被让把从对是等为：:、“”\"《》,，。]|"
     # a digit ends what precedes, but not one inside the name (5G专网, 20GWh, 第8.6代, 12英寸)
-    r"\d(?![\d.A-Za-z代]|英寸|吋|寸))"
+    # (nor one of a code: t9项目, A3工厂)
+    r"(?<![A-Za-z])\d(?![\d.A-Za-z代]|英寸|吋|寸))"
 )
 COMPANY_SUFFIX = (
     "集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|有限公司|株式会社|子公司|分公司|公司|集团|"
@@ -1353,9 +1354,8 @@ class Extractor:
                 name = f"{co}的合作项目"
             elif (
                 _GENERIC_PROJECT.match(name)
-                # a short name is no project's, unless its firm stands right before it and it
-                # has a code of its own (X公司t9项目)
-                or (len(name) < 5 and not (owner is not None and re.search(r"[A-Za-z\d]", name)))
+                # a short name is no project's, unless it is a code (t9项目, A3工厂)
+                or (len(name) < 5 and not re.search(r"[A-Za-z]\d|\d[A-Za-z]", name))
                 or _ASIDE.search(name)
                 or re.search(r"(?:产业|行业|领域|板块)项目$", name)  # 数字经济产业项目: a sector's
             ):
@@ -1411,8 +1411,8 @@ class Extractor:
         name = re.sub(r"(?:建设|施工)$", "", name)
         key = re.sub(rf"[^{CJK}A-Za-z0-9]", "", name)
         key = re.sub(r"项目$", "", key)
-        if len(key) < 3:
-            return None
+        if len(key) < 3 and not (re.search(r"[A-Za-z]", key) and re.search(r"\d", key)):
+            return None  # (a code such as t9 is a name)
         # 年产50万台X项目 in the headline is the body's 某公司X项目: the capacity is no part of
         # what tells two projects apart
         core = re.sub(r"^(?:年产|年加工|年处理)[\d.]+(?:万|亿)?[吨台套件辆片只个]?", "", key)
@@ -2002,6 +2002,11 @@ class Extractor:
 
     def project_figure(self, project: Draft, label: str, number: Number, sentence: str) -> None:
         label = self._own_label(project, label)
+        named = re.escape(str(project.fields.get("name_zh", "")))
+        phase = re.search(rf"{named}((?:[一二三四五六七八九十]|首)期)", sentence) if named else None
+        if phase and number.is_money and "投资" in label and not re.search(r"项目|期", label):
+            # X项目一期于2023年投产，总投资350亿元: the phase's investment, not the project's
+            label = phase.group(1) + label
         # the last money word names the amount (该项目用地约62亩，总投资…: 总投资, not 用地)
         short = re.sub(r"^.*(?=总投资|投资总额|注册资本|年产值)", "", label)
         if short == label:
