@@ -372,3 +372,69 @@ def test_english_a_firms_groundbreaking_a_years_output_and_a_citys_totals() -> N
     assert labels["96 billion yuan"].startswith("Nanning as a whole")
     assert labels["210"].startswith("Nanning as a whole")
     assert any(f["value"] == "300,000 motors" for f in plant.get("figures", []))
+
+
+# ---- more rules, found by probing texts of the same kinds ----------------------------------
+
+
+def test_a_whole_year_is_a_figures_period_so_last_years_figure_stays_last_years() -> None:
+    doc = draft(
+        "常州高新区经济运行\n"
+        "来源：常州日报  2025年1月20日\n"
+        "2024年，常州高新区实现营业收入3600亿元，同比增长7.2%。"
+        "2023年，全区营业收入为3358亿元。到2027年，力争营业收入突破5000亿元。\n"
+    )
+    figures = figures_of(doc)
+    assert figures["3600亿元"]["period"] == figures["7.2%"]["period"] == "2024"
+    assert figures["3358亿元"]["period"] == "2023"
+    assert "period" not in figures["突破5000亿元"]  # 到2027年: the end of a span, no period
+
+
+def test_a_percentage_point_is_one_unit_and_arrival_keeps_its_word() -> None:
+    assert [n.text for n in numbers("增速回升1.5个百分点")] == ["1.5个百分点"]
+    doc = draft("台州湾经开区一季度\n一季度，台州湾经开区新落地项目18个，到位资金42亿元。\n")
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert "到位资金" in labels["42亿元"]
+
+
+def test_a_firms_name_keeps_a_character_that_is_also_a_word() -> None:
+    doc = draft(
+        "扬州高新区与华为签约\n"
+        "3月11日，扬州高新区与华为技术有限公司签署合作协议，共建人工智能创新中心项目，"
+        "总投资5亿元。\n"
+    )
+    assert "华为技术有限公司" in {c["name_zh"] for c in doc["companies"]}
+
+
+def test_a_coded_project_and_its_phases() -> None:
+    doc = draft(
+        "惠州仲恺高新区：一项目二期投产\n"
+        "来源：惠州日报  2025年6月30日\n"
+        "6月29日，仲恺高新区华显光电有限公司k7项目二期正式投产，二期总投资80亿元。"
+        "据了解，k7项目一期于2023年投产，总投资120亿元。\n"
+    )
+    (project,) = doc["projects"]
+    assert project["name_zh"] == "k7项目" and project["stage"] == "production"
+    assert "total_investment" not in project  # each amount is one phase's
+    assert {"name_zh": "二期总投资", "value": "80亿元"} in project["figures"]
+    assert {"name_zh": "一期总投资", "value": "120亿元"} in project["figures"]
+
+
+def test_a_credit_line_with_the_reporter_between_gives_the_dateline() -> None:
+    doc = draft(
+        "钦州港经开区签约3个项目\n"
+        "来源：钦州日报  记者 韦芳  2025年11月6日\n"
+        "5日，钦州港经开区签约3个项目，总投资12亿元。\n"
+    )
+    assert doc["sources"][0]["date"] == "2025-11-06"
+
+
+def test_hong_kong_words_for_a_quarter_and_a_change() -> None:
+    doc = draft(
+        "東莞松山湖港資企業\n"
+        "來源：香港商報  2025年4月18日\n"
+        "今年首季，東莞松山湖高新區新設港資企業38家，實際利用港資3.2億美元，按年增長18%。\n"
+    )
+    figures = figures_of(doc)
+    assert "今年首季" in figures["38家"]["name_zh"]
+    assert "實際利用港資" in figures["18%"]["name_zh"]
