@@ -200,7 +200,8 @@ _FUTURE_WORDS = r"将|拟|预计|计划|力争|争取|有望|即将|确保|年�
 # Words that make a sentence about a period of the zone's work rather than one event.
 PERIOD_WORDS = re.compile(
     r"今年以来|年初以来|截至目前|截至目前为止|到目前为止|截至\d{1,2}月底|今年前\S{1,2}季度|"
-    r"今年上半年|上半年|前三季度|一季度|二季度|三季度|四季度|今年首季|首季度|首季|全年|去年|近年来|"
+    r"今年上半年|上半年|前三季度|一季度|二季度|三季度|四季度|今年首季|首季度|首季|全年|去年同期|"
+    r"上年同期|去年|近年来|"
     r"近\d+年"
 )
 MONTH_RANGE = re.compile(
@@ -1541,9 +1542,14 @@ class Extractor:
     def _labelled(self, sentence: str) -> list[tuple[str, Number, str]]:
         out: list[tuple[str, Number, str]] = []
         for segment in segments(sentence):
-            subject = previous = whom = place = ""
+            subject = previous = whom = place = counted = ""
             items: list[str] = []
+            at = 0
             for clause in clauses(segment):
+                where = segment.find(clause, at)
+                # a clause cut off the one before at a 、 (项目17个、总投资…): they go together
+                joined = where > 0 and segment[where - 1] == "、"
+                at = where + len(clause) if where >= 0 else at
                 found = numbers(clause)
                 if not found and re.fullmatch(r"对.{2,30}?(?:企业|项目|人才|团队|机构)", clause):
                     whom = clause  # 对获评…的企业，一次性奖励100万元: whom the reward is for
@@ -1581,10 +1587,15 @@ class Extractor:
                         label = "、".join(items)
                     if _CHANGE.match(label) and previous:
                         label = previous + label
+                    elif _MEASURE.match(label) and joined and counted:
+                        # 开工项目17个、总投资…，投产项目9个、总投资…: the count just before
+                        label = counted + label
                     elif _MEASURE.match(label) and subject:
                         label = subject + label
                     elif label and not _MEASURE.match(label) and not subject:
                         subject = "" if re.match(r"其中|包括", clause) else label
+                    if number.base_unit in ("个", "家", "项") and label:
+                        counted = _LEAD_IN.sub("", label)
                     wider = self._wider_place(label)
                     if wider:
                         place = wider  # 兰州市共签约项目412个，签约资金1860亿元: the city's
