@@ -438,3 +438,36 @@ def test_hong_kong_words_for_a_quarter_and_a_change() -> None:
     figures = figures_of(doc)
     assert "今年首季" in figures["38家"]["name_zh"]
     assert "實際利用港資" in figures["18%"]["name_zh"]
+
+
+def test_a_measure_joined_to_a_count_by_a_comma_of_enumeration_is_that_counts() -> None:
+    doc = draft(
+        "绵阳经开区集中开工暨投产\n"
+        "11月5日，绵阳经开区重大项目集中开工暨投产活动举行。本次集中开工项目12个、总投资86亿元，"
+        "集中投产项目5个、总投资约30亿元。\n"
+    )
+    (event,) = doc["events"]
+    labels = {f["value"]: f["name_zh"] for f in event["figures"]}
+    assert labels["86亿元"].startswith("本次集中开工项目")
+    assert labels["约30亿元"].startswith("集中投产项目")
+
+
+def test_an_amount_in_brackets_after_a_name_is_that_projects() -> None:
+    doc = draft(
+        "贵阳高新区集中开工\n"
+        "8月8日，贵阳高新区集中开工项目10个，其中包括黔芯半导体封测项目（总投资30亿元）、"
+        "筑云数据中心（总投资12亿元）等。\n"
+    )
+    investment = {p["name_zh"]: p.get("total_investment") for p in doc["projects"]}
+    assert investment == {"黔芯半导体封测项目": "30亿元", "筑云数据中心": "12亿元"}
+    assert not any(f["value"] in ("30亿元", "12亿元") for f in doc.get("figures", []))
+
+
+def test_last_years_same_period_opening_a_sentence_is_its_period_word() -> None:
+    doc = draft(
+        "江宁经开区利用外资\n"
+        "今年1-6月，江宁经开区实际使用外资3.1亿美元。去年同期，江宁经开区实际使用外资为2.7亿美元。\n"
+    )
+    figures = figures_of(doc)
+    assert figures["3.1亿美元"]["period"] == "XXXX-01/XXXX-06"
+    assert "去年同期" in figures["2.7亿美元"]["name_zh"] and "period" not in figures["2.7亿美元"]

@@ -105,7 +105,9 @@ _GENERIC_ORG = re.compile(
 PROJECT = re.compile(
     rf"(?P<name>(?:[{CJK}A-Za-z0-9()（）·\-—“”\"]|(?<=\d)\.(?=\d)|(?<=[A-Za-z]) (?=[A-Za-z]))"
     r"{2,50}?"
-    r"(?:项目|基地|产业园|总部|工厂|工程|生产线(?=[^，,。；]{0,4}?(?:投产|开工|建成|竣工|投用)))"
+    r"(?:项目|基地|产业园|总部|工厂|工程|生产线(?=[^，,。；]{0,4}?(?:投产|开工|建成|竣工|投用))|"
+    # 天府云脑人工智能算力中心（总投资45亿元）: a centre with an investment of its own
+    r"中心(?=[(（](?:总)?投资))"
     r"(?:[(（][一二三四五六七八九十\d]+期[)）])?(?:工程)?(?:项目)?)"
 )
 # A section heading of a bulletin or report (三、在谈重点项目, （二）本月签约项目): structure, no
@@ -228,6 +230,10 @@ TARGET_WORDS = re.compile(r"力争|争取|预期目标|目标|预期|预计|有�
 UNIT_IN_LABEL = re.compile(
     rf"(?P<label>[{CJK}\d]{{2,16}}[(（](?:亿元|万元|元|亿美元|万美元|亩|平方米|万平方米|人|个|吨|万吨)[)）])"
     r"[:：]\s*(?P<value>\d+(?:\.\d+)?)(?![\d.%])"
+)
+# An amount in brackets after a name: X项目（总投资180亿元）.
+_BRACKET_AMOUNT = re.compile(
+    r"[(（](?P<inside>(?:计划|协议)?(?:总投资额?|投资总额|投资额|投资)[:：]?\s*[^()（）]{1,16})[)）]"
 )
 # A name under its column (a table's row read as 项目名称：中电科芯片测试中心，投资额：…).
 NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^，,。；;:：]{3,50})")
@@ -1679,6 +1685,7 @@ class Extractor:
             return
         events = self.events_in(sentence)
         projects = self.projects_in(sentence, sentence)
+        sentence = self.bracketed_amounts(sentence, projects)
         pieces = self.by_project(sentence, projects) if not events else []
         if len(pieces) > 1:
             # A公司投资5亿元建设X项目，…，B公司投资3亿元建设Y项目，…: each signing on its own.
@@ -1769,6 +1776,24 @@ class Extractor:
             else:
                 self.zone_figure(label, number, sentence, period, period_words)
 
+    def bracketed_amounts(self, sentence: str, projects: list[Draft]) -> str:
+        """X项目（总投资180亿元）、Y中心（总投资45亿元）: each amount in brackets right after a
+        project's name is that project's; the sentence is returned without them, so they are
+        not read again as the sentence's own figures."""
+        handled: list[tuple[int, int]] = []
+        for match in _BRACKET_AMOUNT.finditer(sentence):
+            before = sentence[: match.start()]
+            owner = next((p for p in projects if before.endswith(p.fields["name_zh"])), None)
+            found = numbers(match.group("inside"))
+            if owner is None or len(found) != 1 or not found[0].is_money:
+                continue
+            label = match.group("inside")[: found[0].start].rstrip(":： ")
+            self.project_figure(owner, label, found[0], sentence)
+            handled.append(match.span())
+        for start, end in reversed(handled):
+            sentence = sentence[:start] + sentence[end:]
+        return sentence
+
     def _segment_period(self, sentence: str, at: int) -> tuple[str | None, str]:
         """The period a later ；-part of a sentence gives itself before the figure at `at`
         (1-9月，产值…；上半年，投资…: 上半年 for the investment); (None, "") in the first part
@@ -1804,7 +1829,11 @@ class Extractor:
             ]
             firm_at = min([a for a in named if a >= 0] or [at])
             previous_end = at + len(project.fields["name_zh"])
-            starts.append(max(sentence.rfind(c, 0, firm_at) for c in "，,：:") + 1)
+            # (X项目（总投资180亿元）、Y中心（总投资45亿元）: a 、 after a bracket cuts too)
+            cuts = [sentence.rfind(c, 0, firm_at) for c in "，,：:；;"]
+            bracket = sentence.rfind("）、", 0, firm_at)
+            cuts.append(bracket + 1 if bracket >= 0 else -1)
+            starts.append(max(cuts) + 1)
         starts = sorted(set(starts))
         if len(starts) != len(projects):
             return []
