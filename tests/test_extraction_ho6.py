@@ -471,3 +471,12 @@ def test_last_years_same_period_opening_a_sentence_is_its_period_word() -> None:
     figures = figures_of(doc)
     assert figures["3.1亿美元"]["period"] == "XXXX-01/XXXX-06"
     assert "去年同期" in figures["2.7亿美元"]["name_zh"] and "period" not in figures["2.7亿美元"]
+
+
+def test_a_foreign_countrys_figures_in_the_zone_keep_the_country() -> None:
+    doc = draft(
+        "苏州工业园区与新加坡合作\n"
+        "截至目前，新加坡在苏州工业园区累计投资项目超400个，实际使用外资超70亿美元。\n"
+    )
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert "新加坡" in labels["超70亿美元"]

@@ -1606,7 +1606,9 @@ class Extractor:
                     if wider:
                         place = wider  # 兰州市共签约项目412个，签约资金1860亿元: the city's
                     elif place and label and not any(z in label for z in self.zone_names):
-                        label = place + label
+                        when = PERIOD_WORDS.match(label)
+                        cut_at = when.end() if when else 0
+                        label = label[:cut_at] + place + label[cut_at:]
                     if whom and label and whom not in label:
                         label = f"{whom}{label}"
                     label = cut(label, 40)
@@ -1617,7 +1619,13 @@ class Extractor:
     def _wider_place(self, label: str) -> str:
         """The city, province or country a label opens with (兰州市共签约项目, 全市, 甘肃省) when
         it is not the zone; "" otherwise. A city is one whose name a zone's name opens with."""
-        match = re.match(rf"全市|全省|全国|全县|(?:{PROVINCES})省|[{CJK}]{{2,4}}?市(?!场)", label)
+        when = PERIOD_WORDS.match(label)
+        label = label[when.end() :] if when else label
+        match = re.match(
+            rf"全市|全省|全国|全县|(?:{PROVINCES})省|(?:{FOREIGN_COUNTRIES})(?=在|对|企业|资本|客商)|"
+            rf"[{CJK}]{{2,4}}?市(?!场)",
+            label,
+        )
         if match is None or any(z in label[: match.end() + 6] for z in self.zone_names):
             return ""
         place = match.group(0)
