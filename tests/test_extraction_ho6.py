@@ -480,3 +480,24 @@ def test_a_foreign_countrys_figures_in_the_zone_keep_the_country() -> None:
     )
     labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
     assert "新加坡" in labels["超70亿美元"]
+
+
+def test_english_the_zones_apposition_a_ranking_and_what_an_amount_is() -> None:
+    zones = (KnownZone("sip", ("Suzhou Industrial Park",)),)
+    doc = extract(
+        Article(
+            "Foreign firms upbeat on Suzhou Industrial Park\n"
+            "China Daily | 2025-10-16\n"
+            "Suzhou Industrial Park, a flagship China-Singapore cooperation project, utilized "
+            "$1.45 billion in foreign investment in the first three quarters. The park is home "
+            "to 156 projects by Fortune Global 500 companies.\n"
+        ),
+        zones,
+        source_id="s",
+    )
+    FactFile.model_validate(doc)
+    assert "projects" not in doc  # the zone described, no project
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert "foreign investment" in labels["$1.45 billion"]
+    assert "500" not in labels  # part of "Fortune Global 500"
+    assert "156" in labels

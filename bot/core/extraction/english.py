@@ -362,6 +362,10 @@ def numbers_in(clause: str) -> list[Found]:
     add(MEASURED, "measured")
     add(PER_YEAR, "measured")
     add(COUNT, "count", "value")
+    # "Fortune Global 500 companies", "top 100 firms": a number inside a name or a ranking
+    found[:] = [
+        f for f in found if not re.search(r"\b(?:Fortune|Global|[Tt]op)\s*$", clause[: f.start])
+    ]
     return sorted(found, key=lambda f: f.start)
 
 
@@ -416,6 +420,14 @@ _CHANGE_VERB = re.compile(
 )
 _CHANGE_TO = re.compile(
     r"\s*(?:(?:year[- ]on[- ]year|from a year (?:earlier|ago)|from last year)\s+)?to\s*", re.I
+)
+
+
+# What an amount is, told after it: "$1.45 billion in foreign investment".
+_MONEY_OF = re.compile(
+    r"\s+(?:in|of)\s+((?:[\w-]+\s+){0,3}?(?:investment|capital|funds?|revenue|output|sales|"
+    r"exports?|imports?|taxes|tax revenue|FDI))\b",
+    re.I,
 )
 
 
@@ -705,6 +717,9 @@ class Reader:
             label = f"{previous}: {change}" if previous else change
         else:
             label = before
+            what = re.match(_MONEY_OF, clause[number.end :]) if number.kind == "money" else None
+            if what:  # "utilized $1.45 billion in foreign investment": what the money is
+                label = f"{before} {what.group(1)}".strip()
             if number.kind == "measured" and not label:
                 label = number.value.split()[-1]
         return label.strip(" ,:;.") or number.value
@@ -739,6 +754,8 @@ class Reader:
         if not self.zone_id:
             return None
         for match in _PROJECT.finditer(clause):
+            if re.search(rf"(?:{_ZONE_KINDS})\s*,\s*$", clause[: match.start()]):
+                continue  # "Suzhou Industrial Park, a flagship cooperation project,": the zone
             words = match.group("name").split()
             while words and (words[0].lower() in _NAME_STOP or _is_number(words[0])):
                 words.pop(0)
