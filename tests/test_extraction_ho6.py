@@ -501,3 +501,18 @@ def test_english_the_zones_apposition_a_ranking_and_what_an_amount_is() -> None:
     assert "foreign investment" in labels["$1.45 billion"]
     assert "500" not in labels  # part of "Fortune Global 500"
     assert "156" in labels
+
+
+def test_taiwans_dates_first_months_and_a_plant_being_built() -> None:
+    doc = draft(
+        "昆山開發區台資項目簽約\n"
+        "中央社  2025/05/14\n"
+        "江蘇昆山開發區今（14）日舉行台資項目簽約儀式，共有12個項目簽約。其中，台灣精聯電子股份有限公司"
+        "將投資2.5億美元，於區內興建車用晶片封裝測試廠。今年前4月，昆山開發區新設台資企業27家。\n",
+        (KnownZone("kunshan-etdz", ("昆山经济技术开发区", "昆山开发区")),),
+    )
+    (event,) = doc["events"]
+    assert event["date"] == "2025-05-14"
+    (plant,) = doc["projects"]
+    assert (plant["name_zh"], plant["total_investment"]) == ("車用晶片封裝測試廠", "2.5億美元")
+    assert figures_of(doc)["27家"]["period"] == "2025-01/2025-04"  # 前4月: January to April

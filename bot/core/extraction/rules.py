@@ -120,7 +120,7 @@ BUILT_CENTRE = re.compile(
     rf"(?:投资建设|建设|新建|打造|兴建|扩建)(?P<name>[{CJK}A-Za-z0-9]{{2,24}}?"
     r"(?:研发中心|数据中心|创新中心|运营中心|制造中心|生产中心|结算中心|物流中心|检测中心|"
     # 扩建12吋晶圆封测产线: a line being built (or enlarged) is a project too
-    r"生产线|产线))"
+    r"生产线|产线|(?<![工药电酒])厂(?![房区长商家])))"
     r"(?![{CJK}]*项目|\s*\d)"  # 建设生产线4条: a count of lines, no one line
 )
 _GENERIC_PROJECT_WORDS = (
@@ -822,7 +822,7 @@ class Extractor:
             if 1 <= a < b <= 12:
                 y = f"{year:04d}" if year else "XXXX"
                 return f"{y}-{a:02d}/{y}-{b:02d}", self._period_words(sentence, match)
-        first = re.search(r"(?:(?P<year>\d{4})年)?前(?P<b>\d{1,2})个月", sentence)
+        first = re.search(r"(?:(?P<year>\d{4})年)?前(?P<b>\d{1,2})个?月", sentence)
         if first and 2 <= int(first.group("b")) <= 12:  # 今年前10个月: 1-10月
             b = int(first.group("b"))
             year = (
@@ -1295,7 +1295,9 @@ class Extractor:
                 out.append(draft)
         for match in BUILT_CENTRE.finditer(sentence):
             # 在麓谷建设数字孪生研发中心: a centre being built is a project, not an institution
-            if match.group("name").endswith("产线") and (out or PROJECT.search(sentence)):
+            if match.group("name").endswith(("产线", "厂")) and (
+                out or PROJECT.search(sentence) or sentence[: match.start()].endswith("用于")
+            ):
                 continue  # X项目…新建年产20万吨磷酸铁生产线: what the project builds
             name = _trim_left(match.group("name"), _PROJECT_STOPS)
             if len(name) >= 5 and not any(a <= match.start("name") < b for a, b in taken):
@@ -1816,9 +1818,12 @@ class Extractor:
         """一季度，昆山开发区实际使用台资…: a sentence that opens with a period of the zone's work
         and names the zone is the zone's, not the project's told of before it."""
         opening = sentence[:24]
-        return bool(PERIOD_WORDS.match(opening) or MONTH_RANGE.match(opening)) and any(
-            z in opening for z in self.zone_names | {"全区", "我区"}
+        period = (
+            PERIOD_WORDS.match(opening)
+            or MONTH_RANGE.match(opening)
+            or re.match(r"(?:今年|本年|\d{4}年)?前\d{1,2}个?月", opening)
         )
+        return bool(period) and any(z in opening for z in self.zone_names | {"全区", "我区"})
 
     def by_project(self, sentence: str, projects: list[Draft]) -> list[str]:
         """The sentence cut at the clause where each named project's signing starts, when it

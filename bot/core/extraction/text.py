@@ -29,6 +29,8 @@ def normalise(text: str) -> str:
     # next word (①株洲… -> 1株, a count of plants); they mark items, no figure.
     text = _LIST_MARKS.sub("", text)
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    # 今(14)日, Taiwan's way of writing today's date: the 14日 it names
+    text = re.sub(r"[今昨][(](\d{1,2})[)]日", r"\1日", text)
     # Emoji and bullet marks of social-media posts (✅ ▪️ 📌 👍) carry no fact; left in, they
     # glue themselves to labels and names.
     text = _PICTOGRAPHS.sub("", text)
