@@ -516,3 +516,14 @@ def test_taiwans_dates_first_months_and_a_plant_being_built() -> None:
     (plant,) = doc["projects"]
     assert (plant["name_zh"], plant["total_investment"]) == ("車用晶片封裝測試廠", "2.5億美元")
     assert figures_of(doc)["27家"]["period"] == "2025-01/2025-04"  # 前4月: January to April
+
+
+def test_an_amount_after_a_count_says_whose_and_the_zone_ends_the_citys_run() -> None:
+    doc = draft(
+        "襄阳市重大项目建设通报\n"
+        "1-7月，全市新签约亿元以上项目426个，协议投资2860亿元，其中襄阳高新区签约项目98个、"
+        "协议投资812亿元。\n"
+    )
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert labels["2860亿元"].startswith("全市")
+    assert labels["812亿元"] == "襄阳高新区签约项目协议投资"  # the zone's, not the city's

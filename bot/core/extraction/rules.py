@@ -255,7 +255,8 @@ _CHANGE = re.compile(
     r"同比|增长|下降|减少|回落|增速|增幅|降幅|占比|环比|较上年|年增|年减|按年|去年同期|上年同期"
 )
 _MEASURE = re.compile(
-    r"^(?:其)?(?:计划|协议|意向|合同)?(?:总投资|投资总额|投资额|总用地面积|用地面积|用地|总面积|"
+    r"^(?:其)?(?:计划|协议|意向|合同|签约)?(?:总投资|投资总额|投资额|投资(?![项企者主方强])|金额|总额|"
+    r"总用地面积|用地面积|用地|总面积|"
     r"建筑面积|总建筑面积|同比增长|同比|增长|增速|占比|占(?!地)|注册资本|税收|产值|年产值|营业收入|"
     r"总数|总量)"
 )
@@ -1607,7 +1608,9 @@ class Extractor:
                     wider = self._wider_place(label)
                     if wider:
                         place = wider  # 兰州市共签约项目412个，签约资金1860亿元: the city's
-                    elif place and label and not any(z in label for z in self.zone_names):
+                    elif any(z in label for z in self.zone_names):
+                        place = ""  # 其中襄阳高新区签约项目98个: the zone's again
+                    elif place and label:
                         when = PERIOD_WORDS.match(label)
                         cut_at = when.end() if when else 0
                         label = label[:cut_at] + place + label[cut_at:]
