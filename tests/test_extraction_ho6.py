@@ -527,3 +527,15 @@ def test_an_amount_after_a_count_says_whose_and_the_zone_ends_the_citys_run() ->
     labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
     assert labels["2860亿元"].startswith("全市")
     assert labels["812亿元"] == "襄阳高新区签约项目协议投资"  # the zone's, not the city's
+
+
+def test_a_forecast_for_the_year_in_a_half_years_sentence_is_no_half_year_figure() -> None:
+    doc = draft(
+        "宁波高新区上半年工作总结\n"
+        "上半年，宁波高新区实现规上工业增加值86.5亿元；预计全年可完成规上工业增加值180亿元左右。"
+        "下半年，确保年内开工项目不少于30个。\n"
+    )
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert "上半年" in labels["86.5亿元"]
+    assert "上半年" not in labels["180亿元左右"] and "预计全年" in labels["180亿元左右"]
+    assert "projects" not in doc  # 确保年内开工项目: a goal, no project

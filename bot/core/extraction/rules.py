@@ -132,7 +132,7 @@ _GENERIC_PROJECT_WORDS = (
     "这|此|其|个|批|类|的|和|与|及|等|、|部分|累计|全区|区内|高新区|经开区|开发区|园区|再添|新添|新增|"
     "一家|一个|一批次|今年|前三季度|截至目前|目前|又|再|第[一二三四五六七八九十\\d]+批|先进制造业|"
     "战略性新兴产业|新兴产业|先进|现代服务业|未来产业|春季|夏季|秋季|冬季|开复工|复工|续建|备案|"
-    "集中|小微|中小|[\u4e00-\u9fff]{0,4}之年"
+    "集中|小微|中小|确保|力争|争取|年内|全年|年底前|[\u4e00-\u9fff]{0,4}之年"
 )
 _GENERIC_PROJECT = re.compile(
     rf"^(?:{_GENERIC_PROJECT_WORDS})*(?:项目|基地|产业园|总部|工厂|工程)+$"
@@ -1780,7 +1780,7 @@ class Extractor:
         for label, number, clause in figures:
             where = sentence.find(clause, at)
             at = where if where >= 0 else at
-            own, own_words = self._segment_period(sentence, at)
+            own, own_words = self._segment_period(sentence, at + number.start)
             if re.search(r"去年同期|上年同期", label):
                 # 去年同期为146亿元: last year's figure, not this period's
                 own, own_words = None, "去年同期"
