@@ -539,3 +539,13 @@ def test_a_forecast_for_the_year_in_a_half_years_sentence_is_no_half_year_figure
     assert "上半年" in labels["86.5亿元"]
     assert "上半年" not in labels["180亿元左右"] and "预计全年" in labels["180亿元左右"]
     assert "projects" not in doc  # 确保年内开工项目: a goal, no project
+
+
+def test_digits_of_two_lines_of_a_wrapped_cell_never_make_one_number() -> None:
+    table = (
+        "序号  项目名称        建设内容            总投资（万元）\n"
+        "1     储能电池项目    新建电池生产线2     5600\n"
+        "                      3条\n"
+    )
+    rows = layout_tables_as_sentences(table)
+    assert "新建电池生产线2 3条" in rows and "23条" not in rows

@@ -153,6 +153,10 @@ def _checked(doc: dict[str, Any], said: str, restorer: Restorer | None = None) -
         doc = restorer.restore_all(doc)
 
     checked: dict[str, Any] = drop_foreign_numbers(doc, normalise(said).replace(" ", ""))
+    for source in checked.get("sources") or []:
+        # a title made of the text's first words lost to the check above: the rules' own
+        # placeholder, which holds no number
+        source.setdefault("title", "未命名文章")
     if not any(checked.get(key) for key in RECORD_KINDS):
         raise ExtractionError(
             "not_article",

@@ -99,7 +99,7 @@ def _place(cells: list[tuple[int, str]], columns: list[int]) -> list[int]:
 def _joined(head: str, tail: str) -> str:
     """A cell wrapped over two lines, joined: no space between Chinese characters."""
     if head and tail and head[-1].isascii() and tail[0].isascii() and head[-1].isalnum():
-        return f"{head} {tail}"
+        return f"{head} {tail}"  # (two digits stay apart: no number is made of two cells)
     return head + tail
 
 
