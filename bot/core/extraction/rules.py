@@ -231,6 +231,25 @@ UNIT_IN_LABEL = re.compile(
     rf"(?P<label>[{CJK}\d]{{2,16}}[(（](?:亿元|万元|元|亿美元|万美元|亩|平方米|万平方米|人|个|吨|万吨)[)）])"
     r"[:：]\s*(?P<value>\d+(?:\.\d+)?)(?![\d.%])"
 )
+# A project's phase right after its name: X项目一期.
+_PHASE = re.compile(r"((?:[一二三四五六七八九十]|首)期)")
+_PHASE_INVESTMENT = re.compile(
+    r"(?:[一二三四五六七八九十]|首|\d)期(?:工程|项目)?(?:总)?投资(?:总额|额)?"
+)
+# The first months of a year (今年前10个月, 前4月): January to the month.
+_FIRST_MONTHS = re.compile(r"(?:(?P<year>\d{4})年|今年|本年)?前(?P<b>\d{1,2})个?月")
+_SECTOR_PROJECT = re.compile(r"(?:产业|行业|领域|板块)项目$")
+_LOCATED = re.compile(
+    r"(?:位于|选址|坐落|落户|入驻|落地|迁入|搬迁)(?:(?!建设|新建|打造|投资|建|的|公司)[^，,])*$"
+)
+_LABEL_DATE = re.compile(r"^(?:\d{1,2}(?:月份?|日)|(?:今年|本年)(?:以来)?|[-—~]|[至到](?=\d))+")
+_LAST_YEAR = re.compile(r"去年同期|上年同期")
+_SAME_DAY = re.compile(r"当天|当日|同日|同一天")
+_WHOLE_YEAR = re.compile(
+    r"(?<![\d到至截自从于-])((?:19|20)\d{2})年(?:全年|度)?"
+    r"(?![\d一二三四上下前第初底末以来起]|度?[一二三四]季)"
+)
+_CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 # An amount in brackets after a name: X项目（总投资180亿元）.
 _BRACKET_AMOUNT = re.compile(
     r"[(（](?P<inside>(?:计划|协议)?(?:总投资额?|投资总额|投资额|投资)[:：]?\s*[^()（）]{1,16})[)）]"
@@ -282,6 +301,12 @@ FOREIGN_COUNTRIES = (
     "哈萨克斯坦|乌兹别克斯坦|蒙古|德国|法国|英国|意大利|西班牙|荷兰|波兰|匈牙利|塞尔维亚|美国|"
     "加拿大|墨西哥|巴西|阿根廷|智利|秘鲁|澳大利亚|新西兰|日本|韩国|瑞士|瑞典|丹麦|芬兰|挪威|"
     "比利时|奥地利"
+)
+# A city, a province, the country or a foreign country opening a label (兰州市共签约…, 全市…,
+# 新加坡在园区…): figures of a wider area than the zone.
+_WIDER_PLACE = re.compile(
+    rf"全市|全省|全国|全县|(?:{PROVINCES})省|(?:{FOREIGN_COUNTRIES})(?=在|对|企业|资本|客商)|"
+    rf"[{CJK}]{{2,4}}?市(?!场)"
 )
 # A firm named by its standing, not its suffix: 行业巨头南玻玻璃在…, 龙头企业宁德时代与….
 LEADER = re.compile(
@@ -823,7 +848,7 @@ class Extractor:
             if 1 <= a < b <= 12:
                 y = f"{year:04d}" if year else "XXXX"
                 return f"{y}-{a:02d}/{y}-{b:02d}", self._period_words(sentence, match)
-        first = re.search(r"(?:(?P<year>\d{4})年)?前(?P<b>\d{1,2})个?月", sentence)
+        first = _FIRST_MONTHS.search(sentence)
         if first and 2 <= int(first.group("b")) <= 12:  # 今年前10个月: 1-10月
             b = int(first.group("b"))
             year = (
@@ -854,11 +879,7 @@ class Extractor:
         """A whole year as a figure's period (2024年，该区实现…; 2023年全年…): EDTF "2024" and
         its words; (None, "") where the year comes with a month, a quarter or a half, or is
         the end of a span (到2027年)."""
-        match = re.search(
-            r"(?<![\d到至截自从于-])((?:19|20)\d{2})年(?:全年|度)?"
-            r"(?![\d一二三四上下前第初底末以来起]|度?[一二三四]季)",
-            text,
-        )
+        match = _WHOLE_YEAR.search(text)
         if match is None:
             return None, ""
         return match.group(1), match.group(0)
@@ -1365,9 +1386,9 @@ class Extractor:
             elif (
                 _GENERIC_PROJECT.match(name)
                 # a short name is no project's, unless it is a code (t9项目, A3工厂)
-                or (len(name) < 5 and not re.search(r"[A-Za-z]\d|\d[A-Za-z]", name))
+                or (len(name) < 5 and not _CODE.search(name))
                 or _ASIDE.search(name)
-                or re.search(r"(?:产业|行业|领域|板块)项目$", name)  # 数字经济产业项目: a sector's
+                or _SECTOR_PROJECT.search(name)  # 数字经济产业项目: a sector's
             ):
                 continue
             venue = re.search(
@@ -1407,12 +1428,7 @@ class Extractor:
         at = sentence.find(name, match.start())
         clause_start = max(sentence.rfind(c, 0, max(at, 0)) for c in "，,。；;") + 1
         before = sentence[clause_start : max(at, 0)]
-        return bool(
-            re.search(
-                r"(?:位于|选址|坐落|落户|入驻|落地|迁入|搬迁)(?:(?!建设|新建|打造|投资|建|的|公司)[^，,])*$",
-                before + name,
-            )
-        )
+        return bool(_LOCATED.search(before + name))
 
     def project(self, name: str, evidence: str, quoted: bool = False) -> Draft | None:
         name = name.strip('“”"-—、 ')
@@ -1582,11 +1598,7 @@ class Extractor:
                         label = before  # 总投资5亿美元的…项目: the label is what precedes
                     else:
                         label = (before + clause[number.end :]).strip()
-                    label = re.sub(
-                        r"^(?:\d{1,2}(?:月份?|日)|(?:今年|本年)(?:以来)?|[-—~]|[至到](?=\d))+",
-                        "",
-                        label,
-                    )
+                    label = _LABEL_DATE.sub("", label)
                     label = _LEAD_IN.sub("", label).lstrip(":")  # 其中：10亿元以上项目9个
                     label = _TAIL.sub("", label).strip("的、 ")
                     respective = each_label(clause, len(found))
@@ -1626,11 +1638,7 @@ class Extractor:
         it is not the zone; "" otherwise. A city is one whose name a zone's name opens with."""
         when = PERIOD_WORDS.match(label)
         label = label[when.end() :] if when else label
-        match = re.match(
-            rf"全市|全省|全国|全县|(?:{PROVINCES})省|(?:{FOREIGN_COUNTRIES})(?=在|对|企业|资本|客商)|"
-            rf"[{CJK}]{{2,4}}?市(?!场)",
-            label,
-        )
+        match = _WIDER_PLACE.match(label)
         if match is None or any(z in label[: match.end() + 6] for z in self.zone_names):
             return ""
         place = match.group(0)
@@ -1781,7 +1789,7 @@ class Extractor:
             where = sentence.find(clause, at)
             at = where if where >= 0 else at
             own, own_words = self._segment_period(sentence, at + number.start)
-            if re.search(r"去年同期|上年同期", label):
+            if _LAST_YEAR.search(label):
                 # 去年同期为146亿元: last year's figure, not this period's
                 own, own_words = None, "去年同期"
             if own or own_words:
@@ -1824,7 +1832,7 @@ class Extractor:
         period = (
             PERIOD_WORDS.match(opening)
             or MONTH_RANGE.match(opening)
-            or re.match(r"(?:今年|本年|\d{4}年)?前\d{1,2}个?月", opening)
+            or _FIRST_MONTHS.match(opening)
         )
         return bool(period) and any(z in opening for z in self.zone_names | {"全区", "我区"})
 
@@ -1933,7 +1941,7 @@ class Extractor:
         self.project_stage(project, sentence)
         for name, zone_id in self.other_zones:
             # X项目…落户潍坊滨海经开区: the project is in the zone it goes to
-            if re.search(
+            if name in sentence and re.search(
                 rf"(?:落户|位于|选址|入驻|落地|签约落户)(?:于|在|到)?{re.escape(name)}", sentence
             ):
                 project.fields["zone"] = zone_id
@@ -2020,7 +2028,7 @@ class Extractor:
     def _same_day(self, before: str) -> tuple[str | None, str | None]:
         """当天/当日/同日 before a project's step: the day of the event the article told of last
         (当天，X项目同步竣工 after the groundbreaking of 10月14日), with a note saying so."""
-        said = re.search(r"当天|当日|同日|同一天", before)
+        said = _SAME_DAY.search(before)
         dated = [e for e in self.events if e.fields.get("date")]
         if said is None or not dated:
             return None, None
@@ -2058,8 +2066,9 @@ class Extractor:
 
     def project_figure(self, project: Draft, label: str, number: Number, sentence: str) -> None:
         label = self._own_label(project, label)
-        named = re.escape(str(project.fields.get("name_zh", "")))
-        phase = re.search(rf"{named}((?:[一二三四五六七八九十]|首)期)", sentence) if named else None
+        own_name = str(project.fields.get("name_zh", ""))
+        at = sentence.find(own_name) if own_name else -1
+        phase = _PHASE.match(sentence, at + len(own_name)) if at >= 0 else None
         if phase and number.is_money and "投资" in label and not re.search(r"项目|期", label):
             # X项目一期于2023年投产，总投资350亿元: the phase's investment, not the project's
             label = phase.group(1) + label
@@ -2072,9 +2081,7 @@ class Extractor:
         unit = number.base_unit
         own = re.search(
             r"(?:计划|协议|意向|合同|拟|累计|实际|固定资产|到位)(?:总)?投资(?:总额|额)?", label
-        ) or re.search(  # 其中一期投资12亿元: one phase's investment, not the project's total
-            r"(?:[一二三四五六七八九十]|首|\d)期(?:工程|项目)?(?:总)?投资(?:总额|额)?", label
-        )
+        ) or _PHASE_INVESTMENT.search(label)  # 其中一期投资12亿元: one phase's, not the total
         if own and number.is_money:  # 计划投资, 协议投资 …: their own label, not total_investment
             entry = self.figure(own.group(0), number.text, sentence)
             if entry not in project.fields.setdefault("figures", []):

@@ -308,6 +308,9 @@ _RANGE_LOW = re.compile(
 )
 
 
+_NUMERAL = re.compile("[零一二两三四五六七八九十百千]")
+
+
 def numbers(text: str) -> list[Number]:
     """Every number with a unit in text, with its hedge (约150亩, 超550亿元, 100家以上).
 
@@ -329,7 +332,7 @@ def numbers(text: str) -> list[Number]:
         unit += match.group("per") or ""
         found.append(Number(text[start : match.end()], start, match.end(), unit))
     for match in ZH_NUMBER.finditer(text):
-        if not re.search("[零一二两三四五六七八九十百千]", match.group("num")):
+        if not _NUMERAL.search(match.group("num")):
             continue  # 亿元 or 万元 alone (a table's unit: 总投资（万元）) is no number
         if not any(n.start < match.end() and match.start() < n.end for n in found):
             found.append(Number(match.group(0), match.start(), match.end(), match.group("unit")))
