@@ -549,3 +549,20 @@ def test_digits_of_two_lines_of_a_wrapped_cell_never_make_one_number() -> None:
     )
     rows = layout_tables_as_sentences(table)
     assert "新建电池生产线2 3条" in rows and "23条" not in rows
+
+
+def test_a_new_area_the_events_among_and_respective_changes() -> None:
+    doc = draft(
+        "临港新片区重点项目集中签约\n"
+        "9月26日，临港新片区举行重点产业项目集中签约活动，共有26个项目签约，总投资约421亿元。\n"
+        "其中，外资项目6个，总投资约8.6亿美元。\n"
+        "今年以来，临港新片区已累计签约重点产业项目98个，总投资超1600亿元，"
+        "分别比去年同期增长18%和25%。\n"
+    )
+    assert doc["zones"][0]["name_zh"] == "临港新片区"
+    (event,) = doc["events"]
+    assert {"name_zh": "外资项目", "value": "6个"} in event["figures"]  # 其中: the event's
+    labels = {f["value"]: f["name_zh"] for f in doc["figures"]}
+    assert "重点产业项目比去年同期增长" in labels["18%"]
+    assert "总投资比去年同期增长" in labels["25%"]
+    assert "今年以来" in labels["25%"]  # this year's growth, not last year's figure

@@ -45,7 +45,7 @@ PROVINCES = (
 _PROVINCE_PREFIX = re.compile(rf"^(?:中国)?(?:(?:{PROVINCES})(?:省|市|自治区|壮族自治区)?)?")
 ZONE_KINDS = (
     "高新技术产业开发区|经济技术开发区|高新区|经开区|综合保税区|综保区|自由贸易试验区|自贸区|"
-    "工业园区|产业园区|开发区|示范区|新区"
+    "工业园区|产业园区|开发区|示范区|新片区|新区"  # (临港新片区: a free trade zone's new area)
 )
 ZONE = re.compile(
     rf"(?P<prefix>[{CJK}]{{2,12}}?)(?P<kind>{ZONE_KINDS})(?P<part>[(（][{CJK}]{{1,6}}[)）])?"
@@ -63,6 +63,7 @@ _ZONE_RANK = {
     "自贸区": 2,
     "开发区": 2,
     "示范区": 2,
+    "新片区": 1,
     "新区": 1,
 }
 # Characters and words after which a name starts (位于绵阳高新区, 与上海…公司, 的咸宁高新区).
@@ -244,6 +245,7 @@ _LOCATED = re.compile(
 )
 _LABEL_DATE = re.compile(r"^(?:\d{1,2}(?:月份?|日)|(?:今年|本年)(?:以来)?|[-—~]|[至到](?=\d))+")
 _LAST_YEAR = re.compile(r"去年同期|上年同期")
+_COMPARED = re.compile(r"比|较|增长|下降|增加|减少|增速")  # a change against last year: this year's
 _SAME_DAY = re.compile(r"当天|当日|同日|同一天")
 _WHOLE_YEAR = re.compile(
     r"(?<![\d到至截自从于-])((?:19|20)\d{2})年(?:全年|度)?"
@@ -1569,6 +1571,7 @@ class Extractor:
         for segment in segments(sentence):
             subject = previous = whom = place = counted = ""
             items: list[str] = []
+            earlier: list[str] = []
             at = 0
             for clause in clauses(segment):
                 where = segment.find(clause, at)
@@ -1604,6 +1607,14 @@ class Extractor:
                     respective = each_label(clause, len(found))
                     if respective:
                         label = respective[index]
+                    elif clause.startswith("分别") and 2 <= len(found) <= len(earlier):
+                        # …项目98个，总投资超1600亿元，分别比去年同期增长18%和25%: each change
+                        # is the change of the figure it stands for
+                        change = clause
+                        for other in found:
+                            change = change.replace(other.text, "")
+                        change = re.sub(r"^分别|[和及与、]", "", change)
+                        label = earlier[len(earlier) - len(found) + index] + change
                     if not label and items:
                         label = "、".join(items)
                     if _CHANGE.match(label) and previous:
@@ -1629,6 +1640,8 @@ class Extractor:
                     if whom and label and whom not in label:
                         label = f"{whom}{label}"
                     label = cut(label, 40)
+                    if not clause.startswith("分别"):
+                        earlier.append(label)
                     previous = label
                     out.append((label or clause, number, clause))
         return out
@@ -1773,6 +1786,8 @@ class Extractor:
             bool(events)
             or bool(EVENT_REFERENCE.search(sentence))
             or (context.event_paragraph == paragraph and not period and not period_words)
+            # 其中，外资项目6个… opening the paragraph after the event's: the event's figures
+            or (context.event_paragraph == paragraph - 1 and sentence.startswith("其中"))
             or self._names_event(sentence, context.event)
         )
         if events:  # the sentence names its event (此前…办过两次集中签约活动，促成28个项目…)
@@ -1789,7 +1804,7 @@ class Extractor:
             where = sentence.find(clause, at)
             at = where if where >= 0 else at
             own, own_words = self._segment_period(sentence, at + number.start)
-            if _LAST_YEAR.search(label):
+            if _LAST_YEAR.search(label) and not _COMPARED.search(label):
                 # 去年同期为146亿元: last year's figure, not this period's
                 own, own_words = None, "去年同期"
             if own or own_words:
