@@ -566,3 +566,23 @@ def test_a_new_area_the_events_among_and_respective_changes() -> None:
     assert "重点产业项目比去年同期增长" in labels["18%"]
     assert "总投资比去年同期增长" in labels["25%"]
     assert "今年以来" in labels["25%"]  # this year's growth, not last year's figure
+
+
+def test_english_a_zone_in_lower_case_and_a_running_total_that_is_no_event() -> None:
+    zones = (KnownZone("wuxi-hitech", ("Wuxi High-tech Zone",)),)
+    doc = extract(
+        Article(
+            "Wuxi zone courts chipmakers\n"
+            "Xinhua | 2025-03-20\n"
+            "NANJING, March 19 (Xinhua) -- The Wuxi high-tech zone in east China's Jiangsu "
+            "Province has signed 18 integrated circuit projects so far this year, with a total "
+            "investment of about 26 billion yuan, local authorities said Wednesday.\n"
+        ),
+        zones,
+        source_id="s",
+    )
+    FactFile.model_validate(doc)
+    assert "events" not in doc  # a total of the year so far, not a signing ceremony
+    values = {f["value"]: f for f in doc["figures"]}
+    assert values["18"]["zone"] == "wuxi-hitech"
+    assert "about 26 billion yuan" in values

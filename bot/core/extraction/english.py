@@ -124,7 +124,8 @@ _ZONE_KINDS = (
     r"Economic-Technological Development Area|Economic Development Zone|ETDZ|Industrial Park|"
     r"Development Zone|New Area|Science City|Science Park|Free Trade Zone"
 )
-ZONE = re.compile(rf"\b(?P<place>(?:[A-Z][a-z']+[ -]){{1,4}})(?P<kind>{_ZONE_KINDS})\b")
+# (the kind in lower case too: "the Wuxi high-tech zone", as wire copy writes it)
+ZONE = re.compile(rf"\b(?P<place>(?:[A-Z][a-z']+[ -]){{1,4}})(?P<kind>(?i:{_ZONE_KINDS}))\b")
 _RANK_WORDS = frozenset({"National", "State-level", "State", "National-level"})
 _KIND_ZH = (
     ("High", "高新区"),
@@ -170,6 +171,11 @@ _NAME_STOP = {
     "a", "an", "which", "that", "is", "are", "was", "be", "been", "largest", "zone",
     "zone's",
 }  # fmt: skip
+_SO_FAR = re.compile(
+    r"\b(?:so far this year|since the (?:start|beginning) of (?:the|this) year|year to date|"
+    r"in the first (?:half|quarter|three quarters|\w+ months))\b",
+    re.I,
+)
 # The subject of a wider area than the zone (the city, the province, the country).
 _WIDER = re.compile(
     r"\b(?:(?:[A-Z][\w'-]*\s+){1,3}as a whole|the (?:whole|entire) (?:city|province|country)|"
@@ -491,10 +497,15 @@ class Reader:
         names: dict[str, str] = {}
         for match in ZONE.finditer(text):
             written = match.group(0).strip()
-            zone_id = self._resolve(match.group("place").strip(), match.group("kind"), written)
+            kind = match.group("kind")
+            if kind.islower():  # high-tech zone: the kind as names write it
+                kind = kind.title().replace("-Tech", "-tech").replace(" And ", " and ")
+                kind = kind.replace("Etdz", "ETDZ")
+            zone_id = self._resolve(match.group("place").strip(), kind, written)
             if zone_id:
                 counts[zone_id] = counts.get(zone_id, 0) + 1
-                names.setdefault(zone_id, written)
+                if len(written) > len(names.get(zone_id, "")):  # the zone's full name
+                    names[zone_id] = written
         if counts:
             self.zone_id = max(counts, key=lambda z: counts[z])
             self.zone_name = names[self.zone_id]
@@ -628,6 +639,8 @@ class Reader:
             return None  # one agreement with one firm: its project's signing, not an event
         if verb and _TARGET.search(sentence[: verb.start()]):
             return None  # "aims to sign 60 projects": a goal, no event
+        if verb and _SO_FAR.search(sentence):
+            return None  # "has signed 18 projects so far this year": a running total, no event
         if verb and _WIDER.search(sentence[: verb.start()]):
             return None  # "Mianyang as a whole signed 312 projects": the city's total, no event
         subject = COMPANY.search(sentence)
