@@ -8,6 +8,7 @@ person talked about is kept per (chat, user) in the store for follow-ups (它, �
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
@@ -25,7 +26,7 @@ from bot.core.text import has_han, normalise
 from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
 from bot.texts import answers as t
-from bot.texts import clarify
+from bot.texts import clarify, together
 from bot.texts import conditions as ct
 from bot.texts import lookup as lookup_texts
 from bot.texts.common import Lang, date, pick
@@ -119,6 +120,9 @@ class Asker:
             zones = [h for h in chosen if h.kind == "zone"]
         joined = m.joined_names(text, chosen)
         if len(joined) >= 2 and not self.fanned and not m.compares(parsed):
+            if m.asks_jointly(parsed):
+                # 德加能源与丰茂的合作项目: the records involving them all.
+                return await self._jointly(text, joined, ctx)
             # 昆山和咸宁的主导产业分别是什么, 德加能源和丰茂分别在哪个园区: each one asked alone.
             return await self._each(text, joined, ctx)
         if not zones and not named and not parsed.han:
@@ -136,6 +140,18 @@ class Asker:
             if by_part is not None:
                 named = [by_part]
                 chosen = [*chosen, by_part]
+        if (
+            not zones
+            and not named
+            and m.asks_overall(parsed)
+            and not m.points_back(parsed)
+            and not m.sectors(parsed.text, self.view.labels)
+        ):
+            # 今年投资情况怎么样 with no subject and no 它/there: not about the last record
+            # talked about; ask which zone or sector is meant.
+            known = await self._zones_with_records()
+            example = self.view.zones.get(ctx.zone_id) if ctx and ctx.zone_id else None
+            return Outcome(together.which_subject(self.lang, known, example), ctx or Focus())
         guessed = next((h for h in named if h.guessed), None)
         no_context = ctx is None or not (ctx.zone_id or ctx.record_id or ctx.figure_id or ctx.frame)
         if no_context and not named:
@@ -252,6 +268,100 @@ class Asker:
             [row for o in outcomes for row in o.reply.buttons][:6],
         )
         return Outcome(reply, outcomes[0].focus)
+
+    async def _jointly(self, text: str, joined: list[q.NameHit], ctx: Focus | None) -> Outcome:
+        """德加能源与丰茂的合作项目, what did A and B do together: the projects and events that
+        involve all the names joined; when none does, said plainly, with each one's own."""
+        lang = self.lang
+        subjects: list[tuple[q.NameHit, object, str]] = []
+        for hit in joined:
+            if hit.kind == "zone":
+                record: object = self.view.zones.get(hit.record_id)
+            else:
+                record = await self._load(hit.kind, hit.record_id)
+            if record is not None:
+                subjects.append((hit, record, self._display_name(record)))
+        if len(subjects) < 2:
+            return await self._each(text, joined, ctx)
+        own = [await self._own_records(hit, record) for hit, record, _ in subjects]
+        candidates = [r for records in own for r in records]
+        seen = {(m.kind_of(r), getattr(r, "id", "")) for r in candidates}
+        for _, record, _ in subjects:
+            # Records whose text names it (an event listing a company in its summary only).
+            for name in m.record_names(record)[:2]:
+                for row in await self.store.search_kinds(name, ("project", "event"), limit=8):
+                    if (row.kind, row.record_id) in seen:
+                        continue
+                    seen.add((row.kind, row.record_id))
+                    found = await self._load(row.kind, row.record_id)
+                    if found is not None:
+                        candidates.append(found)
+        asked = [(h.kind, h.record_id, m.record_names(r)) for h, r, _ in subjects]
+        both = m.involving_all(candidates, asked)
+        names = [name for _, _, name in subjects]
+        if both:
+            lines = [together.joint_head(lang, names, len(both))]
+            lines += await self._items(both[:8])
+            first = both[0]
+            focus = Focus(
+                zone_id=getattr(first, "zone", None), kind=m.kind_of(first), record_id=first.id
+            )
+            shown: list[object] = list(both)
+        else:
+            lines = [together.joint_none(lang, names)]
+            shown = []
+            for (_, _, name), records in zip(subjects, own, strict=True):
+                lines.append(together.own_head(lang, name))
+                items = await self._items(records[:3])
+                lines += items or [together.own_none(lang, name)]
+                shown += records[:2]
+            focus = ctx or Focus()
+        ids = [getattr(r, "source", None) for r in shown[:2]]
+        sources = [await self.store.source(sid) for sid in dict.fromkeys(ids) if sid]
+        buttons = [
+            [t.card_button(m.kind_of(r), getattr(r, "id", ""), self._display_name(r), lang)]
+            for r in shown[:4]
+        ] or [[t.card_button(h.kind, h.record_id, name, lang)] for h, _, name in subjects[:4]]
+        answer = t.Answer(lines=lines, sources=[s for s in sources if s], buttons=buttons)
+        return Outcome(t.compose(lang, answer), focus)
+
+    async def _own_records(self, hit: q.NameHit, record: object) -> list[object]:
+        """The projects and events of one name: a company's own and those it took part in, a
+        zone's latest, a project or event itself."""
+        if isinstance(record, Company):
+            projects = await self.store.projects_of_company(record.id)
+            events = await self.store.events_of_company(record.id, limit=10)
+            return [*projects[:10], *events]
+        if isinstance(record, Zone):
+            return [
+                *await self.store.projects_in_zone(record.id, limit=10),
+                *await self.store.events_in_zone(record.id, limit=10),
+            ]
+        return [record]
+
+    async def _items(self, records: Sequence[object]) -> list[str]:
+        """One line per project or event, as lists show them."""
+        owners = [r.company for r in records if isinstance(r, Project) and r.company]
+        companies = await self.store.companies(owners) if owners else {}
+        lines = []
+        for r in records:
+            if isinstance(r, Project):
+                company = companies.get(r.company) if r.company else None
+                lines.append(t.project_item(r, company, self.lang, self.names))
+            elif isinstance(r, Event):
+                lines.append(t.event_item(r, self.lang, self.names))
+        return lines
+
+    def _display_name(self, record: object) -> str:
+        if isinstance(record, Company):
+            return t.company_name(record, self.lang)
+        if isinstance(record, Zone):
+            return t.zone_name(record, record.id, self.lang)
+        if isinstance(record, Project):
+            return pick(self.lang, record.name_zh, record.name_en)
+        if isinstance(record, Event):
+            return pick(self.lang, record.title_zh, record.title_en)
+        return ""
 
     async def _command(self, text: str) -> Outcome | None:
         """zone kunshan, search 招聘会: a command typed without its slash, run as the command

@@ -375,3 +375,84 @@ def record_text(record: object, han: bool) -> str:
     elif isinstance(record, Project):
         title = f"{record.name_zh} {record.name_en or ''}"
     return title + " " + " ".join(record_texts(record, han))
+
+
+# ---- names asked about together ------------------------------------------------------------
+
+
+def asks_jointly(parsed: q.Parsed) -> bool:
+    """德加能源与丰茂的合作项目, A和B合作了什么, "what did A and B do together": the names
+    joined in the question are asked about together (the records involving all of them), not
+    one by one (昆山和常州的签约项目)."""
+    return any(q.contains_word(parsed.text, word) for word in q.words().joint)
+
+
+def record_names(record: object) -> list[str]:
+    """The names a record goes by (full, short, English), folded, as other records' text
+    may mention it; none shorter than two characters."""
+    names: tuple[str | None, ...]
+    if isinstance(record, Company | Zone):
+        names = (record.name_zh, record.short_zh, record.name_en)
+    elif isinstance(record, Project):
+        names = (record.name_zh, record.name_en)
+    elif isinstance(record, Event):
+        names = (record.title_zh, record.title_en)
+    else:
+        names = ()
+    return [q.fold(n) for n in dict.fromkeys(n for n in names if n and len(n) >= 2)]
+
+
+def involves(record: object, kind: str, record_id: str, names: Sequence[str]) -> bool:
+    """Whether a project or event involves one of the names asked about: it is that record,
+    it is in that zone, the company is its owner or a participant, or its text names it."""
+    if getattr(record, "id", None) == record_id and kind_of(record) == kind:
+        return True
+    if kind == "zone":
+        return getattr(record, "zone", None) == record_id
+    if kind == "company":
+        if isinstance(record, Project) and record.company == record_id:
+            return True
+        if isinstance(record, Event) and record_id in record.companies:
+            return True
+    text = q.fold(f"{title_of(record)} {record_text(record, True)} {record_text(record, False)}")
+    return any(name in text for name in names)
+
+
+def involving_all(
+    candidates: Sequence[object], asked: Sequence[tuple[str, str, Sequence[str]]]
+) -> list[Project | Event]:
+    """The projects and events among the candidates that involve every one of the records
+    asked about (kind, id, names), each once, in the candidates' order."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Project | Event] = []
+    for record in candidates:
+        if not isinstance(record, Project | Event):
+            continue
+        key = (kind_of(record), record.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        if all(involves(record, kind, rid, names) for kind, rid, names in asked):
+            out.append(record)
+    return out
+
+
+# ---- questions with no subject ------------------------------------------------------------
+
+
+def points_back(parsed: q.Parsed) -> bool:
+    """Whether a question leans on what was talked about before: a pointer (它, 该项目, this
+    project, there, 这个园区) or an opener (那…呢, "and what about")."""
+    if parsed.followup and parsed.han:
+        return True  # 它, 其中, 该, 那…呢 (this in "this year" is English only)
+    if q.dangling(parsed) is not None or parsed.zone_pointer:
+        return True
+    return any(q.contains_word(parsed.text, word) for word in q.words().place_pointers)
+
+
+def asks_overall(parsed: q.Parsed) -> bool:
+    """今年投资情况怎么样, "how did investment change this year": the overall picture, asked
+    with no subject of its own."""
+    if parsed.condition is not None or parsed.stages or asks_for_a_list(parsed):
+        return False
+    return any(q.contains_word(parsed.text, word) for word in q.words().overall)
