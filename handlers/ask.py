@@ -143,7 +143,7 @@ class Asker:
         if (
             not zones
             and not named
-            and m.asks_overall(parsed)
+            and m.asks_overall(parsed, q.terms(parsed, q.residue(text, []), q.fold(text)))
             and not m.points_back(parsed)
             and not m.sectors(parsed.text, self.view.labels)
         ):
@@ -283,15 +283,14 @@ class Asker:
                 subjects.append((hit, record, self._display_name(record)))
         if len(subjects) < 2:
             return await self._each(text, joined, ctx)
-        own = [await self._own_records(hit, record) for hit, record, _ in subjects]
-        candidates = [r for records in own for r in records]
-        seen = {(m.kind_of(r), getattr(r, "id", "")) for r in candidates}
-        for _, record, _ in subjects:
-            # Records whose text names it (an event listing a company in its summary only).
-            for name in m.record_names(record)[:2]:
-                for row in await self.store.search_kinds(name, ("project", "event"), limit=8):
-                    if (row.kind, row.record_id) in seen:
-                        continue
+        # The records naming them all: every record's search text holds its zone's names and
+        # its owner's or participants' names, so one search of a name of each finds them.
+        candidates: list[object] = []
+        seen: set[tuple[str, str]] = set()
+        forms = [m.search_forms(record) for _, record, _ in subjects]
+        for query in m.joint_searches(forms):
+            for row in await self.store.search_kinds(query, ("project", "event"), limit=8):
+                if (row.kind, row.record_id) not in seen:
                     seen.add((row.kind, row.record_id))
                     found = await self._load(row.kind, row.record_id)
                     if found is not None:
@@ -310,7 +309,8 @@ class Asker:
         else:
             lines = [together.joint_none(lang, names)]
             shown = []
-            for (_, _, name), records in zip(subjects, own, strict=True):
+            for hit, record, name in subjects:
+                records = await self._own_records(hit, record)
                 lines.append(together.own_head(lang, name))
                 items = await self._items(records[:3])
                 lines += items or [together.own_none(lang, name)]
@@ -326,16 +326,25 @@ class Asker:
         return Outcome(t.compose(lang, answer), focus)
 
     async def _own_records(self, hit: q.NameHit, record: object) -> list[object]:
-        """The projects and events of one name: a company's own and those it took part in, a
+        """A few projects and events of one name: a company's own and those naming it, a
         zone's latest, a project or event itself."""
         if isinstance(record, Company):
-            projects = await self.store.projects_of_company(record.id)
-            events = await self.store.events_of_company(record.id, limit=10)
-            return [*projects[:10], *events]
+            own: list[object] = list((await self.store.projects_of_company(record.id))[:3])
+            seen = {getattr(r, "id", "") for r in own}
+            names = m.record_names(record)
+            for query in m.joint_searches([m.search_forms(record)]):
+                for row in await self.store.search_kinds(query, ("event", "project"), limit=3):
+                    if row.record_id in seen:
+                        continue
+                    found = await self._load(row.kind, row.record_id)
+                    if found is not None and m.involves(found, "company", record.id, names):
+                        seen.add(row.record_id)
+                        own.append(found)
+            return own
         if isinstance(record, Zone):
             return [
-                *await self.store.projects_in_zone(record.id, limit=10),
-                *await self.store.events_in_zone(record.id, limit=10),
+                *await self.store.projects_in_zone(record.id, limit=3),
+                *await self.store.events_in_zone(record.id, limit=3),
             ]
         return [record]
 

@@ -182,11 +182,41 @@ async def test_a_subject_named_with_the_overall_question_is_answered_not_asked_b
     assert "这个问题没有说是哪个园区" not in reply, reply
 
 
+def _overall(text: str) -> bool:
+    parsed = q.parse(text)
+    return m.asks_overall(parsed, q.terms(parsed, q.residue(text, []), q.fold(text)))
+
+
 def test_pointers_and_overall_words_are_told_apart() -> None:
-    assert m.asks_overall(q.parse("今年投资情况怎么样"))
-    assert m.asks_overall(q.parse("how did investment change this year"))
+    assert _overall("今年投资情况怎么样")
+    assert _overall("how did investment change this year")
+    assert _overall("整体情况如何")
+    assert not _overall("招聘会情况怎么样")  # a topic: answered from the store
+    assert not _overall("What is the overall trend of battery projects?")
     assert not m.points_back(q.parse("how did investment change this year"))  # "this year"
     assert m.points_back(q.parse("how did investment change there"))
     assert m.points_back(q.parse("它今年的情况怎么样"))
     assert m.points_back(q.parse("那今年呢"))
-    assert not m.asks_overall(q.parse("今年签约了哪些项目"))  # a list over the store
+    assert not _overall("今年签约了哪些项目")  # a list over the store
+
+
+def test_a_joint_search_names_each_subject_once_by_its_distinctive_name() -> None:
+    facts = load_seed()
+    companies = {c.id: c for c in facts.companies}
+    zones = {z.id: z for z in facts.zones}
+    # A zone by its place, not the 高新区 every record of every zone holds.
+    assert m.search_forms(zones["kunshan"]) == ["昆山"]
+    searches = m.joint_searches(
+        [m.search_forms(companies["dejia-energy"]), m.search_forms(companies["fengmao"])]
+    )
+    assert searches[0] == '"德加能源" "丰茂股份"'
+    assert len(searches) == 4 and all(s.count('"') == 4 for s in searches)
+
+
+async def test_a_topic_with_no_zone_is_answered_from_the_store_not_asked_back(
+    asker: BotHarness,
+) -> None:
+    await ask(asker, "德加能源的董事长是谁？")
+    reply = await ask(asker, "招聘会情况怎么样？")
+    assert "这个问题没有说是哪个园区" not in reply, reply
+    assert "招聘会" in reply and "钱涛" not in reply, reply

@@ -402,13 +402,51 @@ def record_names(record: object) -> list[str]:
     return [q.fold(n) for n in dict.fromkeys(n for n in names if n and len(n) >= 2)]
 
 
+def search_forms(record: object) -> list[str]:
+    """The names to look a record up by in other records' search text, at most two: its
+    short and full Chinese names (its English one when it has no Chinese)."""
+    forms: tuple[str | None, ...]
+    if isinstance(record, Zone):
+        # A zone by its place (昆山), not the 高新区 every zone's records share (slow to match).
+        place = zone_place(record.short_zh)
+        forms = (place, record.name_en)
+    elif isinstance(record, Company):
+        forms = (record.short_zh, record.name_zh, record.name_en)
+    elif isinstance(record, Project):
+        forms = (record.name_zh, record.name_en)
+    elif isinstance(record, Event):
+        forms = (record.title_zh, record.title_en)
+    else:
+        return []
+    han = [f for f in forms if f and has_han(f) and len(f) >= 2]
+    latin = [f for f in forms if f and not has_han(f) and len(f) >= 2]
+    return list(dict.fromkeys(han or latin))[:2]
+
+
+def zone_place(name: str) -> str:
+    """A zone's short name without its type (昆山高新区 -> 昆山)."""
+    for suffix in q.words().zone_suffixes_zh:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def joint_searches(forms: Sequence[Sequence[str]], limit: int = 4) -> list[str]:
+    """Searches for the records naming all the subjects together: one quoted name of each
+    (every word of a search is required), over the combinations of their names."""
+    combos: list[list[str]] = [[]]
+    for names in forms:
+        combos = [[*c, n] for c in combos for n in names][:limit]
+    return [" ".join('"' + n.replace('"', " ") + '"' for n in c) for c in combos if c]
+
+
 def involves(record: object, kind: str, record_id: str, names: Sequence[str]) -> bool:
     """Whether a project or event involves one of the names asked about: it is that record,
     it is in that zone, the company is its owner or a participant, or its text names it."""
     if getattr(record, "id", None) == record_id and kind_of(record) == kind:
         return True
-    if kind == "zone":
-        return getattr(record, "zone", None) == record_id
+    if kind == "zone" and getattr(record, "zone", None) == record_id:
+        return True
     if kind == "company":
         if isinstance(record, Project) and record.company == record_id:
             return True
@@ -450,9 +488,14 @@ def points_back(parsed: q.Parsed) -> bool:
     return any(q.contains_word(parsed.text, word) for word in q.words().place_pointers)
 
 
-def asks_overall(parsed: q.Parsed) -> bool:
+def asks_overall(parsed: q.Parsed, units: Sequence[q.Unit]) -> bool:
     """今年投资情况怎么样, "how did investment change this year": the overall picture, asked
-    with no subject of its own."""
+    with no subject of its own: no topic word either (招聘会情况怎么样 is about job fairs,
+    answered from the store)."""
     if parsed.condition is not None or parsed.stages or asks_for_a_list(parsed):
         return False
-    return any(q.contains_word(parsed.text, word) for word in q.words().overall)
+    w = q.words()
+    if not any(q.contains_word(parsed.text, word) for word in w.overall):
+        return False
+    asked = {k for keys in w.intents.values() for k in keys} | set(w.overall) | w.generic
+    return all(u.weight < 1.0 or q.fold(u.word) in asked for u in units)
