@@ -387,38 +387,31 @@ def asks_jointly(parsed: q.Parsed) -> bool:
     return any(q.contains_word(parsed.text, word) for word in q.words().joint)
 
 
+def _name_fields(record: object) -> tuple[str | None, ...]:
+    if isinstance(record, Company | Zone):
+        return (record.name_zh, record.short_zh, record.name_en)
+    if isinstance(record, Project):
+        return (record.name_zh, record.name_en)
+    if isinstance(record, Event):
+        return (record.title_zh, record.title_en)
+    return ()
+
+
 def record_names(record: object) -> list[str]:
     """The names a record goes by (full, short, English), folded, as other records' text
     may mention it; none shorter than two characters."""
-    names: tuple[str | None, ...]
-    if isinstance(record, Company | Zone):
-        names = (record.name_zh, record.short_zh, record.name_en)
-    elif isinstance(record, Project):
-        names = (record.name_zh, record.name_en)
-    elif isinstance(record, Event):
-        names = (record.title_zh, record.title_en)
-    else:
-        names = ()
+    names = _name_fields(record)
     return [q.fold(n) for n in dict.fromkeys(n for n in names if n and len(n) >= 2)]
 
 
 def search_forms(record: object) -> list[str]:
     """The names to look a record up by in other records' search text, at most two: its
-    short and full Chinese names (its English one when it has no Chinese)."""
-    forms: tuple[str | None, ...]
+    Chinese names, shortest first (its English one when it has no Chinese)."""
+    forms = _name_fields(record)
     if isinstance(record, Zone):
         # A zone by its place (昆山), not the 高新区 every zone's records share (slow to match).
-        place = zone_place(record.short_zh)
-        forms = (place, record.name_en)
-    elif isinstance(record, Company):
-        forms = (record.short_zh, record.name_zh, record.name_en)
-    elif isinstance(record, Project):
-        forms = (record.name_zh, record.name_en)
-    elif isinstance(record, Event):
-        forms = (record.title_zh, record.title_en)
-    else:
-        return []
-    han = [f for f in forms if f and has_han(f) and len(f) >= 2]
+        forms = (zone_place(record.short_zh), record.name_en)
+    han = sorted((f for f in forms if f and has_han(f) and len(f) >= 2), key=len)
     latin = [f for f in forms if f and not has_han(f) and len(f) >= 2]
     return list(dict.fromkeys(han or latin))[:2]
 
