@@ -293,6 +293,7 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     from bot.app import OFFLINE_TOKEN, build_application
     from bot.context import services_of
     from bot.core.text import pinyin
+    from bot.jobs import zone_cards
     from bot.local_api import LocalBotApi, message_update
     from bot.settings import Settings
 
@@ -367,8 +368,11 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     at = next(i for i, h in enumerate(group) if "zone" in getattr(h, "commands", ()))
     group.insert(at, CommandHandler("noop", noop))
 
+    # "/zone cold": before the cards are prepared (each card read and rendered at the
+    # question); "/zone": once the zone-cards job has prepared them (bot/jobs/zone_cards.py).
     commands = {
         "noop": lambda: "",
+        "/zone cold": zone_query,
         "/zone": zone_query,
         "/search": search_query,
         "/sector": lambda: rng.choice(labels),
@@ -378,12 +382,21 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     first: dict[str, float] = {}
     asked: dict[str, list[str]] = {}
     message_id = 0
+    prepared = 0.0
     for command, make in commands.items():
+        if command == "/zone":
+            began = time.perf_counter()
+            task = await zone_cards.tick(app)
+            assert task is not None
+            await task
+            prepared = time.perf_counter() - began
         for run in range(runs + 1):
             message_id += 1
             text = make()
             asked.setdefault(command, []).append(text)
-            typed = {"ask": text, "noop": "/noop"}.get(command, f"{command} {text}")
+            typed = {"ask": text, "noop": "/noop", "/zone cold": f"/zone {text}"}.get(
+                command, f"{command} {text}"
+            )
             raw = message_update(typed, chat_id=5000, user_id=5000, message_id=message_id)
             update = Update.de_json(raw, app.bot)
             sent_at.clear()
@@ -399,11 +412,14 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
     view = services_of(app).facts
     assert view is not None
     cards = [zone_card_of(view, text) for text in asked["/zone"][1:]]
+    cold_cards = [zone_card_of(view, text) for text in asked["/zone cold"][1:]]
+    prepared_cards = len(services_of(app).zone_cards)
     assert app.post_shutdown is not None
     await app.post_shutdown(app)
     await app.shutdown()
     bare = {
         "/zone": bare_zone(path, cards),
+        "/zone cold": bare_zone(path, cold_cards),
         "/search": bare_search(path, asked["/search"][1:]),
     }
     return {
@@ -413,6 +429,7 @@ async def measure(path: Path, runs: int, directory: bool = False) -> dict[str, A
         "refused": len(refused),
         "bare": bare,
         "cards": sum(1 for card in cards if card is not None),
+        "prepared": (prepared, prepared_cards),
     }
 
 
@@ -590,7 +607,7 @@ def main() -> int:
     )
     for command, values in result["timings"].items():
         line = (
-            f"{command:8s} p50 {statistics.median(values):6.2f} ms   "
+            f"{command:10s} p50 {statistics.median(values):6.2f} ms   "
             f"p99 {_pct(values, 0.99):6.2f} ms   first {result['first'][command]:6.1f} ms"
         )
         bare = result["bare"].get(command)
@@ -605,6 +622,11 @@ def main() -> int:
     print(
         f"/zone: {result['cards']} of {args.runs} updates showed a card (the rest: choices); "
         "bare SQLite times the same reads for the same updates"
+    )
+    seconds, count = result["prepared"]
+    print(
+        f"zone cards: {count} prepared in {seconds:.1f} s in the background "
+        "(/zone cold: before, each card read and rendered at the question)"
     )
     if load_seconds is not None:
         print(f"directory: first load {load_seconds:.2f} s; 1/3 of /zone queries name its zones")

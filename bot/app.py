@@ -149,6 +149,7 @@ async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
     stop_error_counter(services.ops)
     await services.robots.close()
+    await services.zone_cards.close()
     if services.store is not None:
         await services.store.close()
         services.store = None

@@ -16,6 +16,7 @@ from bot.core.robots import is_channel_id
 from bot.core.zone_cache import FactsView, facts_view
 from bot.jobs.delivery import Destination, Pacer, TelegramChat
 from bot.jobs.robots import RobotChannel, Robots
+from bot.jobs.zone_cards import PreparedCards
 from bot.longlived import settle
 from bot.ops import Ops
 from bot.settings import Settings
@@ -45,6 +46,8 @@ class Services:
     facts: FactsView | None = None
     lookup_tokens: TokenStore = field(default_factory=TokenStore)
     charts: dict[tuple[int, str, str], bytes] = field(default_factory=dict)
+    # Zone cards of the facts at hand, prepared in the background (bot/jobs/zone_cards.py).
+    zone_cards: PreparedCards = field(default_factory=PreparedCards)
     # Delivery: one tick of alerts at a time, one digest per chat at a time, one pacer.
     alert_tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     digest_locks: dict[int, asyncio.Lock] = field(default_factory=dict)

@@ -37,7 +37,7 @@ from bot.context import BotApp, BotContext
 from bot.core import ask_input
 from bot.core import directory as zone_directory
 from bot.core.directory import DirectoryAnswer, DirectoryFilter
-from bot.core.directory_rows import DIRECTORY_SOURCE_IDS, DirectoryEntry
+from bot.core.directory_rows import DirectoryEntry
 from bot.core.lookup import (
     MAX_QUERY,
     PAGE_SIZE,
@@ -47,9 +47,10 @@ from bot.core.lookup import (
     closest_zones,
 )
 from bot.core.matching import ZoneMatch, resolve_sector
-from bot.core.records import SearchHit, ZoneCounts
+from bot.core.records import SearchHit
 from bot.core.text import normalise, search_words
 from bot.core.zone_cache import FactsView
+from bot.jobs import zone_cards
 from bot.texts import directory as directory_texts
 from bot.texts import lookup as texts
 from bot.texts.common import Lang, split_message
@@ -59,8 +60,6 @@ log = logging.getLogger(__name__)
 INLINE_PRIVATE_CACHE = 5  # seconds; per user (is_personal) in private mode
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
-CARD_PROJECTS = 5
-CARD_EVENTS = 5
 INLINE_RESULTS = 10
 EXACT_POOL = 50  # search hits checked for an exact name before offering choices
 
@@ -158,55 +157,19 @@ async def zone_reply(
     others: tuple[str, ...] = (),
     admin: bool = False,
 ) -> texts.Reply | None:
-    """A zone's card; a zone with nothing recorded gets the directory's honest card.
-
-    ``others``: zones the same name also fits, offered as buttons beside this one.
-    """
-    zone = view.zones.get(zone_id)
-    if zone is None:
-        return None
-    store = context.store
-    entry = view.directory.get(zone_id)
-    other_zones = [view.zones[z] for z in others if z in view.zones]
-    read = await view.card_reads(
-        store,
-        zone_id,
-        projects=CARD_PROJECTS,
-        events=CARD_EVENTS,
-        sources=(zone.source, *(entry.sources if entry is not None else ())),
-        only_sources=(
-            (entry.sources if entry else (zone.source,))
-            if zone.source in DIRECTORY_SOURCE_IDS
-            else None
-        ),
+    """A zone's card: prepared (bot/jobs/zone_cards.py) or kept from an earlier question, else
+    read and rendered now. ``others``: zones the same name also fits, offered beside this one.
+    An admin's card (with notes on how records were made) is always rendered now."""
+    cards = context.services.zone_cards
+    if not admin:
+        card = cards.get(view.version, zone_id, others, lang)
+        if card is not None:
+            return card
+    reply = await zone_cards.build_card(
+        context.store, view, zone_id, lang, others=others, admin=admin
     )
-    figures, counts, sources = read.figures, read.counts, read.sources
-    if not figures and counts == ZoneCounts(0, 0) and zone.source in DIRECTORY_SOURCE_IDS:
-        return directory_texts.directory_card(
-            lang, zone, entry, sources, admin=admin, others=other_zones
-        )
-    projects, events, companies = read.projects, read.events, read.companies
-    extra: list[str] = []
-    if entry is not None:
-        extra = [
-            "",
-            *directory_texts.directory_lines(entry, sources, lang, heading=True, admin=admin),
-        ]
-    also_meant = [directory_texts.others_line(other_zones, lang)] if other_zones else []
-    reply = texts.zone_card(
-        lang,
-        zone,
-        names=_names(view),
-        counts=counts,
-        figures=figures,
-        projects=projects,
-        companies=companies,
-        events=events,
-        sources=sources,
-        directory=extra,
-        others=also_meant,
-    )
-    reply.buttons += directory_texts.others_buttons(other_zones, lang)
+    if not admin and reply is not None:
+        cards.put(view.version, zone_id, others, lang, reply)
     return reply
 
 

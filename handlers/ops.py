@@ -48,12 +48,15 @@ async def _admin_in_private(update: Update, context: BotContext) -> bool:
 
 
 async def status(update: Update, context: BotContext) -> None:
-    """/status: version, uptime, mode, store, last ticks, delivery backlog, errors, backups."""
+    """/status: version, uptime, mode, store, last ticks, delivery backlog, zone cards, errors,
+    backups."""
     message = update.effective_message
     if message is None or not await _admin_in_private(update, context):
         return
     ops = context.services.ops
     now = context.now()
+    cards = context.services.zone_cards
+    current = cards.prepared is not None and cards.prepared == await context.store.facts_version()
     view = texts.StatusView(
         version=version(),
         uptime=ops.uptime(),
@@ -63,6 +66,8 @@ async def status(update: Update, context: BotContext) -> None:
         errors=ops.errors_since(now - ERROR_WINDOW),
         chats_held=context.services.pacer.held_chats(),
         timezone=context.settings.timezone,
+        zone_cards=len(cards),
+        zone_cards_seconds=cards.seconds if current else None,
     )
     await message.reply_html(texts.status(view, context.lang))
 

@@ -64,7 +64,10 @@ class ImportSpool:
 
     def __init__(self, read: aiosqlite.Connection, known: KnownIds) -> None:
         self._read = read
-        self._known = known
+        # The store's company ids and those staged since, grown as chunks come (copying the
+        # union for each chunk's check cost O(companies) a chunk).
+        self._company_ids = set(known.companies)
+        self._known = replace(known, companies=self._company_ids)
         # OSError (no scratch space) reaches the caller, with nothing left behind.
         self._folder = tempfile.TemporaryDirectory(
             prefix="import-spool-", ignore_cleanup_errors=True
@@ -92,10 +95,10 @@ class ImportSpool:
         before, and the records (the file's sources and labels so far come along, for the
         reference check)."""
         # Checked against the store's companies and those staged before.
-        known = replace(self._known, companies=self._known.companies.union(self._companies))
-        check(facts, known)
+        check(facts, self._known)
         for company in facts.companies:
             self._companies[company.id] = names_of(company.model_dump())
+            self._company_ids.add(company.id)
         if facts.companies:
             await asyncio.to_thread(self._stage_companies, facts.companies)
         wanted = {p.company for p in facts.projects if p.company} | {

@@ -13,6 +13,7 @@ import copy
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,7 +278,7 @@ def acceptance(
     support: Mapping[str, Sequence[Doc]],
     *,
     existing: Mapping[str, Any] | None,
-    known: Mapping[str, frozenset[str]],
+    known: Mapping[str, AbstractSet[str]],
     keep_review: bool,
     previous_source: str | None = None,
 ) -> Doc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import attrgetter
@@ -41,7 +42,8 @@ class KnownIds:
     """Ids already in the store, so a file may refer to them without repeating them."""
 
     zones: frozenset[str] = frozenset()
-    companies: frozenset[str] = frozenset()
+    # A big import's check adds the companies it staged as it goes (storage/import_spool.py).
+    companies: AbstractSet[str] = frozenset()
     sources: frozenset[str] = frozenset()
     events: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
@@ -56,9 +58,9 @@ class _Checker:
     problems: list[str] = field(default_factory=list)
     # A big import checks each chunk of records against every id the file and the store
     # hold: the ids of a section are gathered once a check, not once a reference.
-    _ids: dict[str, tuple[set[str], frozenset[str]]] = field(default_factory=dict)
+    _ids: dict[str, tuple[set[str], AbstractSet[str]]] = field(default_factory=dict)
 
-    def ids(self, section: str) -> tuple[set[str], frozenset[str]]:
+    def ids(self, section: str) -> tuple[set[str], AbstractSet[str]]:
         """The ids of ``section`` in the file, and in the store."""
         if section not in self._ids:
             records = getattr(self.facts, section)

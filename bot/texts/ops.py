@@ -38,6 +38,10 @@ class StatusView:
     errors: dict[str, int]  # kind -> count over the last 24 hours
     chats_held: int  # chats Telegram asked us to wait for (429) right now
     timezone: str  # the times above are in it
+    # Zone cards kept in memory; seconds their preparation took when they are all prepared
+    # for the facts as they are now, None while they are not (bot/jobs/zone_cards.py).
+    zone_cards: int = 0
+    zone_cards_seconds: float | None = None
 
 
 def _duration(value: timedelta, lang: Lang) -> str:
@@ -94,6 +98,25 @@ def status(view: StatusView, lang: Lang) -> str:
         ) or tr(lang, "无", "nothing")
         lines.append(
             tr(lang, f"{name}：上次 {esc(at)}，{esc(did)}", f"{name}: last {esc(at)}, {esc(did)}")
+        )
+    if view.zone_cards_seconds is not None:
+        lines.append(
+            tr(
+                lang,
+                f"园区卡片：已按当前数据备好 {view.zone_cards} 张"
+                f"（用时 {view.zone_cards_seconds:.1f} 秒）",
+                f"zone cards: {view.zone_cards} prepared for the current facts "
+                f"(in {view.zone_cards_seconds:.1f} s)",
+            )
+        )
+    else:
+        lines.append(
+            tr(
+                lang,
+                f"园区卡片：准备中，已有 {view.zone_cards} 张（其余在查询时生成）",
+                f"zone cards: being prepared, {view.zone_cards} so far "
+                "(the others are made when asked)",
+            )
         )
     errors = ", ".join(f"{esc(k)} {v}" for k, v in sorted(view.errors.items()))
     lines.append(
