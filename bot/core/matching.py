@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import add
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -88,6 +91,224 @@ def fold(query: str) -> str:
     return normalise(simplified(query[: MAX_QUERY * 2]))
 
 
+# A point under SUGGEST_MIN: the bounds below hold with room for the scorer's rounding.
+_LEAST = SUGGEST_MIN - 1
+# When many names could be offered, those that could score this much are scored first: once
+# 12 names score at least a floor, the names that cannot reach it need no scoring (each scores
+# at least 1/200 under the whole-number floor, far beyond the scorer's rounding, so none ties).
+# The last floor is every name that could be offered.
+_FLOORS = (85, 75, 68, _LEAST)
+_SCORE_AT_ONCE = 100  # fewer possible names than this are scored in one go
+
+
+def _length_bounds(size: int) -> tuple[int, int]:
+    """The shortest and longest name that can reach SUGGEST_MIN against a query of ``size``."""
+    return -(-_LEAST * size // (200 - _LEAST)), (200 - _LEAST) * size // _LEAST
+
+
+def _needed(size: int, length: int, floor: int) -> int:
+    """Characters a name of ``length`` must share with a query of ``size`` (counted with their
+    repeats) to score ``floor`` or more: fuzz.ratio is 200 * LCS / (size + length), and the
+    longest common subsequence is at most the characters both hold."""
+    return -(-floor * (size + length) // 200)
+
+
+def _bits(row: bytearray) -> int:
+    """A row of bits, one per name, as an integer: the first name is the lowest bit."""
+    return int.from_bytes(row, "little")
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The names of one script whose length can reach SUGGEST_MIN against a query of one
+    length, and per floor what each needs: ``needs[f][i]`` is bit i of the count of shared
+    characters each name needs to reach floor f (``_FLOORS``), ``spares[f][i]`` its
+    complement (no negative integers: they cost three times as much), ``possible[f]`` the
+    names whose need the query's length can meet at all."""
+
+    names: int
+    count: int
+    needs: tuple[tuple[int, ...], ...]
+    spares: tuple[tuple[int, ...], ...]
+    possible: tuple[int, ...]
+
+
+@dataclass
+class _CharFilter:
+    """Which names hold enough of a query's characters to score a floor, as bit sets.
+
+    Bit i stands for the i-th name in name order. ``holding[c][k - 1]`` has the bit of every
+    name holding ``c`` at least k times; the query's characters add those sets up
+    bit-sliced (one integer per bit of the count), and each name's count is compared,
+    bit-sliced too, with what its length needs. Python integers do that a few hundred names
+    per operation; about 1 MB at 18,000 names, and up to ``WINDOWS_KEPT`` windows.
+    """
+
+    order: list[str]
+    backward: list[str]  # the names, last first
+    lengths: list[int]  # lengths[n]: the names n long
+    holding: dict[str, list[int]]
+    scripts: tuple[int, int, int]  # names holding a non-Han character, a Han one; all
+    _windows: dict[tuple[int, int], _Window] = field(default_factory=dict, repr=False)
+
+    # Scoring a short window whole costs less than filtering it (a name is scored in about
+    # 35 ns; filtering costs about 1.5 us per query character).
+    SCORE_WHOLE = 40
+    WINDOWS_KEPT = 32  # windows (query length, script) kept: about 80 kB each
+
+    @classmethod
+    def build(cls, names: Sequence[str]) -> _CharFilter:
+        """``names`` in name order."""
+        # One row of bits per character and repeat, a name a bit: cheaper to fill than
+        # integers to grow, and read as integers once (the first name is the lowest bit).
+        blank = bytes(len(names) // 8 + 1)
+        rows: dict[str, list[bytearray]] = {}
+        lengths = [bytearray(blank) for _ in range(max(map(len, names), default=0) + 1)]
+        latin, han = bytearray(blank), bytearray(blank)
+        for position, name in enumerate(names):
+            byte, bit = position >> 3, 1 << (position & 7)
+            for char in name:
+                levels = rows.get(char)
+                if levels is None:
+                    levels = rows[char] = []
+                for level in levels:
+                    if not level[byte] & bit:  # the first repeat this name lacks
+                        level[byte] |= bit
+                        break
+                else:
+                    levels.append(bytearray(blank))
+                    levels[-1][byte] = bit
+            lengths[len(name)][byte] |= bit
+            if not _all_han(name):
+                latin[byte] |= bit
+            if has_han(name):
+                han[byte] |= bit
+        return cls(
+            list(names),
+            list(reversed(names)),
+            [_bits(row) for row in lengths],
+            {char: [_bits(level) for level in levels] for char, levels in rows.items()},
+            (_bits(latin), _bits(han), (1 << len(names)) - 1),
+        )
+
+    def _window(self, size: int, group: int) -> _Window:
+        key = (size, group)
+        found = self._windows.get(key)
+        if found is None:
+            shortest, longest = _length_bounds(size)
+            runs = [
+                (length, self.lengths[length] & self.scripts[group])
+                for length in range(shortest, min(longest + 1, len(self.lengths)))
+            ]
+            names = 0
+            for _, run in runs:
+                names |= run
+            width = size.bit_length()
+            needs: list[tuple[int, ...]] = []
+            possible: list[int] = []
+            for floor in _FLOORS:
+                sliced, reachable = [0] * width, 0
+                for length, run in runs:
+                    need = _needed(size, length, floor)
+                    if run and need <= size:
+                        reachable |= run
+                        for i in range(width):
+                            if need >> i & 1:
+                                sliced[i] |= run
+                needs.append(tuple(sliced))
+                possible.append(reachable)
+            spares = tuple(tuple(names ^ need for need in sliced) for sliced in needs)
+            found = _Window(names, names.bit_count(), tuple(needs), spares, tuple(possible))
+            if len(self._windows) >= self.WINDOWS_KEPT:
+                # Start afresh rather than track use: one step, safe for a thread reading
+                # the same index (drafting resolves zones in a worker thread).
+                self._windows.clear()
+            self._windows[key] = found
+        return found
+
+    def best(self, text: str, group: int) -> list[tuple[str, float]] | None:
+        """The 12 names of ``group`` (0: holding a non-Han character, 1: a Han one, 2: all)
+        most like ``text``, as ``ZoneIndex.near_misses``; None when scoring the whole window
+        of lengths costs less than filtering it.
+
+        The names that could reach a higher floor are scored first, so that once 12 names
+        score at least a floor the rest need no scoring."""
+        window = self._window(len(text), group)
+        if window.count < self.SCORE_WHOLE * len(text):
+            return None
+        # counts[i]: bit i of each name's count of characters it shares with the query.
+        counts = [0] * len(text).bit_length()
+        for char, wanted in Counter(text).items():
+            for held in self.holding.get(char, ())[:wanted]:
+                carry = held & window.names
+                for i, bit in enumerate(counts):
+                    if not carry:
+                        break
+                    counts[i], carry = bit ^ carry, bit & carry
+        last = len(_FLOORS) - 1
+        every = _reaching(counts, window, last)
+        if every.bit_count() <= _SCORE_AT_ONCE:
+            return _scored(text, self._names(every))
+        found: list[tuple[str, float]] = []
+        given = waiting = 0
+        for f, floor in enumerate(_FLOORS):
+            kept = every if f == last else _reaching(counts, window, f)
+            waiting |= kept ^ given  # a higher floor's names reach this one too
+            given = kept
+            if f < last and len(found) + waiting.bit_count() < 12:
+                continue  # too few to stop after: scored with the next floor's
+            # Listing a name costs about twice scoring it: past half the window, scoring the
+            # window whole is cheaper.
+            if waiting.bit_count() * 2 > window.count:
+                return None
+            # Best first, equal scores in name order, as one extract over all would.
+            found += _scored(text, self._names(waiting))
+            found.sort(key=lambda hit: (-hit[1], hit[0]))
+            del found[12:]
+            waiting = 0
+            if len(found) == 12 and found[-1][1] >= floor:
+                break  # every name left scores under the floor
+        return found
+
+    def _names(self, kept: int) -> list[str]:
+        """The names whose bits are set in ``kept``, in name order."""
+        if not kept:
+            return []
+        low = (kept & -kept).bit_length() - 1
+        bits = format(kept >> low, "b")  # the last name's bit first
+        gaps = bits.split("1")
+        gaps.pop()
+        # Where each "1" of ``bits`` is in ``backward`` (the names last first), all in C:
+        # past the names above ``bits``, each gap and its "1".
+        at = accumulate(
+            map(add, map(len, gaps), repeat(1)), initial=len(self.order) - low - len(bits) - 1
+        )
+        next(at)
+        found = list(map(self.backward.__getitem__, at))
+        found.reverse()
+        return found
+
+
+def _scored(text: str, names: list[str]) -> list[tuple[str, float]]:
+    """The 12 of ``names`` most like ``text``, at least SUGGEST_MIN, best first, equal scores
+    in the order of ``names``."""
+    scored = process.extract(text, names, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_MIN)
+    return [(name, float(score)) for name, score, _ in scored]
+
+
+def _reaching(counts: list[int], window: _Window, floor: int) -> int:
+    """The names whose count is at least what they need to reach ``_FLOORS[floor]``, both
+    bit-sliced: from the top bit down, the names above their need already, and those equal
+    to it so far."""
+    needs, spares = window.needs[floor], window.spares[floor]
+    above, equal = 0, window.possible[floor]
+    for i in range(len(counts) - 1, -1, -1):
+        have = counts[i]
+        above |= equal & have & spares[i]
+        equal ^= equal & (have ^ needs[i])
+    return above | equal
+
+
 @dataclass
 class ZoneIndex:
     """Every normalised name each zone answers to.
@@ -104,6 +325,7 @@ class ZoneIndex:
     _sorted: list[str] | None = field(default=None, repr=False)
     _by_script: tuple[list[str], list[str]] | None = field(default=None, repr=False)
     _by_length: dict[tuple[int, int], list[str]] = field(default_factory=dict, repr=False)
+    _filter: _CharFilter | None = field(default=None, repr=False)
 
     @property
     def sorted_names(self) -> list[str]:
@@ -112,6 +334,7 @@ class ZoneIndex:
             self._sorted = sorted(self.names)
             self._by_script = None
             self._by_length.clear()
+            self._filter = None
         return self._sorted
 
     def near_miss_candidates(self, text: str) -> list[str]:
@@ -134,26 +357,37 @@ class ZoneIndex:
         """The 12 names most like ``text`` (fuzz.ratio, at least SUGGEST_MIN), best first,
         equal scores in name order: what rapidfuzz's extract over every candidate gives.
 
-        fuzz.ratio is at most 200 * shorter / (both lengths): a name much longer or shorter
-        than the query cannot reach SUGGEST_MIN, so only the names whose length can are
-        scored. They are the same for every query of one length: kept per length, in name
-        order (so equal scores keep their order), built on first use.
+        Only names that could reach SUGGEST_MIN are scored: those whose length can (fuzz.ratio
+        is at most 200 * shorter / both lengths) and that hold enough of the query's
+        characters (it is at most 200 * common characters / both lengths), as ``_CharFilter``
+        finds them. A short window of lengths is scored whole.
         """
+        group = 0 if not has_han(text) else 1 if _all_han(text) else 2
+        found = self.prepare_near_misses().best(text, group)
+        if found is None:
+            return _scored(text, self._length_window(text))
+        return found
+
+    def prepare_near_misses(self) -> _CharFilter:
+        """The character filter of the names, built on first use (40-80 ms and about 2 MB at
+        18,000 names): whoever prepares answers for a new index may build it beforehand."""
+        names = self.sorted_names
+        if self._filter is None:
+            self._filter = _CharFilter.build(names)
+        return self._filter
+
+    def _length_window(self, text: str) -> list[str]:
+        """The candidates, in name order, whose length can reach SUGGEST_MIN against
+        ``text``'s: the same for every query of one length, kept per length."""
         candidates = self.near_miss_candidates(text)
         size = len(text)
         key = (id(candidates), size)
         window = self._by_length.get(key)
         if window is None:
-            # A point under SUGGEST_MIN: the bound holds with room for the scorer's rounding.
-            least = SUGGEST_MIN - 1
-            shortest = -(-least * size // (200 - least))
-            longest = (200 - least) * size // least
+            shortest, longest = _length_bounds(size)
             window = [n for n in candidates if shortest <= len(n) <= longest]
             self._by_length[key] = window
-        scored = process.extract(
-            text, window, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_MIN
-        )
-        return [(name, float(score)) for name, score, _ in scored]
+        return window
 
     def with_prefix(self, text: str) -> set[str]:
         """Zones with a name that starts with ``text``."""
