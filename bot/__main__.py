@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -117,7 +118,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The exit status of a command whose reader closed the pipe early (`| head`): what the shell
+# reports for a process ended by SIGPIPE (128 + 13).
+SIGPIPE_STATUS = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line. A reader that stops early (`python -m bot export | head`) ends the
+    command quietly, with no traceback (the Python docs' "Note on SIGPIPE")."""
+    try:
+        try:
+            status = _main(argv)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here (after --help too), not at exit
+    except BrokenPipeError:
+        # Nothing more can be written: stdout goes to devnull so the flush at exit cannot
+        # raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return SIGPIPE_STATUS
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -150,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(settings)
     except (SettingsError, StoreError, FactFileError) as exc:
         return _fail(settings, redact(str(exc), secrets))
+    except BrokenPipeError:
+        raise  # the reader closed stdout: not a storage fault (main ends quietly)
     except (sqlite3.Error, OSError) as exc:
         # A storage fault (locked, full, read-only, damaged): one line naming the cause.
         fault = fault_of(exc)

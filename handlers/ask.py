@@ -8,25 +8,25 @@ person talked about is kept per (chat, user) in the store for follow-ups (它, �
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.core import ask_frame, ask_input
+from bot.core import ask_meaning as m
 from bot.core import questions as q
 from bot.core.ask_frame import Frame
 from bot.core.conditions import Condition, Judged, follow_measure, judge, sector_labels
-from bot.core.english_words import is_english
 from bot.core.records import Company, Event, Project, Zone, ZoneFigure
 from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
 from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
 from bot.texts import answers as t
-from bot.texts import clarify
+from bot.texts import clarify, together
 from bot.texts import conditions as ct
 from bot.texts import lookup as lookup_texts
 from bot.texts.common import Lang, date, pick
@@ -34,33 +34,13 @@ from bot.texts.common import Lang, date, pick
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
-TYPO_MIN = 85  # similarity of a mistyped Latin zone name (kunshn: 92; chang vs changde: 83)
-NAMED = ("company", "project", "event")
-FIGURE_INTENTS = {"count", "most", "least", "compare", "each", "breakdown"}
-MONEY_INTENTS = ("investment", "capital", "output", "land", "floor")
 # Projects read for a size condition (10亿元以上): a zone's all, or the store's latest this many
 # (said in the reply); reading and checking 1,000 takes about 30 ms.
 CONDITION_READ = 1000
 # 哪些园区有…以上的项目: the zones shown, and the projects shown under each.
 ZONES_SHOWN = 8
 PER_ZONE_SHOWN = 3
-ROLE_WORDS = (
-    "董事长",
-    "总经理",
-    "负责人",
-    "总裁",
-    "创始人",
-    "老板",
-    "chairman",
-    "ceo",
-    "founder",
-    "president",
-    "boss",
-    "chair",
-    "法定代表人",
-    "法人",
-)
-STRUCTURED = {"who", "when", "where", "founded", "companies", *MONEY_INTENTS}
+JOINT_LOOKED = 40  # matches of each joint search looked at (its count is "at least" past it)
 
 
 @dataclass
@@ -139,12 +119,15 @@ class Asker:
                 if await self._inside_a_name(flat, hit.key.start, hit.key.end):
                     chosen = [h for h in chosen if h.record_id != hit.record_id]
             zones = [h for h in chosen if h.kind == "zone"]
-        joined = _joined_names(text, chosen)
-        if len(joined) >= 2 and not self.fanned and not _compares(parsed):
+        joined = m.joined_names(text, chosen)
+        if len(joined) >= 2 and not self.fanned and not m.compares(parsed):
+            if m.asks_jointly(parsed):
+                # 德加能源与丰茂的合作项目: the records involving them all.
+                return await self._jointly(text, joined, ctx)
             # 昆山和咸宁的主导产业分别是什么, 德加能源和丰茂分别在哪个园区: each one asked alone.
             return await self._each(text, joined, ctx)
         if not zones and not named and not parsed.han:
-            typo = self._latin_zone_typo(text)  # kunshn new energy projects?
+            typo = m.latin_zone_typo(text, self.view.index)  # kunshn new energy projects?
             if typo is not None:
                 zones = [typo]
                 chosen = [*chosen, typo]
@@ -158,6 +141,18 @@ class Asker:
             if by_part is not None:
                 named = [by_part]
                 chosen = [*chosen, by_part]
+        if (
+            not zones
+            and not named
+            and m.asks_overall(parsed, q.terms(parsed, q.residue(text, []), q.fold(text)))
+            and not m.points_back(parsed)
+            and not m.sectors(parsed.text, self.view.labels)
+        ):
+            # 今年投资情况怎么样 with no subject and no 它/there: not about the last record
+            # talked about; ask which zone or sector is meant.
+            known = await self._zones_with_records()
+            example = self.view.zones.get(ctx.zone_id) if ctx and ctx.zone_id else None
+            return Outcome(together.which_subject(self.lang, known, example), ctx or Focus())
         guessed = next((h for h in named if h.guessed), None)
         no_context = ctx is None or not (ctx.zone_id or ctx.record_id or ctx.figure_id or ctx.frame)
         if no_context and not named:
@@ -187,9 +182,9 @@ class Asker:
                 # "this" in "this year" is no pointer once another zone is named.
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
             elif (
-                not _asks_for_a_list(parsed)
+                not m.asks_for_a_list(parsed)
                 and same_zone
-                and not (zones and _about_the_zone(parsed, zones))
+                and not (zones and m.about_the_zone(parsed, zones))
             ):
                 # (A zone named with its type, or with a count, ranking or amount:
                 # 昆山高新区前5个月招了多少项目, 昆山高新区注册资本 ask about the zone, not the
@@ -199,7 +194,7 @@ class Asker:
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
                 self.soft = True
         # The last zone, unless a list over the store is asked for (最近有什么签约).
-        listed = _asks_for_a_list(parsed) or parsed.condition is not None
+        listed = m.asks_for_a_list(parsed) or parsed.condition is not None
         pointed = parsed.followup or parsed.zone_pointer or self.reframed or not listed
         if focus.zone_id is None and ctx is not None and not named and pointed:
             focus.zone_id = ctx.zone_id
@@ -210,7 +205,7 @@ class Asker:
             (h.key.start - 1000, h.key.end - 1000) for h in chosen if h.key.start >= 1000
         ]
         rest = q.residue(text, spans)
-        latin_rest = _blank(q.fold(text), latin_spans)
+        latin_rest = m.blank(q.fold(text), latin_spans)
         units = q.terms(parsed, rest, latin_rest)
         # Names found still tell figures apart (已落户昆山的项目 vs 参赛项目).
         self.name_units = [
@@ -265,7 +260,7 @@ class Asker:
         """The question asked of each of the names joined in it (A和B…分别), one answer after
         the other in one reply."""
         outcomes: list[Outcome] = []
-        for question in _one_each(text, joined):
+        for question in m.one_each(text, joined):
             asker = Asker(self.context, self.view, self.lang)
             asker.fanned = True
             outcomes.append(await asker.answer(question, ctx))
@@ -274,6 +269,112 @@ class Asker:
             [row for o in outcomes for row in o.reply.buttons][:6],
         )
         return Outcome(reply, outcomes[0].focus)
+
+    async def _jointly(self, text: str, joined: list[q.NameHit], ctx: Focus | None) -> Outcome:
+        """德加能源与丰茂的合作项目, what did A and B do together: the projects and events that
+        involve all the names joined; when none does, said plainly, with each one's own."""
+        lang = self.lang
+        subjects: list[tuple[q.NameHit, object, str]] = []
+        for hit in joined:
+            if hit.kind == "zone":
+                record: object = self.view.zones.get(hit.record_id)
+            else:
+                record = await self._load(hit.kind, hit.record_id)
+            if record is not None:
+                subjects.append((hit, record, self._display_name(record)))
+        if len(subjects) < 2:
+            return await self._each(text, joined, ctx)
+        # The records naming them all: every record's search text holds its zone's names and
+        # its owner's or participants' names, so one search of a name of each finds them.
+        candidates: list[object] = []
+        seen: set[tuple[str, str]] = set()
+        forms = [m.search_forms(record) for _, record, _ in subjects]
+        cut = False  # some search had more matches than were looked at
+        for query in m.joint_searches(forms):
+            rows = await self.store.search_kinds(query, ("project", "event"), limit=JOINT_LOOKED)
+            cut = cut or len(rows) >= JOINT_LOOKED
+            for row in rows:
+                if (row.kind, row.record_id) not in seen:
+                    seen.add((row.kind, row.record_id))
+                    found = await self._load(row.kind, row.record_id)
+                    if found is not None:
+                        candidates.append(found)
+        asked = [(h.kind, h.record_id, m.record_names(r)) for h, r, _ in subjects]
+        both = m.involving_all(candidates, asked)
+        names = [name for _, _, name in subjects]
+        if both:
+            lines = [together.joint_head(lang, names, len(both), at_least=cut)]
+            lines += await self._items(both[:8])
+            first = both[0]
+            focus = Focus(
+                zone_id=getattr(first, "zone", None), kind=m.kind_of(first), record_id=first.id
+            )
+            shown: list[object] = list(both)
+        else:
+            lines = [together.joint_none(lang, names, looked=JOINT_LOOKED if cut else None)]
+            shown = []
+            for hit, record, name in subjects:
+                records = await self._own_records(hit, record)
+                lines.append(together.own_head(lang, name))
+                items = await self._items(records[:3])
+                lines += items or [together.own_none(lang, name)]
+                shown += records[:2]
+            focus = ctx or Focus()
+        ids = [getattr(r, "source", None) for r in shown[:2]]
+        sources = [await self.store.source(sid) for sid in dict.fromkeys(ids) if sid]
+        buttons = [
+            [t.card_button(m.kind_of(r), getattr(r, "id", ""), self._display_name(r), lang)]
+            for r in shown[:4]
+        ] or [[t.card_button(h.kind, h.record_id, name, lang)] for h, _, name in subjects[:4]]
+        answer = t.Answer(lines=lines, sources=[s for s in sources if s], buttons=buttons)
+        return Outcome(t.compose(lang, answer), focus)
+
+    async def _own_records(self, hit: q.NameHit, record: object) -> list[object]:
+        """A few projects and events of one name: a company's own and those naming it, a
+        zone's latest, a project or event itself."""
+        if isinstance(record, Company):
+            own: list[object] = list((await self.store.projects_of_company(record.id))[:3])
+            seen = {getattr(r, "id", "") for r in own}
+            names = m.record_names(record)
+            for query in m.joint_searches([m.search_forms(record)]):
+                for row in await self.store.search_kinds(query, ("event", "project"), limit=3):
+                    if row.record_id in seen:
+                        continue
+                    found = await self._load(row.kind, row.record_id)
+                    if found is not None and m.involves(found, "company", record.id, names):
+                        seen.add(row.record_id)
+                        own.append(found)
+            return own
+        if isinstance(record, Zone):
+            return [
+                *await self.store.projects_in_zone(record.id, limit=3),
+                *await self.store.events_in_zone(record.id, limit=3),
+            ]
+        return [record]
+
+    async def _items(self, records: Sequence[object]) -> list[str]:
+        """One line per project or event, as lists show them."""
+        owners = [r.company for r in records if isinstance(r, Project) and r.company]
+        companies = await self.store.companies(owners) if owners else {}
+        lines = []
+        for r in records:
+            if isinstance(r, Project):
+                company = companies.get(r.company) if r.company else None
+                lines.append(t.project_item(r, company, self.lang, self.names))
+            elif isinstance(r, Event):
+                lines.append(t.event_item(r, self.lang, self.names))
+        return lines
+
+    def _display_name(self, record: object) -> str:
+        if isinstance(record, Company):
+            return t.company_name(record, self.lang)
+        if isinstance(record, Zone):
+            return t.zone_name(record, record.id, self.lang)
+        if isinstance(record, Project):
+            return pick(self.lang, record.name_zh, record.name_en)
+        if isinstance(record, Event):
+            return pick(self.lang, record.title_zh, record.title_en)
+        return ""
 
     async def _command(self, text: str) -> Outcome | None:
         """zone kunshan, search 招聘会: a command typed without its slash, run as the command
@@ -295,27 +396,6 @@ class Asker:
             return Outcome(await lookup.search_reply(self.context, self.view, rest, 0, self.lang))
         return None
 
-    def _dated_event(self, asked: q.AskedPeriod, event: Event) -> bool:
-        """Whether an event is dated in the time asked."""
-        d = event.date
-        return d is not None and q.period_covers(
-            asked, d.year, d.month, d.end_month, self.year, exact=False, day=d.day
-        )
-
-    def _dated_in(self, asked: q.AskedPeriod, projects: list[Project]) -> list[Project]:
-        """The projects signed or landed in the period asked."""
-        return [
-            p
-            for p in projects
-            if any(
-                d is not None
-                and q.period_covers(
-                    asked, d.year, d.month, d.end_month, self.year, exact=False, day=d.day
-                )
-                for d in (p.stage_date, p.landed_date)
-            )
-        ]
-
     def _keep_frame(self, parsed: q.Parsed, frame: Frame) -> q.Parsed:
         """那新能源呢 / 那咸宁呢 / 那5亿以上的呢 after a size question (or 那5亿以上的呢 after a
         list): the size condition, stages and sector not changed by the follow-up are kept."""
@@ -328,7 +408,7 @@ class Asker:
             condition = follow_measure(parsed.condition, frame.condition, parsed.text)
         self.reframed = True
         self.kept_by_zone = frame.by_zone
-        if not self._sectors(parsed.text):
+        if not m.sectors(parsed.text, self.view.labels):
             self.kept_sectors = frame.sectors
         parsed = replace(parsed, condition=condition, stages=parsed.stages or frame.stages)
         self.parsed = parsed
@@ -342,7 +422,7 @@ class Asker:
         lean = q.dangling(parsed)
         if lean is None:
             return None
-        sectors = self._sectors(parsed.text)
+        sectors = m.sectors(parsed.text, self.view.labels)
         # What the message asks of its own ("And which zone has the most projects?",
         # 那5亿以上的呢): answerable without the earlier question; a time alone (那2027年呢) is not.
         own = (
@@ -408,7 +488,7 @@ class Asker:
         for key in keys:
             for zone_id in sorted(index.get(key.key, ())):
                 zone = self.view.zones.get(zone_id)
-                if key.by_pinyin and key.surface and not _zone_sound_ok(key, zone):
+                if key.by_pinyin and key.surface and not m.zone_sound_ok(key, zone):
                     continue
                 hits.append(q.NameHit("zone", zone_id, key, 3))
         await self.store.ensure_entity_names()
@@ -446,32 +526,6 @@ class Asker:
                 at = flat.find(word)
                 key = q.Key(word, at, at + len(word), False, word)
                 return q.NameHit(kind, named[0].record_id, key, 2)
-        return None
-
-    def _latin_zone_typo(self, text: str) -> q.NameHit | None:
-        """A zone's Latin name mistyped in a question (kunshn): one word of five letters or
-        more, neither a word of the engine's nor an English word, within a typo (similarity
-        85) of one zone's name."""
-        w = q.words()
-        folded = q.fold(text)
-        for match in re.finditer(r"[a-z]{5,}", folded):
-            word = match.group()
-            if word in w.english_stop or word in w.generic or word in q.UNIT_WORDS_EN:
-                continue
-            if is_english(word):  # "change" is not a mistyped changde
-                continue
-            best = process.extractOne(
-                word,
-                self.view.index.near_miss_candidates(word),
-                scorer=fuzz.ratio,
-                score_cutoff=TYPO_MIN,
-            )
-            if best is None:
-                continue
-            found = self.view.index.resolve(best[0])
-            if found.kind == "found":
-                key = q.Key(word, 1000 + match.start(), 1000 + match.end(), False, word)
-                return q.NameHit("zone", found.zone_ids[0], key, 2)
         return None
 
     async def _near_miss(self, text: str, chosen: list[q.NameHit]) -> q.NameHit | None:
@@ -524,9 +578,9 @@ class Asker:
         if (
             isinstance(record, Company)
             and not self.soft
-            and _asks_for_projects(parsed)
+            and m.asks_for_projects(parsed)
             and not parsed.stages
-            and not intents & {"who", "when", "where", "founded", *MONEY_INTENTS}
+            and not intents & {"who", "when", "where", "founded", *m.MONEY_INTENTS}
         ):
             # 德加能源有什么项目, does Dejia Energy have any projects: its projects, listed.
             return await self._company_projects(record, focus)
@@ -535,7 +589,7 @@ class Asker:
             "项目" in parsed.text
             or "project" in parsed.text
             or parsed.stages
-            or any(i in intents for i in MONEY_INTENTS)
+            or any(i in intents for i in m.MONEY_INTENTS)
             or ("when" in intents and "founded" not in intents)
         ):
             owned = await self.store.projects_of_company(record.id)
@@ -552,10 +606,10 @@ class Asker:
         if parsed.condition is not None and (record is None or self.soft or self.reframed):
             # 昆山高新区2000亩以上签约了哪些项目: the projects that meet the size asked.
             return await self._condition_list(parsed, parsed.condition, focus)
-        sectors = self._sectors(parsed.text)
+        sectors = m.sectors(parsed.text, self.view.labels)
         other_year = parsed.period is not None and parsed.period.relative != "this"
         wants_figure = (
-            bool(intents & FIGURE_INTENTS)
+            bool(intents & m.FIGURE_INTENTS)
             or (parsed.top is not None and record is None)
             or (
                 focus.figure_id is not None
@@ -578,14 +632,14 @@ class Asker:
                 and focus.zone_id is not None
             )
         )
-        if not isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS):
+        if not isinstance(record, Project) and any(i in intents for i in m.MONEY_INTENTS):
             wants_figure = True  # 注册资本多少 of a zone: a reported figure
         if self.soft and record is not None and not (wants_figure and sectors):
             record = await self._better_record(record, focus, units)
         if focus.zone_id is None and record is not None:
             focus.zone_id = getattr(record, "zone", None)
         if wants_figure and not (
-            isinstance(record, Project) and any(i in intents for i in MONEY_INTENTS)
+            isinstance(record, Project) and any(i in intents for i in m.MONEY_INTENTS)
         ):
             found = await self._figures(parsed, focus, record, sectors, units)
             if found is not None:
@@ -615,10 +669,10 @@ class Asker:
                 return await self._zone_answer(
                     zone, t.leading_lines(zone, self.lang, self.names), focus
                 )
-        if record is None and intents & STRUCTURED:
+        if record is None and intents & m.STRUCTURED:
             # 谁给雅加达绿洲双塔提供的塔机: the record the words fit best, asked as by name.
             best = await self._best_sentences(parsed, focus, None, units)
-            if best and best[0][1].kind in NAMED:
+            if best and best[0][1].kind in m.NAMED:
                 top = best[0][1]
                 target = await self._load(top.kind, top.record_id)
                 if target is not None:
@@ -657,12 +711,12 @@ class Asker:
         typed = [q.Unit((u.word,), u.weight, u.word) for u in units]
 
         def fit(rec: object) -> float:
-            text = _record_text(rec, True) + " " + _record_text(rec, False)
-            return q.score(text, units) + q.score(_title_of(rec), typed)
+            text = m.record_text(rec, True) + " " + m.record_text(rec, False)
+            return q.score(text, units) + q.score(m.title_of(rec), typed)
 
         own = fit(record)
         best: tuple[float, object] | None = None
-        for hit in await self.store.search_any(words, kinds=NAMED, limit=5):
+        for hit in await self.store.search_any(words, kinds=m.NAMED, limit=5):
             if hit.record_id == getattr(record, "id", None):
                 continue
             other = await self._load(hit.kind, hit.record_id)
@@ -675,33 +729,13 @@ class Asker:
                 best = (value, other)
         if best is not None and best[0] > own + 0.9:
             chosen = best[1]
-            focus.kind, focus.record_id = _kind(chosen), getattr(chosen, "id", None)
+            focus.kind, focus.record_id = m.kind_of(chosen), getattr(chosen, "id", None)
             focus.zone_id = getattr(chosen, "zone", None) or focus.zone_id
             focus.figure_id = None
             return chosen
         return record
 
     # ---- figures ------------------------------------------------------------------------
-
-    def _sectors(self, text: str) -> list[str]:
-        """Sector labels the message names (新材料, new materials), longest first."""
-        found: list[tuple[int, str]] = []
-        folded = text
-        aliases = q.words().sector_aliases
-        for lb in self.view.labels.values():
-            for name in (lb.label, lb.name_en, *aliases.get(lb.label, ())):
-                if not name or len(name) < 2:
-                    continue
-                at = _find_word(folded.replace("-", " "), q.fold(name).replace("-", " "))
-                if at >= 0:
-                    found.append((at, lb.label))
-                    break
-        found.sort()
-        out: list[str] = []
-        for _, label in found:
-            if not any(label in o or o in label for o in out):
-                out.append(label)
-        return out
 
     async def _figures(
         self,
@@ -770,7 +804,7 @@ class Asker:
                     for f in heads
                     if f.name_zh == best_name.name_zh and f.value.unit == best_name.value.unit
                 ]
-                same, apart = self._one_period(parsed, same)
+                same, apart = m.one_period(parsed, same, self.year)
                 absent = [
                     self.names.zone(z, lang)
                     for z in self.zones_named
@@ -844,7 +878,7 @@ class Asker:
             # "And the emerging ones?", "那2027年呢": another figure named by its own words,
             # or the same figure asked of another time.
             anchor = by_id[focus.figure_id]  # type: ignore[index]
-            picked = self._figure_by_words(pool, content)
+            picked = m.figure_by_words(pool, content, self.view.labels)
             if not picked and parsed.period is not None:
                 picked = [anchor]
         heads = [f for f in pool if f.part_of is None]
@@ -888,14 +922,14 @@ class Asker:
             shown = picked
         else:
             dated = parsed.period is not None and parsed.period.has_year
-            if not intents & {"count", "breakdown", *MONEY_INTENTS} and not dated:
+            if not intents & {"count", "breakdown", *m.MONEY_INTENTS} and not dated:
                 return None
             # Of figures that fit as well, the one of the time asked (今年: 2026, not 2025).
             scored = sorted(
                 pool,
                 key=lambda f: (
                     -(q.score(f"{f.name_zh} {f.name_en or ''} {f.sector or ''}", units)),
-                    not self._covers(parsed, f),
+                    not m.covers(parsed, f, self.year),
                 ),
             )
             top = scored[0]
@@ -956,41 +990,6 @@ class Asker:
         ]
         return t.held_counts_line(held, self.lang)
 
-    def _covers(self, parsed: q.Parsed, figure: ZoneFigure) -> bool:
-        """Whether a figure is of exactly the time asked (any figure when none is asked)."""
-        p = figure.period
-        return q.period_covers(
-            parsed.period,
-            p.year if p else None,
-            p.month if p else None,
-            p.end_month if p else None,
-            self.year,
-            exact=True,
-        )
-
-    def _one_period(
-        self, parsed: q.Parsed, figures: list[ZoneFigure]
-    ) -> tuple[list[ZoneFigure], list[ZoneFigure]]:
-        """Figures to rank against each other, all of one period, and the rest (shown apart,
-        each with its own period, never ranked with them): those of the time asked when any
-        are, else those of the period most zones report (the latest on a tie)."""
-
-        if parsed.period is not None and any(self._covers(parsed, f) for f in figures):
-            keep = [f for f in figures if self._covers(parsed, f)]
-        else:
-            groups: dict[PartialDate | None, list[ZoneFigure]] = {}
-            for f in figures:
-                groups.setdefault(f.period, []).append(f)
-            keep = max(
-                groups.values(),
-                key=lambda g: (
-                    len(g),
-                    g[0].period.year or 0 if g[0].period else 0,
-                    g[0].period.month or 0 if g[0].period else 0,
-                ),
-            )
-        return keep, [f for f in figures if f not in keep]
-
     def _period_first(
         self, parsed: q.Parsed, period: PartialDate | None, lines: list[str], *, exact: bool
     ) -> bool:
@@ -1015,36 +1014,6 @@ class Asker:
             0, t.period_not_held(asked.label, period, asked.has_year, self.lang, figure=exact)
         )
         return True
-
-    def _figure_by_words(self, pool: list[ZoneFigure], content: list[q.Unit]) -> list[ZoneFigure]:
-        """The one figure whose names hold the question's words ("the emerging ones",
-        "new-generation IT"); a word that fits several figures counts for less."""
-        w = q.words()
-        tokens: list[str] = []
-        for unit in content:
-            for part in re.split(r"[-\s]+", unit.word):
-                if len(part) >= 2 and part not in w.english_stop and part not in w.generic:
-                    tokens.append(part)
-        if not tokens:
-            return []
-
-        def names(f: ZoneFigure) -> str:
-            label = self.view.labels.get(f.sector or "")
-            extra = f"{f.sector or ''} {label.name_en if label and label.name_en else ''}"
-            return q.fold(f"{f.name_zh} {f.name_en or ''} {extra}")
-
-        texts = {f.id: names(f) for f in pool}
-        scores: dict[str, float] = dict.fromkeys(texts, 0.0)
-        for token in dict.fromkeys(tokens):
-            fits = [fid for fid, text in texts.items() if q.score(text, [q.Unit((token,), 1.0)])]
-            for fid in fits:
-                scores[fid] += 1.0 / len(fits)
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] < 0.5:
-            return []
-        if len(ranked) > 1 and ranked[1][1] >= ranked[0][1]:
-            return []
-        return [f for f in pool if f.id == ranked[0][0]]
 
     async def _event_figures(
         self,
@@ -1087,7 +1056,7 @@ class Asker:
                 if own < 1.0:
                     continue  # the figure itself must fit the question, not just its event
                 loose = [u for u in content if q.score(name, [u]) == 0]
-                fit = max(fit, own + 0.5 * q.score(_title_of(event), loose))
+                fit = max(fit, own + 0.5 * q.score(m.title_of(event), loose))
             if fit > to_beat and fit >= 1.0:
                 sub = Focus(zone_id=event.zone, kind="event", record_id=event.id)
                 return await self._event_figure_answer(event, content, sub)
@@ -1098,7 +1067,7 @@ class Asker:
     ) -> Outcome:
         lang = self.lang
         # Words that name the event itself (招聘会, 塔机) don't tell its figures apart.
-        title = _title_of(record)
+        title = m.title_of(record)
         telling = [u for u in units if q.score(title, [u]) == 0] or units
         ranked = sorted(
             record.figures, key=lambda f: -q.score(f"{f.name_zh} {f.name_en or ''}", telling)
@@ -1148,7 +1117,7 @@ class Asker:
             if record.company and (intents & {"who", "founded", "does"}):
                 company = await self.store.company(record.company)
         if "who" in intents:
-            role = next((r for r in ROLE_WORDS if r in parsed.text), None)
+            role = next((r for r in m.ROLE_WORDS if r in parsed.text), None)
             if company is not None and (company.people or role is not None):
                 # 和谁合作 asks for a partner, not a person: only a role word or known people.
                 lines += (
@@ -1176,7 +1145,7 @@ class Asker:
                 places = record.places if isinstance(record, Event) else ()
                 lines += t.where_record(self.view.zones.get(record.zone), record.zone, places, lang)
         if project is not None:
-            wants = [i for i in MONEY_INTENTS if i in intents]
+            wants = [i for i in m.MONEY_INTENTS if i in intents]
             if wants:
                 lines += t.money_lines(project, wants, lang)
             if parsed.stages or ("when" in intents and "founded" not in intents):
@@ -1205,7 +1174,7 @@ class Asker:
 
     async def _answer_for(self, record: object, lines: list[str]) -> t.Answer:
         lang = self.lang
-        kind = _kind(record)
+        kind = m.kind_of(record)
         record_id = getattr(record, "id", "")
         title = await self._title(kind, record_id)
         buttons = [[t.card_button(kind, record_id, title, lang)]]
@@ -1258,7 +1227,7 @@ class Asker:
         items = list(unique.values())
         asked = parsed.period
         if asked is not None:
-            items = self._dated_in(asked, items)
+            items = m.dated_in(asked, items, self.year)
         zone = self.view.zones.get(focus.zone_id or "")
         zone_label = t.zone_name(zone, focus.zone_id, lang) if zone else None
         asked_label = asked.label if asked is not None else None
@@ -1309,8 +1278,8 @@ class Asker:
         found = found[:CONDITION_READ]
         asked = parsed.period
         if asked is not None:
-            found = self._dated_in(asked, found)
-        sectors = self._sectors(parsed.text) or list(self.kept_sectors)
+            found = m.dated_in(asked, found, self.year)
+        sectors = m.sectors(parsed.text, self.view.labels) or list(self.kept_sectors)
         if sectors:
             # 新能源领域10亿以上的项目: the projects of that sector (an area covers its labels).
             covered = sector_labels(sectors, self.view.labels, self.view.areas)
@@ -1442,7 +1411,7 @@ class Asker:
             # Keep those whose own words match best (最近有什么比赛 -> the competition).
             if events or projects:
                 scored = [
-                    (q.score(_record_text(r, parsed.han), units), r) for r in [*events, *projects]
+                    (q.score(m.record_text(r, parsed.han), units), r) for r in [*events, *projects]
                 ]
                 top = max(s for s, _ in scored)
                 if top > 0:
@@ -1470,8 +1439,8 @@ class Asker:
         asked = parsed.period
         if asked is not None:
             # 最近一个月有什么动态: only what is dated in that time; none, said, then the latest.
-            in_time = [e for e in events if self._dated_event(asked, e)]
-            dated = self._dated_in(asked, projects)
+            in_time = [e for e in events if m.dated_event(asked, e, self.year)]
+            dated = m.dated_in(asked, projects, self.year)
             if in_time or dated:
                 events, projects = in_time, dated
             else:
@@ -1496,7 +1465,7 @@ class Asker:
         answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
         new_focus = Focus(zone_id=focus.zone_id)
         if matched is not None:
-            new_focus = Focus(zone_id=matched.zone, kind=_kind(matched), record_id=matched.id)
+            new_focus = Focus(zone_id=matched.zone, kind=m.kind_of(matched), record_id=matched.id)
         return Outcome(t.compose(lang, answer), new_focus)
 
     # ---- sentences ----------------------------------------------------------------------
@@ -1510,7 +1479,7 @@ class Asker:
         seen: set[tuple[str, str]] = set()
 
         def add(rec: object, bonus: float) -> None:
-            key = (_kind(rec), getattr(rec, "id", ""))
+            key = (m.kind_of(rec), getattr(rec, "id", ""))
             if rec is not None and key not in seen:
                 seen.add(key)
                 found.append((rec, bonus))
@@ -1564,12 +1533,12 @@ class Asker:
             # A record found by its words whose own name holds them (祖冲之杯 … 北京赛) ranks
             # up; not the record in question (it has its bonus) and not a zone.
             if (record is None or self.soft) and rec is not record and not isinstance(rec, Zone):
-                bonus += min(1.5, 0.5 * q.score(_title_of(rec), plain))
-            for text in _texts(rec, parsed.han):
+                bonus += min(1.5, 0.5 * q.score(m.title_of(rec), plain))
+            for text in m.record_texts(rec, parsed.han):
                 for s in q.sentences(text):
                     if _record_note(s):
                         continue
-                    passages.append(q.Passage(_kind(rec), getattr(rec, "id", ""), s, bonus))
+                    passages.append(q.Passage(m.kind_of(rec), getattr(rec, "id", ""), s, bonus))
         return q.best_passages(passages, units)
 
     async def _passages(
@@ -1634,7 +1603,7 @@ class Asker:
             answer.sources.append(await self.store.source(extra_source))
         new_focus = Focus(
             zone_id=getattr(rec, "zone", None) or focus.zone_id,
-            kind=_kind(rec),
+            kind=m.kind_of(rec),
             record_id=top.record_id,
         )
         return Outcome(t.compose(lang, answer), new_focus)
@@ -1646,7 +1615,7 @@ class Asker:
         lines: list[str] = [t.not_stated(lang)] if unknown else []
         texts = [
             s
-            for text in _texts(record, lang == "zh")
+            for text in m.record_texts(record, lang == "zh")
             for s in q.sentences(text)
             if not _record_note(s)
         ]
@@ -1695,195 +1664,10 @@ class Asker:
 # ---- helpers -----------------------------------------------------------------------------------
 
 
-# Between two names asked about together: 和, 与, 跟, 及, 、, "and", "&".
-_JOINER_ZH = re.compile(r"^(?:和|与|跟|及|以及|还有|、|同)$")
-_JOINER_EN = re.compile(r"^\s*(?:,|&|and|,\s*and)\s*$")
-_EACH_WORDS = re.compile(r"分别|各自|(?<![a-z])(?:respectively|each)(?![a-z])")
-
-
-def _joined_names(text: str, chosen: list[q.NameHit]) -> list[q.NameHit]:
-    """The names of the message joined by 和/与/、/and (昆山和咸宁, Dejia and Fengmao), in
-    order; fewer than two when none are."""
-    spans: dict[tuple[int, int], q.NameHit] = {}
-    for hit in chosen:
-        spans.setdefault((hit.key.start, hit.key.end), hit)
-    ordered = [spans[k] for k in sorted(spans)]
-    flat, folded = q.squeeze(text), q.fold(text)
-    best: list[q.NameHit] = []
-    run: list[q.NameHit] = []
-    for hit in ordered:
-        if run:
-            last = run[-1]
-            latin = hit.key.start >= 1000 and last.key.start >= 1000
-            han = hit.key.start < 1000 and last.key.start < 1000
-            gap = (
-                folded[last.key.end - 1000 : hit.key.start - 1000]
-                if latin
-                else flat[last.key.end : hit.key.start]
-                if han
-                else None
-            )
-            pattern = _JOINER_EN if latin else _JOINER_ZH
-            if gap is None or not pattern.match(gap):
-                best = run if len(run) > len(best) else best
-                run = []
-        run.append(hit)
-    best = run if len(run) > len(best) else best
-    return best[:4] if len(best) >= 2 else []
-
-
-def _one_each(text: str, joined: list[q.NameHit]) -> list[str]:
-    """The message once per joined name, the others (and 分别, each) left out."""
-    latin = joined[0].key.start >= 1000
-    base = q.fold(text) if latin else q.squeeze(text)
-    offset = 1000 if latin else 0
-    start, end = joined[0].key.start - offset, joined[-1].key.end - offset
-    out = []
-    for hit in joined:
-        name = base[hit.key.start - offset : hit.key.end - offset]
-        question = _EACH_WORDS.sub(" ", base[:start] + name + base[end:]).strip()
-        out.append(question if question.endswith(("?", "？")) else question + "？")
-    return out
-
-
-def _compares(parsed: q.Parsed) -> bool:
-    """A comparison or ranking: names joined in it are compared, not asked about each."""
-    return bool(parsed.intents & {"most", "least", "compare"}) or parsed.top is not None
-
-
-def _about_the_zone(parsed: q.Parsed, zones: list[q.NameHit]) -> bool:
-    """Whether a question naming a zone (and no record) is about the zone rather than about
-    the record talked about before: the zone named as such (昆山高新区), or a count, ranking
-    or amount asked."""
-    asked = parsed.intents & (FIGURE_INTENTS | set(MONEY_INTENTS)) or parsed.top is not None
-    return bool(asked) or any(q.names_zone_type(h.key.surface) for h in zones)
-
-
-_PROJECTS_ASKED = re.compile(
-    r"(?:什么|哪些|哪几|几个|多少|有没有)[^，。？?]{0,4}项目|项目(?:有)?(?:哪些|几个|多少)"
-    r"|(?<![a-z])(?:what|which|any|how many)\s+(?:\w+\s+){0,2}projects?(?![a-z])"
-)
-
-
-def _asks_for_projects(parsed: q.Parsed) -> bool:
-    """德加能源有什么项目, 丰茂有几个项目, "does Dejia Energy have any projects": the projects
-    themselves are asked for (not an attribute of the one project)."""
-    return _PROJECTS_ASKED.search(parsed.text) is not None
-
-
-def _asks_for_a_list(parsed: q.Parsed) -> bool:
-    """最近有什么签约, 3月签约了什么: a list over the store, not more on the last record."""
-    if "recent" in parsed.intents or "zones_list" in parsed.intents:
-        return True
-    listy = ("什么", "哪些", "what", "which")
-    return bool(parsed.stages) and any(w in parsed.text for w in listy)
-
-
-def _find_word(text: str, name: str) -> int:
-    """Where a sector name stands in the text; a Latin name only as whole words (the alias
-    "equipment" is not inside "equipments'", "it" never inside "with")."""
-    if has_han(name):
-        return text.find(name)
-    found = re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", text)
-    return found.start() if found else -1
-
-
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        for i in range(max(0, start), min(len(chars), end)):
-            chars[i] = " "
-    return "".join(chars)
-
-
-def _zone_sound_ok(key: q.Key, zone: Zone | None) -> bool:
-    """A zone found by the sound of what was typed: only a near spelling (坤山 -> 昆山), one
-    that shares a character with the zone's name (with 400 zones, 的氧 sounds like 德阳)."""
-    if len(key.surface) < 2 or zone is None:
-        return False
-    return any(ch in zone.short_zh or ch in zone.name_zh for ch in key.surface)
-
-
-def _kind(record: object) -> str:
-    if isinstance(record, Company):
-        return "company"
-    if isinstance(record, Project):
-        return "project"
-    if isinstance(record, Event):
-        return "event"
-    if isinstance(record, Zone):
-        return "zone"
-    return "figure"
-
-
 def _record_note(sentence: str) -> bool:
     """Notes on how a record was made are for admins, never an answer."""
     extra = ("页面原文写作", "行业标签为本库")
     return any(w in sentence for w in (*lookup_texts.RECORD_NOTES, *extra))
-
-
-def _texts(record: object, han: bool) -> list[str]:
-    """A record's prose in the question's language (the other language as a fallback)."""
-
-    def both(zh: str | None, en: str | None) -> list[str]:
-        first, second = (zh, en) if han else (en, zh)
-        return [x for x in (first,) if x] or [x for x in (second,) if x]
-
-    if isinstance(record, Company):
-        out = both(record.description_zh, record.description_en)
-        if record.founded is not None:
-            out.append(
-                f"成立于{date(record.founded, 'zh')}。"
-                if han
-                else f"Founded in {date(record.founded, 'en')}."
-            )
-        for p in record.people:
-            out.append(f"{p.role_zh or ''}{p.name}。" if han else f"{p.role_en or ''} {p.name}.")
-        return out
-    if isinstance(record, Project):
-        highlights = list(record.highlights_zh if han else record.highlights_en) or list(
-            record.highlights_zh
-        )
-        # The highlights are one list (热管理系统、空气悬架系统…): one passage, not four.
-        joined = ("、" if han else ", ").join(h.rstrip("。.;；") for h in highlights)
-        return [
-            *((joined + ("。" if han else "."),) if joined else ()),
-            *both(record.note, record.note_en),
-        ]
-    if isinstance(record, Event):
-        figures = [
-            (
-                f"{f.name_zh}{f.value.text()}。"
-                if han
-                else f"{f.name_en or f.name_zh}: {f.value.text()}."
-            )
-            for f in record.figures
-        ]
-        return [*both(record.summary_zh, record.summary_en), *figures]
-    if isinstance(record, Zone):
-        return both(record.summary_zh, record.summary_en)
-    return []
-
-
-def _title_of(record: object) -> str:
-    if isinstance(record, Event):
-        return f"{record.title_zh} {record.title_en or ''}"
-    if isinstance(record, Project):
-        return f"{record.name_zh} {record.name_en or ''}"
-    if isinstance(record, Company):
-        return f"{record.name_zh} {record.short_zh or ''} {record.name_en or ''}"
-    if isinstance(record, Zone):
-        return f"{record.name_zh} {record.short_zh} {record.name_en or ''}"
-    return ""
-
-
-def _record_text(record: object, han: bool) -> str:
-    title = ""
-    if isinstance(record, Event):
-        title = f"{record.title_zh} {record.title_en or ''} {record.kind.value}"
-    elif isinstance(record, Project):
-        title = f"{record.name_zh} {record.name_en or ''}"
-    return title + " " + " ".join(_texts(record, han))
 
 
 def _zone_summary_lines(zone: Zone, lang: Lang) -> list[str]:

@@ -89,6 +89,9 @@ class Words:
     record_pointers_en: tuple[str, ...] = ()
     which_zones_zh: tuple[str, ...] = ()  # 哪些园区, 哪个园区: the answer is zones
     which_zones_en: tuple[str, ...] = ()
+    joint: tuple[str, ...] = ()  # 合作, together: names asked about together
+    overall: tuple[str, ...] = ()  # 情况, trend: the overall picture
+    place_pointers: tuple[str, ...] = ()  # 那里, there
 
 
 def _longest_first(items: Iterable[Any]) -> tuple[str, ...]:
@@ -142,6 +145,13 @@ def words() -> Words:
         record_pointers_en=_longest_first(data.get("record_pointers", {}).get("en", ())),
         which_zones_zh=_longest_first(data.get("which_zones", {}).get("zh", ())),
         which_zones_en=_longest_first(data.get("which_zones", {}).get("en", ())),
+        joint=_longest_first(
+            [*data.get("joint", {}).get("zh", ()), *data.get("joint", {}).get("en", ())]
+        ),
+        overall=_longest_first(
+            [*data.get("overall", {}).get("zh", ()), *data.get("overall", {}).get("en", ())]
+        ),
+        place_pointers=_longest_first(data.get("place_pointers", ())),
     )
 
 
@@ -231,6 +241,12 @@ def _contains(text: str, word: str) -> bool:
     if _HAN.search(word):
         return word in text
     return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+
+
+def contains_word(text: str, word: str) -> bool:
+    """Whether a folded text holds a word: a Chinese word anywhere, a Latin one as whole
+    words."""
+    return _contains(text, word)
 
 
 def parse(text: str, today: date | None = None) -> Parsed:
