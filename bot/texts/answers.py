@@ -216,6 +216,15 @@ def stage_line(project: Project, lang: Lang) -> str:
     return text
 
 
+def stage_date_unknown(lang: Lang) -> str:
+    """When asked and the source gives no date for the stage: said, never guessed."""
+    return tr(
+        lang,
+        "日期：页面未给出具体日期。",
+        "Date: the source gives no date.",
+    )
+
+
 def _year_note(project: Project, lang: Lang) -> str:
     if project.stage_date is not None and project.stage_date.year is None:
         return tr(lang, "，页面未给年份", ", year not given")
@@ -451,6 +460,16 @@ def compare_lines(a: ZoneFigure, b: ZoneFigure, lang: Lang, names: Names) -> lis
             )
         )
     return lines
+
+
+def no_zone_measure(lang: Lang) -> str:
+    """Zones ranked on a measure no zone reports: said, no other figure put in its place."""
+    return tr(
+        lang,
+        "库里没有哪个园区报道过这项数字（来源未报道），无法排名或比较，也不拿别的数字代替。",
+        "No zone in the store reports that figure (the sources do not give it), so the zones "
+        "cannot be ranked or compared on it, and no other figure is used instead.",
+    )
 
 
 def zone_ranking_lines(
