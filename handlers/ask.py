@@ -712,6 +712,22 @@ class Asker:
                 return await self._zone_answer(
                     zone, t.leading_lines(zone, self.lang, self.names), focus
                 )
+        asked_period = parsed.period
+        if (
+            record is None
+            and not self.zone_named
+            and not self.named
+            and asked_period is not None
+            and asked_period.year is not None
+            and intents & set(m.MONEY_INTENTS)
+            and not intents & {"who", "where", "founded", "companies"}
+        ):
+            # 2024年规上工业产值是多少: an amount of a year, of no zone or record named; no
+            # record's figure of another kind (or of no year) is passed off as the answer.
+            typed = [u.typed or u.word for u in units if u.weight >= 1.0]
+            words = " ".join(dict.fromkeys(typed)) or parsed.text
+            reply = t.amount_not_held(self.lang, asked_period.label, words)
+            return Outcome(t.compose(self.lang, t.Answer(lines=[reply])), focus)
         if record is None and intents & m.STRUCTURED:
             # 谁给雅加达绿洲双塔提供的塔机: the record the words fit best, asked as by name.
             best = await self._best_sentences(parsed, focus, None, units)
@@ -884,15 +900,31 @@ class Asker:
                     lines = t.zone_ranking_lines([], 0, True, lang, self.names, absent)
                     lines.append(await self._held_line())
                     return Outcome(t.compose(lang, t.Answer(lines=lines)), focus)
-            generic = q.words().generic
-            asked = [u for u in content if u.weight >= 1.0 and q.fold(u.word) not in generic]
+            w = q.words()
+            plain = w.generic | {q.fold(k) for keys in w.intents.values() for k in keys}
+            asked = [
+                u
+                for u in content
+                if u.weight >= 1.0 and q.fold(u.word) not in plain | w.english_stop
+            ]
             if asked and not any(q.score(f"{f.name_zh} {f.name_en or ''}", asked) for f in heads):
                 # 哪个园区签约金额最高, 哪个园区招聘会招到的人最多: no zone's figure measures
                 # what is asked; another figure is not ranked in its place.
                 heads = []
-                if not await self.store.search_count(" ".join(q.search_words(asked))):
+                held = [await self.store.search_count(u.typed or u.word) for u in asked[:4]]
+                if not any(held):
                     lines = [t.no_zone_measure(lang)]
                     return Outcome(t.compose(lang, t.Answer(lines=lines)), focus)
+                # 哪个园区招聘会招到的人最多: an event's own figures may measure it.
+                for unit, count in zip(asked, held, strict=False):
+                    if not count:
+                        continue
+                    rows = await self.store.search_kinds(unit.typed or unit.word, ("event",), 3)
+                    for row in rows:
+                        event = await self._load("event", row.record_id)
+                        if isinstance(event, Event) and event.figures:
+                            sub = Focus(zone_id=event.zone, kind="event", record_id=event.id)
+                            return await self._event_figure_answer(event, units, sub)
             if heads:
                 best_name = max(
                     heads,
@@ -1629,6 +1661,7 @@ class Asker:
                 ]
             if in_time or dated:
                 events, projects = in_time, dated
+                head = t.dated_head(lang, asked.label, zone.short_zh if zone else None)
             else:
                 head = t.none_in_time(lang, asked.label, zone.short_zh if zone else None)
         companies = await self.store.companies(p.company for p in projects if p.company)

@@ -243,6 +243,13 @@ def _contains(text: str, word: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
 
 
+@lru_cache(maxsize=1)
+def _intent_cancel() -> dict[str, tuple[str, ...]]:
+    """ask_words.yaml ``intent_cancel``: words that, anywhere in a question, undo an intent."""
+    data: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    return {str(k): _longest_first(v) for k, v in data.get("intent_cancel", {}).items()}
+
+
 def contains_word(text: str, word: str) -> bool:
     """Whether a folded text holds a word: a Chinese word anywhere, a Latin one as whole
     words."""
@@ -264,6 +271,10 @@ def parse(text: str, today: date | None = None) -> Parsed:
             masked = masked.replace(not_word, " ")
         if any(_contains(masked, k) for k in keys):
             intents.add(name)
+    for name, cancels in _intent_cancel().items():
+        # "Where are its cranes being used?" asks where they are used, not where it is based.
+        if name in intents and any(_contains(folded, c) for c in cancels):
+            intents.discard(name)
     if re.search(r"(?<![a-z])bottom\s*(?:\d|[a-z]+)", folded):
         intents.add("least")  # bottom 3 sectors: the smallest first
     # 哪个招引的项目多, 哪边更少: which one has more (less), said without 最.

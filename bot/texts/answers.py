@@ -590,6 +590,15 @@ def none_in_time(lang: Lang, asked: str, zone: str | None) -> str:
     )
 
 
+def dated_head(lang: Lang, asked: str, zone: str | None) -> str:
+    """3月份有什么活动: the items dated in the time asked (as the question words it)."""
+    return tr(
+        lang,
+        f"<b>{esc(zone or '')}{esc(asked)}的动态</b>",
+        f"<b>Items dated {esc(asked)}{(' in ' + esc(zone)) if zone else ''}</b>",
+    )
+
+
 def list_head(lang: Lang, zh: str, en: str) -> str:
     return f"<b>{esc(tr(lang, zh, en))}</b>"
 
@@ -837,6 +846,17 @@ def period_not_held(
         f"No record for {esc(asked)}; the closest is for {esc(date(period, 'en'))}"
         + (" (the source gives no year)" if no_year else "")
         + ":",
+    )
+
+
+def amount_not_held(lang: Lang, asked: str, words: str) -> str:
+    """An amount of a year asked with no zone or record named, and none held: said plainly."""
+    return tr(
+        lang,
+        f"库里没有{esc(asked)}“{esc(clip(words, 30))}”的数字（来源未报道），不做推测。"
+        "可以加上园区名再问该园区报道过的数字。",
+        f"No figure for “{esc(clip(words, 30))}” ({esc(asked)}) is held (the sources do not "
+        "report it); nothing is guessed. Name a zone to ask about its figures.",
     )
 
 
