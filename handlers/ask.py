@@ -911,12 +911,12 @@ class Asker:
                 # 哪个园区签约金额最高, 哪个园区招聘会招到的人最多: no zone's figure measures
                 # what is asked; another figure is not ranked in its place.
                 heads = []
-                held = [await self.store.search_count(u.typed or u.word) for u in asked[:4]]
-                if not any(held):
+                matches = [await self.store.search_count(u.typed or u.word) for u in asked[:4]]
+                if not any(matches):
                     lines = [t.no_zone_measure(lang)]
                     return Outcome(t.compose(lang, t.Answer(lines=lines)), focus)
                 # 哪个园区招聘会招到的人最多: an event's own figures may measure it.
-                for unit, count in zip(asked, held, strict=False):
+                for unit, count in zip(asked, matches, strict=False):
                     if not count:
                         continue
                     rows = await self.store.search_kinds(unit.typed or unit.word, ("event",), 3)
