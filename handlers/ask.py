@@ -40,8 +40,12 @@ MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
 CONDITION_READ = 1000
 # Latest events and projects checked for one dated in the time asked (3月份有什么活动).
 RECENT_SCAN = 200
-# Projects read for a question over every zone (哪些园区有新能源项目).
-ACROSS_READ = 1000
+# A question over every zone (哪些园区有新能源项目): the projects read at most, and the newest
+# projects checked for a sector.
+ACROSS_READ = 200
+ACROSS_SCAN = 5000
+# A zone's projects checked for a sector (昆山的人工智能项目有哪些).
+ZONE_READ = 500
 # 哪些园区有…以上的项目: the zones shown, and the projects shown under each.
 ZONES_SHOWN = 8
 PER_ZONE_SHOWN = 3
@@ -776,7 +780,7 @@ class Asker:
         topic = None
         if sectors:
             covered = sector_labels(sectors, self.view.labels, self.view.areas)
-            read = await self.store.projects_in_zone(zone_id, limit=ACROSS_READ) if held else []
+            read = await self.store.projects_in_zone(zone_id, limit=ZONE_READ) if held else []
             matching = [p for p in read if covered & set(p.sectors)]
             held, projects = len(matching), matching[:8]
             topic = self.names.label(sectors[0], lang)
@@ -1492,13 +1496,20 @@ class Asker:
         grouped by zone, most first; none said plainly, with the left-out zones' own."""
         lang = self.lang
         stages = list(parsed.stages)
+        # A bounded read whatever the store's size: of a sector, the matches among the newest
+        # ACROSS_SCAN projects (a label's own index would make SQLite sort tens of thousands
+        # of rows at 300k); a bigger store says only the newest were checked.
+        counts = await self.view.counts(self.store)
         if sectors:
             covered = sector_labels(sectors, self.view.labels, self.view.areas)
-            found = await self.store.projects_with_labels(sorted(covered), ACROSS_READ + 1)
-            found = ask_across.at_stages(found, stages)
+            found = await self.store.newest_with_labels(
+                sorted(covered), stages, ACROSS_SCAN, ACROSS_READ + 1
+            )
+            held = sum(c.projects for c in counts.values())
+            checked = ACROSS_SCAN if held > ACROSS_SCAN or len(found) > ACROSS_READ else None
         else:
             found = await self.store.projects_to_filter(stages, None, ACROSS_READ + 1)
-        checked = ACROSS_READ if len(found) > ACROSS_READ else None
+            checked = ACROSS_READ if len(found) > ACROSS_READ else None
         found = found[:ACROSS_READ]
         asked = parsed.period
         if asked is not None:

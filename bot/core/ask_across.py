@@ -119,19 +119,6 @@ def asks_zone_projects(parsed: q.Parsed) -> bool:
     return not parsed.intents & (asked | set(MONEY_INTENTS))
 
 
-def at_stages(projects: Sequence[Project], stages: Sequence[str]) -> list[Project]:
-    """The projects at one of the stages ("landed": the landed flag, or the stage itself)."""
-    if not stages:
-        return list(projects)
-    plain = {s for s in stages if s != "landed"}
-    out = []
-    for p in projects:
-        value = p.stage.value if p.stage is not None else None
-        if value in plain or ("landed" in stages and p.landed):
-            out.append(p)
-    return out
-
-
 def by_zone(
     projects: Sequence[Project], excluded: Sequence[str]
 ) -> list[tuple[str, list[Project]]]:
