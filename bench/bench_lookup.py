@@ -614,7 +614,9 @@ def main() -> int:
         if bare:
             line += (
                 f"   bare SQLite p50 {statistics.median(bare):5.2f} ms "
-                f"p99 {_pct(bare, 0.99):5.2f} ms"
+                f"p99 {_pct(bare, 0.99):5.2f} ms   "
+                f"(x{statistics.median(values) / statistics.median(bare):.1f} / "
+                f"x{_pct(values, 0.99) / _pct(bare, 0.99):.1f})"
             )
         if command == "noop":
             line += "   (PTB's own cost: a handler that only replies)"

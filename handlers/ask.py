@@ -49,6 +49,7 @@ ZONE_READ = 500
 # 哪些园区有…以上的项目: the zones shown, and the projects shown under each.
 ZONES_SHOWN = 8
 PER_ZONE_SHOWN = 3
+JOINT_LOOKED = 40  # matches of each joint search looked at (its count is "at least" past it)
 
 
 @dataclass
@@ -306,8 +307,11 @@ class Asker:
         candidates: list[object] = []
         seen: set[tuple[str, str]] = set()
         forms = [m.search_forms(record) for _, record, _ in subjects]
+        cut = False  # some search had more matches than were looked at
         for query in m.joint_searches(forms):
-            for row in await self.store.search_kinds(query, ("project", "event"), limit=8):
+            rows = await self.store.search_kinds(query, ("project", "event"), limit=JOINT_LOOKED)
+            cut = cut or len(rows) >= JOINT_LOOKED
+            for row in rows:
                 if (row.kind, row.record_id) not in seen:
                     seen.add((row.kind, row.record_id))
                     found = await self._load(row.kind, row.record_id)
@@ -317,7 +321,7 @@ class Asker:
         both = m.involving_all(candidates, asked)
         names = [name for _, _, name in subjects]
         if both:
-            lines = [together.joint_head(lang, names, len(both))]
+            lines = [together.joint_head(lang, names, len(both), at_least=cut)]
             lines += await self._items(both[:8])
             first = both[0]
             focus = Focus(
@@ -325,7 +329,7 @@ class Asker:
             )
             shown: list[object] = list(both)
         else:
-            lines = [together.joint_none(lang, names)]
+            lines = [together.joint_none(lang, names, looked=JOINT_LOOKED if cut else None)]
             shown = []
             for hit, record, name in subjects:
                 records = await self._own_records(hit, record)

@@ -56,7 +56,7 @@ async def status(update: Update, context: BotContext) -> None:
     ops = context.services.ops
     now = context.now()
     cards = context.services.zone_cards
-    current = cards.prepared is not None and cards.prepared == await context.store.facts_version()
+    facts = await context.store.facts_version()
     view = texts.StatusView(
         version=version(),
         uptime=ops.uptime(),
@@ -66,8 +66,8 @@ async def status(update: Update, context: BotContext) -> None:
         errors=ops.errors_since(now - ERROR_WINDOW),
         chats_held=context.services.pacer.held_chats(),
         timezone=context.settings.timezone,
-        zone_cards=len(cards),
-        zone_cards_seconds=cards.seconds if current else None,
+        zone_cards=cards.count(facts),
+        zone_cards_seconds=cards.seconds if cards.prepared == facts else None,
     )
     await message.reply_html(texts.status(view, context.lang))
 

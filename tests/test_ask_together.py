@@ -9,6 +9,8 @@ import pytest
 from bot.core import ask_meaning as m
 from bot.core import questions as q
 from bot.core.factfile import load_seed
+from bot.core.records import FactFile
+from handlers.ask import JOINT_LOOKED
 from tests import test_ask
 from tests.harness import BotHarness
 from tests.test_ask import ask
@@ -86,6 +88,9 @@ def test_joint_words_decide_together_or_one_by_one() -> None:
     together = ["德加能源与丰茂的合作项目", "A和B合作了什么", "joint projects of A and B"]
     together += ["what did A and B do together", "the deal between A and B", "两家合资"]
     apart = ["昆山和常州的签约项目", "德加能源和丰茂分别在哪个园区", "Kunshan and Jiaxing projects"]
+    # 分别/各自/each asks one by one even beside a joint word.
+    apart += ["昆山和嘉兴分别签了哪些合作项目", "德加能源和丰茂各自的合作项目"]
+    apart += ["each of Kunshan and Jiaxing's joint projects"]
     for text in together:
         assert m.asks_jointly(q.parse(text)), text
     for text in apart:
@@ -220,3 +225,25 @@ async def test_a_topic_with_no_zone_is_answered_from_the_store_not_asked_back(
     reply = await ask(asker, "招聘会情况怎么样？")
     assert "这个问题没有说是哪个园区" not in reply, reply
     assert "招聘会" in reply and "钱涛" not in reply, reply
+
+
+async def test_more_records_than_are_looked_at_are_counted_as_a_floor(asker: BotHarness) -> None:
+    projects = [
+        {
+            "id": f"jiaxing-fengmao-line-{n}",
+            "zone": "jiaxing",
+            "name_zh": f"丰茂嘉兴第{n}条汽配产线项目",
+            "company": "fengmao",
+            "stage": "signed",
+            "source": "p000-jiaxing",
+        }
+        for n in range(JOINT_LOOKED + 5)
+    ]
+    await asker.store.apply_facts(FactFile.model_validate({"projects": projects}), via="test")
+    reply = await ask(asker, "丰茂股份和嘉兴高新区共同的项目是什么？")
+    # Not all of them were looked at: the count is "at least", never a made-up total.
+    assert "同时涉及" in reply and "（至少" in reply, reply
+    english = await ask(
+        asker, "What projects do Fengmao and Jiaxing Hi-tech Zone have together?", "en"
+    )
+    assert "Records involving both" in english and "(at least " in english, english

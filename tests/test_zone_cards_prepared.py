@@ -138,3 +138,36 @@ async def test_status_tells_admins_whether_the_cards_are_prepared(bot: BotHarnes
     assert "园区卡片：准备中" in text_of(await say(bot, "/status"))
     english = text_of(await say(bot, "/status", lang="en"))
     assert "zone cards: being prepared" in english
+
+
+async def test_a_card_that_cannot_be_made_leaves_the_others_prepared(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    build = zone_cards.build_card
+
+    async def failing(store: Any, view: Any, zone_id: str, *args: Any, **kwargs: Any) -> Any:
+        if zone_id == "changde":
+            raise ValueError("a stored record that cannot be read")
+        return await build(store, view, zone_id, *args, **kwargs)
+
+    monkeypatch.setattr(zone_cards, "build_card", failing)
+    cards = await prepare(bot)
+    view = services_of(bot.app).facts
+    assert view is not None and cards.prepared == view.version
+    # Its cards (its own, and with the other zones its names fit) in either language.
+    assert cards.failed == 2 * sum(1 for z, _ in zone_cards.cards_shown(view) if z == "changde")
+    assert cards.failed >= 2
+    assert cards.get(view.version, "kunshan", (), "zh") is not None
+    assert cards.get(view.version, "changde", (), "zh") is None
+    assert caplog.text.count("preparing the zone card of changde failed") == 1  # logged once
+    # Not tried again every tick: only once the facts change.
+    assert await zone_cards.tick(bot.app) is None
+    monkeypatch.setattr(zone_cards, "build_card", build)
+    assert "常德" in text_of(await bot.send("/zone 常德"))
+
+
+async def test_nothing_is_prepared_once_the_bot_is_stopping(bot: BotHarness) -> None:
+    cards = services_of(bot.app).zone_cards
+    await cards.close()
+    assert await zone_cards.tick(bot.app) is None
+    assert len(cards) == 0

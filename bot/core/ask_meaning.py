@@ -383,7 +383,10 @@ def record_text(record: object, han: bool) -> str:
 def asks_jointly(parsed: q.Parsed) -> bool:
     """德加能源与丰茂的合作项目, A和B合作了什么, "what did A and B do together": the names
     joined in the question are asked about together (the records involving all of them), not
-    one by one (昆山和常州的签约项目)."""
+    one by one (昆山和常州的签约项目). 分别/各自/each asks one by one, whatever else is said
+    (昆山和嘉兴分别签了哪些合作项目)."""
+    if _EACH_WORDS.search(parsed.text):
+        return False
     return any(q.contains_word(parsed.text, word) for word in q.words().joint)
 
 

@@ -129,11 +129,17 @@ class PreparedCards:
         self._cards: dict[tuple[str, Others, Lang], Kept] = {}
         self._task: asyncio.Task[None] | None = None
         self._seen: int | None = None  # the version the last tick found
-        self.prepared: int | None = None  # the version whose cards are all prepared
-        self.seconds: float | None = None  # how long preparing them took
+        self._closed = False
+        self.prepared: int | None = None  # the last version whose preparation ran to its end
+        self.seconds: float | None = None  # how long that took
+        self.failed = 0  # cards of that version that could not be made (each logged)
 
     def __len__(self) -> int:
         return len(self._cards)
+
+    def count(self, version: int) -> int:
+        """Cards kept for ``version`` (none if they are of another)."""
+        return len(self._cards) if version == self.version else 0
 
     def get(self, version: int, zone_id: str, others: Others, lang: Lang) -> texts.Reply | None:
         if version != self.version:
@@ -165,10 +171,13 @@ class PreparedCards:
         quiet = self._seen is None or self._seen == version
         self._seen = version
         busy = self._task is not None and not self._task.done() and self.version == version
-        return quiet and not busy and self.prepared != version
+        return quiet and not busy and self.prepared != version and not self._closed
 
-    def start(self, view: FactsView, build: Build) -> asyncio.Task[None]:
-        """Prepare every zone's card of ``view`` in the background."""
+    def start(self, view: FactsView, build: Build) -> asyncio.Task[None] | None:
+        """Prepare every zone's card of ``view`` in the background; None (nothing started)
+        once closed, or when a newer version's cards are already kept."""
+        if self._closed or (self.version is not None and view.version < self.version):
+            return None
         if self.version is None or view.version > self.version:
             self._renew(view.version)
         elif self._task is not None and not self._task.done():
@@ -180,35 +189,48 @@ class PreparedCards:
 
     async def _prepare(self, view: FactsView, build: Build) -> None:
         began = time.perf_counter()
+        failed = 0
+        # The near-miss filter too, so that no reader's typo waits for it (40-80 ms of CPU,
+        # in a thread: the loop keeps answering meanwhile).
         try:
-            # The near-miss filter too, so that no reader's typo waits for it (40-80 ms).
-            view.index.prepare_near_misses()
-            shown = cards_shown(view)
-            for lang in LANGS:
-                for zone_id, others in shown:
-                    if view.version != self.version:
-                        return
-                    key = (zone_id, others, lang)
-                    if key not in self._cards:
+            await asyncio.to_thread(view.index.prepare_near_misses)
+        except Exception:  # then the first near miss builds it, as before
+            log.exception("building the near-miss filter failed")
+        shown = cards_shown(view)
+        for lang in LANGS:
+            for zone_id, others in shown:
+                if view.version != self.version:
+                    return
+                key = (zone_id, others, lang)
+                if key not in self._cards:
+                    try:
                         reply = await build(view, zone_id, others, lang)
-                        if reply is not None and view.version == self.version:
-                            self._cards[key] = _keep(reply)
-                    await asyncio.sleep(0)  # one card per step: updates go first
-        except Exception:
-            # Lookups still render at the question; the next change of facts tries again.
-            log.exception("preparing zone cards failed")
-            return
+                    except Exception:
+                        # That card is read and rendered at the question (and fails there
+                        # as it would have, with the error reported); the others go on.
+                        failed += 1
+                        if failed == 1:
+                            log.exception("preparing the zone card of %s failed", zone_id)
+                        continue
+                    if reply is not None and view.version == self.version:
+                        self._cards[key] = _keep(reply)
+                await asyncio.sleep(0)  # one card per step: updates go first
+        # Ran to its end: the next tick prepares again only once the facts change.
         self.prepared = view.version
         self.seconds = time.perf_counter() - began
+        self.failed = failed
         log.info(
-            "prepared %d zone cards for facts version %d in %.1f s",
+            "prepared %d zone cards for facts version %d in %.1f s%s",
             len(self._cards),
             view.version,
             self.seconds,
+            f" ({failed} could not be made)" if failed else "",
         )
 
     async def close(self) -> None:
-        """Stop preparing (before the store closes)."""
+        """Stop preparing, for good (before the store closes): a tick still running then
+        starts nothing."""
+        self._closed = True
         task, self._task = self._task, None
         if task is not None and not task.done():
             task.cancel()

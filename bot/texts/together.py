@@ -14,26 +14,37 @@ from bot.texts.lookup import Reply
 def _joined(lang: Lang, names: Sequence[str]) -> str:
     shown = [f"<b>{esc(n)}</b>" for n in names]
     if lang == "en":
-        return ", ".join(shown[:-1]) + " and " + shown[-1]
+        both = "both " if len(shown) == 2 else "all of "
+        return both + ", ".join(shown[:-1]) + " and " + shown[-1]
     return "、".join(shown[:-1]) + "和" + shown[-1]
 
 
-def joint_head(lang: Lang, names: Sequence[str], count: int) -> str:
-    """同时涉及A和B的记录（2条）: what the store holds about the names together."""
+def joint_head(lang: Lang, names: Sequence[str], count: int, *, at_least: bool = False) -> str:
+    """同时涉及A和B的记录（2条）: what the store holds about the names together. ``at_least``:
+    only the most relevant records were looked at, so the count is a floor."""
     return tr(
         lang,
-        f"同时涉及{_joined(lang, names)}的记录（{count}条）：",
-        f"Records involving both {_joined(lang, names)} ({count}):",
+        f"同时涉及{_joined(lang, names)}的记录（{'至少' if at_least else ''}{count}条）：",
+        f"Records involving {_joined(lang, names)} ({'at least ' if at_least else ''}{count}):",
     )
 
 
-def joint_none(lang: Lang, names: Sequence[str]) -> str:
-    """Nothing in the store involves all the names: said plainly, never guessed."""
+def joint_none(lang: Lang, names: Sequence[str], *, looked: int | None = None) -> str:
+    """Nothing in the store involves all the names: said plainly, never guessed. ``looked``:
+    only that many of the most relevant records were looked at (more matched the names)."""
+    if looked is not None:
+        return tr(
+            lang,
+            f"在最相关的 {looked} 条记录里没有找到同时涉及{_joined(lang, names)}的记录"
+            "（可换个说法或分别查询）。以下是各自的记录：",
+            f"None of the {looked} most relevant records involves {_joined(lang, names)} "
+            "(try other words, or ask about each). Here are the records of each:",
+        )
     return tr(
         lang,
         f"库里没有同时涉及{_joined(lang, names)}的记录（只按已收录的资料回答，不做推测）。"
         "以下是各自的记录：",
-        f"No record involves both {_joined(lang, names)} (only what the store holds, no "
+        f"No record involves {_joined(lang, names)} (only what the store holds, no "
         "guessing). Here are the records of each:",
     )
 
