@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from telegram import Message, Update
 
 from bot.context import BotContext
-from bot.core import ask_frame, ask_input
+from bot.core import ask_across, ask_frame, ask_input
 from bot.core import ask_meaning as m
 from bot.core import questions as q
 from bot.core.ask_frame import Frame
@@ -25,6 +25,7 @@ from bot.core.schedule import zone_of
 from bot.core.text import has_han, normalise
 from bot.core.values import PartialDate
 from bot.core.zone_cache import FactsView
+from bot.texts import across as at
 from bot.texts import answers as t
 from bot.texts import clarify, together
 from bot.texts import conditions as ct
@@ -37,6 +38,14 @@ MAX_QUESTION = 200  # characters; longer input is not a question worth parsing
 # Projects read for a size condition (10亿元以上): a zone's all, or the store's latest this many
 # (said in the reply); reading and checking 1,000 takes about 30 ms.
 CONDITION_READ = 1000
+# Latest events and projects checked for one dated in the time asked (3月份有什么活动).
+RECENT_SCAN = 200
+# A question over every zone (哪些园区有新能源项目): the projects read at most, and the newest
+# projects checked for a sector.
+ACROSS_READ = 200
+ACROSS_SCAN = 5000
+# A zone's projects checked for a sector (昆山的人工智能项目有哪些).
+ZONE_READ = 500
 # 哪些园区有…以上的项目: the zones shown, and the projects shown under each.
 ZONES_SHOWN = 8
 PER_ZONE_SHOWN = 3
@@ -84,6 +93,8 @@ class Asker:
         self.reframed = False  # a follow-up that changes a size question's zone, sector or size
         self.kept_by_zone = False  # …of a "which zones" size question
         self.fanned = False  # one of the questions a "A和B分别…" question was split into
+        self.left_out: list[str] = []  # zones left out (除了昆山…, outside Jiaxing)
+        self.named = False  # a company, project or event named in the question
 
     # ---- entry ------------------------------------------------------------------------
 
@@ -119,6 +130,7 @@ class Asker:
                 if await self._inside_a_name(flat, hit.key.start, hit.key.end):
                     chosen = [h for h in chosen if h.record_id != hit.record_id]
             zones = [h for h in chosen if h.kind == "zone"]
+        self.left_out = ask_across.left_out(text, zones)
         joined = m.joined_names(text, chosen)
         if len(joined) >= 2 and not self.fanned and not m.compares(parsed):
             if m.asks_jointly(parsed):
@@ -166,6 +178,7 @@ class Asker:
             if unknown and not self.view.exact_zone(unknown):
                 known = await self._zones_with_records()
                 return Outcome(t.zone_not_held(self.lang, unknown, known))
+        self.named = bool(named)
         focus = Focus()
         if zones:
             focus.zone_id = zones[0].record_id
@@ -177,7 +190,12 @@ class Asker:
         if named:
             focus.kind, focus.record_id = named[0].kind, named[0].record_id
         elif ctx is not None and ctx.record_id and not parsed.zone_pointer:
-            same_zone = not zones or ctx.zone_id in {h.record_id for h in zones}
+            same_zone = (
+                not zones
+                or ctx.zone_id in {h.record_id for h in zones}
+                # 它在嘉兴有什么项目 after a company held with no zone: "it" is the company.
+                or (ctx.zone_id is None and q.dangling(parsed) == "pointer")
+            )
             if parsed.followup and same_zone:
                 # "this" in "this year" is no pointer once another zone is named.
                 focus.kind, focus.record_id = ctx.kind, ctx.record_id
@@ -560,6 +578,14 @@ class Asker:
         self, parsed: q.Parsed, focus: Focus, units: list[q.Unit], text: str
     ) -> Outcome | None:
         intents = parsed.intents
+        named_sectors = m.sectors(parsed.text, self.view.labels)
+        if (
+            ask_across.asks_across(parsed, named_sectors, self.left_out)
+            and not self.named
+            and (self.left_out or focus.record_id is None or not m.points_back(parsed))
+        ):
+            # 哪些园区有签约项目, 除了昆山还有哪些园区有新能源项目: the projects of every zone.
+            return await self._across(parsed, named_sectors)
         by_zone = parsed.condition is not None and (
             q.asks_which_zones(parsed) or (self.kept_by_zone and not self.zone_named)
         )
@@ -603,10 +629,35 @@ class Asker:
             # 主导产业 belongs to a zone: the zone of the record in question.
             focus.zone_id = focus.zone_id or getattr(record, "zone", None)
             record, focus.kind, focus.record_id = None, None, None
+        if (
+            (record is None or self.soft)
+            and focus.zone_id
+            and len(self.zones_named) == 1
+            and ask_across.asks_zone_projects(parsed)
+        ):
+            # 嘉兴高新区有什么项目: the zone's projects held (and, with none, its events).
+            listed = await self._zone_projects(focus.zone_id, named_sectors)
+            if listed is not None:
+                return listed
         if parsed.condition is not None and (record is None or self.soft or self.reframed):
             # 昆山高新区2000亩以上签约了哪些项目: the projects that meet the size asked.
             return await self._condition_list(parsed, parsed.condition, focus)
         sectors = m.sectors(parsed.text, self.view.labels)
+        if (
+            record is None
+            and self.zone_named
+            and not intents
+            and parsed.period is not None
+            and parsed.period.first_month is not None
+            and not parsed.stages
+            and ("项目" in parsed.text or q.contains_word(parsed.text, "projects"))
+            and not m.asks_for_projects(parsed)
+        ):
+            # "kunshan tech projects jan-may?": a zone, projects and a period named with no
+            # question word: how many, as the zone's figure of that period says.
+            intents = intents | {"count"}
+            parsed = replace(parsed, intents=intents)
+            self.parsed = parsed
         other_year = parsed.period is not None and parsed.period.relative != "this"
         wants_figure = (
             bool(intents & m.FIGURE_INTENTS)
@@ -669,6 +720,22 @@ class Asker:
                 return await self._zone_answer(
                     zone, t.leading_lines(zone, self.lang, self.names), focus
                 )
+        asked_period = parsed.period
+        if (
+            record is None
+            and not self.zone_named
+            and not self.named
+            and asked_period is not None
+            and asked_period.year is not None
+            and intents & set(m.MONEY_INTENTS)
+            and not intents & {"who", "where", "founded", "companies"}
+        ):
+            # 2024年规上工业产值是多少: an amount of a year, of no zone or record named; no
+            # record's figure of another kind (or of no year) is passed off as the answer.
+            typed = [u.typed or u.word for u in units if u.weight >= 1.0]
+            words = " ".join(dict.fromkeys(typed)) or parsed.text
+            reply = t.amount_not_held(self.lang, asked_period.label, words)
+            return Outcome(t.compose(self.lang, t.Answer(lines=[reply])), focus)
         if record is None and intents & m.STRUCTURED:
             # 谁给雅加达绿洲双塔提供的塔机: the record the words fit best, asked as by name.
             best = await self._best_sentences(parsed, focus, None, units)
@@ -701,6 +768,56 @@ class Asker:
         answer = t.Answer(lines=lines, sources=[s for s in sources if s], buttons=buttons)
         if len(owned) == 1:
             focus = Focus(zone_id=owned[0].zone, kind="project", record_id=owned[0].id)
+        return Outcome(t.compose(lang, answer), focus)
+
+    async def _zone_projects(self, zone_id: str, sectors: list[str]) -> Outcome | None:
+        """A zone's projects held (of the sector asked), newest first, each with its stage and
+        date, and the zone's reported figure of that sector; with none, said plainly, then the
+        zone's events (a zone's news is often an event, not a project)."""
+        lang = self.lang
+        counts = await self.view.counts(self.store)
+        held = counts[zone_id].projects if zone_id in counts else 0
+        if not held and not (zone_id in counts and counts[zone_id].events):
+            return None  # a directory zone with no records: its own honest card answers
+        zone = self.names.zone(zone_id, lang)
+        figures: list[ZoneFigure] = []
+        topic = None
+        if sectors:
+            covered = sector_labels(sectors, self.view.labels, self.view.areas)
+            read = await self.store.projects_in_zone(zone_id, limit=ZONE_READ) if held else []
+            matching = [p for p in read if covered & set(p.sectors)]
+            held, projects = len(matching), matching[:8]
+            topic = self.names.label(sectors[0], lang)
+            figures = [f for f in await self.store.zone_figures(zone_id) if f.sector in covered]
+        else:
+            projects = await self.store.projects_in_zone(zone_id, limit=8) if held else []
+        shown: list[object] = list(projects)
+        lines = [at.zone_projects_head(lang, zone, held, topic)]
+        lines += await self._project_items(projects)
+        if held > len(projects):
+            lines.append(at.more(lang, held - len(projects)))
+        if figures:
+            lines.append(at.reported_head(lang))
+            lines += ["· " + t.figure_line(f, lang, self.names, with_zone=False) for f in figures]
+        if not projects and not figures:
+            events = await self.store.events_in_zone(zone_id, limit=3)
+            if events and not sectors:
+                lines.append(at.zone_events_head(lang, zone))
+                lines += [t.event_item(e, lang, self.names) for e in events]
+                shown += events
+        ids = [getattr(r, "source", None) for r in [*shown[:2], *figures[:1]]]
+        sources = [await self.store.source(sid) for sid in dict.fromkeys(ids) if sid]
+        buttons = [
+            [t.card_button(m.kind_of(r), getattr(r, "id", ""), self._display_name(r), lang)]
+            for r in shown[:3]
+        ]
+        buttons.append([t.card_button("zone", zone_id, zone, lang)])
+        answer = t.Answer(lines=lines, sources=[s for s in sources if s], buttons=buttons)
+        focus = Focus(zone_id=zone_id)
+        if len(projects) == 1:
+            focus = Focus(zone_id=zone_id, kind="project", record_id=projects[0].id)
+        if figures:
+            focus.figure_id = figures[0].id
         return Outcome(t.compose(lang, answer), focus)
 
     async def _better_record(self, record: object, focus: Focus, units: list[q.Unit]) -> object:
@@ -791,6 +908,31 @@ class Asker:
                     lines = t.zone_ranking_lines([], 0, True, lang, self.names, absent)
                     lines.append(await self._held_line())
                     return Outcome(t.compose(lang, t.Answer(lines=lines)), focus)
+            w = q.words()
+            plain = w.generic | {q.fold(k) for keys in w.intents.values() for k in keys}
+            asked = [
+                u
+                for u in content
+                if u.weight >= 1.0 and q.fold(u.word) not in plain | w.english_stop
+            ]
+            if asked and not any(q.score(f"{f.name_zh} {f.name_en or ''}", asked) for f in heads):
+                # 哪个园区签约金额最高, 哪个园区招聘会招到的人最多: no zone's figure measures
+                # what is asked; another figure is not ranked in its place.
+                heads = []
+                matches = [await self.store.search_count(u.typed or u.word) for u in asked[:4]]
+                if not any(matches):
+                    lines = [t.no_zone_measure(lang)]
+                    return Outcome(t.compose(lang, t.Answer(lines=lines)), focus)
+                # 哪个园区招聘会招到的人最多: an event's own figures may measure it.
+                for unit, count in zip(asked, matches, strict=False):
+                    if not count:
+                        continue
+                    rows = await self.store.search_kinds(unit.typed or unit.word, ("event",), 3)
+                    for row in rows:
+                        event = await self._load("event", row.record_id)
+                        if isinstance(event, Event) and event.figures:
+                            sub = Focus(zone_id=event.zone, kind="event", record_id=event.id)
+                            return await self._event_figure_answer(event, units, sub)
             if heads:
                 best_name = max(
                     heads,
@@ -1150,6 +1292,8 @@ class Asker:
                 lines += t.money_lines(project, wants, lang)
             if parsed.stages or ("when" in intents and "founded" not in intents):
                 lines.append(t.stage_line(project, lang))
+                if "when" in intents and project.stage_date is None and project.stage:
+                    lines.append(t.stage_date_unknown(lang))  # 什么时候签约的: not given
                 lines += t.asked_stage_lines(project, parsed.stages, lang)
                 self._period_first(parsed, project.stage_date, lines, exact=False)
         elif isinstance(record, Event) and "when" in intents:
@@ -1351,6 +1495,79 @@ class Asker:
         new_focus.frame = Frame(condition, tuple(parsed.stages), tuple(sectors), by_zone)
         return Outcome(t.compose(lang, answer), new_focus)
 
+    async def _across(self, parsed: q.Parsed, sectors: list[str]) -> Outcome:
+        """The projects of a sector or at a stage over every zone (but those left out),
+        grouped by zone, most first; none said plainly, with the left-out zones' own."""
+        lang = self.lang
+        stages = list(parsed.stages)
+        # A bounded read whatever the store's size: of a sector, the matches among the newest
+        # ACROSS_SCAN projects (a label's own index would make SQLite sort tens of thousands
+        # of rows at 300k); a bigger store says only the newest were checked.
+        counts = await self.view.counts(self.store)
+        if sectors:
+            covered = sector_labels(sectors, self.view.labels, self.view.areas)
+            found = await self.store.newest_with_labels(
+                sorted(covered), stages, ACROSS_SCAN, ACROSS_READ + 1
+            )
+            held = sum(c.projects for c in counts.values())
+            checked = ACROSS_SCAN if held > ACROSS_SCAN or len(found) > ACROSS_READ else None
+        else:
+            found = await self.store.projects_to_filter(stages, None, ACROSS_READ + 1)
+            checked = ACROSS_READ if len(found) > ACROSS_READ else None
+        found = found[:ACROSS_READ]
+        asked = parsed.period
+        if asked is not None:
+            found = m.dated_in(asked, found, self.year)
+        groups = ask_across.by_zone(found, self.left_out)
+        sector = self.names.label(sectors[0], lang) if sectors else None
+        what = at.topic(lang, sector, stages, asked.label if asked is not None else None)
+        left = [self.names.zone(z, lang) for z in self.left_out]
+        total = sum(len(g) for _, g in groups)
+        shown: list[Project] = []
+        if groups:
+            lines = [at.head(lang, what, len(groups), total, left)]
+            for zone_id, group in groups[:ZONES_SHOWN]:
+                lines.append(at.zone_line(lang, self.names.zone(zone_id, lang), len(group)))
+                lines += await self._project_items(group[:PER_ZONE_SHOWN])
+                shown += group[:PER_ZONE_SHOWN]
+                if len(group) > PER_ZONE_SHOWN:
+                    lines.append(at.more(lang, len(group) - PER_ZONE_SHOWN))
+            if len(groups) > ZONES_SHOWN:
+                lines.append(ct.more_line(lang, len(groups) - ZONES_SHOWN, zones=True))
+        else:
+            lines = [at.none(lang, what, left)]
+            for zone_id, group in ask_across.by_zone(
+                [p for p in found if p.zone in self.left_out], ()
+            ):
+                lines.append(at.left_out_line(lang, self.names.zone(zone_id, lang), len(group)))
+                lines += await self._project_items(group[:PER_ZONE_SHOWN])
+                shown += group[:PER_ZONE_SHOWN]
+        if checked is not None:
+            lines.append(ct.checked_note(lang, checked, None))
+        if (parsed.this_year or parsed.months) and any(
+            p.stage_date is not None and p.stage_date.year is None for p in shown
+        ):
+            lines.append(t.year_caveat(lang))
+        sources = [
+            await self.store.source(sid) for sid in dict.fromkeys(p.source for p in shown[:3])
+        ]
+        zone_ids = list(dict.fromkeys(p.zone for p in shown))[:4]
+        buttons = [[t.card_button("zone", z, self.names.zone(z, lang), lang)] for z in zone_ids]
+        answer = t.Answer(lines=lines, sources=sources, buttons=buttons)
+        focus = Focus()
+        if len(shown) == 1:
+            only = shown[0]
+            focus = Focus(zone_id=only.zone, kind="project", record_id=only.id)
+        focus.frame = Frame(stages=tuple(stages), sectors=tuple(sectors))
+        return Outcome(t.compose(lang, answer), focus)
+
+    async def _project_items(self, projects: Sequence[Project]) -> list[str]:
+        companies = await self.store.companies(p.company for p in projects if p.company)
+        return [
+            t.project_item(p, companies.get(p.company or ""), self.lang, self.names)
+            for p in projects
+        ]
+
     async def _by_zone_lines(
         self,
         condition: Condition,
@@ -1441,8 +1658,25 @@ class Asker:
             # 最近一个月有什么动态: only what is dated in that time; none, said, then the latest.
             in_time = [e for e in events if m.dated_event(asked, e, self.year)]
             dated = m.dated_in(asked, projects, self.year)
+            if not in_time and not dated:
+                # 3月份有什么活动: the words matched other items; what is dated in that time
+                # among the latest held (of the zone named) answers it.
+                zone_id = focus.zone_id if self.zone_named else None
+                latest_events = await self.store.latest_events(RECENT_SCAN)
+                latest_projects = await self.store.latest_projects(RECENT_SCAN)
+                in_time = [
+                    e
+                    for e in latest_events
+                    if zone_id in (None, e.zone) and m.dated_event(asked, e, self.year)
+                ]
+                dated = [
+                    p
+                    for p in m.dated_in(asked, latest_projects, self.year)
+                    if zone_id in (None, p.zone)
+                ]
             if in_time or dated:
                 events, projects = in_time, dated
+                head = t.dated_head(lang, asked.label, zone.short_zh if zone else None)
             else:
                 head = t.none_in_time(lang, asked.label, zone.short_zh if zone else None)
         companies = await self.store.companies(p.company for p in projects if p.company)

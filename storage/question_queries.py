@@ -196,6 +196,31 @@ class QuestionQueries(StoreBase):
             ]
         return found
 
+    async def newest_with_labels(
+        self, labels: Sequence[str], stages: Sequence[str], scan: int, limit: int
+    ) -> list[Project]:
+        """Newest first, projects carrying one of the labels (at one of the stages; "landed"
+        for the landed flag), among the ``scan`` newest (at those stages): a bounded read
+        whatever the store's size, each label checked through record_labels' key."""
+        plain = [s for s in stages if s != "landed"]
+        stage_sql = ""
+        if plain and "landed" not in stages:
+            stage_sql = f" AND stage IN ({','.join('?' * len(plain))})"
+        marks = ",".join("?" * len(labels))
+        rows = await self.fetchall(
+            "SELECT p.body, p.learned_at FROM (SELECT id, body, learned_at FROM projects "
+            f"WHERE deleted_at IS NULL{stage_sql} ORDER BY rowid DESC LIMIT ?) p "
+            "WHERE EXISTS (SELECT 1 FROM record_labels l WHERE l.kind = 'project' "
+            f"AND l.record_id = p.id AND l.label IN ({marks})) LIMIT ?",
+            (*(plain if stage_sql else ()), scan, *labels, limit),
+        )
+        found = [_load(Project, r, learned=True) for r in rows]
+        if "landed" in stages:
+            found = [
+                p for p in found if p.landed or (p.stage is not None and p.stage.value in plain)
+            ]
+        return found
+
     async def landed_projects(self, zone_id: str | None = None, limit: int = 50) -> list[Project]:
         zone_sql = " AND zone_id = ?" if zone_id else ""
         rows = await self.fetchall(

@@ -72,6 +72,30 @@ def plain_words(text: str) -> str:
     return text
 
 
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _mixed() -> tuple[tuple[re.Pattern[str], str], ...]:
+    pairs = sorted(
+        ((str(k), str(v)) for k, v in _data().get("mixed", {}).items()), key=lambda kv: -len(kv[0])
+    )
+    return tuple(
+        (re.compile(rf"(?<![a-z0-9&]){re.escape(typed)}(?![a-z0-9&])", re.I), plain)
+        for typed, plain in pairs
+    )
+
+
+def mixed_words(text: str) -> str:
+    """English words inside a Chinese message read as their Chinese (Dejia能源的R&D中心多大 ->
+    …研发中心多大): only in a message that has Chinese, so English questions keep theirs."""
+    if not _HAN_CHAR.search(text):
+        return text
+    for pattern, plain in _mixed():
+        text = pattern.sub(plain, text)
+    return text
+
+
 def has_words(text: str) -> bool:
     """Whether anything in the text can be asked about (a letter, digit or Chinese character):
     not a message of punctuation, emoji or markup alone."""
@@ -171,4 +195,4 @@ def command_word(text: str) -> tuple[str, str] | None:
 
 def prepare(text: str) -> str:
     """A plain message as the question engine reads it."""
-    return plain_words(to_simplified(strip_markup(text))).strip()
+    return mixed_words(plain_words(to_simplified(strip_markup(text)))).strip()

@@ -243,6 +243,13 @@ def _contains(text: str, word: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
 
 
+@lru_cache(maxsize=1)
+def _intent_cancel() -> dict[str, tuple[str, ...]]:
+    """ask_words.yaml ``intent_cancel``: words that, anywhere in a question, undo an intent."""
+    data: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    return {str(k): _longest_first(v) for k, v in data.get("intent_cancel", {}).items()}
+
+
 def contains_word(text: str, word: str) -> bool:
     """Whether a folded text holds a word: a Chinese word anywhere, a Latin one as whole
     words."""
@@ -264,6 +271,10 @@ def parse(text: str, today: date | None = None) -> Parsed:
             masked = masked.replace(not_word, " ")
         if any(_contains(masked, k) for k in keys):
             intents.add(name)
+    for name, cancels in _intent_cancel().items():
+        # "Where are its cranes being used?" asks where they are used, not where it is based.
+        if name in intents and any(_contains(folded, c) for c in cancels):
+            intents.discard(name)
     if re.search(r"(?<![a-z])bottom\s*(?:\d|[a-z]+)", folded):
         intents.add("least")  # bottom 3 sectors: the smallest first
     # 哪个招引的项目多, 哪边更少: which one has more (less), said without 最.
@@ -404,6 +415,8 @@ _NOT_TIME = re.compile(
 # Months counted back from today: 上个月, 近三个月, 最近3个月, "the past three months".
 _LAST_MONTH = re.compile(r"上个?月|(?<![a-z])last month(?![a-z])|(?<![a-z])previous month(?![a-z])")
 _THIS_MONTH = re.compile(r"本月|这个月|(?<![a-z])this month(?![a-z])")
+# 下个月, next month: the month after this one (nothing is dated there unless announced).
+_NEXT_MONTH = re.compile(r"下个?月|(?<![a-z])next month(?![a-z])|(?<![a-z])coming month(?![a-z])")
 _RECENT_MONTHS_ZH = re.compile(
     r"(?:近|最近|过去)\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九半])\s*个?月"
 )
@@ -418,8 +431,10 @@ _RECENT_MONTHS_EN = re.compile(
     r"(?:past|last|recent|previous)\s+(\d{1,2}|[a-z]+)\s+months?(?![a-z])"
 )
 # A month and on (3月以来, 自3月起, since March): from that month to today.
-_SINCE_ZH = re.compile(r"(\d{1,2})\s*月(?:份)?\s*(?:以来|至今|到现在|到今天|迄今|起|开始)")
-_SINCE_EN = re.compile(r"(?:since|from)\s+(?:the\s+)?([a-z]+)(?![a-z])")
+_SINCE_ZH = re.compile(
+    r"(\d{1,2})\s*月(?:份)?\s*(?:以来|至今|到现在|到今天|迄今|起|开始|以后|之后)"
+)
+_SINCE_EN = re.compile(r"(?:since|from|after)\s+(?:the\s+)?([a-z]+)(?![a-z])")
 
 
 def _back(today: date, months: int) -> tuple[int, int]:
@@ -432,6 +447,14 @@ def _back(today: date, months: int) -> tuple[int, int]:
 _DAYS = (
     (re.compile(r"上(?:个)?(?:周|星期|礼拜)|(?<![a-z])last week(?![a-z])"), "last_week"),
     (re.compile(r"(?:本|这个?)(?:周|星期|礼拜)|(?<![a-z])this week(?![a-z])"), "this_week"),
+    (
+        # (下周一要交材料: a weekday of next week names a deadline, not a window asked about.)
+        re.compile(
+            r"下(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天])"
+            r"|(?<![a-z])(?:next|coming) week(?![a-z])"
+        ),
+        "next_week",
+    ),
     (
         re.compile(
             r"(?:近|最近|过去)\s*(?:一|1)?\s*(?:周|星期|个星期|礼拜)"
@@ -454,6 +477,7 @@ def day_window(folded: str, today: date) -> AskedPeriod | None:
         span = {
             "last_week": (monday - timedelta(days=7), monday - timedelta(days=1)),
             "this_week": (monday, today),
+            "next_week": (monday + timedelta(days=7), monday + timedelta(days=13)),
             "past_week": (today - timedelta(days=6), today),
             "today": (today, today),
             "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
@@ -476,6 +500,9 @@ def recent_window(folded: str, today: date) -> AskedPeriod | None:
         last = first
     elif (found := _THIS_MONTH.search(folded)) is not None:
         label, first = found.group(0), last
+    elif (found := _NEXT_MONTH.search(folded)) is not None:
+        label, first = found.group(0).strip(), _back(today, -1)
+        last = first
     elif (
         found := _RECENT_MONTHS_ZH.search(folded) or _RECENT_MONTHS_EN.search(folded)
     ) is not None:
@@ -503,7 +530,9 @@ def recent_window(folded: str, today: date) -> AskedPeriod | None:
     if label is None or first is None:
         return None
     if first[0] == last[0]:
-        relative: Literal["this", "last"] = "this" if first[0] == today.year else "last"
+        relative: Literal["this", "last", "next"] = (
+            "this" if first[0] == today.year else "next" if first[0] > today.year else "last"
+        )
         return AskedPeriod(label, None, relative, first[1], last[1])
     return AskedPeriod(label, None, None, None, None, since=first, until=last)
 

@@ -216,6 +216,15 @@ def stage_line(project: Project, lang: Lang) -> str:
     return text
 
 
+def stage_date_unknown(lang: Lang) -> str:
+    """When asked and the source gives no date for the stage: said, never guessed."""
+    return tr(
+        lang,
+        "日期：页面未给出具体日期。",
+        "Date: the source gives no date.",
+    )
+
+
 def _year_note(project: Project, lang: Lang) -> str:
     if project.stage_date is not None and project.stage_date.year is None:
         return tr(lang, "，页面未给年份", ", year not given")
@@ -453,6 +462,16 @@ def compare_lines(a: ZoneFigure, b: ZoneFigure, lang: Lang, names: Names) -> lis
     return lines
 
 
+def no_zone_measure(lang: Lang) -> str:
+    """Zones ranked on a measure no zone reports: said, no other figure put in its place."""
+    return tr(
+        lang,
+        "库里没有哪个园区报道过这项数字（来源未报道），无法排名或比较，也不拿别的数字代替。",
+        "No zone in the store reports that figure (the sources do not give it), so the zones "
+        "cannot be ranked or compared on it, and no other figure is used instead.",
+    )
+
+
 def zone_ranking_lines(
     figures: Sequence[ZoneFigure],
     total_zones: int,
@@ -568,6 +587,15 @@ def none_in_time(lang: Lang, asked: str, zone: str | None) -> str:
         lang,
         f"库里没有{esc(where_zh)}{esc(asked)}的动态记录。最近收录的是（日期以各条为准）：",
         f"No record{esc(where_en)} dated {esc(asked)}. The latest held (each with its own date):",
+    )
+
+
+def dated_head(lang: Lang, asked: str, zone: str | None) -> str:
+    """3月份有什么活动: the items dated in the time asked (as the question words it)."""
+    return tr(
+        lang,
+        f"<b>{esc(zone or '')}{esc(asked)}的动态</b>",
+        f"<b>Items dated {esc(asked)}{(' in ' + esc(zone)) if zone else ''}</b>",
     )
 
 
@@ -818,6 +846,17 @@ def period_not_held(
         f"No record for {esc(asked)}; the closest is for {esc(date(period, 'en'))}"
         + (" (the source gives no year)" if no_year else "")
         + ":",
+    )
+
+
+def amount_not_held(lang: Lang, asked: str, words: str) -> str:
+    """An amount of a year asked with no zone or record named, and none held: said plainly."""
+    return tr(
+        lang,
+        f"库里没有{esc(asked)}“{esc(clip(words, 30))}”的数字（来源未报道），不做推测。"
+        "可以加上园区名再问该园区报道过的数字。",
+        f"No figure for “{esc(clip(words, 30))}” ({esc(asked)}) is held (the sources do not "
+        "report it); nothing is guessed. Name a zone to ask about its figures.",
     )
 
 
