@@ -29,11 +29,15 @@ ENGLISH = sorted(
 TARGET = re.compile(r"力争|目标|预期|预计|计划|aims? to|target|expected", re.I)
 
 
+def stored_zones(factory: pytest.TempPathFactory, name: str) -> tuple[ZoneIndex, list[KnownZone]]:
+    """A real store with the 411-zone directory: its zone index and zones (each round's own)."""
+    index, zones, _names = asyncio.run(stored_index(factory.mktemp(name) / "store.sqlite3"))
+    return index, zones
+
+
 @pytest.fixture(scope="module")
 def store_zones(tmp_path_factory: pytest.TempPathFactory) -> tuple[ZoneIndex, list[KnownZone]]:
-    path = tmp_path_factory.mktemp("ho3") / "store.sqlite3"
-    index, zones, _names = asyncio.run(stored_index(path))
-    return index, zones
+    return stored_zones(tmp_path_factory, "ho3")
 
 
 def drafted(stem: str, store_zones: tuple[ZoneIndex, list[KnownZone]]) -> dict[str, Any]:

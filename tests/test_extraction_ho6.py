@@ -9,7 +9,6 @@ sentences left out); the unit tests use texts of their own, not the articles'.""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -20,25 +19,15 @@ from bot.core.extraction.text import joined_post_lines, layout_tables_as_sentenc
 from bot.core.matching import ZoneIndex
 from bot.core.records import FactFile
 from bot.core.values import Amount, Qualifier, Quantity
-from tests.test_extraction import DATA, GOLDS, score
-from tests.test_extraction_known import stored_index
+from tests.test_extraction import GOLDS, score
+from tests.test_extraction_ho3 import draft, drafted, stored_zones
 
 HO6 = sorted(stem for stem in GOLDS if stem.startswith("ho6-"))
 
 
 @pytest.fixture(scope="module")
 def store_zones(tmp_path_factory: pytest.TempPathFactory) -> tuple[ZoneIndex, list[KnownZone]]:
-    path = tmp_path_factory.mktemp("ho6") / "store.sqlite3"
-    index, zones, _names = asyncio.run(stored_index(path))
-    return index, zones
-
-
-def drafted(stem: str, store_zones: tuple[ZoneIndex, list[KnownZone]]) -> dict[str, Any]:
-    index, zones = store_zones
-    text = (DATA / f"{stem}.txt").read_text(encoding="utf-8")
-    doc = extract(Article(text), zones, source_id=f"test-{stem}", index=index)
-    FactFile.model_validate(doc)  # what import reads
-    return doc
+    return stored_zones(tmp_path_factory, "ho6")
 
 
 def without_review(node: Any) -> Any:
@@ -49,12 +38,6 @@ def without_review(node: Any) -> Any:
     if isinstance(node, list):
         return [without_review(v) for v in node]
     return node
-
-
-def draft(text: str, zones: tuple[KnownZone, ...] = ()) -> dict[str, Any]:
-    doc = extract(Article(text), zones, source_id="s")
-    FactFile.model_validate(doc)
-    return doc
 
 
 def figures_of(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
